@@ -1,0 +1,92 @@
+/**
+ * What each platform/<env> stack exports for workloads (and, from mgmt, for the env platforms).
+ * Consumers read it only through lib/stack-reference.ts with PLATFORM_OUTPUT_KEYS.
+ */
+export interface SharedDataServices {
+    /** The test environment's PostgreSQL, shared by workloads/test and every pr-<n>. */
+    postgresEndpoint: string;
+    postgresPort: number;
+    postgresInstanceArn: string;
+    postgresResourceId: string;
+    postgresSecretArn: string;
+    opensearchEndpoint: string;
+    opensearchDomainArn: string;
+}
+
+export interface PlatformOutputs {
+    environment: string;
+    accountId: string;
+    region: string;
+    vpcId: string;
+    vpcCidr: string;
+    publicSubnetIds: string[];
+    privateSubnetIds: string[];
+    isolatedSubnetIds: string[];
+    clusterName: string;
+    clusterEndpoint: string;
+    clusterCertificateAuthority: string;
+    clusterOidcIssuer: string;
+    clusterSecurityGroupId: string;
+    /** Secret. */
+    kubeconfig: string;
+    /** Secret: the Argo CD hub cluster's kubeconfig, re-exported so workloads read only their own platform stack. */
+    argocdHubKubeconfig: string;
+    argocdNamespace: string;
+    publicAlbArn: string;
+    publicAlbSecurityGroupId: string;
+    publicHttpsListenerArn: string;
+    internalAlbArn: string;
+    internalHttpsListenerArn: string;
+    /** Target groups services join through TargetGroupBinding, by service name. */
+    targetGroupArns: Record<string, string>;
+    cloudfrontDistributionId: string;
+    cloudfrontDomainName: string;
+    staticAssetsBucket: string;
+    staticAssetsBucketArn: string;
+    publicWebAclArn: string;
+    cloudfrontWebAclArn: string;
+    metricsQueryEndpoint: string;
+    transitGatewayId: string;
+    domainName: string;
+    publicZoneId: string;
+    privateZoneId: string;
+    /** Present in test only. */
+    sharedData: SharedDataServices | null;
+}
+
+export const PLATFORM_OUTPUT_KEYS = [
+    "environment",
+    "accountId",
+    "region",
+    "vpcId",
+    "vpcCidr",
+    "publicSubnetIds",
+    "privateSubnetIds",
+    "isolatedSubnetIds",
+    "clusterName",
+    "clusterEndpoint",
+    "clusterCertificateAuthority",
+    "clusterOidcIssuer",
+    "clusterSecurityGroupId",
+    "kubeconfig",
+    "argocdHubKubeconfig",
+    "argocdNamespace",
+    "publicAlbArn",
+    "publicAlbSecurityGroupId",
+    "publicHttpsListenerArn",
+    "internalAlbArn",
+    "internalHttpsListenerArn",
+    "targetGroupArns",
+    "cloudfrontDistributionId",
+    "cloudfrontDomainName",
+    "staticAssetsBucket",
+    "staticAssetsBucketArn",
+    "publicWebAclArn",
+    "cloudfrontWebAclArn",
+    "metricsQueryEndpoint",
+    "transitGatewayId",
+    "domainName",
+    "publicZoneId",
+    "privateZoneId",
+    "sharedData",
+] as const satisfies readonly (keyof PlatformOutputs)[];
