@@ -1,0 +1,537 @@
+/**
+ * The engine without a cloud: `up` synthesizes the environment chain with the offline plan (mock
+ * runtime plus the policy pack) and diffs the target stack against the state recorded in a local
+ * stack registry, so the PR lifecycle (create, no-op re-run, destroy, gc, locks, failures) runs
+ * in tests and with `--offline` exactly as the driver runs it against a real backend.
+ *
+ * Registry layout: `<dir>/<project>/<stack>.json` (state and history) and
+ * `<dir>/<project>/<stack>.lock` (held for the length of an update, like a DIY backend's lock).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { isFullEnvironment, type FullEnvironment } from "../../lib/environments";
+import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../engine/types";
+import {
+    EngineError,
+    LAYERS,
+    OperationCancelledError,
+    PolicyViolationError,
+    StackLockedError,
+    StackNotFoundError,
+    UpdateFailedError,
+    countChanges,
+    stackLabel,
+    type ChangeOp,
+    type Engine,
+    type FailedResource,
+    type Layer,
+    type OperationKind,
+    type OperationOptions,
+    type OperationResult,
+    type OutputValue,
+    type ResourceChange,
+    type StackRef,
+    type StackSummary,
+} from "./engine";
+import { providerAccounts } from "./guard";
+
+/** The lead's offline plan API (automation/plan/plan.ts). */
+export type PlanEnvironment = (
+    env: string,
+    options?: { configOverrides?: Record<string, Record<string, unknown>> },
+) => Promise<PlanDocument>;
+
+/** One step the engine is about to apply; a failure injector may fail it with a message. */
+export interface Step {
+    ref: StackRef;
+    urn: string;
+    type: string;
+    op: Exclude<ChangeOp, "same">;
+}
+export type FailureInjector = (step: Step) => string | undefined;
+
+export const DEFAULT_STATE_DIR = path.resolve(__dirname, "..", "..", ".plan-state");
+/** Overrides the registry directory (tests, parallel checkouts). */
+export const STATE_DIR_ENV = "PAYMENTS_OFFLINE_STATE_DIR";
+/** A regular expression: every step whose URN matches fails ("a failing resource" on demand, e.g. in a demo). */
+export const FAIL_URN_ENV = "PAYMENTS_OFFLINE_FAIL_URN";
+
+export interface OfflineEngineOptions {
+    stateDir?: string;
+    plan?: PlanEnvironment;
+    failWhen?: FailureInjector;
+}
+
+interface UpdateRecord {
+    kind: OperationKind | "refresh";
+    startedAt: string;
+    finishedAt: string;
+    result: "succeeded" | "failed";
+}
+
+interface StackRecord {
+    project: Layer;
+    stack: string;
+    createdAt: string;
+    config: Record<string, unknown>;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+    updates: UpdateRecord[];
+}
+
+interface LockHolder {
+    pid: number;
+    host: string;
+    operation: string;
+    startedAt: string;
+}
+
+function loadPlanApi(): PlanEnvironment {
+    // Resolved on first use so the driver (and its tests of other engines) load without the plan module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require("../plan/plan") as { planEnvironment: PlanEnvironment };
+    return module.planEnvironment;
+}
+
+function injectorFromEnvironment(): FailureInjector | undefined {
+    const pattern = process.env[FAIL_URN_ENV];
+    if (pattern === undefined || pattern === "") {
+        return undefined;
+    }
+    const regex = new RegExp(pattern);
+    return (step) => (regex.test(step.urn) ? `injected failure (${FAIL_URN_ENV}=${pattern})` : undefined);
+}
+
+/** The plan environment whose chain contains a stack. */
+export function planEnvironmentOf(ref: StackRef): string {
+    return ref.project === "foundation" ? "mgmt" : ref.stack;
+}
+
+function comparable(resource: PlannedResource): string {
+    return stableJson({
+        type: resource.type,
+        inputs: resource.inputs,
+        parent: resource.parent,
+        provider: resource.provider,
+        protect: resource.protect,
+        retainOnDelete: resource.retainOnDelete,
+    });
+}
+
+function stableJson(value: unknown): string {
+    return JSON.stringify(value, (_key, v: unknown) =>
+        v !== null && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+            : v,
+    );
+}
+
+function outputsOf(raw: Record<string, unknown>): Record<string, OutputValue> {
+    return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, { value, secret: value === SECRET_PLACEHOLDER }]));
+}
+
+function processAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+export class OfflineEngine implements Engine {
+    readonly kind = "offline" as const;
+    readonly stateDir: string;
+    private readonly plan: PlanEnvironment;
+    private readonly failWhen: FailureInjector | undefined;
+    private readonly plans = new Map<string, Promise<PlanDocument>>();
+
+    constructor(options: OfflineEngineOptions = {}) {
+        this.stateDir = path.resolve(options.stateDir ?? process.env[STATE_DIR_ENV] ?? DEFAULT_STATE_DIR);
+        this.plan = options.plan ?? ((env, planOptions) => loadPlanApi()(env, planOptions));
+        this.failWhen = options.failWhen ?? injectorFromEnvironment();
+    }
+
+    async preview(ref: StackRef, options: OperationOptions = {}): Promise<OperationResult> {
+        const started = Date.now();
+        const planned = await this.planned(ref, options);
+        const record = this.read(ref);
+        const changes = this.diff(record?.resources ?? [], planned.resources);
+        this.stream(options, changes, "would");
+        return this.result(ref, "preview", started, changes, planned.resources.length, planned, outputsOf(planned.outputs), []);
+    }
+
+    async up(ref: StackRef, options: OperationOptions = {}): Promise<OperationResult> {
+        const started = Date.now();
+        return this.locked(ref, "up", options, async () => {
+            const planned = await this.planned(ref, options);
+            throwIfAborted(ref, options.signal);
+            const mandatory = planned.violations.filter((v) => v.enforcementLevel === "mandatory");
+            const previous = this.read(ref);
+            const changes = this.diff(previous?.resources ?? [], planned.resources);
+            if (mandatory.length > 0) {
+                const result = this.result(ref, "up", started, changes, previous?.resources.length ?? 0, planned, {}, []);
+                throw new PolicyViolationError(ref, mandatory, result);
+            }
+            const { resources, failed, cancelled } = this.apply(ref, previous?.resources ?? [], planned.resources, changes, options);
+            const record: StackRecord = {
+                project: ref.project,
+                stack: ref.stack,
+                createdAt: previous?.createdAt ?? new Date(started).toISOString(),
+                config: options.config ?? previous?.config ?? {},
+                resources,
+                outputs: failed.length === 0 && !cancelled ? planned.outputs : (previous?.outputs ?? {}),
+                updates: [...(previous?.updates ?? []), this.update("up", started, failed)],
+            };
+            this.write(record);
+            throwIfAborted(ref, options.signal);
+            const result = this.result(ref, "up", started, changes, resources.length, planned, outputsOf(record.outputs), failed);
+            if (failed.length > 0) {
+                throw new UpdateFailedError(ref, "up", failed, "resource operations failed", result);
+            }
+            return result;
+        });
+    }
+
+    async destroy(ref: StackRef, options: OperationOptions = {}): Promise<OperationResult> {
+        const started = Date.now();
+        return this.locked(ref, "destroy", options, async () => {
+            const record = this.read(ref);
+            if (record === undefined) {
+                throw new StackNotFoundError(ref);
+            }
+            const changes: ResourceChange[] = [...record.resources].reverse().map((r) => ({ urn: r.urn, type: r.type, op: "delete" }));
+            const { resources, failed } = this.apply(ref, record.resources, [], changes, options);
+            this.write({
+                ...record,
+                resources,
+                outputs: resources.length === 0 ? {} : record.outputs,
+                updates: [...record.updates, this.update("destroy", started, failed)],
+            });
+            throwIfAborted(ref, options.signal);
+            const result = this.result(ref, "destroy", started, changes, resources.length, undefined, {}, failed);
+            if (failed.length > 0) {
+                throw new UpdateFailedError(ref, "destroy", failed, "resource deletions failed", result);
+            }
+            return result;
+        });
+    }
+
+    async refresh(ref: StackRef, options: OperationOptions = {}): Promise<void> {
+        const started = Date.now();
+        await this.locked(ref, "refresh", options, async () => {
+            const record = this.read(ref);
+            if (record === undefined) {
+                throw new StackNotFoundError(ref);
+            }
+            // Nothing drifts offline: the registry is the only world; record that a refresh ran.
+            this.write({ ...record, updates: [...record.updates, this.update("refresh", started, [])] });
+        });
+    }
+
+    async removeStack(ref: StackRef): Promise<void> {
+        const record = this.read(ref);
+        if (record === undefined) {
+            throw new StackNotFoundError(ref);
+        }
+        if (record.resources.length > 0) {
+            throw new EngineError(`${stackLabel(ref)} still has ${record.resources.length} resources; destroy it before removing it`);
+        }
+        fs.rmSync(this.recordPath(ref), { force: true });
+    }
+
+    async listStacks(project: Layer): Promise<StackSummary[]> {
+        const dir = path.join(this.stateDir, project);
+        if (!fs.existsSync(dir)) {
+            return [];
+        }
+        return fs
+            .readdirSync(dir)
+            .filter((file) => file.endsWith(".json"))
+            .map((file) => this.read({ project, stack: file.slice(0, -".json".length) }))
+            .filter((record): record is StackRecord => record !== undefined)
+            .map((record) => ({
+                ref: { project: record.project, stack: record.stack },
+                createdAt: new Date(record.createdAt),
+                lastUpdate: record.updates.length > 0 ? new Date(record.updates[record.updates.length - 1].finishedAt) : undefined,
+                resourceCount: record.resources.length,
+                updateInProgress: fs.existsSync(this.lockPath(record)),
+            }))
+            .sort((a, b) => a.ref.stack.localeCompare(b.ref.stack, "en", { numeric: true }));
+    }
+
+    async stackExists(ref: StackRef): Promise<boolean> {
+        return this.read(ref) !== undefined;
+    }
+
+    async stackOutputs(ref: StackRef): Promise<Record<string, OutputValue>> {
+        const record = this.read(ref);
+        if (record === undefined) {
+            throw new StackNotFoundError(ref);
+        }
+        return outputsOf(record.outputs);
+    }
+
+    async deploymentAccounts(ref: StackRef): Promise<string[]> {
+        return providerAccounts(this.read(ref)?.resources ?? []);
+    }
+
+    async platformOutputs(env: FullEnvironment): Promise<Record<string, unknown>> {
+        const cached = this.readPlatforms()[env];
+        if (cached !== undefined) {
+            return cached;
+        }
+        const document = await this.planDocument(env, {});
+        const platform = document.stacks.find((s) => s.project === "platform" && s.stack === env);
+        if (platform === undefined) {
+            throw new EngineError(`the offline plan of ${env} has no platform/${env} stack`);
+        }
+        return platform.outputs;
+    }
+
+    async cancel(ref: StackRef): Promise<void> {
+        fs.rmSync(this.lockPath(ref), { force: true });
+    }
+
+    private async planned(ref: StackRef, options: OperationOptions): Promise<PlannedStack> {
+        const overrides = options.config === undefined ? {} : { [stackLabel(ref)]: options.config };
+        const document = await this.planDocument(planEnvironmentOf(ref), overrides);
+        const stack = document.stacks.find((s) => s.project === ref.project && s.stack === ref.stack);
+        if (stack === undefined) {
+            throw new EngineError(
+                `the offline plan of ${planEnvironmentOf(ref)} has no stack ${stackLabel(ref)} (it has ${document.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")})`,
+            );
+        }
+        return options.policyPack === false ? { ...stack, violations: [] } : stack;
+    }
+
+    private planDocument(env: string, overrides: Record<string, Record<string, unknown>>): Promise<PlanDocument> {
+        const key = `${env}\0${stableJson(overrides)}`;
+        let document = this.plans.get(key);
+        if (document === undefined) {
+            document = this.plan(env, { configOverrides: overrides }).then((doc) => {
+                this.rememberPlatforms(doc);
+                return doc;
+            });
+            document.catch(() => this.plans.delete(key));
+            this.plans.set(key, document);
+        }
+        return document;
+    }
+
+    private diff(current: readonly PlannedResource[], desired: readonly PlannedResource[]): ResourceChange[] {
+        const before = new Map(current.map((r) => [r.urn, r]));
+        const after = new Set(desired.map((r) => r.urn));
+        const changes: ResourceChange[] = desired.map((r) => {
+            const old = before.get(r.urn);
+            const op: ChangeOp = old === undefined ? "create" : comparable(old) === comparable(r) ? "same" : "update";
+            return { urn: r.urn, type: r.type, op };
+        });
+        for (const r of [...current].reverse()) {
+            if (!after.has(r.urn)) {
+                changes.push({ urn: r.urn, type: r.type, op: "delete" });
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Applies the steps in order. A failed step keeps the resource's old state (or none), and every
+     * resource that depends on a failed or skipped one is skipped, as the engine does.
+     */
+    private apply(
+        ref: StackRef,
+        current: readonly PlannedResource[],
+        desired: readonly PlannedResource[],
+        changes: readonly ResourceChange[],
+        options: OperationOptions,
+    ): { resources: PlannedResource[]; failed: FailedResource[]; cancelled: boolean } {
+        const desiredByUrn = new Map(desired.map((r) => [r.urn, r]));
+        const state = new Map(current.map((r) => [r.urn, r]));
+        const blocked = new Set<string>();
+        const failed: FailedResource[] = [];
+        let cancelled = false;
+        for (const change of changes) {
+            if (options.signal?.aborted) {
+                // Stop between steps, as the CLI does on SIGINT: what is done is recorded, the rest waits.
+                cancelled = true;
+                break;
+            }
+            if (change.op === "same") {
+                state.set(change.urn, desiredByUrn.get(change.urn) as PlannedResource);
+                continue;
+            }
+            const target = desiredByUrn.get(change.urn);
+            const waitsOn = target === undefined ? [] : [...target.dependencies, ...(target.parent ? [target.parent] : [])];
+            if (waitsOn.some((urn) => blocked.has(urn))) {
+                blocked.add(change.urn);
+                options.onOutput?.(`  ~ ${change.type} ${change.urn} skipped (a dependency failed)\n`);
+                continue;
+            }
+            const message = this.failWhen?.({ ref, urn: change.urn, type: change.type, op: change.op });
+            if (message !== undefined) {
+                blocked.add(change.urn);
+                failed.push({ urn: change.urn, type: change.type, message });
+                options.onOutput?.(`  x ${change.type} ${change.urn} **${change.op} failed**: ${message}\n`);
+                continue;
+            }
+            if (change.op === "delete") {
+                state.delete(change.urn);
+            } else {
+                state.set(change.urn, target as PlannedResource);
+            }
+            options.onOutput?.(`  ${SYMBOL[change.op]} ${change.type} ${change.urn} ${PAST[change.op]}\n`);
+        }
+        // Keep desired (registration) order, then what is left of the old state.
+        const ordered = [...desired.filter((r) => state.has(r.urn)).map((r) => state.get(r.urn) as PlannedResource)];
+        const kept = current.filter((r) => !desiredByUrn.has(r.urn) && state.has(r.urn));
+        return { resources: [...ordered, ...kept], failed, cancelled };
+    }
+
+    private stream(options: OperationOptions, changes: readonly ResourceChange[], verb: string): void {
+        for (const { op, type, urn } of changes) {
+            if (op !== "same") {
+                options.onOutput?.(`  ${SYMBOL[op]} ${type} ${urn} ${verb} ${op}\n`);
+            }
+        }
+    }
+
+    private result(
+        ref: StackRef,
+        kind: OperationKind,
+        started: number,
+        changes: ResourceChange[],
+        resourceCount: number,
+        planned: PlannedStack | undefined,
+        outputs: Record<string, OutputValue>,
+        failedResources: FailedResource[],
+    ): OperationResult {
+        return {
+            ref,
+            kind,
+            changes,
+            counts: countChanges(changes),
+            outputs,
+            resourceCount,
+            policyViolations: planned?.violations ?? [],
+            failedResources,
+            elapsedMs: Date.now() - started,
+            planned,
+        };
+    }
+
+    private update(kind: UpdateRecord["kind"], started: number, failed: readonly FailedResource[]): UpdateRecord {
+        return {
+            kind,
+            startedAt: new Date(started).toISOString(),
+            finishedAt: new Date().toISOString(),
+            result: failed.length === 0 ? "succeeded" : "failed",
+        };
+    }
+
+    private async locked<T>(ref: StackRef, operation: string, options: OperationOptions, body: () => Promise<T>): Promise<T> {
+        const lock = this.lockPath(ref);
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, startedAt: new Date().toISOString() };
+        this.acquire(ref, lock, holder, true);
+        try {
+            throwIfAborted(ref, options.signal);
+            return await body();
+        } finally {
+            fs.rmSync(lock, { force: true });
+        }
+    }
+
+    private acquire(ref: StackRef, lock: string, holder: LockHolder, retryStale: boolean): void {
+        try {
+            fs.writeFileSync(lock, JSON.stringify(holder), { flag: "wx" });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+                throw error;
+            }
+            const existing = this.readLock(lock);
+            // A lock left by a process that died on this host cannot be released by anyone else.
+            if (retryStale && existing !== undefined && existing.host === holder.host && !processAlive(existing.pid)) {
+                fs.rmSync(lock, { force: true });
+                this.acquire(ref, lock, holder, false);
+                return;
+            }
+            const who = existing === undefined ? "unknown holder" : `${existing.operation} by pid ${existing.pid} on ${existing.host} since ${existing.startedAt}`;
+            throw new StackLockedError(ref, who);
+        }
+    }
+
+    private readLock(lock: string): LockHolder | undefined {
+        try {
+            return JSON.parse(fs.readFileSync(lock, "utf8")) as LockHolder;
+        } catch {
+            return undefined;
+        }
+    }
+
+    private recordPath(ref: StackRef): string {
+        return path.join(this.stateDir, ref.project, `${ref.stack}.json`);
+    }
+
+    private lockPath(ref: StackRef): string {
+        return path.join(this.stateDir, ref.project, `${ref.stack}.lock`);
+    }
+
+    private read(ref: StackRef): StackRecord | undefined {
+        if (!(LAYERS as readonly string[]).includes(ref.project)) {
+            return undefined;
+        }
+        try {
+            return JSON.parse(fs.readFileSync(this.recordPath(ref), "utf8")) as StackRecord;
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+                return undefined;
+            }
+            throw new EngineError(`the offline registry entry ${this.recordPath(ref)} is unreadable: ${(error as Error).message}`);
+        }
+    }
+
+    private write(record: StackRecord): void {
+        const file = this.recordPath(record);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        // Write-then-rename: a crash mid-write never leaves a half-written state file.
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
+        fs.renameSync(temp, file);
+    }
+
+    private platformsPath(): string {
+        return path.join(this.stateDir, "platforms.json");
+    }
+
+    private readPlatforms(): Partial<Record<FullEnvironment, Record<string, unknown>>> {
+        try {
+            return JSON.parse(fs.readFileSync(this.platformsPath(), "utf8")) as Partial<Record<FullEnvironment, Record<string, unknown>>>;
+        } catch {
+            return {};
+        }
+    }
+
+    /** Keeps the platform outputs a plan produced, so guarding a later `down` or `gc` needs no new synthesis. */
+    private rememberPlatforms(document: PlanDocument): void {
+        const platforms = this.readPlatforms();
+        for (const stack of document.stacks.filter((s) => s.project === "platform" && isFullEnvironment(s.stack))) {
+            platforms[stack.stack as FullEnvironment] = stack.outputs;
+        }
+        fs.mkdirSync(this.stateDir, { recursive: true });
+        const temp = `${this.platformsPath()}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, `${JSON.stringify(platforms, null, 2)}\n`);
+        fs.renameSync(temp, this.platformsPath());
+    }
+}
+
+const SYMBOL: Record<Exclude<ChangeOp, "same">, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+const PAST: Record<Exclude<ChangeOp, "same">, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted" };
+
+function throwIfAborted(ref: StackRef, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) {
+        throw new OperationCancelledError(ref);
+    }
+}

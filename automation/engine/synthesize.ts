@@ -1,0 +1,352 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { DEFAULT_REGION } from "../../lib/environments";
+import { accountFromArn, hexFrom, partitionOf } from "./identifiers";
+import { INVOKE_MOCKS, MockContext, RESOURCE_MOCKS } from "./resource-outputs";
+import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "./types";
+
+// Runtime internals the public API does not expose: a fresh async-local store per synthesis
+// (what the Automation API's inline programs use) is what keeps consecutive syntheses apart.
+const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } = require("@pulumi/pulumi/runtime/settings");
+
+/** The account the offline engine assumes for a provider that names none. */
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Outputs of a stack another stack can reference: real values plus which names are secret. */
+export interface StackOutputs {
+    values: Record<string, unknown>;
+    secretNames: string[];
+}
+
+export interface SynthesisRequest {
+    project: string;
+    stack: string;
+    organization?: string;
+    /** The program: returns (or resolves to) the stack outputs, like a Pulumi program's exports. */
+    program: () => unknown;
+    /** Full config keys (`ns:key`) to string values, as the CLI passes them. */
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    /** Answers `new StackReference(name)`; undefined means no such stack. */
+    resolveStackReference?: (name: string) => StackOutputs | undefined;
+    preview?: boolean;
+}
+
+export interface SynthesisResult {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    /** Stack outputs as the plan shows them (secrets masked). */
+    outputs: Record<string, unknown>;
+    /** Stack outputs as stack references receive them. */
+    referenceableOutputs: StackOutputs;
+}
+
+/** A program that failed while it ran (not a config problem): carries every error it raised. */
+export class SynthesisError extends Error {
+    constructor(
+        readonly stackLabel: string,
+        readonly causes: unknown[],
+    ) {
+        super(`${stackLabel} failed to synthesize:\n${causes.map((c) => `  - ${c instanceof Error ? c.message : String(c)}`).join("\n")}`);
+        this.name = "SynthesisError";
+    }
+}
+
+interface AccountContext {
+    account: string;
+    region: string;
+}
+
+type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getProtect(): boolean;
+    getRetainondelete?(): boolean;
+    getDependenciesList(): string[];
+    getObject(): ProtoStruct;
+    getProvidersMap(): { get(key: string): string | undefined };
+}
+
+interface MockMonitorInternals {
+    resources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>;
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
+    registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct }, callback: (err: unknown, resp: unknown) => void): void;
+}
+
+/** "urn::id" -> "urn" */
+function providerUrn(reference: string): string | null {
+    if (!reference) {
+        return null;
+    }
+    const separator = reference.lastIndexOf("::");
+    return separator > 0 ? reference.slice(0, separator) : reference;
+}
+
+function isSignature(value: Record<string, unknown>, signature: string): boolean {
+    return value[rpc.specialSigKey] === signature;
+}
+
+/**
+ * Turns wire values into what the plan shows: secrets masked, unknowns marked, resource
+ * references as their URN, assets and archives summarised.
+ */
+export function toPlanValue(value: unknown): unknown {
+    if (value === rpc.unknownValue) {
+        return UNKNOWN_PLACEHOLDER;
+    }
+    if (Array.isArray(value)) {
+        return value.map(toPlanValue);
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (isSignature(record, rpc.specialSecretSig)) {
+            return SECRET_PLACEHOLDER;
+        }
+        if (isSignature(record, rpc.specialResourceSig)) {
+            return record.urn;
+        }
+        if (isSignature(record, rpc.specialAssetSig)) {
+            return { asset: record.path ?? record.uri ?? "text" };
+        }
+        if (isSignature(record, rpc.specialArchiveSig)) {
+            return { archive: record.path ?? record.uri ?? Object.keys((record.assets as object) ?? {}) };
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toPlanValue(v)]));
+    }
+    return value;
+}
+
+/** Wire values with secrets unwrapped, for feeding one stack's outputs to the next. */
+function toRawValue(value: unknown): { value: unknown; secret: boolean } {
+    if (Array.isArray(value)) {
+        const items = value.map(toRawValue);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (isSignature(record, rpc.specialSecretSig)) {
+            return { value: toRawValue(record.value).value, secret: true };
+        }
+        if (isSignature(record, rpc.specialResourceSig)) {
+            return { value: record.urn, secret: false };
+        }
+        const entries = Object.entries(record).map(([k, v]) => [k, toRawValue(v)] as const);
+        return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
+    }
+    return { value, secret: false };
+}
+
+function parseMaybeJson(value: unknown): unknown {
+    if (typeof value !== "string") {
+        return value;
+    }
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/** Where an aws provider deploys: the account of the role it assumes, else the one it is pinned to. */
+function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountContext): AccountContext {
+    const assumeRoles = parseMaybeJson(inputs.assumeRoles) as { roleArn?: string }[] | undefined;
+    const allowed = parseMaybeJson(inputs.allowedAccountIds) as string[] | undefined;
+    const roleAccount = Array.isArray(assumeRoles) ? accountFromArn(String(assumeRoles[0]?.roleArn ?? "")) : undefined;
+    return {
+        account: roleAccount ?? (Array.isArray(allowed) && allowed.length > 0 ? String(allowed[0]) : fallback.account),
+        region: typeof inputs.region === "string" && inputs.region !== "" ? inputs.region : fallback.region,
+    };
+}
+
+function unwrapSecrets(value: unknown): unknown {
+    return toRawValue(JSON.parse(JSON.stringify(value ?? null))).value;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a Pulumi program under the mock runtime and captures every registration. Syntheses are
+ * serialised (the runtime's monitor is process-global) and each gets a fresh runtime store.
+ */
+export function synthesize(request: SynthesisRequest): Promise<SynthesisResult> {
+    const run = queue.then(() => synthesizeAlone(request));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResult> {
+    const label = `${request.project}/${request.stack}`;
+    const config = request.config ?? {};
+    const fallback: AccountContext = { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION };
+    const providerAccounts = new Map<string, AccountContext>();
+    const captured: PlannedResource[] = [];
+    const errors: unknown[] = [];
+    let rootOutputs: Record<string, unknown> = {};
+    let monitor: MockMonitorInternals | undefined;
+    const pendingReferences: Promise<void>[] = [];
+
+    const accountFor = (providerReference: string | undefined): AccountContext =>
+        providerAccounts.get(providerUrn(providerReference ?? "") ?? "") ?? fallback;
+    // Components carry a providers map rather than a provider, and children inherit from parents:
+    // remember where each resource deploys so a remote component's outputs name the right account.
+    const resourceAccounts = new Map<string, AccountContext>();
+    let registering: AccountContext | undefined;
+
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+            if (args.type === STACK_REFERENCE_TYPE) {
+                const name = String(args.inputs.name);
+                const outputs = request.resolveStackReference?.(name);
+                if (!outputs) {
+                    throw new Error(
+                        `${label}: stack reference "${name}" names no stack that this plan synthesized before it. ` +
+                            `Check the stack name (<stackOrg>/<project>/<stack>) and that the referenced stack is earlier in the chain.`,
+                    );
+                }
+                return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
+            }
+            const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
+            const where = args.type === "pulumi:providers:aws" ? awsProviderAccount(inputs, fallback) : (registering ?? accountFor(args.provider));
+            const urn = `${label}::${args.type}::${args.name}`;
+            const ctx: MockContext = {
+                type: args.type,
+                name: args.name,
+                urn,
+                inputs,
+                account: where.account,
+                region: where.region,
+                partition: partitionOf(where.region),
+                physicalName: typeof inputs.name === "string" && inputs.name !== "" ? inputs.name : `${args.name}-${hexFrom(urn, 7)}`,
+                hex: (length, salt = "") => hexFrom(`${urn}#${salt}`, length),
+                reference: (type, name, id, state) => {
+                    const childUrn = monitor!.newUrn("", `${args.type}$${type}`, name);
+                    pendingReferences.push(
+                        rpc.serializeProperties("", state).then((serialized) => {
+                            monitor!.resources.set(childUrn, { urn: childUrn, id, state: serialized });
+                        }),
+                    );
+                    return { [rpc.specialSigKey]: rpc.specialResourceSig, urn: childUrn, id };
+                },
+            };
+            const mock = RESOURCE_MOCKS[args.type];
+            const id = args.custom ? (args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx)) : undefined;
+            const computed = mock?.outputs?.(ctx, id ?? "") ?? {};
+            const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
+            return { id, state: { ...generic, ...args.inputs, ...computed } };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+            const invoke = INVOKE_MOCKS[args.token];
+            if (!invoke) {
+                throw new Error(
+                    `${label}: the offline engine has no outputs for invoke ${args.token}. ` +
+                        `Prefer plain typed objects over invokes, or add the invoke to automation/engine/resource-outputs.ts.`,
+                );
+            }
+            const where = accountFor(args.provider);
+            return invoke({ token: args.token, inputs: args.inputs, account: where.account, region: where.region, partition: partitionOf(where.region) });
+        },
+    };
+
+    const onError = (error: unknown) => {
+        errors.push(error);
+    };
+
+    return runtimeState.withLocalStorage(async () => {
+        await pulumi.runtime.setMocks(mocks, request.project, request.stack, request.preview ?? false, request.organization);
+        monitor = runtimeSettings.getMonitor() as MockMonitorInternals;
+        const mockMonitor = monitor;
+        // The engine leaves the root stack's type out of its children's URNs; the mock monitor does not.
+        const newUrn = mockMonitor.newUrn.bind(mockMonitor);
+        mockMonitor.newUrn = (parent, type, name) => newUrn(parent.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
+        const registerResource = mockMonitor.registerResource.bind(mockMonitor);
+        mockMonitor.registerResource = (req, callback) => {
+            const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const wireInputs = req.getObject()?.toJavaScript() ?? {};
+            if (req.getType() === "pulumi:providers:aws") {
+                providerAccounts.set(urn, awsProviderAccount(toRawValue(wireInputs).value as Record<string, unknown>, fallback));
+            }
+            captured.push({
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    parent: req.getParent() || null,
+                    provider: providerUrn(req.getProvider()),
+                    inputs: toPlanValue(wireInputs) as Record<string, unknown>,
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete?.() === true,
+                    dependencies: [...new Set(req.getDependenciesList())],
+            });
+            const explicitProvider = req.getProvider() || req.getProvidersMap().get("aws");
+            const where = explicitProvider ? accountFor(explicitProvider) : (resourceAccounts.get(req.getParent()) ?? fallback);
+            resourceAccounts.set(urn, where);
+            // The mock monitor calls newResource synchronously from here, before its first await.
+            registering = where;
+            try {
+                return registerResource(req, callback);
+            } finally {
+                registering = undefined;
+            }
+        };
+        const registerOutputs = mockMonitor.registerResourceOutputs.bind(mockMonitor);
+        mockMonitor.registerResourceOutputs = (req, callback) => {
+            if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) {
+                rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
+            }
+            registerOutputs(req, callback);
+        };
+        pulumi.runtime.setAllConfig(config, request.secretKeys ?? []);
+
+        process.on("unhandledRejection", onError);
+        process.on("uncaughtException", onError);
+        try {
+            await pulumi.runtime.runInPulumiStack(async () => {
+                const exported = await request.program();
+                return typeof exported === "function" ? await exported() : exported;
+            });
+            await runtimeSettings.waitForRPCs();
+            await Promise.all(pendingReferences);
+        } catch (error) {
+            errors.unshift(error);
+        } finally {
+            process.off("unhandledRejection", onError);
+            process.off("uncaughtException", onError);
+        }
+        if (errors.length > 0) {
+            const [first] = errors;
+            // A config or contract problem is the user's to fix: surface it as itself, not as a crash.
+            if (errors.length === 1 && first instanceof Error && first.name !== "Error") {
+                throw first;
+            }
+            throw new SynthesisError(label, errors);
+        }
+
+        const secretNames: string[] = [];
+        const values: Record<string, unknown> = {};
+        for (const [key, wire] of Object.entries(rootOutputs)) {
+            const raw = toRawValue(wire);
+            values[key] = raw.value;
+            if (raw.secret) {
+                secretNames.push(key);
+            }
+        }
+        return {
+            project: request.project,
+            stack: request.stack,
+            resources: captured,
+            outputs: toPlanValue(rootOutputs) as Record<string, unknown>,
+            referenceableOutputs: { values, secretNames },
+        };
+    });
+}

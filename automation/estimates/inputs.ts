@@ -1,0 +1,46 @@
+/**
+ * Reading resource inputs as the plan records them: plain JSON, with "[secret]" and "[unknown]"
+ * standing in for values that do not exist before apply.
+ */
+import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../engine/types";
+
+/** The value at a dot/bracket path (`a.b[0].c`), or undefined when any step is missing or unknown. */
+export function valueAt(inputs: Record<string, unknown>, path: string): unknown {
+    let current: unknown = inputs;
+    for (const step of path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "")) {
+        if (current === null || typeof current !== "object") return undefined;
+        current = (current as Record<string, unknown>)[step];
+    }
+    return current === UNKNOWN_PLACEHOLDER || current === SECRET_PLACEHOLDER ? undefined : current;
+}
+
+export function numberAt(r: PlannedResource, path: string): number | undefined {
+    const value = valueAt(r.inputs, path);
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+    if (typeof value === "string" && /^\d+(\.\d+)?$/.test(value)) return Number(value);
+    return undefined;
+}
+
+export function stringAt(r: PlannedResource, path: string): string | undefined {
+    const value = valueAt(r.inputs, path);
+    return typeof value === "string" ? value : undefined;
+}
+
+export function booleanAt(r: PlannedResource, path: string): boolean | undefined {
+    const value = valueAt(r.inputs, path);
+    if (typeof value === "boolean") return value;
+    if (value === "true" || value === "false") return value === "true";
+    return undefined;
+}
+
+/** An array input, or undefined when it is absent or only known after apply. */
+export function arrayAt(r: PlannedResource, path: string): unknown[] | undefined {
+    const value = valueAt(r.inputs, path);
+    return Array.isArray(value) ? value : undefined;
+}
+
+/** An RDS instance that replicates another: the input is set (even if its value is only known after apply). */
+export function isReplica(r: PlannedResource): boolean {
+    const source = r.inputs.replicateSourceDb;
+    return source !== undefined && source !== null && source !== "";
+}

@@ -1,0 +1,131 @@
+import * as path from "path";
+import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
+import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
+import { PlanDocument, PlannedStack, Violation } from "../engine/types";
+import { environmentChain } from "./environments";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The organization segment of stack names when a stack's config sets no `stackOrg`. */
+export const DEFAULT_STACK_ORG = "organization";
+
+/** Outputs of the stacks synthesized so far in one plan, by full stack name `<org>/<project>/<stack>`. */
+export class StackRegistry {
+    private readonly stacks = new Map<string, StackOutputs>();
+
+    constructor(fixtures: Record<string, Record<string, unknown>> = {}) {
+        for (const [name, values] of Object.entries(fixtures)) {
+            this.stacks.set(name, { values, secretNames: [] });
+        }
+    }
+
+    add(name: string, outputs: StackOutputs): void {
+        this.stacks.set(name, outputs);
+    }
+
+    get(name: string): StackOutputs | undefined {
+        return this.stacks.get(name);
+    }
+
+    copy(): StackRegistry {
+        const copy = new StackRegistry();
+        for (const [name, outputs] of this.stacks) {
+            copy.add(name, outputs);
+        }
+        return copy;
+    }
+}
+
+export interface StackSynthesisOptions {
+    /** Config values (full or project-relative keys) laid over the stack file. */
+    config?: Record<string, unknown>;
+    /** A stack file other than `Pulumi.<stack>.yaml`, relative to the project directory. */
+    stackFile?: string;
+    registry?: StackRegistry;
+}
+
+/** Synthesizes one Pulumi program with its stack file, answering stack references from the registry. */
+export async function synthesizeStack(projectDir: string, stack: string, options: StackSynthesisOptions = {}): Promise<SynthesisResult & { organization: string }> {
+    const project = loadProject(projectDir);
+    const file = options.stackFile ? path.join(project.dir, options.stackFile) : stackFilePath(project, stack);
+    const config = loadStackConfig(project, stack, options.config, file);
+    const organization = config.values[`${project.name}:stackOrg`] ?? DEFAULT_STACK_ORG;
+    const registry = options.registry ?? new StackRegistry();
+    const result = await synthesize({
+        project: project.name,
+        stack,
+        organization,
+        program: () => requireProgram(project.entry),
+        config: config.values,
+        secretKeys: config.secretKeys,
+        resolveStackReference: (name) => registry.get(name),
+    });
+    registry.add(`${organization}/${project.name}/${stack}`, result.referenceableOutputs);
+    return { ...result, organization };
+}
+
+/** Runs the policy pack offline when it is present; until then a stack has no violations. */
+function evaluatePolicies(stack: PlannedStack): Violation[] {
+    let evaluator: { evaluateStack(stack: PlannedStack): Violation[] };
+    try {
+        evaluator = require("../../policy-pack/offline");
+    } catch (error) {
+        if ((error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes("policy-pack/offline")) {
+            return [];
+        }
+        throw error;
+    }
+    return evaluator.evaluateStack(stack);
+}
+
+function planned(result: SynthesisResult): PlannedStack {
+    const stack: PlannedStack = { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
+    stack.violations = evaluatePolicies(stack);
+    return stack;
+}
+
+export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument {
+    const violations = stacks.flatMap((s) => s.violations);
+    return {
+        env,
+        stacks,
+        summary: {
+            stacks: stacks.length,
+            resources: stacks.reduce((sum, s) => sum + s.resources.length, 0),
+            mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+            advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+        },
+    };
+}
+
+export interface EnvironmentPlanOptions {
+    /** Config overrides by `<project>/<stack>`, e.g. `{ "workloads/pr-7": { "workloads:imageTag": "abc123" } }`. */
+    configOverrides?: Record<string, Record<string, unknown>>;
+}
+
+/** Synthesizes every stack an environment needs, in order, and evaluates the policy pack on each. */
+export async function planEnvironment(env: string, options: EnvironmentPlanOptions = {}): Promise<PlanDocument> {
+    const registry = new StackRegistry();
+    const stacks: PlannedStack[] = [];
+    for (const target of environmentChain(env)) {
+        const result = await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, {
+            stackFile: target.stackFile,
+            config: options.configOverrides?.[`${target.project}/${target.stack}`],
+            registry,
+        });
+        stacks.push(planned(result));
+    }
+    return planDocument(env, stacks);
+}
+
+export interface ProgramPlanOptions {
+    config?: Record<string, unknown>;
+    /** Outputs for the program's stack references, by full stack name. */
+    stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+/** Plans any Pulumi TypeScript program with one of its stacks. */
+export async function planProgram(dir: string, stack: string, options: ProgramPlanOptions = {}): Promise<PlanDocument> {
+    const result = await synthesizeStack(dir, stack, { config: options.config, registry: new StackRegistry(options.stackOutputs) });
+    return planDocument(stack, [planned(result)]);
+}

@@ -1,0 +1,323 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigReader, InvalidConfigError, currentStackLabel } from "../lib/config";
+import {
+    ACCOUNT_OF_ENVIRONMENT,
+    AccountName,
+    FULL_ENVIRONMENTS,
+    FullEnvironment,
+    VPC_CIDRS,
+    isFullEnvironment,
+} from "../lib/environments";
+import { standardTags } from "../lib/tags";
+import { cidrsOverlap, parseCidr } from "./cidr";
+
+/** Every VPC spans three AZs (shared/CONVENTIONS.md). */
+export const AVAILABILITY_ZONE_COUNT = 3;
+
+/** `onePerAz` keeps each AZ's egress independent; `single` is a cost saving allowed only in test. */
+export const NAT_GATEWAY_STRATEGIES = ["onePerAz", "single"] as const;
+export type NatGatewayStrategy = (typeof NAT_GATEWAY_STRATEGIES)[number];
+
+/** The values CloudWatch Logs accepts for a log group's retention. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
+
+export interface DnsConfig {
+    /** The env's public domain: CloudFront answers on it, services on `<host>.<domainName>`. */
+    domainName: string;
+    /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
+    privateZoneName: string;
+}
+
+/** The Tailscale subnet router: mgmt only, the one way staff enter the network. */
+export interface VpnRouterConfig {
+    instanceType: string;
+    authKey: pulumi.Output<string>;
+}
+
+/** The public ingress edge: workload environments (test, preprod, prod) only. */
+export interface EdgeConfig {
+    /** Requests per IP per 5 minutes before the WAF rate rule blocks. */
+    wafRateLimit: number;
+    albDeletionProtection: boolean;
+    /** Days the ALB and CloudFront access logs are kept. */
+    accessLogRetentionDays: number;
+    cloudfrontPriceClass: CloudFrontPriceClass;
+    /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
+    originVerifySecret: pulumi.Output<string>;
+}
+
+/** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
+export interface SharedDataConfig {
+    postgresInstanceClass: string;
+    postgresAllocatedStorageGb: number;
+    postgresMaxAllocatedStorageGb: number;
+    searchInstanceType: string;
+    searchInstanceCount: number;
+    searchVolumeSizeGb: number;
+}
+
+export interface PlatformConfig {
+    env: FullEnvironment;
+    /** The account the stack deploys into (shared/CONVENTIONS.md, "Accounts and environments"). */
+    account: AccountName;
+    stackOrg: string;
+    region: string;
+    owner: string;
+    costCenter: string;
+    tags: Record<string, string>;
+    vpcCidr: string;
+    natGateways: NatGatewayStrategy;
+    flowLogRetentionDays: number;
+    dns: DnsConfig;
+    /** Sources, besides the mgmt VPC, allowed to reach internal endpoints (e.g. the tailnet range when SNAT is off). */
+    allowedVpnCidrs: string[];
+    /** Set in mgmt only. */
+    vpnRouter?: VpnRouterConfig;
+    /** Set in test, preprod and prod. */
+    edge?: EdgeConfig;
+    /** Set in test only. */
+    sharedData?: SharedDataConfig;
+}
+
+/** Keys every platform stack file holds, and the extra keys by the role the stack plays. */
+export const COMMON_CONFIG_KEYS = [
+    "stackOrg",
+    "region",
+    "owner",
+    "costCenter",
+    "vpcCidr",
+    "natGateways",
+    "flowLogRetentionDays",
+    "dns",
+    "allowedVpnCidrs",
+] as const;
+export const HUB_CONFIG_KEYS = ["vpnRouter", "tailscaleAuthKey"] as const;
+export const EDGE_CONFIG_KEYS = ["edge", "originVerifySecret"] as const;
+export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
+
+/** The platform config keys the stack for `env` reads (cluster keys come from platform/cluster/config.ts). */
+export function platformConfigKeys(env: FullEnvironment): string[] {
+    return [
+        ...COMMON_CONFIG_KEYS,
+        ...(env === "mgmt" ? HUB_CONFIG_KEYS : EDGE_CONFIG_KEYS),
+        ...(env === "test" ? SHARED_DATA_CONFIG_KEYS : []),
+    ];
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+function readVpcCidr(reader: ConfigReader, env: FullEnvironment): string {
+    const vpcCidr = reader.string("vpcCidr", { hint: VPC_CIDRS[env] });
+    if (vpcCidr === "") {
+        return vpcCidr;
+    }
+    const range = parseCidr(vpcCidr);
+    if (!range) {
+        reader.problem("vpcCidr", `"${vpcCidr}" is not a canonical IPv4 CIDR`, `set platform:vpcCidr to ${VPC_CIDRS[env]} (shared/CONVENTIONS.md)`);
+        return vpcCidr;
+    }
+    const clashes = FULL_ENVIRONMENTS.filter((other) => other !== env && cidrsOverlap(range, parseCidr(VPC_CIDRS[other])!));
+    if (clashes.length > 0) {
+        reader.problem(
+            "vpcCidr",
+            `${vpcCidr} overlaps the VPC CIDR of ${clashes.map((other) => `${other} (${VPC_CIDRS[other]})`).join(", ")}; ` +
+                `the VPCs meet at the Transit Gateway, so their ranges must be disjoint`,
+            `set platform:vpcCidr to ${VPC_CIDRS[env]}, the ${env} range fixed in shared/CONVENTIONS.md`,
+        );
+    } else if (vpcCidr !== VPC_CIDRS[env]) {
+        reader.problem(
+            "vpcCidr",
+            `${vpcCidr} is not the ${env} range ${VPC_CIDRS[env]} that every other stack routes to`,
+            `set platform:vpcCidr to ${VPC_CIDRS[env]}, or change the range through an issue that updates shared/CONVENTIONS.md`,
+        );
+    }
+    return vpcCidr;
+}
+
+function readNatGateways(reader: ConfigReader, env: FullEnvironment): NatGatewayStrategy {
+    const strategy = reader.string("natGateways", { oneOf: NAT_GATEWAY_STRATEGIES }) as NatGatewayStrategy;
+    if (strategy === "single" && env !== "test") {
+        reader.problem(
+            "natGateways",
+            `"single" is allowed only in test: ${env} must keep one NAT gateway per AZ so an AZ outage does not cut the others' egress`,
+            "set platform:natGateways to onePerAz",
+        );
+    }
+    return strategy;
+}
+
+function readRetention(reader: ConfigReader, key: string): number {
+    const days = reader.number(key, { integer: true });
+    if (days !== 0 && !(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        reader.problem(key, `${days} is not a retention CloudWatch Logs accepts`, `set platform:${key} to one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    return days;
+}
+
+function readDns(reader: ConfigReader): DnsConfig {
+    const dns = reader.object<Partial<DnsConfig>>("dns") ?? {};
+    const domainName = String(dns.domainName ?? "");
+    const privateZoneName = String(dns.privateZoneName ?? "");
+    if (!DOMAIN.test(domainName)) {
+        reader.problem("dns", `domainName "${domainName}" is not a lower-case DNS name`, "set platform:dns.domainName to the env's public domain, e.g. test.payments.example.com");
+    }
+    if (!DOMAIN.test(privateZoneName) || !privateZoneName.endsWith(`.${domainName}`)) {
+        reader.problem(
+            "dns",
+            `privateZoneName "${privateZoneName}" must be a subdomain of domainName "${domainName}" (its certificate is validated in the public zone)`,
+            `set platform:dns.privateZoneName to e.g. internal.${domainName || "<domainName>"}`,
+        );
+    }
+    return { domainName, privateZoneName };
+}
+
+function readCidrList(reader: ConfigReader, key: string): string[] {
+    const cidrs = reader.object<unknown>(key);
+    if (!Array.isArray(cidrs)) {
+        if (cidrs !== undefined) {
+            reader.problem(key, "is not a list", `set platform:${key} to a YAML list of CIDRs (may be empty)`);
+        }
+        return [];
+    }
+    for (const cidr of cidrs) {
+        const range = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+        if (!range) {
+            reader.problem(key, `${JSON.stringify(cidr)} is not a canonical IPv4 CIDR`, `fix the entry in platform:${key}, e.g. 100.64.0.0/10`);
+        } else if (Number(cidr.split("/")[1]) < 8) {
+            reader.problem(key, `${cidr} is wider than a /8 and would open internal endpoints to most of the internet`, `narrow the entry in platform:${key}`);
+        }
+    }
+    return cidrs as string[];
+}
+
+function readVpnRouter(reader: ConfigReader): VpnRouterConfig {
+    const router = reader.object<{ instanceType?: string }>("vpnRouter") ?? {};
+    const instanceType = String(router.instanceType ?? "");
+    if (!INSTANCE_TYPE.test(instanceType)) {
+        reader.problem("vpnRouter", `instanceType "${instanceType}" is not an EC2 instance type`, "set platform:vpnRouter.instanceType, e.g. t4g.small");
+    }
+    return { instanceType, authKey: reader.secret("tailscaleAuthKey") };
+}
+
+function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
+    const edge = reader.object<Partial<Record<keyof EdgeConfig, unknown>>>("edge") ?? {};
+    const wafRateLimit = Number(edge.wafRateLimit);
+    if (!Number.isInteger(wafRateLimit) || wafRateLimit < 10 || wafRateLimit > 2_000_000_000) {
+        reader.problem("edge", `wafRateLimit ${JSON.stringify(edge.wafRateLimit)} is not an integer in 10..2000000000`, "set platform:edge.wafRateLimit (requests per IP per 5 minutes)");
+    }
+    const albDeletionProtection = edge.albDeletionProtection === true;
+    if (typeof edge.albDeletionProtection !== "boolean") {
+        reader.problem("edge", "albDeletionProtection is not a boolean", "set platform:edge.albDeletionProtection to true or false");
+    } else if (env === "prod" && !albDeletionProtection) {
+        reader.problem("edge", "albDeletionProtection is false in prod", "set platform:edge.albDeletionProtection to true: the prod ALBs must survive a stray destroy");
+    }
+    const accessLogRetentionDays = Number(edge.accessLogRetentionDays);
+    if (!Number.isInteger(accessLogRetentionDays) || accessLogRetentionDays < 1) {
+        reader.problem("edge", `accessLogRetentionDays ${JSON.stringify(edge.accessLogRetentionDays)} is not a positive integer`, "set platform:edge.accessLogRetentionDays, e.g. 90");
+    }
+    const cloudfrontPriceClass = String(edge.cloudfrontPriceClass) as CloudFrontPriceClass;
+    if (!CLOUDFRONT_PRICE_CLASSES.includes(cloudfrontPriceClass)) {
+        reader.problem("edge", `cloudfrontPriceClass "${cloudfrontPriceClass}" is unknown`, `set platform:edge.cloudfrontPriceClass to one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}`);
+    }
+    return { wafRateLimit, albDeletionProtection, accessLogRetentionDays, cloudfrontPriceClass, originVerifySecret: reader.secret("originVerifySecret") };
+}
+
+function readSharedData(reader: ConfigReader): SharedDataConfig {
+    const data = reader.object<Partial<Record<keyof SharedDataConfig, unknown>>>("sharedData") ?? {};
+    const text = (field: "postgresInstanceClass" | "searchInstanceType", pattern: RegExp, example: string): string => {
+        const value = String(data[field] ?? "");
+        if (!pattern.test(value)) {
+            reader.problem("sharedData", `${field} "${value}" is not valid`, `set platform:sharedData.${field}, e.g. ${example}`);
+        }
+        return value;
+    };
+    const count = (field: "postgresAllocatedStorageGb" | "postgresMaxAllocatedStorageGb" | "searchInstanceCount" | "searchVolumeSizeGb", min: number): number => {
+        const value = Number(data[field]);
+        if (!Number.isInteger(value) || value < min) {
+            reader.problem("sharedData", `${field} ${JSON.stringify(data[field])} is not an integer >= ${min}`, `set platform:sharedData.${field}`);
+        }
+        return value;
+    };
+    const shared: SharedDataConfig = {
+        postgresInstanceClass: text("postgresInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "db.t4g.medium"),
+        postgresAllocatedStorageGb: count("postgresAllocatedStorageGb", 20),
+        postgresMaxAllocatedStorageGb: count("postgresMaxAllocatedStorageGb", 20),
+        searchInstanceType: text("searchInstanceType", /^[a-z0-9]+\.[a-z0-9]+\.search$/, "t3.medium.search"),
+        searchInstanceCount: count("searchInstanceCount", 1),
+        searchVolumeSizeGb: count("searchVolumeSizeGb", 10),
+    };
+    if (shared.postgresMaxAllocatedStorageGb < shared.postgresAllocatedStorageGb) {
+        reader.problem("sharedData", "postgresMaxAllocatedStorageGb is below postgresAllocatedStorageGb", "raise platform:sharedData.postgresMaxAllocatedStorageGb");
+    }
+    return shared;
+}
+
+/**
+ * Reads and validates the platform keys of the current stack. Problems are recorded on `reader`;
+ * the caller reads any further keys (the cluster's) with the same reader and then calls `done()`.
+ */
+export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
+    const stack = pulumi.getStack();
+    const env: FullEnvironment = isFullEnvironment(stack) ? stack : "test";
+    if (!isFullEnvironment(stack)) {
+        reader.problem("stack", `"${stack}" is not a platform stack`, `select one of ${FULL_ENVIRONMENTS.join(", ")}`);
+    }
+    const owner = reader.string("owner");
+    const costCenter = reader.string("costCenter");
+    const config: PlatformConfig = {
+        env,
+        account: ACCOUNT_OF_ENVIRONMENT[env],
+        stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
+        region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),
+        owner,
+        costCenter,
+        tags: standardTags({ environment: env, layer: "platform", owner, costCenter }),
+        vpcCidr: readVpcCidr(reader, env),
+        natGateways: readNatGateways(reader, env),
+        flowLogRetentionDays: readRetention(reader, "flowLogRetentionDays"),
+        dns: readDns(reader),
+        allowedVpnCidrs: readCidrList(reader, "allowedVpnCidrs"),
+    };
+    if (env === "mgmt") {
+        config.vpnRouter = readVpnRouter(reader);
+    } else {
+        config.edge = readEdge(reader, env);
+    }
+    if (env === "test") {
+        config.sharedData = readSharedData(reader);
+    }
+    return config;
+}
+
+/**
+ * The role the stack assumes in its account, from foundation/org's `deploymentRoleArns`.
+ * A stack must never fall back to ambient credentials, so a missing role stops the program
+ * with a config error naming the account and the fix.
+ */
+export function deploymentRoleFor(
+    account: AccountName,
+    deploymentRoleArns: pulumi.Output<Partial<Record<AccountName, string>>>,
+    foundationStack: string,
+): pulumi.Output<string> {
+    return deploymentRoleArns.apply((roles) => {
+        const roleArn = roles?.[account];
+        if (typeof roleArn !== "string" || !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(roleArn)) {
+            throw new InvalidConfigError(currentStackLabel(), [
+                {
+                    key: `${foundationStack} deploymentRoleArns.${account}`,
+                    problem:
+                        roleArn === undefined
+                            ? `${foundationStack} exports no deployment role for the "${account}" account, so this stack cannot assume a role in it`
+                            : `the deployment role for the "${account}" account is not an IAM role ARN: ${JSON.stringify(roleArn)}`,
+                    fix: `add the "${account}" account to the foundation's deployment roles and run \`pulumi up -s org\` in foundation/, then re-run this stack`,
+                },
+            ]);
+        }
+        return roleArn;
+    });
+}

@@ -1,0 +1,12 @@
+import type { PackExemption } from "./lib/settings";
+
+/**
+ * Resources allowed to break one policy for a while. Every entry needs a reason a reviewer can
+ * judge and an expiry date (`YYYY-MM-DD`, inclusive); after it the policy applies again and the
+ * `policy-exemptions-valid` policy reports the stale entry. Example:
+ *
+ *   { policy: "eks-private-endpoint", urn: "urn:pulumi:mgmt::platform::...::mgmt-eks",
+ *     reason: "bootstrap run before the mgmt runners exist (CONVENTIONS: Reaching private clusters)",
+ *     expires: "2026-12-01" }
+ */
+export const EXEMPTIONS: readonly PackExemption[] = [];

@@ -1,0 +1,73 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runPlanCli } from "../../../automation/cli/plan";
+import { PlanDocument } from "../../../automation/engine/types";
+
+const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");
+
+async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runPlanCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
+describe("npm run plan", () => {
+    it("prints exactly one JSON document per the contract for a program, and exits 0", async () => {
+        const { code, stdout, stderr } = await plan("--program", BASIC, "--stack", "dev", "--json");
+        expect(stderr).to.equal("");
+        expect(code).to.equal(0);
+        const doc = JSON.parse(stdout) as PlanDocument;
+        expect(doc).to.include.keys("env", "stacks", "summary");
+        expect(doc.env).to.equal("dev");
+        const [stack] = doc.stacks;
+        expect(stack).to.include({ project: "basic", stack: "dev" });
+        expect(stack.resources[0]).to.have.all.keys("urn", "type", "name", "custom", "parent", "provider", "inputs", "protect", "retainOnDelete", "dependencies");
+        expect(doc.summary).to.deep.equal({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: doc.summary.advisory });
+    });
+
+    it("passes --config overrides to the program", async () => {
+        const { stdout } = await plan("--program", BASIC, "--stack", "dev", "--config", "basic:bucketPrefix=cli", "--json");
+        const doc = JSON.parse(stdout) as PlanDocument;
+        expect(doc.stacks[0].resources.map((r) => r.name)).to.include("cli-bucket");
+    });
+
+    it("writes the document to --out and a readable tree to stdout", async () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
+        const { code, stdout } = await plan("--program", BASIC, "--stack", "dev", "--out", out);
+        expect(code).to.equal(0);
+        expect(stdout).to.include("basic/dev").and.to.include("+ aws:s3/bucket:Bucket  dev-assets-bucket").and.to.include("Resources by type:").and.to.match(/Summary: 1 stacks, \d+ resources/);
+        expect((JSON.parse(fs.readFileSync(out, "utf8")) as PlanDocument).stacks).to.have.length(1);
+    });
+
+    describe("bad usage exits 2 with a clear message and no document", () => {
+        const cases: [string, string[], RegExp][] = [
+            ["an unknown environment", ["--env", "staging"], /Unknown environment "staging".*mgmt, test, preprod, prod, or pr-<n>/],
+            ["a malformed PR environment", ["--env", "pr-0"], /Unknown environment "pr-0"/],
+            ["a missing stack file", ["--program", BASIC, "--stack", "qa"], /Stack file for basic\/qa not found: .*Pulumi\.qa\.yaml/],
+            ["unparseable config", ["--program", BASIC, "--stack", "broken"], /not valid YAML.*Pulumi\.broken\.yaml/s],
+            ["a missing program", ["--program", path.join(BASIC, "nowhere"), "--stack", "dev"], /Pulumi project file not found/],
+            ["an unknown option", ["--env", "test", "--colour"], /unknown option "--colour"/],
+            ["no target", ["--json"], /--env or --program is required/],
+            ["--program without --stack", ["--program", BASIC], /--program needs --stack/],
+            ["a flag without its value", ["--env"], /--env needs a value/],
+            ["a bad --config pair", ["--program", BASIC, "--stack", "dev", "--config", "novalue"], /--config takes key=value/],
+        ];
+        for (const [what, argv, message] of cases) {
+            it(what, async () => {
+                const { code, stdout, stderr } = await plan(...argv);
+                expect(code).to.equal(2);
+                expect(stdout).to.equal("");
+                expect(stderr).to.match(message);
+            });
+        }
+    });
+
+    it("exits 2 naming the referenced stack when the plan has not synthesized it", async () => {
+        const { code, stderr } = await plan("--program", BASIC, "--stack", "downstream");
+        expect(code).to.equal(2);
+        expect(stderr).to.include("acme/basic/dev");
+    });
+});

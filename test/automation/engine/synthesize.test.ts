@@ -1,0 +1,112 @@
+import { expect } from "chai";
+import * as path from "path";
+import { PlanUsageError } from "../../../automation/engine/project";
+import { SECRET_PLACEHOLDER } from "../../../automation/engine/types";
+import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
+import { Inventory } from "../../harness";
+
+const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");
+
+async function basic(stack: string, options: Parameters<typeof synthesizeStack>[2] = {}) {
+    const result = await synthesizeStack(BASIC, stack, options);
+    return { result, inventory: new Inventory(result.resources, result.outputs) };
+}
+
+describe("offline engine", () => {
+    describe("config and secrets", () => {
+        it("hands the program stack-file values, project defaults and structured values", async () => {
+            const { inventory } = await basic("dev");
+            const bucket = inventory.one("aws:s3/bucket:Bucket");
+            expect(bucket.name).to.equal("dev-assets-bucket");
+            expect(inventory.input(bucket, "tags")).to.deep.equal({ Owner: "platform-team", team: "payments", tier: "gold" });
+            expect(inventory.outputs.replicas).to.equal(3);
+        });
+
+        it("keeps secret config secret in resource inputs and stack outputs", async () => {
+            const { result, inventory } = await basic("dev");
+            const version = inventory.one("aws:secretsmanager/secretVersion:SecretVersion");
+            expect(inventory.input(version, "secretString")).to.equal(SECRET_PLACEHOLDER);
+            expect(result.outputs.apiToken).to.equal(SECRET_PLACEHOLDER);
+            expect(result.referenceableOutputs.secretNames).to.include("apiToken");
+            expect(JSON.stringify(result.resources)).not.to.include("offline-secret-");
+        });
+
+        it("applies overrides over the stack file", async () => {
+            const { inventory } = await basic("dev", { config: { bucketPrefix: "override" } });
+            expect(inventory.one("aws:s3/bucket:Bucket").name).to.equal("override-bucket");
+        });
+
+        it("rejects an unparseable stack file naming the file and the line", async () => {
+            const error = await synthesizeStack(BASIC, "broken").then(() => undefined, (e: Error) => e);
+            expect(error).to.be.instanceOf(PlanUsageError);
+            expect(error!.message).to.include("Pulumi.broken.yaml").and.to.match(/not valid YAML/).and.to.match(/line \d+/);
+        });
+
+        it("rejects a missing stack file naming the file", async () => {
+            const error = await synthesizeStack(BASIC, "nope").then(() => undefined, (e: Error) => e);
+            expect(error).to.be.instanceOf(PlanUsageError);
+            expect(error!.message).to.include("Pulumi.nope.yaml");
+        });
+    });
+
+    describe("captured resources", () => {
+        it("records type, parent, provider, protection and dependencies as the engine would", async () => {
+            const { inventory } = await basic("dev");
+            const provider = inventory.one("pulumi:providers:aws");
+            const bucket = inventory.one("aws:s3/bucket:Bucket");
+            const version = inventory.one("aws:secretsmanager/secretVersion:SecretVersion");
+            const secret = inventory.one("aws:secretsmanager/secret:Secret");
+            expect(bucket.urn).to.equal("urn:pulumi:dev::basic::aws:s3/bucket:Bucket::dev-assets-bucket");
+            expect(bucket.provider).to.equal(provider.urn);
+            expect(bucket.parent).to.equal(inventory.one("pulumi:pulumi:Stack").urn);
+            expect(version.dependencies).to.have.members([bucket.urn, secret.urn]);
+            expect(bucket.protect).to.equal(false);
+        });
+
+        it("gives ARNs in the account of the role the provider assumes, in its region", async () => {
+            const { inventory } = await basic("dev");
+            expect(inventory.outputs.bucketArn).to.match(/^arn:aws:s3:::dev-assets-bucket-[0-9a-f]{7}$/);
+            expect(inventory.outputs.secretArn).to.match(/^arn:aws:secretsmanager:eu-west-1:210987654321:secret:api-token-[0-9a-f]{7}-[0-9a-f]{6}$/);
+        });
+    });
+
+    describe("stack references", () => {
+        it("answers from a stack synthesized earlier, keeping secrets secret", async () => {
+            const registry = new StackRegistry();
+            const upstream = await synthesizeStack(BASIC, "dev", { registry, config: { stackOrg: "acme" } });
+            const { result } = await basic("downstream", { registry });
+            expect(result.outputs.upstreamBucketArn).to.equal(upstream.outputs.bucketArn);
+            expect(result.outputs.upstreamToken).to.equal(SECRET_PLACEHOLDER);
+        });
+
+        it("fails naming the stack and the output when a required output is missing", async () => {
+            const registry = new StackRegistry({ "acme/basic/dev": { bucketArn: "arn:aws:s3:::x" } });
+            const error = await synthesizeStack(BASIC, "downstream", { registry, config: { requireMissing: "true" } }).then(() => undefined, (e: Error) => e);
+            expect(error?.message).to.include("doesNotExist").and.to.include("acme/basic/dev");
+        });
+
+        it("fails naming the stack when the referenced stack was never synthesized", async () => {
+            const error = await synthesizeStack(BASIC, "downstream", { registry: new StackRegistry() }).then(() => undefined, (e: Error) => e);
+            expect(error?.message).to.include('"acme/basic/dev"').and.to.include("basic/downstream");
+        });
+    });
+
+    describe("isolation", () => {
+        it("gives four syntheses in a row the same result as each alone", async () => {
+            const alone = JSON.stringify((await basic("dev")).result);
+            const inARow: string[] = [];
+            for (let i = 0; i < 4; i++) {
+                inARow.push(JSON.stringify((await basic("dev")).result));
+            }
+            expect(inARow).to.deep.equal([alone, alone, alone, alone]);
+            expect((await basic("dev")).result.outputs.counter).to.equal(1);
+        });
+
+        it("does not leak config from one stack into the next", async () => {
+            await basic("dev");
+            const { result } = await basic("downstream", { registry: new StackRegistry({ "acme/basic/dev": { bucketArn: "a", apiToken: "t" } }) });
+            expect(result.outputs.replicas).to.equal(1);
+            expect(result.outputs.apiToken).to.equal(null);
+        });
+    });
+});

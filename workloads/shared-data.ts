@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { SharedDataServices } from "../platform/outputs";
+import type { PostgresDatabase } from "./database";
+import type { SearchDomain } from "./search-domain";
+
+/**
+ * The `sharedData` output of platform/test: what workloads/test and every pr-<n> need to use
+ * the test environment's PostgreSQL and OpenSearch instead of creating their own.
+ */
+export function sharedDataServices(database: PostgresDatabase, search: SearchDomain): pulumi.Output<SharedDataServices> {
+    return pulumi
+        .all([database.address, database.port, database.instanceArn, database.resourceId, database.masterSecretArn, search.endpoint, search.domainArn])
+        .apply(([postgresEndpoint, postgresPort, postgresInstanceArn, postgresResourceId, postgresSecretArn, opensearchEndpoint, opensearchDomainArn]) => ({
+            postgresEndpoint,
+            postgresPort,
+            postgresInstanceArn,
+            postgresResourceId,
+            postgresSecretArn,
+            opensearchEndpoint,
+            opensearchDomainArn,
+        }));
+}
