@@ -47,6 +47,8 @@ export interface EdgeConfig {
     cloudfrontPriceClass: CloudFrontPriceClass;
     /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
     originVerifySecret: pulumi.Output<string>;
+    /** Sources, besides the mgmt VPC, allowed on the internal ALB (e.g. the tailnet range if router SNAT is off). */
+    allowedVpnCidrs: string[];
 }
 
 /** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
@@ -72,8 +74,6 @@ export interface PlatformConfig {
     natGateways: NatGatewayStrategy;
     flowLogRetentionDays: number;
     dns: DnsConfig;
-    /** Sources, besides the mgmt VPC, allowed to reach internal endpoints (e.g. the tailnet range when SNAT is off). */
-    allowedVpnCidrs: string[];
     /** Set in mgmt only. */
     vpnRouter?: VpnRouterConfig;
     /** Set in test, preprod and prod. */
@@ -92,10 +92,9 @@ export const COMMON_CONFIG_KEYS = [
     "natGateways",
     "flowLogRetentionDays",
     "dns",
-    "allowedVpnCidrs",
 ] as const;
 export const HUB_CONFIG_KEYS = ["vpnRouter", "tailscaleAuthKey"] as const;
-export const EDGE_CONFIG_KEYS = ["edge", "originVerifySecret"] as const;
+export const EDGE_CONFIG_KEYS = ["edge", "originVerifySecret", "allowedVpnCidrs"] as const;
 export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
 
 /** The platform config keys the stack for `env` reads (cluster keys come from platform/cluster/config.ts). */
@@ -224,7 +223,14 @@ function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
     if (!CLOUDFRONT_PRICE_CLASSES.includes(cloudfrontPriceClass)) {
         reader.problem("edge", `cloudfrontPriceClass "${cloudfrontPriceClass}" is unknown`, `set platform:edge.cloudfrontPriceClass to one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}`);
     }
-    return { wafRateLimit, albDeletionProtection, accessLogRetentionDays, cloudfrontPriceClass, originVerifySecret: reader.secret("originVerifySecret") };
+    return {
+        wafRateLimit,
+        albDeletionProtection,
+        accessLogRetentionDays,
+        cloudfrontPriceClass,
+        originVerifySecret: reader.secret("originVerifySecret"),
+        allowedVpnCidrs: readCidrList(reader, "allowedVpnCidrs"),
+    };
 }
 
 function readSharedData(reader: ConfigReader): SharedDataConfig {
@@ -281,7 +287,6 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
         natGateways: readNatGateways(reader, env),
         flowLogRetentionDays: readRetention(reader, "flowLogRetentionDays"),
         dns: readDns(reader),
-        allowedVpnCidrs: readCidrList(reader, "allowedVpnCidrs"),
     };
     if (env === "mgmt") {
         config.vpnRouter = readVpnRouter(reader);
@@ -294,30 +299,40 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
     return config;
 }
 
+/** Where a stack deploys: the account's id and the role that deploys into it. */
+export interface AccountTarget {
+    accountId: string;
+    roleArn: string;
+}
+
 /**
- * The role the stack assumes in its account, from foundation/org's `deploymentRoleArns`.
- * A stack must never fall back to ambient credentials, so a missing role stops the program
- * with a config error naming the account and the fix.
+ * The role the stack assumes in `account`, from foundation/org's `deploymentRoleArns`, checked
+ * against the account id the foundation records. A stack must never fall back to ambient
+ * credentials, so a missing or mismatched role stops the program with a config error naming the
+ * account and the fix.
  */
-export function deploymentRoleFor(
+export function accountTargetFor(
     account: AccountName,
-    deploymentRoleArns: pulumi.Output<Partial<Record<AccountName, string>>>,
+    foundation: pulumi.Output<{ deploymentRoleArns: Partial<Record<AccountName, string>>; accountIds: Partial<Record<AccountName, string>> }>,
     foundationStack: string,
-): pulumi.Output<string> {
-    return deploymentRoleArns.apply((roles) => {
-        const roleArn = roles?.[account];
-        if (typeof roleArn !== "string" || !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(roleArn)) {
-            throw new InvalidConfigError(currentStackLabel(), [
-                {
-                    key: `${foundationStack} deploymentRoleArns.${account}`,
-                    problem:
-                        roleArn === undefined
-                            ? `${foundationStack} exports no deployment role for the "${account}" account, so this stack cannot assume a role in it`
-                            : `the deployment role for the "${account}" account is not an IAM role ARN: ${JSON.stringify(roleArn)}`,
-                    fix: `add the "${account}" account to the foundation's deployment roles and run \`pulumi up -s org\` in foundation/, then re-run this stack`,
-                },
-            ]);
+): pulumi.Output<AccountTarget> {
+    return foundation.apply(({ deploymentRoleArns, accountIds }) => {
+        const roleArn = deploymentRoleArns?.[account];
+        const accountId = accountIds?.[account];
+        const fix = `add the "${account}" account's deployment role and id to the foundation (deploymentRoleArns.${account}, accountIds.${account}) and run \`pulumi up -s org\` in foundation/, then re-run this stack`;
+        const fail = (problem: string): never => {
+            throw new InvalidConfigError(currentStackLabel(), [{ key: `${foundationStack} deploymentRoleArns.${account}`, problem, fix }]);
+        };
+        if (roleArn === undefined || roleArn === null || roleArn === "") {
+            return fail(`${foundationStack} exports no deployment role for the "${account}" account, so this stack cannot deploy into it`);
         }
-        return roleArn;
+        const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/.+$/.exec(String(roleArn))?.[1];
+        if (roleAccount === undefined) {
+            return fail(`the deployment role for the "${account}" account is not an IAM role ARN: ${JSON.stringify(roleArn)}`);
+        }
+        if (accountId !== undefined && accountId !== roleAccount) {
+            return fail(`the deployment role for the "${account}" account (${roleArn}) is in account ${roleAccount}, not ${accountId}`);
+        }
+        return { accountId: roleAccount, roleArn: String(roleArn) };
     });
 }

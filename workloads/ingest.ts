@@ -3,11 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { createDataKey, statefulOptions } from "./stateful";
+import { PAYMENTS_TABLE_KEY } from "./worker/contract";
 
-/** Where the API archives raw payloads; the bucket notification and the worker's IAM are scoped to it. */
-export const RAW_PAYLOAD_PREFIX = "raw/";
-/** The table's key: the payment UUID the API assigns, which makes a retried submission idempotent. */
-export const PAYMENT_ID_ATTRIBUTE = "paymentId";
+/**
+ * Where the API archives raw payloads (`payments/<yyyy>/<mm>/<dd>/<paymentId>.json`); the bucket
+ * notification, the lifecycle rule and the worker's IAM are scoped to it.
+ */
+export const RAW_PAYLOAD_PREFIX = "payments/";
 /** Epoch seconds after which DynamoDB deletes an idempotency record. */
 export const TTL_ATTRIBUTE = "expiresAt";
 
@@ -50,8 +52,8 @@ export class Ingest extends pulumi.ComponentResource {
             {
                 name: tableName,
                 billingMode: "PAY_PER_REQUEST",
-                hashKey: PAYMENT_ID_ATTRIBUTE,
-                attributes: [{ name: PAYMENT_ID_ATTRIBUTE, type: "S" }],
+                hashKey: PAYMENTS_TABLE_KEY,
+                attributes: [{ name: PAYMENTS_TABLE_KEY, type: "S" }],
                 pointInTimeRecovery: { enabled: true },
                 serverSideEncryption: { enabled: true, kmsKeyArn: this.dataKey.arn },
                 streamEnabled: true,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
+import { arnParts } from "./arn";
 import { ingressSecurityGroup } from "./ingress-security-group";
 import { createDataKey, statefulOptions } from "./stateful";
 
@@ -42,12 +43,6 @@ export interface SearchDomainArgs {
 /** The environment-dependent settings the issue fixes. */
 export function searchDefaultsFor(env: Environment): Pick<SearchDomainArgs, "zoneAwareness" | "protect"> {
     return { zoneAwareness: env === "prod", protect: env === "prod" };
-}
-
-/** `arn:<partition>:<service>:<region>:<account>:...` split into the parts policies need. */
-function arnParts(arn: string): { partition: string; region: string; account: string } {
-    const [, partition, , region, account] = arn.split(":");
-    return { partition, region, account };
 }
 
 /**

@@ -35,8 +35,8 @@ import {
     type StackSummary,
 } from "./engine";
 import { providerAccounts } from "./guard";
+import { REPO_ROOT } from "./stack-config";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
 export const PULUMI_ROOT_ENV = "PAYMENTS_PULUMI_ROOT";
 /** `<org>` of fully qualified stack names (`organization` on a self-managed backend). */

@@ -36,6 +36,7 @@ import {
     type StackSummary,
 } from "./engine";
 import { providerAccounts } from "./guard";
+import { REPO_ROOT } from "./stack-config";
 
 /** The lead's offline plan API (automation/plan/plan.ts). */
 export type PlanEnvironment = (
@@ -52,7 +53,7 @@ export interface Step {
 }
 export type FailureInjector = (step: Step) => string | undefined;
 
-export const DEFAULT_STATE_DIR = path.resolve(__dirname, "..", "..", ".plan-state");
+export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, ".plan-state");
 /** Overrides the registry directory (tests, parallel checkouts). */
 export const STATE_DIR_ENV = "PAYMENTS_OFFLINE_STATE_DIR";
 /** A regular expression: every step whose URN matches fails ("a failing resource" on demand, e.g. in a demo). */

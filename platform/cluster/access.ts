@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,6 +16,8 @@ export interface AccessGrant {
     policies: AccessPolicyGrant[];
     /** Groups bound by our own RBAC (for rights no access policy expresses, e.g. creating namespaces). */
     kubernetesGroups?: string[];
+    /** The Kubernetes user name our RBAC binds (defaults to the assumed-role session). */
+    userName?: string;
 }
 
 /** Kubernetes groups this layer binds with its own RBAC objects. */
@@ -23,6 +26,17 @@ export const ARGOCD_WRITERS_GROUP = "payments:argocd-writers";
 
 export function accessPolicyArn(policy: AccessPolicyName): string {
     return `arn:aws:eks::aws:cluster-access-policy/${policy}`;
+}
+
+/** The policies a grant actually associates, with their scope. */
+function associations(grant: AccessGrant): { policy: AccessPolicyName; policyArn: string; accessScope: aws.types.input.eks.AccessPolicyAssociationAccessScope }[] {
+    return grant.policies
+        .filter(({ namespaces }) => namespaces === undefined || namespaces.length > 0)
+        .map(({ policy, namespaces }) => ({
+            policy,
+            policyArn: accessPolicyArn(policy),
+            accessScope: namespaces === undefined ? { type: "cluster" } : { type: "namespace", namespaces },
+        }));
 }
 
 /**
@@ -34,21 +48,32 @@ export function toAccessEntries(grants: Record<string, AccessGrant>): Record<str
     const entries: Record<string, eks.types.input.AccessEntryArgs> = {};
     for (const [key, grant] of Object.entries(grants)) {
         const accessPolicies: Record<string, eks.types.input.AccessPolicyAssociationArgs> = {};
-        for (const { policy, namespaces } of grant.policies) {
-            if (namespaces !== undefined && namespaces.length === 0) {
-                continue;
-            }
-            accessPolicies[policy] = {
-                policyArn: accessPolicyArn(policy),
-                accessScope: namespaces === undefined ? { type: "cluster" } : { type: "namespace", namespaces },
-            };
+        for (const { policy, policyArn, accessScope } of associations(grant)) {
+            accessPolicies[policy] = { policyArn, accessScope };
         }
         entries[key] = {
             principalArn: grant.principalArn,
             type: "STANDARD",
             kubernetesGroups: grant.kubernetesGroups,
+            username: grant.userName,
             accessPolicies,
         };
     }
     return entries;
+}
+
+/**
+ * The same grant as standalone resources, for principals that only exist once the cluster does
+ * (the metrics collector, Argo CD's deployer role registered by its env stack).
+ */
+export function grantAccess(parent: pulumi.Resource, name: string, clusterName: pulumi.Input<string>, grant: AccessGrant): aws.eks.AccessEntry {
+    const entry = new aws.eks.AccessEntry(
+        name,
+        { clusterName, principalArn: grant.principalArn, type: "STANDARD", kubernetesGroups: grant.kubernetesGroups, userName: grant.userName },
+        { parent },
+    );
+    for (const { policy, policyArn, accessScope } of associations(grant)) {
+        new aws.eks.AccessPolicyAssociation(`${name}-${policy}`, { clusterName, principalArn: entry.principalArn, policyArn, accessScope }, { parent });
+    }
+    return entry;
 }

@@ -11,23 +11,26 @@ export interface PrivateBucketArgs {
     versioned: boolean;
     expireAfterDays?: number;
     forceDestroy: boolean;
-    /** Statements besides the TLS-only deny, given the bucket's ARN. */
-    statements: (bucketArn: pulumi.Output<string>) => pulumi.Input<aws.iam.PolicyStatement>[];
 }
 
 /**
  * An S3 bucket nobody reaches publicly: public access blocked, TLS required, SSE-S3 (the only
  * encryption ELB access logs and CloudFront standard logs can write to), optional expiry.
+ * The owner adds its grants once with `attachPolicy`, which may name resources created after
+ * the bucket (e.g. the distribution that reads it).
  */
 export class PrivateBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
+    private readonly bucketLogicalName: string;
+    private readonly publicAccess: aws.s3.BucketPublicAccessBlock;
 
     constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:PrivateBucket", name, {}, opts);
         const parent = { parent: this };
+        this.bucketLogicalName = name;
         this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy }, parent);
         const bucket = this.bucket.id;
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        this.publicAccess = new aws.s3.BucketPublicAccessBlock(
             name,
             { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             parent,
@@ -55,11 +58,16 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 parent,
             );
         }
+        this.registerOutputs({ bucket: this.bucket.id });
+    }
+
+    /** The bucket policy: TLS-only, plus `statements` (given the bucket ARN). */
+    attachPolicy(statements: (bucketArn: pulumi.Output<string>) => pulumi.Input<aws.iam.PolicyStatement>[]): aws.s3.BucketPolicy {
         const arn = this.bucket.arn;
-        new aws.s3.BucketPolicy(
-            name,
+        return new aws.s3.BucketPolicy(
+            this.bucketLogicalName,
             {
-                bucket,
+                bucket: this.bucket.id,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
@@ -71,13 +79,12 @@ export class PrivateBucket extends pulumi.ComponentResource {
                             Resource: [arn, pulumi.interpolate`${arn}/*`],
                             Condition: { Bool: { "aws:SecureTransport": "false" } },
                         },
-                        ...args.statements(arn),
+                        ...statements(arn),
                     ],
                 }),
             },
             // S3 rejects policies granting a service principal until the public access block exists.
-            { parent: this, dependsOn: [publicAccess] },
+            { parent: this, dependsOn: [this.publicAccess] },
         );
-        this.registerOutputs({ bucket: this.bucket.id });
     }
 }

@@ -1,0 +1,259 @@
+/**
+ * PR environments: `workloads/pr-<n>` stacks on the test platform. Every mutating path goes
+ * through assertPullRequestTarget (guard.ts) first.
+ */
+import type { EventEmitter } from "events";
+
+import { pullRequestNumber } from "../../lib/environments";
+import { accountFromArn } from "../engine/identifiers";
+import { formatDuration } from "./args";
+import { UpdateFailedError, isNoOp, stackLabel, type Engine, type OperationResult, type StackRef } from "./engine";
+import { estimateSection } from "./estimate";
+import { assertPullRequestTarget } from "./guard";
+import { operationMarkdown } from "./markdown";
+import { retryWhileLocked, type LockRetryPolicy } from "./retry";
+import { withCancellation } from "./signals";
+import { pullRequestConfig, REPO_ROOT } from "./stack-config";
+
+export interface DriverContext {
+    engine: Engine;
+    /** Progress for a person (the CLI sends it to stderr so stdout stays the report). */
+    log: (text: string) => void;
+    lockRetry?: Partial<LockRetryPolicy>;
+    repoRoot?: string;
+    now?: () => Date;
+    /** Where SIGINT/SIGTERM come from (tests pass their own emitter). */
+    signals?: EventEmitter;
+}
+
+export function prStackRef(pr: number): StackRef {
+    return { project: "workloads", stack: `pr-${pr}` };
+}
+
+interface TestPlatform {
+    accountId: string;
+    domainName: string;
+}
+
+async function testPlatform(engine: Engine): Promise<TestPlatform> {
+    const outputs = await engine.platformOutputs("test");
+    return { accountId: String(outputs.accountId ?? ""), domainName: String(outputs.domainName ?? "") };
+}
+
+/** The guard with the facts the engine has: the stack's recorded accounts plus the account the new config deploys into. */
+async function guard(ctx: DriverContext, ref: StackRef, pr: number | undefined, platform: TestPlatform, config?: Record<string, unknown>): Promise<number> {
+    const accounts = await ctx.engine.deploymentAccounts(ref);
+    const roleArn = config?.["workloads:deploymentRoleArn"];
+    const configAccount = typeof roleArn === "string" ? accountFromArn(roleArn) : undefined;
+    return assertPullRequestTarget({ ref, accounts: configAccount ? [...accounts, configAccount] : accounts }, { testAccountId: platform.accountId, pr });
+}
+
+function run<T>(ctx: DriverContext, ref: StackRef, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withCancellation(ctx.engine, ref, (signal) => retryWhileLocked(() => operation(signal), {
+        ...ctx.lockRetry,
+        onRetry: (error, attempt, delay) => ctx.log(`${error.message}; retry ${attempt} in ${formatDuration(delay)}\n`),
+    }), { signals: ctx.signals, log: ctx.log });
+}
+
+export function prUrl(pr: number, domainName: string): string {
+    return `https://pr-${pr}.${domainName}`;
+}
+
+export interface PrUpRequest {
+    pr: number;
+    sha: string;
+    chartVersion?: string;
+}
+
+export interface PrReport {
+    result: OperationResult;
+    markdown: string;
+    url?: string;
+}
+
+/** Creates or updates the PR's environment; the same inputs a second time change nothing. */
+export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
+    const ref = prStackRef(request.pr);
+    const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
+    const platform = await testPlatform(ctx.engine);
+    await guard(ctx, ref, request.pr, platform, config);
+    const url = prUrl(request.pr, platform.domainName);
+    const facts = [`commit: ${request.sha}`, ...(request.chartVersion ? [`chart: ${request.chartVersion}`] : [])];
+    const title = `PR environment pr-${request.pr}`;
+    try {
+        const result = await run(ctx, ref, (signal) => ctx.engine.up(ref, { config, signal, onOutput: ctx.log }));
+        const status = isNoOp(result.counts) ? "no changes" : "succeeded";
+        return { result, url, markdown: operationMarkdown(result, { title, url, facts, status, estimate: estimateSection(result) }) };
+    } catch (error) {
+        if (error instanceof UpdateFailedError && error.result) {
+            throw new ReportedError(error, operationMarkdown(error.result, { title, url, facts, status: "failed" }));
+        }
+        throw error;
+    }
+}
+
+/** An operation failed after producing a report: the CLI publishes the Markdown, then fails. */
+export class ReportedError extends Error {
+    constructor(
+        readonly cause: Error,
+        readonly markdown: string,
+    ) {
+        super(cause.message);
+        this.name = cause.name;
+    }
+}
+
+export async function prPreview(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
+    const ref = prStackRef(request.pr);
+    const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
+    const platform = await testPlatform(ctx.engine);
+    await guard(ctx, ref, request.pr, platform, config);
+    const url = prUrl(request.pr, platform.domainName);
+    const result = await run(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log }));
+    const markdown = operationMarkdown(result, {
+        title: `Preview of PR environment pr-${request.pr}`,
+        url,
+        facts: [`commit: ${request.sha}`],
+        status: "preview",
+        estimate: estimateSection(result),
+    });
+    return { result, url, markdown };
+}
+
+export interface PrDownReport {
+    pr: number;
+    existed: boolean;
+    /** True when the first destroy failed and the one after a refresh succeeded. */
+    retried: boolean;
+    markdown: string;
+}
+
+/** Destroys and removes the PR's stack; a PR without a stack is already down. */
+export async function prDown(ctx: DriverContext, pr: number): Promise<PrDownReport> {
+    const ref = prStackRef(pr);
+    if (!(await ctx.engine.stackExists(ref))) {
+        ctx.log(`${stackLabel(ref)} does not exist: nothing to destroy\n`);
+        return { pr, existed: false, retried: false, markdown: `### PR environment pr-${pr}: already gone\n` };
+    }
+    await guard(ctx, ref, pr, await testPlatform(ctx.engine));
+    let retried = false;
+    let result: OperationResult;
+    try {
+        result = await run(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
+    } catch (error) {
+        if (!(error instanceof UpdateFailedError)) {
+            throw error;
+        }
+        // Typical cause: something deleted out of band (or a dependency still draining); a refresh reconciles it.
+        ctx.log(`${error.message}\nrefreshing ${stackLabel(ref)} and retrying the destroy once\n`);
+        retried = true;
+        await run(ctx, ref, (signal) => ctx.engine.refresh(ref, { signal, onOutput: ctx.log }));
+        result = await run(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
+    }
+    await ctx.engine.removeStack(ref);
+    const markdown = `### PR environment pr-${pr}: destroyed\n\n${result.counts.delete} resources deleted in ${formatDuration(result.elapsedMs)}${retried ? " (after a refresh and a retry)" : ""}; stack removed.\n`;
+    return { pr, existed: true, retried, markdown };
+}
+
+export interface PrStackInfo {
+    pr: number;
+    stack: string;
+    createdAt?: string;
+    lastUpdate?: string;
+    ageMs?: number;
+    resourceCount?: number;
+    updateInProgress: boolean;
+}
+
+export async function prList(ctx: DriverContext): Promise<PrStackInfo[]> {
+    const now = (ctx.now ?? (() => new Date()))().getTime();
+    const stacks = await ctx.engine.listStacks("workloads");
+    return stacks
+        .map((s) => ({ summary: s, pr: pullRequestNumber(s.ref.stack) }))
+        .filter((s): s is typeof s & { pr: number } => s.pr !== undefined)
+        .map(({ summary, pr }) => ({
+            pr,
+            stack: summary.ref.stack,
+            createdAt: summary.createdAt?.toISOString(),
+            lastUpdate: summary.lastUpdate?.toISOString(),
+            ageMs: summary.createdAt ? now - summary.createdAt.getTime() : undefined,
+            resourceCount: summary.resourceCount,
+            updateInProgress: summary.updateInProgress,
+        }))
+        .sort((a, b) => a.pr - b.pr);
+}
+
+export function prListTable(stacks: readonly PrStackInfo[]): string {
+    if (stacks.length === 0) {
+        return "No PR environments.\n";
+    }
+    const rows = stacks.map((s) =>
+        [`#${s.pr}`, s.stack, s.ageMs === undefined ? "-" : formatDuration(s.ageMs), s.lastUpdate ?? "never", String(s.resourceCount ?? "-"), s.updateInProgress ? "updating" : ""].join(" | "),
+    );
+    return ["| PR | stack | age | last update | resources | |", "|---|---|---|---|---|---|", ...rows.map((r) => `| ${r} |`), ""].join("\n");
+}
+
+export interface GcRequest {
+    maxAgeMs: number;
+    /** The PRs still open; stacks of any other PR are destroyed. Without it only age counts. */
+    open?: readonly number[];
+    concurrency?: number;
+}
+
+export interface GcReport {
+    destroyed: { pr: number; reason: string }[];
+    kept: number[];
+    failed: { pr: number; reason: string; error: string }[];
+    markdown: string;
+}
+
+/** Destroys the stacks of closed PRs and stacks older than the maximum age; goes on past failures. */
+export async function prGc(ctx: DriverContext, request: GcRequest): Promise<GcReport> {
+    const stacks = await prList(ctx);
+    const open = request.open === undefined ? undefined : new Set(request.open);
+    const doomed: { pr: number; reason: string }[] = [];
+    const kept: number[] = [];
+    for (const stack of stacks) {
+        const reasons = [
+            ...(open !== undefined && !open.has(stack.pr) ? ["PR closed"] : []),
+            ...(stack.ageMs !== undefined && stack.ageMs > request.maxAgeMs ? [`older than ${formatDuration(request.maxAgeMs)} (${formatDuration(stack.ageMs)})`] : []),
+        ];
+        if (reasons.length > 0) {
+            doomed.push({ pr: stack.pr, reason: reasons.join(", ") });
+        } else {
+            kept.push(stack.pr);
+        }
+    }
+    const destroyed: GcReport["destroyed"] = [];
+    const failed: GcReport["failed"] = [];
+    await forEachBounded(doomed, request.concurrency ?? 3, async (item) => {
+        ctx.log(`gc: destroying pr-${item.pr} (${item.reason})\n`);
+        try {
+            await prDown(ctx, item.pr);
+            destroyed.push(item);
+        } catch (error) {
+            failed.push({ ...item, error: (error as Error).message });
+        }
+    });
+    destroyed.sort((a, b) => a.pr - b.pr);
+    failed.sort((a, b) => a.pr - b.pr);
+    const markdown = [
+        `### PR environment gc: ${destroyed.length} destroyed, ${kept.length} kept, ${failed.length} failed`,
+        "",
+        ...destroyed.map((d) => `- destroyed pr-${d.pr}: ${d.reason}`),
+        ...failed.map((f) => `- **failed** pr-${f.pr} (${f.reason}): ${f.error.split("\n").join(" ")}`),
+        "",
+    ].join("\n");
+    return { destroyed, kept, failed, markdown };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) {
+            await work(items[next++]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

@@ -1,0 +1,53 @@
+import * as fs from "fs";
+import * as path from "path";
+
+import { parse } from "yaml";
+
+import { UsageError } from "./args";
+import type { Layer } from "./engine";
+
+/** The repository root: layer directories and their stack files live below it. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The `config:` map of `<layer>/Pulumi.<name>.yaml`, full keys to values (structured values kept). */
+export function readStackFileConfig(layer: Layer, name: string, repoRoot = REPO_ROOT): Record<string, unknown> {
+    const file = path.join(repoRoot, layer, `Pulumi.${name}.yaml`);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new UsageError(`${path.relative(repoRoot, file)} does not exist: every stack of ${layer} needs its stack file`);
+    }
+    const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+    const config = document.config ?? {};
+    if (typeof config !== "object" || Array.isArray(config)) {
+        throw new UsageError(`${path.relative(repoRoot, file)}: "config" must be a mapping of keys to values`);
+    }
+    return config;
+}
+
+export interface PrValues {
+    sha: string;
+    chartVersion?: string;
+}
+
+/**
+ * A PR stack's whole configuration: the template `workloads/Pulumi.pr.yaml` plus the PR's image
+ * (and chart) version. Rebuilt on every run, so the same inputs always give the same stack.
+ */
+export function pullRequestConfig(values: PrValues, repoRoot = REPO_ROOT): Record<string, unknown> {
+    const template = readStackFileConfig("workloads", "pr", repoRoot);
+    const encrypted = Object.entries(template).filter(([, v]) => typeof v === "object" && v !== null && "secure" in v);
+    if (encrypted.length > 0) {
+        // Ciphertext is bound to one stack's key; a template shared by every pr-<n> cannot carry it.
+        throw new UsageError(
+            `workloads/Pulumi.pr.yaml holds encrypted values (${encrypted.map(([k]) => k).join(", ")}): ` +
+                `a template cannot carry secrets; read them from a stack reference or Secrets Manager instead`,
+        );
+    }
+    return {
+        ...template,
+        "workloads:imageTag": values.sha,
+        ...(values.chartVersion === undefined ? {} : { "workloads:chartVersion": values.chartVersion }),
+    };
+}

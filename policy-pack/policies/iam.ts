@@ -1,0 +1,87 @@
+import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
+import { jsonDocument, list, statements } from "../lib/values";
+
+const ROLE = "aws:iam/role:Role";
+/** Resource type -> the input holding its permission policy document. */
+const POLICY_DOCUMENTS: Record<string, string> = {
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/userPolicy:UserPolicy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+};
+
+/** The permission documents of a resource: its policy input, or a role's inline policies. */
+function permissionDocuments(r: Subject): { label: string; document: unknown }[] {
+    if (r.type === ROLE) {
+        return list(r.props.inlinePolicies).map((p) => ({ label: `inline policy ${p.name ?? ""}`.trim(), document: p.policy }));
+    }
+    return [{ label: "policy", document: r.props[POLICY_DOCUMENTS[r.type]] }];
+}
+
+function isWildcardPrincipal(principal: unknown): boolean {
+    if (principal === "*") {
+        return true;
+    }
+    if (typeof principal === "object" && principal !== null) {
+        return Object.values(principal as Record<string, unknown>).some((v) => list(v).includes("*"));
+    }
+    return false;
+}
+
+export const IAM_POLICIES: PolicyDefinition[] = [
+    resourcePolicy({
+        name: "iam-no-admin-wildcard",
+        domain: "iam",
+        description: 'No IAM policy allows Action "*" on Resource "*".',
+        prevents: "Full administrator rights handed out through a custom policy instead of a reviewed role.",
+        severity: "critical",
+        remediation: "List the actions and resource ARNs the principal needs; administrator access comes only from Identity Center permission sets.",
+        level: "mandatory",
+        checkov: "CKV_AWS_62",
+        trivy: "AVD-AWS-0057",
+        types: [ROLE, ...Object.keys(POLICY_DOCUMENTS)],
+        check: (r, ctx) => {
+            for (const { label, document } of permissionDocuments(r)) {
+                const admin = statements(jsonDocument(document, `${r.name}'s ${label}`)).some(
+                    (s) => s.effect === "Allow" && s.actions.some((a) => a === "*" || a === "*:*") && s.resources.includes("*"),
+                );
+                if (admin) {
+                    ctx.report(`${r.name}'s ${label} allows "*" on "*".`);
+                }
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "iam-trust-no-wildcard-principal",
+        domain: "iam",
+        description: 'No IAM role trust policy allows a wildcard principal ("*") without conditions.',
+        prevents: "Any AWS account in the world being able to assume the role.",
+        severity: "critical",
+        remediation: "Name the trusted account, role or service; for federation, condition on aud/sub (e.g. token.actions.githubusercontent.com:sub).",
+        level: "mandatory",
+        checkov: "CKV_AWS_60",
+        types: [ROLE],
+        check: (role, ctx) => {
+            for (const s of statements(jsonDocument(role.props.assumeRolePolicy, `${role.name}'s trust policy`))) {
+                const conditioned = typeof s.condition === "object" && s.condition !== null && Object.keys(s.condition).length > 0;
+                if (s.effect === "Allow" && isWildcardPrincipal(s.principal) && !conditioned) {
+                    ctx.report(`Role ${role.name} can be assumed by any principal (Principal "*" without a Condition).`);
+                }
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "iam-no-users",
+        domain: "iam",
+        description: "No IAM users, login profiles or access keys: people use Identity Center, machines use roles.",
+        prevents: "Long-lived credentials that leak and are never rotated (the foundation SCP denies them too).",
+        severity: "high",
+        remediation: "Use an Identity Center permission set for people and an IAM role (OIDC, Pod Identity, instance profile) for workloads.",
+        level: "mandatory",
+        checkov: "CKV_AWS_273",
+        types: ["aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"],
+        check: (r, ctx) => {
+            ctx.report(`${r.type} ${r.name} creates IAM user credentials.`);
+        },
+    }),
+];

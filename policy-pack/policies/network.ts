@@ -1,0 +1,232 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { PolicyDefinition, StackContext, resourcePolicy, stackPolicy } from "../lib/definition";
+import { lineage, referencedBy } from "../lib/links";
+import { OPEN_CIDRS, coversPort, list, ofTypes } from "../lib/values";
+
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+const INSTANCE = "aws:ec2/instance:Instance";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const AWSX_VPC = "awsx:ec2:Vpc";
+const VPC = "aws:ec2/vpc:Vpc";
+const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+
+const ADMIN_PORTS = [22, 3389];
+const PUBLIC_WEB_PORTS = [80, 443];
+
+export interface IngressRule {
+    /** The resource that declares the rule (a security group or a rule resource). */
+    declaredBy: PolicyResource;
+    /** The security group the rule belongs to, when it can be told. */
+    group?: PolicyResource;
+    protocol: string;
+    fromPort: number;
+    toPort: number;
+    cidrs: string[];
+}
+
+/** Every CIDR-sourced ingress rule in the stack, from inline blocks and from rule resources. */
+function ingressRules(ctx: StackContext<object>): IngressRule[] {
+    const groups = ofTypes(ctx.resources, [SECURITY_GROUP, DEFAULT_SECURITY_GROUP]);
+    const rules: IngressRule[] = [];
+    ctx.each(groups, (group) => {
+        for (const rule of list(group.props.ingress)) {
+            rules.push({
+                declaredBy: group,
+                group,
+                protocol: String(rule.protocol),
+                fromPort: Number(rule.fromPort),
+                toPort: Number(rule.toPort),
+                cidrs: [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)],
+            });
+        }
+    });
+    ctx.each(ofTypes(ctx.resources, [INGRESS_RULE]), (r) => {
+        rules.push({
+            declaredBy: r,
+            group: referencedBy(r, "securityGroupId", groups)[0],
+            protocol: String(r.props.ipProtocol),
+            fromPort: Number(r.props.fromPort ?? 0),
+            toPort: Number(r.props.toPort ?? 65535),
+            cidrs: [r.props.cidrIpv4, r.props.cidrIpv6].filter((c): c is string => typeof c === "string"),
+        });
+    });
+    ctx.each(
+        ofTypes(ctx.resources, [LEGACY_RULE]).filter((r) => r.props.type === "ingress"),
+        (r) => {
+            rules.push({
+                declaredBy: r,
+                group: referencedBy(r, "securityGroupId", groups)[0],
+                protocol: String(r.props.protocol),
+                fromPort: Number(r.props.fromPort),
+                toPort: Number(r.props.toPort),
+                cidrs: [...list<string>(r.props.cidrBlocks), ...list<string>(r.props.ipv6CidrBlocks)],
+            });
+        },
+    );
+    return rules.filter((r) => r.cidrs.length > 0);
+}
+
+/** Security groups of internet-facing application load balancers. */
+function publicAlbGroups(ctx: StackContext<object>): Set<PolicyResource> {
+    const groups = ofTypes(ctx.resources, [SECURITY_GROUP]);
+    const result = new Set<PolicyResource>();
+    ctx.each(ofTypes(ctx.resources, LOAD_BALANCERS), (lb) => {
+        if (lb.props.internal !== true && (lb.props.loadBalancerType ?? "application") === "application") {
+            referencedBy(lb, "securityGroups", groups, { many: true }).forEach((g) => result.add(g));
+        }
+    });
+    return result;
+}
+
+function describe(rule: IngressRule): string {
+    const ports = rule.fromPort === rule.toPort ? `port ${rule.fromPort}` : `ports ${rule.fromPort}-${rule.toPort}`;
+    return `${rule.protocol === "-1" ? "all traffic" : `${rule.protocol} ${ports}`} from ${rule.cidrs.join(", ")}`;
+}
+
+/** The VPC a flow log or default security group belongs to counts for its awsx component too. */
+function vpcRoot(vpc: PolicyResource): PolicyResource {
+    return lineage(vpc).find((r) => r.type === AWSX_VPC) ?? vpc;
+}
+
+function coveredVpcs(ctx: StackContext<object>, type: string, accept: (r: PolicyResource) => boolean): Set<PolicyResource> {
+    const vpcs = ofTypes(ctx.resources, [VPC, AWSX_VPC]);
+    const covered = new Set<PolicyResource>();
+    ctx.each(ofTypes(ctx.resources, [type]), (r) => {
+        if (accept(r)) {
+            referencedBy(r, "vpcId", vpcs).forEach((v) => covered.add(vpcRoot(v)));
+        }
+    });
+    return covered;
+}
+
+function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
+    return ofTypes(ctx.resources, [VPC, AWSX_VPC]).filter((v) => vpcRoot(v) === v);
+}
+
+export const NETWORK_POLICIES: PolicyDefinition[] = [
+    stackPolicy({
+        name: "sg-no-public-ingress",
+        domain: "network",
+        description: "No security group allows ingress from 0.0.0.0/0 or ::/0, except TCP 80/443 on an internet-facing ALB's security group.",
+        prevents: "Instances, endpoints and data stores reachable from the whole internet.",
+        severity: "critical",
+        remediation: "Restrict the source to the VPC, VPN or Transit Gateway CIDRs or to a security group; only the public ALB takes 80/443 from anywhere.",
+        level: "mandatory",
+        checkov: "CKV_AWS_260",
+        trivy: "AVD-AWS-0107",
+        check: (ctx) => {
+            const albGroups = publicAlbGroups(ctx);
+            for (const rule of ingressRules(ctx)) {
+                if (!rule.cidrs.some((c) => OPEN_CIDRS.includes(c))) {
+                    continue;
+                }
+                const webOnAlb =
+                    rule.group !== undefined &&
+                    albGroups.has(rule.group) &&
+                    rule.protocol === "tcp" &&
+                    rule.fromPort === rule.toPort &&
+                    PUBLIC_WEB_PORTS.includes(rule.fromPort);
+                if (!webOnAlb) {
+                    ctx.report(`${rule.declaredBy.name} allows ${describe(rule)}.`, rule.declaredBy.urn);
+                }
+            }
+        },
+    }),
+    stackPolicy({
+        name: "sg-no-admin-ports",
+        domain: "network",
+        description: "No security group opens SSH (22) or RDP (3389) to any CIDR; hosts are reached through SSM.",
+        prevents: "Remote shells exposed to networks, bypassing SSM Session Manager's logging and IAM.",
+        severity: "critical",
+        remediation: "Remove the rule and use SSM Session Manager (the instance role needs AmazonSSMManagedInstanceCore).",
+        level: "mandatory",
+        checkov: "CKV_AWS_24",
+        check: (ctx) => {
+            for (const rule of ingressRules(ctx)) {
+                const ports = ADMIN_PORTS.filter((p) => coversPort(rule.protocol, rule.fromPort, rule.toPort, p));
+                if (ports.length > 0) {
+                    ctx.report(`${rule.declaredBy.name} allows ${describe(rule)}, which opens ${ports.join(" and ")}.`, rule.declaredBy.urn);
+                }
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "ec2-imdsv2",
+        domain: "network",
+        description: "EC2 instances and launch templates require IMDSv2 (httpTokens = required).",
+        prevents: "Credential theft through SSRF against the instance metadata service (IMDSv1).",
+        severity: "high",
+        remediation: 'Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } (2 only where containers need IMDS).',
+        level: "mandatory",
+        checkov: "CKV_AWS_79",
+        trivy: "AVD-AWS-0028",
+        types: [INSTANCE, LAUNCH_TEMPLATE],
+        check: (r, ctx) => {
+            if (r.props.metadataOptions?.httpTokens !== "required") {
+                ctx.report(`${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "ec2-no-public-ip",
+        domain: "network",
+        description: "EC2 instances and launch templates do not assign public IP addresses.",
+        prevents: "Hosts directly addressable from the internet instead of behind the ALB or VPN.",
+        severity: "high",
+        remediation: "Set associatePublicIpAddress: false and launch into private subnets.",
+        level: "mandatory",
+        checkov: "CKV_AWS_88",
+        types: [INSTANCE, LAUNCH_TEMPLATE],
+        check: (r, ctx) => {
+            const interfaces = list(r.props.networkInterfaces);
+            const publicIp = r.props.associatePublicIpAddress === true || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
+            if (publicIp) {
+                ctx.report(`${r.name} assigns a public IP address.`);
+            }
+        },
+    }),
+    stackPolicy({
+        name: "vpc-flow-logs",
+        domain: "network",
+        description: "Every VPC (aws:ec2/vpc:Vpc or awsx:ec2:Vpc) has a VPC flow log.",
+        prevents: "No record of network traffic for incident response.",
+        severity: "medium",
+        remediation: 'Add aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs" } for the VPC.',
+        level: "mandatory",
+        checkov: "CKV2_AWS_11",
+        trivy: "AVD-AWS-0178",
+        check: (ctx) => {
+            const covered = coveredVpcs(ctx, FLOW_LOG, () => true);
+            for (const vpc of rootVpcs(ctx)) {
+                if (!covered.has(vpc)) {
+                    ctx.report(`VPC ${vpc.name} has no flow log.`, vpc.urn);
+                }
+            }
+        },
+    }),
+    stackPolicy({
+        name: "vpc-default-sg-closed",
+        domain: "network",
+        description: "Every VPC's default security group is managed and has no rules.",
+        prevents: "Resources launched without a security group silently getting the default group's access.",
+        severity: "medium",
+        remediation: "Add aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress.",
+        level: "mandatory",
+        checkov: "CKV2_AWS_12",
+        check: (ctx) => {
+            const closed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, (g) => list(g.props.ingress).length === 0 && list(g.props.egress).length === 0);
+            const managed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, () => true);
+            for (const vpc of rootVpcs(ctx)) {
+                if (!managed.has(vpc)) {
+                    ctx.report(`VPC ${vpc.name}'s default security group is not managed (it keeps AWS's allow-all-within-group rules).`, vpc.urn);
+                } else if (!closed.has(vpc)) {
+                    ctx.report(`VPC ${vpc.name}'s default security group has rules.`, vpc.urn);
+                }
+            }
+        },
+    }),
+];

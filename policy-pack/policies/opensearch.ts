@@ -1,0 +1,79 @@
+import { PolicyDefinition, resourcePolicy } from "../lib/definition";
+import { list } from "../lib/values";
+
+export const DOMAIN = ["aws:opensearch/domain:Domain"];
+const TLS12_POLICIES = ["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"];
+
+export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
+    resourcePolicy({
+        name: "opensearch-in-vpc",
+        domain: "opensearch",
+        description: "OpenSearch domains are deployed in VPC subnets.",
+        prevents: "A search index with payment data behind a public endpoint.",
+        severity: "critical",
+        remediation: "Set vpcOptions { subnetIds: <private subnets>, securityGroupIds: [...] }.",
+        level: "mandatory",
+        checkov: "CKV_AWS_137",
+        types: DOMAIN,
+        check: (domain, ctx) => {
+            if (list(domain.props.vpcOptions?.subnetIds).length === 0) {
+                ctx.report(`OpenSearch domain ${domain.name} is not in a VPC.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "opensearch-encryption-at-rest",
+        domain: "opensearch",
+        description: "OpenSearch domains encrypt data at rest.",
+        prevents: "Index data, logs and snapshots readable without KMS access.",
+        severity: "high",
+        remediation: "Set encryptAtRest: { enabled: true, kmsKeyId: <data key> } (cannot be changed after creation).",
+        level: "mandatory",
+        checkov: "CKV_AWS_5",
+        trivy: "AVD-AWS-0048",
+        types: DOMAIN,
+        check: (domain, ctx) => {
+            if (domain.props.encryptAtRest?.enabled !== true) {
+                ctx.report(`OpenSearch domain ${domain.name} does not encrypt data at rest.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "opensearch-node-to-node-encryption",
+        domain: "opensearch",
+        description: "OpenSearch domains encrypt traffic between nodes.",
+        prevents: "Cluster-internal traffic readable inside the VPC.",
+        severity: "high",
+        remediation: "Set nodeToNodeEncryption: { enabled: true }.",
+        level: "mandatory",
+        checkov: "CKV_AWS_6",
+        trivy: "AVD-AWS-0043",
+        types: DOMAIN,
+        check: (domain, ctx) => {
+            if (domain.props.nodeToNodeEncryption?.enabled !== true) {
+                ctx.report(`OpenSearch domain ${domain.name} does not enable node-to-node encryption.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "opensearch-https-tls12",
+        domain: "opensearch",
+        description: "OpenSearch domains enforce HTTPS with a TLS 1.2+ security policy.",
+        prevents: "Clients talking to the domain over HTTP or TLS 1.0/1.1.",
+        severity: "high",
+        remediation: 'Set domainEndpointOptions { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }.',
+        level: "mandatory",
+        checkov: "CKV_AWS_228",
+        trivy: "AVD-AWS-0126",
+        types: DOMAIN,
+        check: (domain, ctx) => {
+            const endpoint = domain.props.domainEndpointOptions;
+            if (endpoint?.enforceHttps !== true) {
+                ctx.report(`OpenSearch domain ${domain.name} does not enforce HTTPS.`);
+            }
+            if (!TLS12_POLICIES.includes(endpoint?.tlsSecurityPolicy)) {
+                ctx.report(`OpenSearch domain ${domain.name} uses TLS policy ${endpoint?.tlsSecurityPolicy ?? "(default, TLS 1.0)"}; use one of ${TLS12_POLICIES.join(", ")}.`);
+            }
+        },
+    }),
+];

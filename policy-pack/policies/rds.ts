@@ -1,0 +1,126 @@
+import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
+import { has } from "../lib/values";
+
+const INSTANCE = "aws:rds/instance:Instance";
+const CLUSTER = "aws:rds/cluster:Cluster";
+const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const DATABASES = [INSTANCE, CLUSTER];
+
+/** A read replica inherits encryption and backups from its source, so those checks skip it. */
+function isReplica(db: Subject): boolean {
+    return has(db.props, "replicateSourceDb") || has(db.props, "replicationSourceIdentifier");
+}
+
+export const RDS_POLICIES: PolicyDefinition[] = [
+    resourcePolicy({
+        name: "rds-encrypted",
+        domain: "rds",
+        description: "RDS instances and clusters encrypt storage.",
+        prevents: "Database files, snapshots and backups readable without KMS access.",
+        severity: "critical",
+        remediation: "Set storageEncrypted: true (and kmsKeyId to the environment's data key). Encryption cannot be added later without a snapshot restore.",
+        level: "mandatory",
+        checkov: "CKV_AWS_16",
+        trivy: "AVD-AWS-0080",
+        types: DATABASES,
+        check: (db, ctx) => {
+            if (!isReplica(db) && db.props.storageEncrypted !== true) {
+                ctx.report(`Database ${db.name} does not encrypt its storage.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "rds-not-public",
+        domain: "rds",
+        description: "RDS instances are not publicly accessible.",
+        prevents: "A database endpoint resolvable to a public IP and reachable from the internet.",
+        severity: "critical",
+        remediation: "Set publiclyAccessible: false and place the instance in the isolated subnets.",
+        level: "mandatory",
+        checkov: "CKV_AWS_17",
+        trivy: "AVD-AWS-0082",
+        types: [INSTANCE, CLUSTER_INSTANCE],
+        check: (db, ctx) => {
+            if (db.props.publiclyAccessible === true) {
+                ctx.report(`Database ${db.name} is publicly accessible.`);
+            }
+        },
+    }),
+    resourcePolicy<{ minBackupRetentionDays: number }>({
+        name: "rds-backup-retention",
+        domain: "rds",
+        description: "RDS instances and clusters keep automated backups for at least 7 days (30 in prod).",
+        prevents: "Too short a window to notice corruption and restore from before it.",
+        severity: "high",
+        remediation: "Set backupRetentionPeriod to at least the required number of days (7; 30 in prod).",
+        level: "mandatory",
+        checkov: "CKV_AWS_133",
+        trivy: "AVD-AWS-0077",
+        types: DATABASES,
+        schema: { minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35 } },
+        defaults: (env) => ({ minBackupRetentionDays: env === "prod" ? 30 : 7 }),
+        check: (db, ctx) => {
+            // The RDS API default is 1 day when the input is unset.
+            const days = Number(db.props.backupRetentionPeriod ?? 1);
+            if (!isReplica(db) && days < ctx.config.minBackupRetentionDays) {
+                ctx.report(`Database ${db.name} keeps backups for ${days} day(s); at least ${ctx.config.minBackupRetentionDays} are required here.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "rds-iam-auth",
+        domain: "rds",
+        description: "RDS instances and clusters enable IAM database authentication.",
+        prevents: "Long-lived database passwords in application config instead of short-lived IAM tokens.",
+        severity: "medium",
+        remediation: "Set iamDatabaseAuthenticationEnabled: true and grant rds-db:connect to the roles that connect.",
+        level: "mandatory",
+        checkov: "CKV_AWS_161",
+        trivy: "AVD-AWS-0176",
+        types: DATABASES,
+        check: (db, ctx) => {
+            if (db.props.iamDatabaseAuthenticationEnabled !== true) {
+                ctx.report(`Database ${db.name} does not enable IAM database authentication.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "rds-multi-az-prod",
+        domain: "rds",
+        description: "In prod, RDS instances (other than read replicas) are Multi-AZ.",
+        prevents: "A prod outage, and lost writes, when one Availability Zone fails.",
+        severity: "high",
+        remediation: "Set multiAz: true on prod primaries.",
+        level: "mandatory",
+        checkov: "CKV_AWS_157",
+        types: [INSTANCE],
+        check: (db, ctx) => {
+            if (ctx.prod && !isReplica(db) && db.props.multiAz !== true) {
+                ctx.report(`Prod database ${db.name} is not Multi-AZ.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "rds-deletion-safety-prod",
+        domain: "rds",
+        description: "In prod, RDS primaries have deletion protection and take a final snapshot on deletion.",
+        prevents: "A prod database deleted by a mistaken replace or destroy, with no final snapshot.",
+        severity: "high",
+        remediation: "Set deletionProtection: true, skipFinalSnapshot: false and finalSnapshotIdentifier on prod primaries.",
+        level: "mandatory",
+        checkov: "CKV_AWS_293",
+        trivy: "AVD-AWS-0177",
+        types: DATABASES,
+        check: (db, ctx) => {
+            if (!ctx.prod || isReplica(db)) {
+                return;
+            }
+            if (db.props.deletionProtection !== true) {
+                ctx.report(`Prod database ${db.name} does not enable deletion protection.`);
+            }
+            if (db.props.skipFinalSnapshot === true || !has(db.props, "finalSnapshotIdentifier")) {
+                ctx.report(`Prod database ${db.name} would be deleted without a final snapshot (set skipFinalSnapshot: false and finalSnapshotIdentifier).`);
+            }
+        },
+    }),
+];

@@ -1,0 +1,195 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { PolicyDefinition, StackContext, stackPolicy } from "../lib/definition";
+import { LinkOptions, referencedBy, referrersOf } from "../lib/links";
+import { jsonDocument, list, ofTypes, statements } from "../lib/values";
+
+export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
+const ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"];
+const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
+const VERSIONING = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
+const OWNERSHIP = ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"];
+const ACL = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
+const LOGGING = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
+const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+const DISTRIBUTIONS = ["aws:cloudfront/distribution:Distribution"];
+
+/** A bucket input may hold the bucket's name, its ARN or (CloudFront logging) its domain name. */
+const BUCKET_LINK: LinkOptions = {
+    nameKeys: ["bucket"],
+    matches: (value, name) => value === name || value === `arn:aws:s3:::${name}` || value.startsWith(`${name}.s3.`),
+};
+
+/** The companion resources (of `types`) that configure `bucket` through their `bucket` input. */
+function companions(ctx: StackContext<object>, bucket: PolicyResource, types: readonly string[]): PolicyResource[] {
+    return referrersOf(bucket, "bucket", ofTypes(ctx.resources, types), ofTypes(ctx.resources, BUCKET_TYPES), BUCKET_LINK);
+}
+
+/** Buckets that receive logs from S3, load balancers or CloudFront. */
+function logTargets(ctx: StackContext<object>): Set<PolicyResource> {
+    const buckets = ofTypes(ctx.resources, BUCKET_TYPES);
+    const targets = new Set<PolicyResource>();
+    const add = (from: PolicyResource, value: unknown): void => {
+        const carrier = { ...from, props: { bucket: value }, propertyDependencies: {} } as PolicyResource;
+        referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.add(b));
+    };
+    for (const r of ofTypes(ctx.resources, LOGGING)) {
+        add(r, r.props.targetBucket);
+    }
+    for (const r of ofTypes(ctx.resources, LOAD_BALANCERS)) {
+        add(r, r.props.accessLogs?.bucket);
+    }
+    for (const r of ofTypes(ctx.resources, DISTRIBUTIONS)) {
+        add(r, r.props.loggingConfig?.bucket);
+    }
+    return targets;
+}
+
+/** Buckets CloudFront standard logging writes to: that legacy delivery needs bucket ACLs enabled. */
+function cloudFrontLogTargets(ctx: StackContext<object>): Set<PolicyResource> {
+    const buckets = ofTypes(ctx.resources, BUCKET_TYPES);
+    const targets = new Set<PolicyResource>();
+    for (const r of ofTypes(ctx.resources, DISTRIBUTIONS)) {
+        const carrier = { ...r, props: { bucket: r.props.loggingConfig?.bucket }, propertyDependencies: {} } as PolicyResource;
+        if (r.props.loggingConfig?.bucket !== undefined) {
+            referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.add(b));
+        }
+    }
+    return targets;
+}
+
+function isLogBucket(bucket: PolicyResource, targets: Set<PolicyResource>): boolean {
+    return targets.has(bucket) || /(^|-)(access-)?logs?(-|$)/.test(bucket.name);
+}
+
+const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
+
+function encryptionAlgorithms(rules: unknown): string[] {
+    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")); // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A statement that denies every S3 action to everyone when the request is not over TLS. */
+function deniesInsecureTransport(policy: unknown, what: string): boolean {
+    return statements(jsonDocument(policy, what)).some((s) => {
+        const everyone = s.principal === "*" || (typeof s.principal === "object" && s.principal !== null && list((s.principal as Record<string, unknown>).AWS).includes("*"));
+        const allS3 = s.actions.some((a) => a === "s3:*" || a === "*");
+        const condition = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
+        const insecure = Object.entries(condition).some(
+            ([operator, values]) => /^Bool(IfExists)?$/.test(operator) && String(values?.["aws:SecureTransport"]) === "false",
+        );
+        return s.effect === "Deny" && everyone && allS3 && insecure;
+    });
+}
+
+export const S3_POLICIES: PolicyDefinition[] = [
+    stackPolicy({
+        name: "s3-public-access-block",
+        domain: "s3",
+        description: "Every S3 bucket has a public access block with all four settings on.",
+        prevents: "Buckets or objects made public by a bucket policy or ACL.",
+        severity: "critical",
+        remediation: "Add aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
+        level: "mandatory",
+        checkov: "CKV2_AWS_6",
+        trivy: "AVD-AWS-0094",
+        check: (ctx) =>
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                const blocks = companions(ctx, bucket, PUBLIC_ACCESS_BLOCK);
+                const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+                if (blocks.length === 0) {
+                    ctx.report(`Bucket ${bucket.name} has no BucketPublicAccessBlock.`, bucket.urn);
+                } else if (!blocks.some((b) => flags.every((f) => b.props[f] === true))) {
+                    ctx.report(`Bucket ${bucket.name}'s public access block does not set all of ${flags.join(", ")} to true.`, bucket.urn);
+                }
+            }),
+    }),
+    stackPolicy({
+        name: "s3-encryption",
+        domain: "s3",
+        description: "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS).",
+        prevents: "Data at rest whose encryption depends on an account default nobody reviewed.",
+        severity: "high",
+        remediation: "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
+        level: "mandatory",
+        checkov: "CKV_AWS_19",
+        trivy: "AVD-AWS-0088",
+        check: (ctx) =>
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                const inline = encryptionAlgorithms(list(bucket.props.serverSideEncryptionConfiguration).flatMap((c: any) => list(c?.rule ?? c?.rules))); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const separate = companions(ctx, bucket, ENCRYPTION).flatMap((c) => encryptionAlgorithms(c.props.rules));
+                if (![...inline, ...separate].some((a) => ALGORITHMS.includes(a))) {
+                    ctx.report(`Bucket ${bucket.name} has no default encryption configuration.`, bucket.urn);
+                }
+            }),
+    }),
+    stackPolicy({
+        name: "s3-tls-only",
+        domain: "s3",
+        description: "Every S3 bucket policy denies requests that do not use TLS (aws:SecureTransport = false).",
+        prevents: "Objects read or written over plain HTTP.",
+        severity: "high",
+        remediation: 'Attach a bucket policy with a Deny statement for Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false" on the bucket and its objects.',
+        level: "mandatory",
+        check: (ctx) =>
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                const documents = [
+                    ...(bucket.props.policy !== undefined ? [bucket.props.policy] : []),
+                    ...companions(ctx, bucket, BUCKET_POLICY).map((p) => p.props.policy),
+                ];
+                if (!documents.some((d) => deniesInsecureTransport(d, `the policy of bucket ${bucket.name}`))) {
+                    ctx.report(`Bucket ${bucket.name} has no policy denying aws:SecureTransport=false.`, bucket.urn);
+                }
+            }),
+    }),
+    stackPolicy({
+        name: "s3-versioning",
+        domain: "s3",
+        description: "Every S3 bucket that holds data (not a log delivery target) has versioning enabled.",
+        prevents: "Data lost to an overwrite or a delete with no earlier version to restore.",
+        severity: "medium",
+        remediation: 'Add aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".',
+        level: "advisory",
+        prodLevel: "mandatory",
+        checkov: "CKV_AWS_21",
+        trivy: "AVD-AWS-0090",
+        check: (ctx) => {
+            const logs = logTargets(ctx);
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                if (isLogBucket(bucket, logs)) {
+                    return;
+                }
+                const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const separate = companions(ctx, bucket, VERSIONING).some((v) => v.props.versioningConfiguration?.status === "Enabled");
+                if (!inline && !separate) {
+                    ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn);
+                }
+            });
+        },
+    }),
+    stackPolicy({
+        name: "s3-acls-disabled",
+        domain: "s3",
+        description: "S3 buckets keep ACLs disabled (object ownership BucketOwnerEnforced, no ACL resources or grants).",
+        prevents: "Access granted through object or bucket ACLs that bucket policies and IAM reviews do not show.",
+        severity: "medium",
+        remediation: 'Remove acl/grants and aws.s3.BucketAcl; if you declare aws.s3.BucketOwnershipControls, use objectOwnership "BucketOwnerEnforced" (the default for new buckets).',
+        level: "mandatory",
+        checkov: "CKV2_AWS_65",
+        check: (ctx) => {
+            const cloudFrontLogs = cloudFrontLogTargets(ctx);
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                if (cloudFrontLogs.has(bucket)) {
+                    return; // CloudFront standard logging delivers with an ACL (AWS requirement).
+                }
+                const ownership = companions(ctx, bucket, OWNERSHIP).map((o) => list(o.props.rule)[0]?.objectOwnership);
+                if (ownership.some((o) => o !== "BucketOwnerEnforced")) {
+                    ctx.report(`Bucket ${bucket.name} sets object ownership ${ownership.join(", ")}, which enables ACLs.`, bucket.urn);
+                }
+                const inlineAcl = bucket.props.acl !== undefined && bucket.props.acl !== "private";
+                if (inlineAcl || list(bucket.props.grants).length > 0 || companions(ctx, bucket, ACL).length > 0) {
+                    ctx.report(`Bucket ${bucket.name} uses ACLs (acl, grants or aws.s3.BucketAcl).`, bucket.urn);
+                }
+            });
+        },
+    }),
+];

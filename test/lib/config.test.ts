@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import { ConfigReader, InvalidConfigError, isInvalidConfigError } from "../../lib/config";
+import { synthesize } from "../harness";
+
+function readAll(): void {
+    const reader = new ConfigReader();
+    reader.string("region", { oneOf: ["us-east-1", "eu-west-1"] });
+    reader.string("owner");
+    reader.number("replicas", { min: 1, max: 5, integer: true });
+    reader.boolean("enabled", false);
+    reader.object<string[]>("cidrs");
+    reader.done();
+}
+
+describe("ConfigReader", () => {
+    it("reports every problem of a stack at once, naming each key and its fix", async () => {
+        const error = await synthesize(readAll, {
+            project: "demo",
+            stack: "dev",
+            config: { "demo:region": "mars-1", "demo:replicas": "2.5", "demo:enabled": "yes" },
+        }).then(() => undefined, (e: unknown) => e);
+        expect(isInvalidConfigError(error)).to.equal(true);
+        const { problems, message } = error as InvalidConfigError;
+        expect(problems.map((p) => p.key)).to.deep.equal(["demo:region", "demo:owner", "demo:replicas", "demo:enabled", "demo:cidrs"]);
+        expect(message).to.include("demo/dev").and.to.include("5 problems").and.to.include("fix: pulumi config set owner");
+    });
+
+    it("accepts a valid configuration", async () => {
+        const inventory = await synthesize(readAll, {
+            project: "demo",
+            stack: "dev",
+            config: { "demo:region": "eu-west-1", "demo:owner": "team", "demo:replicas": "3", "demo:cidrs": ["10.0.0.0/8"] },
+        });
+        expect(inventory.one("pulumi:pulumi:Stack").name).to.equal("demo-dev");
+    });
+});

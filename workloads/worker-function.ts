@@ -1,0 +1,207 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../lib/environments";
+import { Namer } from "../lib/naming";
+import { arnParts } from "./arn";
+import { RAW_PAYLOAD_PREFIX } from "./ingest";
+import { serviceAssumeRolePolicy } from "./stateful";
+import { bundleWorker } from "./worker/bundle";
+import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
+
+/** The one IAM statement whose actions have no resource-level permissions (ENIs in the VPC, X-Ray). */
+export const UNSCOPED_STATEMENT_SID = "NoResourceLevelPermissions";
+
+export interface WorkerDatabase {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    name: pulumi.Input<string>;
+    user: string;
+    /** For the region, account and partition of the `rds-db:connect` ARN. */
+    instanceArn: pulumi.Input<string>;
+    resourceId: pulumi.Input<string>;
+}
+
+export interface WorkerSearch {
+    /** Host name of the domain's VPC endpoint (no scheme). */
+    endpoint: pulumi.Input<string>;
+    domainArn: pulumi.Input<string>;
+    indexPrefix: string;
+}
+
+export interface WorkerEmail {
+    fromAddress: pulumi.Input<string>;
+    identityArn: pulumi.Input<string>;
+    configurationSetName: pulumi.Input<string>;
+    configurationSetArn: pulumi.Input<string>;
+}
+
+export interface WorkerFunctionArgs {
+    env: Environment;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupId: pulumi.Input<string>;
+    timeoutSeconds: number;
+    memoryMb: number;
+    reservedConcurrency: number;
+    batchSize: number;
+    batchingWindowSeconds: number;
+    queueArn: pulumi.Input<string>;
+    tableName: pulumi.Input<string>;
+    tableArn: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+    /** The key of the table and the bucket. */
+    dataKeyArn: pulumi.Input<string>;
+    database: WorkerDatabase;
+    search: WorkerSearch;
+    email: WorkerEmail;
+    logRetentionDays: number;
+}
+
+/**
+ * The background worker: Node.js on arm64 in the private subnets, triggered by the processing
+ * queue in batches with partial batch responses, traced with X-Ray, capped by reserved
+ * concurrency, with a role that names every ARN it touches.
+ */
+export class WorkerFunction extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly function: aws.lambda.Function;
+    readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+
+    constructor(name: string, args: WorkerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payments:workloads:WorkerFunction", name, {}, opts);
+        const namer = new Namer(args.env);
+        const functionName = namer.name("payments-worker", { kind: "lambdaFunction" });
+        const roleName = namer.name("payments-worker", { kind: "iamRole" });
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            functionName,
+            { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays },
+            { parent: this },
+        );
+
+        this.role = new aws.iam.Role(
+            roleName,
+            { name: roleName, description: `Payments worker Lambda (${args.env})`, assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")) },
+            { parent: this },
+        );
+
+        const indexName = transactionIndexName(args.search.indexPrefix);
+        const policy = new aws.iam.RolePolicy(
+            roleName,
+            {
+                role: this.role.name,
+                policy: pulumi
+                    .all([
+                        args.queueArn,
+                        args.tableArn,
+                        args.bucketArn,
+                        args.dataKeyArn,
+                        args.database.instanceArn,
+                        args.database.resourceId,
+                        args.search.domainArn,
+                        args.email.identityArn,
+                        args.email.configurationSetArn,
+                        logGroup.arn,
+                    ])
+                    .apply(([queueArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
+                        const db = arnParts(instanceArn);
+                        return JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Sid: "ConsumeProcessingQueue",
+                                    Effect: "Allow",
+                                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                                    Resource: queueArn,
+                                },
+                                { Sid: "ReadRawPayloads", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
+                                { Sid: "CompletePayments", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn },
+                                { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
+                                {
+                                    Sid: "ConnectToPostgresAsWorker",
+                                    Effect: "Allow",
+                                    Action: "rds-db:connect",
+                                    Resource: `arn:${db.partition}:rds-db:${db.region}:${db.account}:dbuser:${resourceId}/${args.database.user}`,
+                                },
+                                {
+                                    Sid: "IndexTransactions",
+                                    Effect: "Allow",
+                                    Action: ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpPost"],
+                                    Resource: [`${domainArn}/${indexName}`, `${domainArn}/${indexName}/*`],
+                                },
+                                { Sid: "SendReceipts", Effect: "Allow", Action: "ses:SendEmail", Resource: [identityArn, configurationSetArn] },
+                                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
+                                {
+                                    Sid: UNSCOPED_STATEMENT_SID,
+                                    Effect: "Allow",
+                                    Action: [
+                                        "ec2:CreateNetworkInterface",
+                                        "ec2:DescribeNetworkInterfaces",
+                                        "ec2:DescribeSubnets",
+                                        "ec2:DeleteNetworkInterface",
+                                        "ec2:AssignPrivateIpAddresses",
+                                        "ec2:UnassignPrivateIpAddresses",
+                                        "xray:PutTraceSegments",
+                                        "xray:PutTelemetryRecords",
+                                    ],
+                                    Resource: "*",
+                                },
+                            ],
+                        } satisfies aws.iam.PolicyDocument);
+                    }),
+            },
+            { parent: this },
+        );
+
+        const variables: Record<WorkerEnvironmentVariable, pulumi.Input<string>> = {
+            TABLE_NAME: args.tableName,
+            DB_HOST: args.database.host,
+            DB_PORT: pulumi.output(args.database.port).apply(String),
+            DB_NAME: args.database.name,
+            DB_USER: args.database.user,
+            OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${args.search.endpoint}`,
+            OPENSEARCH_INDEX_PREFIX: args.search.indexPrefix,
+            SES_FROM_ADDRESS: args.email.fromAddress,
+            SES_CONFIGURATION_SET: args.email.configurationSetName,
+        };
+
+        this.function = new aws.lambda.Function(
+            functionName,
+            {
+                name: functionName,
+                description: `Completes submitted payments (${args.env}): DynamoDB, PostgreSQL, OpenSearch, SES receipt`,
+                role: this.role.arn,
+                runtime: WORKER_RUNTIME,
+                architectures: [WORKER_ARCHITECTURE],
+                handler: WORKER_HANDLER,
+                code: bundleWorker(),
+                timeout: args.timeoutSeconds,
+                memorySize: args.memoryMb,
+                reservedConcurrentExecutions: args.reservedConcurrency,
+                tracingConfig: { mode: "Active" },
+                vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
+                environment: { variables: { ...WORKER_RUNTIME_ENVIRONMENT, ...variables } },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            },
+            // Creating the function validates the VPC permissions, so the policy must be in place.
+            { parent: this, dependsOn: [policy] },
+        );
+
+        this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+            functionName,
+            {
+                eventSourceArn: args.queueArn,
+                functionName: this.function.arn,
+                batchSize: args.batchSize,
+                maximumBatchingWindowInSeconds: args.batchingWindowSeconds,
+                // Only the failed messages of a batch return to the queue; the rest are deleted.
+                functionResponseTypes: ["ReportBatchItemFailures"],
+                // No more pollers than reserved instances: a throttled batch would count as a receive
+                // and push healthy messages towards the DLQ.
+                scalingConfig: { maximumConcurrency: args.reservedConcurrency },
+            },
+            { parent: this, dependsOn: [policy] },
+        );
+
+        this.registerOutputs({ functionName: this.function.name, roleArn: this.role.arn });
+    }
+}
