@@ -22,6 +22,8 @@ export interface PlatformOutputs {
     publicSubnetIds: string[];
     privateSubnetIds: string[];
     isolatedSubnetIds: string[];
+    /** `onePerAz`, or `single` where the stack file chose the cost saving (test only). */
+    natGatewayStrategy: "onePerAz" | "single";
     clusterName: string;
     clusterEndpoint: string;
     clusterCertificateAuthority: string;
@@ -32,11 +34,14 @@ export interface PlatformOutputs {
     /** Secret: the Argo CD hub cluster's kubeconfig, re-exported so workloads read only their own platform stack. */
     argocdHubKubeconfig: string;
     argocdNamespace: string;
+    /** The hub's Argo CD IAM role (mgmt's value, re-exported by every env): env deployer roles trust it. */
+    argocdHubRoleArn: string;
     publicAlbArn: string;
     publicAlbSecurityGroupId: string;
     publicHttpsListenerArn: string;
     internalAlbArn: string;
     internalHttpsListenerArn: string;
+    internalAlbSecurityGroupId: string;
     /** Target groups services join through TargetGroupBinding, by service name. */
     targetGroupArns: Record<string, string>;
     cloudfrontDistributionId: string;
@@ -47,6 +52,9 @@ export interface PlatformOutputs {
     cloudfrontWebAclArn: string;
     metricsQueryEndpoint: string;
     transitGatewayId: string;
+    /** The hub's route tables (mgmt's values, re-exported by every env): mgmt is associated with `hub`, envs with `spokes`. */
+    transitGatewayHubRouteTableId: string;
+    transitGatewaySpokeRouteTableId: string;
     domainName: string;
     publicZoneId: string;
     privateZoneId: string;
@@ -63,6 +71,7 @@ export const PLATFORM_OUTPUT_KEYS = [
     "publicSubnetIds",
     "privateSubnetIds",
     "isolatedSubnetIds",
+    "natGatewayStrategy",
     "clusterName",
     "clusterEndpoint",
     "clusterCertificateAuthority",
@@ -71,11 +80,13 @@ export const PLATFORM_OUTPUT_KEYS = [
     "kubeconfig",
     "argocdHubKubeconfig",
     "argocdNamespace",
+    "argocdHubRoleArn",
     "publicAlbArn",
     "publicAlbSecurityGroupId",
     "publicHttpsListenerArn",
     "internalAlbArn",
     "internalHttpsListenerArn",
+    "internalAlbSecurityGroupId",
     "targetGroupArns",
     "cloudfrontDistributionId",
     "cloudfrontDomainName",
@@ -85,6 +96,8 @@ export const PLATFORM_OUTPUT_KEYS = [
     "cloudfrontWebAclArn",
     "metricsQueryEndpoint",
     "transitGatewayId",
+    "transitGatewayHubRouteTableId",
+    "transitGatewaySpokeRouteTableId",
     "domainName",
     "publicZoneId",
     "privateZoneId",

@@ -7,12 +7,16 @@ import { Namer } from "../lib/naming";
 const DKIM_TOKEN_COUNT = 3;
 const TRACKED_EVENTS = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT", "RENDERING_FAILURE"];
 
-/**
+/*
  * Names of an environment's receipt sender, computable without reading its stack: a pr-<n>
- * sends through the test environment's identity and configuration set.
+ * sends through the test environment's identity (its domain) and configuration set.
  */
-export function receiptEmailNames(env: WorkloadEnvironment, domainName: string): { domain: string; fromAddress: string; configurationSet: string } {
-    return { domain: domainName, fromAddress: `receipts@${domainName}`, configurationSet: new Namer(env).name("payments-receipts") };
+export function receiptConfigurationSetName(env: WorkloadEnvironment): string {
+    return new Namer(env).name("payments-receipts");
+}
+
+export function receiptFromAddress(domainName: string): string {
+    return `receipts@${domainName}`;
 }
 
 /** `arn:<partition>:ses:<region>:<account>:<resource>` for an identity or configuration set. */
@@ -42,8 +46,7 @@ export class ReceiptEmail extends pulumi.ComponentResource {
     constructor(name: string, args: ReceiptEmailArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:ReceiptEmail", name, {}, opts);
         this.namer = new Namer(args.env);
-        const names = pulumi.output(args.domainName).apply((domain) => receiptEmailNames(args.env, domain));
-        const configurationSetName = receiptEmailNames(args.env, "").configurationSet;
+        const configurationSetName = receiptConfigurationSetName(args.env);
         const child = { parent: this };
 
         this.configurationSet = new aws.sesv2.ConfigurationSet(
@@ -96,7 +99,7 @@ export class ReceiptEmail extends pulumi.ComponentResource {
                 child,
             );
         }
-        this.fromAddress = names.fromAddress;
+        this.fromAddress = pulumi.output(args.domainName).apply(receiptFromAddress);
         this.registerOutputs({ identityArn: this.identity.arn, configurationSet: this.configurationSet.configurationSetName });
     }
 

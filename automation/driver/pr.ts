@@ -65,6 +65,8 @@ export interface PrUpRequest {
     chartVersion?: string;
 }
 
+export type PrPreviewRequest = Omit<PrUpRequest, "sha"> & { sha?: string };
+
 export interface PrReport {
     result: OperationResult;
     markdown: string;
@@ -103,7 +105,7 @@ export class ReportedError extends Error {
     }
 }
 
-export async function prPreview(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
+export async function prPreview(ctx: DriverContext, request: PrPreviewRequest): Promise<PrReport> {
     const ref = prStackRef(request.pr);
     const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
     const platform = await testPlatform(ctx.engine);
@@ -113,7 +115,7 @@ export async function prPreview(ctx: DriverContext, request: PrUpRequest): Promi
     const markdown = operationMarkdown(result, {
         title: `Preview of PR environment pr-${request.pr}`,
         url,
-        facts: [`commit: ${request.sha}`],
+        facts: request.sha ? [`commit: ${request.sha}`] : [],
         status: "preview",
         estimate: estimateSection(result),
     });

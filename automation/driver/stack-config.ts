@@ -27,7 +27,8 @@ export function readStackFileConfig(layer: Layer, name: string, repoRoot = REPO_
 }
 
 export interface PrValues {
-    sha: string;
+    /** The image to run; without it the template's (or a preview's) imageTag stays. */
+    sha?: string;
     chartVersion?: string;
 }
 
@@ -47,7 +48,7 @@ export function pullRequestConfig(values: PrValues, repoRoot = REPO_ROOT): Recor
     }
     return {
         ...template,
-        "workloads:imageTag": values.sha,
+        ...(values.sha === undefined ? {} : { "workloads:imageTag": values.sha }),
         ...(values.chartVersion === undefined ? {} : { "workloads:chartVersion": values.chartVersion }),
     };
 }

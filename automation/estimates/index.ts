@@ -25,6 +25,8 @@ export interface CostItem {
 }
 
 export interface Estimate {
+    /** Resources (of every kind, components included) the estimate covers. */
+    resources: number;
     spinUpMinutes: number;
     teardownMinutes: number;
     monthlyUsd: number;
@@ -123,6 +125,7 @@ function detailedStack(stack: PlannedStack): Detailed {
     return {
         costs,
         estimate: {
+            resources: stack.resources.length,
             spinUpMinutes: round(up.minutes, 1),
             teardownMinutes: round(down.minutes, 1),
             ...money(costs.reduce((sum, c) => sum + c.monthlyUsd, 0)),
@@ -180,6 +183,7 @@ export function estimatePlan(doc: PlanDocument): PlanEstimates {
         env: doc.env,
         counted: own.map(stackKey),
         environment: {
+            resources: ownEstimates.reduce((sum, e) => sum + e.resources, 0),
             spinUpMinutes: round(up.minutes, 1),
             teardownMinutes: round(down.minutes, 1),
             ...money(costs.reduce((sum, c) => sum + c.monthlyUsd, 0)),

@@ -66,14 +66,15 @@ export function toAccessEntries(grants: Record<string, AccessGrant>): Record<str
  * The same grant as standalone resources, for principals that only exist once the cluster does
  * (the metrics collector, Argo CD's deployer role registered by its env stack).
  */
-export function grantAccess(parent: pulumi.Resource, name: string, clusterName: pulumi.Input<string>, grant: AccessGrant): aws.eks.AccessEntry {
+export function grantAccess(parent: pulumi.Resource, name: string, clusterName: pulumi.Input<string>, grant: AccessGrant): pulumi.Resource[] {
     const entry = new aws.eks.AccessEntry(
         name,
         { clusterName, principalArn: grant.principalArn, type: "STANDARD", kubernetesGroups: grant.kubernetesGroups, userName: grant.userName },
         { parent },
     );
-    for (const { policy, policyArn, accessScope } of associations(grant)) {
-        new aws.eks.AccessPolicyAssociation(`${name}-${policy}`, { clusterName, principalArn: entry.principalArn, policyArn, accessScope }, { parent });
-    }
-    return entry;
+    const policies = associations(grant).map(
+        ({ policy, policyArn, accessScope }) =>
+            new aws.eks.AccessPolicyAssociation(`${name}-${policy}`, { clusterName, principalArn: entry.principalArn, policyArn, accessScope }, { parent }),
+    );
+    return [entry, ...policies];
 }

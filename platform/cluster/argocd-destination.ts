@@ -58,7 +58,7 @@ export class ArgoCdDestination extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const entry = grantAccess(this, `${name}-deployer`, args.clusterName, {
+        const access = grantAccess(this, `${name}-deployer`, args.clusterName, {
             principalArn: role.arn,
             policies: [
                 // Cluster-wide read so Argo CD can build its cache; writes only in workload namespaces.
@@ -85,7 +85,7 @@ export class ArgoCdDestination extends pulumi.ComponentResource {
                 },
             },
             // Registered only once the role can get in, so Argo CD's first connection succeeds.
-            { parent: this, provider: args.hubKubernetes, dependsOn: [entry] },
+            { parent: this, provider: args.hubKubernetes, dependsOn: access },
         );
 
         this.deployerRoleArn = role.arn;

@@ -7,24 +7,24 @@ export interface DnsZonesArgs {
     namer: Namer;
     dns: DnsConfig;
     vpcId: pulumi.Input<string>;
-    /** CloudFront only accepts certificates from us-east-1, whatever the stack's region. */
-    usEast1Provider: aws.Provider;
+    /** Given where CloudFront serves the env: it only accepts certificates from us-east-1, whatever the stack's region. */
+    usEast1Provider?: aws.Provider;
     /** The mgmt VPC, so staff on the VPN resolve the env's internal names through the mgmt resolver. */
     hub?: { vpcId: pulumi.Input<string>; provider: aws.Provider };
 }
 
 /**
  * The env's public zone (delegated from the parent domain by an NS record outside this stack),
- * its private zone, and DNS-validated certificates: one regional for the ALBs, one in
- * us-east-1 for CloudFront.
+ * its private zone (which external-dns writes service names into), and DNS-validated
+ * certificates: one regional for the ALBs, and where CloudFront serves the env one in us-east-1.
  */
 export class DnsZones extends pulumi.ComponentResource {
     readonly publicZone: aws.route53.Zone;
     readonly privateZone: aws.route53.Zone;
     /** Regional: the apex, `*.<domainName>` and `*.<privateZoneName>`; issued before listeners use it. */
     readonly albCertificateArn: pulumi.Output<string>;
-    /** us-east-1: the apex CloudFront answers on. */
-    readonly cloudfrontCertificateArn: pulumi.Output<string>;
+    /** us-east-1: the apex CloudFront answers on; only with `usEast1Provider`. */
+    readonly cloudfrontCertificateArn?: pulumi.Output<string>;
 
     constructor(name: string, args: DnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:DnsZones", name, {}, opts);
@@ -90,17 +90,19 @@ export class DnsZones extends pulumi.ComponentResource {
             { parent: this },
         ).certificateArn;
 
-        const usEast1 = { parent: this, provider: args.usEast1Provider };
-        const cloudfrontCertificate = new aws.acm.Certificate(
-            namer.name("cloudfront-cert"),
-            { domainName: dns.domainName, validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "ENABLED" } },
-            usEast1,
-        );
-        this.cloudfrontCertificateArn = new aws.acm.CertificateValidation(
-            namer.name("cloudfront-cert"),
-            { certificateArn: cloudfrontCertificate.arn, validationRecordFqdns: [apexRecord.fqdn] },
-            usEast1,
-        ).certificateArn;
+        if (args.usEast1Provider) {
+            const usEast1 = { parent: this, provider: args.usEast1Provider };
+            const cloudfrontCertificate = new aws.acm.Certificate(
+                namer.name("cloudfront-cert"),
+                { domainName: dns.domainName, validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "ENABLED" } },
+                usEast1,
+            );
+            this.cloudfrontCertificateArn = new aws.acm.CertificateValidation(
+                namer.name("cloudfront-cert"),
+                { certificateArn: cloudfrontCertificate.arn, validationRecordFqdns: [apexRecord.fqdn] },
+                usEast1,
+            ).certificateArn;
+        }
         this.registerOutputs({ publicZoneId: this.publicZone.zoneId });
     }
 }

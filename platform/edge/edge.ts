@@ -35,11 +35,12 @@ export interface EdgeArgs {
     publicSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
     dns: DnsConfig;
+    zones: DnsZones;
     edge: EdgeConfig;
     /** Sources allowed on the internal ALB: the mgmt VPC (VPN router, Argo CD) and configured VPN ranges. */
     internalIngressCidrs: string[];
+    /** CLOUDFRONT-scope WAF lives in us-east-1. */
     usEast1Provider: aws.Provider;
-    hub?: { vpcId: pulumi.Input<string>; provider: aws.Provider };
     /** Buckets may be emptied on destroy outside prod. */
     forceDestroy: boolean;
 }
@@ -50,7 +51,6 @@ export interface EdgeArgs {
  * and the Transit Gateway. Services attach pods to the target groups with TargetGroupBinding.
  */
 export class Edge extends pulumi.ComponentResource {
-    readonly zones: DnsZones;
     readonly publicAlb: ApplicationLoadBalancer;
     readonly internalAlb: ApplicationLoadBalancer;
     readonly cdn: Cdn;
@@ -87,8 +87,10 @@ export class Edge extends pulumi.ComponentResource {
             } as pulumi.Input<aws.iam.PolicyStatement>,
         ]);
 
-        this.zones = new DnsZones(namer.name("dns"), { namer, dns, vpcId: args.vpcId, usEast1Provider: args.usEast1Provider, hub: args.hub }, parent);
-
+        const { zones } = args;
+        if (zones.cloudfrontCertificateArn === undefined) {
+            throw new Error("Edge needs DnsZones created with a CloudFront certificate");
+        }
         this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB` }, parent);
         this.cloudfrontWebAcl = createWebAcl(
             namer.name("waf", { suffix: "cloudfront", kind: "wafAcl" }),
@@ -97,7 +99,7 @@ export class Edge extends pulumi.ComponentResource {
         );
 
         const originVerified = { httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [edge.originVerifySecret] } };
-        const albBase = { namer, vpcId: args.vpcId, vpcCidr: args.vpcCidr, certificateArn: this.zones.albCertificateArn, deletionProtection: edge.albDeletionProtection, accessLogBucket: logs.bucket.id };
+        const albBase = { namer, vpcId: args.vpcId, vpcCidr: args.vpcCidr, certificateArn: zones.albCertificateArn, deletionProtection: edge.albDeletionProtection, accessLogBucket: logs.bucket.id };
         this.publicAlb = new ApplicationLoadBalancer(
             namer.name("alb", { suffix: "public" }),
             {
@@ -128,10 +130,10 @@ export class Edge extends pulumi.ComponentResource {
         );
 
         const originDomainName = `${ALB_ORIGIN_HOST}.${dns.domainName}`;
-        this.alias(namer.name("dns-origin"), this.zones.publicZone, originDomainName, "A", this.publicAlb.loadBalancer.dnsName, this.publicAlb.loadBalancer.zoneId);
+        this.alias(namer.name("dns-origin"), zones.publicZone, originDomainName, "A", this.publicAlb.loadBalancer.dnsName, this.publicAlb.loadBalancer.zoneId);
         this.alias(
             namer.name("dns-admin"),
-            this.zones.privateZone,
+            zones.privateZone,
             `${ADMIN_HOST}.${dns.privateZoneName}`,
             "A",
             this.internalAlb.loadBalancer.dnsName,
@@ -143,7 +145,7 @@ export class Edge extends pulumi.ComponentResource {
             {
                 namer,
                 domainName: dns.domainName,
-                certificateArn: this.zones.cloudfrontCertificateArn,
+                certificateArn: zones.cloudfrontCertificateArn,
                 albOriginDomainName: originDomainName,
                 originVerifySecret: edge.originVerifySecret,
                 webAclArn: this.cloudfrontWebAcl.arn,
@@ -154,7 +156,7 @@ export class Edge extends pulumi.ComponentResource {
             parent,
         );
         for (const type of ["A", "AAAA"] as const) {
-            this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), this.zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
+            this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
         }
         this.registerOutputs({});
     }

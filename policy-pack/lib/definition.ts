@@ -64,6 +64,8 @@ export interface CheckContext<C> {
     prod: boolean;
     pr: boolean;
     config: C & CommonPolicyConfig;
+    /** The date exemptions are judged against (`YYYY-MM-DD`). */
+    asOf: string;
     report(message: string, urn?: string): void;
 }
 
@@ -111,16 +113,14 @@ interface Resolved<C> {
     asOf: string;
 }
 
+
 function resolve<C>(policyName: string, spec: ConfigOptions<C>, raw: CommonPolicyConfig & Partial<C>, anyUrn: string): Resolved<C> {
     const env = raw.environment ?? stackOfUrn(anyUrn) ?? "unknown";
     const defaults = spec.defaults ? spec.defaults(env) : ({} as C);
     const config = { ...defaults, ...raw } as C & CommonPolicyConfig;
     const exemptions = [...EXEMPTIONS.filter((e) => e.policy === policyName), ...(raw.exemptions ?? [])];
-    return {
-        ctx: { env, prod: isProd(env), pr: isPullRequest(env), config },
-        exemptions,
-        asOf: raw.asOf ?? isoDate(new Date()),
-    };
+    const asOf = raw.asOf ?? isoDate(new Date());
+    return { ctx: { env, prod: isProd(env), pr: isPullRequest(env), config, asOf }, exemptions, asOf };
 }
 
 function expiredNote(status: ExemptionStatus): string {

@@ -50,3 +50,27 @@ export function cannotVerify(detail: string): Error {
     error.message = `${CANNOT_VERIFY}: ${detail}`;
     return error;
 }
+
+/**
+ * A plain copy of a proxied property bag with unknown values as the plan's "[unknown]", for code
+ * that works on plan-shaped data (e.g. the estimates) rather than reading single values.
+ */
+export function toPlain(value: unknown, placeholder: string): unknown {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const read = (key: string | number): unknown => {
+        try {
+            return toPlain((value as Record<string | number, unknown>)[key], placeholder);
+        } catch (error) {
+            if (isUnknownValueError(error)) {
+                return placeholder;
+            }
+            throw error;
+        }
+    };
+    if (Array.isArray(value)) {
+        return Array.from({ length: value.length }, (_, i) => read(i));
+    }
+    return Object.fromEntries(Object.keys(value).map((k) => [k, read(k)]));
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run bench`: how long planning each environment takes next to loading the AWS SDK in the
+ * same process. The first plan is cold (it also loads the other SDKs and compiles the programs),
+ * so pr-42 goes first: the target is a cold pr-<n> plan under 3x the SDK load time.
+ */
+import { performance } from "perf_hooks";
+
+const ENVIRONMENTS = ["pr-42", "test", "preprod", "prod", "mgmt"];
+const PR_TARGET_RATIO = 3;
+
+function time<T>(fn: () => T): [T, number] {
+    const start = performance.now();
+    const result = fn();
+    return [result, performance.now() - start];
+}
+
+async function main(): Promise<void> {
+    const [, sdkLoadMs] = time(() => require("@pulumi/aws"));
+    const { planEnvironment } = require("./plan/plan") as typeof import("./plan/plan");
+    const rows: { env: string; ms: number; resources: number }[] = [];
+    for (const env of [...ENVIRONMENTS, "pr-42"]) {
+        const start = performance.now();
+        const doc = await planEnvironment(env);
+        rows.push({ env: rows.some((r) => r.env === env) ? `${env} (warm)` : env, ms: performance.now() - start, resources: doc.summary.resources });
+    }
+    console.log(`SDK load (require('@pulumi/aws')): ${sdkLoadMs.toFixed(0)} ms\n`);
+    console.log("environment      plan ms   x SDK load   resources");
+    for (const row of rows) {
+        console.log(`${row.env.padEnd(15)} ${row.ms.toFixed(0).padStart(8)}   ${(row.ms / sdkLoadMs).toFixed(2).padStart(10)}   ${String(row.resources).padStart(9)}`);
+    }
+    const cold = rows[0];
+    const verdict = cold.ms / sdkLoadMs < PR_TARGET_RATIO ? "meets" : "MISSES";
+    console.log(`\n${cold.env} cold plan ${verdict} the target of < ${PR_TARGET_RATIO}x SDK load (${(cold.ms / sdkLoadMs).toFixed(2)}x).`);
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+});

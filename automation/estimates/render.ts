@@ -1,0 +1,51 @@
+/** The estimates block of the human plan output: a short aligned table plus the few facts behind it. */
+import type { Estimate, PlanEstimates } from "./index";
+import { PRICE_REGION, PRICES_AS_OF } from "./prices";
+
+const MAX_PATH_STEPS = 8;
+
+/** The logical name at the end of a URN. */
+export function urnName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+export function formatUsd(value: number): string {
+    return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+function path(urns: string[]): string {
+    const names = urns.map(urnName);
+    return names.length <= MAX_PATH_STEPS ? names.join(" > ") : [...names.slice(0, MAX_PATH_STEPS), `... (+${names.length - MAX_PATH_STEPS})`].join(" > ");
+}
+
+function row(cells: string[], widths: number[]): string {
+    return "  " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+}
+
+function figures(e: Estimate): string[] {
+    return [`${e.spinUpMinutes.toFixed(1)} min`, `${e.teardownMinutes.toFixed(1)} min`, formatUsd(e.monthlyUsd), formatUsd(e.dailyUsd)];
+}
+
+export function renderEstimates(est: PlanEstimates): string {
+    const rows = [
+        ["stack", "spin-up", "teardown", "$/month", "$/day"],
+        ...est.stacks.map((s) => [`${s.project}/${s.stack}${s.shared ? " (shared)" : ""}`, ...figures(s)]),
+        [`environment ${est.env}`, ...figures(est.environment)],
+    ];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    const env = est.environment;
+    const lines = [
+        `Estimates (fixed costs at ${PRICE_REGION} on-demand prices of ${PRICES_AS_OF}; shared stacks are not counted in the environment)`,
+        ...rows.map((r) => row(r, widths)),
+        `  critical path (up):   ${path(env.criticalPath) || "-"}`,
+        `  critical path (down): ${path(env.teardownPath) || "-"}`,
+        `  top costs: ${env.topCosts.map((c) => `${c.item} $${formatUsd(c.monthlyUsd)}/mo`).join("; ") || "-"}`,
+        `  left out (usage-based): ${env.unpricedUsageBased.join("; ") || "-"}`,
+    ];
+    // Model gaps are shown for every stack, counted or not: they make some figure wrong.
+    const gaps = (pick: (e: Estimate) => string[]) => [...new Set(est.stacks.flatMap(pick))].sort();
+    if (gaps((e) => e.unknownTypes).length > 0) lines.push(`  UNKNOWN types, not estimated: ${gaps((e) => e.unknownTypes).join(", ")}`);
+    if (gaps((e) => e.unknownPrices).length > 0) lines.push(`  UNKNOWN prices, not costed: ${gaps((e) => e.unknownPrices).join(", ")}`);
+    for (const note of env.notes) lines.push(`  note: ${note}`);
+    return lines.join("\n");
+}

@@ -1,0 +1,232 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
+import { Namer } from "../../lib/naming";
+import { AccessGrant, ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGERS_GROUP } from "./access";
+import { ArgoRollouts } from "./addons/argo-rollouts";
+import { AwsLoadBalancerController } from "./addons/aws-load-balancer-controller";
+import { ClusterAutoscaler } from "./addons/cluster-autoscaler";
+import { ExternalDns } from "./addons/external-dns";
+import { ClusterAddonArgs } from "./addons/helm";
+import { ManagedPrometheus } from "./addons/managed-prometheus";
+import { MetricsServer } from "./addons/metrics-server";
+import { ARGOCD_NAMESPACE, ArgoCdHub } from "./argocd";
+import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
+import { ClusterConfig } from "./config";
+import { EksCluster } from "./eks-cluster";
+import { roleKubeconfig } from "./kubeconfig";
+import { ManagedAddons } from "./managed-addons";
+import { NodeGroups } from "./node-groups";
+import { KUBERNETES_RELEASES } from "./versions";
+
+export { ArgoCdHubConnection } from "./argocd-destination";
+export { ClusterConfig, parseClusterConfig } from "./config";
+
+/** The environments whose clusters the hub deploys to. */
+export const DESTINATION_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
+
+export interface ClusterPlatformArgs {
+    env: FullEnvironment;
+    config: ClusterConfig;
+    vpcId: pulumi.Input<string>;
+    /** The VPC's private subnets, one per AZ (3). Never public ones. */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Defaults to the mgmt range from shared/CONVENTIONS.md. */
+    mgmtVpcCidr?: string;
+    /** The deployment role the stack's AWS provider assumes: gets cluster-admin for the Helm releases. */
+    deployRoleArn: pulumi.Input<string>;
+    /** The env's private hosted zone, for external-dns. */
+    privateZoneId: pulumi.Input<string>;
+    /** Standard tags, for inputs the provider's defaultTags do not reach. */
+    tags: Record<string, string>;
+    /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
+    hub?: ArgoCdHubConnection;
+}
+
+/** Who may do what in the cluster (access entries), derived from config for one env. */
+export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>): Record<string, AccessGrant> {
+    const grants: Record<string, AccessGrant> = {
+        "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
+        "ci-deploy": {
+            principalArn: config.ciDeployRoleArn,
+            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: config.workloadNamespaces }],
+            // In env clusters CI creates its namespaces; in the hub it writes Argo CD Applications.
+            kubernetesGroups: [env === "mgmt" ? ARGOCD_WRITERS_GROUP : NAMESPACE_MANAGERS_GROUP],
+        },
+    };
+    config.adminRoleArns.forEach((principalArn, index) => {
+        grants[`admin-${index}`] = { principalArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
+    });
+    if (env !== "prod") {
+        config.developerRoleArns.forEach((principalArn, index) => {
+            grants[`developer-${index}`] = { principalArn, policies: [{ policy: "AmazonEKSViewPolicy" }] };
+        });
+    }
+    return grants;
+}
+
+/**
+ * One environment's Kubernetes platform: the private EKS cluster, its node groups and managed
+ * add-ons, the controllers every workload relies on, managed Prometheus for canary analysis, and
+ * Argo CD (the hub in mgmt; in env stacks, this cluster's registration with the hub).
+ */
+export class ClusterPlatform extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly clusterEndpoint: pulumi.Output<string>;
+    readonly clusterCertificateAuthority: pulumi.Output<string>;
+    readonly clusterOidcIssuer: pulumi.Output<string>;
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** Secret: authenticates as the CI deploy role (namespaced rights), for the workloads layer. */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly metricsQueryEndpoint: pulumi.Output<string>;
+    readonly argocdNamespace: pulumi.Output<string>;
+    /** Secret: the hub kubeconfig (mgmt: built here; env stacks: passed through from platform/mgmt). */
+    readonly argocdHubKubeconfig: pulumi.Output<string>;
+    /** The hub's Argo CD role (mgmt: created here; env stacks: passed through). */
+    readonly argocdHubRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payments:platform:ClusterPlatform", name, {}, opts);
+        const { env, config } = args;
+        if (env === "mgmt" ? config.argocd === undefined : args.hub === undefined) {
+            throw new Error(
+                env === "mgmt"
+                    ? "ClusterPlatform(mgmt): config.argocd is required for the Argo CD hub"
+                    : `ClusterPlatform(${env}): args.hub (platform/mgmt's argocdHubKubeconfig, argocdNamespace, argocdHubRoleArn) is required to register with Argo CD`,
+            );
+        }
+        const namer = new Namer(env);
+        const release = KUBERNETES_RELEASES[config.kubernetesVersion];
+
+        const cluster = new EksCluster(
+            "eks",
+            {
+                namer,
+                kubernetesVersion: config.kubernetesVersion,
+                vpcId: args.vpcId,
+                privateSubnetIds: args.privateSubnetIds,
+                mgmtVpcCidr: args.mgmtVpcCidr ?? VPC_CIDRS.mgmt,
+                bootstrapPublicAccessCidrs: env === "mgmt" ? config.bootstrapPublicAccessCidrs : [],
+                deployRoleArn: args.deployRoleArn,
+                access: clusterAccessGrants(env, config, args.deployRoleArn),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const clusterRef = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, release };
+
+        const nodeReadyAddons = new ManagedAddons("addons-before-nodes", { ...clusterRef, phase: "beforeNodes" }, { parent: this });
+        const nodeGroups = new NodeGroups(
+            "nodes",
+            {
+                namer,
+                clusterName: cluster.clusterName,
+                clusterArn: cluster.clusterArn,
+                kubernetesVersion: config.kubernetesVersion,
+                privateSubnetIds: args.privateSubnetIds,
+                groups: config.nodeGroups,
+                rootVolumeSizeGiB: config.rootVolumeSizeGiB,
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [nodeReadyAddons] },
+        );
+        const scheduledAddons = new ManagedAddons("addons-after-nodes", { ...clusterRef, phase: "afterNodes" }, { parent: this, dependsOn: [nodeGroups] });
+
+        // Helm releases wait for the access entries (inside the cluster component), nodes and DNS.
+        const kubernetes = new k8s.Provider(
+            "eks",
+            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+            { parent: this, dependsOn: [cluster, scheduledAddons] },
+        );
+        const addonArgs: ClusterAddonArgs = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, kubernetes };
+
+        new AwsLoadBalancerController("aws-load-balancer-controller", { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
+        new MetricsServer("metrics-server", addonArgs, { parent: this });
+        new ExternalDns("external-dns", { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
+        new ClusterAutoscaler("cluster-autoscaler", { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
+        const metrics = new ManagedPrometheus(
+            "metrics",
+            { ...addonArgs, privateSubnetIds: args.privateSubnetIds, clusterSecurityGroupId: cluster.clusterSecurityGroupId },
+            { parent: this },
+        );
+
+        if (env === "mgmt") {
+            const hub = new ArgoCdHub("argocd", { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
+            this.argocdNamespace = hub.namespace;
+            this.argocdHubRoleArn = hub.hubRoleArn;
+            this.argocdHubKubeconfig = roleKubeconfig({
+                clusterName: cluster.clusterName,
+                clusterArn: cluster.clusterArn,
+                endpoint: cluster.endpoint,
+                certificateAuthority: cluster.certificateAuthority,
+                roleArn: config.ciDeployRoleArn,
+            });
+        } else {
+            const hub = args.hub!;
+            new ArgoRollouts("argo-rollouts", { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
+            this.createNamespaceManagerRbac(kubernetes);
+            const hubKubernetes = new k8s.Provider("argocd-hub", { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
+            new ArgoCdDestination(
+                "argocd-destination",
+                {
+                    namer,
+                    env,
+                    clusterName: cluster.clusterName,
+                    endpoint: cluster.endpoint,
+                    certificateAuthority: cluster.certificateAuthority,
+                    workloadNamespaces: config.workloadNamespaces,
+                    hub,
+                    hubKubernetes,
+                },
+                { parent: this },
+            );
+            this.argocdNamespace = pulumi.output(hub.namespace);
+            this.argocdHubRoleArn = pulumi.output(hub.hubRoleArn);
+            this.argocdHubKubeconfig = pulumi.secret(pulumi.output(hub.kubeconfig));
+        }
+
+        this.clusterName = cluster.clusterName;
+        this.clusterEndpoint = cluster.endpoint;
+        this.clusterCertificateAuthority = cluster.certificateAuthority;
+        this.clusterOidcIssuer = cluster.oidcIssuer;
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.kubeconfig = roleKubeconfig({
+            clusterName: cluster.clusterName,
+            clusterArn: cluster.clusterArn,
+            endpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthority,
+            roleArn: config.ciDeployRoleArn,
+        });
+        this.metricsQueryEndpoint = metrics.queryEndpoint;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterEndpoint: this.clusterEndpoint,
+            metricsQueryEndpoint: this.metricsQueryEndpoint,
+            argocdNamespace: this.argocdNamespace,
+        });
+    }
+
+    /** Namespace lifecycle is the one cluster-scoped right CI needs; no access policy grants only that. */
+    private createNamespaceManagerRbac(kubernetes: k8s.Provider): void {
+        const role = new k8s.rbac.v1.ClusterRole(
+            "namespace-manager",
+            {
+                metadata: { name: "payments:namespace-manager" },
+                rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "update", "patch"] }],
+            },
+            { parent: this, provider: kubernetes },
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            "namespace-manager",
+            {
+                metadata: { name: "payments:namespace-manager" },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+                subjects: [{ kind: "Group", name: NAMESPACE_MANAGERS_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
+            },
+            { parent: this, provider: kubernetes },
+        );
+    }
+}
+
+/** Re-exported for stack index files that only import this module. */
+export { ARGOCD_NAMESPACE };

@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Namer } from "../lib/naming";
+import { PostgresDatabase, postgresDefaultsFor } from "../workloads/database";
+import { SearchDomain, searchDefaultsFor } from "../workloads/search-domain";
+import { sharedDataServices } from "../workloads/shared-data";
+import { SharedDataConfig } from "./config";
+import { SharedDataServices } from "./outputs";
+
+export interface SharedDataArgs {
+    vpcId: pulumi.Input<string>;
+    vpcCidr: string;
+    isolatedSubnetIds: pulumi.Input<string[]>;
+    privateSubnetIds: pulumi.Input<string[]>;
+    sizing: SharedDataConfig;
+}
+
+/**
+ * The test environment's PostgreSQL and OpenSearch, owned by platform/test so that
+ * workloads/test and every short-lived pr-<n> stack use them (a per-PR database name and index
+ * prefix) instead of waiting for their own. Clients sit in the private subnets (pods, per-PR
+ * Lambda workers whose security groups do not exist yet), so access is by VPC CIDR.
+ */
+export class SharedData extends pulumi.ComponentResource {
+    readonly services: pulumi.Output<SharedDataServices>;
+
+    constructor(name: string, args: SharedDataArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payments:platform:SharedData", name, {}, opts);
+        const env = "test";
+        const namer = new Namer(env);
+        const database = new PostgresDatabase(
+            namer.name("shared-postgres"),
+            {
+                env,
+                vpcId: args.vpcId,
+                subnetIds: args.isolatedSubnetIds,
+                allowedCidrBlocks: [args.vpcCidr],
+                instanceClass: args.sizing.postgresInstanceClass,
+                allocatedStorageGb: args.sizing.postgresAllocatedStorageGb,
+                maxAllocatedStorageGb: args.sizing.postgresMaxAllocatedStorageGb,
+                databaseName: "payments",
+                readReplicaCount: 0,
+                ...postgresDefaultsFor(env),
+            },
+            { parent: this },
+        );
+        const search = new SearchDomain(
+            namer.name("shared-search"),
+            {
+                env,
+                vpcId: args.vpcId,
+                subnetIds: args.privateSubnetIds,
+                allowedCidrBlocks: [args.vpcCidr],
+                instanceType: args.sizing.searchInstanceType,
+                instanceCount: args.sizing.searchInstanceCount,
+                volumeSizeGb: args.sizing.searchVolumeSizeGb,
+                // The test account's only domain: its stack owns the OpenSearch service-linked role.
+                createServiceLinkedRole: true,
+                ...searchDefaultsFor(env),
+            },
+            { parent: this },
+        );
+        this.services = sharedDataServices(database, search);
+        this.registerOutputs({ services: this.services });
+    }
+}

@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import { builtinModules } from "module";
+import * as os from "os";
+import * as path from "path";
+import { buildWorkerBundle, bundleWorker } from "../../../workloads/worker/bundle";
+
+/** Optional modules that the bundled libraries load inside try/catch and the worker never needs. */
+const OPTIONAL_REQUIRES = new Set(["pg-native", "@aws-sdk/signature-v4-crt"]);
+
+describe("worker bundle", () => {
+    let dir: string;
+    let code: string;
+
+    before(() => {
+        code = buildWorkerBundle().code;
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "worker-bundle-"));
+        fs.writeFileSync(path.join(dir, "index.js"), code);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("is self-contained: it requires nothing but Node built-ins", () => {
+        const required = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+        const external = [...required].filter((m) => !m.startsWith("node:") && !builtinModules.includes(m) && !OPTIONAL_REQUIRES.has(m));
+        expect(external).to.deep.equal([]);
+    });
+
+    it("loads in a bare Node.js process and its index.handler answers an SQS batch", () => {
+        const script = `
+            const { handler } = require(${JSON.stringify(path.join(dir, "index.js"))});
+            const batch = { Records: [
+                { messageId: "test-event", body: JSON.stringify({ Service: "Amazon S3", Event: "s3:TestEvent" }) },
+                { messageId: "poison", body: "not json" },
+            ] };
+            handler(batch, { getRemainingTimeInMillis: () => 30000 }).then((r) => process.stdout.write("RESULT " + JSON.stringify(r) + "\\n"));`;
+        const env = {
+            PATH: process.env.PATH,
+            TABLE_NAME: "test-payments",
+            DB_HOST: "db.invalid",
+            DB_PORT: "5432",
+            DB_NAME: "payments",
+            DB_USER: "worker",
+            OPENSEARCH_ENDPOINT: "https://search.invalid",
+            OPENSEARCH_INDEX_PREFIX: "test",
+            SES_FROM_ADDRESS: "receipts@example.com",
+            SES_CONFIGURATION_SET: "test",
+            AWS_REGION: "us-east-1",
+        };
+        // The bundle runs with no node_modules next to it, as in Lambda.
+        const output = execFileSync(process.execPath, ["-e", script], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const result = output.split("\n").find((line) => line.startsWith("RESULT "));
+        expect(JSON.parse(result!.slice("RESULT ".length))).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "poison" }] });
+    });
+
+    it("is the Lambda code archive (index.js and its source map), built once per process", async () => {
+        const archive = bundleWorker();
+        expect(bundleWorker()).to.equal(archive);
+        expect(archive).to.be.instanceOf(pulumi.asset.AssetArchive);
+        const assets = await archive.assets;
+        expect(Object.keys(assets).sort()).to.deep.equal(["index.js", "index.js.map"]);
+        expect(await (assets["index.js"] as pulumi.asset.StringAsset).text).to.equal(code);
+    });
+});
