@@ -36,7 +36,7 @@ export function serviceTrustPolicy(service: string, accountId?: pulumi.Input<str
  * A customer-managed key for the layer's logs and secrets: the account administers it through
  * IAM, and CloudWatch Logs may use it only for log groups of this account and region.
  */
-export function createLogsKey(name: string, description: string, context: AccountContext, parent: pulumi.Resource): aws.kms.Key {
+export function createLogsKey(name: string, description: string, context: AccountContext, opts: pulumi.CustomResourceOptions): aws.kms.Key {
     const partition = partitionOf(context.region);
     const policy = pulumi.output(context.accountId).apply((account) =>
         JSON.stringify({
@@ -60,5 +60,5 @@ export function createLogsKey(name: string, description: string, context: Accoun
             ],
         } satisfies aws.iam.PolicyDocument),
     );
-    return new aws.kms.Key(name, { description, enableKeyRotation: true, deletionWindowInDays: 30, policy }, { parent });
+    return new aws.kms.Key(name, { description, enableKeyRotation: true, deletionWindowInDays: 30, policy }, opts);
 }

@@ -29,7 +29,3 @@ export function parseCidr(cidr: string): Ipv4Range | undefined {
 export function cidrsOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
     return a.first <= b.last && b.first <= a.last;
 }
-
-export function prefixLength(cidr: string): number {
-    return Number(cidr.split("/")[1]);
-}

@@ -5,7 +5,7 @@ import { AccountName, VPC_CIDRS } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { parseClusterConfig } from "./cluster/config";
+import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig } from "./cluster";
 import { accountTargetFor, parsePlatformConfig } from "./config";
 import { DnsZones } from "./edge/dns";
 import { Edge } from "./edge/edge";
@@ -25,6 +25,8 @@ reader.done();
 const { env } = config;
 const namer = new Namer(env);
 const hubEnv = "mgmt";
+/** What holds data (keys, buckets) survives a stray destroy in prod. */
+const protectData = env === "prod";
 
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
 const foundation = new ContractReference<FoundationOutputs>("foundation-org", foundationStack, FOUNDATION_OUTPUT_KEYS);
@@ -36,6 +38,7 @@ function providerFor(name: string, account: AccountName, region: string) {
     const target = accountTargetFor(account, foundationAccounts, foundationStack);
     return {
         accountId: target.accountId,
+        roleArn: target.roleArn,
         provider: accountProvider(name, {
             region,
             roleArn: target.roleArn,
@@ -46,12 +49,20 @@ function providerFor(name: string, account: AccountName, region: string) {
     };
 }
 
-const { provider, accountId } = providerFor(namer.name("aws"), config.account, config.region);
+const { provider, accountId, roleArn: deployRoleArn } = providerFor(namer.name("aws"), config.account, config.region);
 const context = { accountId, region: config.region };
 
 const network = new Network(
     namer.name("network"),
-    { namer, context, cidrBlock: config.vpcCidr, natGateways: config.natGateways, flowLogRetentionDays: config.flowLogRetentionDays, tags: config.tags },
+    {
+        namer,
+        context,
+        cidrBlock: config.vpcCidr,
+        natGateways: config.natGateways,
+        flowLogRetentionDays: config.flowLogRetentionDays,
+        protect: protectData,
+        tags: config.tags,
+    },
     { provider },
 );
 
@@ -68,6 +79,25 @@ const common = {
     natGatewayStrategy: config.natGateways,
     domainName: config.dns.domainName,
 };
+
+/** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
+function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPlatform {
+    return new ClusterPlatform(
+        namer.name("cluster"),
+        {
+            env,
+            config: clusterConfig,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            mgmtVpcCidr: VPC_CIDRS[hubEnv],
+            deployRoleArn,
+            privateZoneId: zones.privateZone.zoneId,
+            tags: config.tags,
+            hub,
+        },
+        { provider },
+    );
+}
 
 function hubStack() {
     const spokes = { test: VPC_CIDRS.test, preprod: VPC_CIDRS.preprod, prod: VPC_CIDRS.prod };
@@ -99,6 +129,7 @@ function hubStack() {
     const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId }, { provider });
     return {
         zones,
+        cluster: clusterPlatform(zones),
         transitGatewayId: hub.transitGatewayId,
         transitGatewayHubRouteTableId: hub.hubRouteTableId,
         transitGatewaySpokeRouteTableId: hub.spokeRouteTableId,
@@ -149,6 +180,11 @@ function spokeStack() {
         { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management } },
         { provider },
     );
+    const hub: ArgoCdHubConnection = {
+        kubeconfig: mgmt.require("argocdHubKubeconfig"),
+        namespace: mgmt.require("argocdNamespace"),
+        hubRoleArn: mgmt.require("argocdHubRoleArn"),
+    };
     const edge = new Edge(
         namer.name("edge"),
         {
@@ -163,7 +199,7 @@ function spokeStack() {
             edge: edgeConfig,
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
-            forceDestroy: env !== "prod",
+            protect: protectData,
         },
         { provider },
     );
@@ -179,6 +215,7 @@ function spokeStack() {
         .apply((entries) => Object.fromEntries(entries));
     return {
         zones,
+        cluster: clusterPlatform(zones, hub),
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
@@ -212,18 +249,16 @@ const outputs: StackExports<PlatformOutputs> = {
     publicZoneId: role.zones.publicZone.zoneId,
     privateZoneId: role.zones.privateZone.zoneId,
     sharedData: role.sharedData,
-    // CLUSTER: wired from platform/cluster once its component lands (see the final report).
-    clusterName: "",
-    clusterEndpoint: "",
-    clusterCertificateAuthority: "",
-    clusterOidcIssuer: "",
-    clusterSecurityGroupId: "",
-    kubeconfig: pulumi.secret(""),
-    argocdHubKubeconfig: pulumi.secret(""),
-    argocdNamespace: "",
-    argocdHubRoleArn: "",
-    metricsQueryEndpoint: "",
+    clusterName: role.cluster.clusterName,
+    clusterEndpoint: role.cluster.clusterEndpoint,
+    clusterCertificateAuthority: role.cluster.clusterCertificateAuthority,
+    clusterOidcIssuer: role.cluster.clusterOidcIssuer,
+    clusterSecurityGroupId: role.cluster.clusterSecurityGroupId,
+    kubeconfig: pulumi.secret(role.cluster.kubeconfig),
+    argocdHubKubeconfig: pulumi.secret(role.cluster.argocdHubKubeconfig),
+    argocdNamespace: role.cluster.argocdNamespace,
+    argocdHubRoleArn: role.cluster.argocdHubRoleArn,
+    metricsQueryEndpoint: role.cluster.metricsQueryEndpoint,
 };
-void clusterConfig;
 
 export = outputs;

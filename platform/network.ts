@@ -3,6 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
 import { AccountContext, createLogsKey, serviceTrustPolicy } from "./aws";
+import { statefulOptions } from "../workloads/stateful";
 import { AVAILABILITY_ZONE_COUNT, NatGatewayStrategy } from "./config";
 
 /** AWS services the private subnets reach without NAT: image pulls, credentials, queues, secrets, logs, SSM, keys. */
@@ -30,6 +31,8 @@ export interface NetworkArgs {
     cidrBlock: string;
     natGateways: NatGatewayStrategy;
     flowLogRetentionDays: number;
+    /** Prod: the logs key is protected and retained on delete, so the logs it encrypts stay readable. */
+    protect: boolean;
     /** awsx sub-resources are created by the plugin, out of reach of the provider's defaultTags. */
     tags: Record<string, string>;
 }
@@ -122,7 +125,7 @@ export class Network extends pulumi.ComponentResource {
             );
         }
 
-        this.logsKey = createLogsKey(namer.name("logs-key"), `${namer.env} platform logs and secrets`, context, this);
+        this.logsKey = createLogsKey(namer.name("logs-key"), `${namer.env} platform logs and secrets`, context, statefulOptions(args.protect, { parent: this }));
         new aws.kms.Alias(namer.name("logs-key"), { name: `alias/${namer.name("platform-logs")}`, targetKeyId: this.logsKey.keyId }, { parent: this });
         this.flowLogs(namer, context, vpc.vpcId, args.flowLogRetentionDays);
         this.registerOutputs({ vpcId: this.vpcId });

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader } from "../lib/config";
 import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
 import { standardTags } from "../lib/tags";
+import { LOG_RETENTION_DAYS } from "../platform/config";
 
 /** The stacks of this project: the three workload environments and every `pr-<n>`. */
 export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
@@ -20,7 +21,6 @@ export const WORKLOADS_CONFIG_KEYS = [
     "imageRegistry",
     "chartVersion",
     "imageTag",
-    "argocdProject",
     "worker",
     "queue",
     "rawPayload",
@@ -35,6 +35,7 @@ export interface WorkerConfig {
     reservedConcurrency: number;
     batchSize: number;
     batchingWindowSeconds: number;
+    logRetentionDays: number;
 }
 
 export interface QueueConfig {
@@ -93,12 +94,13 @@ export interface WorkloadsConfig {
     costCenter: string;
     tags: Record<string, string>;
     deploymentRoleArn: string;
+    /** The account the stack deploys into: the deployment role's. */
+    accountId: string;
     /** OCI registry path of the Helm charts in the central ECR, without scheme. */
     chartRegistry: string;
     imageRegistry: string;
     chartVersion: string;
     imageTag: string;
-    argocdProject: string;
     worker: WorkerConfig;
     queue: QueueConfig;
     rawPayload: RawPayloadConfig;
@@ -177,13 +179,21 @@ function fields<T>(reader: ConfigReader, key: string): ObjectFields<T> {
 
 function readWorker(reader: ConfigReader): WorkerConfig {
     const f = fields<WorkerConfig>(reader, "worker");
-    return {
+    const worker: WorkerConfig = {
         timeoutSeconds: f.integer("timeoutSeconds", 3, MAX_LAMBDA_TIMEOUT),
         memoryMb: f.integer("memoryMb", 128, 10240),
         reservedConcurrency: f.integer("reservedConcurrency", 2, 1000),
         batchSize: f.integer("batchSize", 1, 10000),
         batchingWindowSeconds: f.integer("batchingWindowSeconds", 0, 300),
+        logRetentionDays: f.integer("logRetentionDays", 1, 3653),
     };
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(worker.logRetentionDays)) {
+        reader.problem("worker", `logRetentionDays ${worker.logRetentionDays} is not a retention CloudWatch Logs accepts`, `set workloads:worker.logRetentionDays to one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    if (worker.batchSize > 10 && worker.batchingWindowSeconds < 1) {
+        reader.problem("worker", `batchSize ${worker.batchSize} needs a batching window (SQS allows more than 10 messages per batch only with one)`, "set workloads:worker.batchingWindowSeconds to at least 1, or batchSize to 10 or less");
+    }
+    return worker;
 }
 
 function readQueue(reader: ConfigReader): QueueConfig {
@@ -227,7 +237,8 @@ function readCanary(reader: ConfigReader, env: Environment): CanaryConfig {
 }
 
 function readDataServices(reader: ConfigReader, env: Environment): DataServicesConfig {
-    const raw = reader.object<unknown>("dataServices");
+    // A plain string in the stack file is not JSON, so "shared" is recognised before parsing.
+    const raw = reader.optionalString("dataServices") === "shared" ? "shared" : reader.object<unknown>("dataServices");
     const sharedAllowed = env === "test" || isPullRequestEnvironment(env);
     if (raw === "shared") {
         if (!sharedAllowed) {
@@ -283,6 +294,7 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
+    const deploymentRoleArn = reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" });
     const config: WorkloadsConfig = {
         env,
         platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),
@@ -292,12 +304,12 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
         owner,
         costCenter,
         tags: standardTags({ environment: env, layer: "workloads", owner, costCenter, pullRequest }),
-        deploymentRoleArn: reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" }),
+        deploymentRoleArn,
+        accountId: deploymentRoleArn.split(":")[4] ?? "",
         chartRegistry: reader.string("chartRegistry", { pattern: REGISTRY, hint: "<account>.dkr.ecr.us-east-1.amazonaws.com/charts" }),
         imageRegistry: reader.string("imageRegistry", { pattern: REGISTRY, hint: "<account>.dkr.ecr.us-east-1.amazonaws.com" }),
         chartVersion: reader.string("chartVersion", { pattern: SEMVER, hint: "1.4.2 (a published chart version)" }),
         imageTag: reader.string("imageTag", { pattern: IMAGE_TAG, hint: "an immutable tag such as 1.4.2 or the commit SHA" }),
-        argocdProject: reader.string("argocdProject", { pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, hint: "the Argo CD project of the platform env, e.g. test" }),
         worker,
         queue: readQueue(reader),
         rawPayload: readRawPayload(reader, env),

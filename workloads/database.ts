@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { ingressSecurityGroup } from "./ingress-security-group";
-import { createDataKey, serviceAssumeRolePolicy, statefulOptions } from "./stateful";
+import { serviceAssumeRolePolicy } from "./iam";
+import { createDataKey, statefulOptions } from "./stateful";
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_ENGINE_VERSION = "16";

@@ -16,7 +16,7 @@ export const TTL_ATTRIBUTE = "expiresAt";
 export interface IngestArgs {
     env: Environment;
     /** Makes the bucket name globally unique without a random suffix. */
-    accountId: pulumi.Input<string>;
+    accountId: string;
     glacierAfterDays: number;
     /** Compliance-mode retention of every object version; 0 disables object lock. */
     objectLockDays: number;
@@ -68,7 +68,7 @@ export class Ingest extends pulumi.ComponentResource {
         this.bucket = new aws.s3.Bucket(
             bucketLogicalName,
             {
-                bucket: pulumi.output(args.accountId).apply((account) => namer.name("payments-raw", { suffix: account, kind: "s3Bucket" })),
+                bucket: namer.name("payments-raw", { suffix: args.accountId, kind: "s3Bucket" }),
                 forceDestroy: args.forceDestroy,
                 objectLockEnabled: args.objectLockDays > 0,
             },

@@ -28,19 +28,11 @@ export function createDataKey(logicalName: string, args: DataKeyArgs, parent: pu
         {
             description: args.description,
             enableKeyRotation: true,
-            // A scheduled deletion can still be cancelled during this window.
+            // A scheduled deletion can still be cancelled during this window (policy: at least 30 days).
             deletionWindowInDays: 30,
         },
         statefulOptions(args.protect, { parent }),
     );
     new aws.kms.Alias(logicalName, { name: `alias/${args.name}`, targetKeyId: key.keyId }, { parent });
     return key;
-}
-
-/** A trust policy letting one AWS service assume a role. */
-export function serviceAssumeRolePolicy(service: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    };
 }

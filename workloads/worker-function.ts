@@ -4,7 +4,7 @@ import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { arnParts } from "./arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
-import { serviceAssumeRolePolicy } from "./stateful";
+import { serviceAssumeRolePolicy } from "./iam";
 import { bundleWorker } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
 

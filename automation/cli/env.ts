@@ -2,7 +2,7 @@ import { UsageError, optionalString, parseChartVersion, parseFlags, requireStrin
 import { EXIT, PROCESS_IO, makeEngine, reportFailure, type CliIo } from "../driver/cli";
 import { envRun } from "../driver/env";
 import { publish } from "../driver/markdown";
-import type { DriverContext } from "../driver/pr";
+import type { DriverContext } from "../driver/context";
 
 export const ENV_USAGE = `Usage: npm run env -- <preview|up> --env <test|preprod|prod> [--layer platform|workloads]
                       [--chart-version <v>] [--confirm prod] [--offline] [--state-dir DIR] [--markdown FILE]

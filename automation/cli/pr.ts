@@ -1,3 +1,5 @@
+import { execFileSync } from "child_process";
+
 import {
     UsageError,
     optionalString,
@@ -11,13 +13,16 @@ import {
 } from "../driver/args";
 import { EXIT, PROCESS_IO, makeEngine, reportFailure, type CliIo } from "../driver/cli";
 import { publish } from "../driver/markdown";
-import { prDown, prGc, prList, prListTable, prPreview, prUp, type DriverContext } from "../driver/pr";
+import type { DriverContext } from "../driver/context";
+import { prDown, prGc, prList, prListTable, prPreview, prUp } from "../driver/pr";
+import { REPO_ROOT } from "../driver/stack-config";
 import { waitForEnvironment } from "../driver/wait";
 
 export const PR_USAGE = `Usage: npm run pr -- <command> [options]
 
-  up      --pr <n> --sha <sha> [--chart-version <v>] [--wait] [--markdown FILE]
+  up      --pr <n> [--sha <sha>] [--chart-version <v>] [--wait [--wait-timeout 15m]] [--markdown FILE]
           create or update workloads/pr-<n> from workloads/Pulumi.pr.yaml with the PR's image
+          (--sha defaults to the checkout's HEAD commit)
   preview --pr <n> [--sha <sha>] [--chart-version <v>] [--markdown FILE]
           preview plus policy results
   down    --pr <n>            destroy and remove workloads/pr-<n> (succeeds when there is none)
@@ -38,6 +43,15 @@ const SPECS = {
     gc: { ...COMMON, "max-age": { type: "string" }, open: { type: "string" }, concurrency: { type: "string" } },
 } as const;
 type Command = keyof typeof SPECS;
+
+/** `--sha` defaults to the checkout's HEAD, so `npm run pr -- up --pr 7 --offline` works from a fresh clone. */
+function headCommit(): string {
+    try {
+        return execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+        throw new UsageError("--sha is required (the commit to deploy; there is no git checkout to take HEAD from)");
+    }
+}
 
 export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: Partial<DriverContext> = {}): Promise<number> {
     const [command, ...rest] = argv;
@@ -60,7 +74,7 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
         switch (command as Command) {
             case "up": {
                 const pr = parsePrNumber(requireString(flags, "pr", "the pull request number"));
-                const sha = parseSha(requireString(flags, "sha", "the commit to deploy"));
+                const sha = parseSha(optionalString(flags, "sha") ?? headCommit());
                 const chart = optionalString(flags, "chart-version");
                 const waitTimeout = parseDuration(optionalString(flags, "wait-timeout") ?? "15m", "--wait-timeout");
                 const result = await prUp(ctx, { pr, sha, chartVersion: chart === undefined ? undefined : parseChartVersion(chart) });

@@ -14,6 +14,7 @@ import * as auto from "@pulumi/pulumi/automation";
 import type { FullEnvironment } from "../../lib/environments";
 import { SECRET_PLACEHOLDER, type Violation } from "../engine/types";
 import {
+    EngineError,
     OperationCancelledError,
     PolicyViolationError,
     StackLockedError,
@@ -21,6 +22,7 @@ import {
     UpdateFailedError,
     countChanges,
     emptyCounts,
+    stackLabel,
     type ChangeCounts,
     type ChangeOp,
     type Engine,
@@ -160,12 +162,12 @@ export class AutomationApiEngine implements Engine {
 
     async refresh(ref: StackRef, options: OperationOptions = {}): Promise<void> {
         const stack = await this.select(ref);
-        await this.translate(ref, "up", () => stack.refresh({ onOutput: options.onOutput, signal: options.signal }), options);
+        await this.translate(ref, () => stack.refresh({ onOutput: options.onOutput, signal: options.signal }), options);
     }
 
     async removeStack(ref: StackRef): Promise<void> {
         const workspace = await this.workspace(ref.project);
-        await this.translate(ref, "destroy", () => workspace.removeStack(this.stackName(ref)), {});
+        await this.translate(ref, () => workspace.removeStack(this.stackName(ref)));
     }
 
     async listStacks(project: Layer): Promise<StackSummary[]> {
@@ -193,7 +195,7 @@ export class AutomationApiEngine implements Engine {
 
     async stackOutputs(ref: StackRef): Promise<Record<string, OutputValue>> {
         const workspace = await this.workspace(ref.project);
-        return this.translate(ref, "up", () => workspace.stackOutputs(this.stackName(ref)), {});
+        return this.translate(ref, () => workspace.stackOutputs(this.stackName(ref)));
     }
 
     async deploymentAccounts(ref: StackRef): Promise<string[]> {
@@ -207,6 +209,7 @@ export class AutomationApiEngine implements Engine {
     }
 
     async platformOutputs(env: FullEnvironment): Promise<Record<string, unknown>> {
+        // The backend holds platform/<env>'s last outputs; nothing depends on the stack about to run.
         const outputs = await this.stackOutputs({ project: "platform", stack: env });
         return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? SECRET_PLACEHOLDER : v.value]));
     }
@@ -240,18 +243,16 @@ export class AutomationApiEngine implements Engine {
             failedResources: events.failedResources(),
             elapsedMs: Date.now() - started,
         });
-        const outputs = await this.translate(ref, kind, () => run(stack, events), options, events, () => result(undefined, 0));
+        const outputs = await this.translate(ref, () => run(stack, events), options, { kind, events, partial: () => result(undefined, 0) });
         return result(outputs, await this.resourceCount(ref));
     }
 
-    /** Maps CLI failures to the engine's typed errors. */
+    /** Maps CLI failures to the engine's typed errors; `operation` describes an up/preview/destroy in flight. */
     private async translate<T>(
         ref: StackRef,
-        kind: OperationKind,
         run: () => Promise<T>,
-        options: OperationOptions,
-        events?: EventCollector,
-        partial?: () => OperationResult,
+        options: OperationOptions = {},
+        operation?: { kind: OperationKind; events: EventCollector; partial: () => OperationResult },
     ): Promise<T> {
         try {
             return await run();
@@ -265,14 +266,17 @@ export class AutomationApiEngine implements Engine {
             if (options.signal?.aborted) {
                 throw new OperationCancelledError(ref);
             }
-            const mandatory = events?.violations.filter((v) => v.enforcementLevel === "mandatory") ?? [];
+            if (!(error instanceof auto.CommandError)) {
+                throw error;
+            }
+            if (operation === undefined) {
+                throw new EngineError(`pulumi failed on ${stackLabel(ref)}: ${firstErrorLine(error)}`);
+            }
+            const mandatory = operation.events.violations.filter((v) => v.enforcementLevel === "mandatory");
             if (mandatory.length > 0) {
-                throw new PolicyViolationError(ref, mandatory, partial?.());
+                throw new PolicyViolationError(ref, mandatory, operation.partial());
             }
-            if (error instanceof auto.CommandError) {
-                throw new UpdateFailedError(ref, kind, events?.failedResources() ?? [], firstErrorLine(error), partial?.());
-            }
-            throw error;
+            throw new UpdateFailedError(ref, operation.kind, operation.events.failedResources(), firstErrorLine(error), operation.partial());
         }
     }
 
@@ -291,14 +295,14 @@ export class AutomationApiEngine implements Engine {
 
     private async select(ref: StackRef): Promise<auto.Stack> {
         const workspace = await this.workspace(ref.project);
-        return this.translate(ref, "up", () => auto.Stack.select(this.stackName(ref), workspace), {});
+        return this.translate(ref, () => auto.Stack.select(this.stackName(ref), workspace));
     }
 
     /** Selects (or creates) the stack and, when given, makes `config` its configuration, keeping its secrets settings. */
     private async createOrSelect(ref: StackRef, config: Record<string, unknown> | undefined): Promise<auto.Stack> {
         const workspace = await this.workspace(ref.project);
         const name = this.stackName(ref);
-        const stack = await this.translate(ref, "up", () => auto.Stack.createOrSelect(name, workspace), {});
+        const stack = await this.translate(ref, () => auto.Stack.createOrSelect(name, workspace));
         if (config !== undefined) {
             const current = await workspace.stackSettings(name).catch((): auto.StackSettings => ({}));
             await workspace.saveStackSettings(name, { ...current, config });

@@ -5,7 +5,7 @@ import { AutomationApiEngine } from "./automation-engine";
 import { EngineError, type Engine } from "./engine";
 import { publish } from "./markdown";
 import { OfflineEngine } from "./offline-engine";
-import { ReportedError } from "./pr";
+import { ReportedError } from "./context";
 
 export interface CliIo {
     stdout(text: string): void;

@@ -120,8 +120,10 @@ export interface Engine {
     /**
      * The outputs of `platform/<env>` (PlatformOutputs: accountId, domainName, ...), secrets masked:
      * where the driver learns the test account and the test domain that every pr-<n> lives in.
+     * `forStack` names the stack about to be operated on (with its config), so an engine that
+     * synthesizes (offline) reads them from the same plan it is about to apply.
      */
-    platformOutputs(env: FullEnvironment): Promise<Record<string, unknown>>;
+    platformOutputs(env: FullEnvironment, forStack?: { ref: StackRef; config?: Record<string, unknown> }): Promise<Record<string, unknown>>;
     /** Stops the stack's running update (lock released), for a runner that is going away. */
     cancel(ref: StackRef): Promise<void>;
 }

@@ -3,13 +3,11 @@
  * each with the policy pack. Prod only with an explicit `--confirm prod`, which the deploy
  * workflow passes after the GitHub environment's reviewers approved.
  */
-import { UsageError, formatDuration } from "./args";
+import { UsageError } from "./args";
+import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";
 import { operationMarkdown } from "./markdown";
-import { ReportedError, type DriverContext } from "./pr";
-import { retryWhileLocked } from "./retry";
-import { withCancellation } from "./signals";
 import { readStackFileConfig, REPO_ROOT } from "./stack-config";
 
 export const PROMOTION_ENVIRONMENTS = ["test", "preprod", "prod"] as const;
@@ -65,16 +63,7 @@ export async function envRun(ctx: DriverContext, request: EnvRequest): Promise<E
         const title = `${request.action === "up" ? "Update" : "Preview"} of ${layer}/${env}`;
         const facts = request.chartVersion && layer === "workloads" ? [`chart: ${request.chartVersion}`] : [];
         try {
-            const result = await withCancellation(
-                ctx.engine,
-                ref,
-                (signal) =>
-                    retryWhileLocked(() => ctx.engine[request.action](ref, { config, signal, onOutput: ctx.log }), {
-                        ...ctx.lockRetry,
-                        onRetry: (error, attempt, delay) => ctx.log(`${error.message}; retry ${attempt} in ${formatDuration(delay)}\n`),
-                    }),
-                { signals: ctx.signals, log: ctx.log },
-            );
+            const result = await runOperation(ctx, ref, (signal) => ctx.engine[request.action](ref, { config, signal, onOutput: ctx.log }));
             results.push(result);
             const status = request.action === "preview" ? "preview" : isNoOp(result.counts) ? "no changes" : "succeeded";
             sections.push(operationMarkdown(result, { title, facts, status, estimate: estimateSection(result) }));

@@ -105,6 +105,10 @@ function injectorFromEnvironment(): FailureInjector | undefined {
     return (step) => (regex.test(step.urn) ? `injected failure (${FAIL_URN_ENV}=${pattern})` : undefined);
 }
 
+function overridesFor(ref: StackRef, config: Record<string, unknown> | undefined): Record<string, Record<string, unknown>> {
+    return config === undefined ? {} : { [stackLabel(ref)]: config };
+}
+
 /** The plan environment whose chain contains a stack. */
 export function planEnvironmentOf(ref: StackRef): string {
     return ref.project === "foundation" ? "mgmt" : ref.stack;
@@ -184,7 +188,7 @@ export class OfflineEngine implements Engine {
                 config: options.config ?? previous?.config ?? {},
                 resources,
                 outputs: failed.length === 0 && !cancelled ? planned.outputs : (previous?.outputs ?? {}),
-                updates: [...(previous?.updates ?? []), this.update("up", started, failed)],
+                updates: [...(previous?.updates ?? []), this.update("up", started, failed, cancelled)],
             };
             this.write(record);
             throwIfAborted(ref, options.signal);
@@ -204,12 +208,12 @@ export class OfflineEngine implements Engine {
                 throw new StackNotFoundError(ref);
             }
             const changes: ResourceChange[] = [...record.resources].reverse().map((r) => ({ urn: r.urn, type: r.type, op: "delete" }));
-            const { resources, failed } = this.apply(ref, record.resources, [], changes, options);
+            const { resources, failed, cancelled } = this.apply(ref, record.resources, [], changes, options);
             this.write({
                 ...record,
                 resources,
                 outputs: resources.length === 0 ? {} : record.outputs,
-                updates: [...record.updates, this.update("destroy", started, failed)],
+                updates: [...record.updates, this.update("destroy", started, failed, cancelled)],
             });
             throwIfAborted(ref, options.signal);
             const result = this.result(ref, "destroy", started, changes, resources.length, undefined, {}, failed);
@@ -233,14 +237,16 @@ export class OfflineEngine implements Engine {
     }
 
     async removeStack(ref: StackRef): Promise<void> {
-        const record = this.read(ref);
-        if (record === undefined) {
-            throw new StackNotFoundError(ref);
-        }
-        if (record.resources.length > 0) {
-            throw new EngineError(`${stackLabel(ref)} still has ${record.resources.length} resources; destroy it before removing it`);
-        }
-        fs.rmSync(this.recordPath(ref), { force: true });
+        await this.locked(ref, "stack rm", {}, async () => {
+            const record = this.read(ref);
+            if (record === undefined) {
+                throw new StackNotFoundError(ref);
+            }
+            if (record.resources.length > 0) {
+                throw new EngineError(`${stackLabel(ref)} still has ${record.resources.length} resources; destroy it before removing it`);
+            }
+            fs.rmSync(this.recordPath(ref), { force: true });
+        });
     }
 
     async listStacks(project: Layer): Promise<StackSummary[]> {
@@ -279,15 +285,19 @@ export class OfflineEngine implements Engine {
         return providerAccounts(this.read(ref)?.resources ?? []);
     }
 
-    async platformOutputs(env: FullEnvironment): Promise<Record<string, unknown>> {
+    async platformOutputs(env: FullEnvironment, forStack?: { ref: StackRef; config?: Record<string, unknown> }): Promise<Record<string, unknown>> {
         const cached = this.readPlatforms()[env];
-        if (cached !== undefined) {
+        if (forStack?.config === undefined && cached !== undefined) {
             return cached;
         }
-        const document = await this.planDocument(env, {});
+        // Planning the stack's own chain now means the operation that follows reuses this synthesis.
+        const document =
+            forStack === undefined
+                ? await this.planDocument(env, {})
+                : await this.planDocument(planEnvironmentOf(forStack.ref), overridesFor(forStack.ref, forStack.config));
         const platform = document.stacks.find((s) => s.project === "platform" && s.stack === env);
         if (platform === undefined) {
-            throw new EngineError(`the offline plan of ${env} has no platform/${env} stack`);
+            throw new EngineError(`the offline plan of ${document.env} has no platform/${env} stack`);
         }
         return platform.outputs;
     }
@@ -297,8 +307,7 @@ export class OfflineEngine implements Engine {
     }
 
     private async planned(ref: StackRef, options: OperationOptions): Promise<PlannedStack> {
-        const overrides = options.config === undefined ? {} : { [stackLabel(ref)]: options.config };
-        const document = await this.planDocument(planEnvironmentOf(ref), overrides);
+        const document = await this.planDocument(planEnvironmentOf(ref), overridesFor(ref, options.config));
         const stack = document.stacks.find((s) => s.project === ref.project && s.stack === ref.stack);
         if (stack === undefined) {
             throw new EngineError(
@@ -423,12 +432,12 @@ export class OfflineEngine implements Engine {
         };
     }
 
-    private update(kind: UpdateRecord["kind"], started: number, failed: readonly FailedResource[]): UpdateRecord {
+    private update(kind: UpdateRecord["kind"], started: number, failed: readonly FailedResource[], cancelled = false): UpdateRecord {
         return {
             kind,
             startedAt: new Date(started).toISOString(),
             finishedAt: new Date().toISOString(),
-            result: failed.length === 0 ? "succeeded" : "failed",
+            result: failed.length === 0 && !cancelled ? "succeeded" : "failed",
         };
     }
 

@@ -2,29 +2,15 @@
  * PR environments: `workloads/pr-<n>` stacks on the test platform. Every mutating path goes
  * through assertPullRequestTarget (guard.ts) first.
  */
-import type { EventEmitter } from "events";
-
 import { pullRequestNumber } from "../../lib/environments";
 import { accountFromArn } from "../engine/identifiers";
 import { formatDuration } from "./args";
+import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, stackLabel, type Engine, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";
 import { assertPullRequestTarget } from "./guard";
 import { operationMarkdown } from "./markdown";
-import { retryWhileLocked, type LockRetryPolicy } from "./retry";
-import { withCancellation } from "./signals";
 import { pullRequestConfig, REPO_ROOT } from "./stack-config";
-
-export interface DriverContext {
-    engine: Engine;
-    /** Progress for a person (the CLI sends it to stderr so stdout stays the report). */
-    log: (text: string) => void;
-    lockRetry?: Partial<LockRetryPolicy>;
-    repoRoot?: string;
-    now?: () => Date;
-    /** Where SIGINT/SIGTERM come from (tests pass their own emitter). */
-    signals?: EventEmitter;
-}
 
 export function prStackRef(pr: number): StackRef {
     return { project: "workloads", stack: `pr-${pr}` };
@@ -35,8 +21,8 @@ interface TestPlatform {
     domainName: string;
 }
 
-async function testPlatform(engine: Engine): Promise<TestPlatform> {
-    const outputs = await engine.platformOutputs("test");
+async function testPlatform(engine: Engine, ref: StackRef, config?: Record<string, unknown>): Promise<TestPlatform> {
+    const outputs = await engine.platformOutputs("test", { ref, config });
     return { accountId: String(outputs.accountId ?? ""), domainName: String(outputs.domainName ?? "") };
 }
 
@@ -48,15 +34,14 @@ async function guard(ctx: DriverContext, ref: StackRef, pr: number | undefined, 
     return assertPullRequestTarget({ ref, accounts: configAccount ? [...accounts, configAccount] : accounts }, { testAccountId: platform.accountId, pr });
 }
 
-function run<T>(ctx: DriverContext, ref: StackRef, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withCancellation(ctx.engine, ref, (signal) => retryWhileLocked(() => operation(signal), {
-        ...ctx.lockRetry,
-        onRetry: (error, attempt, delay) => ctx.log(`${error.message}; retry ${attempt} in ${formatDuration(delay)}\n`),
-    }), { signals: ctx.signals, log: ctx.log });
-}
-
 export function prUrl(pr: number, domainName: string): string {
     return `https://pr-${pr}.${domainName}`;
+}
+
+/** The stack's own `publicHostname` output (WorkloadsOutputs), when it has one. */
+function publicUrl(result: OperationResult): string | undefined {
+    const host = result.outputs.publicHostname;
+    return host !== undefined && !host.secret && typeof host.value === "string" && /^[a-z0-9.-]+$/.test(host.value) ? `https://${host.value}` : undefined;
 }
 
 export interface PrUpRequest {
@@ -74,44 +59,41 @@ export interface PrReport {
 }
 
 /** Creates or updates the PR's environment; the same inputs a second time change nothing. */
+/** The report's elapsed time is the whole command's: synthesis, guard, lock waits and the operation. */
+function sinceStart(result: OperationResult, started: number): OperationResult {
+    return { ...result, elapsedMs: Date.now() - started };
+}
+
 export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
+    const started = Date.now();
     const ref = prStackRef(request.pr);
     const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
-    const platform = await testPlatform(ctx.engine);
+    const platform = await testPlatform(ctx.engine, ref, config);
     await guard(ctx, ref, request.pr, platform, config);
-    const url = prUrl(request.pr, platform.domainName);
+    const expectedUrl = prUrl(request.pr, platform.domainName);
     const facts = [`commit: ${request.sha}`, ...(request.chartVersion ? [`chart: ${request.chartVersion}`] : [])];
     const title = `PR environment pr-${request.pr}`;
     try {
-        const result = await run(ctx, ref, (signal) => ctx.engine.up(ref, { config, signal, onOutput: ctx.log }));
+        const result = sinceStart(await runOperation(ctx, ref, (signal) => ctx.engine.up(ref, { config, signal, onOutput: ctx.log })), started);
         const status = isNoOp(result.counts) ? "no changes" : "succeeded";
+        const url = publicUrl(result) ?? expectedUrl;
         return { result, url, markdown: operationMarkdown(result, { title, url, facts, status, estimate: estimateSection(result) }) };
     } catch (error) {
         if (error instanceof UpdateFailedError && error.result) {
-            throw new ReportedError(error, operationMarkdown(error.result, { title, url, facts, status: "failed" }));
+            throw new ReportedError(error, operationMarkdown(sinceStart(error.result, started), { title, url: expectedUrl, facts, status: "failed" }));
         }
         throw error;
     }
 }
 
-/** An operation failed after producing a report: the CLI publishes the Markdown, then fails. */
-export class ReportedError extends Error {
-    constructor(
-        readonly cause: Error,
-        readonly markdown: string,
-    ) {
-        super(cause.message);
-        this.name = cause.name;
-    }
-}
-
 export async function prPreview(ctx: DriverContext, request: PrPreviewRequest): Promise<PrReport> {
+    const started = Date.now();
     const ref = prStackRef(request.pr);
     const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
-    const platform = await testPlatform(ctx.engine);
+    const platform = await testPlatform(ctx.engine, ref, config);
     await guard(ctx, ref, request.pr, platform, config);
     const url = prUrl(request.pr, platform.domainName);
-    const result = await run(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log }));
+    const result = sinceStart(await runOperation(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log })), started);
     const markdown = operationMarkdown(result, {
         title: `Preview of PR environment pr-${request.pr}`,
         url,
@@ -137,11 +119,11 @@ export async function prDown(ctx: DriverContext, pr: number): Promise<PrDownRepo
         ctx.log(`${stackLabel(ref)} does not exist: nothing to destroy\n`);
         return { pr, existed: false, retried: false, markdown: `### PR environment pr-${pr}: already gone\n` };
     }
-    await guard(ctx, ref, pr, await testPlatform(ctx.engine));
+    await guard(ctx, ref, pr, await testPlatform(ctx.engine, ref));
     let retried = false;
     let result: OperationResult;
     try {
-        result = await run(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
+        result = await runOperation(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
     } catch (error) {
         if (!(error instanceof UpdateFailedError)) {
             throw error;
@@ -149,8 +131,8 @@ export async function prDown(ctx: DriverContext, pr: number): Promise<PrDownRepo
         // Typical cause: something deleted out of band (or a dependency still draining); a refresh reconciles it.
         ctx.log(`${error.message}\nrefreshing ${stackLabel(ref)} and retrying the destroy once\n`);
         retried = true;
-        await run(ctx, ref, (signal) => ctx.engine.refresh(ref, { signal, onOutput: ctx.log }));
-        result = await run(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
+        await runOperation(ctx, ref, (signal) => ctx.engine.refresh(ref, { signal, onOutput: ctx.log }));
+        result = await runOperation(ctx, ref, (signal) => ctx.engine.destroy(ref, { signal, onOutput: ctx.log }));
     }
     await ctx.engine.removeStack(ref);
     const markdown = `### PR environment pr-${pr}: destroyed\n\n${result.counts.delete} resources deleted in ${formatDuration(result.elapsedMs)}${retried ? " (after a refresh and a retry)" : ""}; stack removed.\n`;

@@ -22,9 +22,8 @@ export class StackStillLockedError extends StackLockedError {
         super(last.ref, last.holder);
         this.message =
             `${stackLabel(last.ref)} is still locked after ${attempts} attempts over ${Math.round(waitedMs / 1000)} s (${last.holder}). ` +
-            `If no update is really running (a runner was killed), release it with ` +
-            `\`pulumi cancel --yes -s ${last.ref.stack}\` (Pulumi Cloud) or \`pulumi -C ${last.ref.project} stack -s ${last.ref.stack}\` ` +
-            `after checking the backend's .pulumi/locks (self-managed), then re-run.`;
+            `If no update is running any more (a runner was killed), release the lock with ` +
+            `\`pulumi cancel --yes --cwd ${last.ref.project} --stack ${last.ref.stack}\` and run again.`;
     }
 }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from "./args";
 import { EngineError } from "./engine";
-import type { DriverContext } from "./pr";
+import type { DriverContext } from "./context";
 
 export interface WaitOptions {
     intervalMs?: number;

@@ -499,4 +499,19 @@ export const INVOKE_MOCKS: Record<string, (ctx: InvokeContext) => Record<string,
     "aws:eks/getAddonVersion:getAddonVersion": (ctx) => ({ id: String(ctx.inputs.addonName), addonName: ctx.inputs.addonName, kubernetesVersion: ctx.inputs.kubernetesVersion, version: "v1.0.0-eksbuild.1" }),
     "aws:ec2/getAmi:getAmi": (ctx) => ({ id: `ami-${hexFrom(JSON.stringify(ctx.inputs), 17)}`, architecture: "x86_64" }),
     "aws:ssm/getParameter:getParameter": (ctx) => ({ id: String(ctx.inputs.name), name: ctx.inputs.name, value: `ami-${hexFrom(String(ctx.inputs.name), 17)}`, type: "String" }),
+    // ---- platform: awsx gives every subnet its own route table, which the platform looks up by subnet ----
+    "aws:ec2/getRouteTable:getRouteTable": (ctx) => {
+        const routeTableId = String(ctx.inputs.routeTableId ?? `rtb-${hexFrom(String(ctx.inputs.subnetId ?? JSON.stringify(ctx.inputs)), 17)}`);
+        return {
+            id: routeTableId,
+            routeTableId,
+            arn: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:route-table/${routeTableId}`,
+            ownerId: ctx.account,
+            subnetId: ctx.inputs.subnetId,
+            vpcId: ctx.inputs.vpcId,
+            routes: [],
+            associations: [],
+            tags: {},
+        };
+    },
 };

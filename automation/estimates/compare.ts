@@ -6,10 +6,14 @@
 import { isPullRequestEnvironment } from "../../lib/environments";
 import { planEnvironment } from "../plan/plan";
 import { estimatePlan, PlanEstimates } from "./index";
-import { formatUsd, urnName } from "./render";
+import { formatUsd, urnLabel } from "./render";
 import { PRICE_REGION, PRICES_AS_OF } from "./prices";
 
-const ratio = (part: number, whole: number) => (whole === 0 ? "-" : `${((100 * part) / whole).toFixed(1)} %`);
+function ratio(part: number, whole: number): string {
+    if (whole === 0) return "-";
+    const percent = (100 * part) / whole;
+    return `${percent.toFixed(percent < 1 ? 2 : 1)} %`;
+}
 
 /** The Markdown comparison of already computed estimates (first column = the reference, usually the PR). */
 export function comparisonTable(estimates: PlanEstimates[]): string {
@@ -30,7 +34,7 @@ export function comparisonTable(estimates: PlanEstimates[]): string {
     ];
     const table = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
     const details = estimates.map((e) =>
-        `- \`${e.env}\` (stacks counted: ${e.counted.join(", ")}): longest path ${e.environment.criticalPath.map(urnName).join(" > ") || "-"}; ` +
+        `- \`${e.env}\` (stacks counted: ${e.counted.join(", ")}): longest path ${e.environment.criticalPath.map(urnLabel).join(" > ") || "-"}; ` +
         `largest costs ${e.environment.topCosts.map((c) => `${c.item} $${formatUsd(c.monthlyUsd)}`).join(", ") || "-"}`);
     return [
         ...table,

@@ -13,8 +13,8 @@
  *   that ancestor's start (it cannot wait for itself).
  * - Delete runs the graph backwards: a resource is deleted after every resource that depends on it,
  *   uses it as provider, or is its child has been deleted.
- * Pulumi's default parallelism is unbounded for practical estates (`--parallel` defaults to
- * "unlimited" in the engine), so the longest path is the wall-clock estimate.
+ * `pulumi up --parallel` "defaults to unbounded" (https://www.pulumi.com/docs/iac/cli/commands/pulumi_up/),
+ * so the longest path is the wall-clock estimate.
  */
 import { PlannedResource } from "../engine/types";
 

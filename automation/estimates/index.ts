@@ -16,7 +16,7 @@ import { createTasks, deleteTasks, longestPath, Task } from "./critical-path";
 import { CostLine, HOURS_PER_MONTH, priceRuleOf, PricingContext } from "./prices";
 import { timingOf } from "./timings";
 
-export { renderEstimates } from "./render";
+export { renderEstimates, renderStackEstimateMarkdown } from "./render";
 
 export interface CostItem {
     urn?: string;

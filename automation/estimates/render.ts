@@ -1,5 +1,5 @@
 /** The estimates block of the human plan output: a short aligned table plus the few facts behind it. */
-import type { Estimate, PlanEstimates } from "./index";
+import type { Estimate, PlanEstimates, StackEstimate } from "./index";
 import { PRICE_REGION, PRICES_AS_OF } from "./prices";
 
 const MAX_PATH_STEPS = 8;
@@ -9,12 +9,20 @@ export function urnName(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** Name plus short type (`pr-42-worker (Function)`): one name often covers a function, its role and its log group. */
+export function urnLabel(urn: string): string {
+    const parts = urn.split("::");
+    if (parts.length < 4) return urnName(urn);
+    const type = parts[parts.length - 2].split("$").pop()!;
+    return `${parts[parts.length - 1]} (${type.slice(type.lastIndexOf(":") + 1)})`;
+}
+
 export function formatUsd(value: number): string {
     return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 function path(urns: string[]): string {
-    const names = urns.map(urnName);
+    const names = urns.map(urnLabel);
     return names.length <= MAX_PATH_STEPS ? names.join(" > ") : [...names.slice(0, MAX_PATH_STEPS), `... (+${names.length - MAX_PATH_STEPS})`].join(" > ");
 }
 
@@ -47,5 +55,21 @@ export function renderEstimates(est: PlanEstimates): string {
     if (gaps((e) => e.unknownTypes).length > 0) lines.push(`  UNKNOWN types, not estimated: ${gaps((e) => e.unknownTypes).join(", ")}`);
     if (gaps((e) => e.unknownPrices).length > 0) lines.push(`  UNKNOWN prices, not costed: ${gaps((e) => e.unknownPrices).join(", ")}`);
     for (const note of env.notes) lines.push(`  note: ${note}`);
+    return lines.join("\n");
+}
+
+/** A stack's estimate as Markdown, for the PR environment summary. */
+export function renderStackEstimateMarkdown(e: StackEstimate): string {
+    const lines = [
+        `| spin-up | teardown | fixed $/month | fixed $/day |`,
+        `|---|---|---|---|`,
+        `| ${e.spinUpMinutes.toFixed(1)} min | ${e.teardownMinutes.toFixed(1)} min | $${formatUsd(e.monthlyUsd)} | $${formatUsd(e.dailyUsd)} |`,
+        "",
+        `- Critical path: ${e.criticalPath.map((u) => `\`${urnLabel(u)}\``).join(" → ") || "-"}`,
+        `- Largest costs: ${e.topCosts.map((c) => `${c.item} $${formatUsd(c.monthlyUsd)}/mo`).join("; ") || "none"}`,
+        `- Not included (usage-based): ${e.unpricedUsageBased.join(", ") || "-"}`,
+    ];
+    if (e.unknownTypes.length > 0) lines.push(`- Not estimated (unknown types): ${e.unknownTypes.map((t) => `\`${t}\``).join(", ")}`);
+    if (e.unknownPrices.length > 0) lines.push(`- Not costed (no price): ${e.unknownPrices.join(", ")}`);
     return lines.join("\n");
 }

@@ -36,12 +36,16 @@ export const AWS_MANAGED_FULL_ACCESS: Record<OrganizationPolicyType, string> = {
 export const POLICY_QUOTAS = { maxMinifiedCharacters: 5120, maxDirectlyAttachedPerTarget: 5 } as const;
 
 /** One SCP or RCP as deployed: several guardrails merged into one document, attached to targets. */
-export interface OrganizationPolicy {
+export interface OrganizationPolicySpec {
     /** Short name: the component of the physical policy name. */
     key: string;
     type: OrganizationPolicyType;
     description: string;
     targets: PolicyTarget[];
+    build(params: GuardrailParameters): StaticPolicyDocument;
+}
+
+export interface OrganizationPolicy extends Omit<OrganizationPolicySpec, "build"> {
     document: StaticPolicyDocument;
 }
 
@@ -49,14 +53,14 @@ export interface OrganizationPolicy {
  * The whole attachment plan. Organization-wide guardrails sit on the root (they reach every member
  * account, never the management account); the prod-only ones on the Prod OU.
  */
-export function organizationPolicies(params: GuardrailParameters): OrganizationPolicy[] {
-    return [
-        {
-            key: "scp-baseline",
-            type: "SERVICE_CONTROL_POLICY",
-            description: "Org membership, root user, IAM users, EBS encryption, KMS deletion window, default VPC, IMDSv2, RAM sharing, S3 public-access blocks",
-            targets: ["root"],
-            document: mergeDocuments(
+export const ORGANIZATION_POLICY_SPECS: OrganizationPolicySpec[] = [
+    {
+        key: "scp-baseline",
+        type: "SERVICE_CONTROL_POLICY",
+        description: "Org membership, root user, IAM users, EBS encryption, KMS deletion window, default VPC, IMDSv2, RAM sharing, S3 public-access blocks",
+        targets: ["root"],
+        build: (params) =>
+            mergeDocuments(
                 denyLeaveOrganizationPolicy(),
                 denyRootUserPolicy(),
                 denyIamUsersPolicy(),
@@ -67,54 +71,57 @@ export function organizationPolicies(params: GuardrailParameters): OrganizationP
                 denyExternalRamSharingPolicy(),
                 protectS3PublicAccessBlockPolicy(params),
             ),
-        },
-        {
-            key: "scp-regions",
-            type: "SERVICE_CONTROL_POLICY",
-            description: "Deny regions outside the allowed list (global services and break-glass exempt)",
-            targets: ["root"],
-            document: regionRestrictionPolicy(params),
-        },
-        {
-            key: "scp-security-services",
-            type: "SERVICE_CONTROL_POLICY",
-            description: "Protect CloudTrail, GuardDuty, Security Hub, Config, Access Analyzer and VPC flow logs",
-            targets: ["root"],
-            document: protectSecurityServicesPolicy(params),
-        },
-        {
-            key: "scp-prod-data",
-            type: "SERVICE_CONTROL_POLICY",
-            description: "Deleting prod RDS, DynamoDB and S3 data stores takes break-glass",
-            targets: ["prod"],
-            document: prodDataProtectionPolicy(params),
-        },
-        {
-            key: "rcp-data-perimeter",
-            type: "RESOURCE_CONTROL_POLICY",
-            description: "Only organization principals and AWS services acting for the organization reach our resources",
-            targets: ["root"],
-            document: mergeDocuments(orgOnlyPrincipalsPolicy(params), confusedDeputyPolicy(params)),
-        },
-        {
-            key: "rcp-secure-transport",
-            type: "RESOURCE_CONTROL_POLICY",
-            description: "TLS only for s3, sqs, kms, secretsmanager, dynamodb, ecr, sts and logs",
-            targets: ["root"],
-            document: tlsOnlyPolicy(),
-        },
-        {
-            key: "rcp-github-federation",
-            type: "RESOURCE_CONTROL_POLICY",
-            description: "GitHub OIDC federation only for this repository's workflows",
-            targets: ["root"],
-            document: githubOidcSubjectsPolicy(params),
-        },
-    ];
+    },
+    {
+        key: "scp-regions",
+        type: "SERVICE_CONTROL_POLICY",
+        description: "Deny regions outside the allowed list (global services and break-glass exempt)",
+        targets: ["root"],
+        build: (params) => regionRestrictionPolicy(params),
+    },
+    {
+        key: "scp-security-services",
+        type: "SERVICE_CONTROL_POLICY",
+        description: "Protect CloudTrail, GuardDuty, Security Hub, Config, Access Analyzer and VPC flow logs",
+        targets: ["root"],
+        build: (params) => protectSecurityServicesPolicy(params),
+    },
+    {
+        key: "scp-prod-data",
+        type: "SERVICE_CONTROL_POLICY",
+        description: "Deleting prod RDS, DynamoDB and S3 data stores takes break-glass",
+        targets: ["prod"],
+        build: (params) => prodDataProtectionPolicy(params),
+    },
+    {
+        key: "rcp-data-perimeter",
+        type: "RESOURCE_CONTROL_POLICY",
+        description: "Only organization principals and AWS services acting for the organization reach our resources",
+        targets: ["root"],
+        build: (params) => mergeDocuments(orgOnlyPrincipalsPolicy(params), confusedDeputyPolicy(params)),
+    },
+    {
+        key: "rcp-secure-transport",
+        type: "RESOURCE_CONTROL_POLICY",
+        description: "TLS only for s3, sqs, kms, secretsmanager, dynamodb, ecr, sts and logs",
+        targets: ["root"],
+        build: () => tlsOnlyPolicy(),
+    },
+    {
+        key: "rcp-github-federation",
+        type: "RESOURCE_CONTROL_POLICY",
+        description: "GitHub OIDC federation only for this repository's workflows",
+        targets: ["root"],
+        build: (params) => githubOidcSubjectsPolicy(params),
+    },
+];
+
+export function organizationPolicies(params: GuardrailParameters): OrganizationPolicy[] {
+    return ORGANIZATION_POLICY_SPECS.map(({ build, ...spec }) => ({ ...spec, document: build(params) }));
 }
 
 /** Policies of one type directly attached to each target, the AWS-managed full-access one included. */
-export function directlyAttached(policies: OrganizationPolicy[], type: OrganizationPolicyType): Record<PolicyTarget, string[]> {
+export function directlyAttached(policies: Pick<OrganizationPolicySpec, "key" | "type" | "targets">[], type: OrganizationPolicyType): Record<PolicyTarget, string[]> {
     const attached = Object.fromEntries(POLICY_TARGETS.map((t) => [t, [AWS_MANAGED_FULL_ACCESS[type]]])) as Record<PolicyTarget, string[]>;
     for (const policy of policies.filter((p) => p.type === type)) {
         for (const target of policy.targets) {

@@ -5,6 +5,8 @@ export interface GuardrailParameters {
     /** Name (path included, if any) of the role every stack assumes to deploy. */
     deploymentRoleName: string;
     breakGlassRoleName: string;
+    /** The role Organizations creates in each member account, assumable only from the management account. */
+    organizationAccessRoleName: string;
     /** `owner/name` of the GitHub repository whose workflows may federate into AWS. */
     githubRepository: string;
 }

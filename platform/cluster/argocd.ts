@@ -108,8 +108,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         );
 
         const release = pinnedRelease(
-            "argocd",
-            { chart: CHARTS.argoCd, namespace: namespace.metadata.name, values: argocdValues(args.config) },
+            { namer: args.namer, release: "argocd", chart: CHARTS.argoCd, namespace: namespace.metadata.name, values: argocdValues(args.config) },
             { ...k8sOpts, dependsOn: [hubRole] },
         );
 

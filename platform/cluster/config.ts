@@ -119,6 +119,11 @@ class FieldReader {
     }
 }
 
+/** Graviton (arm64) families carry a `g` right after the generation digit: m7g, t4g, c7gn. */
+export function isGravitonInstanceType(instanceType: string): boolean {
+    return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+}
+
 function validCidr(value: string): boolean {
     const match = CIDR.exec(value);
     return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32;
@@ -138,6 +143,13 @@ function readNodeGroup(fields: FieldReader, raw: unknown, role: NodeGroupRole, e
     };
     if (raw !== undefined && sizing.instanceTypes.length === 0) {
         fields.problem(`${field}.instanceTypes`, "is empty", `list at least one instance type in ${fields.key(`${field}.instanceTypes`)}`);
+    }
+    if (new Set(sizing.instanceTypes.map(isGravitonInstanceType)).size > 1) {
+        fields.problem(
+            `${field}.instanceTypes`,
+            `mixes Graviton (arm64) and x86 types (${sizing.instanceTypes.join(", ")}); a node group runs one AMI architecture`,
+            `list only arm64 or only x86 types in ${fields.key(`${field}.instanceTypes`)}`,
+        );
     }
     if (!(sizing.minSize <= sizing.desiredSize && sizing.desiredSize <= sizing.maxSize)) {
         fields.problem(

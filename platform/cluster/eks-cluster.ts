@@ -41,6 +41,8 @@ export interface EksClusterArgs {
     access: Record<string, AccessGrant>;
     /** Tags for the component's own inputs, which the provider's defaultTags do not reach. */
     tags: Record<string, string>;
+    /** Prod: the secrets key cannot be deleted by a `pulumi up` (losing it makes every secret unreadable). */
+    protect: boolean;
 }
 
 /**
@@ -82,10 +84,15 @@ export class EksCluster extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
             },
-            { parent: this },
+            { parent: this, protect: args.protect },
         );
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/${namer.name("eks-secrets")}`, targetKeyId: this.secretsKey.keyId }, { parent: this });
 
+        // A remote component does not inherit its parent's providers: hand it ours, or it would use ambient credentials.
+        const awsProvider = this.getProvider("aws::");
+        if (awsProvider === undefined) {
+            throw new Error(`EksCluster ${name}: no aws provider; pass the account provider through a parent's providers`);
+        }
         this.cluster = new eks.Cluster(
             name,
             {
@@ -113,7 +120,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 providerCredentialOpts: { roleArn: args.deployRoleArn },
                 tags: args.tags,
             },
-            { parent: this, transforms: [disableClusterCreatorAdmin] },
+            { parent: this, providers: { aws: awsProvider }, transforms: [disableClusterCreatorAdmin] },
         );
 
         const eksCluster = this.cluster.eksCluster;
@@ -121,7 +128,8 @@ export class EksCluster extends pulumi.ComponentResource {
         this.clusterArn = eksCluster.apply((c) => c.arn);
         this.endpoint = eksCluster.apply((c) => c.endpoint);
         this.certificateAuthority = eksCluster.apply((c) => c.certificateAuthority.data);
-        this.oidcIssuer = this.cluster.oidcProviderUrl;
+        // The cluster's own issuer: it exists whether or not an IAM OIDC provider is created (we use Pod Identity).
+        this.oidcIssuer = eksCluster.apply((c) => c.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? ""));
         this.clusterSecurityGroupId = this.cluster.clusterSecurityGroupId;
         this.kubeconfigJson = pulumi.secret(this.cluster.kubeconfigJson);
 

@@ -10,7 +10,7 @@ import { ExternalDns } from "./addons/external-dns";
 import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
-import { ARGOCD_NAMESPACE, ArgoCdHub } from "./argocd";
+import { ArgoCdHub } from "./argocd";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
@@ -99,7 +99,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         const release = KUBERNETES_RELEASES[config.kubernetesVersion];
 
         const cluster = new EksCluster(
-            "eks",
+            namer.name("eks"),
             {
                 namer,
                 kubernetesVersion: config.kubernetesVersion,
@@ -110,14 +110,15 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 deployRoleArn: args.deployRoleArn,
                 access: clusterAccessGrants(env, config, args.deployRoleArn),
                 tags: args.tags,
+                protect: env === "prod",
             },
             { parent: this },
         );
         const clusterRef = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, release };
 
-        const nodeReadyAddons = new ManagedAddons("addons-before-nodes", { ...clusterRef, phase: "beforeNodes" }, { parent: this });
+        const nodeReadyAddons = new ManagedAddons(namer.name("addons-before-nodes"), { ...clusterRef, phase: "beforeNodes" }, { parent: this });
         const nodeGroups = new NodeGroups(
-            "nodes",
+            namer.name("nodes"),
             {
                 namer,
                 clusterName: cluster.clusterName,
@@ -127,31 +128,36 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 groups: config.nodeGroups,
                 rootVolumeSizeGiB: config.rootVolumeSizeGiB,
                 tags: args.tags,
+                after: nodeReadyAddons.addons,
             },
-            { parent: this, dependsOn: [nodeReadyAddons] },
+            { parent: this },
         );
-        const scheduledAddons = new ManagedAddons("addons-after-nodes", { ...clusterRef, phase: "afterNodes" }, { parent: this, dependsOn: [nodeGroups] });
+        const scheduledAddons = new ManagedAddons(
+            namer.name("addons-after-nodes"),
+            { ...clusterRef, phase: "afterNodes", after: nodeGroups.nodeGroups, podIdentityAgent: nodeReadyAddons.podIdentityAgent },
+            { parent: this },
+        );
 
         // Helm releases wait for the access entries (inside the cluster component), nodes and DNS.
         const kubernetes = new k8s.Provider(
-            "eks",
+            namer.name("eks-k8s"),
             { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
             { parent: this, dependsOn: [cluster, scheduledAddons] },
         );
         const addonArgs: ClusterAddonArgs = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, kubernetes };
 
-        new AwsLoadBalancerController("aws-load-balancer-controller", { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
-        new MetricsServer("metrics-server", addonArgs, { parent: this });
-        new ExternalDns("external-dns", { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
-        new ClusterAutoscaler("cluster-autoscaler", { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
+        new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
+        new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
+        new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
+        new ClusterAutoscaler(namer.name("cluster-autoscaler"), { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
         const metrics = new ManagedPrometheus(
-            "metrics",
+            namer.name("metrics"),
             { ...addonArgs, privateSubnetIds: args.privateSubnetIds, clusterSecurityGroupId: cluster.clusterSecurityGroupId },
             { parent: this },
         );
 
         if (env === "mgmt") {
-            const hub = new ArgoCdHub("argocd", { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
+            const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = roleKubeconfig({
@@ -163,11 +169,11 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             });
         } else {
             const hub = args.hub!;
-            new ArgoRollouts("argo-rollouts", { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
-            this.createNamespaceManagerRbac(kubernetes);
-            const hubKubernetes = new k8s.Provider("argocd-hub", { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
+            new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
+            this.createNamespaceManagerRbac(namer, kubernetes);
+            const hubKubernetes = new k8s.Provider(namer.name("argocd-hub-k8s"), { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
             new ArgoCdDestination(
-                "argocd-destination",
+                namer.name("argocd-destination"),
                 {
                     namer,
                     env,
@@ -207,9 +213,9 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     }
 
     /** Namespace lifecycle is the one cluster-scoped right CI needs; no access policy grants only that. */
-    private createNamespaceManagerRbac(kubernetes: k8s.Provider): void {
+    private createNamespaceManagerRbac(namer: Namer, kubernetes: k8s.Provider): void {
         const role = new k8s.rbac.v1.ClusterRole(
-            "namespace-manager",
+            namer.name("namespace-manager"),
             {
                 metadata: { name: "payments:namespace-manager" },
                 rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "update", "patch"] }],
@@ -217,7 +223,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             { parent: this, provider: kubernetes },
         );
         new k8s.rbac.v1.ClusterRoleBinding(
-            "namespace-manager",
+            namer.name("namespace-manager"),
             {
                 metadata: { name: "payments:namespace-manager" },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
@@ -227,6 +233,3 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         );
     }
 }
-
-/** Re-exported for stack index files that only import this module. */
-export { ARGOCD_NAMESPACE };

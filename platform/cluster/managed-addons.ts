@@ -21,13 +21,14 @@ interface AddonSpec {
  * The cluster is created without EKS's self-managed copies, so these come first.
  */
 const BEFORE_NODES: AddonSpec[] = [
+    // First: add-ons with a Pod Identity role get their credentials through it.
+    { name: "eks-pod-identity-agent" },
     {
         name: "vpc-cni",
         configurationValues: VPC_CNI_CONFIGURATION,
         identity: { serviceAccount: { namespace: "kube-system", serviceAccount: "aws-node" }, managedPolicy: "AmazonEKS_CNI_Policy" },
     },
     { name: "kube-proxy" },
-    { name: "eks-pod-identity-agent" },
 ];
 
 /** Add-ons whose pods must schedule: created once node groups exist, or they never become ACTIVE. */
@@ -48,6 +49,10 @@ export interface ManagedAddonsArgs {
     clusterArn: pulumi.Input<string>;
     release: KubernetesRelease;
     phase: "beforeNodes" | "afterNodes";
+    /** For the afterNodes phase: the node groups whose nodes the add-on pods schedule on. */
+    after?: pulumi.Resource[];
+    /** For the afterNodes phase: the agent installed before nodes. */
+    podIdentityAgent?: pulumi.Resource;
 }
 
 /**
@@ -57,11 +62,14 @@ export interface ManagedAddonsArgs {
  */
 export class ManagedAddons extends pulumi.ComponentResource {
     readonly addons: aws.eks.Addon[];
+    /** Set in the beforeNodes phase. */
+    readonly podIdentityAgent?: pulumi.Resource;
 
     constructor(name: string, args: ManagedAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ManagedAddons", name, {}, opts);
         const partition = pulumi.output(args.clusterArn).apply((arn) => arnContext(arn).partition);
         const specs = args.phase === "beforeNodes" ? BEFORE_NODES : AFTER_NODES;
+        let podIdentityAgent = args.podIdentityAgent;
         this.addons = specs.map((spec) => {
             const role = spec.identity
                 ? new PodIdentityRole(
@@ -76,8 +84,8 @@ export class ManagedAddons extends pulumi.ComponentResource {
                       { parent: this },
                   )
                 : undefined;
-            return new aws.eks.Addon(
-                spec.name,
+            const addon = new aws.eks.Addon(
+                args.namer.name(spec.name),
                 {
                     clusterName: args.clusterName,
                     addonName: spec.name,
@@ -88,9 +96,14 @@ export class ManagedAddons extends pulumi.ComponentResource {
                     podIdentityAssociations:
                         role && spec.identity ? [{ roleArn: role.roleArn, serviceAccount: spec.identity.serviceAccount.serviceAccount }] : undefined,
                 },
-                { parent: this },
+                { parent: this, dependsOn: [...(args.after ?? []), ...(role && podIdentityAgent ? [podIdentityAgent] : [])] },
             );
+            if (spec.name === "eks-pod-identity-agent") {
+                podIdentityAgent = addon;
+            }
+            return addon;
         });
+        this.podIdentityAgent = args.phase === "beforeNodes" ? podIdentityAgent : undefined;
         this.registerOutputs({});
     }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { NodeGroupRole, NodeGroupSizing } from "./config";
+import { NodeGroupRole, NodeGroupSizing, isGravitonInstanceType } from "./config";
 import { arnContext } from "./pod-identity";
 
 /** The label every node carries, so controllers can be placed on the system group. */
@@ -18,9 +18,9 @@ export const SYSTEM_PLACEMENT = {
     tolerations: [{ key: SYSTEM_TAINT.key, operator: "Equal", value: SYSTEM_TAINT.value, effect: "NoSchedule" }],
 };
 
-/** AL2023 for x86 or Graviton, from the instance family (a `g` after the generation digit is Graviton). */
+/** AL2023 for x86 or Graviton, from the instance types (config rejects a group that mixes both). */
 export function amiTypeFor(instanceTypes: string[]): "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" {
-    return instanceTypes.every((type) => /^[a-z]+\d+g[a-z]*\./.test(type)) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+    return instanceTypes.every(isGravitonInstanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
 export interface NodeGroupsArgs {
@@ -34,6 +34,8 @@ export interface NodeGroupsArgs {
     rootVolumeSizeGiB: number;
     /** Instance and volume tags: the provider's defaultTags do not reach what the ASG launches. */
     tags: Record<string, string>;
+    /** What nodes need before they can become Ready (the CNI and kube-proxy add-ons). */
+    after: pulumi.Resource[];
 }
 
 /**
@@ -121,7 +123,7 @@ export class NodeGroups extends pulumi.ComponentResource {
                     taints: role === "system" ? [SYSTEM_TAINT] : role === "spot" ? [SPOT_TAINT] : [],
                 },
                 // The Cluster Autoscaler owns the desired size once the group exists.
-                { parent: this, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
+                { parent: this, dependsOn: [...attachments, ...args.after], ignoreChanges: ["scalingConfig.desiredSize"] },
             );
         });
         this.registerOutputs({});

@@ -22,7 +22,7 @@ export interface ServiceAccountRef {
 export interface PodIdentityRoleArgs {
     namer: Namer;
     clusterName: pulumi.Input<string>;
-    /** The service accounts whose pods receive this role's credentials. */
+    /** The service accounts whose pods receive this role's credentials; empty when an EKS add-on binds it. */
     serviceAccounts: ServiceAccountRef[];
     /** Inline least-privilege policy; omitted when only managed policies apply. */
     policy?: pulumi.Input<aws.iam.PolicyDocument>;
@@ -38,13 +38,15 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly roleArn: pulumi.Output<string>;
 
-    constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    /** `component` names the controller; the role's physical and logical name is `<env>-<component>`. */
+    constructor(component: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const name = args.namer.name(component, { kind: "iamRole" });
         super("payments:platform:PodIdentityRole", name, {}, opts);
         this.role = new aws.iam.Role(
             name,
             {
-                name: args.namer.name(name, { kind: "iamRole" }),
-                description: `Pod Identity role for ${args.serviceAccounts.map((sa) => `${sa.namespace}/${sa.serviceAccount}`).join(", ")}`,
+                name,
+                description: `Pod Identity role for ${args.serviceAccounts.map((sa) => `${sa.namespace}/${sa.serviceAccount}`).join(", ") || component}`,
                 assumeRolePolicy: JSON.stringify(POD_IDENTITY_TRUST),
             },
             { parent: this },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "../../workloads/stateful";
 
 export interface PrivateBucketArgs {
     bucketName: string;
@@ -10,7 +11,8 @@ export interface PrivateBucketArgs {
     objectOwnership: "BucketOwnerEnforced" | "BucketOwnerPreferred";
     versioned: boolean;
     expireAfterDays?: number;
-    forceDestroy: boolean;
+    /** Prod: protected and retained on delete; elsewhere emptied on destroy so envs tear down cleanly. */
+    protect: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
         super("payments:platform:PrivateBucket", name, {}, opts);
         const parent = { parent: this };
         this.bucketLogicalName = name;
-        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy }, parent);
+        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: !args.protect }, statefulOptions(args.protect, parent));
         const bucket = this.bucket.id;
         this.publicAccess = new aws.s3.BucketPublicAccessBlock(
             name,

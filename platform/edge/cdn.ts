@@ -31,7 +31,7 @@ export interface CdnArgs {
     webAclArn: pulumi.Input<string>;
     priceClass: CloudFrontPriceClass;
     logBucketDomainName: pulumi.Input<string>;
-    forceDestroy: boolean;
+    protect: boolean;
 }
 
 /**
@@ -50,7 +50,7 @@ export class Cdn extends pulumi.ComponentResource {
 
         const assets = new PrivateBucket(
             namer.name("static-assets"),
-            { bucketName: namer.name("static-assets", { kind: "s3Bucket" }), objectOwnership: "BucketOwnerEnforced", versioned: true, forceDestroy: args.forceDestroy },
+            { bucketName: namer.name("static-assets", { kind: "s3Bucket" }), objectOwnership: "BucketOwnerEnforced", versioned: true, protect: args.protect },
             parent,
         );
         this.staticAssets = assets.bucket;

@@ -41,8 +41,8 @@ export interface EdgeArgs {
     internalIngressCidrs: string[];
     /** CLOUDFRONT-scope WAF lives in us-east-1. */
     usEast1Provider: aws.Provider;
-    /** Buckets may be emptied on destroy outside prod. */
-    forceDestroy: boolean;
+    /** Prod: the buckets are protected and retained; elsewhere they are emptied on destroy. */
+    protect: boolean;
 }
 
 /**
@@ -69,7 +69,7 @@ export class Edge extends pulumi.ComponentResource {
                 objectOwnership: "BucketOwnerPreferred",
                 versioned: false,
                 expireAfterDays: edge.accessLogRetentionDays,
-                forceDestroy: args.forceDestroy,
+                protect: args.protect,
             },
             parent,
         );
@@ -151,9 +151,10 @@ export class Edge extends pulumi.ComponentResource {
                 webAclArn: this.cloudfrontWebAcl.arn,
                 priceClass: edge.cloudfrontPriceClass,
                 logBucketDomainName: logs.bucket.bucketDomainName,
-                forceDestroy: args.forceDestroy,
+                protect: args.protect,
             },
-            parent,
+            // CloudFront grants itself log delivery through the bucket ACL, which needs the ownership controls in place.
+            { parent: this, dependsOn: [logs] },
         );
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);

@@ -96,7 +96,7 @@ interface ConfigOptions<C> {
     defaults?: (env: string) => C;
 }
 
-type Spec<C> = Omit<PolicyMeta, "description"> & { description: string } & ConfigOptions<C>;
+type Spec<C> = PolicyMeta & ConfigOptions<C>;
 
 export interface ResourceSpec<C> extends Spec<C> {
     types?: readonly string[];
@@ -112,7 +112,6 @@ interface Resolved<C> {
     exemptions: Exemption[];
     asOf: string;
 }
-
 
 function resolve<C>(policyName: string, spec: ConfigOptions<C>, raw: CommonPolicyConfig & Partial<C>, anyUrn: string): Resolved<C> {
     const env = raw.environment ?? stackOfUrn(anyUrn) ?? "unknown";
@@ -146,22 +145,31 @@ function guarded(run: () => void): string | undefined {
 }
 
 function metaOf<C>(spec: Spec<C>): PolicyMeta {
-    return {
+    const { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy } = spec;
+    return { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy };
+}
+
+/** The policy object Pulumi's analyzer runs, with the metadata kept beside it. */
+function define<C>(
+    spec: Spec<C>,
+    kind: PolicyDefinition["kind"],
+    validation: Pick<ResourceValidationPolicy, "validateResource"> | Pick<StackValidationPolicy, "validateStack">,
+    types?: readonly string[],
+): PolicyDefinition {
+    const configSchema = commonSchema(spec.schema);
+    const policy = {
         name: spec.name,
-        domain: spec.domain,
         description: spec.description,
-        prevents: spec.prevents,
+        enforcementLevel: spec.level,
         severity: spec.severity,
-        remediation: spec.remediation,
-        level: spec.level,
-        prodLevel: spec.prodLevel,
-        checkov: spec.checkov,
-        trivy: spec.trivy,
-    };
+        remediationSteps: spec.remediation,
+        configSchema,
+        ...validation,
+    } as ResourceValidationPolicy | StackValidationPolicy;
+    return { meta: metaOf(spec), kind, types, configSchema, policy };
 }
 
 export function resourcePolicy<C extends object = object>(spec: ResourceSpec<C>): PolicyDefinition {
-    const configSchema = commonSchema(spec.schema);
     const types = spec.types;
     const validateResource = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
         if (types && !types.includes(args.type)) {
@@ -187,25 +195,10 @@ export function resourcePolicy<C extends object = object>(spec: ResourceSpec<C>)
             throw cannotVerify(unknown);
         }
     };
-    return {
-        meta: metaOf(spec),
-        kind: "resource",
-        types,
-        configSchema,
-        policy: {
-            name: spec.name,
-            description: spec.description,
-            enforcementLevel: spec.level,
-            severity: spec.severity,
-            remediationSteps: spec.remediation,
-            configSchema,
-            validateResource,
-        },
-    };
+    return define(spec, "resource", { validateResource }, types);
 }
 
 export function stackPolicy<C extends object = object>(spec: StackSpec<C>): PolicyDefinition {
-    const configSchema = commonSchema(spec.schema);
     const validateStack = (args: StackValidationArgs, reportViolation: ReportViolation): void => {
         if (args.resources.length === 0) {
             args.notApplicable("the stack has no resources");
@@ -238,18 +231,5 @@ export function stackPolicy<C extends object = object>(spec: StackSpec<C>): Poli
             throw cannotVerify(unknowns.join("; "));
         }
     };
-    return {
-        meta: metaOf(spec),
-        kind: "stack",
-        configSchema,
-        policy: {
-            name: spec.name,
-            description: spec.description,
-            enforcementLevel: spec.level,
-            severity: spec.severity,
-            remediationSteps: spec.remediation,
-            configSchema,
-            validateStack,
-        },
-    };
+    return define(spec, "stack", { validateStack });
 }

@@ -31,7 +31,8 @@ export interface LinkOptions {
  * The resources among `targets` that `from` refers to through its input `key` (e.g. a public
  * access block's `bucket`). A real preview says which resources each input came from
  * (propertyDependencies); where that is missing (the offline plan) the value is matched against
- * the target's physical name (explicit, or Pulumi's `<logical>-<7 hex>` auto-name), and failing
+ * the target's physical name (explicit, or Pulumi's `<logical>-<7 hex>` auto-name, also inside an
+ * ARN or domain name), and failing
  * that a dependency on targets is used: for a single-valued input only when it is unambiguous.
  */
 export function referencedBy(
@@ -48,7 +49,8 @@ export function referencedBy(
     if (values.length > 0) {
         const byValue = targets.filter((t) => {
             const names = (options.nameKeys ?? []).map((k) => peek(t, k)).filter((n): n is string => typeof n === "string");
-            const autoName = new RegExp(`^${escapeRegExp(t.name)}-[0-9a-f]{7}$`);
+            // Pulumi's auto-name, alone or inside an ARN, URL or domain name.
+            const autoName = new RegExp(`(^|[:/])${escapeRegExp(t.name)}-[0-9a-f]{7}($|[.:/])`);
             return values.some((v) => names.some((n) => (options.matches ?? ((value, name) => value === name))(v, n)) || autoName.test(v) || v === t.urn);
         });
         if (byValue.length > 0) {

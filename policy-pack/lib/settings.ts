@@ -3,7 +3,6 @@ import { isPullRequestEnvironment } from "../../lib/environments";
 
 /** The levels a policy of this pack can run at (the SDK's "remediate" is not used: no policy rewrites inputs). */
 export type Level = "advisory" | "mandatory" | "disabled";
-export const LEVELS: readonly Level[] = ["advisory", "mandatory", "disabled"];
 
 /**
  * Skips one policy for one resource until a date. The reason is required so a reviewer can judge

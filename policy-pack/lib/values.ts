@@ -1,4 +1,3 @@
-import type { PolicyResource } from "@pulumi/policy";
 import { SECRET_PLACEHOLDER } from "../../automation/engine/types";
 import type { Subject } from "./definition";
 import { CannotVerifyError } from "./unknowns";
@@ -120,18 +119,11 @@ export function coversPort(protocol: unknown, fromPort: unknown, toPort: unknown
     return from <= port && port <= to;
 }
 
-/** The physical name of a resource when the program set it, e.g. `bucket` or `name`. */
-export function knownString(value: unknown): string | undefined {
-    return typeof value === "string" && value !== SECRET_PLACEHOLDER ? value : undefined;
-}
-
-export function typeIn(resource: PolicyResource | Subject, types: readonly string[]): boolean {
-    return types.includes(resource.type);
-}
-
 /** Whether an input is set, without reading it (an input unknown during preview is still set). */
 export function has(props: Record<string, any> | undefined, key: string): boolean {
-    return props !== undefined && props !== null && Object.prototype.hasOwnProperty.call(props, key) && Object.getOwnPropertyDescriptor(props, key) !== undefined;
+    // The descriptor holds the raw value: reading it does not trip the SDK's unknown-value proxy.
+    const descriptor = props === undefined || props === null ? undefined : Object.getOwnPropertyDescriptor(props, key);
+    return descriptor !== undefined && descriptor.value !== undefined && descriptor.value !== null && descriptor.value !== "";
 }
 
 export function ofTypes<T extends { type: string }>(resources: readonly T[], types: readonly string[]): T[] {

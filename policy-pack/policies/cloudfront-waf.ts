@@ -42,7 +42,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         trivy: "AVD-AWS-0011",
         types: DISTRIBUTION,
         check: (d, ctx) => {
-            if (!has(d.props, "webAclId") || d.props.webAclId === "") {
+            if (!has(d.props, "webAclId")) {
                 ctx.report(`Distribution ${d.name} has no WAF web ACL.`);
             }
         },
@@ -59,9 +59,10 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         types: DISTRIBUTION,
         check: (d, ctx) => {
             for (const origin of list(d.props.origins)) {
-                const identity = list(origin.s3OriginConfig)[0]?.originAccessIdentity;
-                const s3 = (typeof identity === "string" && identity !== "") || S3_ORIGIN.test(String(origin.domainName));
-                if (s3 && (!has(origin, "originAccessControlId") || (typeof identity === "string" && identity !== ""))) {
+                if (has(list(origin.s3OriginConfig)[0] ?? {}, "originAccessIdentity")) {
+                    ctx.report(`Distribution ${d.name}'s S3 origin ${origin.originId} uses a legacy origin access identity instead of Origin Access Control.`);
+                } else if (!has(origin, "originAccessControlId") && S3_ORIGIN.test(String(origin.domainName))) {
+                    // Only an origin without OAC needs its (often computed) domain name read.
                     ctx.report(`Distribution ${d.name}'s S3 origin ${origin.originId} does not use Origin Access Control.`);
                 }
             }

@@ -1,4 +1,5 @@
 import { PolicyDefinition, resourcePolicy } from "../lib/definition";
+import { has } from "../lib/values";
 
 export const TABLE = ["aws:dynamodb/table:Table"];
 
@@ -37,7 +38,7 @@ export const DYNAMODB_POLICIES: PolicyDefinition[] = [
             const sse = table.props.serverSideEncryption;
             if (sse?.enabled !== true) {
                 ctx.report(`Table ${table.name} does not enable KMS server-side encryption.`);
-            } else if (ctx.config.requireCustomerManagedKey && !sse.kmsKeyArn) {
+            } else if (ctx.config.requireCustomerManagedKey && !has(sse, "kmsKeyArn")) {
                 ctx.report(`Table ${table.name} uses the AWS managed key; this environment requires a customer-managed kmsKeyArn.`);
             }
         },

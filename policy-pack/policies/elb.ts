@@ -1,6 +1,6 @@
 import { PolicyDefinition, Subject, resourcePolicy, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
-import { list, ofTypes } from "../lib/values";
+import { has, list, ofTypes } from "../lib/values";
 
 export const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
@@ -89,7 +89,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         types: LOAD_BALANCERS,
         check: (lb, ctx) => {
             const logs = lb.props.accessLogs;
-            if (!logs || logs.enabled !== true || !logs.bucket) {
+            if (!logs || logs.enabled !== true || !has(logs, "bucket")) {
                 ctx.report(`Load balancer ${lb.name} does not write access logs.`);
             }
         },

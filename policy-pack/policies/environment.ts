@@ -86,8 +86,12 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
                 } else if (!allowed.includes(r.props.region)) {
                     ctx.report(`AWS provider ${r.name} deploys to ${r.props.region}; allowed: ${allowed.join(", ")}.`);
                 }
-            } else if (r.type.startsWith("aws:") && has(r.props, "region") && !allowed.includes(r.props.region)) {
-                ctx.report(`${r.name} overrides its region to ${r.props.region}; allowed: ${allowed.join(", ")}.`);
+            } else if (r.type.startsWith("aws:") && isCustomType(r.type)) {
+                // Judged per resource too, where the region it lands in is known, in case the engine does not analyze providers.
+                const region = has(r.props, "region") ? r.props.region : r.provider?.props.region;
+                if (typeof region === "string" && region !== "" && !allowed.includes(region)) {
+                    ctx.report(`${r.name} would be created in ${region}; allowed: ${allowed.join(", ")}.`);
+                }
             }
         },
     }),
@@ -192,7 +196,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         remediation: "Borrow the slow or hourly-billed resource from the test environment, or raise the threshold in the pack config with a reason.",
         level: "advisory",
         schema: { maxSpinUpMinutes: { type: "number", minimum: 0 }, maxDailyUsd: { type: "number", minimum: 0 } },
-        defaults: () => ({ maxSpinUpMinutes: 10, maxDailyUsd: 5 }),
+        defaults: () => ({ maxSpinUpMinutes: 10, maxDailyUsd: 1 }),
         check: (ctx) => {
             if (!ctx.pr) {
                 return;

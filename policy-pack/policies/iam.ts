@@ -8,6 +8,8 @@ const POLICY_DOCUMENTS: Record<string, string> = {
     "aws:iam/rolePolicy:RolePolicy": "policy",
     "aws:iam/userPolicy:UserPolicy": "policy",
     "aws:iam/groupPolicy:GroupPolicy": "policy",
+    // Administrator access for people comes from the AWS managed policy, never an inline copy of it.
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
 };
 
 /** The permission documents of a resource: its policy input, or a role's inline policies. */

@@ -28,7 +28,7 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         description: "KMS keys are scheduled for deletion with a waiting period of at least 30 days (mirrors the foundation SCP).",
         prevents: "A key deleted by mistake before anyone notices the data it protects has become unreadable.",
         severity: "high",
-        remediation: "Set deletionWindowInDays to 30 (the maximum and AWS default) or leave it unset.",
+        remediation: "Set deletionWindowInDays to 30 (the maximum and AWS default) or leave it unset; short-lived environments can share a longer-lived key instead.",
         level: "mandatory",
         types: KEY,
         schema: { minDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30 } },
@@ -36,7 +36,10 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         check: (key, ctx) => {
             const days = key.props.deletionWindowInDays ?? 30;
             if (days < ctx.config.minDeletionWindowDays) {
-                ctx.report(`KMS key ${key.name} has a ${days}-day deletion window; at least ${ctx.config.minDeletionWindowDays} is required.`);
+                ctx.report(
+                    `KMS key ${key.name} has a ${days}-day deletion window; at least ${ctx.config.minDeletionWindowDays} is required ` +
+                        "(the organization SCP denies kms:ScheduleKeyDeletion below that, so deleting this key, e.g. destroying the stack, would fail).",
+                );
             }
         },
     }),

@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PolicyDefinition, StackContext, stackPolicy } from "../lib/definition";
 import { LinkOptions, referencedBy, referrersOf } from "../lib/links";
+import { CannotVerifyError, isUnknownValueError } from "../lib/unknowns";
 import { jsonDocument, list, ofTypes, statements } from "../lib/values";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -25,41 +26,64 @@ function companions(ctx: StackContext<object>, bucket: PolicyResource, types: re
     return referrersOf(bucket, "bucket", ofTypes(ctx.resources, types), ofTypes(ctx.resources, BUCKET_TYPES), BUCKET_LINK);
 }
 
-/** Buckets that receive logs from S3, load balancers or CloudFront. */
-function logTargets(ctx: StackContext<object>): Set<PolicyResource> {
+/** Log targets: the buckets known to receive logs, and those that might (their reference is unknown until apply). */
+interface LogTargets {
+    known: Set<PolicyResource>;
+    uncertain: Set<PolicyResource>;
+}
+
+/** Adds the buckets `from` names through a nested input (e.g. a load balancer's accessLogs.bucket). */
+function addNamedBuckets(ctx: StackContext<object>, targets: LogTargets, from: PolicyResource, input: string, read: () => unknown): void {
     const buckets = ofTypes(ctx.resources, BUCKET_TYPES);
-    const targets = new Set<PolicyResource>();
-    const add = (from: PolicyResource, value: unknown): void => {
-        const carrier = { ...from, props: { bucket: value }, propertyDependencies: {} } as PolicyResource;
-        referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.add(b));
-    };
-    for (const r of ofTypes(ctx.resources, LOGGING)) {
-        add(r, r.props.targetBucket);
+    let value: unknown;
+    try {
+        value = read();
+    } catch (error) {
+        if (!isUnknownValueError(error)) {
+            throw error;
+        }
+        const byProperty = (from.propertyDependencies?.[input] ?? []).filter((d) => buckets.includes(d));
+        const candidates = byProperty.length > 0 ? byProperty : buckets.filter((b) => from.dependencies.includes(b));
+        candidates.forEach((b) => (byProperty.length > 0 ? targets.known : targets.uncertain).add(b));
+        return;
     }
-    for (const r of ofTypes(ctx.resources, LOAD_BALANCERS)) {
-        add(r, r.props.accessLogs?.bucket);
+    if (value !== undefined && value !== null) {
+        const carrier = { ...from, props: { bucket: value }, propertyDependencies: { bucket: from.propertyDependencies?.[input] ?? [] } } as PolicyResource;
+        referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.known.add(b));
     }
-    for (const r of ofTypes(ctx.resources, DISTRIBUTIONS)) {
-        add(r, r.props.loggingConfig?.bucket);
-    }
-    return targets;
 }
 
 /** Buckets CloudFront standard logging writes to: that legacy delivery needs bucket ACLs enabled. */
-function cloudFrontLogTargets(ctx: StackContext<object>): Set<PolicyResource> {
-    const buckets = ofTypes(ctx.resources, BUCKET_TYPES);
-    const targets = new Set<PolicyResource>();
-    for (const r of ofTypes(ctx.resources, DISTRIBUTIONS)) {
-        const carrier = { ...r, props: { bucket: r.props.loggingConfig?.bucket }, propertyDependencies: {} } as PolicyResource;
-        if (r.props.loggingConfig?.bucket !== undefined) {
-            referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.add(b));
-        }
+function cloudFrontLogTargets(ctx: StackContext<object>): LogTargets {
+    const targets: LogTargets = { known: new Set(), uncertain: new Set() };
+    for (const d of ofTypes(ctx.resources, DISTRIBUTIONS)) {
+        addNamedBuckets(ctx, targets, d, "loggingConfig", () => d.props.loggingConfig?.bucket);
     }
     return targets;
 }
 
-function isLogBucket(bucket: PolicyResource, targets: Set<PolicyResource>): boolean {
-    return targets.has(bucket) || /(^|-)(access-)?logs?(-|$)/.test(bucket.name);
+/** Buckets that receive logs from S3 server access logging, load balancers or CloudFront. */
+function logTargets(ctx: StackContext<object>): LogTargets {
+    const targets = cloudFrontLogTargets(ctx);
+    for (const r of ofTypes(ctx.resources, LOGGING)) {
+        addNamedBuckets(ctx, targets, r, "targetBucket", () => r.props.targetBucket);
+    }
+    for (const r of ofTypes(ctx.resources, LOAD_BALANCERS)) {
+        addNamedBuckets(ctx, targets, r, "accessLogs", () => r.props.accessLogs?.bucket);
+    }
+    return targets;
+}
+
+/** A finding that does not hold if the bucket turns out to be a log target once references are known. */
+function unlessLogTarget(bucket: PolicyResource, targets: LogTargets, report: () => void): void {
+    if (targets.uncertain.has(bucket)) {
+        throw new CannotVerifyError(`whether ${bucket.name} receives logs (the reference to it is unknown until apply)`);
+    }
+    report();
+}
+
+function isLogBucket(bucket: PolicyResource, targets: LogTargets): boolean {
+    return targets.known.has(bucket) || /(^|-)(access-)?logs?(-|$)/.test(bucket.name);
 }
 
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
@@ -161,7 +185,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
                 const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any
                 const separate = companions(ctx, bucket, VERSIONING).some((v) => v.props.versioningConfiguration?.status === "Enabled");
                 if (!inline && !separate) {
-                    ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn);
+                    unlessLogTarget(bucket, logs, () => ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn));
                 }
             });
         },
@@ -178,12 +202,14 @@ export const S3_POLICIES: PolicyDefinition[] = [
         check: (ctx) => {
             const cloudFrontLogs = cloudFrontLogTargets(ctx);
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
-                if (cloudFrontLogs.has(bucket)) {
+                if (cloudFrontLogs.known.has(bucket)) {
                     return; // CloudFront standard logging delivers with an ACL (AWS requirement).
                 }
                 const ownership = companions(ctx, bucket, OWNERSHIP).map((o) => list(o.props.rule)[0]?.objectOwnership);
                 if (ownership.some((o) => o !== "BucketOwnerEnforced")) {
-                    ctx.report(`Bucket ${bucket.name} sets object ownership ${ownership.join(", ")}, which enables ACLs.`, bucket.urn);
+                    unlessLogTarget(bucket, cloudFrontLogs, () =>
+                        ctx.report(`Bucket ${bucket.name} sets object ownership ${ownership.join(", ")}, which enables ACLs.`, bucket.urn),
+                    );
                 }
                 const inlineAcl = bucket.props.acl !== undefined && bucket.props.acl !== "private";
                 if (inlineAcl || list(bucket.props.grants).length > 0 || companions(ctx, bucket, ACL).length > 0) {

@@ -2,7 +2,7 @@ import { REQUIRED_TAG_KEYS } from "../../lib/tags";
 import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
 import { isPullRequest } from "../lib/settings";
 import { effectiveTags, tagMap } from "../lib/values";
-import TAGGABLE_TYPES from "./taggable-types.json";
+import { TAGGABLE_TYPES } from "./taggable-types";
 
 const TAGGABLE = new Set<string>(TAGGABLE_TYPES);
 /** The AWS provider does not apply defaultTags to these; their tags must be explicit. */

@@ -44,7 +44,7 @@ export async function handleBatch(event: SQSEvent, context: InvocationContext, d
                 return undefined;
             } catch (error) {
                 const poison = error instanceof PoisonMessageError;
-                (poison ? deps.logger.error : deps.logger.warn)(poison ? "poison message" : "message failed; it will be retried", {
+                deps.logger[poison ? "error" : "warn"](poison ? "poison message" : "message failed; it will be retried", {
                     messageId: record.messageId,
                     receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 0),
                     ...describeError(error),

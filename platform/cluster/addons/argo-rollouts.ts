@@ -42,8 +42,9 @@ export class ArgoRollouts extends pulumi.ComponentResource {
             { parent: this },
         );
         pinnedRelease(
-            "argo-rollouts",
             {
+                namer: args.namer,
+                release: "argo-rollouts",
                 chart: CHARTS.argoRollouts,
                 namespace: ARGO_ROLLOUTS_SERVICE_ACCOUNT.namespace,
                 createNamespace: true,

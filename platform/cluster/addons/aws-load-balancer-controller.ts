@@ -75,8 +75,9 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
             { parent: this },
         );
         pinnedRelease(
-            "aws-load-balancer-controller",
             {
+                namer: args.namer,
+                release: "aws-load-balancer-controller",
                 chart: CHARTS.awsLoadBalancerController,
                 namespace: LBC_SERVICE_ACCOUNT.namespace,
                 values: {

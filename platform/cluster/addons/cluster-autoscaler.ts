@@ -69,8 +69,9 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
             { parent: this },
         );
         pinnedRelease(
-            "cluster-autoscaler",
             {
+                namer: args.namer,
+                release: "cluster-autoscaler",
                 chart: CHARTS.clusterAutoscaler,
                 namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
                 values: {

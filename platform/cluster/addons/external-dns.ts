@@ -44,8 +44,9 @@ export class ExternalDns extends pulumi.ComponentResource {
             { parent: this },
         );
         pinnedRelease(
-            "external-dns",
             {
+                namer: args.namer,
+                release: "external-dns",
                 chart: CHARTS.externalDns,
                 namespace: EXTERNAL_DNS_SERVICE_ACCOUNT.namespace,
                 createNamespace: true,

@@ -14,6 +14,9 @@ export interface ClusterAddonArgs {
 }
 
 export interface PinnedReleaseArgs {
+    namer: Namer;
+    /** The Helm release name in the cluster; the Pulumi name is `<env>-<release>`. */
+    release: string;
     chart: PinnedChart;
     namespace: pulumi.Input<string>;
     createNamespace?: boolean;
@@ -25,14 +28,13 @@ export interface PinnedReleaseArgs {
  * a failed upgrade rolls back instead of leaving a half-applied controller.
  */
 export function pinnedRelease(
-    name: string,
     args: PinnedReleaseArgs,
     opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
 ): k8s.helm.v3.Release {
     return new k8s.helm.v3.Release(
-        name,
+        args.namer.name(args.release),
         {
-            name,
+            name: args.release,
             chart: args.chart.chart,
             version: args.chart.version,
             repositoryOpts: { repo: args.chart.repository },

@@ -8,8 +8,9 @@ export class MetricsServer extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:MetricsServer", name, {}, opts);
         pinnedRelease(
-            "metrics-server",
             {
+                namer: args.namer,
+                release: "metrics-server",
                 chart: CHARTS.metricsServer,
                 namespace: "kube-system",
                 values: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, ...SYSTEM_PLACEMENT },

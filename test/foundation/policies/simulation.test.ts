@@ -76,6 +76,7 @@ const CASES: Record<string, Case[]> = {
         { title: "a RAM share inside the organization is allowed", request: { principal: deployment("test"), action: "ram:CreateResourceShare", resource: "*", context: { "ram:RequestedAllowsExternalPrincipals": "false" } }, expected: "Allowed" },
         { title: "an admin cannot change a bucket's public-access block", request: { principal: admin("prod"), action: "s3:PutBucketPublicAccessBlock", resource: "arn:aws:s3:::prod-payments-receipts" }, expected: "ExplicitlyDenied" },
         { title: "the deployment role can set a bucket's public-access block", request: { principal: deployment("prod"), action: "s3:PutBucketPublicAccessBlock", resource: "arn:aws:s3:::prod-payments-receipts" }, expected: "Allowed" },
+        { title: "the foundation (through OrganizationAccountAccessRole) can set the log archive's block", request: { principal: { account: "security", role: PARAMETERS.organizationAccessRoleName }, action: "s3:PutBucketPublicAccessBlock", resource: "arn:aws:s3:::org-audit-logs-111111111111" }, expected: "Allowed" },
         { title: "a developer cannot change the account public-access block", request: { principal: developer("test"), action: "s3:PutAccountPublicAccessBlock", resource: "*" }, expected: "ExplicitlyDenied" },
     ],
     "prod data stores": [

@@ -12,8 +12,9 @@ import {
 export const PARAMETERS: GuardrailParameters = {
     organizationId: "o-a1b2c3d4e5",
     allowedRegions: ["us-east-1", "us-west-2"],
-    deploymentRoleName: "org-deployment",
-    breakGlassRoleName: "org-break-glass",
+    deploymentRoleName: "payments-deployment",
+    breakGlassRoleName: "payments-break-glass",
+    organizationAccessRoleName: "OrganizationAccountAccessRole",
     githubRepository: "example-payments/estate",
 };
 

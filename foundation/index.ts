@@ -1,0 +1,137 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
+import { Namer } from "../lib/naming";
+import { accountProvider } from "../lib/provider";
+import { AccountRoles, RoleNames } from "./account-roles";
+import { AccountBudgets } from "./budgets";
+import { FOUNDATION_ENVIRONMENT, loadFoundationConfig } from "./config";
+import { Guardrails } from "./guardrails";
+import { IdentityCenter, resolveAssignments } from "./identity-center";
+import { LogArchive } from "./log-archive";
+import { Organization, ORGANIZATION_ACCESS_ROLE } from "./organization";
+import { OrganizationTrail, trailArn } from "./organization-trail";
+import type { FoundationOutputs } from "./outputs";
+import { CentralRegistry } from "./registry";
+import { SecurityServices } from "./security-services";
+
+type StackOutputs = { [K in keyof FoundationOutputs]: pulumi.Input<FoundationOutputs[K]> };
+
+/** The workload accounts: their clusters pull from the central registry. */
+const WORKLOAD_ACCOUNTS: MemberAccount[] = ["test", "preprod", "prod"];
+
+function foundation(): StackOutputs {
+    const config = loadFoundationConfig();
+    const namer = new Namer(FOUNDATION_ENVIRONMENT);
+    const roleNames: RoleNames = { deployment: config.deploymentRoleName, breakGlass: config.breakGlassRoleName };
+
+    const management = accountProvider(namer.name("provider", { suffix: "management" }), {
+        region: config.region,
+        sessionName: "foundation",
+        tags: config.tags,
+        allowedAccountIds: [config.managementAccountId],
+    });
+    const inManagement = { provider: management };
+
+    const organization = new Organization(namer.name("organization"), { accounts: config.accounts, protectedAccounts: ["prod"] }, inManagement);
+    const roleArgs = { managementAccountId: config.managementAccountId, ciRoleArn: config.ciRoleArn, roleNames };
+    const accountIds: Record<AccountName, pulumi.Input<string>> = { management: config.managementAccountId, ...organization.accountIds };
+
+    new Guardrails(
+        namer.name("guardrails"),
+        {
+            organizationId: organization.organizationId,
+            parameters: {
+                allowedRegions: config.allowedRegions,
+                deploymentRoleName: roleNames.deployment,
+                breakGlassRoleName: roleNames.breakGlass,
+                organizationAccessRoleName: ORGANIZATION_ACCESS_ROLE,
+                githubRepository: config.githubRepository,
+            },
+            targetIds: organization.policyTargetIds,
+        },
+        inManagement,
+    );
+
+    // Member accounts are reached through the role Organizations created in them: this stack
+    // creates the deployment roles there, so it cannot deploy through them itself.
+    const members = Object.fromEntries(
+        MEMBER_ACCOUNTS.map((account) => [
+            account,
+            accountProvider(namer.name("provider", { suffix: account }), {
+                region: config.region,
+                roleArn: pulumi.interpolate`arn:aws:iam::${organization.accountIds[account]}:role/${ORGANIZATION_ACCESS_ROLE}`,
+                sessionName: "foundation",
+                tags: config.tags,
+                allowedAccountIds: [organization.accountIds[account]],
+            }),
+        ]),
+    ) as Record<MemberAccount, aws.Provider>;
+    const managementRoles = new AccountRoles(namer.name("roles", { suffix: "management" }), { ...roleArgs, breakGlass: false }, inManagement);
+    const memberRoles = Object.fromEntries(
+        MEMBER_ACCOUNTS.map((account) => [account, new AccountRoles(namer.name("roles", { suffix: account }), { ...roleArgs, breakGlass: true }, { provider: members[account] })]),
+    ) as Record<MemberAccount, AccountRoles>;
+
+    new IdentityCenter(
+        namer.name("identity-center"),
+        {
+            instanceArn: config.identityCenter.instanceArn,
+            groups: config.identityCenter.groups,
+            assignments: resolveAssignments(config.identityCenter.assignments),
+            accountIds,
+        },
+        inManagement,
+    );
+
+    const trailName = namer.name("audit-trail");
+    const logArchive = new LogArchive(
+        namer.name("log-archive"),
+        {
+            ...config.logArchive,
+            // Bucket names are global: the management account id keeps this one ours.
+            bucketName: namer.name("audit-logs", { suffix: config.managementAccountId, kind: "s3Bucket" }),
+            securityAccountId: organization.accountIds.security,
+            managementAccountId: config.managementAccountId,
+            organizationId: organization.organizationId,
+            trailArn: trailArn(config.region, config.managementAccountId, trailName),
+        },
+        { provider: members.security },
+    );
+    new OrganizationTrail(
+        trailName,
+        { trailName, bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn },
+        // The bucket policy must let CloudTrail in before the trail is created.
+        { ...inManagement, dependsOn: [logArchive, ...organization.ready] },
+    );
+    new SecurityServices(
+        namer.name("security-services"),
+        { securityAccountId: organization.accountIds.security, managementProvider: management, organizationReady: organization.ready },
+        { provider: members.security },
+    );
+
+    const registry = new CentralRegistry(
+        namer.name("registry"),
+        { ...config.registry, pullAccountIds: WORKLOAD_ACCOUNTS.map((account) => organization.accountIds[account]) },
+        inManagement,
+    );
+    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds }, inManagement);
+
+    return {
+        organizationId: organization.organizationId,
+        rootId: organization.rootId,
+        ouIds: pulumi.output(organization.ouIds),
+        accountIds: pulumi.output(accountIds),
+        deploymentRoleArns: pulumi.output({
+            management: managementRoles.deploymentRoleArn,
+            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].deploymentRoleArn])) as Record<MemberAccount, pulumi.Output<string>>),
+        }),
+        breakGlassRoleArns: pulumi.output(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].breakGlassRoleArn!])) as Record<MemberAccount, pulumi.Output<string>>),
+        allowedRegions: config.allowedRegions,
+        ecrRegistry: `${config.managementAccountId}.dkr.ecr.${config.region}.amazonaws.com`,
+        ecrRepositoryUrls: registry.repositoryUrls,
+        logArchiveBucket: logArchive.bucketName,
+        identityCenterInstanceArn: config.identityCenter.instanceArn,
+    };
+}
+
+export = foundation;

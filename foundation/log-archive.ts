@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Namer } from "../lib/naming";
+import { SecureBucket } from "../lib/secure-bucket";
+import type { LogArchiveConfig } from "./config";
+import { policyDocument } from "./policies/document";
+
+export interface LogArchiveArgs extends LogArchiveConfig {
+    bucketName: string;
+    securityAccountId: pulumi.Input<string>;
+    managementAccountId: string;
+    organizationId: pulumi.Input<string>;
+    /** The organization trail's ARN: only that trail may write, so no other trail can fill or spoof the archive. */
+    trailArn: string;
+}
+
+/** The organization's log archive in the security account: KMS-encrypted, versioned, object-locked. */
+export class LogArchive extends pulumi.ComponentResource {
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    readonly keyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: LogArchiveArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payments:foundation:LogArchive", name, {}, opts);
+        const namer = new Namer(name);
+        const child = { parent: this };
+        const trailCondition = { StringEquals: { "aws:SourceArn": args.trailArn } };
+
+        const keyPolicy = pulumi.output(args.securityAccountId).apply((securityAccountId) =>
+            JSON.stringify(
+                policyDocument(
+                    { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${securityAccountId}:root` }, Action: "kms:*", Resource: "*" },
+                    {
+                        Sid: "CloudTrailEncryptsOrganizationTrail",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "kms:GenerateDataKey*",
+                        Resource: "*",
+                        Condition: { ...trailCondition, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${args.managementAccountId}:trail/*` } },
+                    },
+                    { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: trailCondition },
+                ),
+            ),
+        );
+        const key = new aws.kms.Key(
+            namer.name("key"),
+            { description: "Encrypts the organization CloudTrail log archive", enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy },
+            child,
+        );
+        new aws.kms.Alias(namer.name("key-alias"), { name: `alias/${namer.name("key")}`, targetKeyId: key.keyId }, child);
+
+        const bucket = new SecureBucket(
+            namer.name("bucket"),
+            {
+                bucketName: args.bucketName,
+                kmsKeyArn: key.arn,
+                versioning: true,
+                // Compliance mode: not even the root user can shorten retention or delete a locked log.
+                objectLock: { mode: "COMPLIANCE", days: args.objectLockDays },
+                lifecycleRules: [
+                    {
+                        id: "archive-then-expire",
+                        status: "Enabled",
+                        filter: {},
+                        transitions: [{ days: args.transitionToGlacierDays, storageClass: "GLACIER" }],
+                        expiration: { days: args.expirationDays },
+                        noncurrentVersionExpiration: { noncurrentDays: args.objectLockDays },
+                    },
+                ],
+                policyStatements: [
+                    pulumi.interpolate`arn:aws:s3:::${args.bucketName}`.apply(
+                        (arn): aws.iam.PolicyStatement => ({ Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: trailCondition }),
+                    ),
+                    pulumi.output(args.organizationId).apply(
+                        (organizationId): aws.iam.PolicyStatement => ({
+                            Sid: "CloudTrailWritesOrganizationTrail",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: [`arn:aws:s3:::${args.bucketName}/AWSLogs/${args.managementAccountId}/*`, `arn:aws:s3:::${args.bucketName}/AWSLogs/${organizationId}/*`],
+                            Condition: { StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                        }),
+                    ),
+                ],
+            },
+            { ...child, retainOnDelete: true },
+        );
+        this.bucketName = bucket.name;
+        this.bucketArn = bucket.arn;
+        this.keyArn = key.arn;
+        this.registerOutputs({ bucketName: this.bucketName, keyArn: this.keyArn });
+    }
+}

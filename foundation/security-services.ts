@@ -1,0 +1,56 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Namer } from "../lib/naming";
+import { policyDocument } from "./policies/document";
+
+export interface SecurityServicesArgs {
+    securityAccountId: pulumi.Input<string>;
+    /** Registers the delegated administrators, which only the management account can do. */
+    managementProvider: aws.Provider;
+    /** The organization (with service access enabled) must exist before any delegation. */
+    organizationReady: pulumi.Resource[];
+}
+
+/**
+ * GuardDuty, Security Hub, AWS Config and IAM Access Analyzer for the whole organization, run
+ * from the security account as delegated administrator so security staff never need management access.
+ */
+export class SecurityServices extends pulumi.ComponentResource {
+    constructor(name: string, args: SecurityServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payments:foundation:SecurityServices", name, {}, opts);
+        const namer = new Namer(name);
+        const child = { parent: this };
+        const inManagement = { parent: this, provider: args.managementProvider, dependsOn: args.organizationReady };
+        const delegate = (service: string) =>
+            new aws.organizations.DelegatedAdministrator(namer.name("delegated-admin", { suffix: service.split(".")[0] }), { accountId: args.securityAccountId, servicePrincipal: service }, inManagement);
+
+        // GuardDuty: the admin account's detector first, then the delegation, then auto-enable for every member.
+        const detector = new aws.guardduty.Detector(namer.name("guardduty"), { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" }, child);
+        const guardDutyAdmin = new aws.guardduty.OrganizationAdminAccount(namer.name("guardduty-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, detector] });
+        new aws.guardduty.OrganizationConfiguration(namer.name("guardduty-org"), { detectorId: detector.id, autoEnableOrganizationMembers: "ALL" }, { ...child, dependsOn: [guardDutyAdmin] });
+
+        const securityHub = new aws.securityhub.Account(namer.name("securityhub"), { enableDefaultStandards: true, autoEnableControls: true }, child);
+        const securityHubAdmin = new aws.securityhub.OrganizationAdminAccount(namer.name("securityhub-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, securityHub] });
+        new aws.securityhub.OrganizationConfiguration(namer.name("securityhub-org"), { autoEnable: true, autoEnableStandards: "DEFAULT" }, { ...child, dependsOn: [securityHubAdmin] });
+
+        const configAdmin = delegate("config.amazonaws.com");
+        const aggregatorRole = new aws.iam.Role(
+            namer.name("config-aggregator", { kind: "iamRole" }),
+            {
+                name: namer.name("config-aggregator", { kind: "iamRole" }),
+                assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" })),
+            },
+            child,
+        );
+        new aws.iam.RolePolicyAttachment(namer.name("config-aggregator"), { role: aggregatorRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations" }, child);
+        new aws.cfg.ConfigurationAggregator(
+            namer.name("config-aggregator"),
+            { name: namer.name("config-aggregator"), organizationAggregationSource: { allRegions: true, roleArn: aggregatorRole.arn } },
+            { ...child, dependsOn: [configAdmin] },
+        );
+
+        const analyzerAdmin = delegate("access-analyzer.amazonaws.com");
+        new aws.accessanalyzer.Analyzer(namer.name("access-analyzer"), { analyzerName: namer.name("access-analyzer"), type: "ORGANIZATION" }, { ...child, dependsOn: [analyzerAdmin] });
+        this.registerOutputs({});
+    }
+}

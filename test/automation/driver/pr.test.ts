@@ -1,0 +1,327 @@
+import { expect } from "chai";
+import { EventEmitter } from "events";
+import * as fs from "fs";
+import * as path from "path";
+
+import { runEnvCli } from "../../../automation/cli/env";
+import { runPrCli } from "../../../automation/cli/pr";
+import { UsageError, parseDuration, parsePrList } from "../../../automation/driver/args";
+import type { CliIo } from "../../../automation/driver/cli";
+import { ConcurrentUpdateError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
+import { envRun } from "../../../automation/driver/env";
+import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
+import { COMMENT_MARKER } from "../../../automation/driver/markdown";
+import { OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
+import type { DriverContext } from "../../../automation/driver/context";
+import { prDown, prGc, prList, prUp } from "../../../automation/driver/pr";
+import { StackStillLockedError } from "../../../automation/driver/retry";
+import { withCancellation } from "../../../automation/driver/signals";
+import { PROD_ACCOUNT, TEST_ACCOUNT, fakePlan, tempRepo, type FakePlanOptions } from "./fixtures";
+
+const SHA = "0123abc";
+
+function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: string } {
+    const io = {
+        out: "",
+        err: "",
+        env,
+        stdout: (text: string) => void (io.out += text),
+        stderr: (text: string) => void (io.err += text),
+    };
+    return io;
+}
+
+describe("PR environment driver (offline engine, synthetic plan)", function () {
+    let repo: string;
+    let stateDir: string;
+    let logs: string;
+
+    function context(options: { failWhen?: FailureInjector; plan?: FakePlanOptions; now?: Date } = {}): DriverContext {
+        return {
+            engine: new OfflineEngine({ stateDir, plan: fakePlan(options.plan), failWhen: options.failWhen }),
+            log: (text) => void (logs += text),
+            repoRoot: repo,
+            lockRetry: { attempts: 3, initialDelayMs: 1, sleep: async () => undefined },
+            now: options.now ? () => options.now as Date : undefined,
+            signals: new EventEmitter(),
+        };
+    }
+
+    beforeEach(function () {
+        repo = tempRepo();
+        stateDir = path.join(repo, ".plan-state");
+        logs = "";
+    });
+    afterEach(function () {
+        fs.rmSync(repo, { recursive: true, force: true });
+    });
+
+    describe("the target guard", function () {
+        const rules = { testAccountId: TEST_ACCOUNT };
+        const refusal = (ref: StackRef, accounts: string[] = [], pr?: number): string => {
+            try {
+                assertPullRequestTarget({ ref, accounts }, { ...rules, pr });
+            } catch (error) {
+                expect(error).to.be.instanceOf(TargetRefusedError);
+                return (error as Error).message;
+            }
+            throw new Error("expected a refusal");
+        };
+
+        it("lets a workloads/pr-<n> stack in the test account through and returns its PR number", function () {
+            expect(assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-42" }, accounts: [TEST_ACCOUNT] }, { ...rules, pr: 42 })).to.equal(42);
+        });
+
+        it("refuses full environments, other projects, another PR's stack and foreign accounts", function () {
+            expect(refusal({ project: "workloads", stack: "prod" })).to.contain('"prod" is not named pr-<n>');
+            expect(refusal({ project: "workloads", stack: "pr-07" })).to.contain("not named pr-<n>");
+            expect(refusal({ project: "platform", stack: "pr-7" })).to.contain('project is "platform"');
+            expect(refusal({ project: "workloads", stack: "pr-8" }, [], 7)).to.contain("not the stack of PR 7");
+            expect(refusal({ project: "workloads", stack: "pr-7" }, [TEST_ACCOUNT, PROD_ACCOUNT])).to.contain(`account(s) ${PROD_ACCOUNT}`);
+        });
+
+        it("refuses when the test account itself is unknown", function () {
+            expect(() => assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-7" }, accounts: [] }, { testAccountId: "" })).to.throw(TargetRefusedError, "12-digit");
+        });
+    });
+
+    it("brings a PR environment up with a Markdown report, and a second run changes nothing", async function () {
+        const first = await prUp(context(), { pr: 7, sha: SHA, chartVersion: "1.4.2" });
+        expect(first.url).to.equal("https://pr-7.test.payments.example.com");
+        expect(first.markdown).to.contain("PR environment pr-7: succeeded");
+        expect(first.markdown).to.contain("**URL:** https://pr-7.test.payments.example.com");
+        expect(first.markdown).to.contain("| resources | 4 |");
+        expect(first.markdown).to.contain("4 to create");
+        expect(first.markdown).to.contain("| `databasePassword` | [secret] |");
+        expect(first.markdown).to.contain("no violations");
+        expect(first.markdown).to.match(/\| elapsed \| \d+\.\d s \|/);
+        expect(first.markdown).to.contain("chart | 1.4.2");
+        expect(logs).to.contain("aws:sqs/queue:Queue");
+
+        const second = await prUp(context(), { pr: 7, sha: SHA, chartVersion: "1.4.2" });
+        expect(second.markdown).to.contain("PR environment pr-7: no changes");
+        expect(second.result.counts).to.include({ create: 0, update: 0, delete: 0, same: 4 });
+    });
+
+    it("passes the template plus the PR's image and chart version as the stack's config", async function () {
+        const calls: NonNullable<FakePlanOptions["calls"]> = [];
+        await prUp(context({ plan: { calls } }), { pr: 7, sha: SHA, chartVersion: "1.4.2" });
+        const overrides = calls.find((c) => c.env === "pr-7")?.overrides["workloads/pr-7"];
+        expect(overrides).to.deep.include({ "workloads:imageTag": SHA, "workloads:chartVersion": "1.4.2", "workloads:canary": { enabled: false } });
+    });
+
+    it("refuses to bring up a PR stack whose config deploys outside the test account", async function () {
+        const template = path.join(repo, "workloads", "Pulumi.pr.yaml");
+        fs.writeFileSync(template, fs.readFileSync(template, "utf8").replace(TEST_ACCOUNT, PROD_ACCOUNT));
+        const error = await prUp(context(), { pr: 7, sha: SHA }).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(TargetRefusedError);
+        expect((error as Error).message).to.contain(PROD_ACCOUNT);
+        expect(await context().engine.stackExists({ project: "workloads", stack: "pr-7" })).to.equal(false);
+    });
+
+    it("names the failed resources in the report of a failed up and leaves the stack", async function () {
+        const failQueue: FailureInjector = (step) => (step.type === "aws:sqs/queue:Queue" ? "AccessDenied" : undefined);
+        const error = await prUp(context({ failWhen: failQueue }), { pr: 7, sha: SHA }).catch((e: unknown) => e);
+        expect((error as Error & { markdown: string }).markdown).to.contain("PR environment pr-7: failed");
+        expect((error as Error & { markdown: string }).markdown).to.contain("urn:pulumi:pr-7::workloads::aws:sqs/queue:Queue::pr-7-processing");
+        expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
+    });
+
+    it("retries a locked stack with backoff, then reports it clearly", async function () {
+        fs.mkdirSync(path.join(stateDir, "workloads"), { recursive: true });
+        fs.writeFileSync(path.join(stateDir, "workloads", "pr-7.lock"), JSON.stringify({ pid: 1, host: "other-runner", operation: "up", startedAt: "2026-11-22T05:00:00Z" }));
+        const error = await prUp(context(), { pr: 7, sha: SHA }).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(StackStillLockedError);
+        expect((error as Error).message).to.contain("still locked after 3 attempts").and.to.contain("other-runner");
+        expect(logs.match(/retry \d/g)).to.deep.equal(["retry 1", "retry 2"]);
+
+        fs.rmSync(path.join(stateDir, "workloads", "pr-7.lock"));
+        expect((await prUp(context(), { pr: 7, sha: SHA })).result.counts.create).to.equal(4);
+    });
+
+    it("tears a PR environment down, and a second down finds nothing to do", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        const first = await prDown(context(), 7);
+        expect(first).to.include({ existed: true, retried: false });
+        expect(first.markdown).to.contain("4 resources deleted");
+        const second = await prDown(context(), 7);
+        expect(second).to.include({ existed: false });
+        expect(await prList(context())).to.deep.equal([]);
+    });
+
+    it("retries a failed destroy once after a refresh", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        let failures = 0;
+        const failOnce: FailureInjector = (step) => (step.op === "delete" && step.type === "aws:sqs/queue:Queue" && failures++ === 0 ? "DependencyViolation" : undefined);
+        const report = await prDown(context({ failWhen: failOnce }), 7);
+        expect(report.retried).to.equal(true);
+        expect(logs).to.contain("refreshing workloads/pr-7 and retrying the destroy once");
+        expect(await prList(context())).to.deep.equal([]);
+    });
+
+    it("gives up after the retried destroy fails too, keeping the stack", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        const alwaysFail: FailureInjector = (step) => (step.op === "delete" && step.type === "aws:sqs/queue:Queue" ? "DependencyViolation" : undefined);
+        const error = await prDown(context({ failWhen: alwaysFail }), 7).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(UpdateFailedError);
+        expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
+    });
+
+    it("refuses to destroy a PR stack that deploys into another account", async function () {
+        await context({ plan: { prAccount: PROD_ACCOUNT } }).engine.up({ project: "workloads", stack: "pr-9" });
+        const error = await prDown(context(), 9).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(TargetRefusedError);
+        expect((await prList(context())).map((s) => s.pr)).to.deep.equal([9]);
+    });
+
+    it("garbage-collects closed and old PR environments, going on past a failure and reporting it", async function () {
+        for (const pr of [1, 2, 3, 4]) {
+            await prUp(context(), { pr, sha: SHA });
+        }
+        // pr-3 was created four days ago.
+        const record = path.join(stateDir, "workloads", "pr-3.json");
+        const state = JSON.parse(fs.readFileSync(record, "utf8")) as { createdAt: string };
+        fs.writeFileSync(record, JSON.stringify({ ...state, createdAt: new Date(Date.now() - 4 * 86_400_000).toISOString() }));
+        const failPr4: FailureInjector = (step) => (step.op === "delete" && step.ref.stack === "pr-4" ? "AccessDenied" : undefined);
+
+        const report = await prGc(context({ failWhen: failPr4 }), { maxAgeMs: parseDuration("3d"), open: [1, 3], concurrency: 2 });
+        expect(report.destroyed.map((d) => d.pr)).to.deep.equal([2, 3]);
+        expect(report.destroyed.find((d) => d.pr === 3)?.reason).to.contain("older than 3 d");
+        expect(report.destroyed.find((d) => d.pr === 2)?.reason).to.equal("PR closed");
+        expect(report.kept).to.deep.equal([1]);
+        expect(report.failed.map((f) => f.pr)).to.deep.equal([4]);
+        expect(report.markdown).to.contain("**failed** pr-4");
+        expect((await prList(context())).map((s) => s.pr)).to.deep.equal([1, 4]);
+    });
+
+    it("lists PR stacks with age, last update and resource count, ignoring full environments", async function () {
+        await prUp(context(), { pr: 12, sha: SHA });
+        await context().engine.up({ project: "workloads", stack: "test" });
+        const later = new Date(Date.now() + 2 * 3_600_000);
+        const [stack, ...rest] = await prList(context({ now: later }));
+        expect(rest).to.deep.equal([]);
+        expect(stack).to.include({ pr: 12, stack: "pr-12", resourceCount: 4, updateInProgress: false });
+        expect(stack.ageMs).to.be.greaterThan(2 * 3_600_000 - 60_000);
+        expect(stack.lastUpdate).to.be.a("string");
+    });
+
+    it("aborts on the first SIGINT/SIGTERM and cancels in the backend on the second", async function () {
+        const cancelled: StackRef[] = [];
+        const engine = { cancel: async (ref: StackRef) => void cancelled.push(ref) } as unknown as Engine;
+        const signals = new EventEmitter();
+        const ref: StackRef = { project: "workloads", stack: "pr-7" };
+        const seen = await withCancellation(
+            engine,
+            ref,
+            async (signal) => {
+                signals.emit("SIGTERM");
+                const abortedAfterFirst = signal.aborted;
+                signals.emit("SIGINT");
+                return abortedAfterFirst;
+            },
+            { signals, log: () => undefined },
+        );
+        expect(seen).to.equal(true);
+        expect(cancelled).to.deep.equal([ref]);
+        expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).to.equal(0);
+    });
+
+    describe("promotions", function () {
+        it("refuses prod without --confirm prod and runs nothing", async function () {
+            const calls: NonNullable<FakePlanOptions["calls"]> = [];
+            const error = await envRun(context({ plan: { calls } }), { action: "up", env: "prod" }).catch((e: unknown) => e);
+            expect(error).to.be.instanceOf(UsageError);
+            expect((error as Error).message).to.contain("--confirm prod");
+            expect(calls).to.deep.equal([]);
+        });
+
+        it("runs platform then workloads, pinning the chart version on the workloads stack", async function () {
+            const calls: NonNullable<FakePlanOptions["calls"]> = [];
+            const report = await envRun(context({ plan: { calls } }), { action: "up", env: "prod", chartVersion: "2.0.0", confirm: "prod" });
+            expect(report.results.map((r) => `${r.ref.project}/${r.ref.stack}`)).to.deep.equal(["platform/prod", "workloads/prod"]);
+            expect(calls.map((c) => c.env)).to.deep.equal(["prod", "prod"]);
+            expect(calls[0].overrides, "the platform stack runs on its stack file alone").to.deep.equal({});
+            expect(calls[1].overrides["workloads/prod"]).to.include({ "workloads:chartVersion": "2.0.0", "workloads:imageTag": "template" });
+            expect(report.markdown).to.contain("Update of platform/prod").and.to.contain("Update of workloads/prod");
+        });
+
+        it("previews prod without confirmation and rejects bad arguments", async function () {
+            const report = await envRun(context(), { action: "preview", env: "prod", layer: "workloads" });
+            expect(report.results.map((r) => r.kind)).to.deep.equal(["preview"]);
+            for (const request of [
+                { action: "up" as const, env: "pr-7" },
+                { action: "up" as const, env: "test", layer: "foundation" },
+                { action: "up" as const, env: "test", confirm: "prod" },
+                { action: "up" as const, env: "test", layer: "platform", chartVersion: "1.0.0" },
+            ]) {
+                expect(await envRun(context(), request).catch((e: unknown) => e)).to.be.instanceOf(UsageError);
+            }
+        });
+    });
+
+    describe("the CLIs", function () {
+        it("pr up prints the report, appends it to the step summary and writes the comment file", async function () {
+            const summary = path.join(repo, "summary.md");
+            const comment = path.join(repo, "comment.md");
+            const io = capture({ GITHUB_STEP_SUMMARY: summary });
+            const code = await runPrCli(["up", "--pr", "7", "--sha", SHA, "--markdown", comment], io, context());
+            expect(code, io.err).to.equal(0);
+            expect(io.out).to.contain("PR environment pr-7: succeeded");
+            expect(fs.readFileSync(summary, "utf8")).to.contain("https://pr-7.test.payments.example.com");
+            expect(fs.readFileSync(comment, "utf8").startsWith(COMMENT_MARKER)).to.equal(true);
+        });
+
+        it("exits 2 with a clear message for bad usage", async function () {
+            const cases: [string[], string][] = [
+                [[], "a command is required"],
+                [["deploy"], 'unknown command "deploy"'],
+                [["up", "--sha", SHA], "--pr is required"],
+                [["up", "--pr", "seven", "--sha", SHA], "--pr must be a pull request number"],
+                [["up", "--pr", "7", "--sha", "HEAD"], "--sha must be a lower-case hex commit SHA"],
+                [["up", "--pr", "7", "--sha", SHA, "--chart-version", "latest"], "--chart-version must be a published chart version"],
+                [["up", "--pr", "7", "--sha", SHA, "--force"], "--force"],
+                [["gc", "--max-age", "3 days"], "--max-age must be a duration"],
+                [["gc", "--max-age", "3d", "--open", "1,x"], "--open must be a pull request number"],
+            ];
+            for (const [argv, message] of cases) {
+                const io = capture();
+                expect(await runPrCli(argv, io, context()), argv.join(" ")).to.equal(2);
+                expect(io.err, argv.join(" ")).to.contain(message);
+            }
+        });
+
+        it("exits 2 when the target is refused and 1 when gc could not destroy everything", async function () {
+            await context({ plan: { prAccount: PROD_ACCOUNT } }).engine.up({ project: "workloads", stack: "pr-9" });
+            const refused = capture();
+            expect(await runPrCli(["down", "--pr", "9"], refused, context())).to.equal(2);
+            expect(refused.err).to.contain("refusing to touch workloads/pr-9");
+
+            const gc = capture();
+            expect(await runPrCli(["gc", "--max-age", "3d", "--open", ""], gc, context())).to.equal(1);
+            expect(gc.err).to.contain("could not be destroyed: pr-9");
+        });
+
+        it("pr list --json prints the stacks as JSON", async function () {
+            await prUp(context(), { pr: 5, sha: SHA });
+            const io = capture();
+            expect(await runPrCli(["list", "--json"], io, context())).to.equal(0);
+            expect((JSON.parse(io.out) as { pr: number }[]).map((s) => s.pr)).to.deep.equal([5]);
+        });
+
+        it("env refuses prod without confirmation with exit 2", async function () {
+            const io = capture();
+            expect(await runEnvCli(["up", "--env", "prod"], io, context())).to.equal(2);
+            expect(io.err).to.contain("refusing to update prod without --confirm prod");
+        });
+
+        it("parses --open lists and durations", function () {
+            expect(parsePrList("3, 1,3")).to.deep.equal([1, 3]);
+            expect(parseDuration("72h")).to.equal(parseDuration("3d"));
+            expect(() => parseDuration("0d")).to.throw(UsageError);
+        });
+    });
+
+    it("treats StackLockedError as the Automation API's ConcurrentUpdateError", function () {
+        expect(new ConcurrentUpdateError({ project: "workloads", stack: "pr-7" }, "runner")).to.be.instanceOf(StackLockedError);
+    });
+});

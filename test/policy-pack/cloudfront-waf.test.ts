@@ -1,0 +1,71 @@
+import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
+
+const DIST = "aws:cloudfront/distribution:Distribution";
+const GOOD = {
+    enabled: true,
+    webAclId: UNKNOWN,
+    viewerCertificate: { acmCertificateArn: UNKNOWN, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+    origins: [
+        { originId: "assets", domainName: "prod-static-1a2b3c4.s3.us-east-1.amazonaws.com", originAccessControlId: UNKNOWN },
+        { originId: "api", domainName: "prod-alb-123.us-east-1.elb.amazonaws.com", customOriginConfig: { originProtocolPolicy: "https-only" } },
+    ],
+    defaultCacheBehavior: { targetOriginId: "assets", viewerProtocolPolicy: "redirect-to-https" },
+    orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only" }],
+    loggingConfig: { bucket: "prod-cf-logs.s3.amazonaws.com" },
+};
+
+function cdn(inputs: Record<string, unknown>): StackBuilder {
+    const b = new StackBuilder("prod", "platform");
+    b.add(DIST, "prod-cdn", { ...GOOD, ...inputs });
+    return b;
+}
+
+describe("policy-pack cloudfront-waf", () => {
+    it("passes a compliant distribution on every CloudFront policy", () => {
+        for (const policy of ["cloudfront-tls12", "cloudfront-waf", "cloudfront-s3-oac", "cloudfront-https-viewers", "cloudfront-logging"]) {
+            expectCompliant(policy, cdn({}));
+        }
+    });
+    it("cloudfront-tls12 flags the default certificate and TLSv1", () => {
+        expectViolation("cloudfront-tls12", cdn({ viewerCertificate: { cloudfrontDefaultCertificate: true } }), ["prod-cdn"], /default certificate/);
+        expectViolation("cloudfront-tls12", cdn({ viewerCertificate: { acmCertificateArn: "arn", minimumProtocolVersion: "TLSv1" } }), ["prod-cdn"], /TLSv1\)/);
+    });
+    it("cloudfront-tls12 cannot verify an unknown certificate block", () => expectCannotVerify("cloudfront-tls12", cdn({ viewerCertificate: UNKNOWN })));
+    it("cloudfront-waf flags a distribution without a web ACL", () => expectViolation("cloudfront-waf", cdn({ webAclId: undefined }), ["prod-cdn"], /WAF/));
+    it("cloudfront-s3-oac flags a legacy OAI and an S3 origin without OAC", () => {
+        const found = expectViolation(
+            "cloudfront-s3-oac",
+            cdn({
+                origins: [
+                    { originId: "assets", domainName: "prod-static.s3.amazonaws.com", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } },
+                    { originId: "docs", domainName: "prod-docs.s3.us-east-1.amazonaws.com" },
+                ],
+            }),
+            ["prod-cdn", "prod-cdn"],
+            /Origin Access Control/,
+        );
+        if (found.length !== 2) {
+            throw new Error("expected both origins");
+        }
+    });
+    it("cloudfront-s3-oac cannot verify an origin whose domain is unknown", () =>
+        expectCannotVerify("cloudfront-s3-oac", cdn({ origins: [{ originId: "assets", domainName: UNKNOWN }] })));
+    it("cloudfront-https-viewers flags allow-all on a behaviour", () =>
+        expectViolation("cloudfront-https-viewers", cdn({ orderedCacheBehaviors: [{ pathPattern: "/api/*", viewerProtocolPolicy: "allow-all" }] }), ["prod-cdn"], /\/api\/\* behaviour allows HTTP/));
+    it("cloudfront-logging flags a distribution without logs", () => expectViolation("cloudfront-logging", cdn({ loggingConfig: undefined }), ["prod-cdn"], /access logs/));
+
+    describe("alb-waf", () => {
+        it("passes an internet-facing ALB with a web ACL association and ignores internal ones", () => {
+            const b = new StackBuilder("prod", "platform");
+            const alb = b.add("aws:lb/loadBalancer:LoadBalancer", "prod-alb", { internal: false });
+            b.add("aws:wafv2/webAclAssociation:WebAclAssociation", "prod-alb-waf", { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, { dependsOn: [alb] });
+            b.add("aws:lb/loadBalancer:LoadBalancer", "prod-alb-internal", { internal: true });
+            expectCompliant("alb-waf", b);
+        });
+        it("flags an internet-facing ALB without one", () => {
+            const b = new StackBuilder("prod", "platform");
+            b.add("aws:lb/loadBalancer:LoadBalancer", "prod-alb", {});
+            expectViolation("alb-waf", b, ["prod-alb"], /no WAF/);
+        });
+    });
+});

@@ -1,0 +1,124 @@
+import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const AWSX_VPC = "awsx:ec2:Vpc";
+
+/** A public ALB whose security group takes 80/443 from anywhere, as the edge must. */
+function edge(b: StackBuilder): void {
+    const sg = b.add(SG, "test-alb-public-sg", { vpcId: UNKNOWN });
+    b.add(RULE, "test-alb-https", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [sg] });
+    b.add(RULE, "test-alb-http", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv6: "::/0" }, { dependsOn: [sg] });
+    b.add(LB, "test-alb-public", { internal: false, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { dependsOn: [sg] });
+}
+
+describe("policy-pack network", () => {
+    describe("sg-no-public-ingress", () => {
+        it("passes 80/443 from anywhere on the public ALB's group and VPC-only rules elsewhere", () => {
+            const b = new StackBuilder("test", "platform");
+            edge(b);
+            b.add(SG, "test-endpoints-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.10.0.0/16"] }] });
+            expectCompliant("sg-no-public-ingress", b);
+        });
+        it("flags 443 from anywhere on an internal ALB's group and all traffic from anywhere inline", () => {
+            const b = new StackBuilder("test", "platform");
+            const sg = b.add(SG, "test-alb-internal-sg", {});
+            b.add(RULE, "test-internal-https", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [sg] });
+            b.add(LB, "test-alb-internal", { internal: true, securityGroups: [UNKNOWN] }, { dependsOn: [sg] });
+            b.add(SG, "test-open-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+            expectViolation("sg-no-public-ingress", b, ["test-internal-https", "test-open-sg"], /from 0\.0\.0\.0\/0/);
+        });
+        it("flags 8080 from anywhere even on the public ALB's group", () => {
+            const b = new StackBuilder("test", "platform");
+            edge(b);
+            const sg = b.resources.find((r) => r.name === "test-alb-public-sg")!;
+            b.add(LEGACY_RULE, "test-alb-8080", { type: "ingress", securityGroupId: UNKNOWN, protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"] }, { dependsOn: [sg] });
+            expectViolation("sg-no-public-ingress", b, ["test-alb-8080"], /port 8080/);
+        });
+        it("cannot verify a rule whose CIDR is unknown", () => {
+            const b = new StackBuilder("test", "platform");
+            b.add(RULE, "test-rule", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: UNKNOWN });
+            expectCannotVerify("sg-no-public-ingress", b);
+        });
+    });
+
+    describe("sg-no-admin-ports", () => {
+        it("passes HTTPS from the VPN CIDR", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add(RULE, "mgmt-https", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16" });
+            expectCompliant("sg-no-admin-ports", b);
+        });
+        it("flags SSH from a private CIDR and a range covering RDP", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add(RULE, "mgmt-ssh", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" });
+            b.add(SG, "mgmt-wide", { ingress: [{ protocol: "tcp", fromPort: 3000, toPort: 4000, cidrBlocks: ["10.0.0.0/16"] }] });
+            expectViolation("sg-no-admin-ports", b, ["mgmt-ssh", "mgmt-wide"], /opens (22|3389)/);
+        });
+    });
+
+    describe("ec2-imdsv2", () => {
+        it("passes instances and launch templates requiring tokens", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add("aws:ec2/instance:Instance", "mgmt-router", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } });
+            b.add("aws:ec2/launchTemplate:LaunchTemplate", "mgmt-nodes", { metadataOptions: { httpTokens: "required" } });
+            expectCompliant("ec2-imdsv2", b);
+        });
+        it("flags optional tokens and unset metadata options", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add("aws:ec2/instance:Instance", "mgmt-router", { metadataOptions: { httpTokens: "optional" } });
+            b.add("aws:ec2/launchTemplate:LaunchTemplate", "mgmt-nodes", {});
+            expectViolation("ec2-imdsv2", b, ["mgmt-router", "mgmt-nodes"], /IMDSv2/);
+        });
+        it("cannot verify unknown metadata options", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add("aws:ec2/instance:Instance", "mgmt-router", { metadataOptions: UNKNOWN });
+            expectCannotVerify("ec2-imdsv2", b);
+        });
+    });
+
+    describe("ec2-no-public-ip", () => {
+        it("passes a private instance", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add("aws:ec2/instance:Instance", "mgmt-router", { associatePublicIpAddress: false });
+            expectCompliant("ec2-no-public-ip", b);
+        });
+        it("flags a public IP on an instance and in a launch template interface", () => {
+            const b = new StackBuilder("mgmt", "platform");
+            b.add("aws:ec2/instance:Instance", "mgmt-router", { associatePublicIpAddress: true });
+            b.add("aws:ec2/launchTemplate:LaunchTemplate", "mgmt-nodes", { networkInterfaces: [{ associatePublicIpAddress: "true" }] });
+            expectViolation("ec2-no-public-ip", b, ["mgmt-router", "mgmt-nodes"], /public IP/);
+        });
+    });
+
+    describe("vpc-flow-logs and vpc-default-sg-closed", () => {
+        function network(flowLog: boolean, defaultSg: Record<string, unknown> | null): StackBuilder {
+            const b = new StackBuilder("prod", "platform");
+            const vpc = b.add(AWSX_VPC, "prod-vpc", { cidrBlock: "10.30.0.0/16" });
+            if (flowLog) {
+                b.add("aws:ec2/flowLog:FlowLog", "prod-flow-logs", { vpcId: "vpc-0abc", trafficType: "ALL" }, { dependsOn: [vpc] });
+            }
+            if (defaultSg) {
+                b.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "prod-default-sg", { vpcId: "vpc-0abc", ...defaultSg }, { dependsOn: [vpc] });
+            }
+            return b;
+        }
+        it("passes an awsx VPC with a flow log and a closed default security group", () => {
+            expectCompliant("vpc-flow-logs", network(true, {}));
+            expectCompliant("vpc-default-sg-closed", network(true, { ingress: [], egress: [] }));
+        });
+        it("counts a flow log on the awsx VPC's aws child for the component", () => {
+            const b = new StackBuilder("prod", "platform");
+            const component = b.add(AWSX_VPC, "prod-vpc", {});
+            const child = b.add("aws:ec2/vpc:Vpc", "prod-vpc", { cidrBlock: "10.30.0.0/16" }, { parent: component });
+            b.add("aws:ec2/flowLog:FlowLog", "prod-flow-logs", { vpcId: "vpc-0abc" }, { dependsOn: [child] });
+            expectCompliant("vpc-flow-logs", b);
+        });
+        it("flags a VPC without flow logs", () => expectViolation("vpc-flow-logs", network(false, null), ["prod-vpc"], /no flow log/));
+        it("flags an unmanaged default group and one with rules", () => {
+            expectViolation("vpc-default-sg-closed", network(true, null), ["prod-vpc"], /not managed/);
+            expectViolation("vpc-default-sg-closed", network(true, { ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }] }), ["prod-vpc"], /has rules/);
+        });
+    });
+});

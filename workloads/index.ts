@@ -1,0 +1,287 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { isPullRequestEnvironment } from "../lib/environments";
+import { Namer } from "../lib/naming";
+import { accountProvider } from "../lib/provider";
+import { ContractReference, stackReferenceName } from "../lib/stack-reference";
+import { partitionOf } from "../platform/aws";
+import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
+import { AppNamespace } from "./app-namespace";
+import { ArgoApplications, ServiceRelease } from "./argo-applications";
+import { loadWorkloadsConfig } from "./config";
+import { PostgresDatabase, postgresDefaultsFor } from "./database";
+import { Ingest } from "./ingest";
+import { WorkloadsOutputs } from "./outputs";
+import { PullRequestRouting } from "./pr-routing";
+import { ProcessingQueue } from "./processing-queue";
+import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
+import { SearchDomain, searchDefaultsFor } from "./search-domain";
+import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
+import { sharedDataServices } from "./shared-data";
+import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
+import { WorkerFunction } from "./worker-function";
+import { WorkerSecurityGroup } from "./worker-security-group";
+
+type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+const config = loadWorkloadsConfig();
+const { env, platformEnv } = config;
+const namer = new Namer(env);
+const pullRequest = isPullRequestEnvironment(env);
+
+const platformStack = stackReferenceName(config.stackOrg, "platform", platformEnv);
+const platform = new ContractReference<PlatformOutputs>(`platform-${platformEnv}`, platformStack, PLATFORM_OUTPUT_KEYS);
+
+const provider = accountProvider(namer.name("aws"), {
+    region: config.region,
+    roleArn: config.deploymentRoleArn,
+    sessionName: `workloads-${env}`,
+    tags: config.tags,
+    // The role's account must be the one the platform env runs in: the provider refuses any other.
+    allowedAccountIds: [platform.require("accountId")],
+});
+const envKubernetes = new k8s.Provider(namer.name("kubernetes"), { kubeconfig: platform.require("kubeconfig") });
+const hubKubernetes = new k8s.Provider(namer.name("kubernetes", { suffix: "argocd-hub" }), { kubeconfig: platform.require("argocdHubKubeconfig") });
+/** Options of every AWS-side component: the account provider flows to all their children. */
+const inAccount = { provider };
+
+const ingest = new Ingest(
+    namer.name("ingest"),
+    {
+        env,
+        accountId: config.accountId,
+        glacierAfterDays: config.rawPayload.glacierAfterDays,
+        objectLockDays: config.rawPayload.objectLockDays,
+        forceDestroy: pullRequest,
+        protect: config.protect,
+    },
+    inAccount,
+);
+
+const queue = new ProcessingQueue(
+    namer.name("processing"),
+    {
+        env,
+        bucket: ingest.bucket,
+        consumerTimeoutSeconds: config.worker.timeoutSeconds,
+        consumerBatchingWindowSeconds: config.worker.batchingWindowSeconds,
+        maxReceiveCount: config.queue.maxReceiveCount,
+        dlqAlarmThreshold: config.queue.dlqAlarmThreshold,
+    },
+    inAccount,
+);
+
+const vpcId = platform.require("vpcId");
+const workerNetwork = new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount);
+
+/** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
+function dataServices(): pulumi.Output<SharedDataServices> {
+    if (config.dataServices.mode === "shared") {
+        return platform.require("sharedData").apply((shared) => {
+            if (shared === null) {
+                throw new Error(`${platformStack} exports no sharedData: set platform:sharedData in its stack file and run pulumi up there, then re-run workloads/${env}`);
+            }
+            return shared;
+        });
+    }
+    const { postgres, search } = config.dataServices;
+    const clients = [workerNetwork.securityGroup.id];
+    const database = new PostgresDatabase(
+        namer.name("postgres"),
+        {
+            env,
+            vpcId,
+            subnetIds: platform.require("isolatedSubnetIds"),
+            allowedSecurityGroupIds: clients,
+            instanceClass: postgres.instanceClass,
+            allocatedStorageGb: postgres.allocatedStorageGb,
+            maxAllocatedStorageGb: postgres.maxAllocatedStorageGb,
+            databaseName: databaseNameFor(env),
+            readReplicaCount: postgres.readReplicaCount,
+            ...postgresDefaultsFor(env),
+        },
+        inAccount,
+    );
+    const domain = new SearchDomain(
+        namer.name("search"),
+        {
+            env,
+            vpcId,
+            subnetIds: platform.require("privateSubnetIds"),
+            allowedSecurityGroupIds: clients,
+            instanceType: search.instanceType,
+            instanceCount: search.instanceCount,
+            volumeSizeGb: search.volumeSizeGb,
+            dedicatedMasterType: search.dedicatedMasterType,
+            // The account's only domain, so this stack owns the OpenSearch service-linked role.
+            createServiceLinkedRole: true,
+            ...searchDefaultsFor(env),
+        },
+        inAccount,
+    );
+    return sharedDataServices(database, domain);
+}
+const data = dataServices();
+
+const domainName = platform.require("domainName");
+// A pr-<n> sends receipts through the test environment's identity: SES is not per PR.
+const email = pullRequest ? undefined : new ReceiptEmail(namer.name("receipts"), { env: platformEnv, domainName, zoneId: platform.require("publicZoneId") }, inAccount);
+const sesLocation = { partition: partitionOf(config.region), region: config.region, account: config.accountId };
+const sender = {
+    fromAddress: email?.fromAddress ?? domainName.apply(receiptFromAddress),
+    identityArn: email?.identity.arn ?? domainName.apply((domain) => sesArn(sesLocation, `identity/${domain}`)),
+    configurationSetName: email?.configurationSet.configurationSetName ?? pulumi.output(receiptConfigurationSetName(platformEnv)),
+    configurationSetArn: email?.configurationSet.arn ?? pulumi.output(sesArn(sesLocation, `configuration-set/${receiptConfigurationSetName(platformEnv)}`)),
+};
+
+const databaseName = databaseNameFor(env);
+const indexPrefix = indexPrefixFor(env);
+const worker = new WorkerFunction(
+    namer.name("worker"),
+    {
+        env,
+        subnetIds: platform.require("privateSubnetIds"),
+        securityGroupId: workerNetwork.securityGroup.id,
+        ...config.worker,
+        queueArn: queue.queue.arn,
+        tableName: ingest.table.name,
+        tableArn: ingest.table.arn,
+        bucketArn: ingest.bucket.arn,
+        dataKeyArn: ingest.dataKey.arn,
+        database: {
+            host: data.postgresEndpoint,
+            port: data.postgresPort,
+            name: databaseName,
+            user: WORKER_DB_USER,
+            instanceArn: data.postgresInstanceArn,
+            resourceId: data.postgresResourceId,
+        },
+        search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
+        email: sender,
+    },
+    inAccount,
+);
+
+// PR environments preview the public services only; admin-web needs the internal ALB and VPN.
+const services: readonly ServiceName[] = pullRequest ? PUBLIC_SERVICES : SERVICES;
+const clusterName = platform.require("clusterName");
+const appNamespace = new AppNamespace(
+    namer.name("namespace"),
+    {
+        env,
+        name: namespaceFor(env),
+        services,
+        quota: config.namespace,
+        vpcCidr: platform.require("vpcCidr"),
+        kubernetes: envKubernetes,
+        clusterName,
+        tableArn: ingest.table.arn,
+        bucketArn: ingest.bucket.arn,
+        dataKeyArn: ingest.dataKey.arn,
+    },
+    inAccount,
+);
+email?.authorizeSenders([worker.role.arn, appNamespace.roleArns["payments-api"]!]);
+
+const routing =
+    config.pullRequest === undefined
+        ? undefined
+        : new PullRequestRouting(
+              namer.name("routing"),
+              {
+                  env,
+                  pullRequest: config.pullRequest,
+                  vpcId,
+                  listenerArn: platform.require("publicHttpsListenerArn"),
+                  domainName,
+                  publicZoneId: platform.require("publicZoneId"),
+              },
+              inAccount,
+          );
+const platformTargetGroups = platform.require("targetGroupArns");
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> =>
+    routing?.targetGroupArns[service] ??
+    platformTargetGroups.apply((groups) => {
+        const arn = groups?.[service];
+        if (arn === undefined) {
+            throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);
+        }
+        return arn;
+    });
+
+const publicHostname = routing?.hostname ?? domainName;
+const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
+    "payments-api": {
+        PAYMENTS_TABLE_NAME: ingest.table.name,
+        RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
+        PUBLIC_HOSTNAME: publicHostname,
+    },
+    "payments-web": {
+        PUBLIC_HOSTNAME: publicHostname,
+        API_BASE_PATH: "/api",
+        STATIC_ASSETS_BUCKET: platform.require("staticAssetsBucket"),
+    },
+    "admin-web": {
+        PAYMENTS_TABLE_NAME: ingest.table.name,
+        RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
+        PROCESSING_QUEUE_URL: queue.queue.url,
+        DEAD_LETTER_QUEUE_URL: queue.deadLetterQueue.url,
+        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${data.opensearchEndpoint}`,
+    },
+};
+const releases: ServiceRelease[] = services.map((service) => ({
+    service,
+    targetGroupArn: targetGroupArn(service),
+    roleArn: appNamespace.roleArns[service],
+    settings: { ...settings[service], DATABASE_NAME: databaseName, OPENSEARCH_INDEX_PREFIX: indexPrefix },
+}));
+
+const applications = new ArgoApplications(
+    namer.name("applications"),
+    {
+        env,
+        platformEnv,
+        namespace: appNamespace.namespace.metadata.name,
+        argocdNamespace: platform.require("argocdNamespace"),
+        hubKubernetes,
+        envKubernetes,
+        region: config.region,
+        chartRegistry: config.chartRegistry,
+        chartVersion: config.chartVersion,
+        imageRegistry: config.imageRegistry,
+        imageTag: config.imageTag,
+        releases,
+        canary: config.canary.enabled
+            ? { weights: config.canary.weights, pauseMinutes: config.canary.pauseMinutes, maxErrorRate: config.canary.maxErrorRate, metricsQueryEndpoint: platform.require("metricsQueryEndpoint") }
+            : undefined,
+    },
+    { ...inAccount, dependsOn: [appNamespace] },
+);
+
+const outputs: StackExports<WorkloadsOutputs> = {
+    environment: env,
+    pullRequest: config.pullRequest ?? null,
+    namespace: appNamespace.namespace.metadata.name,
+    paymentsTableName: ingest.table.name,
+    paymentsTableArn: ingest.table.arn,
+    rawPayloadBucket: ingest.bucket.bucket,
+    rawPayloadBucketArn: ingest.bucket.arn,
+    processingQueueUrl: queue.queue.url,
+    processingQueueArn: queue.queue.arn,
+    deadLetterQueueUrl: queue.deadLetterQueue.url,
+    deadLetterQueueArn: queue.deadLetterQueue.arn,
+    workerFunctionName: worker.function.name,
+    workerRoleArn: worker.role.arn,
+    apiRoleArn: appNamespace.roleArns["payments-api"]!,
+    adminRoleArn: appNamespace.roleArns["admin-web"] ?? "",
+    postgresEndpoint: data.postgresEndpoint,
+    databaseName,
+    opensearchEndpoint: data.opensearchEndpoint,
+    opensearchIndexPrefix: indexPrefix,
+    sesIdentityArn: sender.identityArn,
+    sesConfigurationSet: sender.configurationSetName,
+    publicHostname,
+    argocdApplications: applications.applicationNames as Record<string, string>,
+};
+
+export = outputs;
