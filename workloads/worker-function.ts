@@ -179,6 +179,10 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 reservedConcurrentExecutions: args.reservedConcurrency,
                 tracingConfig: { mode: "Active" },
                 vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
+                // Moves the function's ENIs to the VPC's default group (which has no rules) before
+                // delete, so the worker's own group goes at once instead of after ~20 minutes of
+                // ENI release: the difference between a PR teardown of 2 and of 21 minutes.
+                replaceSecurityGroupsOnDestroy: true,
                 environment: { variables: { ...WORKER_RUNTIME_ENVIRONMENT, ...variables } },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             },

@@ -3,6 +3,7 @@ import * as path from "path";
 import { isInvalidConfigError } from "../../lib/config";
 import { PlanUsageError } from "../engine/project";
 import { SynthesisError } from "../engine/synthesize";
+import { renderEstimates } from "../estimates";
 import { PlanDocument } from "../engine/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
@@ -87,7 +88,7 @@ export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
         if (out !== undefined) {
             fs.writeFileSync(out, serialized);
         }
-        io.stdout(json ? serialized : renderPlan(doc));
+        io.stdout(json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
         return doc.summary.mandatory > 0 ? 1 : 0;
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

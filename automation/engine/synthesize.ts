@@ -320,16 +320,21 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         } catch (error) {
             errors.unshift(error);
         } finally {
+            // A failed program leaves rejected outputs behind that Node reports only after the
+            // current macrotask; let them surface here instead of crashing the process later.
+            await new Promise((resolve) => setImmediate(resolve));
+            await new Promise((resolve) => setImmediate(resolve));
             process.off("unhandledRejection", onError);
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const [first] = errors;
+            const distinct = [...new Set(errors)];
+            const [first] = distinct;
             // A config or contract problem is the user's to fix: surface it as itself, not as a crash.
-            if (errors.length === 1 && first instanceof Error && first.name !== "Error") {
+            if (distinct.length === 1 && first instanceof Error && first.name !== "Error") {
                 throw first;
             }
-            throw new SynthesisError(label, errors);
+            throw new SynthesisError(label, distinct);
         }
 
         const secretNames: string[] = [];

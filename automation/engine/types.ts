@@ -1,3 +1,5 @@
+import type { PlanEstimates } from "../estimates";
+
 /**
  * The plan JSON contract from shared/CONVENTIONS.md ("The offline plan"). Fields may be added;
  * none of these may change.
@@ -44,7 +46,8 @@ export interface PlanDocument {
     env: string;
     stacks: PlannedStack[];
     summary: PlanSummary;
-    estimates?: unknown;
+    /** Spin-up, teardown and cost estimates per stack and for the environment (automation/estimates). */
+    estimates?: PlanEstimates;
 }
 
 /** How secret values appear anywhere in a plan. */

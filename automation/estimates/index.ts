@@ -168,7 +168,7 @@ function stackTasks(own: PlannedStack[], minutes: (s: PlannedStack) => number, r
 }
 
 /** Estimates for every stack of a plan and for the environment (its own stacks, see the module comment). */
-export function estimatePlan(doc: PlanDocument): PlanEstimates {
+export function estimatePlan(doc: Omit<PlanDocument, "estimates">): PlanEstimates {
     const own = ownStacks(doc);
     const detailed = new Map(doc.stacks.map((s) => [stackKey(s), detailedStack(s)]));
     const of = (s: PlannedStack) => detailed.get(stackKey(s))!.estimate;

@@ -1,7 +1,9 @@
 import * as path from "path";
+import { evaluateStack } from "../../policy-pack/offline";
+import { estimatePlan } from "../estimates";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
-import { PlanDocument, PlannedStack, Violation } from "../engine/types";
+import { PlanDocument, PlannedStack } from "../engine/types";
 import { environmentChain } from "./environments";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -64,29 +66,15 @@ export async function synthesizeStack(projectDir: string, stack: string, options
     return { ...result, organization };
 }
 
-/** Runs the policy pack offline when it is present; until then a stack has no violations. */
-function evaluatePolicies(stack: PlannedStack): Violation[] {
-    let evaluator: { evaluateStack(stack: PlannedStack): Violation[] };
-    try {
-        evaluator = require("../../policy-pack/offline");
-    } catch (error) {
-        if ((error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes("policy-pack/offline")) {
-            return [];
-        }
-        throw error;
-    }
-    return evaluator.evaluateStack(stack);
-}
-
 function planned(result: SynthesisResult): PlannedStack {
     const stack: PlannedStack = { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
-    stack.violations = evaluatePolicies(stack);
+    stack.violations = evaluateStack(stack);
     return stack;
 }
 
 export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument {
     const violations = stacks.flatMap((s) => s.violations);
-    return {
+    const doc: Omit<PlanDocument, "estimates"> = {
         env,
         stacks,
         summary: {
@@ -96,6 +84,7 @@ export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument 
             advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
         },
     };
+    return { ...doc, estimates: estimatePlan(doc) };
 }
 
 export interface EnvironmentPlanOptions {

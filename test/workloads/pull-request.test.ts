@@ -73,6 +73,10 @@ describe("workloads pr-42 footprint", function () {
         expect(pr.input(pr.one("aws:dynamodb/table:Table"), "billingMode")).to.equal("PAY_PER_REQUEST");
     });
 
+    it("tears down without waiting for the worker's network interfaces to be released", () => {
+        expect(pr.input(pr.one("aws:lambda/function:Function"), "replaceSecurityGroupsOnDestroy")).to.equal(true);
+    });
+
     it("uses its own database name and index prefix on the shared test instances", () => {
         const shared = platform.outputs.sharedData as Record<string, string>;
         const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function"), "environment.variables");
