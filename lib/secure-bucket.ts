@@ -13,6 +13,16 @@ export interface SecureBucketArgs {
     objectLock?: { mode: "GOVERNANCE" | "COMPLIANCE"; days: number };
     /** Statements added to the TLS-only bucket policy (e.g. service principals that write logs). */
     policyStatements?: pulumi.Input<aws.iam.PolicyStatement>[];
+    /**
+     * Leave the policy to a later `attachPolicy` call, for grants that name resources created
+     * after the bucket (e.g. the CloudFront distribution that reads it).
+     */
+    deferPolicy?: boolean;
+    /**
+     * `BucketOwnerPreferred` keeps ACLs available, which only CloudFront standard logging needs
+     * (it grants itself write access through an ACL); the default disables ACLs.
+     */
+    objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
     /** Only for ephemeral environments: lets `pulumi destroy` delete a bucket that still holds objects. */
     forceDestroy?: boolean;
 }
@@ -37,6 +47,9 @@ export class SecureBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
     readonly arn: pulumi.Output<string>;
     readonly name: pulumi.Output<string>;
+    private readonly logicalName: string;
+    private readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    private policy?: aws.s3.BucketPolicy;
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:lib:SecureBucket", name, {}, opts);
@@ -53,12 +66,13 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.arn = this.bucket.arn;
         this.name = this.bucket.bucket;
 
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        this.logicalName = name;
+        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             name,
             { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             child,
         );
-        new aws.s3.BucketOwnershipControls(name, { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+        new aws.s3.BucketOwnershipControls(name, { bucket: this.bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, child);
         new aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             {
@@ -95,12 +109,26 @@ export class SecureBucket extends pulumi.ComponentResource {
                 { ...child, dependsOn: versioning ? [versioning] : [] },
             );
         }
-        const policy: pulumi.Output<aws.iam.PolicyDocument> = pulumi
-            .all([tlsOnlyStatement(this.bucket.arn), ...(args.policyStatements ?? [])])
-            .apply((statements): aws.iam.PolicyDocument => ({ Version: "2012-10-17", Statement: statements as aws.iam.PolicyStatement[] }));
-        // After the public access block, so a policy with service principals is never judged public first.
-        new aws.s3.BucketPolicy(name, { bucket: this.bucket.id, policy: policy.apply((doc) => JSON.stringify(doc)) }, { ...child, dependsOn: [publicAccessBlock] });
-
+        if (!args.deferPolicy) {
+            this.attachPolicy(() => args.policyStatements ?? []);
+        }
         this.registerOutputs({ arn: this.arn, name: this.name });
+    }
+
+    /** The bucket policy: TLS-only plus `statements` (given the bucket ARN). A bucket has one policy. */
+    attachPolicy(statements: (bucketArn: pulumi.Output<string>) => pulumi.Input<aws.iam.PolicyStatement>[]): aws.s3.BucketPolicy {
+        if (this.policy) {
+            throw new Error(`SecureBucket ${this.logicalName} already has its policy`);
+        }
+        const document = pulumi
+            .all([tlsOnlyStatement(this.bucket.arn), ...statements(this.bucket.arn)])
+            .apply((all): aws.iam.PolicyDocument => ({ Version: "2012-10-17", Statement: all as aws.iam.PolicyStatement[] }));
+        // After the public access block: S3 rejects policies granting a service principal while a change to it is in flight.
+        this.policy = new aws.s3.BucketPolicy(
+            this.logicalName,
+            { bucket: this.bucket.id, policy: document.apply((doc) => JSON.stringify(doc)) },
+            { parent: this, dependsOn: [this.publicAccessBlock] },
+        );
+        return this.policy;
     }
 }

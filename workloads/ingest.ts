@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
+import { SecureBucket } from "../lib/secure-bucket";
 import { createDataKey, statefulOptions } from "./stateful";
 import { PAYMENTS_TABLE_KEY } from "./worker/contract";
 
@@ -64,62 +65,15 @@ export class Ingest extends pulumi.ComponentResource {
             stateful(),
         );
 
-        const bucketLogicalName = namer.name("payments-raw");
-        this.bucket = new aws.s3.Bucket(
-            bucketLogicalName,
+        this.bucket = new SecureBucket(
+            namer.name("payments-raw"),
             {
-                bucket: namer.name("payments-raw", { suffix: args.accountId, kind: "s3Bucket" }),
+                bucketName: namer.name("payments-raw", { suffix: args.accountId, kind: "s3Bucket" }),
+                kmsKeyArn: this.dataKey.arn,
+                versioning: true,
                 forceDestroy: args.forceDestroy,
-                objectLockEnabled: args.objectLockDays > 0,
-            },
-            stateful(),
-        );
-        const bucket = this.bucket.id;
-        const child = { parent: this };
-
-        new aws.s3.BucketOwnershipControls(bucketLogicalName, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(
-            bucketLogicalName,
-            { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            child,
-        );
-        const versioning = new aws.s3.BucketVersioning(bucketLogicalName, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            bucketLogicalName,
-            {
-                bucket,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.dataKey.arn }, bucketKeyEnabled: true }],
-            },
-            child,
-        );
-        new aws.s3.BucketPolicy(
-            bucketLogicalName,
-            {
-                bucket,
-                policy: this.bucket.arn.apply((arn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "DenyInsecureTransport",
-                                Effect: "Deny",
-                                Principal: "*",
-                                Action: "s3:*",
-                                Resource: [arn, `${arn}/*`],
-                                Condition: { Bool: { "aws:SecureTransport": "false" } },
-                            },
-                        ],
-                    } satisfies aws.iam.PolicyDocument),
-                ),
-            },
-            // S3 rejects any bucket policy while a public-access-block change is in flight.
-            { parent: this, dependsOn: [publicAccess] },
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            bucketLogicalName,
-            {
-                bucket,
-                rules: [
+                objectLock: args.objectLockDays > 0 ? { mode: "COMPLIANCE", days: args.objectLockDays } : undefined,
+                lifecycleRules: [
                     {
                         id: "archive-raw-payloads",
                         status: "Enabled",
@@ -127,18 +81,10 @@ export class Ingest extends pulumi.ComponentResource {
                         transitions: [{ days: args.glacierAfterDays, storageClass: "GLACIER" }],
                         noncurrentVersionTransitions: [{ noncurrentDays: args.glacierAfterDays, storageClass: "GLACIER" }],
                     },
-                    { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
                 ],
             },
-            { parent: this, dependsOn: [versioning] },
-        );
-        if (args.objectLockDays > 0) {
-            new aws.s3.BucketObjectLockConfiguration(
-                bucketLogicalName,
-                { bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: args.objectLockDays } } },
-                { parent: this, dependsOn: [versioning] },
-            );
-        }
+            stateful(),
+        ).bucket;
 
         this.registerOutputs({ tableName: this.table.name, tableArn: this.table.arn, bucket: this.bucket.bucket, bucketArn: this.bucket.arn });
     }

@@ -173,6 +173,25 @@ function unwrapSecrets(value: unknown): unknown {
     return toRawValue(JSON.parse(JSON.stringify(value ?? null))).value;
 }
 
+// The SDK prefixes the same error object once per property it passes through on its way out.
+const SERIALIZATION_PREFIXES = /^(error serializing property "[^"]*": )+/;
+
+/** One error per distinct failure, with the SDK's serialization prefixes removed. */
+function distinctErrors(errors: unknown[]): unknown[] {
+    const seen = new Set<string>();
+    return [...new Set(errors)].filter((error) => {
+        if (error instanceof Error) {
+            error.message = error.message.replace(SERIALIZATION_PREFIXES, "");
+        }
+        const key = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -328,13 +347,15 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const distinct = [...new Set(errors)];
-            const [first] = distinct;
-            // A config or contract problem is the user's to fix: surface it as itself, not as a crash.
-            if (distinct.length === 1 && first instanceof Error && first.name !== "Error") {
-                throw first;
+            const distinct = distinctErrors(errors);
+            // A named error (a config or contract problem) is the root cause: the plain errors
+            // beside it are the SDK re-reporting it through every output that depended on it.
+            const rootCauses = distinct.filter((e) => e instanceof Error && e.name !== "Error");
+            const reported = rootCauses.length > 0 ? rootCauses : distinct;
+            if (reported.length === 1 && rootCauses.length === 1) {
+                throw reported[0];
             }
-            throw new SynthesisError(label, distinct);
+            throw new SynthesisError(label, reported);
         }
 
         const secretNames: string[] = [];

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
 import { CloudFrontPriceClass } from "../config";
-import { PrivateBucket } from "./bucket";
+import { SecureBucket } from "../../lib/secure-bucket";
+import { statefulOptions } from "../../workloads/stateful";
 
 /** The header CloudFront adds to every origin request; the public ALB forwards nothing without it. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
@@ -48,10 +49,11 @@ export class Cdn extends pulumi.ComponentResource {
         const { namer } = args;
         const parent = { parent: this };
 
-        const assets = new PrivateBucket(
+        // SSE-S3: CloudFront's OAC reads it without a KMS key grant. In non-prod, destroy empties it.
+        const assets = new SecureBucket(
             namer.name("static-assets"),
-            { bucketName: namer.name("static-assets", { kind: "s3Bucket" }), objectOwnership: "BucketOwnerEnforced", versioned: true, protect: args.protect },
-            parent,
+            { bucketName: namer.name("static-assets", { kind: "s3Bucket" }), versioning: true, forceDestroy: !args.protect, deferPolicy: true },
+            statefulOptions(args.protect, parent),
         );
         this.staticAssets = assets.bucket;
         const oac = new aws.cloudfront.OriginAccessControl(

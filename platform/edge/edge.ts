@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
 import { AccountContext, partitionOf } from "../aws";
 import { DnsConfig, EdgeConfig } from "../config";
-import { PrivateBucket } from "./bucket";
+import { SecureBucket } from "../../lib/secure-bucket";
+import { statefulOptions } from "../../workloads/stateful";
 import { API_PATH, Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { ApplicationLoadBalancer } from "./load-balancer";
@@ -62,16 +63,18 @@ export class Edge extends pulumi.ComponentResource {
         const { namer, dns, edge } = args;
         const parent = { parent: this };
 
-        const logs = new PrivateBucket(
+        // SSE-S3 and ACLs available: the only settings ALB access logs and CloudFront standard logs can write to.
+        const logs = new SecureBucket(
             namer.name("edge-logs"),
             {
                 bucketName: namer.name("edge-logs", { kind: "s3Bucket" }),
                 objectOwnership: "BucketOwnerPreferred",
-                versioned: false,
-                expireAfterDays: edge.accessLogRetentionDays,
-                protect: args.protect,
+                versioning: false,
+                lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: edge.accessLogRetentionDays } }],
+                forceDestroy: !args.protect,
+                deferPolicy: true,
             },
-            parent,
+            statefulOptions(args.protect, parent),
         );
         const partition = partitionOf(args.context.region);
         const elbAccount = ELB_LOG_ACCOUNTS[args.context.region];

@@ -6,12 +6,34 @@ import { POLICIES } from "../policies";
 import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
 
 /**
- * Generates what is derived from the policies' metadata: the README section (docs/policy-pack.md)
+ * Generates what is derived from the policies' metadata: the README section (between the policy-pack markers)
  * and the per-environment `--policy-pack-config` files (policy-pack/config/<env>.json).
  * Run `npx ts-node --transpile-only policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const DOCS_FILE = path.join(REPO_ROOT, "docs", "policy-pack.md");
+export const README_FILE = path.join(REPO_ROOT, "README.md");
+const SECTION_BEGIN = "<!-- policy-pack:begin -->\n";
+const SECTION_END = "<!-- policy-pack:end -->";
+
+function sectionBounds(readme: string): [number, number] {
+    const begin = readme.indexOf(SECTION_BEGIN);
+    const end = readme.indexOf(SECTION_END);
+    if (begin < 0 || end < begin) {
+        throw new Error(`README.md lacks the ${SECTION_BEGIN.trim()} ... ${SECTION_END} markers for the policy-pack section`);
+    }
+    return [begin + SECTION_BEGIN.length, end];
+}
+
+/** The generated policy-pack section of the README. */
+export function readmeSection(readme: string): string {
+    const [begin, end] = sectionBounds(readme);
+    return readme.slice(begin, end);
+}
+
+export function withReadmeSection(readme: string, section: string): string {
+    const [begin, end] = sectionBounds(readme);
+    return readme.slice(0, begin) + section + readme.slice(end);
+}
 export const CONFIG_DIR = path.join(REPO_ROOT, "policy-pack", "config");
 /** One config per full environment; `pr` serves every pr-<n> stack. */
 export const CONFIG_ENVIRONMENTS: Record<string, string> = { org: "org", mgmt: "mgmt", test: "test", preprod: "preprod", prod: "prod", pr: "pr-1" };
@@ -109,10 +131,10 @@ export function renderConfigs(policies: readonly PolicyDefinition[] = POLICIES):
 }
 
 if (require.main === module) {
-    fs.writeFileSync(DOCS_FILE, renderDocs());
+    fs.writeFileSync(README_FILE, withReadmeSection(fs.readFileSync(README_FILE, "utf8"), renderDocs()));
     fs.mkdirSync(CONFIG_DIR, { recursive: true });
     for (const [file, text] of Object.entries(renderConfigs())) {
         fs.writeFileSync(path.join(CONFIG_DIR, file), text);
     }
-    console.log(`wrote ${DOCS_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
+    console.log(`wrote ${README_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
 }

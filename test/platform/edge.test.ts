@@ -132,11 +132,11 @@ describe("platform ingress edge", () => {
             expect(d.dependencies).to.include(oac.urn);
             expect(oac.inputs).to.include({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
             expect(s3.domainName).to.match(/^prod-static-assets\.s3\./);
-            const policy = JSON.parse(String(within(edge, "payments:platform:PrivateBucket", "prod-static-assets").one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
+            const policy = JSON.parse(String(within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
             const grant = policy.Statement.find((s: { Effect: string }) => s.Effect === "Allow");
             expect(grant.Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
             expect(grant.Condition.StringEquals["AWS:SourceArn"]).to.equal(`arn:aws:cloudfront::${ACCOUNTS.prod}:distribution/${stack.outputs.cloudfrontDistributionId}`);
-            const publicAccess = within(edge, "payments:platform:PrivateBucket", "prod-static-assets").one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+            const publicAccess = within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
             expect(publicAccess.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
         });
 

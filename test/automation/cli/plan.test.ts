@@ -3,8 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlanCli } from "../../../automation/cli/plan";
+import { spawnSync } from "child_process";
 import { PlanDocument } from "../../../automation/engine/types";
+import { REPO_ROOT } from "../../../automation/plan/plan";
 
+/** Engine fixture: exercises config, secrets and references, and breaks several guardrails on purpose. */
 const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");
 
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -15,17 +18,42 @@ async function plan(...argv: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe("npm run plan", () => {
-    it("prints exactly one JSON document per the contract for a program, and exits 0", async () => {
-        const { code, stdout, stderr } = await plan("--program", BASIC, "--stack", "dev", "--json");
+    it("prints exactly one JSON document per the contract for a compliant program, and exits 0", async () => {
+        const { code, stdout, stderr } = await plan("--program", REPO_ROOT, "--stack", "mgmt", "--json");
         expect(stderr).to.equal("");
         expect(code).to.equal(0);
         const doc = JSON.parse(stdout) as PlanDocument;
-        expect(doc).to.include.keys("env", "stacks", "summary");
-        expect(doc.env).to.equal("dev");
+        expect(doc).to.include.keys("env", "stacks", "summary", "estimates");
+        expect(doc.env).to.equal("mgmt");
         const [stack] = doc.stacks;
-        expect(stack).to.include({ project: "basic", stack: "dev" });
+        expect(stack).to.include({ project: "payments-bootstrap", stack: "mgmt" });
         expect(stack.resources[0]).to.have.all.keys("urn", "type", "name", "custom", "parent", "provider", "inputs", "protect", "retainOnDelete", "dependencies");
-        expect(doc.summary).to.deep.equal({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: doc.summary.advisory });
+        expect(stack.violations).to.deep.equal([]);
+        expect(doc.summary).to.deep.equal({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: 0 });
+    });
+
+    it("reports the policy pack's violations and exits 1 on a mandatory one", async () => {
+        const { code, stdout } = await plan("--program", BASIC, "--stack", "dev", "--json");
+        expect(code).to.equal(1);
+        const doc = JSON.parse(stdout) as PlanDocument;
+        const bucket = doc.stacks[0].resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        expect(doc.stacks[0].violations).to.deep.include({
+            policy: "s3-public-access-block",
+            enforcementLevel: "mandatory",
+            urn: bucket.urn,
+            message: "Bucket dev-assets-bucket has no BucketPublicAccessBlock.",
+        });
+        expect(doc.summary.mandatory).to.equal(doc.stacks[0].violations.filter((v) => v.enforcementLevel === "mandatory").length).and.to.be.greaterThan(0);
+    });
+
+    it("exits with those codes as a process too, with invalid config giving 2", function () {
+        const run = (...argv: string[]) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], { cwd: REPO_ROOT, encoding: "utf8" });
+        const invalid = run("--program", REPO_ROOT, "--stack", "mgmt", "--config", "payments-bootstrap:managementAccountId=12", "--json");
+        expect(invalid.status, invalid.stderr).to.equal(2);
+        expect(invalid.stdout).to.equal("");
+        expect(invalid.stderr).to.include("payments-bootstrap:managementAccountId").and.to.include("fix:");
+        expect(run("--program", BASIC, "--stack", "dev", "--json").status).to.equal(1);
     });
 
     it("passes --config overrides to the program", async () => {
@@ -37,8 +65,8 @@ describe("npm run plan", () => {
     it("writes the document to --out and a readable tree to stdout", async () => {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
         const { code, stdout } = await plan("--program", BASIC, "--stack", "dev", "--out", out);
-        expect(code).to.equal(0);
-        expect(stdout).to.include("basic/dev").and.to.include("+ aws:s3/bucket:Bucket  dev-assets-bucket").and.to.include("Resources by type:").and.to.match(/Summary: 1 stacks, \d+ resources/);
+        expect(code).to.equal(1);
+        expect(stdout).to.include("basic/dev").and.to.include("+ aws:s3/bucket:Bucket  dev-assets-bucket").and.to.include("Resources by type:").and.to.include("[mandatory] s3-encryption").and.to.include("Estimates").and.to.match(/Summary: 1 stacks, \d+ resources/);
         expect((JSON.parse(fs.readFileSync(out, "utf8")) as PlanDocument).stacks).to.have.length(1);
     });
 
