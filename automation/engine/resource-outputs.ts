@@ -57,33 +57,27 @@ function loadBalancerKind(inputs: Record<string, any>): string {
     return inputs.loadBalancerType === "network" ? "net" : "app";
 }
 
+/** aws.s3.Bucket, and the deprecated BucketV2 that still resolves to the same API. */
+const S3_BUCKET: ResourceMock = {
+    id: (ctx) => ctx.inputs.bucket ?? `${ctx.name}-${ctx.hex(7)}`,
+    outputs: (ctx, id) => ({
+        bucket: id,
+        arn: arn(ctx, "s3", id, { region: false, account: false }),
+        bucketDomainName: `${id}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${id}.s3.${ctx.region}.amazonaws.com`,
+        hostedZoneId: "Z3AQBSTGFYJSTF",
+        region: ctx.region,
+    }),
+};
+
 export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     // ---- providers and the engine's own resources ----
     "pulumi:providers:aws": { id: (ctx) => uuidFrom(ctx.urn) },
     "pulumi:providers:kubernetes": { id: (ctx) => uuidFrom(ctx.urn) },
 
     // ---- storage ----
-    "aws:s3/bucket:Bucket": {
-        id: (ctx) => ctx.inputs.bucket ?? `${ctx.name}-${ctx.hex(7)}`,
-        outputs: (ctx, id) => ({
-            bucket: id,
-            arn: arn(ctx, "s3", id, { region: false, account: false }),
-            bucketDomainName: `${id}.s3.amazonaws.com`,
-            bucketRegionalDomainName: `${id}.s3.${ctx.region}.amazonaws.com`,
-            hostedZoneId: "Z3AQBSTGFYJSTF",
-            region: ctx.region,
-        }),
-    },
-    "aws:s3/bucketV2:BucketV2": {
-        id: (ctx) => ctx.inputs.bucket ?? `${ctx.name}-${ctx.hex(7)}`,
-        outputs: (ctx, id) => ({
-            bucket: id,
-            arn: arn(ctx, "s3", id, { region: false, account: false }),
-            bucketDomainName: `${id}.s3.amazonaws.com`,
-            bucketRegionalDomainName: `${id}.s3.${ctx.region}.amazonaws.com`,
-            region: ctx.region,
-        }),
-    },
+    "aws:s3/bucket:Bucket": S3_BUCKET,
+    "aws:s3/bucketV2:BucketV2": S3_BUCKET,
     "aws:dynamodb/table:Table": {
         id: physicalId,
         outputs: (ctx, id) => {

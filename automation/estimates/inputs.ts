@@ -44,3 +44,33 @@ export function isReplica(r: PlannedResource): boolean {
     const source = r.inputs.replicateSourceDb;
     return source !== undefined && source !== null && source !== "";
 }
+
+/** S3 bucket sub-resources: each is one quick API call, and none is billed by itself. */
+export const S3_BUCKET_SETTING_TYPES = [
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+    "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketLoggingV2:BucketLoggingV2",
+    "aws:s3/bucketNotification:BucketNotification",
+    "aws:s3/bucketAcl:BucketAcl",
+    "aws:s3/bucketAclV2:BucketAclV2",
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+    "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration",
+];
+
+/** One table entry shared by several type tokens. */
+export function each<T>(types: readonly string[], entry: T): Record<string, T> {
+    return Object.fromEntries(types.map((type) => [type, entry]));
+}

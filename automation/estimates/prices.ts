@@ -9,7 +9,7 @@
  * the AWS Price List API (`aws pricing get-products --region us-east-1 --service-code AmazonEC2 ...`).
  */
 import { PlannedResource } from "../engine/types";
-import { arrayAt, booleanAt, isReplica, numberAt, stringAt, valueAt } from "./inputs";
+import { arrayAt, booleanAt, each, isReplica, numberAt, S3_BUCKET_SETTING_TYPES, stringAt, valueAt } from "./inputs";
 
 export const PRICES_AS_OF = "2025-06-01";
 export const PRICE_REGION = "us-east-1";
@@ -154,9 +154,6 @@ function usage(what: string): PriceRule {
 }
 function fixed(lines: (r: PlannedResource, ctx: PricingContext) => CostLine[], usageLeftOut?: UsageNote): PriceRule {
     return { kind: "fixed", lines, usage: usageLeftOut };
-}
-function each(types: string[], rule: PriceRule): Record<string, PriceRule> {
-    return Object.fromEntries(types.map((t) => [t, rule]));
 }
 
 /** Availability zones in every VPC of the estate (CONVENTIONS.md), used when subnets are only known after apply. */
@@ -486,20 +483,7 @@ export const PRICING: Record<string, PriceRule> = {
         "aws:lambda/layerVersion:LayerVersion", "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
     free("no charge of their own (SQS polling by an event source mapping is free; invocations are priced as Lambda usage)")),
     ...each(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], usage(USAGE.s3)),
-    ...each(["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2",
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-        "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
-        "aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2",
-        "aws:s3/bucketNotification:BucketNotification", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2",
-        "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
-        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-        "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration"], free("bucket settings")),
+    ...each(S3_BUCKET_SETTING_TYPES, free("bucket settings")),
     ...each(["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"], usage(USAGE.s3)),
     ...each(["aws:ses/domainIdentity:DomainIdentity", "aws:ses/domainDkim:DomainDkim", "aws:ses/identityPolicy:IdentityPolicy",
         "aws:ses/configurationSet:ConfigurationSet", "aws:ses/eventDestination:EventDestination", "aws:ses/mailFrom:MailFrom",

@@ -11,7 +11,7 @@
  * test, it is never silently counted as zero.
  */
 import { PlannedResource } from "../engine/types";
-import { arrayAt, booleanAt, isReplica, stringAt } from "./inputs";
+import { arrayAt, booleanAt, each, isReplica, S3_BUCKET_SETTING_TYPES, stringAt } from "./inputs";
 
 export interface Timing {
     createMinutes: number;
@@ -78,9 +78,6 @@ function timing(createMinutes: number, deleteMinutes: number, source: string): T
 }
 
 /** One figure for many types. */
-function each(types: string[], entry: TimingEntry): Record<string, TimingEntry> {
-    return Object.fromEntries(types.map((t) => [t, entry]));
-}
 
 const API = timing(0.1, 0.1, SRC.api);
 const IAM = timing(0.1, 0.1, SRC.iam);
@@ -210,21 +207,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
     "aws:lambda/eventSourceMapping:EventSourceMapping": timing(0.5, 0.5, SRC.esm),
     ...each(["aws:lambda/permission:Permission", "aws:lambda/alias:Alias", "aws:lambda/layerVersion:LayerVersion",
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"], API),
-    ...each(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketVersioning:BucketVersioning",
-        "aws:s3/bucketVersioningV2:BucketVersioningV2", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-        "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-        "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
-        "aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2",
-        "aws:s3/bucketNotification:BucketNotification", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2",
-        "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
-        "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2",
-        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-        "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration"], API),
+    ...each(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", ...S3_BUCKET_SETTING_TYPES], API),
     ...each(["aws:ses/domainIdentity:DomainIdentity", "aws:ses/domainDkim:DomainDkim", "aws:ses/identityPolicy:IdentityPolicy",
         "aws:ses/configurationSet:ConfigurationSet", "aws:ses/eventDestination:EventDestination",
         "aws:ses/mailFrom:MailFrom", "aws:ses/emailIdentity:EmailIdentity",
