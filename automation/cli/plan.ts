@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isInvalidConfigError } from "../../lib/config";
 import { PlanUsageError } from "../engine/project";
-import { SynthesisError } from "../engine/synthesize";
+import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
 import { renderEstimates } from "../estimates";
 import { PlanDocument } from "../engine/types";
 import { planEnvironment, planProgram } from "../plan/plan";
@@ -96,7 +96,8 @@ export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
             io.stderr(`plan: ${message}\n`);
             return 2;
         }
-        io.stderr(`plan: failed: ${error instanceof Error && error.stack ? error.stack : message}\n`);
+        const trace = error instanceof Error && error.stack && error.stack !== `${error.name}: ${error.message}` ? error.stack : message;
+        io.stderr(`plan: failed: ${trace}\n(rerun with ${STACK_TRACES_VARIABLE}=1 for the program's stack traces)\n`);
         return 3;
     }
 }

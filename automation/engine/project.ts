@@ -116,41 +116,8 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
     return { values, secretKeys: [...new Set(secretKeys)] };
 }
 
-
-
-
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const ENGINE_DIR = __dirname + path.sep;
-const TS_NODE_SERVICE = Symbol.for("ts-node.register.instance");
-
-interface TranspilerService {
-    compile(code: string, fileName: string, lineOffset?: number): string;
-}
-
-const memoizedTranspilers = new WeakSet<TranspilerService>();
-
-/**
- * Re-running a program means re-requiring its modules; the transpiled text of an unchanged
- * file is the same every time, so compile each (file, source) once per process.
- */
-function memoizeTranspiler(): void {
-    const service = (process as unknown as Record<symbol, TranspilerService | undefined>)[TS_NODE_SERVICE];
-    if (!service || memoizedTranspilers.has(service)) {
-        return;
-    }
-    const compile = service.compile.bind(service);
-    const compiled = new Map<string, string>();
-    service.compile = (code, fileName, lineOffset) => {
-        const key = `${fileName}\0${lineOffset ?? 0}\0${code}`;
-        let output = compiled.get(key);
-        if (output === undefined) {
-            output = compile(code, fileName, lineOffset);
-            compiled.set(key, output);
-        }
-        return output;
-    };
-    memoizedTranspilers.add(service);
-}
 
 /**
  * Runs a program's entry module afresh: program modules are evicted from the require cache
@@ -158,7 +125,6 @@ function memoizeTranspiler(): void {
  * node_modules) stay loaded, which is what keeps consecutive plans fast.
  */
 export function requireProgram(entry: string): unknown {
-    memoizeTranspiler();
     for (const cached of Object.keys(require.cache)) {
         if (!cached.includes(NODE_MODULES) && !cached.startsWith(ENGINE_DIR)) {
             delete require.cache[cached];

@@ -14,6 +14,8 @@ const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } =
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+/** Set to 1 to keep full stack traces of errors raised while a program runs. */
+export const STACK_TRACES_VARIABLE = "PLAN_STACK_TRACES";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Outputs of a stack another stack can reference: real values plus which names are secret. */
@@ -329,6 +331,15 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
 
         process.on("unhandledRejection", onError);
         process.on("uncaughtException", onError);
+        // The SDK captures a stack trace for every resource and promise: formatting them (and
+        // mapping them through source maps) costs more than the synthesis itself. A program that
+        // fails is rerun with PLAN_STACK_TRACES=1 to see where (the CLI says so).
+        const prepareStackTrace = Error.prepareStackTrace;
+        const stackTraceLimit = Error.stackTraceLimit;
+        if (process.env[STACK_TRACES_VARIABLE] !== "1") {
+            (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+            Error.stackTraceLimit = 0;
+        }
         try {
             await pulumi.runtime.runInPulumiStack(async () => {
                 const exported = await request.program();
@@ -339,6 +350,8 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         } catch (error) {
             errors.unshift(error);
         } finally {
+            Error.prepareStackTrace = prepareStackTrace;
+            Error.stackTraceLimit = stackTraceLimit;
             // A failed program leaves rejected outputs behind that Node reports only after the
             // current macrotask; let them surface here instead of crashing the process later.
             await new Promise((resolve) => setImmediate(resolve));

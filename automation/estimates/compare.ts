@@ -1,6 +1,6 @@
 /**
  * Prints the side-by-side estimate table for the README from real offline plans:
- *   npx ts-node --transpile-only automation/estimates/compare.ts [env ...]   (default: pr-42 test prod)
+ *   node -r ./automation/register.js automation/estimates/compare.ts [env ...]   (default: pr-42 test prod)
  * The first environment is compared with each full one as "PR / full" ratios.
  */
 import { isPullRequestEnvironment } from "../../lib/environments";

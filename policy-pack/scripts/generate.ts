@@ -8,7 +8,7 @@ import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
 /**
  * Generates what is derived from the policies' metadata: the README section (between the policy-pack markers)
  * and the per-environment `--policy-pack-config` files (policy-pack/config/<env>.json).
- * Run `npx ts-node --transpile-only policy-pack/scripts/generate.ts`; a test fails when either is stale.
+ * Run `node -r ./automation/register.js policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const README_FILE = path.join(REPO_ROOT, "README.md");
@@ -120,7 +120,7 @@ publishing it to Pulumi Cloud with \`pulumi policy publish\` would first need it
 Add it to the domain file in \`policy-pack/policies/\` with \`resourcePolicy\` or \`stackPolicy\` (metadata included), add a
 test with a compliant and a violating resource (and an unknown-value case if it reads computed values) in
 \`test/policy-pack/<domain>.test.ts\`, then regenerate this section and the config files with
-\`npx ts-node --transpile-only policy-pack/scripts/generate.ts\`.
+\`node -r ./automation/register.js policy-pack/scripts/generate.ts\`.
 `;
 }
 

@@ -1,12 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildSync } from "esbuild";
+import * as fs from "fs";
 import * as path from "path";
 
-let bundled: pulumi.asset.AssetArchive | undefined;
+interface CachedBundle {
+    code: string;
+    sourceMap: string;
+    /** Every file esbuild read, with its modification time then. */
+    inputs: [string, number][];
+}
+
+/**
+ * Process-wide, not module-level: the offline engine re-evaluates program modules for every
+ * stack it synthesizes, and rebuilding an unchanged worker each time would dominate a plan.
+ */
+const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
+
+function mtime(file: string): number {
+    try {
+        return fs.statSync(file).mtimeMs;
+    } catch {
+        return -1;
+    }
+}
 
 /** The worker and its dependencies as one CommonJS file plus its source map (not written to disk). */
-export function buildWorkerBundle(): { code: string; sourceMap: string } {
+export function buildWorkerBundle(): CachedBundle {
     const result = buildSync({
+        metafile: true,
+        // Metafile input paths are relative to this directory, whatever the process's working directory.
+        absWorkingDir: __dirname,
         entryPoints: [path.join(__dirname, "index.ts")],
         // Names the outputs and anchors the map's relative source paths; nothing is written.
         outfile: path.join(__dirname, "dist", "index.js"),
@@ -31,21 +54,27 @@ export function buildWorkerBundle(): { code: string; sourceMap: string } {
         }
         return output.text;
     };
-    return { code: file("index.js"), sourceMap: file("index.js.map") };
+    const inputs = Object.keys(result.metafile.inputs).map((input): [string, number] => {
+        const absolute = path.resolve(__dirname, input);
+        return [absolute, mtime(absolute)];
+    });
+    return { code: file("index.js"), sourceMap: file("index.js.map"), inputs };
 }
 
 /**
- * The Lambda `code` for the worker (handler `index.handler`). Built once per process: the offline
- * plan synthesizes several stacks in one process, and esbuild's output is deterministic, so every
- * stack gets the same archive and a rebuild only changes the asset when the code changed.
+ * The Lambda `code` for the worker (handler `index.handler`). Built once per process while none of
+ * its inputs change: esbuild's output is deterministic, so every stack gets the same archive and a
+ * rebuild only changes the asset when the code changed.
  */
 export function bundleWorker(): pulumi.asset.AssetArchive {
-    if (bundled === undefined) {
-        const { code, sourceMap } = buildWorkerBundle();
-        bundled = new pulumi.asset.AssetArchive({
-            "index.js": new pulumi.asset.StringAsset(code),
-            "index.js.map": new pulumi.asset.StringAsset(sourceMap),
-        });
+    const cache = globalThis as unknown as Record<symbol, CachedBundle | undefined>;
+    let bundle = cache[BUNDLE_CACHE];
+    if (bundle === undefined || bundle.inputs.some(([file, modified]) => mtime(file) !== modified)) {
+        bundle = buildWorkerBundle();
+        cache[BUNDLE_CACHE] = bundle;
     }
-    return bundled;
+    return new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
+    });
 }

@@ -48,7 +48,7 @@ describe("npm run plan", () => {
 
     it("exits with those codes as a process too, with invalid config giving 2", function () {
         const run = (...argv: string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], { cwd: REPO_ROOT, encoding: "utf8" });
+            spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], { cwd: REPO_ROOT, encoding: "utf8" });
         const invalid = run("--program", REPO_ROOT, "--stack", "mgmt", "--config", "payments-bootstrap:managementAccountId=12", "--json");
         expect(invalid.status, invalid.stderr).to.equal(2);
         expect(invalid.stdout).to.equal("");

@@ -56,7 +56,14 @@ describe("worker bundle", () => {
 
     it("is the Lambda code archive (index.js and its source map), built once per process", async () => {
         const archive = bundleWorker();
-        expect(bundleWorker()).to.equal(archive);
+        const cache = () => (globalThis as unknown as Record<symbol, unknown>)[Symbol.for("payments.workloads.workerBundle")];
+        const built = cache();
+        expect(built).to.have.property("code");
+        // The offline engine re-evaluates program modules for every stack: a fresh copy of the
+        // module must still reuse the build.
+        delete require.cache[require.resolve("../../../workloads/worker/bundle")];
+        (require("../../../workloads/worker/bundle") as typeof import("../../../workloads/worker/bundle")).bundleWorker();
+        expect(cache()).to.equal(built);
         expect(archive).to.be.instanceOf(pulumi.asset.AssetArchive);
         const assets = await archive.assets;
         expect(Object.keys(assets).sort()).to.deep.equal(["index.js", "index.js.map"]);
