@@ -1,4 +1,4 @@
-import { parseArgs } from "util";
+import { parseArgs } from "../cli/args";
 
 /** Bad usage: the CLI prints the message and the usage, and exits 2. */
 export class UsageError extends Error {
@@ -10,13 +10,17 @@ export class UsageError extends Error {
 
 export type FlagSpec = Record<string, { type: "string" | "boolean" }>;
 
-/** Strict flag parsing: unknown flags, missing values and stray positionals are usage errors. */
+/** Strict flag parsing (the repository's one parser): unknown flags, missing values and stray arguments are usage errors, all reported at once. */
 export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): Record<keyof S, string | boolean | undefined> {
+    const names = Object.keys(spec);
     try {
-        const { values } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false });
-        return values as unknown as Record<keyof S, string | boolean | undefined>;
+        const { flags } = parseArgs(argv, {
+            values: names.filter((name) => spec[name].type === "string"),
+            booleans: names.filter((name) => spec[name].type === "boolean"),
+        });
+        return Object.fromEntries(names.map((name) => [name, flags.get(name)])) as Record<keyof S, string | boolean | undefined>;
     } catch (error) {
-        throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+        throw new UsageError((error as Error).message);
     }
 }
 
