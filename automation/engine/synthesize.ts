@@ -287,9 +287,13 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         await pulumi.runtime.setMocks(mocks, request.project, request.stack, request.preview ?? false, request.organization);
         monitor = runtimeSettings.getMonitor() as MockMonitorInternals;
         const mockMonitor = monitor;
-        // The engine leaves the root stack's type out of its children's URNs; the mock monitor does not.
-        const newUrn = mockMonitor.newUrn.bind(mockMonitor);
-        mockMonitor.newUrn = (parent, type, name) => newUrn(parent.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
+        // URNs as the engine makes them: the parent's whole type chain, except the root stack's.
+        // (The mock monitor keeps only the parent's last type and includes the root stack.)
+        mockMonitor.newUrn = (parent, type, name) => {
+            const parentType = parent.split("::")[2];
+            const qualifiedType = parentType === undefined || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
+            return `urn:pulumi:${request.stack}::${request.project}::${qualifiedType}::${name}`;
+        };
         const registerResource = mockMonitor.registerResource.bind(mockMonitor);
         mockMonitor.registerResource = (req, callback) => {
             const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
