@@ -37,6 +37,7 @@ import {
     type StackSummary,
 } from "./engine";
 import { providerAccounts } from "./guard";
+import { policyPackConfigFile } from "../../policy-pack/config-file";
 import { REPO_ROOT } from "./stack-config";
 
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
@@ -130,6 +131,7 @@ export class AutomationApiEngine implements Engine {
         return this.operation(ref, "preview", options, async (stack, events) => {
             await stack.preview({
                 policyPacks: this.policyPacks(options),
+                policyPackConfigs: this.policyPackConfigs(ref, options),
                 onOutput: options.onOutput,
                 onEvent: events.onEvent,
                 signal: options.signal,
@@ -142,6 +144,7 @@ export class AutomationApiEngine implements Engine {
         return this.operation(ref, "up", options, async (stack, events) => {
             const result = await stack.up({
                 policyPacks: this.policyPacks(options),
+                policyPackConfigs: this.policyPackConfigs(ref, options),
                 onOutput: options.onOutput,
                 onEvent: events.onEvent,
                 signal: options.signal,
@@ -221,6 +224,10 @@ export class AutomationApiEngine implements Engine {
 
     private policyPacks(options: OperationOptions): string[] | undefined {
         return options.policyPack === false ? undefined : [path.join(this.repoRoot, "policy-pack")];
+    }
+
+    private policyPackConfigs(ref: StackRef, options: OperationOptions): string[] | undefined {
+        return this.policyPacks(options)?.map((pack) => policyPackConfigFile(ref.stack, pack));
     }
 
     private async operation(

@@ -69,6 +69,14 @@ describe(".github/workflows", function () {
         }
     });
 
+    it("gives every real pulumi preview or up the policy pack with its stack's generated config", function () {
+        const calls = files.flatMap((file) => text(file).split("\n").filter((line) => /^\s*(- run: )?pulumi (up|preview) /.test(line)));
+        expect(calls).to.not.deep.equal([]);
+        for (const call of calls) {
+            expect(call, call.trim()).to.match(/--policy-pack "\$GITHUB_WORKSPACE\/policy-pack" --policy-pack-config "\$GITHUB_WORKSPACE\/policy-pack\/config\/[^"]+\.json"/);
+        }
+    });
+
     it("pins every action to a full commit SHA with a version comment", function () {
         for (const file of files) {
             const uses = text(file)

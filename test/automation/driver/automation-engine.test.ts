@@ -81,6 +81,7 @@ describe("AutomationApiEngine against the recording pulumi stand-in", function (
         const up = one("up ");
         expect(up.argv.slice(0, 3)).to.deep.equal(["up", "--yes", "--skip-preview"]);
         expect(up.argv[up.argv.indexOf("--policy-pack") + 1]).to.equal(path.join(root, "policy-pack"));
+        expect(up.argv[up.argv.indexOf("--policy-pack-config") + 1]).to.equal(path.join(root, "policy-pack", "config", "pr.json"));
         expect(up.argv[up.argv.indexOf("--exec-kind") + 1]).to.equal("auto.local");
         expect(up.argv[up.argv.indexOf("--stack") + 1]).to.equal("pr-7");
         // A current CLI streams engine events to the Automation API's gRPC server.
