@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { planEnvironment } from "../plan/plan";
 
 import { isFullEnvironment, type FullEnvironment } from "../../lib/environments";
 import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../engine/types";
@@ -38,7 +39,7 @@ import {
 import { providerAccounts } from "./guard";
 import { REPO_ROOT } from "./stack-config";
 
-/** The lead's offline plan API (automation/plan/plan.ts). */
+/** The offline plan API (automation/plan/plan.ts `planEnvironment`); tests may inject another. */
 export type PlanEnvironment = (
     env: string,
     options?: { configOverrides?: Record<string, Record<string, unknown>> },
@@ -87,13 +88,6 @@ interface LockHolder {
     host: string;
     operation: string;
     startedAt: string;
-}
-
-function loadPlanApi(): PlanEnvironment {
-    // Resolved on first use so the driver (and its tests of other engines) load without the plan module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("../plan/plan") as { planEnvironment: PlanEnvironment };
-    return module.planEnvironment;
 }
 
 function injectorFromEnvironment(): FailureInjector | undefined {
@@ -155,7 +149,7 @@ export class OfflineEngine implements Engine {
 
     constructor(options: OfflineEngineOptions = {}) {
         this.stateDir = path.resolve(options.stateDir ?? process.env[STATE_DIR_ENV] ?? DEFAULT_STATE_DIR);
-        this.plan = options.plan ?? ((env, planOptions) => loadPlanApi()(env, planOptions));
+        this.plan = options.plan ?? planEnvironment;
         this.failWhen = options.failWhen ?? injectorFromEnvironment();
     }
 

@@ -58,18 +58,24 @@ export interface PrReport {
     url?: string;
 }
 
-/** Creates or updates the PR's environment; the same inputs a second time change nothing. */
 /** The report's elapsed time is the whole command's: synthesis, guard, lock waits and the operation. */
 function sinceStart(result: OperationResult, started: number): OperationResult {
     return { ...result, elapsedMs: Date.now() - started };
 }
 
-export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
-    const started = Date.now();
+/** The PR's stack, the config it gets and the test platform it runs on, once the guard has let it through. */
+async function guardedTarget(ctx: DriverContext, request: PrPreviewRequest): Promise<{ ref: StackRef; config: Record<string, unknown>; platform: TestPlatform }> {
     const ref = prStackRef(request.pr);
     const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
     const platform = await testPlatform(ctx.engine, ref, config);
     await guard(ctx, ref, request.pr, platform, config);
+    return { ref, config, platform };
+}
+
+/** Creates or updates the PR's environment; the same inputs a second time change nothing. */
+export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<PrReport> {
+    const started = Date.now();
+    const { ref, config, platform } = await guardedTarget(ctx, request);
     const expectedUrl = prUrl(request.pr, platform.domainName);
     const facts = [`commit: ${request.sha}`, ...(request.chartVersion ? [`chart: ${request.chartVersion}`] : [])];
     const title = `PR environment pr-${request.pr}`;
@@ -88,10 +94,7 @@ export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<Pr
 
 export async function prPreview(ctx: DriverContext, request: PrPreviewRequest): Promise<PrReport> {
     const started = Date.now();
-    const ref = prStackRef(request.pr);
-    const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
-    const platform = await testPlatform(ctx.engine, ref, config);
-    await guard(ctx, ref, request.pr, platform, config);
+    const { ref, config, platform } = await guardedTarget(ctx, request);
     const url = prUrl(request.pr, platform.domainName);
     const result = sinceStart(await runOperation(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log })), started);
     const markdown = operationMarkdown(result, {

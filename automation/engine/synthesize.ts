@@ -238,7 +238,8 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
             }
             const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
-            const where = args.type === "pulumi:providers:aws" ? awsProviderAccount(inputs, fallback) : (registering ?? accountFor(args.provider));
+            // Set by the registration wrapper; reads (`Resource.get`) come without it.
+            const where = registering ?? accountFor(args.provider);
             const urn = `${label}::${args.type}::${args.name}`;
             const ctx: MockContext = {
                 type: args.type,

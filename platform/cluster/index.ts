@@ -156,17 +156,19 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The CI deploy role's kubeconfig: what workloads use, and in mgmt also what they reach the hub with.
+        const deployKubeconfig = roleKubeconfig({
+            clusterName: cluster.clusterName,
+            clusterArn: cluster.clusterArn,
+            endpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthority,
+            roleArn: config.ciDeployRoleArn,
+        });
         if (env === "mgmt") {
             const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
-            this.argocdHubKubeconfig = roleKubeconfig({
-                clusterName: cluster.clusterName,
-                clusterArn: cluster.clusterArn,
-                endpoint: cluster.endpoint,
-                certificateAuthority: cluster.certificateAuthority,
-                roleArn: config.ciDeployRoleArn,
-            });
+            this.argocdHubKubeconfig = deployKubeconfig;
         } else {
             const hub = args.hub!;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
@@ -196,13 +198,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         this.clusterCertificateAuthority = cluster.certificateAuthority;
         this.clusterOidcIssuer = cluster.oidcIssuer;
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-        this.kubeconfig = roleKubeconfig({
-            clusterName: cluster.clusterName,
-            clusterArn: cluster.clusterArn,
-            endpoint: cluster.endpoint,
-            certificateAuthority: cluster.certificateAuthority,
-            roleArn: config.ciDeployRoleArn,
-        });
+        this.kubeconfig = deployKubeconfig;
         this.metricsQueryEndpoint = metrics.queryEndpoint;
         this.registerOutputs({
             clusterName: this.clusterName,
