@@ -79,10 +79,20 @@ interface RegisterRequest {
     getProvidersMap(): { get(key: string): string | undefined };
 }
 
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getProperties(): ProtoStruct;
+}
+
 interface MockMonitorInternals {
     resources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>;
     newUrn(parent: string, type: string, name: string): string;
     registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
+    readResource(req: ReadRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct }, callback: (err: unknown, resp: unknown) => void): void;
 }
 
@@ -222,7 +232,10 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     // Components carry a providers map rather than a provider, and children inherit from parents:
     // remember where each resource deploys so a remote component's outputs name the right account.
     const resourceAccounts = new Map<string, AccountContext>();
-    let registering: AccountContext | undefined;
+    let registering: { urn: string; where: AccountContext } | undefined;
+    // Children that only a remote component creates (offline only the component registers):
+    // whatever depends on one waits, in the plan, for the component that creates it.
+    const syntheticParents = new Map<string, string>();
 
     const mocks: pulumi.runtime.Mocks = {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -239,7 +252,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             }
             const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
             // Set by the registration wrapper; reads (`Resource.get`) come without it.
-            const where = registering ?? accountFor(args.provider);
+            const where = registering?.where ?? accountFor(args.provider);
             const urn = `${label}::${args.type}::${args.name}`;
             const ctx: MockContext = {
                 type: args.type,
@@ -253,6 +266,9 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 hex: (length, salt = "") => hexFrom(`${urn}#${salt}`, length),
                 reference: (type, name, id, state) => {
                     const childUrn = monitor!.newUrn("", `${args.type}$${type}`, name);
+                    if (registering) {
+                        syntheticParents.set(childUrn, registering.urn);
+                    }
                     pendingReferences.push(
                         rpc.serializeProperties("", state).then((serialized) => {
                             monitor!.resources.set(childUrn, { urn: childUrn, id, state: serialized });
@@ -295,35 +311,45 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const qualifiedType = parentType === undefined || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
             return `urn:pulumi:${request.stack}::${request.project}::${qualifiedType}::${name}`;
         };
+        const capture = (req: RegisterRequest | ReadRequest, wireInputs: Record<string, unknown>, registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">) => {
+            const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
+            captured.push({
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: registration.custom,
+                parent: req.getParent() || null,
+                provider: providerUrn(req.getProvider()),
+                inputs: toPlanValue(wireInputs) as Record<string, unknown>,
+                protect: registration.protect,
+                retainOnDelete: registration.retainOnDelete,
+                dependencies: [...new Set(req.getDependenciesList())],
+            });
+            return urn;
+        };
         const registerResource = mockMonitor.registerResource.bind(mockMonitor);
         mockMonitor.registerResource = (req, callback) => {
-            const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
             const wireInputs = req.getObject()?.toJavaScript() ?? {};
+            const urn = capture(req, wireInputs, { custom: req.getCustom(), protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete?.() === true });
             if (req.getType() === "pulumi:providers:aws") {
                 providerAccounts.set(urn, awsProviderAccount(toRawValue(wireInputs).value as Record<string, unknown>, fallback));
             }
-            captured.push({
-                    urn,
-                    type: req.getType(),
-                    name: req.getName(),
-                    custom: req.getCustom(),
-                    parent: req.getParent() || null,
-                    provider: providerUrn(req.getProvider()),
-                    inputs: toPlanValue(wireInputs) as Record<string, unknown>,
-                    protect: req.getProtect() === true,
-                    retainOnDelete: req.getRetainondelete?.() === true,
-                    dependencies: [...new Set(req.getDependenciesList())],
-            });
             const explicitProvider = req.getProvider() || req.getProvidersMap().get("aws");
             const where = explicitProvider ? accountFor(explicitProvider) : (resourceAccounts.get(req.getParent()) ?? fallback);
             resourceAccounts.set(urn, where);
             // The mock monitor calls newResource synchronously from here, before its first await.
-            registering = where;
+            registering = { urn, where };
             try {
                 return registerResource(req, callback);
             } finally {
                 registering = undefined;
             }
+        };
+        // Reads (stack references, `Resource.get`) are part of a preview too, and others depend on them.
+        const readResource = mockMonitor.readResource.bind(mockMonitor);
+        mockMonitor.readResource = (req, callback) => {
+            capture(req, req.getProperties()?.toJavaScript() ?? {}, { custom: true, protect: false, retainOnDelete: false });
+            return readResource(req, callback);
         };
         const registerOutputs = mockMonitor.registerResourceOutputs.bind(mockMonitor);
         mockMonitor.registerResourceOutputs = (req, callback) => {
@@ -388,7 +414,10 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         return {
             project: request.project,
             stack: request.stack,
-            resources: captured,
+            resources: captured.map((resource) => ({
+                ...resource,
+                dependencies: [...new Set(resource.dependencies.map((urn) => syntheticParents.get(urn) ?? urn))].filter((urn) => urn !== resource.urn),
+            })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,
             referenceableOutputs: { values, secretNames },
         };

@@ -3,7 +3,9 @@ import * as path from "path";
 import { PlanUsageError } from "../../../automation/engine/project";
 import { SECRET_PLACEHOLDER } from "../../../automation/engine/types";
 import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
-import { Inventory } from "../../harness";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import { Inventory, synthesize } from "../../harness";
 
 const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");
 
@@ -79,6 +81,15 @@ describe("offline engine", () => {
             expect(result.outputs.upstreamToken).to.equal(SECRET_PLACEHOLDER);
         });
 
+        it("records each stack reference as a read resource that its consumers depend on", async () => {
+            const registry = new StackRegistry({ "acme/basic/dev": { bucketArn: "arn:aws:s3:::x", apiToken: "t" } });
+            const { inventory } = await basic("downstream", { registry });
+            const reference = inventory.one("pulumi:pulumi:StackReference", "upstream");
+            expect(reference.inputs).to.deep.equal({ name: "acme/basic/dev" });
+            const urns = new Set(inventory.resources.map((r) => r.urn));
+            expect(inventory.resources.flatMap((r) => r.dependencies).filter((urn) => !urns.has(urn))).to.deep.equal([]);
+        });
+
         it("fails naming the stack and the output when a required output is missing", async () => {
             const registry = new StackRegistry({ "acme/basic/dev": { bucketArn: "arn:aws:s3:::x" } });
             const error = await synthesizeStack(BASIC, "downstream", { registry, config: { requireMissing: "true" } }).then(() => undefined, (e: Error) => e);
@@ -88,6 +99,23 @@ describe("offline engine", () => {
         it("fails naming the stack when the referenced stack was never synthesized", async () => {
             const error = await synthesizeStack(BASIC, "downstream", { registry: new StackRegistry() }).then(() => undefined, (e: Error) => e);
             expect(error?.message).to.include('"acme/basic/dev"').and.to.include("basic/downstream");
+        });
+    });
+
+    describe("remote components", () => {
+        it("makes what consumes a remote component's child depend on the component, the only part registered offline", async () => {
+            const inventory = await synthesize(
+                () => {
+                    const provider = new aws.Provider("p", { region: "us-east-1" });
+                    const cluster = new eks.Cluster("c", { vpcId: "vpc-1", privateSubnetIds: ["subnet-1"] }, { providers: { aws: provider } });
+                    new aws.s3.Bucket("consumer", { tags: { ClusterEndpoint: cluster.eksCluster.endpoint } }, { provider });
+                },
+                { project: "demo", stack: "dev" },
+            );
+            const component = inventory.one("eks:index:Cluster");
+            const consumer = inventory.one("aws:s3/bucket:Bucket");
+            expect(consumer.dependencies).to.deep.equal([component.urn]);
+            expect(inventory.input(consumer, "tags.ClusterEndpoint")).to.match(/^https:\/\/[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
         });
     });
 
