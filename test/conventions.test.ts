@@ -60,6 +60,15 @@ describe("repository conventions", () => {
     });
 
     for (const env of ENVIRONMENTS) {
+        it(`names in ${env} only parents, providers and dependencies that the plan itself holds`, async () => {
+            const plan = await planOf(env);
+            const dangling = plan.stacks.flatMap((stack) => {
+                const urns = new Set(stack.resources.map((r) => r.urn));
+                return stack.resources.flatMap((r) => [r.parent, r.provider, ...r.dependencies].filter((urn): urn is string => urn !== null && !urns.has(urn)).map((urn) => `${r.urn} -> ${urn}`));
+            });
+            expect(dangling).to.deep.equal([]);
+        });
+
         it(`gives every resource in ${env} an explicit provider`, async () => {
             const plan = await planOf(env);
             const defaults = plan.stacks.flatMap((stack) =>
