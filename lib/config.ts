@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./errors";
 
 /** One thing wrong with a stack's configuration: the key, what is wrong, and how to fix it. */
 export interface ConfigProblem {
@@ -13,7 +14,7 @@ const INVALID_CONFIG_MARKER = "payments:InvalidConfigError";
  * Thrown once per stack with every problem found, so a platform engineer fixes the stack file
  * in one pass instead of one `pulumi up` per mistake.
  */
-export class InvalidConfigError extends Error {
+export class InvalidConfigError extends UserError {
     readonly marker = INVALID_CONFIG_MARKER;
 
     constructor(
@@ -24,7 +25,6 @@ export class InvalidConfigError extends Error {
             `Invalid configuration for stack ${stack} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n"),
         );
-        this.name = "InvalidConfigError";
     }
 }
 
@@ -33,9 +33,14 @@ export function isInvalidConfigError(error: unknown): error is InvalidConfigErro
     return typeof error === "object" && error !== null && (error as { marker?: unknown }).marker === INVALID_CONFIG_MARKER;
 }
 
-/** `<project>/<stack>` and the stack file that holds its configuration. */
+/**
+ * `<project>/<stack>` and the stack file to fix: a `pr-<n>` stack's config is made from the
+ * template `Pulumi.pr.yaml` on every run, so that is the file to change.
+ */
 export function currentStackLabel(): string {
-    return `${pulumi.getProject()}/${pulumi.getStack()} (${pulumi.getProject()}/Pulumi.${pulumi.getStack()}.yaml)`;
+    const stack = pulumi.getStack();
+    const file = /^pr-[0-9]+$/.test(stack) ? "Pulumi.pr.yaml, the template of every pr-<n> stack" : `Pulumi.${stack}.yaml`;
+    return `${pulumi.getProject()}/${stack} (${pulumi.getProject()}/${file})`;
 }
 
 /**

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./errors";
 
 /** `<org>/<project>/<stack>`, with `<org>` from config `stackOrg` (shared/CONVENTIONS.md). */
 export function stackReferenceName(org: string, project: string, stack: string): string {
     return `${org}/${project}/${stack}`;
 }
 
-export class MissingStackOutputError extends Error {
+export class MissingStackOutputError extends UserError {
     constructor(
         readonly stack: string,
         readonly missing: string[],
@@ -15,7 +16,6 @@ export class MissingStackOutputError extends Error {
             `Stack ${stack} does not export ${missing.map((m) => `"${m}"`).join(", ")}, which ${consumer} requires. ` +
                 `Update that stack (pulumi up) so it exports its full contract, or check the stack name and the contract interface.`,
         );
-        this.name = "MissingStackOutputError";
     }
 }
 

@@ -12,6 +12,7 @@ import * as path from "path";
 import * as auto from "@pulumi/pulumi/automation";
 
 import type { FullEnvironment } from "../../lib/environments";
+import { UserError } from "../../lib/errors";
 import { SECRET_PLACEHOLDER, type Violation } from "../engine/types";
 import {
     EngineError,
@@ -39,6 +40,20 @@ import {
 import { providerAccounts } from "./guard";
 import { policyPackConfigFile } from "../../policy-pack/config-file";
 import { REPO_ROOT } from "./stack-config";
+
+/** The real engine needs the Pulumi CLI, and there is none where we looked. */
+export class PulumiCliMissingError extends UserError {
+    constructor(root: string | undefined) {
+        super(
+            `the Pulumi CLI is not installed ${root ? `in ${root}/bin` : "on PATH"}: install it (https://www.pulumi.com/docs/install/, ` +
+                `v${PINNED_PULUMI_VERSION} as in package.json's @pulumi/pulumi), or set ${PULUMI_ROOT_ENV} to the directory holding bin/pulumi; ` +
+                `without a backend, add --offline`,
+        );
+    }
+}
+
+/** The CLI version the SDK in package.json pairs with. */
+const PINNED_PULUMI_VERSION: string = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
 export const PULUMI_ROOT_ENV = "PAYMENTS_PULUMI_ROOT";
@@ -320,7 +335,10 @@ export class AutomationApiEngine implements Engine {
     private pulumiCommand(): Promise<auto.PulumiCommand> {
         if (this.command === undefined) {
             const root = this.options.pulumiRoot ?? process.env[PULUMI_ROOT_ENV];
-            this.command = auto.PulumiCommand.get({ root, skipVersionCheck: this.options.skipVersionCheck });
+            this.command = auto.PulumiCommand.get({ root, skipVersionCheck: this.options.skipVersionCheck }).catch((error: unknown) => {
+                this.command = undefined;
+                throw /ENOENT/.test(String((error as Error).message)) ? new PulumiCliMissingError(root) : error;
+            });
         }
         return this.command;
     }

@@ -3,7 +3,7 @@
  * each with the policy pack. Prod only with an explicit `--confirm prod`, which the deploy
  * workflow passes after the GitHub environment's reviewers approved.
  */
-import { UsageError } from "./args";
+import { UsageError } from "../cli/framework";
 import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";

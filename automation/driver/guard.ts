@@ -1,15 +1,15 @@
+import { UserError } from "../../lib/errors";
 import { pullRequestNumber } from "../../lib/environments";
 import { accountFromArn } from "../engine/identifiers";
 import { stackLabel, type StackRef } from "./engine";
 
 /** The PR driver was asked to touch something that is not a PR environment in the test account. */
-export class TargetRefusedError extends Error {
+export class TargetRefusedError extends UserError {
     constructor(
         readonly ref: StackRef,
         readonly reasons: string[],
     ) {
         super(`refusing to touch ${stackLabel(ref)}: ${reasons.join("; ")}`);
-        this.name = "TargetRefusedError";
     }
 }
 

@@ -1,15 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { UserError } from "../../lib/errors";
 import { hexFrom } from "./identifiers";
 
 /** Bad usage or invalid input the user must fix: `npm run plan` exits 2 with this message. */
-export class PlanUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "PlanUsageError";
-    }
-}
+export class PlanUsageError extends UserError {}
 
 export interface PulumiProject {
     dir: string;
@@ -26,7 +22,8 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-function readYaml(file: string, what: string): Record<string, unknown> {
+/** A YAML file that must hold a mapping; any problem is a PlanUsageError naming the file and the lines. */
+export function readYaml(file: string, what: string): Record<string, unknown> {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");

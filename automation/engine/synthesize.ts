@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { DEFAULT_REGION } from "../../lib/environments";
+import { OperationalError, UserError } from "../../lib/errors";
+import { durationSetting, formatDuration, withDeadline } from "../deadline";
 import { accountFromArn, hexFrom, partitionOf } from "./identifiers";
 import { INVOKE_MOCKS, MockContext, RESOURCE_MOCKS } from "./resource-outputs";
 import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "./types";
@@ -36,6 +38,10 @@ export interface SynthesisRequest {
     /** Answers `new StackReference(name)`; undefined means no such stack. */
     resolveStackReference?: (name: string) => StackOutputs | undefined;
     preview?: boolean;
+    /** Where the stack's config comes from (its stack file), for messages about a config key. */
+    configSource?: string;
+    /** The synthesis fails once it takes longer (default: PLAN_SYNTHESIS_TIMEOUT, else 10 min). */
+    timeoutMs?: number;
 }
 
 export interface SynthesisResult {
@@ -48,16 +54,73 @@ export interface SynthesisResult {
     referenceableOutputs: StackOutputs;
 }
 
+/** Bounds each stack's synthesis (a duration, e.g. 90s or 10m). */
+export const SYNTHESIS_TIMEOUT_VARIABLE = "PLAN_SYNTHESIS_TIMEOUT";
+export const DEFAULT_SYNTHESIS_TIMEOUT_MS = 10 * 60_000;
+
+function causeList(stackLabel: string, causes: unknown[]): string {
+    return `${stackLabel} failed to synthesize:\n${causes.map((c) => `  - ${c instanceof Error ? c.message : String(c)}`).join("\n")}`;
+}
+
 /** A program that failed while it ran (not a config problem): carries every error it raised. */
-export class SynthesisError extends Error {
+export class SynthesisError extends OperationalError {
+    constructor(
+        readonly stackLabel: string,
+        readonly causes: unknown[],
+        message = causeList(stackLabel, causes),
+    ) {
+        super(message);
+    }
+}
+
+/** A program that failed only on what the person running it must fix (config, stack references): exit 2. */
+export class ProgramInputError extends UserError {
     constructor(
         readonly stackLabel: string,
         readonly causes: unknown[],
     ) {
-        super(`${stackLabel} failed to synthesize:\n${causes.map((c) => `  - ${c instanceof Error ? c.message : String(c)}`).join("\n")}`);
-        this.name = "SynthesisError";
+        super(causeList(stackLabel, causes));
     }
 }
+
+/** A program that never finished: an output waits on something that never settles. */
+export class SynthesisTimeoutError extends SynthesisError {
+    constructor(stackLabel: string, reason: "deadline" | "stalled", limitMs: number, unsettled: string[] | undefined) {
+        const what =
+            unsettled === undefined
+                ? "the program itself never returned (it awaits something that never settles)"
+                : unsettled.length > 0
+                  ? `these stack outputs never settled: ${unsettled.join(", ")}`
+                  : "its resource registrations never finished";
+        const why =
+            reason === "stalled"
+                ? "nothing is left that could settle them"
+                : `gave up after ${formatDuration(limitMs)} (${SYNTHESIS_TIMEOUT_VARIABLE} sets the limit)`;
+        super(stackLabel, [], `${stackLabel} never finished synthesizing: ${what}; ${why}. Check what those outputs wait on.`);
+    }
+}
+
+/** A config value the program cannot use (Pulumi's own checks: missing key, wrong type). */
+export class ConfigValueError extends UserError {}
+
+/**
+ * The SDK's errors about what the person running the plan controls, as user errors that say where
+ * to fix them: config the program requires (Pulumi's Config*Error) and stack outputs it requires.
+ */
+function asInputError(error: unknown, configSource: string | undefined): unknown {
+    const runError = error as { __pulumiRunError?: boolean; constructor?: { name?: string }; message?: string } | undefined;
+    if (runError?.__pulumiRunError && /^Config[A-Za-z]*Error$/.test(runError.constructor?.name ?? "")) {
+        const message = String(runError.message).replace(/\s+please set a value using the command `pulumi config set[^`]*`/, "");
+        return new ConfigValueError(`${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`);
+    }
+    if (typeof runError?.message === "string" && /^Required output '.*' does not exist on stack/.test(runError.message)) {
+        return new StackReferenceError(`${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`);
+    }
+    return error;
+}
+
+/** A stack reference the plan cannot answer: the name is wrong or the stack is not in the chain. */
+export class StackReferenceError extends UserError {}
 
 interface AccountContext {
     account: string;
@@ -243,7 +306,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 const name = String(args.inputs.name);
                 const outputs = request.resolveStackReference?.(name);
                 if (!outputs) {
-                    throw new Error(
+                    throw new StackReferenceError(
                         `${label}: stack reference "${name}" names no stack that this plan synthesized before it. ` +
                             `Check the stack name (<stackOrg>/<project>/<stack>) and that the referenced stack is earlier in the chain.`,
                     );
@@ -371,14 +434,32 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
             Error.stackTraceLimit = 0;
         }
-        try {
+        // Which stack outputs are still pending (undefined until the program returns its exports).
+        let unsettled: Set<string> | undefined;
+        const run = async () => {
             await pulumi.runtime.runInPulumiStack(async () => {
                 const exported = await request.program();
-                return typeof exported === "function" ? await exported() : exported;
+                const outputs = typeof exported === "function" ? await exported() : exported;
+                unsettled = new Set(Object.keys(outputs ?? {}));
+                for (const [key, value] of Object.entries(outputs ?? {})) {
+                    const settled = pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<unknown> }).promise() : Promise.resolve(value);
+                    settled.then(
+                        () => unsettled?.delete(key),
+                        () => unsettled?.delete(key),
+                    );
+                }
+                return outputs;
             });
             await runtimeSettings.waitForRPCs();
             await Promise.all(pendingReferences);
+        };
+        const limitMs = request.timeoutMs ?? durationSetting(SYNTHESIS_TIMEOUT_VARIABLE, DEFAULT_SYNTHESIS_TIMEOUT_MS);
+        try {
+            await withDeadline(run(), limitMs, (reason) => new SynthesisTimeoutError(label, reason, limitMs, unsettled && [...unsettled].sort()));
         } catch (error) {
+            if (error instanceof SynthesisTimeoutError) {
+                throw error;
+            }
             errors.unshift(error);
         } finally {
             Error.prepareStackTrace = prepareStackTrace;
@@ -391,7 +472,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const distinct = distinctErrors(errors);
+            const distinct = distinctErrors(errors).map((error) => asInputError(error, request.configSource));
             // A named error (a config or contract problem) is the root cause: the plain errors
             // beside it are the SDK re-reporting it through every output that depended on it.
             const rootCauses = distinct.filter((e) => e instanceof Error && e.name !== "Error");
@@ -399,7 +480,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             if (reported.length === 1 && rootCauses.length === 1) {
                 throw reported[0];
             }
-            throw new SynthesisError(label, reported);
+            throw reported.every((e) => e instanceof UserError) ? new ProgramInputError(label, reported) : new SynthesisError(label, reported);
         }
 
         const secretNames: string[] = [];

@@ -61,6 +61,7 @@ export async function synthesizeStack(projectDir: string, stack: string, options
         config: config.values,
         secretKeys: config.secretKeys,
         resolveStackReference: (name) => registry.get(name),
+        configSource: path.relative(process.cwd(), file) || file,
     });
     registry.add(`${organization}/${project.name}/${stack}`, result.referenceableOutputs);
     return { ...result, organization };

@@ -5,8 +5,10 @@ import * as path from "path";
 
 import { runEnvCli } from "../../../automation/cli/env";
 import { runPrCli } from "../../../automation/cli/pr";
-import { UsageError, parseDuration, parsePrList } from "../../../automation/driver/args";
-import type { CliIo } from "../../../automation/driver/cli";
+import { parsePrList } from "../../../automation/driver/args";
+import { UsageError } from "../../../automation/cli/framework";
+import { parseDuration } from "../../../automation/deadline";
+import type { CliIo } from "../../../automation/cli/framework";
 import { ConcurrentUpdateError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
 import { envRun } from "../../../automation/driver/env";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
