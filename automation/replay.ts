@@ -1,4 +1,4 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import { HELP, PROCESS_IO, reportError, runAsProcess } from "./cli/framework";
 import { ReplayClock, ReplayIo, replayDeadLetters } from "./replay/move";
 import { parseReplayOptions, REPLAY_USAGE } from "./replay/options";
@@ -6,8 +6,8 @@ import { parseReplayOptions, REPLAY_USAGE } from "./replay/options";
 const POLL_INTERVAL_MS = 5_000;
 
 /** The SQS client of a replay: every request has a deadline (connect and answer), retried a few times. */
-export function replayClient(region: string, requestTimeoutMs: number): SQSClient {
-    return new SQSClient({ region, maxAttempts: 3, requestHandler: { connectionTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs } });
+export function replayClient(region: string, requestTimeoutMs: number, config: Omit<SQSClientConfig, "region" | "requestHandler"> = {}): SQSClient {
+    return new SQSClient({ maxAttempts: 3, ...config, region, requestHandler: { connectionTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true } });
 }
 
 /**

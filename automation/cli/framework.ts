@@ -41,8 +41,22 @@ function wantsHelp(argv: readonly string[]): boolean {
     return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
 }
 
-/** Node's parse errors carry a first sentence worth showing and advice about positionals that is not. */
-function firstSentence(message: string): string {
+/** Node's parse errors, in the words of the rest of our messages (its advice about positionals does not apply). */
+function describeParseError(message: string): string {
+    const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? "";
+    if (/^Unknown option/.test(message)) {
+        return `unknown option "${option}"`;
+    }
+    if (/argument missing/.test(message)) {
+        return `${option} needs a value`;
+    }
+    if (/argument is ambiguous/.test(message)) {
+        return `${option} needs a value (the next argument is an option; a value starting with "-" goes as ${option}=VALUE)`;
+    }
+    const positional = /^Unexpected argument '([^']*)'/.exec(message);
+    if (positional) {
+        return `unexpected argument "${positional[1]}" (every value goes after its --option)`;
+    }
     return message.split(/\.\s/)[0].replace(/\.$/, "");
 }
 
@@ -76,7 +90,7 @@ export function parseOptions<O extends OptionSpecs>(argv: readonly string[], opt
         });
     } catch (error) {
         if (typeof (error as { code?: unknown }).code === "string" && (error as { code: string }).code.startsWith("ERR_PARSE_ARGS")) {
-            throw new UsageError(firstSentence((error as Error).message));
+            throw new UsageError(describeParseError((error as Error).message));
         }
         throw error;
     }

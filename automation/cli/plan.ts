@@ -78,7 +78,11 @@ function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
         return "";
     }
     const causes = Array.isArray((error as { causes?: unknown }).causes) ? (error as { causes: unknown[] }).causes : [error];
-    const traces = causes.filter((c): c is Error => c instanceof Error && c.stack !== undefined).map((c) => c.stack);
+    // A cause wrapped to say where to fix it keeps the program's own error (and trace) as its cause.
+    const traces = causes
+        .map((c) => (c instanceof Error && c.cause instanceof Error ? c.cause : c))
+        .filter((c): c is Error => c instanceof Error && c.stack !== undefined)
+        .map((c) => c.stack);
     return traces.length > 0 ? `program stack traces (${STACK_TRACES_VARIABLE}=1):\n${traces.join("\n")}\n` : "";
 }
 

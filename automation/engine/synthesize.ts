@@ -107,14 +107,19 @@ export class ConfigValueError extends UserError {}
  * The SDK's errors about what the person running the plan controls, as user errors that say where
  * to fix them: config the program requires (Pulumi's Config*Error) and stack outputs it requires.
  */
-function asInputError(error: unknown, configSource: string | undefined): unknown {
+function asInputError(error: unknown, configSource: string | undefined, ours: readonly UserError[]): unknown {
+    // The SDK re-wraps what our mocks throw ("failed to read resource ...: <message>"): the original says it best.
+    const original = ours.find((e) => error !== e && error instanceof Error && error.message.includes(e.message));
+    if (original !== undefined) {
+        return original;
+    }
     const runError = error as { __pulumiRunError?: boolean; constructor?: { name?: string }; message?: string } | undefined;
     if (runError?.__pulumiRunError && /^Config[A-Za-z]*Error$/.test(runError.constructor?.name ?? "")) {
         const message = String(runError.message).replace(/\s+please set a value using the command `pulumi config set[^`]*`/, "");
-        return new ConfigValueError(`${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`);
+        return new ConfigValueError(`${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`, { cause: error });
     }
     if (typeof runError?.message === "string" && /^Required output '.*' does not exist on stack/.test(runError.message)) {
-        return new StackReferenceError(`${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`);
+        return new StackReferenceError(`${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`, { cause: error });
     }
     return error;
 }
@@ -306,9 +311,10 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 const name = String(args.inputs.name);
                 const outputs = request.resolveStackReference?.(name);
                 if (!outputs) {
-                    throw new StackReferenceError(
+                    throw remember(new StackReferenceError(
                         `${label}: stack reference "${name}" names no stack that this plan synthesized before it. ` +
                             `Check the stack name (<stackOrg>/<project>/<stack>) and that the referenced stack is earlier in the chain.`,
+                        ),
                     );
                 }
                 return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
@@ -359,6 +365,12 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         },
     };
 
+    // User errors the mocks raise, so their SDK-wrapped copies can be traced back to them.
+    const thrownByMocks: UserError[] = [];
+    const remember = (error: UserError): UserError => {
+        thrownByMocks.push(error);
+        return error;
+    };
     const onError = (error: unknown) => {
         errors.push(error);
     };
@@ -472,7 +484,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const distinct = distinctErrors(errors).map((error) => asInputError(error, request.configSource));
+            const distinct = distinctErrors(distinctErrors(errors).map((error) => asInputError(error, request.configSource, thrownByMocks)));
             // A named error (a config or contract problem) is the root cause: the plain errors
             // beside it are the SDK re-reporting it through every output that depended on it.
             const rootCauses = distinct.filter((e) => e instanceof Error && e.name !== "Error");
