@@ -25,7 +25,7 @@ export function runOperation<T>(ctx: DriverContext, ref: StackRef, operation: (s
         ctx.engine,
         ref,
         (signal, running) =>
-            retryWhileLocked(() => running(operation(signal)), {
+            retryWhileLocked(() => running(() => operation(signal)), {
                 ...ctx.lockRetry,
                 signal,
                 onRetry: (error, attempt, delay) => ctx.log(`${error.message}; retry ${attempt} in ${formatDuration(delay)}\n`),

@@ -5,7 +5,7 @@ import { stackLabel, type Engine, type StackRef } from "./engine";
 export const CANCEL_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /** Marks an engine call as running (from its start until it settles): only then is there an update of ours to cancel. */
-export type Running = <T>(call: Promise<T>) => Promise<T>;
+export type Running = <T>(call: () => Promise<T>) => Promise<T>;
 
 /**
  * Runs `operation` so that a runner going away cancels it cleanly. GitHub Actions cancels a job
@@ -29,7 +29,7 @@ export async function withCancellation<T>(
     const running: Running = async (call) => {
         inFlight++;
         try {
-            return await call;
+            return await call();
         } finally {
             inFlight--;
         }
