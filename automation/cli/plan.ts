@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
-import { renderEstimates } from "../estimates";
-import { PlanDocument } from "../engine/types";
+import { renderEstimates } from "../../plan-model/estimates";
+import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
 import { assertWritable } from "./output-files";

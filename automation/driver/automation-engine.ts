@@ -10,10 +10,11 @@
 import * as path from "path";
 
 import * as auto from "@pulumi/pulumi/automation";
+import { version as pulumiSdkVersion } from "@pulumi/pulumi/version";
 
 import type { FullEnvironment } from "../../lib/environments";
 import { UserError } from "../../lib/errors";
-import { SECRET_PLACEHOLDER, type Violation } from "../engine/types";
+import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
 import {
     EngineError,
     OperationCancelledError,
@@ -53,7 +54,7 @@ export class PulumiCliMissingError extends UserError {
 }
 
 /** The CLI version the SDK in package.json pairs with. */
-const PINNED_PULUMI_VERSION: string = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+const PINNED_PULUMI_VERSION: string = pulumiSdkVersion;
 
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
 export const PULUMI_ROOT_ENV = "PAYMENTS_PULUMI_ROOT";

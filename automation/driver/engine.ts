@@ -6,7 +6,7 @@
  */
 import type { FullEnvironment } from "../../lib/environments";
 import { OperationalError, UserError } from "../../lib/errors";
-import type { PlannedStack, Violation } from "../engine/types";
+import type { PlannedStack, Violation } from "../../plan-model/types";
 
 export const LAYERS = ["foundation", "platform", "workloads"] as const;
 export type Layer = (typeof LAYERS)[number];
