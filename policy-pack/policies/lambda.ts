@@ -9,7 +9,7 @@ const INVOKE_CONFIG = ["aws:lambda/functionEventInvokeConfig:FunctionEventInvoke
 /** Services that invoke Lambda asynchronously (events are queued inside Lambda and retried). */
 const ASYNC_PRINCIPALS = ["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com", "ses.amazonaws.com", "logs.amazonaws.com", "iot.amazonaws.com", "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com"];
 
-/** functionName may be a name, an ARN or a qualified ARN. */
+/** A function reference (Permission.function, FunctionEventInvokeConfig.functionName) may be a name, an ARN or a qualified ARN. */
 const FUNCTION_LINK = {
     nameKeys: ["name"],
     matches: (value: string, name: string) => value === name || value.endsWith(`:function:${name}`) || value.includes(`:function:${name}:`),
@@ -65,7 +65,7 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
             const asyncInvoked = new Set(
                 ofTypes(ctx.resources, PERMISSION)
                     .filter((p) => ASYNC_PRINCIPALS.includes(String(p.props.principal)))
-                    .flatMap((p) => referencedBy(p, "functionName", functions, FUNCTION_LINK)),
+                    .flatMap((p) => referencedBy(p, "function", functions, FUNCTION_LINK)),
             );
             const invokeConfigs = ofTypes(ctx.resources, INVOKE_CONFIG);
             invokeConfigs.flatMap((c) => referencedBy(c, "functionName", functions, FUNCTION_LINK)).forEach((f) => asyncInvoked.add(f));

@@ -4,7 +4,8 @@ import { LinkOptions, referencedBy, referrersOf } from "../lib/links";
 import { CannotVerifyError, isUnknownValueError } from "../lib/unknowns";
 import { jsonDocument, list, ofTypes, statements } from "../lib/values";
 
-export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
+export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", BUCKET_V2];
 const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
 const ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"];
 const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
@@ -88,9 +89,32 @@ function isLogBucket(bucket: PolicyResource, targets: LogTargets): boolean {
 
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 function encryptionAlgorithms(rules: unknown): string[] {
-    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""));
 }
+
+/**
+ * The algorithms a bucket declares inline. `Bucket` nests single objects
+ * (`serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault`); `BucketV2` nests
+ * lists under plural names (`serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`).
+ */
+function inlineAlgorithms(bucket: PolicyResource): string[] {
+    if (bucket.type === BUCKET_V2) {
+        return list(bucket.props.serverSideEncryptionConfigurations)
+            .flatMap((c: any) => list(c?.rules))
+            .flatMap((rule: any) => list(rule?.applyServerSideEncryptionByDefaults))
+            .map((d: any) => String(d?.sseAlgorithm ?? ""));
+    }
+    return encryptionAlgorithms(bucket.props.serverSideEncryptionConfiguration?.rule);
+}
+
+/** Inline versioning: `Bucket.versioning.enabled`, `BucketV2.versionings[].enabled`. */
+function inlineVersioning(bucket: PolicyResource): boolean {
+    const blocks = bucket.type === BUCKET_V2 ? list(bucket.props.versionings) : list(bucket.props.versioning);
+    return blocks.some((v: any) => v?.enabled === true);
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** A statement that denies every S3 action to everyone when the request is not over TLS. */
 function deniesInsecureTransport(policy: unknown, what: string): boolean {
@@ -139,7 +163,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
         trivy: "AVD-AWS-0088",
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
-                const inline = encryptionAlgorithms(list(bucket.props.serverSideEncryptionConfiguration).flatMap((c: any) => list(c?.rule ?? c?.rules))); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const inline = inlineAlgorithms(bucket);
                 const separate = companions(ctx, bucket, ENCRYPTION).flatMap((c) => encryptionAlgorithms(c.props.rules));
                 if (![...inline, ...separate].some((a) => ALGORITHMS.includes(a))) {
                     ctx.report(`Bucket ${bucket.name} has no default encryption configuration.`, bucket.urn);
@@ -182,7 +206,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
                 if (isLogBucket(bucket, logs)) {
                     return;
                 }
-                const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const inline = inlineVersioning(bucket);
                 const separate = companions(ctx, bucket, VERSIONING).some((v) => v.props.versioningConfiguration?.status === "Enabled");
                 if (!inline && !separate) {
                     unlessLogTarget(bucket, logs, () => ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn));
