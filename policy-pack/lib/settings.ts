@@ -75,8 +75,15 @@ export function stackOfUrn(urn: string): string | undefined {
     return match ? match[1] : undefined;
 }
 
+/**
+ * Environments held to prod levels: prod itself, mgmt (its Argo CD deploys prod and its Transit
+ * Gateway reaches prod's VPC, so a weakness there is a path into prod) and org (the organization,
+ * its audit trail and the deployment roles of every account).
+ */
+export const PROD_LEVEL_ENVIRONMENTS = ["prod", "mgmt", "org"];
+
 export function isProd(env: string): boolean {
-    return env === "prod";
+    return PROD_LEVEL_ENVIRONMENTS.includes(env);
 }
 
 /** `pr-<n>`; the issue defines PR environments by the `pr-` prefix, the estate by `pr-<number>`. */

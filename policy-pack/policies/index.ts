@@ -11,6 +11,7 @@ import { NETWORK_POLICIES } from "./network";
 import { OPENSEARCH_POLICIES } from "./opensearch";
 import { ORGANIZATIONS_POLICIES } from "./organizations";
 import { RDS_POLICIES } from "./rds";
+import { RESOURCE_ACCESS_POLICIES } from "./resource-access";
 import { S3_POLICIES } from "./s3";
 import { SQS_POLICIES } from "./sqs";
 import { TAGGING_POLICIES } from "./tagging";
@@ -29,6 +30,7 @@ export const POLICIES: readonly PolicyDefinition[] = [
     ...ELB_POLICIES,
     ...CLOUDFRONT_WAF_POLICIES,
     ...IAM_POLICIES,
+    ...RESOURCE_ACCESS_POLICIES,
     ...ORGANIZATIONS_POLICIES,
     ...TAGGING_POLICIES,
     ...ENVIRONMENT_POLICIES,
