@@ -14,9 +14,11 @@ export interface Exemption {
     expires: string;
 }
 
-/** A pack-level exemption: names the policy it lifts. */
+/** A pack-level exemption: names the policy it lifts and who answers for it. */
 export interface PackExemption extends Exemption {
     policy: string;
+    /** The team or person who fixes the resource before the expiry. */
+    owner: string;
 }
 
 /** What every policy of the pack reads from its Pulumi policy config (`getConfig()`). */

@@ -40,7 +40,8 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         remediation: "List the actions and resource ARNs the principal needs; administrator access comes only from Identity Center permission sets.",
         level: "mandatory",
         checkov: "CKV_AWS_62",
-        trivy: "AVD-AWS-0057",
+        securityHub: ["IAM.1"],
+        pci: ["7.2.1"],
         types: [ROLE, ...Object.keys(POLICY_DOCUMENTS)],
         check: (r, ctx) => {
             for (const { label, document } of permissionDocuments(r)) {

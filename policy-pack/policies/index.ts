@@ -1,4 +1,5 @@
 import type { PolicyDefinition } from "../lib/definition";
+import { BASELINE_POLICIES } from "./baseline";
 import { CLOUDFRONT_WAF_POLICIES } from "./cloudfront-waf";
 import { DYNAMODB_POLICIES } from "./dynamodb";
 import { EKS_POLICIES } from "./eks";
@@ -31,6 +32,7 @@ export const POLICIES: readonly PolicyDefinition[] = [
     ...CLOUDFRONT_WAF_POLICIES,
     ...IAM_POLICIES,
     ...RESOURCE_ACCESS_POLICIES,
+    ...BASELINE_POLICIES,
     ...ORGANIZATIONS_POLICIES,
     ...TAGGING_POLICIES,
     ...ENVIRONMENT_POLICIES,

@@ -38,7 +38,8 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         remediation: "Set publiclyAccessible: false and place the instance in the isolated subnets.",
         level: "mandatory",
         checkov: "CKV_AWS_17",
-        trivy: "AVD-AWS-0082",
+        securityHub: ["RDS.2"],
+        pci: ["1.4.4"],
         types: [INSTANCE, CLUSTER_INSTANCE],
         check: (db, ctx) => {
             if (db.props.publiclyAccessible === true) {

@@ -43,7 +43,7 @@ describe("policy-pack eks", () => {
         it("skips a cluster exempted by URN until the exemption expires", () => {
             const b = new StackBuilder("mgmt", "platform");
             const cluster = b.add(COMPONENT, "mgmt-eks", { ...GOOD_COMPONENT, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
-            const exemption = { policy: "eks-private-endpoint", urn: cluster.urn, reason: "bootstrap run before the mgmt runners exist", expires: "2026-12-01" };
+            const exemption = { policy: "eks-private-endpoint", owner: "platform-team", urn: cluster.urn, reason: "bootstrap run before the mgmt runners exist", expires: "2026-12-01" };
             expectCompliant("eks-private-endpoint", b, { exemptions: [exemption], asOf: "2026-11-22" });
             expectViolation("eks-private-endpoint", b, ["mgmt-eks"], /expired on 2026-12-01/, { exemptions: [exemption], asOf: "2026-12-02" });
         });
