@@ -200,6 +200,7 @@ function spokeStack() {
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
             protect: protectData,
+            wafLogging: { retentionInDays: config.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
         },
         { provider },
     );

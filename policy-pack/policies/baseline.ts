@@ -358,6 +358,7 @@ export const BASELINE_POLICIES: PolicyDefinition[] = [
         severity: "medium",
         remediation: "Add aws.wafv2.WebAclLoggingConfiguration to a log group named aws-waf-logs-<acl> (encrypted, 365 days).",
         level: "advisory",
+        prodLevel: "mandatory",
         checkov: "CKV2_AWS_31",
         securityHub: ["WAF.11"],
         pci: ["10.2.1"],
