@@ -18,6 +18,7 @@ const FUNCTION_LINK = {
 export const LAMBDA_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "lambda-in-vpc",
+        reads: { [FUNCTION[0]]: ["vpcConfig.subnetIds", "vpcConfig.securityGroupIds"] },
         domain: "lambda",
         description: "Lambda functions run in the VPC's private subnets with security groups.",
         prevents: "Functions reaching data stores and the internet outside the VPC's controls and flow logs.",
@@ -35,6 +36,7 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
     }),
     resourcePolicy({
         name: "lambda-tracing",
+        reads: { [FUNCTION[0]]: ["tracingConfig.mode"] },
         domain: "lambda",
         description: "Lambda functions have X-Ray active tracing.",
         prevents: "Payment processing failures that cannot be followed across services.",
@@ -53,6 +55,11 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "lambda-async-failure-destination",
+        reads: {
+            [FUNCTION[0]]: ["name", "deadLetterConfig.targetArn"],
+            [PERMISSION[0]]: ["principal", "function"],
+            [INVOKE_CONFIG[0]]: ["functionName", "destinationConfig.onFailure.destination"],
+        },
         domain: "lambda",
         description: "Lambda functions invoked asynchronously (S3, SNS, EventBridge, ...) have a dead-letter queue or an on-failure destination.",
         prevents: "Events silently discarded after Lambda's asynchronous retries run out.",

@@ -16,6 +16,14 @@ const LOGGING = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:B
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const DISTRIBUTIONS = ["aws:cloudfront/distribution:Distribution"];
 
+const BUCKET_NAME = { [BUCKET_TYPES[0]]: ["bucket"], [BUCKET_V2]: ["bucket"] };
+/** What finding log-delivery buckets reads: the inputs that name a bucket as a log target. */
+const LOG_SOURCES = {
+    [DISTRIBUTIONS[0]]: ["loggingConfig.bucket"],
+    ...Object.fromEntries(LOGGING.map((t) => [t, ["targetBucket"]])),
+    ...Object.fromEntries(LOAD_BALANCERS.map((t) => [t, ["accessLogs.bucket"]])),
+};
+
 /** A bucket input may hold the bucket's name, its ARN or (CloudFront logging) its domain name. */
 const BUCKET_LINK: LinkOptions = {
     nameKeys: ["bucket"],
@@ -132,6 +140,7 @@ function deniesInsecureTransport(policy: unknown, what: string): boolean {
 export const S3_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "s3-public-access-block",
+        reads: { ...BUCKET_NAME, [PUBLIC_ACCESS_BLOCK[0]]: ["bucket", "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] },
         domain: "s3",
         description: "Every S3 bucket has a public access block with all four settings on.",
         prevents: "Buckets or objects made public by a bucket policy or ACL.",
@@ -153,6 +162,11 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-encryption",
+        reads: {
+            [BUCKET_TYPES[0]]: ["bucket", "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm"],
+            [BUCKET_V2]: ["bucket", "serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults.sseAlgorithm"],
+            ...Object.fromEntries(ENCRYPTION.map((t) => [t, ["bucket", "rules.applyServerSideEncryptionByDefault.sseAlgorithm"]])),
+        },
         domain: "s3",
         description: "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS).",
         prevents: "Data at rest whose encryption depends on an account default nobody reviewed.",
@@ -173,6 +187,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-tls-only",
+        reads: { [BUCKET_TYPES[0]]: ["bucket", "policy"], [BUCKET_V2]: ["bucket", "policy"], [BUCKET_POLICY[0]]: ["bucket", "policy"] },
         domain: "s3",
         description: "Every S3 bucket policy denies requests that do not use TLS (aws:SecureTransport = false).",
         prevents: "Objects read or written over plain HTTP.",
@@ -192,6 +207,12 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-versioning",
+        reads: {
+            ...LOG_SOURCES,
+            [BUCKET_TYPES[0]]: ["bucket", "versioning.enabled"],
+            [BUCKET_V2]: ["bucket", "versionings.enabled"],
+            ...Object.fromEntries(VERSIONING.map((t) => [t, ["bucket", "versioningConfiguration.status"]])),
+        },
         domain: "s3",
         description: "Every S3 bucket that holds data (not a log delivery target) has versioning enabled.",
         prevents: "Data lost to an overwrite or a delete with no earlier version to restore.",
@@ -217,6 +238,13 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-acls-disabled",
+        reads: {
+            [DISTRIBUTIONS[0]]: ["loggingConfig.bucket"],
+            [BUCKET_TYPES[0]]: ["bucket", "acl", "grants"],
+            [BUCKET_V2]: ["bucket", "acl", "grants"],
+            ...Object.fromEntries(OWNERSHIP.map((t) => [t, ["bucket", "rule.objectOwnership"]])),
+            ...Object.fromEntries(ACL.map((t) => [t, ["bucket"]])),
+        },
         domain: "s3",
         description: "S3 buckets keep ACLs disabled (object ownership BucketOwnerEnforced, no ACL resources or grants).",
         prevents: "Access granted through object or bucket ACLs that bucket policies and IAM reviews do not show.",

@@ -15,6 +15,13 @@ describe("policy-pack: every input a policy reads exists on the provider's Args 
     this.timeout(300_000);
     const declaring = POLICIES.filter((p) => p.meta.reads !== undefined);
 
+    it("catches the names the first pack got wrong", () => {
+        expect(missingPath("aws:lambda/permission:Permission", "functionName")).to.match(/has no input functionName/);
+        expect(missingPath("aws:s3/bucketV2:BucketV2", "serverSideEncryptionConfiguration")).to.match(/has no input serverSideEncryptionConfiguration/);
+        expect(missingPath("aws:s3/bucketV2:BucketV2", "versioning")).to.match(/has no input versioning/);
+        expect(missingPath("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "destinationConfig.onFailure.destination")).to.equal(undefined);
+    });
+
     it("declared paths exist in node_modules/@pulumi/aws typings", () => {
         const wrong = declaring.flatMap((p) =>
             Object.entries(p.meta.reads ?? {}).flatMap(([type, paths]) =>
