@@ -31,7 +31,8 @@ export class SecurityServices extends pulumi.ComponentResource {
         const detector = new aws.guardduty.Detector(namer.name("guardduty"), { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" }, child);
         const guardDutyAdmin = new aws.guardduty.OrganizationAdminAccount(namer.name("guardduty-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, detector] });
         const guardDutyOrg = new aws.guardduty.OrganizationConfiguration(namer.name("guardduty-org"), { detectorId: detector.id, autoEnableOrganizationMembers: "ALL" }, { ...child, dependsOn: [guardDutyAdmin] });
-        // The protection plans for what the estate runs (S3, EKS, EC2 volumes, RDS, Lambda); detection alone sees only CloudTrail, VPC flow and DNS logs.
+        // The protection plans for what the estate runs (S3, EKS, EC2 volumes, RDS, Lambda);
+        // detection alone sees only CloudTrail, VPC flow and DNS logs.
         for (const feature of GUARDDUTY_FEATURES) {
             new aws.guardduty.OrganizationConfigurationFeature(
                 namer.name("guardduty-feature", { suffix: feature.toLowerCase().replace(/_/g, "-") }),

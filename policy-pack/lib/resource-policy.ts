@@ -1,7 +1,7 @@
 import { CannotVerifyError, toPlain } from "./unknowns";
 import { list, readable } from "./values";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 
 /**
  * One reading of "who does this resource policy let in", shared by every policy-bearing type

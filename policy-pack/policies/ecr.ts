@@ -1,7 +1,7 @@
 import { PolicyDefinition, resourcePolicy } from "../lib/definition";
 import { list } from "../lib/values";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 
 const REPOSITORY = "aws:ecr/repository:Repository";
 

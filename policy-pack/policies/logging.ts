@@ -2,7 +2,7 @@ import { PolicyDefinition, resourcePolicy } from "../lib/definition";
 import { PROD_LEVEL_ENVIRONMENTS } from "../lib/settings";
 import { has, list } from "../lib/values";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const DB_INSTANCE = "aws:rds/instance:Instance";

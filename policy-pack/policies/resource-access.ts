@@ -4,7 +4,7 @@ import { estateAccounts } from "../lib/estate";
 import { Analysis, Grant, GrantKind, analyze, describeGrant, documentOf, providerAccount } from "../lib/resource-policy";
 import { list, ofTypes } from "../lib/values";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 
 /** Resource type -> the input holding its resource-based policy document. */
 const DOCUMENTS: Record<string, string> = {

@@ -97,7 +97,7 @@ function isLogBucket(bucket: PolicyResource, targets: LogTargets): boolean {
 
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 function encryptionAlgorithms(rules: unknown): string[] {
     return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""));
 }
@@ -122,7 +122,7 @@ function inlineVersioning(bucket: PolicyResource): boolean {
     const blocks = bucket.type === BUCKET_V2 ? list(bucket.props.versionings) : list(bucket.props.versioning);
     return blocks.some((v: any) => v?.enabled === true);
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
+/* eslint-enable @typescript-eslint/no-explicit-any -- back to typed code */
 
 /** A statement that denies every S3 action to everyone when the request is not over TLS. */
 function deniesInsecureTransport(policy: unknown, what: string): boolean {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../../automation/engine/types";
+import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../../plan-model/types";
 import { standardTags } from "../../lib/tags";
 import { PackConfig } from "../../policy-pack/lib/settings";
 import { evaluateStack } from "../../policy-pack/offline";
@@ -7,7 +7,6 @@ import { policyNamed } from "../../policy-pack/policies";
 
 export const UNKNOWN = UNKNOWN_PLACEHOLDER;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ResourceClass = new (name: string, args: any, opts?: any) => unknown;
 
 /** The type token a provider class registers with (a static the typings do not declare). */

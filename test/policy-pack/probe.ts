@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PlanDocument } from "../../automation/engine/types";
+import { PlanDocument } from "../../plan-model/types";
 import { planProgram } from "../../automation/plan/plan";
 
 /** test/fixtures/probe-program: one realistic mistake per class the pack must catch, otherwise compliant. */

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { PlannedResource } from "../../automation/engine/types";
+import { PlannedResource } from "../../plan-model/types";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const BUCKET = "aws:s3/bucket:Bucket";
