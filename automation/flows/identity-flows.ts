@@ -1,7 +1,8 @@
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { accountFromArn } from "../engine/identifiers";
 import { Estate, EstateResource, parsed } from "./estate";
 import { judge } from "./flow";
-import { authorize, ELB_LOG_DELIVERY_ACCOUNTS, IamPrincipal, outsideAccountPrincipal, rolePrincipal, servicePrincipal } from "./iam/authorize";
+import { authorize, IamPrincipal, outsideAccountPrincipal, rolePrincipal, servicePrincipal } from "./iam/authorize";
 import { PolicyDocument, PolicyStatement } from "./iam/policy";
 import { Flow } from "./types";
 
@@ -128,7 +129,7 @@ function guardrailFlows(estate: Estate): Flow[] {
         check("iam:CreateUser", `arn:aws:iam::${account}:user/someone`, "denied");
         check("ec2:RunInstances", `arn:aws:ec2:${region}:${account}:instance/*`, "allowed", { "ec2:MetadataHttpTokens": "required" });
         // Replacing flow logs and tearing an environment down needs this; prod keeps it for break-glass.
-        check("ec2:DeleteFlowLogs", `arn:aws:ec2:${region}:${account}:vpc-flow-log/fl-1`, name === "prod" || name === "security" ? "denied" : "allowed");
+        check("ec2:DeleteFlowLogs", `arn:aws:ec2:${region}:${account}:vpc-flow-log/fl-1`, name === "prod" ? "denied" : "allowed");
     }
     return flows;
 }

@@ -73,6 +73,9 @@ function argocdReferences(estate: Estate): Flow[] {
     return flows;
 }
 
+/** Labels Prometheus queries use to pick a workload, which only a scrape configuration can attach. */
+const TARGET_LABELS = new Set(["namespace", "service", "pod", "app", "container", "node", "job", "instance", "cluster"]);
+
 /** Labels a scrape configuration attaches to every series (relabel targets plus external labels). */
 function scrapeLabels(configuration: string): Set<string> {
     const config = YAML.parse(configuration) as any;
@@ -99,7 +102,8 @@ function analysisReferences(estate: Estate): Flow[] {
         const scraper = estate.ofType("aws:amp/scraper:Scraper").find((s) => s.stack === `platform/${env}`);
         for (const metric of ((template.inputs.spec as any)?.metrics ?? []) as any[]) {
             const query = String(metric?.provider?.prometheus?.query ?? "");
-            const used = [...query.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"/g)].map((m) => m[1]);
+            // Labels that identify a target come from the scraper; others (status, method) are the metric's own.
+            const used = [...query.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"/g)].map((m) => m[1]).filter((l) => TARGET_LABELS.has(l));
             const spec = { subject: `AnalysisTemplate ${(template.inputs.metadata as any)?.name} (${metric.name})`, stack: template.stack, action: "selects only labels the scraper produces" };
             if (!scraper) {
                 flows.push(reference({ ...spec, target: `platform/${env} scraper` }, undefined, `platform/${env} is not in this plan`));

@@ -12,9 +12,6 @@ const MANAGED_POLICIES: Record<string, PolicyDocument> = {
     "arn:aws:iam::aws:policy/AdministratorAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
 };
 
-/** The ELB account that writes ALB access logs in us-east-1 (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html). */
-export const ELB_LOG_DELIVERY_ACCOUNTS: Record<string, string> = { "us-east-1": "127311923021", "us-west-2": "797873946194" };
-
 export interface IamPrincipal {
     /** How flows name it: a role name with its account, a service, an outside account. */
     label: string;
