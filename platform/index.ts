@@ -94,6 +94,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
         },
         { provider },
     );

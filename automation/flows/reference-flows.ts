@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { REPOSITORY_URL_ANNOTATION } from "../../lib/argocd";
 import { Estate } from "./estate";
 import { reference } from "./flow";
 import { accessEntries } from "./kubernetes/authorize";
@@ -56,9 +57,11 @@ function argocdReferences(estate: Estate): Flow[] {
         const allowed = sourceRepos.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(repoURL));
         flows.push(reference({ ...base, action: "source allowed by its project's sourceRepos", target: repoURL }, allowed, allowed ? `matches ${sourceRepos.join(", ")}` : `project ${spec.project} allows only ${sourceRepos.join(", ") || "nothing"}`));
         if (spec?.source?.chart) {
+            // stringData is masked in plans: the URL comes from the annotation the hub sets beside it.
             const credential = repoSecrets.find((s) => {
-                const data = { ...((s.inputs.stringData as any) ?? {}) };
-                return typeof data.url === "string" && repoURL.startsWith(data.url.replace(/^oci:\/\//, "")) && String(data.enableOCI) === "true";
+                const data = typeof s.inputs.stringData === "object" ? ((s.inputs.stringData as any) ?? {}) : {};
+                const url = data.url ?? (s.inputs.metadata as any)?.annotations?.[REPOSITORY_URL_ANNOTATION];
+                return typeof url === "string" && url !== "" && repoURL.startsWith(url.replace(/^oci:\/\//, ""));
             });
             const refreshed = credential && estate.resources.some((r) => r.type === "kubernetes:batch/v1:CronJob" && JSON.stringify(r.inputs).includes(String((credential.inputs.metadata as any)?.name)));
             flows.push(
@@ -127,7 +130,8 @@ function analysisReferences(estate: Estate): Flow[] {
 function bucketNameReferences(estate: Estate): Flow[] {
     return [...estate.ofType("aws:s3/bucket:Bucket"), ...estate.ofType("aws:s3/bucketV2:BucketV2")].map((bucket) => {
         const name = String(bucket.id ?? bucket.inputs.bucket);
-        const unique = bucket.account !== undefined && name.includes(bucket.account);
+        // The organization's account ids are its own: any of them keeps the name unique.
+        const unique = [bucket.account, ...Object.values(estate.accountIds)].some((id) => id !== undefined && name.includes(id));
         return reference(
             { subject: `bucket ${name}`, action: "name is unique to its account", target: `account ${bucket.account}`, stack: bucket.stack },
             unique,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { grantAccess } from "./access";
+import { grantAccess, WORKLOAD_DEPLOYERS_GROUP } from "./access";
 import { argocdDeployerRoleName, clusterSecretName } from "./argocd";
 
 export interface ArgoCdHubConnection {
@@ -65,6 +65,8 @@ export class ArgoCdDestination extends pulumi.ComponentResource {
                 { policy: "AmazonEKSViewPolicy" },
                 { policy: "AmazonEKSAdminPolicy", namespaces: args.workloadNamespaces },
             ],
+            // Rollouts and TargetGroupBindings (CRDs no access policy covers), per namespace by RoleBinding.
+            kubernetesGroups: [WORKLOAD_DEPLOYERS_GROUP],
         });
 
         new k8s.core.v1.Secret(

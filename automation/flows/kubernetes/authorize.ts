@@ -173,8 +173,10 @@ export function authorizeKubernetes(estate: Estate, entry: AccessEntry, request:
     }
     const model = rbac(estate, entry.cluster);
     const user = entry.userName;
+    // Kubernetes gives a request on a namespace object that namespace: its RoleBindings apply.
+    const namespace = request.resource === "namespaces" && request.name ? request.name : request.namespace;
     for (const binding of model.bindings) {
-        if (binding.kind === "RoleBinding" && binding.namespace !== request.namespace) {
+        if (binding.kind === "RoleBinding" && binding.namespace !== namespace) {
             continue;
         }
         const subject = binding.subjects.find((s) => (s.kind === "Group" && entry.groups.includes(s.name)) || (s.kind === "User" && user !== undefined && s.name === user));
