@@ -193,18 +193,19 @@ export function principalMatches(element: unknown, principal: RequestPrincipal):
 }
 
 interface Prepared {
-    pbac: PBAC;
     statements: PolicyStatement[];
+    normalised: (PolicyStatement & { Sid: string })[];
 }
 
 const prepared = new Map<string, Prepared>();
+// pbac's element matchers, used statement by statement (its `evaluate` rebuilds lodash pipelines on every call).
+const matcher = new PBAC([], { validateSchema: false, validatePolicies: false });
 
 /** pbac matches actions case-sensitively; IAM does not, so actions are lower-cased on both sides. */
 function normalise(statement: PolicyStatement, index: number): PolicyStatement & { Sid: string } {
     const lower = (v: string | string[] | undefined) => (v === undefined ? undefined : list(v).map((a) => String(a).toLowerCase()));
-    const { Principal: _principal, NotPrincipal: _notPrincipal, Condition: _condition, ...rest } = statement;
     return {
-        ...rest,
+        ...statement,
         Sid: statement.Sid ?? `#${index}`,
         Action: lower(statement.Action),
         NotAction: lower(statement.NotAction),
@@ -218,17 +219,23 @@ function prepare(document: PolicyDocument): Prepared {
     let entry = prepared.get(key);
     if (!entry) {
         const statements = list(document.Statement) as PolicyStatement[];
-        entry = { statements, pbac: new PBAC([], { validateSchema: false, validatePolicies: false }) };
+        entry = { statements, normalised: statements.map(normalise) };
         prepared.set(key, entry);
     }
     return entry;
 }
 
-/** pbac's per-statement matcher on one normalised statement (Action/Resource/NotX and variables). */
-function statementMatches(pbac: PBAC, statement: PolicyStatement, index: number, request: PolicyRequest, variables: Record<string, Record<string, string>>): boolean {
-    const normalised = normalise(statement, index);
-    (pbac as unknown as { policies: unknown[] }).policies = [{ Version: "2012-10-17", Statement: [{ ...normalised, Effect: "Allow" }] }];
-    return pbac.evaluate({ action: request.action.toLowerCase(), resource: request.resource, context: variables });
+/** Action/NotAction and Resource/NotResource (with policy variables), by pbac's matchers. */
+function statementMatches(statement: PolicyStatement, request: PolicyRequest, variables: Record<string, Record<string, string>>): boolean {
+    const action = request.action.toLowerCase();
+    const actions = statement.Action as string[] | undefined;
+    const notActions = statement.NotAction as string[] | undefined;
+    const resources = statement.Resource as string[] | undefined;
+    const notResources = statement.NotResource as string[] | undefined;
+    if ((actions && !matcher.evaluateAction(actions, action)) || (notActions && matcher.evaluateAction(notActions, action))) {
+        return false;
+    }
+    return !((resources && !matcher.evaluateResource(resources, request.resource, variables)) || (notResources && matcher.evaluateResource(notResources, request.resource, variables)));
 }
 
 /** Policy variables (`${aws:username}`) as pbac interpolates them: nested by prefix. */
@@ -248,7 +255,7 @@ function variablesOf(context: PolicyRequest["context"]): Record<string, Record<s
  * apply only when their Principal names the requester.
  */
 export function evaluatePolicy(document: PolicyDocument, request: PolicyRequest, withPrincipal: boolean): PolicyAnswer {
-    const { pbac, statements } = prepare(document);
+    const { statements, normalised } = prepare(document);
     const variables = variablesOf(request.context);
     let allow: PolicyAnswer | undefined;
     for (const [index, statement] of statements.entries()) {
@@ -268,7 +275,7 @@ export function evaluatePolicy(document: PolicyDocument, request: PolicyRequest,
                 continue;
             }
         }
-        if (!statementMatches(pbac, statement, index, request, variables) || !conditionHolds(statement.Condition, request.context)) {
+        if (!statementMatches(normalised[index], request, variables) || !conditionHolds(statement.Condition, request.context)) {
             continue;
         }
         const name = statement.Sid ?? `statement ${index}`;
