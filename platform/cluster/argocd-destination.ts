@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { grantAccess, WORKLOAD_DEPLOYERS_GROUP } from "./access";
+import { WORKLOAD_DEPLOYERS_GROUP } from "../../lib/cluster-rbac";
+import { grantAccess } from "./access";
 import { argocdDeployerRoleName, clusterSecretName } from "./argocd";
 
 export interface ArgoCdHubConnection {
