@@ -218,6 +218,47 @@ function argocdChainFlows(estate: Estate): Flow[] {
     return flows;
 }
 
+/**
+ * What each service is handed in its settings, its role must be able to use: a table it queries,
+ * a bucket it reads, a queue it inspects, a search domain it calls. A setting without the right
+ * is a configuration that fails at runtime (or a right that should exist).
+ */
+function settingsFlows(estate: Estate): Flow[] {
+    const flows: Flow[] = [];
+    for (const app of estate.ofType("kubernetes:argoproj.io/v1alpha1:Application")) {
+        const values = (app.inputs.spec as any)?.source?.helm?.valuesObject ?? {};
+        const settings = (values.settings ?? {}) as Record<string, string>;
+        const service = (app.inputs.metadata as any)?.labels?.["payments.io/service"] ?? (app.inputs.metadata as any)?.name;
+        const roleArn = values.aws?.roleArn as string | undefined;
+        const uses: { key: string; action: string; resource: string | undefined }[] = [];
+        for (const [key, value] of Object.entries(settings)) {
+            if (key.endsWith("_TABLE_NAME")) {
+                uses.push({ key, action: "dynamodb:Query", resource: estate.ofType("aws:dynamodb/table:Table").find((t) => t.inputs.name === value)?.arn });
+            } else if (key === "RAW_PAYLOAD_BUCKET") {
+                uses.push({ key, action: "s3:GetObject", resource: `arn:aws:s3:::${value}/payments/example.json` });
+            } else if (key.endsWith("_QUEUE_URL")) {
+                const queue = estate.ofType("aws:sqs/queue:Queue").find((q) => value.endsWith(`/${q.inputs.name}`));
+                uses.push({ key, action: "sqs:GetQueueAttributes", resource: queue?.arn });
+            } else if (key === "OPENSEARCH_ENDPOINT") {
+                const domain = estate.ofType("aws:opensearch/domain:Domain").find((d) => value.includes(`-${d.inputs.domainName}-`));
+                uses.push({ key, action: "es:ESHttpGet", resource: domain?.arn && `${domain.arn}/*` });
+            }
+        }
+        for (const use of uses) {
+            const spec = { kind: "identity" as const, subject: `service ${service} (${app.stack.split("/")[1]})`, action: use.action, target: `${use.key}`, expect: "allowed" as const, stack: app.stack };
+            if (!use.resource) {
+                flows.push(judge(spec, { allowed: false, because: `${use.key} names nothing this plan creates` }));
+            } else if (!roleArn) {
+                flows.push(judge(spec, { allowed: false, because: `${service} has no AWS role, yet is handed ${use.key}` }));
+            } else {
+                flows.push(judge(spec, authorize(estate, rolePrincipal(estate, roleArn), use.action, use.resource)));
+            }
+        }
+    }
+    return flows;
+}
+
 export function identityFlows(estate: Estate): Flow[] {
-    return [...trustFlows(estate), ...logDeliveryFlows(estate), ...guardrailFlows(estate), ...loadBalancerControllerFlows(estate), ...functionFlows(estate), ...argocdChainFlows(estate)];
+    return [
+        ...settingsFlows(estate),...trustFlows(estate), ...logDeliveryFlows(estate), ...guardrailFlows(estate), ...loadBalancerControllerFlows(estate), ...functionFlows(estate), ...argocdChainFlows(estate)];
 }

@@ -162,6 +162,20 @@ const FINDINGS: Finding[] = [
         },
     },
     {
+        finding: 16,
+        title: "admin-web handed the queue and search endpoints again",
+        env: "prod",
+        flow: /service admin-web \(prod\) -> (PROCESSING_QUEUE_URL|OPENSEARCH_ENDPOINT)/,
+        fixedBy: /service admin-web \(prod\) -> /,
+        plant: (resources) => {
+            const app = named(resources, "kubernetes:argoproj.io/v1alpha1:Application", /admin-web$/)[0];
+            const queue = named(resources, "aws:sqs/queue:Queue").find((q) => !/dlq/.test(String(q.inputs.name)))!;
+            const settings = (app.inputs.spec as any).source.helm.valuesObject.settings;
+            settings.PROCESSING_QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/${queue.account}/${queue.inputs.name}`;
+            settings.OPENSEARCH_ENDPOINT = "https://vpc-prod-search-0123456789abcdef.us-east-1.es.amazonaws.com";
+        },
+    },
+    {
         finding: 17,
         title: "flow-log deletion denied to every deployment role",
         env: "prod",
