@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE, WORKLOAD_DEPLOYERS_GROUP } from "../lib/cluster-rbac";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { PodIdentityRole } from "../platform/cluster/pod-identity";
+import { PodIdentityRole } from "../lib/pod-identity";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 

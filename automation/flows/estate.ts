@@ -1,4 +1,6 @@
-import { PlanDocument, PlannedResource } from "../engine/types";
+import { PlanDocument, PlannedResource } from "../../plan-model/types";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 /** A planned resource with the stack it belongs to. */
 export interface EstateResource extends PlannedResource {

@@ -1,4 +1,12 @@
-import { Decision, Flow, FlowExpectation, FlowKind } from "./types";
+import { Flow, FlowExpectation, FlowKind } from "../../plan-model/flows";
+
+/** What a checker decides before it is compared with the expectation. */
+export interface Decision {
+    /** undefined: the plan cannot know. */
+    allowed: boolean | undefined;
+    because: string;
+}
+
 
 export interface FlowSpec {
     kind: FlowKind;

@@ -1,10 +1,12 @@
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
-import { accountFromArn } from "../engine/identifiers";
+import { accountFromArn } from "../../lib/arn";
 import { Estate, EstateResource, parsed } from "./estate";
 import { judge } from "./flow";
 import { authorize, IamPrincipal, outsideAccountPrincipal, rolePrincipal, servicePrincipal } from "./iam/authorize";
 import { PolicyDocument, PolicyStatement } from "./iam/policy";
-import { Flow } from "./types";
+import { Flow } from "../../plan-model/flows";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 /** An account id no stack owns: stands for "anyone outside the organization". */
 export const OUTSIDER_ACCOUNT = "999999999999";

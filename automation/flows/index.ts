@@ -1,12 +1,12 @@
-import { PlanDocument } from "../engine/types";
+import { PlanDocument } from "../../plan-model/types";
 import { Estate } from "./estate";
 import { identityFlows } from "./identity-flows";
 import { kubernetesFlows } from "./kubernetes-flows";
 import { networkFlows } from "./network-flows";
 import { referenceFlows } from "./reference-flows";
-import { Flow, FlowSummary } from "./types";
+import { Flow, FlowSummary } from "../../plan-model/flows";
 
-export { Flow, FlowSummary } from "./types";
+export { Flow, FlowSummary } from "../../plan-model/flows";
 
 /** Every flow of a plan: derived from the structure of all its stacks, each proven, failing or unknown. */
 export function evaluateFlows(plan: Pick<PlanDocument, "env" | "stacks">): Flow[] {

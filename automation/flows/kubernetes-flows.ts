@@ -1,7 +1,9 @@
 import { Estate } from "./estate";
 import { judge } from "./flow";
 import { AccessEntry, accessEntries, applierOf, authorizeKubernetes, describe, KubernetesRequest } from "./kubernetes/authorize";
-import { Flow } from "./types";
+import { Flow } from "../../plan-model/flows";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 /** Kinds without a namespace (the rest are namespaced). */
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass"]);

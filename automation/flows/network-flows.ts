@@ -1,7 +1,9 @@
 import { Estate, EstateResource } from "./estate";
 import { judge } from "./flow";
 import { checkNetwork, clusterPods, Endpoint, groupsEndpoint, INTERNET } from "./network";
-import { Flow } from "./types";
+import { Flow } from "../../plan-model/flows";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 function clusterOfStack(estate: Estate, stack: string): EstateResource | undefined {
     const env = stack.split("/")[1];

@@ -1,6 +1,8 @@
 import { Estate, EstateResource } from "./estate";
 import { cidrContains } from "./iam/policy";
-import { Decision } from "./types";
+import { Decision } from "./flow";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 /**
  * Packets between two places in the estate: security groups (ingress and egress, group

@@ -3,7 +3,9 @@ import { REPOSITORY_URL_ANNOTATION } from "../../lib/argocd";
 import { Estate } from "./estate";
 import { reference } from "./flow";
 import { accessEntries } from "./kubernetes/authorize";
-import { Flow } from "./types";
+import { Flow } from "../../plan-model/flows";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 function roleExists(estate: Estate, arn: string): { exists: boolean | undefined; because: string } {
     if (estate.ofType("aws:iam/role:Role").some((r) => r.arn === arn)) {

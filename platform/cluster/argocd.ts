@@ -8,7 +8,7 @@ import { physicalName } from "../../lib/naming";
 import { ClusterAddonArgs, pinnedRelease } from "./addons/helm";
 import { ArgoCdConfig } from "./config";
 import { SYSTEM_PLACEMENT } from "./node-groups";
-import { PodIdentityRole, arnContext } from "./pod-identity";
+import { PodIdentityRole, arnContext } from "../../lib/pod-identity";
 import { AWS_CLI_IMAGE, CHARTS } from "./versions";
 
 export const ARGOCD_NAMESPACE = "argocd";

@@ -2,17 +2,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
-import { AccountContext, partitionOf } from "../aws";
+import { partitionOf } from "../../lib/arn";
+import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../workloads/stateful";
-import { API_PATH, Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { statefulOptions } from "../../lib/stateful";
+import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { ApplicationLoadBalancer } from "./load-balancer";
-import { createWebAcl } from "./waf";
+import { WebAclLogging, createWebAcl } from "./waf";
 
 /** Host names under the env's domains. */
-export const ALB_ORIGIN_HOST = "origin";
 export const ADMIN_HOST = "admin";
 
 export interface EdgeArgs {
@@ -31,6 +32,8 @@ export interface EdgeArgs {
     usEast1Provider: aws.Provider;
     /** Prod: the buckets are protected and retained; elsewhere they are emptied on destroy. */
     protect: boolean;
+    /** Where the web ACLs log. */
+    wafLogging: WebAclLogging;
 }
 
 /**
@@ -93,10 +96,10 @@ export class Edge extends pulumi.ComponentResource {
         if (zones.cloudfrontCertificateArn === undefined) {
             throw new Error("Edge needs DnsZones created with a CloudFront certificate");
         }
-        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB` }, parent);
+        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB`, logging: args.wafLogging }, parent);
         this.cloudfrontWebAcl = createWebAcl(
             namer.name("waf", { suffix: "cloudfront", kind: "wafAcl" }),
-            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront` },
+            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront`, logging: args.wafLogging },
             { parent: this, provider: args.usEast1Provider },
         );
 

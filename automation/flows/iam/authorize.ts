@@ -1,6 +1,6 @@
-import { accountFromArn } from "../../engine/identifiers";
+import { accountFromArn } from "../../../lib/arn";
 import { Estate, EstateResource, parsed } from "../estate";
-import { Decision } from "../types";
+import { Decision } from "../flow";
 import { evaluatePolicy, PolicyAnswer, PolicyDocument, PolicyRequest, RequestPrincipal } from "./policy";
 
 /**

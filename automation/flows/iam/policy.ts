@@ -1,4 +1,4 @@
-import PBAC = require("pbac");
+import PBAC from "pbac";
 
 /**
  * One IAM policy document's answer to one request, on AWS's rules. Statement matching (Action,

@@ -1,6 +1,8 @@
 import { Estate, EstateResource } from "../estate";
-import { Decision } from "../types";
+import { Decision } from "../flow";
 import { ACCESS_POLICY_ROLES, DEFAULT_CLUSTER_ROLES, PolicyRule } from "./default-roles";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 export interface AccessPolicyGrant {
     policy: string;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { evaluateFlows, Flow } from "../../../automation/flows";
-import { PlanDocument, PlannedResource } from "../../../automation/engine/types";
+import { PlanDocument, PlannedResource } from "../../../plan-model/types";
 import { planEnvironment } from "../../../automation/plan/plan";
 
 /**

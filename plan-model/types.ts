@@ -1,5 +1,5 @@
-import type { PlanEstimates } from "../estimates";
-import type { Flow, FlowSummary } from "../flows/types";
+import type { PlanEstimates } from "./estimates/types";
+import type { Flow, FlowSummary } from "./flows";
 
 /**
  * The plan JSON contract from shared/CONVENTIONS.md ("The offline plan"). Fields may be added;
@@ -57,7 +57,7 @@ export interface PlanDocument {
     env: string;
     stacks: PlannedStack[];
     summary: PlanSummary;
-    /** Spin-up, teardown and cost estimates per stack and for the environment (automation/estimates). */
+    /** Spin-up, teardown and cost estimates per stack and for the environment (plan-model/estimates). */
     estimates?: PlanEstimates;
     /** Who may do what, which packets pass, which names resolve: each flow proven, failing or unknown. */
     flows?: Flow[];

@@ -24,10 +24,3 @@ export interface FlowSummary {
     failing: number;
     unknown: number;
 }
-
-/** What a checker decides before it is compared with the expectation. */
-export interface Decision {
-    /** undefined: the plan cannot know. */
-    allowed: boolean | undefined;
-    because: string;
-}
