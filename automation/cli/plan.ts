@@ -30,8 +30,8 @@ ${optionsHelp(PLAN_OPTIONS)}
 
 Environment: ${STACK_TRACES_VARIABLE}=1 shows the program's stack traces when it fails;
 PLAN_SYNTHESIS_TIMEOUT (default 10m) bounds each stack's synthesis.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or invalid config,
-3 a program failed (or never finished) for another reason.`;
+Exit codes: 0 no mandatory violation and no failing flow, 1 a mandatory violation or a failing flow,
+2 bad usage or invalid config, 3 a program failed (or never finished) for another reason.`;
 
 export type { CliIo };
 
@@ -107,7 +107,7 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
             fs.writeFileSync(out, serialized);
         }
         io.stdout(options.json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
-        return doc.summary.mandatory > 0 ? 1 : 0;
+        return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
     } catch (error) {
         // A gate that reads --out must never find the document of an earlier, successful plan.
         if (out !== undefined) {
