@@ -174,7 +174,6 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
         level: "mandatory",
         checkov: "CKV_AWS_19",
-        securityHub: ["S3.4"],
         pci: ["3.5.1"],
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyDefinition } from "../lib/definition";
 import { toPolicyPackConfig } from "../lib/pack-config";
+import { renderCoverage } from "../coverage/render";
 import { POLICIES } from "../policies";
 import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
 
@@ -11,6 +12,7 @@ import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
  * Run `node -r ./automation/register.js policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const COVERAGE_FILE = path.join(REPO_ROOT, "docs", "policy-coverage.md");
 export const README_FILE = path.join(REPO_ROOT, "README.md");
 const SECTION_BEGIN = "<!-- policy-pack:begin -->\n";
 const SECTION_END = "<!-- policy-pack:end -->";
@@ -136,5 +138,6 @@ if (require.main === module) {
     for (const [file, text] of Object.entries(renderConfigs())) {
         fs.writeFileSync(path.join(CONFIG_DIR, file), text);
     }
-    console.log(`wrote ${README_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
+    fs.writeFileSync(COVERAGE_FILE, renderCoverage());
+    console.log(`wrote ${README_FILE}, ${COVERAGE_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
 }
