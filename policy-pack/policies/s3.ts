@@ -219,6 +219,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: 'Add aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".',
         level: "advisory",
         prodLevel: "mandatory",
+        levelReason: "Restoring an overwritten object matters where payment data and audit evidence live; test and PR buckets hold disposable data and pay for every old version.",
         checkov: "CKV_AWS_21",
         trivy: "AVD-AWS-0090",
         check: (ctx) => {

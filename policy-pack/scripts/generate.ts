@@ -45,7 +45,7 @@ function cell(text: string): string {
 }
 
 function level(p: PolicyDefinition): string {
-    return p.meta.prodLevel && p.meta.prodLevel !== p.meta.level ? `${p.meta.level}; **${p.meta.prodLevel} in prod**` : p.meta.level;
+    return p.meta.prodLevel && p.meta.prodLevel !== p.meta.level ? `${p.meta.level}; **${p.meta.prodLevel} in prod, mgmt, org** (${p.meta.levelReason ?? ""})` : p.meta.level;
 }
 
 function ids(p: PolicyDefinition): string {
@@ -70,7 +70,7 @@ The same policy objects run in three places:
 
 ### Environments, levels and configuration
 - The **environment** is the stack name (read from each resource's URN), unless the policy config sets \`environment\`.
-  \`prod\` gets stricter defaults: some policies only apply there (Multi-AZ, deletion protection, stateful resources
+  \`prod\`, \`mgmt\` (its Argo CD deploys prod) and \`org\` get prod levels (\`PROD_LEVEL_ENVIRONMENTS\`); they get stricter defaults: some policies only apply there (Multi-AZ, deletion protection, stateful resources
   protected), others demand more (30-day RDS backups instead of 7, customer-managed DynamoDB keys), and the policies whose
   level column says so are mandatory in prod only. \`pr-*\` stacks get the PR rules (no slow or hourly-billed resources,
   nothing protected, the \`PullRequest\` tag, the spin-up/cost budget).
