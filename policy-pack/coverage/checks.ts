@@ -390,7 +390,14 @@ const FSBP: Row[] = [
  * The Security Hub PCI DSS v4.0.1 standard reuses the FSBP control ids. Which controls it contains
  * was not confirmed against AWS's list here: every row is marked uncertain.
  */
-const PCI_IDS = ["S3.1", "S3.2", "S3.3", "S3.5", "S3.8", "S3.9", "S3.15", "KMS.4", "SQS.1", "Lambda.1", "Lambda.2", "Lambda.3", "RDS.2", "RDS.3", "RDS.9", "RDS.13", "Opensearch.1", "Opensearch.2", "Opensearch.3", "Opensearch.5", "Opensearch.8", "EKS.1", "EKS.2", "EKS.8", "EC2.2", "EC2.6", "EC2.8", "EC2.18", "EC2.19", "ELB.1", "ELB.4", "ELB.12", "CloudFront.3", "CloudFront.9", "CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5", "GuardDuty.1", "IAM.1", "IAM.21", "ECR.1", "ECR.2", "SecretsManager.1", "WAF.11", "Config.1", "SecurityHub.1", "Inspector.1"];
+const PCI_IDS = [
+    "S3.1", "S3.2", "S3.3", "S3.5", "S3.8", "S3.9", "S3.15", "KMS.4", "SQS.1", "Lambda.1", "Lambda.2",
+    "Lambda.3", "RDS.2", "RDS.3", "RDS.9", "RDS.13", "Opensearch.1", "Opensearch.2", "Opensearch.3",
+    "Opensearch.5", "Opensearch.8", "EKS.1", "EKS.2", "EKS.8", "EC2.2", "EC2.6", "EC2.8", "EC2.18", "EC2.19",
+    "ELB.1", "ELB.4", "ELB.12", "CloudFront.3", "CloudFront.9", "CloudTrail.1", "CloudTrail.2", "CloudTrail.4",
+    "CloudTrail.5", "GuardDuty.1", "IAM.1", "IAM.21", "ECR.1", "ECR.2", "SecretsManager.1", "WAF.11", "Config.1",
+    "SecurityHub.1", "Inspector.1"
+];
 const PCI_CONTROLS: Row[] = PCI_IDS.map((id) => {
     const row = FSBP.find(([fsbp]) => fsbp === id);
     if (!row) {
