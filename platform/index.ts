@@ -94,6 +94,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
         },
         { provider },
     );
@@ -222,9 +223,13 @@ function spokeStack() {
     const targetGroupArns = pulumi
         .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
         .apply((entries) => Object.fromEntries(entries));
+    const cluster = clusterPlatform(zones, hub);
+    for (const alb of [edge.publicAlb, edge.internalAlb]) {
+        alb.admitTargetsIn(cluster.clusterSecurityGroupId);
+    }
     return {
         zones,
-        cluster: clusterPlatform(zones, hub),
+        cluster,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
