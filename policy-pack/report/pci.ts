@@ -44,7 +44,7 @@ const REQUIREMENTS: Requirement[] = [
         title: "Network connections between trusted and untrusted networks are controlled",
         policies: ["cloudfront-waf", "alb-waf", "ec2-no-public-ip", "s3-public-access-block", "resource-policy-no-public-access", "resource-policy-no-external-access"],
         organizationPolicies: ["rcp-data-perimeter"],
-        flowKinds: ["network", "iam"],
+        flowKinds: ["network", "identity"],
     },
     {
         id: "2.2",
@@ -67,7 +67,7 @@ const REQUIREMENTS: Requirement[] = [
         title: "Cryptographic keys used to protect stored account data are secured",
         policies: ["kms-deletion-window", "resource-policy-no-public-access", "resource-policy-no-external-access"],
         organizationPolicies: ["scp-baseline"],
-        flowKinds: ["iam"],
+        flowKinds: ["identity"],
     },
     {
         id: "3.7",
@@ -98,7 +98,7 @@ const REQUIREMENTS: Requirement[] = [
         title: "Access to system components and data is appropriately defined and assigned",
         policies: ["iam-no-admin-wildcard", "iam-no-managed-admin", "iam-no-service-wildcard", "iam-trust-no-wildcard-principal", "iam-trust-no-whole-account", "resource-policy-service-scoped"],
         organizationPolicies: ["rcp-data-perimeter", "scp-prod-data"],
-        flowKinds: ["iam", "kubernetes"],
+        flowKinds: ["identity", "kubernetes"],
         notEvidenced: "the access reviews every six months (7.2.4) and approval records (7.2.3)",
     },
     {
@@ -138,7 +138,7 @@ const REQUIREMENTS: Requirement[] = [
         title: "Use of application and system accounts is managed",
         policies: ["iam-no-users", "iam-trust-no-whole-account", "resource-policy-service-scoped"],
         organizationPolicies: ["rcp-github-federation"],
-        flowKinds: ["iam"],
+        flowKinds: ["identity"],
         notEvidenced: "interactive-login prohibition for service accounts inside applications",
     },
     {
