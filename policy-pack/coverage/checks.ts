@@ -482,4 +482,7 @@ export const NO_ANCHOR_CHECKS: Readonly<Record<string, string>> = {
     "aws:ec2transitgateway/transitGateway:TransitGateway": "routing hub; proven by flows",
     "aws:cfg/configurationAggregator:ConfigurationAggregator": "see Config.1",
     "aws:securityhub/account:Account": "see SecurityHub.1",
+    "aws:cloudwatch/logDelivery:LogDelivery": "vended log delivery wiring; retention and encryption are checked on the destination log group or bucket",
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": "vended log delivery wiring (see LogDelivery)",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": "vended log delivery wiring (see LogDelivery)",
 };
