@@ -5,6 +5,7 @@ import { renderEstimates } from "../../plan-model/estimates";
 import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
+import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
 import { assertWritable } from "./output-files";
 import { HELP, UsageError, optionsHelp, parseOptions, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
 
@@ -15,6 +16,7 @@ export const PLAN_OPTIONS = {
     json: { type: "boolean", help: "print exactly one JSON document (plan-model/plan.schema.json)" },
     out: { type: "string", value: "FILE", help: "also write the JSON document to FILE (removed when the plan fails)" },
     program: { type: "string", value: "DIR", help: "any Pulumi TypeScript program (with --stack)" },
+    report: { type: "string", value: "FILE.md|FILE.html", help: "write the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts)" },
     stack: { type: "string", value: "NAME", help: "the stack of --program, configured by DIR/Pulumi.NAME.yaml" },
 } as const satisfies OptionSpecs;
 
@@ -61,6 +63,10 @@ function checkTarget(options: PlanOptions): void {
     if (options.env !== undefined && (options.stack !== undefined || options.config !== undefined)) {
         problems.push("--stack and --config go with --program; an environment's stacks take their config from their stack files");
     }
+    const reportProblem = options.report === undefined ? undefined : reportFileProblem(options.report);
+    if (reportProblem !== undefined) {
+        problems.push(reportProblem);
+    }
     if (problems.length > 0) {
         throw new UsageError(problems.join("\n"));
     }
@@ -105,6 +111,9 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {
             fs.writeFileSync(out, serialized);
+        }
+        if (options.report !== undefined) {
+            writePciReport(options.report, doc);
         }
         io.stdout(options.json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
         return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
