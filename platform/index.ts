@@ -91,6 +91,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateSubnetIds: network.privateSubnetIds,
             mgmtVpcCidr: VPC_CIDRS[hubEnv],
             deployRoleArn,
+            managementAccountId: accountIds.apply((ids) => ids.management),
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
+import { ciRoleName, PR_ARGOCD_WRITERS_GROUP, PR_DEPLOYERS_GROUP, PR_KUBERNETES_USER } from "../../lib/ci-trust";
 import { AccessGrant, ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGERS_GROUP } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
 import { AwsLoadBalancerController } from "./addons/aws-load-balancer-controller";
@@ -14,7 +15,7 @@ import { ArgoCdHub } from "./argocd";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
-import { roleKubeconfig } from "./kubeconfig";
+import { callerKubeconfig } from "./kubeconfig";
 import { ManagedAddons } from "./managed-addons";
 import { NodeGroups } from "./node-groups";
 import { KUBERNETES_RELEASES } from "./versions";
@@ -35,6 +36,8 @@ export interface ClusterPlatformArgs {
     mgmtVpcCidr?: string;
     /** The deployment role the stack's AWS provider assumes: gets cluster-admin for the Helm releases. */
     deployRoleArn: pulumi.Input<string>;
+    /** Where the CI roles live (foundation/org accountIds.management). */
+    managementAccountId: pulumi.Input<string>;
     /** The env's private hosted zone, for external-dns. */
     privateZoneId: pulumi.Input<string>;
     /** Standard tags, for inputs the provider's defaultTags do not reach. */
@@ -43,17 +46,33 @@ export interface ClusterPlatformArgs {
     hub?: ArgoCdHubConnection;
 }
 
-/** Who may do what in the cluster (access entries), derived from config for one env. */
-export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>): Record<string, AccessGrant> {
+/**
+ * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
+ * clusters with their own (management-account) CI role: kubeconfigs name no role to assume, so the
+ * job's trust level alone decides the entry it gets.
+ * - env clusters: the env's deploy CI role and the account's deployment role are cluster-admin
+ *   (they already administer the account); the env's preview CI role may view; in test the PR CI
+ *   role gets only the PR groups (RBAC limits them to pr-* namespaces).
+ * - the hub: each env's deploy CI role writes Argo CD Applications (argocd namespace); the PR CI
+ *   role writes Applications only in the PR applications namespace.
+ */
+export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>, managementAccountId: pulumi.Input<string>): Record<string, AccessGrant> {
+    const ci = (name: string) => pulumi.interpolate`arn:aws:iam::${managementAccountId}:role/${name}`;
     const grants: Record<string, AccessGrant> = {
         "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
-        "ci-deploy": {
-            principalArn: config.ciDeployRoleArn,
-            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: config.workloadNamespaces }],
-            // In env clusters CI creates its namespaces; in the hub it writes Argo CD Applications.
-            kubernetesGroups: [env === "mgmt" ? ARGOCD_WRITERS_GROUP : NAMESPACE_MANAGERS_GROUP],
-        },
     };
+    if (env === "mgmt") {
+        for (const target of DESTINATION_ENVIRONMENTS) {
+            grants[`ci-deploy-${target}`] = { principalArn: ci(ciRoleName("deploy", target)), policies: [], kubernetesGroups: [ARGOCD_WRITERS_GROUP] };
+        }
+        grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
+    } else {
+        grants["ci-deploy"] = { principalArn: ci(ciRoleName("deploy", env)), policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
+        grants["ci-preview"] = { principalArn: ci(ciRoleName("preview", env)), policies: [{ policy: "AmazonEKSViewPolicy" }] };
+        if (env === "test") {
+            grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_DEPLOYERS_GROUP], userName: PR_KUBERNETES_USER };
+        }
+    }
     config.adminRoleArns.forEach((principalArn, index) => {
         grants[`admin-${index}`] = { principalArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
     });
@@ -76,7 +95,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     readonly clusterCertificateAuthority: pulumi.Output<string>;
     readonly clusterOidcIssuer: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
-    /** Secret: authenticates as the CI deploy role (namespaced rights), for the workloads layer. */
+    /** Secret: authenticates as whoever runs it (a CI role's own access entry decides its rights), for the workloads layer. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly metricsQueryEndpoint: pulumi.Output<string>;
     readonly argocdNamespace: pulumi.Output<string>;
@@ -108,7 +127,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 mgmtVpcCidr: args.mgmtVpcCidr ?? VPC_CIDRS.mgmt,
                 bootstrapPublicAccessCidrs: env === "mgmt" ? config.bootstrapPublicAccessCidrs : [],
                 deployRoleArn: args.deployRoleArn,
-                access: clusterAccessGrants(env, config, args.deployRoleArn),
+                access: clusterAccessGrants(env, config, args.deployRoleArn, args.managementAccountId),
                 tags: args.tags,
                 protect: env === "prod",
             },
@@ -156,13 +175,12 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // The CI deploy role's kubeconfig: what workloads use, and in mgmt also what they reach the hub with.
-        const deployKubeconfig = roleKubeconfig({
+        // What workloads (and, in mgmt, everyone writing to the hub) connect with: the caller's own identity.
+        const deployKubeconfig = callerKubeconfig({
             clusterName: cluster.clusterName,
             clusterArn: cluster.clusterArn,
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
-            roleArn: config.ciDeployRoleArn,
         });
         if (env === "mgmt") {
             const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });

@@ -13,7 +13,6 @@ export function clusterConfigFor(env: FullEnvironment): ClusterConfig {
         kubernetesVersion: "1.33",
         adminRoleArns: [role(env, "PlatformAdmin")],
         developerRoleArns: prod ? [] : [role(env, "Developer")],
-        ciDeployRoleArn: role(env, "ci-deploy"),
         workloadNamespaces: env === "mgmt" ? [] : env === "test" ? ["payments", "pr-*"] : ["payments"],
         bootstrapPublicAccessCidrs: [],
         nodeGroups: {
