@@ -95,6 +95,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            runners: config.runners,
         },
         { provider },
     );

@@ -12,6 +12,7 @@ import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
 import { ArgoCdHub } from "./argocd";
+import { CiRunners, RunnersConfig } from "./ci-runners";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
@@ -44,6 +45,8 @@ export interface ClusterPlatformArgs {
     tags: Record<string, string>;
     /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
     hub?: ArgoCdHubConnection;
+    /** mgmt only: the CI runner scale sets. */
+    runners?: RunnersConfig;
 }
 
 /**
@@ -187,6 +190,10 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
+            if (args.runners === undefined) {
+                throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
+            }
+            new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
         } else {
             const hub = args.hub!;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
