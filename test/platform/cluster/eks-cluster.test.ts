@@ -83,14 +83,19 @@ describe("platform/cluster EKS control plane", () => {
         it("gives platform admins and the deploy role cluster-admin", () => {
             const all = entries(prod);
             const admins = Object.values(all).filter((e) => "AmazonEKSClusterAdminPolicy" in e.accessPolicies);
-            expect(admins.map((e) => e.principalArn)).to.have.members(["arn:aws:iam::444444444444:role/PlatformAdmin", "arn:aws:iam::444444444444:role/prod-deployment"]);
+            expect(admins.map((e) => e.principalArn)).to.have.members([
+                "arn:aws:iam::444444444444:role/PlatformAdmin",
+                "arn:aws:iam::444444444444:role/prod-deployment",
+                "arn:aws:iam::111111111111:role/mgmt-ci-deploy-prod",
+            ]);
             admins.forEach((e) => expect(e.accessPolicies.AmazonEKSClusterAdminPolicy.accessScope.type).to.equal("cluster"));
         });
 
-        it("gives developers view in non-prod and nothing in prod", () => {
+        it("gives developers view in non-prod and nothing in prod (only the env's preview CI role views prod)", () => {
             const viewers = (inventory: Inventory) => Object.values(entries(inventory)).filter((e) => "AmazonEKSViewPolicy" in e.accessPolicies);
-            expect(viewers(test).map((e) => e.principalArn)).to.deep.equal(["arn:aws:iam::222222222222:role/Developer"]);
-            expect(viewers(prod)).to.deep.equal([]);
+            const ciPreview = (env: string) => `arn:aws:iam::111111111111:role/mgmt-ci-preview-${env}`;
+            expect(viewers(test).map((e) => e.principalArn)).to.have.members(["arn:aws:iam::222222222222:role/Developer", ciPreview("test")]);
+            expect(viewers(prod).map((e) => e.principalArn)).to.deep.equal([ciPreview("prod")]);
         });
 
         it("maps each CI role of the env to its own entry: deploy admin, preview view, PR only its groups (test)", () => {
