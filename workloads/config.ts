@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
-import { ConfigReader } from "../lib/config";
+import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
 import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
 import { standardTags } from "../lib/tags";
-import { LOG_RETENTION_DAYS } from "../platform/config";
 
 /** The stacks of this project: the three workload environments and every `pr-<n>`. */
 export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
