@@ -13,6 +13,7 @@ import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
 import { ArgoCdHub } from "./argocd";
 import { CiRunners, RunnersConfig } from "./ci-runners";
+import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
@@ -53,11 +54,11 @@ export interface ClusterPlatformArgs {
  * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
  * clusters with their own (management-account) CI role: kubeconfigs name no role to assume, so the
  * job's trust level alone decides the entry it gets.
- * - env clusters: the env's deploy CI role and the account's deployment role are cluster-admin
- *   (they already administer the account); the env's preview CI role may view; in test the PR CI
- *   role gets only the PR groups (RBAC limits them to pr-* namespaces).
+ * - env clusters: the env's deploy CI role edits its workload namespaces and manages namespaces
+ *   (RBAC); its preview CI role may view; in test the PR CI role gets the same only in pr-*
+ *   namespaces, and an admission policy (PrIdentityGuard) refuses it anything outside them.
  * - the hub: each env's deploy CI role writes Argo CD Applications (argocd namespace); the PR CI
- *   role writes Applications only in the PR applications namespace.
+ *   role writes Applications of the PR project in the PR applications namespace only.
  */
 export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>, managementAccountId: pulumi.Input<string>): Record<string, AccessGrant> {
     const ci = (name: string) => pulumi.interpolate`arn:aws:iam::${managementAccountId}:role/${name}`;
@@ -70,10 +71,21 @@ export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig,
         }
         grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
     } else {
-        grants["ci-deploy"] = { principalArn: ci(ciRoleName("deploy", env)), policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
+        const prNamespaces = config.workloadNamespaces.filter((namespace) => namespace.startsWith("pr-"));
+        const envNamespaces = config.workloadNamespaces.filter((namespace) => !prNamespaces.includes(namespace));
+        grants["ci-deploy"] = {
+            principalArn: ci(ciRoleName("deploy", env)),
+            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: envNamespaces }],
+            kubernetesGroups: [NAMESPACE_MANAGERS_GROUP],
+        };
         grants["ci-preview"] = { principalArn: ci(ciRoleName("preview", env)), policies: [{ policy: "AmazonEKSViewPolicy" }] };
         if (env === "test") {
-            grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_DEPLOYERS_GROUP], userName: PR_KUBERNETES_USER };
+            grants["ci-pr"] = {
+                principalArn: ci(ciRoleName("pr")),
+                policies: [{ policy: "AmazonEKSEditPolicy", namespaces: prNamespaces }],
+                kubernetesGroups: [NAMESPACE_MANAGERS_GROUP, PR_DEPLOYERS_GROUP],
+                userName: PR_KUBERNETES_USER,
+            };
         }
     }
     config.adminRoleArns.forEach((principalArn, index) => {
@@ -194,10 +206,14 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
             }
             new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
+            new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: HUB_GUARD }, { parent: this });
         } else {
             const hub = args.hub!;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
             this.createNamespaceManagerRbac(namer, kubernetes);
+            if (env === "test") {
+                new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: ENV_CLUSTER_GUARD }, { parent: this });
+            }
             const hubKubernetes = new k8s.Provider(namer.name("argocd-hub-k8s"), { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
             new ArgoCdDestination(
                 namer.name("argocd-destination"),

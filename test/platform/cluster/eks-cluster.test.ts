@@ -83,11 +83,7 @@ describe("platform/cluster EKS control plane", () => {
         it("gives platform admins and the deploy role cluster-admin", () => {
             const all = entries(prod);
             const admins = Object.values(all).filter((e) => "AmazonEKSClusterAdminPolicy" in e.accessPolicies);
-            expect(admins.map((e) => e.principalArn)).to.have.members([
-                "arn:aws:iam::444444444444:role/PlatformAdmin",
-                "arn:aws:iam::444444444444:role/prod-deployment",
-                "arn:aws:iam::111111111111:role/mgmt-ci-deploy-prod",
-            ]);
+            expect(admins.map((e) => e.principalArn)).to.have.members(["arn:aws:iam::444444444444:role/PlatformAdmin", "arn:aws:iam::444444444444:role/prod-deployment"]);
             admins.forEach((e) => expect(e.accessPolicies.AmazonEKSClusterAdminPolicy.accessScope.type).to.equal("cluster"));
         });
 
@@ -98,11 +94,13 @@ describe("platform/cluster EKS control plane", () => {
             expect(viewers(prod).map((e) => e.principalArn)).to.deep.equal([ciPreview("prod")]);
         });
 
-        it("maps each CI role of the env to its own entry: deploy admin, preview view, PR only its groups (test)", () => {
+        it("maps each CI role of the env to its own entry: deploy edits the env's namespaces, preview views, PR edits only pr-* (test)", () => {
             const ci = (name: string) => Object.values(entries(test)).find((e) => e.principalArn === `arn:aws:iam::111111111111:role/${name}`)!;
-            expect(Object.keys(ci("mgmt-ci-deploy-test").accessPolicies)).to.deep.equal(["AmazonEKSClusterAdminPolicy"]);
+            expect(ci("mgmt-ci-deploy-test").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["payments"] });
+            expect(ci("mgmt-ci-deploy-test").kubernetesGroups).to.deep.equal(["payments:namespace-managers"]);
             expect(Object.keys(ci("mgmt-ci-preview-test").accessPolicies)).to.deep.equal(["AmazonEKSViewPolicy"]);
-            expect(ci("mgmt-ci-pr")).to.deep.include({ kubernetesGroups: ["payments:pr-deployers"], username: "payments:ci-pr", accessPolicies: {} });
+            expect(ci("mgmt-ci-pr")).to.deep.include({ kubernetesGroups: ["payments:namespace-managers", "payments:pr-deployers"], username: "payments:ci-pr" });
+            expect(ci("mgmt-ci-pr").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["pr-*"] });
             expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-pr");
             expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-deploy-test");
         });
