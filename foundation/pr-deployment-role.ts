@@ -101,7 +101,7 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
         {
             Sid: "CreateOnlyTagged",
             Effect: "Allow",
-            Action: ["kms:CreateKey", "ec2:CreateSecurityGroup", "elasticloadbalancing:CreateRule", "eks:CreatePodIdentityAssociation"],
+            Action: ["kms:CreateKey", "kms:TagResource", "ec2:CreateSecurityGroup", "elasticloadbalancing:CreateRule", "eks:CreatePodIdentityAssociation"],
             Resource: "*",
             Condition: taggedOnCreate,
         },
@@ -198,6 +198,15 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             Action: "iam:PassRole",
             Resource: roles,
             Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "pods.eks.amazonaws.com"] } },
+        },
+        {
+            // CreateKey with tags needs kms:TagResource on every key; without this a PR could tag
+            // another environment's key PullRequest and then use it. Every key carries Environment.
+            Sid: "NeverOtherEnvironmentsKeys",
+            Effect: "Deny",
+            Action: "kms:*",
+            Resource: "*",
+            Condition: { StringNotLike: { "aws:ResourceTag/Environment": `${PR}` }, Null: { "aws:ResourceTag/Environment": "false" } },
         },
         { Sid: "KeepTheBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
         {

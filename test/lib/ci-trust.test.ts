@@ -226,6 +226,8 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
         const prPolicy = () => jsonInput(estate.foundation, estate.foundation.one("aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy");
         const boundaryArn = () => estate.outputs.pullRequestBoundaryArn;
         const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${estate.accountIds.test}:${resource}`;
+        /** KMS keys of the estate let the account's IAM policies decide (their key policy's first statement). */
+        const keyPolicy = () => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${estate.accountIds.test}:root` }, Action: "kms:*", Resource: "*" }] });
         const asPr = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
             decide(estate, {
                 principal: accountRoleArn("test", "payments-pr-deployment"),
@@ -233,6 +235,7 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
                 resource,
                 resourceAccount: "test",
                 identityPolicies: [prPolicy()],
+                resourcePolicy: action.startsWith("kms:") && resource.includes(":key/") ? keyPolicy() : undefined,
                 context,
             });
 
@@ -284,7 +287,12 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             expect(await asPr("s3:DeleteBucket", "arn:aws:s3:::test-payments-raw-902105368459")).to.equal("ImplicitlyDenied");
             expect(await asPr("sqs:DeleteQueue", arn("sqs", "test-payments-processing"))).to.equal("ImplicitlyDenied");
             expect(await asPr("ec2:DeleteSecurityGroup", arn("ec2", "security-group/sg-0123456789abcdef0"))).to.equal("ImplicitlyDenied");
-            expect(await asPr("kms:ScheduleKeyDeletion", arn("kms", "key/0123abcd-0000-0000-0000-000000000000"))).to.equal("ImplicitlyDenied");
+            const testKey = arn("kms", "key/0123abcd-0000-0000-0000-000000000000");
+            expect(await asPr("kms:ScheduleKeyDeletion", testKey, { "aws:ResourceTag/Environment": "test" })).to.not.equal("Allowed");
+            // Tagging the test environment's key PullRequest (to then use it) is refused too.
+            expect(await asPr("kms:TagResource", testKey, { "aws:ResourceTag/Environment": "test", "aws:RequestTag/PullRequest": "42", "aws:TagKeys": ["PullRequest"] })).to.equal("ExplicitlyDenied");
+            expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "test", "aws:ResourceTag/PullRequest": "42" })).to.equal("ExplicitlyDenied");
+            expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "pr-42", "aws:ResourceTag/PullRequest": "42" })).to.equal("Allowed");
         });
     });
 });
