@@ -111,7 +111,7 @@ describe("platform/cluster config", () => {
         const keys = error!.problems.map((p) => p.key);
         expect(keys).to.include.members([
             "platform:cluster.kubernetesVersion",
-            "platform:cluster.adminRoleArns",
+            "platform:cluster.adminRoleArns[0]",
             "platform:cluster.workloadNamespaces",
             "platform:cluster.nodeGroups.system",
             "platform:cluster.nodeGroups.general",
