@@ -46,6 +46,24 @@ const PLANNING_READS = [
     "tag:GetResources",
 ];
 
+/** What a pr-<n> stack does with the keys it creates (and services do with them on its behalf). */
+const PR_KEY_ACTIONS = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:EnableKeyRotation",
+    "kms:UpdateKeyDescription",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "kms:CreateGrant",
+];
+
 /**
  * The PR deployment role in the test account: creates, changes and deletes only pr-* named or
  * PullRequest-tagged resources, reads the shared test platform, and every role it creates carries
@@ -127,7 +145,7 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             Sid: "ChangeOnlyTagged",
             Effect: "Allow",
             Action: [
-                "kms:*",
+                ...PR_KEY_ACTIONS,
                 "ec2:AuthorizeSecurityGroupIngress",
                 "ec2:AuthorizeSecurityGroupEgress",
                 "ec2:RevokeSecurityGroupIngress",
