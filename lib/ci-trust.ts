@@ -55,6 +55,11 @@ export function permissionSetRolePattern(accountId: string, permissionSet: strin
     return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
 }
 
+/** Every CI role the bootstrap stack creates (bootstrap/ci-identity.ts CI_ROLES, in the same order). */
+export function ciRoleNames(): string[] {
+    return [ciRoleName("pr"), ...CI_TARGETS.map((target) => ciRoleName("preview", target)), ...CI_TARGETS.map((target) => ciRoleName("deploy", target))];
+}
+
 export function roleArn(accountId: string, roleName: string): string {
     return `arn:aws:iam::${accountId}:role/${roleName}`;
 }

@@ -96,6 +96,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             tags: config.tags,
             hub,
             runners: config.runners,
+            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
         },
         { provider },
     );
@@ -224,9 +225,13 @@ function spokeStack() {
     const targetGroupArns = pulumi
         .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
         .apply((entries) => Object.fromEntries(entries));
+    const cluster = clusterPlatform(zones, hub);
+    for (const alb of [edge.publicAlb, edge.internalAlb]) {
+        alb.admitTargetsIn(cluster.clusterSecurityGroupId);
+    }
     return {
         zones,
-        cluster: clusterPlatform(zones, hub),
+        cluster,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,

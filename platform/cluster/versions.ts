@@ -27,6 +27,9 @@ export const CHARTS = {
 /** The runner image of every scale set (GitHub's, pinned). */
 export const RUNNER_IMAGE = "ghcr.io/actions/actions-runner:2.328.0";
 
+/** The AWS CLI image that refreshes Argo CD's ECR credential (public.ecr.aws/aws-cli/aws-cli). */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.27.50";
+
 /** EKS managed add-ons and the Kubernetes-minor-bound images, per supported control-plane version. */
 export interface KubernetesRelease {
     addons: {

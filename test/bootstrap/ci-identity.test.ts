@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { CI_ROLES, ciRoleNameOf, ciTrustPolicy, secretsKeyUsers } from "../../bootstrap/ci-identity";
 import { REPO_ROOT, synthesizeStack } from "../../automation/plan/plan";
+import { ciRoleNames } from "../../lib/ci-trust";
 import { Inventory } from "../harness";
 
 const PROVIDER = "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com";
 
 describe("CI identity", () => {
-    it("has one PR role, and a preview and a deploy role per target", () => {
+    it("has one PR role, and a preview and a deploy role per target (the names plans and flows expect)", () => {
+        expect(CI_ROLES.map(ciRoleNameOf)).to.deep.equal(ciRoleNames());
         expect(CI_ROLES.map(ciRoleNameOf)).to.deep.equal([
             "mgmt-ci-pr",
             ...["org", "mgmt", "test", "preprod", "prod"].map((t) => `mgmt-ci-preview-${t}`),
