@@ -65,8 +65,6 @@ export interface FoundationConfig {
     costCenter: string;
     tags: Record<string, string>;
     managementAccountId: string;
-    /** The CI role bootstrap created in the management account: the one automation principal deploying roles trust. */
-    ciRoleArn: string;
     /** `owner/name` of this repository on GitHub. */
     githubRepository: string;
     /** The same name in every account; must equal bootstrap's deploymentRoleName, which the CI role may assume. */
@@ -86,7 +84,6 @@ export const FOUNDATION_CONFIG_KEYS = [
     "owner",
     "costCenter",
     "managementAccountId",
-    "ciRoleArn",
     "githubRepository",
     "deploymentRoleName",
     "breakGlassRoleName",
@@ -329,10 +326,6 @@ export function loadFoundationConfig(): FoundationConfig {
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const managementAccountId = reader.string("managementAccountId", { pattern: ACCOUNT_ID, hint: "the 12-digit management account id" });
-    const ciRoleArn = reader.string("ciRoleArn", { pattern: /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/, hint: "arn:aws:iam::<management account>:role/<CI role>" });
-    if (ACCOUNT_ID.test(managementAccountId) && ciRoleArn.split(":")[4] !== managementAccountId && ciRoleArn !== "") {
-        reader.problem("ciRoleArn", `${ciRoleArn} is not in the management account ${managementAccountId}`, "use the CI role the bootstrap project created in the management account");
-    }
     const githubRepository = reader.string("githubRepository", { pattern: GITHUB_REPOSITORY, hint: "owner/name" });
     const deploymentRoleName = reader.string("deploymentRoleName", { pattern: ROLE_NAME, hint: "the bootstrap stack's deploymentRoleName, e.g. payments-deployment" });
     const breakGlassRoleName = reader.string("breakGlassRoleName", { pattern: ROLE_NAME, hint: "payments-break-glass" });
@@ -345,7 +338,6 @@ export function loadFoundationConfig(): FoundationConfig {
         costCenter,
         tags: standardTags({ environment: FOUNDATION_ENVIRONMENT, layer: "foundation", owner, costCenter }),
         managementAccountId,
-        ciRoleArn,
         githubRepository,
         deploymentRoleName,
         breakGlassRoleName,

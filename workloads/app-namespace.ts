@@ -32,6 +32,8 @@ export interface AppNamespaceArgs {
     tableArn: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
     dataKeyArn: pulumi.Input<string>;
+    /** pr-<n>: the boundary every role it creates must carry. */
+    permissionsBoundary?: string;
 }
 
 /** A tier-1 API permission set: its table, its payload prefix, the data key; nothing else. */
@@ -181,6 +183,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     namer,
                     clusterName: args.clusterName,
                     serviceAccounts: [{ namespace: args.name, serviceAccount: service }],
+                    permissionsBoundary: args.permissionsBoundary,
                     policy: pulumi.all([args.tableArn, args.bucketArn, args.dataKeyArn]).apply(([table, bucket, key]) => policy(table, bucket, key)),
                 },
                 // The association names the namespace, which must exist first.

@@ -29,8 +29,10 @@ export interface ArgoApplicationsArgs {
     /** The platform env: its Argo CD AppProject and registered cluster share its name (platform/cluster/argocd.ts). */
     platformEnv: WorkloadEnvironment;
     namespace: pulumi.Input<string>;
-    /** Where Applications live in the hub. */
+    /** Where Applications live in the hub: the control-plane namespace, or the PR project's own (pr-<n>). */
     argocdNamespace: pulumi.Input<string>;
+    /** The AppProject: the platform env's, or the PR project (only it admits the PR namespace). */
+    project: string;
     hubKubernetes: k8s.Provider;
     /** The env cluster, for the AnalysisTemplate the Rollouts controller there reads. */
     envKubernetes: k8s.Provider;
@@ -135,7 +137,7 @@ export class ArgoApplications extends pulumi.ComponentResource {
                         finalizers: ["resources-finalizer.argocd.argoproj.io"],
                     },
                     spec: {
-                        project: args.platformEnv,
+                        project: args.project,
                         source: {
                             // Argo CD addresses OCI Helm repositories without a scheme.
                             repoURL: args.chartRegistry,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
 import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
 import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
 import { standardTags } from "../lib/tags";
@@ -294,6 +295,13 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
     const deploymentRoleArn = reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" });
+    if (pullRequest !== undefined && ROLE_ARN.test(deploymentRoleArn) && !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)) {
+        reader.problem(
+            "deploymentRoleArn",
+            `${deploymentRoleArn} is not the PR deployment role: a pull request's code must not run as an account administrator`,
+            `set workloads:deploymentRoleArn to foundation/org's pullRequestDeploymentRoleArn (role/${PR_DEPLOYMENT_ROLE_NAME})`,
+        );
+    }
     const config: WorkloadsConfig = {
         env,
         platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, prBoundaryArn } from "../lib/ci-trust";
 import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
@@ -44,6 +45,8 @@ const envKubernetes = new k8s.Provider(namer.name("kubernetes"), { kubeconfig: p
 const hubKubernetes = new k8s.Provider(namer.name("kubernetes", { suffix: "argocd-hub" }), { kubeconfig: platform.require("argocdHubKubeconfig") });
 /** Options of every AWS-side component: the account provider flows to all their children. */
 const inAccount = { provider };
+/** The PR deployment role may create roles only with this boundary. */
+const permissionsBoundary = pullRequest ? prBoundaryArn(config.accountId) : undefined;
 
 const ingest = new Ingest(
     namer.name("ingest"),
@@ -162,6 +165,7 @@ const worker = new WorkerFunction(
         },
         search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
         email: sender,
+        permissionsBoundary,
     },
     inAccount,
 );
@@ -182,6 +186,7 @@ const appNamespace = new AppNamespace(
         tableArn: ingest.table.arn,
         bucketArn: ingest.bucket.arn,
         dataKeyArn: ingest.dataKey.arn,
+        permissionsBoundary,
     },
     inAccount,
 );
@@ -244,7 +249,8 @@ const applications = new ArgoApplications(
         env,
         platformEnv,
         namespace: appNamespace.namespace.metadata.name,
-        argocdNamespace: platform.require("argocdNamespace"),
+        argocdNamespace: pullRequest ? PR_APPLICATIONS_NAMESPACE : platform.require("argocdNamespace"),
+        project: pullRequest ? PR_APP_PROJECT : platformEnv,
         hubKubernetes,
         envKubernetes,
         region: config.region,

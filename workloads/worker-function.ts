@@ -54,6 +54,8 @@ export interface WorkerFunctionArgs {
     search: WorkerSearch;
     email: WorkerEmail;
     logRetentionDays: number;
+    /** pr-<n>: the boundary every role it creates must carry. */
+    permissionsBoundary?: string;
 }
 
 /**
@@ -80,7 +82,12 @@ export class WorkerFunction extends pulumi.ComponentResource {
 
         this.role = new aws.iam.Role(
             roleName,
-            { name: roleName, description: `Payments worker Lambda (${args.env})`, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) },
+            {
+                name: roleName,
+                description: `Payments worker Lambda (${args.env})`,
+                assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")),
+                permissionsBoundary: args.permissionsBoundary,
+            },
             { parent: this },
         );
 

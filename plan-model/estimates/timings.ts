@@ -277,6 +277,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
         "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:Role",
         "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:batch/v1:CronJob",
+        "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
         "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:scheduling.k8s.io/v1:PriorityClass",
         "kubernetes:argoproj.io/v1alpha1:Application", "kubernetes:argoproj.io/v1alpha1:AppProject",
         "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate", "kubernetes:argoproj.io/v1alpha1:ClusterAnalysisTemplate",

@@ -5,6 +5,7 @@ import { REPOSITORY_URL_ANNOTATION } from "../../lib/argocd";
 import { ARGOCD_WRITERS_GROUP } from "../../lib/cluster-rbac";
 import { WorkloadEnvironment } from "../../lib/environments";
 import { physicalName } from "../../lib/naming";
+import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, PR_ARGOCD_WRITERS_GROUP, PR_NAME_PATTERN } from "../../lib/ci-trust";
 import { ClusterAddonArgs, pinnedRelease } from "./addons/helm";
 import { ArgoCdConfig } from "./config";
 import { SYSTEM_PLACEMENT } from "./node-groups";
@@ -104,6 +105,9 @@ export function argocdValues(config: ArgoCdConfig): Record<string, unknown> {
                 // Destinations grant namespaced rights; watch only what the deployer role may see.
                 "resource.respectRBAC": "normal",
             },
+            // Applications outside the control-plane namespace: only projects listing that namespace in
+            // sourceNamespaces (the PR project) admit them, so whoever writes there cannot name another project.
+            params: { "application.namespaces": PR_APPLICATIONS_NAMESPACE },
             rbac: {
                 "policy.default": "role:readonly",
                 "policy.csv": config.oidc.adminGroups.map((group) => `g, ${group}, role:admin`).join("\n"),
@@ -174,6 +178,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
             );
         }
 
+        this.createPullRequestProject(name, args, k8sOpts, release);
         this.chartCredential(name, args, namespace.metadata.name, k8sOpts);
 
         // CI (workloads and env platform stacks) writes Applications and its env's cluster Secret, nothing else.
@@ -207,6 +212,52 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         this.namespace = namespace.metadata.name;
         this.hubRoleArn = hubRole.roleArn;
         this.registerOutputs({ namespace: this.namespace, hubRoleArn: this.hubRoleArn });
+    }
+
+    /**
+     * Pull requests' Applications live in their own namespace, admitted only by the PR project,
+     * whose only destinations are pr-* namespaces of the test cluster; the PR CI identity may write
+     * Applications there and nowhere else in the hub.
+     */
+    private createPullRequestProject(name: string, args: ArgoCdHubArgs, k8sOpts: pulumi.CustomResourceOptions, release: pulumi.Resource): void {
+        const prNamespace = new k8s.core.v1.Namespace(`${name}-pr-applications`, { metadata: { name: PR_APPLICATIONS_NAMESPACE } }, k8sOpts);
+        new k8s.apiextensions.CustomResource(
+            `${name}-project-${PR_APP_PROJECT}`,
+            {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "AppProject",
+                metadata: { name: PR_APP_PROJECT, namespace: ARGOCD_NAMESPACE },
+                spec: {
+                    description: "Pull request environments: pr-* namespaces of the test cluster only",
+                    sourceRepos: pulumi.output(args.chartRepository).apply((charts) => [...args.config.sourceRepos, charts]),
+                    sourceNamespaces: [PR_APPLICATIONS_NAMESPACE],
+                    destinations: [{ name: "test", namespace: PR_NAME_PATTERN }],
+                    clusterResourceWhitelist: [],
+                    namespaceResourceBlacklist: [
+                        { group: "", kind: "ResourceQuota" },
+                        { group: "", kind: "LimitRange" },
+                    ],
+                },
+            },
+            { ...k8sOpts, dependsOn: [release] },
+        );
+        const writer = new k8s.rbac.v1.Role(
+            `${name}-pr-writer`,
+            {
+                metadata: { name: "payments-pr-argocd-writer", namespace: prNamespace.metadata.name },
+                rules: [{ apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+            },
+            k8sOpts,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-pr-writer`,
+            {
+                metadata: { name: "payments-pr-argocd-writer", namespace: prNamespace.metadata.name },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: writer.metadata.name },
+                subjects: [{ kind: "Group", name: PR_ARGOCD_WRITERS_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
+            },
+            k8sOpts,
+        );
     }
 
     /**

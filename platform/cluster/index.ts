@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
+import { ciRoleName, PR_ARGOCD_WRITERS_GROUP, PR_DEPLOYERS_GROUP, PR_KUBERNETES_USER } from "../../lib/ci-trust";
 import { ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGER_ROLE, NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
 import { AccessGrant, NAMESPACE_MANAGER_RULES, NAMESPACE_OWNER_RULES, WORKLOAD_DEPLOYER_RULES } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
@@ -12,10 +13,12 @@ import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
 import { ArgoCdHub } from "./argocd";
+import { CiRunners, RunnersConfig } from "./ci-runners";
+import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
-import { roleKubeconfig } from "./kubeconfig";
+import { callerKubeconfig } from "./kubeconfig";
 import { ManagedAddons } from "./managed-addons";
 import { NodeGroups } from "./node-groups";
 import { KUBERNETES_RELEASES } from "./versions";
@@ -36,27 +39,58 @@ export interface ClusterPlatformArgs {
     mgmtVpcCidr?: string;
     /** The deployment role the stack's AWS provider assumes: gets cluster-admin for the Helm releases. */
     deployRoleArn: pulumi.Input<string>;
+    /** Where the CI roles live (foundation/org accountIds.management). */
+    managementAccountId: pulumi.Input<string>;
     /** The env's private hosted zone, for external-dns. */
     privateZoneId: pulumi.Input<string>;
     /** Standard tags, for inputs the provider's defaultTags do not reach. */
     tags: Record<string, string>;
     /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
     hub?: ArgoCdHubConnection;
+    /** mgmt only: the CI runner scale sets. */
+    runners?: RunnersConfig;
     /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
     chartRepository?: pulumi.Input<string>;
 }
 
-/** Who may do what in the cluster (access entries), derived from config for one env. */
-export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>): Record<string, AccessGrant> {
+/**
+ * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
+ * clusters with their own (management-account) CI role: kubeconfigs name no role to assume, so the
+ * job's trust level alone decides the entry it gets.
+ * - env clusters: the env's deploy CI role edits its workload namespaces and manages namespaces
+ *   (RBAC); its preview CI role may view; in test the PR CI role gets the same only in pr-*
+ *   namespaces, and an admission policy (PrIdentityGuard) refuses it anything outside them.
+ * - the hub: each env's deploy CI role writes Argo CD Applications (argocd namespace); the PR CI
+ *   role writes Applications of the PR project in the PR applications namespace only.
+ */
+export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>, managementAccountId: pulumi.Input<string>): Record<string, AccessGrant> {
+    const ci = (name: string) => pulumi.interpolate`arn:aws:iam::${managementAccountId}:role/${name}`;
     const grants: Record<string, AccessGrant> = {
         "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
-        "ci-deploy": {
-            principalArn: config.ciDeployRoleArn,
-            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: config.workloadNamespaces }],
-            // In env clusters CI creates its namespaces; in the hub it writes Argo CD Applications.
-            kubernetesGroups: [env === "mgmt" ? ARGOCD_WRITERS_GROUP : NAMESPACE_MANAGERS_GROUP],
-        },
     };
+    if (env === "mgmt") {
+        for (const target of DESTINATION_ENVIRONMENTS) {
+            grants[`ci-deploy-${target}`] = { principalArn: ci(ciRoleName("deploy", target)), policies: [], kubernetesGroups: [ARGOCD_WRITERS_GROUP] };
+        }
+        grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
+    } else {
+        const prNamespaces = config.workloadNamespaces.filter((namespace) => namespace.startsWith("pr-"));
+        const envNamespaces = config.workloadNamespaces.filter((namespace) => !prNamespaces.includes(namespace));
+        grants["ci-deploy"] = {
+            principalArn: ci(ciRoleName("deploy", env)),
+            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: envNamespaces }],
+            kubernetesGroups: [NAMESPACE_MANAGERS_GROUP],
+        };
+        grants["ci-preview"] = { principalArn: ci(ciRoleName("preview", env)), policies: [{ policy: "AmazonEKSViewPolicy" }] };
+        if (env === "test") {
+            grants["ci-pr"] = {
+                principalArn: ci(ciRoleName("pr")),
+                policies: [{ policy: "AmazonEKSEditPolicy", namespaces: prNamespaces }],
+                kubernetesGroups: [NAMESPACE_MANAGERS_GROUP, PR_DEPLOYERS_GROUP],
+                userName: PR_KUBERNETES_USER,
+            };
+        }
+    }
     config.adminRoleArns.forEach((principalArn, index) => {
         grants[`admin-${index}`] = { principalArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
     });
@@ -79,7 +113,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     readonly clusterCertificateAuthority: pulumi.Output<string>;
     readonly clusterOidcIssuer: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
-    /** Secret: authenticates as the CI deploy role (namespaced rights), for the workloads layer. */
+    /** Secret: authenticates as whoever runs it (a CI role's own access entry decides its rights), for the workloads layer. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly metricsQueryEndpoint: pulumi.Output<string>;
     readonly argocdNamespace: pulumi.Output<string>;
@@ -114,7 +148,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 mgmtVpcCidr: args.mgmtVpcCidr ?? VPC_CIDRS.mgmt,
                 bootstrapPublicAccessCidrs: env === "mgmt" ? config.bootstrapPublicAccessCidrs : [],
                 deployRoleArn: args.deployRoleArn,
-                access: clusterAccessGrants(env, config, args.deployRoleArn),
+                access: clusterAccessGrants(env, config, args.deployRoleArn, args.managementAccountId),
                 tags: args.tags,
                 // mgmt is held to prod levels: its Argo CD deploys prod.
                 protect: env === "prod" || env === "mgmt",
@@ -163,13 +197,12 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // The CI deploy role's kubeconfig: what workloads use, and in mgmt also what they reach the hub with.
-        const deployKubeconfig = roleKubeconfig({
+        // What workloads (and, in mgmt, everyone writing to the hub) connect with: the caller's own identity.
+        const deployKubeconfig = callerKubeconfig({
             clusterName: cluster.clusterName,
             clusterArn: cluster.clusterArn,
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
-            roleArn: config.ciDeployRoleArn,
         });
         if (env === "mgmt") {
             const hub = new ArgoCdHub(
@@ -180,10 +213,18 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
+            if (args.runners === undefined) {
+                throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
+            }
+            new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
+            new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: HUB_GUARD }, { parent: this });
         } else {
             const hub = args.hub!;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
             this.createNamespaceManagerRbac(namer, kubernetes);
+            if (env === "test") {
+                new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: ENV_CLUSTER_GUARD }, { parent: this });
+            }
             const hubKubernetes = new k8s.Provider(namer.name("argocd-hub-k8s"), { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
             new ArgoCdDestination(
                 namer.name("argocd-destination"),

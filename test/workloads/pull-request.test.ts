@@ -132,7 +132,9 @@ describe("workloads pr-42 footprint", function () {
             expect(custom.input(app, "spec.source.targetRevision")).to.equal("1.3.0-pr.42");
             expect(custom.input(app, "spec.source.helm.valuesObject.image.tag")).to.equal("0a1b2c3d");
             expect(custom.input(app, "spec.destination")).to.deep.equal({ name: "test", namespace: "pr-42" });
-            expect(custom.input(app, "spec.project")).to.equal("test");
+            // The PR project, from the PR applications namespace: the only project that admits that namespace.
+            expect(custom.input(app, "spec.project")).to.equal("pr");
+            expect(custom.input(app, "metadata.namespace")).to.equal("argocd-pr");
             expect(custom.input(app, "spec.source.helm.valuesObject.rollout.enabled")).to.equal(false);
             expect(groups.some((urn) => app.dependencies.includes(urn)), app.name).to.equal(true);
         }

@@ -105,11 +105,18 @@ export function clusterOf(estate: Estate, resource: EstateResource): string | un
     return [...clusters(estate).keys()].find((name) => name === `${env}-eks`);
 }
 
-/** Who applies a stack's Kubernetes objects: platform stacks as their deployment role, everything else as CI. */
+/**
+ * Who applies a stack's Kubernetes objects: platform stacks in their own cluster as their deployment
+ * role; everything else as the CI role of the stack's trust level (docs/ci-trust.md): a pr-<n> stack
+ * as the PR CI role, an env's stacks as that env's deploy CI role (one entry per env in the hub).
+ */
 export function applierOf(estate: Estate, resource: EstateResource): AccessEntry | undefined {
     const cluster = clusterOf(estate, resource);
-    const platformOwn = resource.stack.startsWith("platform/") && !(resource.provider ?? "").includes("argocd-hub");
-    return accessEntries(estate).find((e) => e.cluster === cluster && e.key === (platformOwn ? "platform-deploy" : "ci-deploy"));
+    const [project, stack] = resource.stack.split("/");
+    const throughHub = (resource.provider ?? "").includes("argocd-hub");
+    const platformOwn = project === "platform" && !throughHub;
+    const key = platformOwn ? "platform-deploy" : stack.startsWith("pr-") ? "ci-pr" : cluster === "mgmt-eks" ? `ci-deploy-${stack}` : "ci-deploy";
+    return accessEntries(estate).find((e) => e.cluster === cluster && e.key === key);
 }
 
 function rbac(estate: Estate, cluster: string): ClusterRbac {

@@ -92,14 +92,14 @@ const FINDINGS: Finding[] = [
         finding: 5,
         title: "no workload-deployer binding: CI cannot create the quota",
         env: "pr-42",
-        flow: /payments-ci-deploy \(test-eks\) -> ResourceQuota pr-42\/payments-quota: create/,
+        flow: /mgmt-ci-pr \(test-eks\) -> ResourceQuota pr-42\/payments-quota: create/,
         plant: (resources) => resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:workload-deployer"),
     },
     {
         finding: 6,
         title: "no namespace-owner binding: pr down cannot delete the namespace",
         env: "pr-42",
-        flow: /payments-ci-deploy \(test-eks\) -> Namespace pr-42: delete/,
+        flow: /mgmt-ci-pr \(test-eks\) -> Namespace pr-42: delete/,
         plant: (resources) => resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:namespace-owner"),
     },
     {

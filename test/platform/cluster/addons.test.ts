@@ -32,12 +32,19 @@ describe("platform/cluster add-ons", () => {
     });
 
     it("pins every Helm release to an exact chart version from its upstream repository", () => {
-        const pinned = new Map<string, { version: string; repository: string }>(Object.values(CHARTS).map((c) => [c.chart, c]));
+        // OCI charts (the runner controller's) are addressed by a full oci:// reference instead of a repository.
+        const reference = (c: { chart: string; repository: string }) => (c.repository.startsWith("oci://") ? `${c.repository}/${c.chart}` : c.chart);
+        const pinned = new Map<string, { version: string; repository: string }>(Object.values(CHARTS).map((c) => [reference(c), c]));
         for (const release of [...prod.ofType(RELEASE), ...mgmt.ofType(RELEASE)]) {
             const version = release.inputs.version as string;
+            const chart = pinned.get(release.inputs.chart as string)!;
             expect(version, `${release.name} version`).to.match(EXACT_CHART_VERSION);
-            expect(version).to.equal(pinned.get(release.inputs.chart as string)!.version);
-            expect(prod.input(release, "repositoryOpts.repo")).to.equal(pinned.get(release.inputs.chart as string)!.repository).and.match(/^https:\/\//);
+            expect(version).to.equal(chart.version);
+            if (chart.repository.startsWith("oci://")) {
+                expect(release.inputs.repositoryOpts, release.name).to.equal(undefined);
+            } else {
+                expect(prod.input(release, "repositoryOpts.repo")).to.equal(chart.repository).and.match(/^https:\/\//);
+            }
         }
         expect(EXACT_CHART_VERSION.test("^1.2.0")).to.equal(false);
         expect(EXACT_CHART_VERSION.test("1.x")).to.equal(false);

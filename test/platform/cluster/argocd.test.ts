@@ -25,7 +25,8 @@ describe("platform/cluster Argo CD", () => {
         });
 
         it("creates one AppProject per env, each allowed only its own cluster and no cluster-scoped resources", () => {
-            const projects = mgmt.ofType("kubernetes:argoproj.io/v1alpha1:AppProject");
+            // The PR project (pr-identity-guard.test.ts) is the one more: pr-* of the test cluster only.
+            const projects = mgmt.ofType("kubernetes:argoproj.io/v1alpha1:AppProject").filter((p) => mgmt.input(p, "metadata.name") !== "pr");
             expect(projects.map((p) => mgmt.input(p, "metadata.name"))).to.have.members(["test", "preprod", "prod"]);
             for (const project of projects) {
                 const env = mgmt.input<string>(project, "metadata.name");
@@ -55,7 +56,7 @@ describe("platform/cluster Argo CD", () => {
             const secretUpdates = rules.find((r) => r.resources.includes("secrets") && r.verbs.includes("update"))!;
             expect(secretUpdates.resourceNames).to.deep.equal(["cluster-test", "cluster-preprod", "cluster-prod"]);
             const ci = Object.values(mgmt.input<Record<string, { principalArn: string; kubernetesGroups?: string[] }>>(mgmt.one("eks:index:Cluster"), "accessEntries")).find((e) =>
-                e.principalArn.endsWith(":role/ci-deploy"),
+                e.principalArn.endsWith(":role/mgmt-ci-deploy-test"),
             )!;
             expect(ci.kubernetesGroups).to.deep.equal(["payments:argocd-writers"]);
             expect(mgmt.outputs.argocdHubKubeconfig).to.equal("[secret]");
