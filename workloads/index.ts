@@ -6,6 +6,7 @@ import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../platform/aws";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
+import { AlarmTopic } from "./alarm-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
@@ -58,6 +59,8 @@ const ingest = new Ingest(
     inAccount,
 );
 
+const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn }, inAccount);
+
 const queue = new ProcessingQueue(
     namer.name("processing"),
     {
@@ -67,6 +70,7 @@ const queue = new ProcessingQueue(
         consumerBatchingWindowSeconds: config.worker.batchingWindowSeconds,
         maxReceiveCount: config.queue.maxReceiveCount,
         dlqAlarmThreshold: config.queue.dlqAlarmThreshold,
+        alarmTopicArn: alarms.topic.arn,
     },
     inAccount,
 );
@@ -144,6 +148,8 @@ const worker = new WorkerFunction(
         securityGroupId: workerNetwork.securityGroup.id,
         ...config.worker,
         queueArn: queue.queue.arn,
+        deadLetterQueue: { arn: queue.deadLetterQueue.arn, url: queue.deadLetterQueue.url },
+        alarmTopic: { arn: alarms.topic.arn, keyArn: alarms.key.arn },
         tableName: ingest.table.name,
         tableArn: ingest.table.arn,
         bucketArn: ingest.bucket.arn,

@@ -45,6 +45,10 @@ export interface WorkerFunctionArgs {
     batchSize: number;
     batchingWindowSeconds: number;
     queueArn: pulumi.Input<string>;
+    /** Poison goes straight here, with its reason as message attributes. */
+    deadLetterQueue: { arn: pulumi.Input<string>; url: pulumi.Input<string> };
+    /** Configuration errors and conflicting payloads page through this topic (encrypted with `keyArn`). */
+    alarmTopic: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
     tableName: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
@@ -92,6 +96,9 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 policy: pulumi
                     .all([
                         args.queueArn,
+                        args.deadLetterQueue.arn,
+                        args.alarmTopic.arn,
+                        args.alarmTopic.keyArn,
                         args.tableArn,
                         args.bucketArn,
                         args.dataKeyArn,
@@ -102,7 +109,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                         args.email.configurationSetArn,
                         logGroup.arn,
                     ])
-                    .apply(([queueArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
+                    .apply(([queueArn, deadLetterQueueArn, alarmTopicArn, alarmKeyArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
                         const db = arnParts(instanceArn);
                         return JSON.stringify({
                             Version: "2012-10-17",
@@ -113,6 +120,9 @@ export class WorkerFunction extends pulumi.ComponentResource {
                                     Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
                                     Resource: queueArn,
                                 },
+                                { Sid: "DeadLetterPoison", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+                                { Sid: "PageOnCall", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
+                                { Sid: "EncryptPages", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: alarmKeyArn },
                                 { Sid: "ReadRawPayloads", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
                                 { Sid: "CompletePayments", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn },
                                 { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
@@ -162,6 +172,8 @@ export class WorkerFunction extends pulumi.ComponentResource {
             OPENSEARCH_INDEX_PREFIX: args.search.indexPrefix,
             SES_FROM_ADDRESS: args.email.fromAddress,
             SES_CONFIGURATION_SET: args.email.configurationSetName,
+            DEAD_LETTER_QUEUE_URL: args.deadLetterQueue.url,
+            ALARM_TOPIC_ARN: args.alarmTopic.arn,
         };
 
         this.function = new aws.lambda.Function(
