@@ -11,16 +11,18 @@ import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
 import { PostgresDatabase, postgresDefaultsFor } from "./database";
+import { DataProvisioning } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
-import { SearchDomain, searchDefaultsFor } from "./search-domain";
+import { SearchDomain, searchDefaultsFor, searchMasterRoleName } from "./search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "./shared-data";
 import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
-import { WorkerFunction } from "./worker-function";
+import { transactionIndexName } from "./worker/contract";
+import { WorkerFunction, workerRoleName } from "./worker-function";
 import { WorkerSecurityGroup } from "./worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -140,6 +142,35 @@ const sender = {
 
 const databaseName = databaseNameFor(env);
 const indexPrefix = indexPrefixFor(env);
+const iamRoleArn = (name: string) => `arn:${sesLocation.partition}:iam::${config.accountId}:role/${name}`;
+// Both names are fixed by the naming helper, so the grants can be made before the roles exist.
+const workerRoleArn = iamRoleArn(workerRoleName(env));
+const provisioning = new DataProvisioning(
+    namer.name("data-provisioning"),
+    {
+        env,
+        subnetIds: platform.require("privateSubnetIds"),
+        securityGroupId: workerNetwork.securityGroup.id,
+        database: {
+            host: data.postgresEndpoint,
+            port: data.postgresPort,
+            masterSecretArn: data.postgresSecretArn,
+            database: databaseName,
+            workerUser: WORKER_DB_USER,
+            dropOnDelete: pullRequest,
+        },
+        search: {
+            endpoint: pulumi.interpolate`https://${data.opensearchEndpoint}`,
+            masterRoleArn: iamRoleArn(searchMasterRoleName(platformEnv)),
+            roleName: `${indexPrefix}-worker`,
+            index: transactionIndexName(indexPrefix),
+            backendRoles: [workerRoleArn],
+            dropIndexOnDelete: pullRequest,
+        },
+        logRetentionDays: config.worker.logRetentionDays,
+    },
+    inAccount,
+);
 const worker = new WorkerFunction(
     namer.name("worker"),
     {
@@ -164,6 +195,7 @@ const worker = new WorkerFunction(
         },
         search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
         email: sender,
+        provisioning: [provisioning.database, provisioning.searchAccess],
     },
     inAccount,
 );

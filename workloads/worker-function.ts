@@ -58,6 +58,13 @@ export interface WorkerFunctionArgs {
     search: WorkerSearch;
     email: WorkerEmail;
     logRetentionDays: number;
+    /** What must exist before messages flow: the database, grants and search role mapping. */
+    provisioning?: pulumi.Resource[];
+}
+
+/** The worker's IAM role name (fixed, so grants and role mappings can name it before it exists). */
+export function workerRoleName(env: Environment): string {
+    return new Namer(env).name("payments-worker", { kind: "iamRole" });
 }
 
 /**
@@ -74,7 +81,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
         super("payments:workloads:WorkerFunction", name, {}, opts);
         const namer = new Namer(args.env);
         const functionName = namer.name("payments-worker", { kind: "lambdaFunction" });
-        const roleName = namer.name("payments-worker", { kind: "iamRole" });
+        const roleName = workerRoleName(args.env);
 
         const logGroup = new aws.cloudwatch.LogGroup(
             functionName,
@@ -215,7 +222,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 // and push healthy messages towards the DLQ.
                 scalingConfig: { maximumConcurrency: args.reservedConcurrency },
             },
-            { parent: this, dependsOn: [policy] },
+            { parent: this, dependsOn: [policy, ...(args.provisioning ?? [])] },
         );
 
         this.registerOutputs({ functionName: this.function.name, roleArn: this.role.arn });
