@@ -82,7 +82,7 @@ export function parseNotification(body: string): NotificationBody {
         const key = decodeS3Key(object.key);
         const versionId = typeof object.versionId === "string" && object.versionId !== "" ? object.versionId : undefined;
         const size = typeof object.size === "number" ? object.size : undefined;
-        objects.push({ bucket, key, versionId, size, paymentId: paymentIdFromKey(key) });
+        objects.push({ bucket, key, versionId, ...(size !== undefined ? { size } : {}), paymentId: paymentIdFromKey(key) });
     });
     return { kind: "objects", objects, ignoredEvents };
 }

@@ -112,6 +112,19 @@ export class PaymentLedger {
         );
     }
 
+    /** A failed attempt lets go at once, so its retry need not wait for the lease to lapse. */
+    async release(paymentId: string, holder: string): Promise<void> {
+        await this.update(
+            {
+                UpdateExpression: "REMOVE #leaseHolder, #leaseExpiresAt",
+                ConditionExpression: "#leaseHolder = :holder",
+                ExpressionAttributeNames: { "#leaseHolder": ATTR.leaseHolder, "#leaseExpiresAt": ATTR.leaseExpiresAt },
+                ExpressionAttributeValues: { ":holder": holder },
+            },
+            paymentId,
+        );
+    }
+
     /**
      * `processing` -> `complete`: the commit. Records the receipt's SES message id (or that an earlier
      * attempt's send cannot be confirmed) and releases the lease. Conditional on still holding the

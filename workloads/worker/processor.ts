@@ -135,13 +135,19 @@ export async function processPayment(object: PayloadObject, messageId: string, l
         return "duplicate";
     }
 
-    const { payment, inserted } = await recordTransaction(database, parsed, source);
-    if (!inserted) {
-        deps.logger.info("transaction already recorded by an earlier attempt", { messageId, paymentId });
+    let payment: Payment;
+    try {
+        const recorded = await recordTransaction(database, parsed, source);
+        payment = recorded.payment;
+        if (!recorded.inserted) {
+            deps.logger.info("transaction already recorded by an earlier attempt", { messageId, paymentId });
+        }
+        const receipt = await sendReceiptOnce(deps, payment, holder, claim.receipt);
+        await deps.ledger.complete(paymentId, holder, deps.now(), receipt);
+    } catch (error) {
+        await deps.ledger.release(paymentId, holder).catch(() => undefined);
+        throw error;
     }
-
-    const receipt = await sendReceiptOnce(deps, payment, holder, claim.receipt);
-    await deps.ledger.complete(paymentId, holder, deps.now(), receipt);
     await index(deps, payment);
     return "completed";
 }

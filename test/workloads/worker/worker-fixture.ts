@@ -105,8 +105,9 @@ export class WorkerFixture {
         this.logs = [];
         this.sesCount = 0;
         for (const mock of [this.s3, this.ses, this.dynamo]) mock.reset();
-        this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
-            const body = this.objects.get(`${input.Bucket}/${input.Key}`);
+        // Versioned objects live under "<bucket>/<key>?<versionId>", the current one under "<bucket>/<key>".
+        this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; VersionId?: string }) => {
+            const body = this.objects.get(`${input.Bucket}/${input.Key}${input.VersionId ? `?${input.VersionId}` : ""}`);
             if (body === undefined) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
             const bytes = new TextEncoder().encode(body);
             return { ContentLength: bytes.byteLength, Body: { transformToByteArray: async () => bytes } };
@@ -183,7 +184,7 @@ export class WorkerFixture {
 }
 
 /** The SQS record Lambda delivers for an S3 notification of `key`. */
-export function s3Message(key: string, options: { messageId?: string; eventName?: string; versionId?: string } = {}): SQSRecord {
+export function s3Message(key: string, options: { messageId?: string; eventName?: string; versionId?: string; size?: number } = {}): SQSRecord {
     return sqsMessage(
         JSON.stringify({
             Records: [
@@ -195,7 +196,7 @@ export function s3Message(key: string, options: { messageId?: string; eventName?
                     s3: {
                         s3SchemaVersion: "1.0",
                         bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
-                        object: { key: encodeURIComponent(key).replace(/%2F/g, "/"), size: 100, ...(options.versionId ? { versionId: options.versionId } : {}) },
+                        object: { key: encodeURIComponent(key).replace(/%2F/g, "/"), size: options.size ?? 100, ...(options.versionId ? { versionId: options.versionId } : {}) },
                     },
                 },
             ],
