@@ -127,6 +127,8 @@ function classifyAws(service: Service, error: ErrorShape, name: string): Failure
     if (service === "ses" && SES_POISON.has(name)) return "poison";
     if (service === "s3" && S3_POISON.has(name)) return "poison";
     if (AWS_CONFIGURATION.has(name) || status === 401 || status === 403) return "configuration";
+    // Any other 4xx from SES refused this message (address, content): the same request fails again.
+    if (service === "ses" && status >= 400 && status < 500) return "poison";
     if (name === "ExpiredToken" || name === "ExpiredTokenException" || name === "RequestTimeout" || name === "RequestTimeoutException") return "transient";
     if (service === "dynamodb" && name === "ValidationException") return "configuration"; // key schema or table disagree with the worker
     return status >= 400 && status < 500 ? "configuration" : "transient";
