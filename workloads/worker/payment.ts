@@ -102,6 +102,9 @@ export function parsePayment(raw: Uint8Array, expectedPaymentId: string): Parsed
     };
 }
 
+/** Building a NumberFormat costs far more than using one: one per currency per instance. */
+const FORMATS = new Map<string, Intl.NumberFormat>();
+
 /**
  * "$12.34" style amount with the currency's ISO minor units (JPY none, BHD three), computed in
  * integers: the decimal string goes to Intl.NumberFormat, which formats it exactly instead of
@@ -115,7 +118,11 @@ export function formatAmount(payment: Pick<Payment, "amountMinor" | "currency">)
     const minor = BigInt(payment.amountMinor);
     const scale = 10n ** BigInt(digits);
     const decimal = digits === 0 ? `${minor}` : `${minor / scale}.${(minor % scale).toString().padStart(digits, "0")}`;
-    const format = new Intl.NumberFormat("en-US", { style: "currency", currency: payment.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    let format = FORMATS.get(payment.currency);
+    if (format === undefined) {
+        format = new Intl.NumberFormat("en-US", { style: "currency", currency: payment.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+        FORMATS.set(payment.currency, format);
+    }
     // ES2023 lets format() take a decimal string and keeps every digit of it.
     return format.format(decimal as unknown as number);
 }
