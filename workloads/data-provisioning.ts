@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { serviceAssumeRolePolicy } from "./iam";
+import { serviceAssumeRolePolicy, vpcFunctionUnscopedStatement } from "./iam";
 import type { ProvisioningRequest } from "./provisioner";
 import { bundleProvisioner } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT } from "./worker/contract";
@@ -68,21 +68,7 @@ export class DataProvisioning extends pulumi.ComponentResource {
                             },
                             { Sid: "ActAsSearchMaster", Effect: "Allow", Action: "sts:AssumeRole", Resource: masterRoleArn },
                             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                            {
-                                Sid: "NoResourceLevelPermissions",
-                                Effect: "Allow",
-                                Action: [
-                                    "ec2:CreateNetworkInterface",
-                                    "ec2:DescribeNetworkInterfaces",
-                                    "ec2:DescribeSubnets",
-                                    "ec2:DeleteNetworkInterface",
-                                    "ec2:AssignPrivateIpAddresses",
-                                    "ec2:UnassignPrivateIpAddresses",
-                                    "xray:PutTraceSegments",
-                                    "xray:PutTelemetryRecords",
-                                ],
-                                Resource: "*",
-                            },
+                            vpcFunctionUnscopedStatement(),
                         ],
                     } satisfies aws.iam.PolicyDocument),
                 ),

@@ -7,3 +7,23 @@ export function serviceAssumeRolePolicy(service: string): aws.iam.PolicyDocument
         Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
     };
 }
+
+/** The one statement of a traced VPC Lambda whose actions have no resource-level permissions (its ENIs, X-Ray). */
+export const UNSCOPED_STATEMENT_SID = "NoResourceLevelPermissions";
+export function vpcFunctionUnscopedStatement(): aws.iam.PolicyStatement {
+    return {
+        Sid: UNSCOPED_STATEMENT_SID,
+        Effect: "Allow",
+        Action: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+        ],
+        Resource: "*",
+    };
+}

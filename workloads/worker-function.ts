@@ -4,12 +4,10 @@ import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { arnParts } from "./arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
-import { serviceAssumeRolePolicy } from "./iam";
+import { serviceAssumeRolePolicy, vpcFunctionUnscopedStatement } from "./iam";
 import { bundleWorker } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
 
-/** The one IAM statement whose actions have no resource-level permissions (ENIs in the VPC, X-Ray). */
-export const UNSCOPED_STATEMENT_SID = "NoResourceLevelPermissions";
 
 export interface WorkerDatabase {
     host: pulumi.Input<string>;
@@ -147,21 +145,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                                 },
                                 { Sid: "SendReceipts", Effect: "Allow", Action: "ses:SendEmail", Resource: [identityArn, configurationSetArn] },
                                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                                {
-                                    Sid: UNSCOPED_STATEMENT_SID,
-                                    Effect: "Allow",
-                                    Action: [
-                                        "ec2:CreateNetworkInterface",
-                                        "ec2:DescribeNetworkInterfaces",
-                                        "ec2:DescribeSubnets",
-                                        "ec2:DeleteNetworkInterface",
-                                        "ec2:AssignPrivateIpAddresses",
-                                        "ec2:UnassignPrivateIpAddresses",
-                                        "xray:PutTraceSegments",
-                                        "xray:PutTelemetryRecords",
-                                    ],
-                                    Resource: "*",
-                                },
+                                vpcFunctionUnscopedStatement(),
                             ],
                         } satisfies aws.iam.PolicyDocument);
                     }),

@@ -40,13 +40,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
     },
 ];
 
-/** An arbitrary constant: the advisory lock that serialises migrations across concurrent workers. */
+/** An arbitrary constant: the advisory lock that serialises concurrent migrations of one database. */
 const MIGRATION_LOCK_KEY = 4_031_777_201;
 
 /**
- * Brings the schema up to date. Many worker instances cold-start at once, so the work runs in one
- * transaction under an advisory lock: the first applies the migrations, the rest wait and find
- * nothing to do. Needs a single connection (`db` must not spread statements over a pool).
+ * Brings the schema up to date; run by the provisioner (the migration identity), never by the
+ * worker. The work runs in one transaction under an advisory lock, so two overlapping deployments
+ * apply each migration once and a failure leaves nothing half-applied. Needs a single connection (`db` must not spread statements over a pool).
  * Returns the versions it applied.
  */
 export async function migrate(db: Database): Promise<number[]> {
