@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { PodIdentityRole } from "../platform/cluster/pod-identity";
+import { PodIdentityRole } from "../lib/pod-identity";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { serviceAssumeRolePolicy, vpcFunctionUnscopedStatement } from "./iam";
+import { serviceTrustDocument, vpcFunctionUnscopedStatement } from "../lib/aws";
 import type { ProvisioningRequest } from "./provisioner";
 import { bundleProvisioner } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT } from "./worker/contract";
@@ -43,7 +43,7 @@ export class DataProvisioning extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(functionName, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays }, child);
         const role = new aws.iam.Role(
             roleName,
-            { name: roleName, description: `Applies ${args.env}'s database migrations, grants and search role mapping`, assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")) },
+            { name: roleName, description: `Applies ${args.env}'s database migrations, grants and search role mapping`, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) },
             child,
         );
         const policy = new aws.iam.RolePolicy(

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { AccountContext, partitionOf } from "../aws";
+import { partitionOf } from "../../lib/arn";
+import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../workloads/stateful";
-import { API_PATH, Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { statefulOptions } from "../../lib/stateful";
+import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
+import { Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { ApplicationLoadBalancer } from "./load-balancer";
 import { createWebAcl } from "./waf";
@@ -25,7 +27,6 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
 };
 
 /** Host names under the env's domains. */
-export const ALB_ORIGIN_HOST = "origin";
 export const ADMIN_HOST = "admin";
 
 export interface EdgeArgs {

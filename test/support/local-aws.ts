@@ -53,14 +53,12 @@ async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
 export async function startLocalAws(): Promise<LocalAws> {
     const stops: Array<() => Promise<void>> = [];
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const dynalite = require("dynalite") as (options: Record<string, unknown>) => http.Server;
         const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
         const dynamoPort = await withDeadline("dynalite", listen(dynamo));
         stops.push(() => new Promise((resolve) => dynamo.close(() => resolve())));
 
         const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), "payments-s3-"));
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const S3rver = require("s3rver") as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
         const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: s3Directory });
         const s3Port = (await withDeadline("s3rver", s3.run())).port;
@@ -69,13 +67,11 @@ export async function startLocalAws(): Promise<LocalAws> {
             fs.rmSync(s3Directory, { recursive: true, force: true });
         });
 
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const sesServer = (require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<http.Server> }).default;
         const ses = await withDeadline("aws-ses-v2-local", sesServer({ host: "127.0.0.1", port: 0 }));
         const sesPort = (ses.address() as AddressInfo).port;
         stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
 
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const sqslite = require("sqslite") as (options: Record<string, unknown>) => { listen(port: number, host: string): Promise<string>; close(): Promise<void>; server: http.Server };
         const sqs = sqslite({ logger: false });
         await withDeadline("sqslite", sqs.listen(0, "127.0.0.1"));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { arnParts } from "../../workloads/arn";
+import { arnParts } from "../../lib/arn";
 import { DLQ_RETENTION_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from "../../workloads/processing-queue";
-import { UNSCOPED_STATEMENT_SID } from "../../workloads/iam";
+import { UNSCOPED_STATEMENT_SID } from "../../lib/aws";
 import { WORKER_ENVIRONMENT_VARIABLES } from "../../workloads/worker/contract";
 import { Inventory } from "../harness";
 import { asList, platformOf, policyOf, workloadsOf } from "./fixture";

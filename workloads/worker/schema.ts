@@ -46,8 +46,8 @@ const MIGRATION_LOCK_KEY = 4_031_777_201;
 /**
  * Brings the schema up to date; run by the provisioner (the migration identity), never by the
  * worker. The work runs in one transaction under an advisory lock, so two overlapping deployments
- * apply each migration once and a failure leaves nothing half-applied. Needs a single connection (`db` must not spread statements over a pool).
- * Returns the versions it applied.
+ * apply each migration once and a failure leaves nothing half-applied. Needs a single connection
+ * (`db` must not spread statements over a pool). Returns the versions it applied.
  */
 export async function migrate(db: Database): Promise<number[]> {
     await db.query("BEGIN");

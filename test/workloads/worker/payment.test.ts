@@ -73,7 +73,6 @@ describe("worker payload contract", () => {
 
 describe("ISO 4217 allow-list", () => {
     it("holds active currencies only, with ISO's minor units", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const iso = require("currency-codes") as { code(code: string): { digits: number } | undefined };
         for (const code of CURRENCIES) {
             expect(iso.code(code), code).to.not.equal(undefined);
