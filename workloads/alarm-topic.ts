@@ -3,11 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { arnParts } from "../lib/arn";
+import { statefulOptions } from "../lib/stateful";
 
 export interface AlarmTopicArgs {
     env: Environment;
     /** Any ARN of the stack's account and region (account, region and partition come from it). */
     locatedBy: pulumi.Input<string>;
+    /** protect + retainOnDelete on the key (prod): messages in flight and the audit of pages depend on it. */
+    protect: boolean;
 }
 
 /**
@@ -41,7 +44,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
                                 Sid: "CloudWatchAlarmsPublish",
                                 Effect: "Allow",
                                 Principal: { Service: "cloudwatch.amazonaws.com" },
-                                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
                                 Resource: "*",
                                 Condition: { StringEquals: { "aws:SourceAccount": w.account } },
                             },
@@ -49,7 +52,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
                     } satisfies aws.iam.PolicyDocument),
                 ),
             },
-            { parent: this },
+            statefulOptions(args.protect, { parent: this }),
         );
         new aws.kms.Alias(namer.name("payments-alarms", { suffix: "key" }), { name: `alias/${topicName}`, targetKeyId: this.key.keyId }, { parent: this });
 

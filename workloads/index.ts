@@ -61,7 +61,7 @@ const ingest = new Ingest(
     inAccount,
 );
 
-const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn }, inAccount);
+const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn, protect: config.protect }, inAccount);
 
 const queue = new ProcessingQueue(
     namer.name("processing"),

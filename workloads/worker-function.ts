@@ -127,7 +127,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                                 },
                                 { Sid: "DeadLetterPoison", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
                                 { Sid: "PageOnCall", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
-                                { Sid: "EncryptPages", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: alarmKeyArn },
+                                { Sid: "EncryptPages", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: alarmKeyArn },
                                 { Sid: "ReadRawPayloads", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
                                 { Sid: "CompletePayments", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn },
                                 { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
