@@ -112,9 +112,13 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         namer.name("search"),
         {
             env,
+            accountId: config.accountId,
+            region: config.region,
             vpcId,
             subnetIds: platform.require("privateSubnetIds"),
             allowedSecurityGroupIds: clients,
+            // Index roles are mapped by the deployment role during provisioning, by no one else.
+            masterRoleTrustedPrincipalArns: [config.deploymentRoleArn],
             instanceType: search.instanceType,
             instanceCount: search.instanceCount,
             volumeSizeGb: search.volumeSizeGb,
@@ -259,12 +263,10 @@ const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
         API_BASE_PATH: "/api",
         STATIC_ASSETS_BUCKET: platform.require("staticAssetsBucket"),
     },
+    // Only what its role may read (AppNamespace adminPolicy): no queue or search endpoint it could never reach.
     "admin-web": {
         PAYMENTS_TABLE_NAME: ingest.table.name,
         RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
-        PROCESSING_QUEUE_URL: queue.queue.url,
-        DEAD_LETTER_QUEUE_URL: queue.deadLetterQueue.url,
-        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${data.opensearchEndpoint}`,
     },
 };
 const releases: ServiceRelease[] = services.map((service) => ({
