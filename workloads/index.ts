@@ -7,20 +7,23 @@ import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
+import { AlarmTopic } from "./alarm-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
+import { DataProvisioning } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
-import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
+import { SearchDomain, searchDefaultsFor, searchMasterRoleName } from "../lib/data/search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "../lib/data/shared-data";
 import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
-import { WorkerFunction } from "./worker-function";
+import { transactionIndexName } from "./worker/contract";
+import { WorkerFunction, workerRoleName } from "./worker-function";
 import { WorkerSecurityGroup } from "./worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -61,6 +64,8 @@ const ingest = new Ingest(
     inAccount,
 );
 
+const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn, protect: config.protect }, inAccount);
+
 const queue = new ProcessingQueue(
     namer.name("processing"),
     {
@@ -70,6 +75,7 @@ const queue = new ProcessingQueue(
         consumerBatchingWindowSeconds: config.worker.batchingWindowSeconds,
         maxReceiveCount: config.queue.maxReceiveCount,
         dlqAlarmThreshold: config.queue.dlqAlarmThreshold,
+        alarmTopicArn: alarms.topic.arn,
     },
     inAccount,
 );
@@ -143,6 +149,35 @@ const sender = {
 
 const databaseName = databaseNameFor(env);
 const indexPrefix = indexPrefixFor(env);
+const iamRoleArn = (name: string) => `arn:${sesLocation.partition}:iam::${config.accountId}:role/${name}`;
+// Both names are fixed by the naming helper, so the grants can be made before the roles exist.
+const workerRoleArn = iamRoleArn(workerRoleName(env));
+const provisioning = new DataProvisioning(
+    namer.name("data-provisioning"),
+    {
+        env,
+        subnetIds: platform.require("privateSubnetIds"),
+        securityGroupId: workerNetwork.securityGroup.id,
+        database: {
+            host: data.postgresEndpoint,
+            port: data.postgresPort,
+            masterSecretArn: data.postgresSecretArn,
+            database: databaseName,
+            workerUser: WORKER_DB_USER,
+            dropOnDelete: pullRequest,
+        },
+        search: {
+            endpoint: pulumi.interpolate`https://${data.opensearchEndpoint}`,
+            masterRoleArn: iamRoleArn(searchMasterRoleName(platformEnv)),
+            roleName: `${indexPrefix}-worker`,
+            index: transactionIndexName(indexPrefix),
+            backendRoles: [workerRoleArn],
+            dropIndexOnDelete: pullRequest,
+        },
+        logRetentionDays: config.worker.logRetentionDays,
+    },
+    inAccount,
+);
 const worker = new WorkerFunction(
     namer.name("worker"),
     {
@@ -151,6 +186,8 @@ const worker = new WorkerFunction(
         securityGroupId: workerNetwork.securityGroup.id,
         ...config.worker,
         queueArn: queue.queue.arn,
+        deadLetterQueue: { arn: queue.deadLetterQueue.arn, url: queue.deadLetterQueue.url },
+        alarmTopic: { arn: alarms.topic.arn, keyArn: alarms.key.arn },
         tableName: ingest.table.name,
         tableArn: ingest.table.arn,
         bucketArn: ingest.bucket.arn,
@@ -166,6 +203,7 @@ const worker = new WorkerFunction(
         search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
         email: sender,
         permissionsBoundary,
+        provisioning: [provisioning.database, provisioning.searchAccess],
     },
     inAccount,
 );

@@ -170,7 +170,10 @@ function functionFlows(estate: Estate): Flow[] {
         const principal = rolePrincipal(estate, roleArn);
         const subject = `lambda ${fn.inputs.name ?? fn.name}`;
         const env = ((fn.inputs.environment as any)?.variables ?? {}) as Record<string, string>;
-        for (const mapping of estate.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").filter((m) => m.stack === fn.stack)) {
+        // Only the mappings that feed this function (a stack may hold functions no queue triggers).
+        const fnName = String(fn.inputs.name ?? fn.name);
+        const feeds = (target: unknown) => String(target) === fnName || String(target).endsWith(`:function:${fnName}`);
+        for (const mapping of estate.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").filter((m) => m.stack === fn.stack && feeds(m.inputs.functionName))) {
             const queue = String(mapping.inputs.eventSourceArn);
             flows.push(judge({ kind: "identity", subject, action: "sqs:ReceiveMessage", target: `queue ${queue.split(":").pop()}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "sqs:ReceiveMessage", queue)));
             flows.push(judge({ kind: "identity", subject, action: "sqs:DeleteMessage", target: `queue ${queue.split(":").pop()}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "sqs:DeleteMessage", queue)));

@@ -479,6 +479,7 @@ export const PRICING: Record<string, PriceRule> = {
     ...each(["aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
         free("queue settings")),
     "aws:lambda/function:Function": usage(USAGE.lambda),
+    "aws:lambda/invocation:Invocation": usage(USAGE.lambda),
     ...each(["aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/permission:Permission", "aws:lambda/alias:Alias",
         "aws:lambda/layerVersion:LayerVersion", "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
     free("no charge of their own (SQS polling by an event source mapping is free; invocations are priced as Lambda usage)")),

@@ -205,6 +205,8 @@ export const TIMINGS: Record<string, TimingEntry> = {
         ],
     },
     "aws:lambda/eventSourceMapping:EventSourceMapping": timing(0.5, 0.5, SRC.esm),
+    // One synchronous invocation per create and delete (the provisioner: a VPC cold start and a few SQL statements).
+    "aws:lambda/invocation:Invocation": timing(0.3, 0.2, SRC.lambda),
     ...each(["aws:lambda/permission:Permission", "aws:lambda/alias:Alias", "aws:lambda/layerVersion:LayerVersion",
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"], API),
     ...each(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", ...S3_BUCKET_SETTING_TYPES], API),

@@ -28,6 +28,9 @@ const ALLOWED_TYPES = new Set([
     "aws:iam/rolePolicy:RolePolicy",
     "aws:lambda/function:Function",
     "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:lambda/invocation:Invocation",
+    "aws:sns/topic:Topic",
+    "aws:sns/topicPolicy:TopicPolicy",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listenerRule:ListenerRule",
@@ -76,12 +79,12 @@ describe("workloads pr-42 footprint", function () {
     });
 
     it("tears down without waiting for the worker's network interfaces to be released", () => {
-        expect(pr.input(pr.one("aws:lambda/function:Function"), "replaceSecurityGroupsOnDestroy")).to.equal(true);
+        expect(pr.input(pr.one("aws:lambda/function:Function", "pr-42-payments-worker"), "replaceSecurityGroupsOnDestroy")).to.equal(true);
     });
 
     it("uses its own database name and index prefix on the shared test instances", () => {
         const shared = platform.outputs.sharedData as Record<string, string>;
-        const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function"), "environment.variables");
+        const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function", "pr-42-payments-worker"), "environment.variables");
         expect(variables).to.include({ DB_HOST: shared.postgresEndpoint, DB_NAME: "payments_pr_42", OPENSEARCH_INDEX_PREFIX: "payments-pr-42" });
         expect(variables.OPENSEARCH_ENDPOINT).to.equal(`https://${shared.opensearchEndpoint}`);
         for (const app of pr.ofType("kubernetes:argoproj.io/v1alpha1:Application")) {

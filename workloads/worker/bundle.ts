@@ -15,6 +15,9 @@ interface CachedBundle {
  * stack it synthesizes, and rebuilding an unchanged worker each time would dominate a plan.
  */
 const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
+const PROVISIONER_CACHE = Symbol.for("payments.workloads.provisionerBundle");
+const WORKER_ENTRY = path.join(__dirname, "index.ts");
+const PROVISIONER_ENTRY = path.join(__dirname, "..", "provisioner", "index.ts");
 
 function mtime(file: string): number {
     try {
@@ -24,13 +27,13 @@ function mtime(file: string): number {
     }
 }
 
-/** The worker and its dependencies as one CommonJS file plus its source map (not written to disk). */
-export function buildWorkerBundle(): CachedBundle {
+/** A Lambda entry point and its dependencies as one CommonJS file plus its source map (not written to disk). */
+function buildBundle(entryPoint: string): CachedBundle {
     const result = buildSync({
         metafile: true,
         // Metafile input paths are relative to this directory, whatever the process's working directory.
         absWorkingDir: __dirname,
-        entryPoints: [path.join(__dirname, "index.ts")],
+        entryPoints: [entryPoint],
         // Names the outputs and anchors the map's relative source paths; nothing is written.
         outfile: path.join(__dirname, "dist", "index.js"),
         write: false,
@@ -50,7 +53,7 @@ export function buildWorkerBundle(): CachedBundle {
     const file = (suffix: string) => {
         const output = result.outputFiles.find((f) => f.path.endsWith(suffix));
         if (output === undefined) {
-            throw new Error(`esbuild produced no ${suffix} for the worker`);
+            throw new Error(`esbuild produced no ${suffix} for ${entryPoint}`);
         }
         return output.text;
     };
@@ -61,20 +64,35 @@ export function buildWorkerBundle(): CachedBundle {
     return { code: file("index.js"), sourceMap: file("index.js.map"), inputs };
 }
 
+/** The worker's bundle (handler `index.handler`). */
+export function buildWorkerBundle(): CachedBundle {
+    return buildBundle(WORKER_ENTRY);
+}
+
 /**
- * The Lambda `code` for the worker (handler `index.handler`). Built once per process while none of
- * its inputs change: esbuild's output is deterministic, so every stack gets the same archive and a
+ * A Lambda `code` archive (handler `index.handler`). Built once per process while none of its
+ * inputs change: esbuild's output is deterministic, so every stack gets the same archive and a
  * rebuild only changes the asset when the code changed.
  */
-export function bundleWorker(): pulumi.asset.AssetArchive {
+function bundleLambda(entryPoint: string, cacheKey: symbol): pulumi.asset.AssetArchive {
     const cache = globalThis as unknown as Record<symbol, CachedBundle | undefined>;
-    let bundle = cache[BUNDLE_CACHE];
+    let bundle = cache[cacheKey];
     if (bundle === undefined || bundle.inputs.some(([file, modified]) => mtime(file) !== modified)) {
-        bundle = buildWorkerBundle();
-        cache[BUNDLE_CACHE] = bundle;
+        bundle = buildBundle(entryPoint);
+        cache[cacheKey] = bundle;
     }
     return new pulumi.asset.AssetArchive({
         "index.js": new pulumi.asset.StringAsset(bundle.code),
         "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
     });
+}
+
+/** The worker's Lambda code. */
+export function bundleWorker(): pulumi.asset.AssetArchive {
+    return bundleLambda(WORKER_ENTRY, BUNDLE_CACHE);
+}
+
+/** The provisioning function's Lambda code (workloads/provisioner). */
+export function bundleProvisioner(): pulumi.asset.AssetArchive {
+    return bundleLambda(PROVISIONER_ENTRY, PROVISIONER_CACHE);
 }
