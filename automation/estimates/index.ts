@@ -12,11 +12,13 @@
  * the own stacks' reference graph, i.e. the sum along the chain; teardown runs the chain backwards.
  */
 import { PlanDocument, PlannedResource, PlannedStack } from "../engine/types";
+import { CapacityEstimate, estimateCapacity } from "./capacity";
 import { createTasks, deleteTasks, longestPath, Task } from "./critical-path";
 import { CostLine, HOURS_PER_MONTH, priceRuleOf, PricingContext } from "./prices";
 import { timingOf } from "./timings";
 
-export { renderEstimates, renderStackEstimateMarkdown } from "./render";
+export { renderCapacityMarkdown, renderEstimates, renderStackEstimateMarkdown } from "./render";
+export type { CapacityEstimate, CapacityRow } from "./capacity";
 
 export interface CostItem {
     urn?: string;
@@ -60,6 +62,8 @@ export interface PlanEstimates {
     counted: string[];
     environment: Estimate;
     stacks: StackEstimate[];
+    /** How many PR environments the test platform holds (plans of a `pr-<n>`, which include platform/test). */
+    capacity?: CapacityEstimate;
 }
 
 interface Detailed {
@@ -196,5 +200,6 @@ export function estimatePlan(doc: Omit<PlanDocument, "estimates">): PlanEstimate
             notes: own.flatMap((s) => of(s).notes.map((n) => `${stackKey(s)}: ${n}`)),
         },
         stacks: doc.stacks.map((s) => ({ project: s.project, stack: s.stack, shared: !own.includes(s), ...of(s) })),
+        capacity: estimateCapacity(doc.stacks),
     };
 }
