@@ -44,7 +44,10 @@ export function isFullEnvironment(env: string): env is FullEnvironment {
     return (FULL_ENVIRONMENTS as readonly string[]).includes(env);
 }
 
+/** The platform every `pr-<n>` runs on. */
+export const PULL_REQUEST_PLATFORM = "test" satisfies WorkloadEnvironment;
+
 /** The account and platform an environment runs on: every `pr-<n>` shares `test`. */
 export function platformEnvironmentOf(env: Environment): FullEnvironment {
-    return isPullRequestEnvironment(env) ? "test" : env;
+    return isPullRequestEnvironment(env) ? PULL_REQUEST_PLATFORM : env;
 }

@@ -1,19 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FOUNDATION_OUTPUT_KEYS, FoundationOutputs } from "../foundation/outputs";
 import { ConfigReader } from "../lib/config";
-import { AccountName, VPC_CIDRS } from "../lib/environments";
+import { AccountName, PULL_REQUEST_PLATFORM, VPC_CIDRS } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig } from "./cluster";
+import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig, PullRequestGatewayConfig } from "./cluster";
 import { accountTargetFor, parsePlatformConfig } from "./config";
 import { DnsZones } from "./edge/dns";
-import { Edge } from "./edge/edge";
+import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
 import { SharedData } from "./shared-data";
 import { TransitGatewayHub, TransitGatewaySpoke } from "./transit-gateway";
 import { VpnRouter } from "./vpn-router";
+import { WorkerSecurityGroup } from "../workloads/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -27,6 +28,7 @@ const namer = new Namer(env);
 const hubEnv = "mgmt";
 /** What holds data (keys, buckets) survives a stray destroy in prod. */
 const protectData = env === "prod";
+const hostsPullRequests = env === PULL_REQUEST_PLATFORM;
 
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
 const foundation = new ContractReference<FoundationOutputs>("foundation-org", foundationStack, FOUNDATION_OUTPUT_KEYS);
@@ -81,7 +83,7 @@ const common = {
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
-function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPlatform {
+function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequestGateway?: PullRequestGatewayConfig): ClusterPlatform {
     return new ClusterPlatform(
         namer.name("cluster"),
         {
@@ -94,6 +96,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            pullRequestGateway,
         },
         { provider },
     );
@@ -150,6 +153,7 @@ function hubStack() {
             cloudfrontWebAclArn: "",
         } satisfies StackExports<Partial<PlatformOutputs>>,
         sharedData: null,
+        pullRequestWorkerSecurityGroupId: null,
     };
 }
 
@@ -200,6 +204,7 @@ function spokeStack() {
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
             protect: protectData,
+            pullRequests: hostsPullRequests,
         },
         { provider },
     );
@@ -213,9 +218,18 @@ function spokeStack() {
     const targetGroupArns = pulumi
         .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
         .apply((entries) => Object.fromEntries(entries));
+    const prGatewayGroup = edge.publicAlb.targetGroups[PR_GATEWAY_TARGET.service];
+    const pullRequestGateway = hostsPullRequests
+        ? { domainName: config.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
+        : undefined;
+    // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
+    const prWorkers = hostsPullRequests
+        ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
+        : undefined;
     return {
         zones,
-        cluster: clusterPlatform(zones, hub),
+        cluster: clusterPlatform(zones, hub, pullRequestGateway),
+        pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
@@ -249,6 +263,7 @@ const outputs: StackExports<PlatformOutputs> = {
     publicZoneId: role.zones.publicZone.zoneId,
     privateZoneId: role.zones.privateZone.zoneId,
     sharedData: role.sharedData,
+    pullRequestWorkerSecurityGroupId: role.pullRequestWorkerSecurityGroupId,
     clusterName: role.cluster.clusterName,
     clusterEndpoint: role.cluster.clusterEndpoint,
     clusterCertificateAuthority: role.cluster.clusterCertificateAuthority,

@@ -60,6 +60,8 @@ export interface PlatformOutputs {
     privateZoneId: string;
     /** Present in test only. */
     sharedData: SharedDataServices | null;
+    /** Test only: the security group every PR's worker shares (one set of Lambda ENIs for all PRs). */
+    pullRequestWorkerSecurityGroupId: string | null;
 }
 
 export const PLATFORM_OUTPUT_KEYS = [
@@ -102,4 +104,5 @@ export const PLATFORM_OUTPUT_KEYS = [
     "publicZoneId",
     "privateZoneId",
     "sharedData",
+    "pullRequestWorkerSecurityGroupId",
 ] as const satisfies readonly (keyof PlatformOutputs)[];

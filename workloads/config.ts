@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader } from "../lib/config";
-import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
+import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { LOG_RETENTION_DAYS } from "../platform/config";
 
@@ -52,8 +52,12 @@ export interface RawPayloadConfig {
 }
 
 export interface NamespaceConfig {
+    /** CPU and memory limits the namespace's pods may add up to. */
     cpu: string;
     memory: string;
+    /** What they may request (reserve on nodes), when less than the limits: what the cluster must hold for every live PR. */
+    requestsCpu?: string;
+    requestsMemory?: string;
     pods: number;
 }
 
@@ -215,7 +219,13 @@ function readRawPayload(reader: ConfigReader, env: Environment): RawPayloadConfi
 
 function readNamespace(reader: ConfigReader): NamespaceConfig {
     const f = fields<NamespaceConfig>(reader, "namespace");
-    return { cpu: f.text("cpu", KUBE_QUANTITY, "8"), memory: f.text("memory", KUBE_QUANTITY, "16Gi"), pods: f.integer("pods", 1, 1000) };
+    return {
+        cpu: f.text("cpu", KUBE_QUANTITY, "8"),
+        memory: f.text("memory", KUBE_QUANTITY, "16Gi"),
+        ...(f.raw.requestsCpu === undefined ? {} : { requestsCpu: f.text("requestsCpu", KUBE_QUANTITY, "500m") }),
+        ...(f.raw.requestsMemory === undefined ? {} : { requestsMemory: f.text("requestsMemory", KUBE_QUANTITY, "1Gi") }),
+        pods: f.integer("pods", 1, 1000),
+    };
 }
 
 function readCanary(reader: ConfigReader, env: Environment): CanaryConfig {
@@ -297,7 +307,7 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const deploymentRoleArn = reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" });
     const config: WorkloadsConfig = {
         env,
-        platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),
+        platformEnv: pullRequest !== undefined ? PULL_REQUEST_PLATFORM : (env as WorkloadEnvironment),
         pullRequest,
         stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
         region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),

@@ -13,6 +13,7 @@ import { PostgresDatabase, postgresDefaultsFor } from "./database";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS } from "../platform/cluster/addons/pr-gateway";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
 import { SearchDomain, searchDefaultsFor } from "./search-domain";
@@ -72,7 +73,19 @@ const queue = new ProcessingQueue(
 );
 
 const vpcId = platform.require("vpcId");
-const workerNetwork = new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount);
+/** A PR's worker joins the group the test platform shares among all PR workers; other envs own theirs. */
+function workerSecurityGroupId(): pulumi.Output<string> {
+    if (pullRequest) {
+        return platform.require("pullRequestWorkerSecurityGroupId").apply((id) => {
+            if (id === null) {
+                throw new Error(`${platformStack} exports no pullRequestWorkerSecurityGroupId: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
+            }
+            return id;
+        });
+    }
+    return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
+}
+const workerSecurityGroup = workerSecurityGroupId();
 
 /** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
 function dataServices(): pulumi.Output<SharedDataServices> {
@@ -85,7 +98,7 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         });
     }
     const { postgres, search } = config.dataServices;
-    const clients = [workerNetwork.securityGroup.id];
+    const clients = [workerSecurityGroup];
     const database = new PostgresDatabase(
         namer.name("postgres"),
         {
@@ -141,7 +154,7 @@ const worker = new WorkerFunction(
     {
         env,
         subnetIds: platform.require("privateSubnetIds"),
-        securityGroupId: workerNetwork.securityGroup.id,
+        securityGroupId: workerSecurityGroup,
         ...config.worker,
         queueArn: queue.queue.arn,
         tableName: ingest.table.name,
@@ -173,6 +186,8 @@ const appNamespace = new AppNamespace(
         services,
         quota: config.namespace,
         vpcCidr: platform.require("vpcCidr"),
+        pullRequest: config.pullRequest,
+        httpFrom: pullRequest ? { namespace: PR_GATEWAY.namespace, podLabels: PR_GATEWAY_PROXY_LABELS } : undefined,
         kubernetes: envKubernetes,
         clusterName,
         tableArn: ingest.table.arn,
@@ -183,25 +198,17 @@ const appNamespace = new AppNamespace(
 );
 email?.authorizeSenders([worker.role.arn, appNamespace.roleArns["payments-api"]!]);
 
-const routing =
-    config.pullRequest === undefined
-        ? undefined
-        : new PullRequestRouting(
-              namer.name("routing"),
-              {
-                  env,
-                  pullRequest: config.pullRequest,
-                  vpcId,
-                  listenerArn: platform.require("publicHttpsListenerArn"),
-                  domainName,
-                  publicZoneId: platform.require("publicZoneId"),
-              },
-              inAccount,
-          );
+const routing = pullRequest
+    ? new PullRequestRouting(
+          namer.name("routing"),
+          { env, namespace: appNamespace.namespace.metadata.name, domainName, publicZoneId: platform.require("publicZoneId"), kubernetes: envKubernetes },
+          { ...inAccount, dependsOn: [appNamespace] },
+      )
+    : undefined;
 const platformTargetGroups = platform.require("targetGroupArns");
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> =>
-    routing?.targetGroupArns[service] ??
-    platformTargetGroups.apply((groups) => {
+/** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
+    pullRequest ? undefined : platformTargetGroups.apply((groups) => {
         const arn = groups?.[service];
         if (arn === undefined) {
             throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);

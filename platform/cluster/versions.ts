@@ -4,7 +4,7 @@
  */
 
 /** An exact SemVer (no range, no `latest`): what `helm install --version` resolves without choice. */
-export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+$/;
+export const EXACT_CHART_VERSION = /^v?\d+\.\d+\.\d+$/;
 
 export interface PinnedChart {
     chart: string;
@@ -19,6 +19,8 @@ export const CHARTS = {
     externalDns: { chart: "external-dns", version: "1.19.0", repository: "https://kubernetes-sigs.github.io/external-dns/" },
     clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.50.1", repository: "https://kubernetes.github.io/autoscaler" },
     argoCd: { chart: "argo-cd", version: "8.6.4", repository: "https://argoproj.github.io/argo-helm" },
+    // Published as an OCI artifact only, tagged with a leading "v".
+    envoyGateway: { chart: "gateway-helm", version: "v1.5.0", repository: "oci://docker.io/envoyproxy" },
 } as const satisfies Record<string, PinnedChart>;
 
 /** EKS managed add-ons and the Kubernetes-minor-bound images, per supported control-plane version. */

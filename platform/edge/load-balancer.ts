@@ -14,6 +14,8 @@ export interface ServiceTarget {
     /** Default port; TargetGroupBinding registers each pod with its own container port. */
     port: number;
     healthCheckPath: string;
+    /** A port other than the traffic port for health checks. */
+    healthCheckPort?: number;
 }
 
 export const SERVICE_TARGETS: readonly ServiceTarget[] = [
@@ -46,6 +48,8 @@ export interface ApplicationLoadBalancerArgs {
     /** What a request matching no rule gets. */
     defaultResponse: { statusCode: "403" | "404"; message: string };
     routes: AlbRoute[];
+    /** Targets of this env only, beside SERVICE_TARGETS (the PR gateway of the test env). */
+    extraTargets?: readonly ServiceTarget[];
     webAclArn?: pulumi.Input<string>;
 }
 
@@ -98,7 +102,7 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
-        for (const target of SERVICE_TARGETS.filter((t) => t.scheme === scheme)) {
+        for (const target of [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme)) {
             this.targetGroups[target.service] = new aws.lb.TargetGroup(
                 namer.name(target.service, { kind: "targetGroup" }),
                 {
@@ -108,7 +112,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                     port: target.port,
                     vpcId: args.vpcId,
                     deregistrationDelay: 30,
-                    healthCheck: { enabled: true, protocol: "HTTP", path: target.healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        path: target.healthCheckPath,
+                        port: target.healthCheckPort === undefined ? "traffic-port" : String(target.healthCheckPort),
+                        matcher: "200-399",
+                        interval: 15,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
                 },
                 parent,
             );
