@@ -19,7 +19,7 @@ import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn }
 import { SearchDomain, searchDefaultsFor } from "./search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "./shared-data";
-import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
+import { databaseNameFor, indexPrefixFor, namespaceFor, workerDatabaseUserFor } from "./tenancy";
 import { WorkerFunction } from "./worker-function";
 import { WorkerSecurityGroup } from "./worker-security-group";
 
@@ -165,7 +165,7 @@ const worker = new WorkerFunction(
             host: data.postgresEndpoint,
             port: data.postgresPort,
             name: databaseName,
-            user: WORKER_DB_USER,
+            user: workerDatabaseUserFor(env),
             instanceArn: data.postgresInstanceArn,
             resourceId: data.postgresResourceId,
         },
