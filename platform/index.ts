@@ -11,6 +11,7 @@ import { DnsZones } from "./edge/dns";
 import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
+import { PULL_REQUEST_QUOTAS, ServiceQuotaRequests } from "./service-quotas";
 import { SharedData } from "./shared-data";
 import { TransitGatewayHub, TransitGatewaySpoke } from "./transit-gateway";
 import { VpnRouter } from "./vpn-router";
@@ -223,6 +224,9 @@ function spokeStack() {
         ? { domainName: config.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
         : undefined;
     // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
+    if (hostsPullRequests) {
+        new ServiceQuotaRequests(namer.name("quotas"), { namer, requests: PULL_REQUEST_QUOTAS }, { provider });
+    }
     const prWorkers = hostsPullRequests
         ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
         : undefined;

@@ -231,6 +231,8 @@ export const TIMINGS: Record<string, TimingEntry> = {
     ...each(["aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription"], API),
     "aws:amp/workspace:Workspace": timing(0.5, 0.5, SRC.amp),
     "aws:amp/scraper:Scraper": timing(10, 5, SRC.ampScraper),
+    // Pulumi submits the request and returns; AWS approves it asynchronously.
+    "aws:servicequotas/serviceQuota:ServiceQuota": API,
     ...each(["aws:amp/ruleGroupNamespace:RuleGroupNamespace", "aws:amp/alertManagerDefinition:AlertManagerDefinition",
         "aws:amp/workspaceConfiguration:WorkspaceConfiguration"], timing(0.5, 0.5, SRC.amp)),
     ...each(["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
