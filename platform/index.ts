@@ -15,7 +15,7 @@ import { PULL_REQUEST_QUOTAS, ServiceQuotaRequests } from "./service-quotas";
 import { SharedData } from "./shared-data";
 import { TransitGatewayHub, TransitGatewaySpoke } from "./transit-gateway";
 import { VpnRouter } from "./vpn-router";
-import { WorkerSecurityGroup } from "../workloads/worker-security-group";
+import { WorkerSecurityGroup } from "../lib/data/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 

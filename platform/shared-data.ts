@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
-import { PostgresDatabase, postgresDefaultsFor } from "../workloads/database";
-import { SearchDomain, searchDefaultsFor } from "../workloads/search-domain";
-import { sharedDataServices } from "../workloads/shared-data";
+import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
+import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
+import { sharedDataServices } from "../lib/data/shared-data";
 import { SharedDataConfig } from "./config";
 import { SharedDataServices } from "./outputs";
 

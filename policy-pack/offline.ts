@@ -8,7 +8,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../automation/engine/types";
+import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../plan-model/types";
 import type { PolicyDefinition } from "./lib/definition";
 import { toPolicyPackConfig } from "./lib/pack-config";
 import type { PackConfig } from "./lib/settings";
@@ -44,7 +44,7 @@ function withSentinels(value: unknown): unknown {
 }
 
 /** Property bags as @pulumi/policy hands them to policies: unknown-checking proxies. */
-function props(inputs: Record<string, unknown>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function props(inputs: Record<string, unknown>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
     return unknownCheckingProxy(withSentinels(inputs) as Record<string, unknown>);
 }
 
@@ -60,7 +60,7 @@ function options(r: PlannedResource): PolicyResourceOptions {
 }
 
 function isTypeOf(type: string) {
-    return (resourceClass: { new (...rest: any[]): unknown }): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return (resourceClass: { new (...rest: any[]): unknown }): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
 }
 
 /** Runs one validation the way the analyzer server does, turning its outcome into violations. */
@@ -133,7 +133,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                     ...(provider ? { provider } : {}),
                     stackTags: new Map(),
                     isType: isTypeOf(r.type),
-                    asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any
+                    asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
                     getConfig,
                     notApplicable,
                 };
@@ -165,7 +165,7 @@ function policyResources(resources: PlannedResource[], providerOf: (r: PlannedRe
             dependencies: [],
             propertyDependencies: {},
             isType: isTypeOf(r.type),
-            asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any
+            asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
         });
     }
     for (const r of resources) {

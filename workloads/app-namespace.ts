@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { PR_GATEWAY } from "../platform/cluster/addons/pr-gateway";
-import { PodIdentityRole } from "../platform/cluster/pod-identity";
+import { PodIdentityRole } from "../lib/pod-identity";
+import { PR_GATEWAY } from "../platform/outputs";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 

@@ -2,9 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
-import { PR_GATEWAY } from "../platform/cluster/addons/pr-gateway";
-import { API_PATH } from "../platform/edge/cdn";
-import { ALB_ORIGIN_HOST } from "../platform/edge/edge";
+import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../platform/outputs";
 import { HTTP_PORT } from "./services";
 
 /** The public host of a PR environment. */

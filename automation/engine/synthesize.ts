@@ -1,13 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { DEFAULT_REGION } from "../../lib/environments";
-import { accountFromArn, hexFrom, partitionOf } from "./identifiers";
-import { INVOKE_MOCKS, MockContext, RESOURCE_MOCKS } from "./resource-outputs";
-import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "./types";
+import { accountFromArn, partitionOf } from "../../lib/arn";
+import { hexFrom } from "./identifiers";
+import { INVOKE_MOCKS, MockContext, MockProps, RESOURCE_MOCKS } from "./resource-outputs";
+import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 
 // Runtime internals the public API does not expose: a fresh async-local store per synthesis
 // (what the Automation API's inline programs use) is what keeps consecutive syntheses apart.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } = require("@pulumi/pulumi/runtime/settings");
 
 /** The account the offline engine assumes for a provider that names none. */
@@ -238,7 +241,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const syntheticParents = new Map<string, string>();
 
     const mocks: pulumi.runtime.Mocks = {
-        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: MockProps } {
             if (args.type === STACK_REFERENCE_TYPE) {
                 const name = String(args.inputs.name);
                 const outputs = request.resolveStackReference?.(name);
@@ -250,7 +253,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 }
                 return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
             }
-            const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
+            const inputs = unwrapSecrets(args.inputs) as MockProps;
             // Set by the registration wrapper; reads (`Resource.get`) come without it.
             const where = registering?.where ?? accountFor(args.provider);
             const urn = `${label}::${args.type}::${args.name}`;
@@ -283,7 +286,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
             return { id, state: { ...generic, ...args.inputs, ...computed } };
         },
-        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        call(args: pulumi.runtime.MockCallArgs): MockProps {
             const invoke = INVOKE_MOCKS[args.token];
             if (!invoke) {
                 throw new Error(

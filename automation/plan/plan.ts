@@ -1,9 +1,9 @@
 import * as path from "path";
 import { evaluateStack } from "../../policy-pack/offline";
-import { estimatePlan } from "../estimates";
+import { estimatePlan } from "../../plan-model/estimates";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
-import { PlanDocument, PlannedStack } from "../engine/types";
+import { PlanDocument, PlannedStack } from "../../plan-model/types";
 import { environmentChain } from "./environments";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");

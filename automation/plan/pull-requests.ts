@@ -5,8 +5,9 @@
  * something the first already holds.
  */
 import * as path from "path";
-import { CapacityEstimate, estimateCapacity } from "../estimates/capacity";
-import { PlannedResource, PlannedStack } from "../engine/types";
+import { estimateCapacity } from "../../plan-model/estimates/capacity";
+import type { CapacityEstimate } from "../../plan-model/estimates/types";
+import type { PlannedResource, PlannedStack } from "../../plan-model/types";
 import { environmentChain } from "./environments";
 import { planned, REPO_ROOT, StackRegistry, synthesizeStack } from "./plan";
 

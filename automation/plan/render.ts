@@ -1,4 +1,4 @@
-import { PlanDocument, PlannedResource, PlannedStack } from "../engine/types";
+import { PlanDocument, PlannedResource, PlannedStack } from "../../plan-model/types";
 
 function tree(resources: PlannedResource[]): string[] {
     const children = new Map<string | null, PlannedResource[]>();

@@ -7,7 +7,7 @@ import { ARGOCD_WRITERS_GROUP } from "./access";
 import { ClusterAddonArgs, pinnedRelease } from "./addons/helm";
 import { ArgoCdConfig } from "./config";
 import { SYSTEM_PLACEMENT } from "./node-groups";
-import { PodIdentityRole, arnContext } from "./pod-identity";
+import { PodIdentityRole, arnContext } from "../../lib/pod-identity";
 import { CHARTS } from "./versions";
 
 export const ARGOCD_NAMESPACE = "argocd";

@@ -3,14 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
 import { CloudFrontPriceClass } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../workloads/stateful";
+import { statefulOptions } from "../../lib/stateful";
+import { API_PATH } from "../outputs";
 
 /** The header CloudFront adds to every origin request; the public ALB forwards nothing without it. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 export const CLOUDFRONT_MIN_TLS = "TLSv1.2_2021";
 /** Path served from the static-assets bucket; `/api/*` and everything else go to the public ALB. */
 export const STATIC_ASSETS_PATH = "/static/*";
-export const API_PATH = "/api/*";
 
 /** AWS managed CloudFront policies (ids are global constants). */
 const MANAGED_CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };

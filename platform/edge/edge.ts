@@ -1,13 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { AccountContext, partitionOf } from "../aws";
+import { partitionOf } from "../../lib/arn";
+import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../workloads/stateful";
-import { API_PATH, Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { statefulOptions } from "../../lib/stateful";
+import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
+import { Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
-import { PR_GATEWAY, pullRequestHostPattern } from "../cluster/addons/pr-gateway";
+import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
 import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { createWebAcl } from "./waf";
 
@@ -26,7 +28,6 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
 };
 
 /** Host names under the env's domains. */
-export const ALB_ORIGIN_HOST = "origin";
 export const ADMIN_HOST = "admin";
 
 export interface EdgeArgs {

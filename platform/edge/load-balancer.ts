@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
+import { FIRST_WORKLOAD_RULE_PRIORITY } from "../outputs";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers. */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -23,9 +24,6 @@ export const SERVICE_TARGETS: readonly ServiceTarget[] = [
     { service: "payments-api", scheme: "public", port: 8080, healthCheckPath: "/healthz" },
     { service: "admin-web", scheme: "internal", port: 8080, healthCheckPath: "/healthz" },
 ];
-
-/** Listener rule priorities below this are the platform's; workloads (e.g. pr-<n> hosts) use this and above. */
-export const FIRST_WORKLOAD_RULE_PRIORITY = 100;
 
 export interface AlbRoute {
     service: string;

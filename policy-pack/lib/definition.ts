@@ -74,10 +74,10 @@ export interface Subject {
     type: string;
     urn: string;
     name: string;
-    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
     protect: boolean;
     parent?: string;
-    provider?: { type: string; urn: string; name: string; props: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    provider?: { type: string; urn: string; name: string; props: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
 }
 
 export interface StackContext<C> extends CheckContext<C> {

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PlannedStack, UNKNOWN_PLACEHOLDER } from "../../automation/engine/types";
-import { estimateStack } from "../../automation/estimates";
+import { PlannedStack, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
+import { estimateStack } from "../../plan-model/estimates";
 import { EXEMPTIONS } from "../exemptions";
 import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
 import { PackExemption, isoDate, stackOfUrn } from "../lib/settings";

@@ -89,7 +89,7 @@ function isLogBucket(bucket: PolicyResource, targets: LogTargets): boolean {
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
 function encryptionAlgorithms(rules: unknown): string[] {
-    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
 }
 
 /** A statement that denies every S3 action to everyone when the request is not over TLS. */
@@ -139,7 +139,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
         trivy: "AVD-AWS-0088",
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
-                const inline = encryptionAlgorithms(list(bucket.props.serverSideEncryptionConfiguration).flatMap((c: any) => list(c?.rule ?? c?.rules))); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const inline = encryptionAlgorithms(list(bucket.props.serverSideEncryptionConfiguration).flatMap((c: any) => list(c?.rule ?? c?.rules))); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
                 const separate = companions(ctx, bucket, ENCRYPTION).flatMap((c) => encryptionAlgorithms(c.props.rules));
                 if (![...inline, ...separate].some((a) => ALGORITHMS.includes(a))) {
                     ctx.report(`Bucket ${bucket.name} has no default encryption configuration.`, bucket.urn);
@@ -182,7 +182,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
                 if (isLogBucket(bucket, logs)) {
                     return;
                 }
-                const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any
+                const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
                 const separate = companions(ctx, bucket, VERSIONING).some((v) => v.props.versioningConfiguration?.status === "Enabled");
                 if (!inline && !separate) {
                     unlessLogTarget(bucket, logs, () => ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { PlannedResource } from "../../automation/engine/types";
+import type { PlannedResource } from "../../plan-model/types";
 import { VPC_CIDRS } from "../../lib/environments";
 import { ORIGIN_VERIFY_HEADER } from "../../platform/edge/cdn";
 import { ALB_SSL_POLICY } from "../../platform/edge/load-balancer";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../../automation/engine/types";
+import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../../plan-model/types";
 import { standardTags } from "../../lib/tags";
 import { PackConfig } from "../../policy-pack/lib/settings";
 import { evaluateStack } from "../../policy-pack/offline";

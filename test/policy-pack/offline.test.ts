@@ -4,11 +4,9 @@ import { evaluateStack, hasMandatory } from "../../policy-pack/offline";
 import { POLICIES, policyNamed } from "../../policy-pack/policies";
 import { StackBuilder, UNKNOWN, violationsOf } from "./helpers";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const server = require("@pulumi/policy/server");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Runs the SDK's own analyzer handler (what `pulumi preview --policy-pack` calls over gRPC) on one resource. */
 async function analyzeLikeTheCli(type: string, urn: string, props: Record<string, unknown>, policies = POLICIES): Promise<{ policy: string; level: number; message: string }[]> {

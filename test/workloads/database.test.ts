@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PostgresDatabase, postgresDefaultsFor } from "../../workloads/database";
-import { SearchDomain, searchDefaultsFor } from "../../workloads/search-domain";
-import { sharedDataServices } from "../../workloads/shared-data";
+import { PostgresDatabase, postgresDefaultsFor } from "../../lib/data/database";
+import { SearchDomain, searchDefaultsFor } from "../../lib/data/search-domain";
+import { sharedDataServices } from "../../lib/data/shared-data";
 import { synthesize } from "../harness";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };

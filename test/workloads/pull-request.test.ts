@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { REQUIRED_TAG_KEYS } from "../../lib/tags";
-import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS } from "../../platform/cluster/addons/pr-gateway";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS } from "../../platform/outputs";
 import { Inventory, synthesizeLayer } from "../harness";
 import { platformOf, workloadsOf } from "./fixture";
 

@@ -1,41 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS } from "../../outputs";
 import { SYSTEM_PLACEMENT } from "../node-groups";
 import { CHARTS } from "../versions";
 import { ClusterAddonArgs, pinnedRelease } from "./helm";
-
-/**
- * The one entry of every PR environment: a Gateway API gateway (Envoy Gateway) that the test
- * public ALB forwards all `pr-*.<domain>` hosts to through ONE listener rule and ONE target group.
- * Each `pr-<n>` adds only an HTTPRoute in its own namespace, so the ALB's rule and target-group
- * quotas (100 each, the latter not adjustable) no longer bound how many PRs can be live, and no
- * PR needs a listener priority.
- */
-export const PR_GATEWAY = {
-    /** Envoy Gateway runs the proxies in its own namespace; the Gateway and its Service live there too. */
-    namespace: "envoy-gateway-system",
-    gatewayClass: "pull-requests",
-    name: "pull-requests",
-    listener: "http",
-    /** The port the proxies listen on, the ALB target group's port and the PR services' port. */
-    port: 8080,
-    /** Envoy Gateway's proxy readiness endpoint, which the ALB health check uses (no route answers a bare IP). */
-    readinessPort: 19001,
-    readinessPath: "/ready",
-    /** Only namespaces carrying this label may attach routes; AppNamespace sets it to the PR number. */
-    namespaceLabel: "payments.io/pull-request",
-} as const;
 
 /** The host pattern the platform forwards to the gateway, and the one host a PR's namespace may claim. */
 export function pullRequestHostPattern(domainName: string): string {
     return `pr-*.${domainName}`;
 }
-
-/** Labels Envoy Gateway puts on the proxy pods of one Gateway: what PR namespaces admit HTTP from. */
-export const PR_GATEWAY_PROXY_LABELS = {
-    "gateway.envoyproxy.io/owning-gateway-name": PR_GATEWAY.name,
-    "gateway.envoyproxy.io/owning-gateway-namespace": PR_GATEWAY.namespace,
-};
 
 export interface PullRequestGatewayArgs extends ClusterAddonArgs {
     domainName: string;
@@ -63,6 +36,11 @@ export function pullRequestRouteRules(domainName: string): { expression: string;
     ];
 }
 
+/**
+ * The PR gateway (platform/outputs.ts PR_GATEWAY): Envoy Gateway, its GatewayClass and Gateway,
+ * a Service over the proxies bound to the public ALB's target group, the admission policy that
+ * keeps each PR namespace to its own host, and the RBAC that lets CI manage routes.
+ */
 export class PullRequestGateway extends pulumi.ComponentResource {
     constructor(name: string, args: PullRequestGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:PullRequestGateway", name, {}, opts);

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { runPlanCli } from "../../../automation/cli/plan";
 import { spawnSync } from "child_process";
-import { PlanDocument } from "../../../automation/engine/types";
+import { PlanDocument } from "../../../plan-model/types";
 import { REPO_ROOT } from "../../../automation/plan/plan";
 
 /** Engine fixture: exercises config, secrets and references, and breaks several guardrails on purpose. */

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { estimateCapacity } from "../../../automation/estimates/capacity";
-import { renderCapacityMarkdown, renderEstimates } from "../../../automation/estimates";
-import { QUOTAS } from "../../../automation/estimates/quotas";
-import type { PlanDocument, PlannedResource, PlannedStack } from "../../../automation/engine/types";
+import { estimateCapacity } from "../../../plan-model/estimates/capacity";
+import { renderCapacityMarkdown, renderEstimates } from "../../../plan-model/estimates";
+import { QUOTAS } from "../../../plan-model/estimates/quotas";
+import type { PlanDocument, PlannedResource, PlannedStack } from "../../../plan-model/types";
 import { planOf } from "../../harness";
 
 const stackOf = (doc: PlanDocument, project: string, stack: string) => doc.stacks.find((s) => s.project === project && s.stack === stack)!;

@@ -1,6 +1,6 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { expect } from "chai";
-import type { PlannedStack } from "../../../automation/engine/types";
+import type { PlannedStack } from "../../../plan-model/types";
 import { planPullRequests, PullRequestFleet, sharedResourceConflicts } from "../../../automation/plan/pull-requests";
 
 interface Statement {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { POD_IDENTITY_TRUST } from "../../../platform/cluster/pod-identity";
+import { POD_IDENTITY_TRUST } from "../../../lib/pod-identity";
 import { CHARTS, EXACT_CHART_VERSION } from "../../../platform/cluster/versions";
 import { Inventory } from "../../harness";
 import { synthesizeCluster } from "./fixture";

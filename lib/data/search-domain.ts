@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../lib/environments";
-import { Namer } from "../lib/naming";
-import { arnParts } from "./arn";
+import { Environment } from "../environments";
+import { Namer } from "../naming";
+import { arnParts } from "../arn";
 import { ingressSecurityGroup } from "./ingress-security-group";
-import { createDataKey, statefulOptions } from "./stateful";
+import { createDataKey, statefulOptions } from "../stateful";
 
 export const OPENSEARCH_ENGINE_VERSION = "OpenSearch_2.19";
 /** TLS 1.2+ with perfect-forward-secrecy ciphers only. */

@@ -10,7 +10,7 @@
  * contains must be listed here: an unknown type is reported by the estimate and fails the coverage
  * test, it is never silently counted as zero.
  */
-import { PlannedResource } from "../engine/types";
+import { PlannedResource } from "../types";
 import { arrayAt, booleanAt, each, isReplica, S3_BUCKET_SETTING_TYPES, stringAt } from "./inputs";
 
 export interface Timing {

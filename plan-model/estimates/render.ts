@@ -1,6 +1,5 @@
 /** The estimates block of the human plan output: a short aligned table plus the few facts behind it. */
-import type { CapacityEstimate } from "./capacity";
-import type { Estimate, PlanEstimates, StackEstimate } from "./index";
+import type { CapacityEstimate, Estimate, PlanEstimates, StackEstimate } from "./types";
 import { PRICE_REGION, PRICES_AS_OF } from "./prices";
 
 const MAX_PATH_STEPS = 8;
@@ -86,6 +85,7 @@ export function renderCapacityMarkdown(capacity: CapacityEstimate): string {
         ...capacity.rows.slice(0, CAPACITY_LIMITS_SHOWN).map((r) => `| ${r.name} | ${r.fits} | ${r.perPullRequest} | ${r.platformFixed} | ${r.limit} (${r.limitFrom}) |`),
     ].join("\n");
 }
+
 
 /** A stack's estimate as Markdown, for the PR environment summary. */
 export function renderStackEstimateMarkdown(e: StackEstimate): string {

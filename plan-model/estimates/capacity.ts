@@ -5,7 +5,7 @@
  * it shares the quota), the limit (the default from quotas.ts, a Service Quotas request the
  * platform makes, or one derived from the platform's sizing), and how many live PRs fit.
  */
-import { PlannedResource, PlannedStack } from "../engine/types";
+import type { PlannedResource, PlannedStack } from "../types";
 import { arrayAt, numberAt, stringAt, valueAt } from "./inputs";
 import {
     allocatable,
@@ -23,36 +23,8 @@ import {
     REMOTE_COMPONENT_CHILDREN,
     RUNTIME_USE,
 } from "./quotas";
+import type { CapacityEstimate, CapacityRow } from "./types";
 
-export interface CapacityRow {
-    quota: QuotaId;
-    name: string;
-    scope: string;
-    perPullRequest: number;
-    platformFixed: number;
-    limit: number;
-    /** `default` (AWS's), `requested` (a Service Quotas request in the platform stack) or `derived` (from sizing). */
-    limitFrom: "default" | "requested" | "derived";
-    /** Live PRs that fit; null when a PR uses none of it. */
-    fits: number | null;
-    /** How the figures were obtained. */
-    basis: string;
-    source: string;
-}
-
-export interface CapacityEstimate {
-    /** `<project>/<stack>` of the platform and of the PR stack the figures come from. */
-    platform: string;
-    pullRequestStack: string;
-    livePullRequests: number;
-    /** The quotas that set the ceiling. */
-    limitedBy: QuotaId[];
-    /** Every quota, fewest fitting PRs first (unlimited last). */
-    rows: CapacityRow[];
-    quotasAsOf: string;
-    /** Quotas whose limit is unknown to the tables (an instance type...): left out of the ceiling. */
-    unknown: string[];
-}
 
 const PR_STACK = /^pr-\d+$/;
 const SERVICE_QUOTA = "aws:servicequotas/serviceQuota:ServiceQuota";

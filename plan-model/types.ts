@@ -1,4 +1,4 @@
-import type { PlanEstimates } from "../estimates";
+import type { PlanEstimates } from "./estimates/types";
 
 /**
  * The plan JSON contract from shared/CONVENTIONS.md ("The offline plan"). Fields may be added;
@@ -46,7 +46,7 @@ export interface PlanDocument {
     env: string;
     stacks: PlannedStack[];
     summary: PlanSummary;
-    /** Spin-up, teardown and cost estimates per stack and for the environment (automation/estimates). */
+    /** Spin-up, teardown and cost estimates per stack and for the environment (plan-model/estimates). */
     estimates?: PlanEstimates;
 }
 

@@ -8,7 +8,7 @@
  * Refresh: the figures come from the AWS pricing pages named per table below, equivalently from
  * the AWS Price List API (`aws pricing get-products --region us-east-1 --service-code AmazonEC2 ...`).
  */
-import { PlannedResource } from "../engine/types";
+import { PlannedResource } from "../types";
 import { arrayAt, booleanAt, each, isReplica, numberAt, S3_BUCKET_SETTING_TYPES, stringAt, valueAt } from "./inputs";
 
 export const PRICES_AS_OF = "2025-06-01";

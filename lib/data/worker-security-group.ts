@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../lib/environments";
-import { Namer } from "../lib/naming";
+import { Environment } from "../environments";
+import { Namer } from "../naming";
 import { POSTGRES_PORT } from "./database";
 
 export interface WorkerSecurityGroupArgs {
