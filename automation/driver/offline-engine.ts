@@ -146,6 +146,8 @@ export class OfflineEngine implements Engine {
     private readonly plan: PlanEnvironment;
     private readonly failWhen: FailureInjector | undefined;
     private readonly plans = new Map<string, Promise<PlanDocument>>();
+    /** The capacity estimate of the plan each planned stack came from. */
+    private readonly capacities = new WeakMap<PlannedStack, NonNullable<OperationResult["capacity"]>>();
 
     constructor(options: OfflineEngineOptions = {}) {
         this.stateDir = path.resolve(options.stateDir ?? process.env[STATE_DIR_ENV] ?? DEFAULT_STATE_DIR);
@@ -308,7 +310,9 @@ export class OfflineEngine implements Engine {
                 `the offline plan of ${planEnvironmentOf(ref)} has no stack ${stackLabel(ref)} (it has ${document.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")})`,
             );
         }
-        return options.policyPack === false ? { ...stack, violations: [] } : stack;
+        const planned = options.policyPack === false ? { ...stack, violations: [] } : stack;
+        if (document.estimates?.capacity !== undefined) this.capacities.set(planned, document.estimates.capacity);
+        return planned;
     }
 
     private planDocument(env: string, overrides: Record<string, Record<string, unknown>>): Promise<PlanDocument> {
@@ -423,6 +427,7 @@ export class OfflineEngine implements Engine {
             failedResources,
             elapsedMs: Date.now() - started,
             planned,
+            capacity: planned && this.capacities.get(planned),
         };
     }
 
