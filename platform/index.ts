@@ -27,8 +27,8 @@ reader.done();
 const { env } = config;
 const namer = new Namer(env);
 const hubEnv = "mgmt";
-/** What holds data (keys, buckets) survives a stray destroy in prod. */
-const protectData = env === "prod";
+/** What holds data (keys, buckets) survives a stray destroy in prod and in mgmt (held to prod levels: it deploys prod). */
+const protectData = env === "prod" || env === "mgmt";
 const hostsPullRequests = env === PULL_REQUEST_PLATFORM;
 
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
@@ -205,6 +205,7 @@ function spokeStack() {
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
             protect: protectData,
+            wafLogging: { retentionInDays: config.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
             pullRequests: hostsPullRequests,
         },
         { provider },
@@ -212,7 +213,15 @@ function spokeStack() {
     const sharedData = config.sharedData
         ? new SharedData(
               namer.name("shared-data"),
-              { vpcId: network.vpcId, vpcCidr: config.vpcCidr, isolatedSubnetIds: network.isolatedSubnetIds, privateSubnetIds: network.privateSubnetIds, sizing: config.sharedData },
+              {
+                  vpcId: network.vpcId,
+                  vpcCidr: config.vpcCidr,
+                  isolatedSubnetIds: network.isolatedSubnetIds,
+                  privateSubnetIds: network.privateSubnetIds,
+                  sizing: config.sharedData,
+                  context,
+                  deployRoleArn,
+              },
               { provider },
           ).services
         : null;
