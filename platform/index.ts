@@ -97,6 +97,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequest
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
             pullRequestGateway,
         },
         { provider },
@@ -232,16 +233,20 @@ function spokeStack() {
     const pullRequestGateway = hostsPullRequests
         ? { domainName: config.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
         : undefined;
-    // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
     if (hostsPullRequests) {
         new ServiceQuotaRequests(namer.name("quotas"), { namer, requests: PULL_REQUEST_QUOTAS }, { provider });
     }
+    // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
     const prWorkers = hostsPullRequests
         ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
         : undefined;
+    const cluster = clusterPlatform(zones, hub, pullRequestGateway);
+    for (const alb of [edge.publicAlb, edge.internalAlb]) {
+        alb.admitTargetsIn(cluster.clusterSecurityGroupId);
+    }
     return {
         zones,
-        cluster: clusterPlatform(zones, hub, pullRequestGateway),
+        cluster,
         pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
         transitGatewayId,
         transitGatewayHubRouteTableId,

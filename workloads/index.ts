@@ -231,12 +231,10 @@ const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
         API_BASE_PATH: "/api",
         STATIC_ASSETS_BUCKET: platform.require("staticAssetsBucket"),
     },
+    // Only what its role may read (AppNamespace adminPolicy): no queue or search endpoint it could never reach.
     "admin-web": {
         PAYMENTS_TABLE_NAME: ingest.table.name,
         RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
-        PROCESSING_QUEUE_URL: queue.queue.url,
-        DEAD_LETTER_QUEUE_URL: queue.deadLetterQueue.url,
-        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${data.opensearchEndpoint}`,
     },
 };
 const releases: ServiceRelease[] = services.map((service) => ({

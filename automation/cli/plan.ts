@@ -15,7 +15,8 @@ export const PLAN_USAGE = `Usage:
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
 --json prints exactly one JSON document; --out FILE also writes that document to FILE.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or invalid config,
+Exit codes: 0 no mandatory violation and no failing flow, 1 a mandatory violation or a failing flow,
+2 bad usage or invalid config,
 3 a program failed for another reason.`;
 
 export interface CliIo {
@@ -89,7 +90,7 @@ export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
             fs.writeFileSync(out, serialized);
         }
         io.stdout(json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
-        return doc.summary.mandatory > 0 ? 1 : 0;
+        return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (isUserError(error)) {

@@ -184,6 +184,12 @@ function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountCo
     };
 }
 
+/** A remote component's scalar outputs (ids, names, lists of ids): what the flows check joins its children by. */
+function plainOutputs(computed: Record<string, unknown>): Record<string, unknown> {
+    const scalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+    return Object.fromEntries(Object.entries(computed).filter(([k, v]) => !/kubeconfig/i.test(k) && (scalar(v) || (Array.isArray(v) && v.every(scalar)))));
+}
+
 function unwrapSecrets(value: unknown): unknown {
     return toRawValue(JSON.parse(JSON.stringify(value ?? null))).value;
 }
@@ -225,6 +231,8 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const fallback: AccountContext = { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION };
     const providerAccounts = new Map<string, AccountContext>();
     const captured: PlannedResource[] = [];
+    // What the provider would report for each custom resource: the flows check joins resources by these.
+    const physical = new Map<string, Pick<PlannedResource, "id" | "arn" | "account" | "outputs">>();
     const errors: unknown[] = [];
     let rootOutputs: Record<string, unknown> = {};
     let monitor: MockMonitorInternals | undefined;
@@ -283,6 +291,11 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const mock = RESOURCE_MOCKS[args.type];
             const id = args.custom ? (args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx)) : undefined;
             const computed = mock?.outputs?.(ctx, id ?? "") ?? {};
+            if (registering && id !== undefined) {
+                physical.set(registering.urn, { id, account: where.account, ...(typeof computed.arn === "string" ? { arn: computed.arn } : {}) });
+            } else if (registering && mock?.outputs) {
+                physical.set(registering.urn, { account: where.account, outputs: plainOutputs(computed) });
+            }
             const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
             return { id, state: { ...generic, ...args.inputs, ...computed } };
         },
@@ -419,6 +432,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             stack: request.stack,
             resources: captured.map((resource) => ({
                 ...resource,
+                ...physical.get(resource.urn),
                 dependencies: [...new Set(resource.dependencies.map((urn) => syntheticParents.get(urn) ?? urn))].filter((urn) => urn !== resource.urn),
             })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { evaluateStack } from "../../policy-pack/offline";
 import { estimatePlan } from "../../plan-model/estimates";
+import { evaluateFlows, summarizeFlows } from "../flows";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
@@ -75,6 +76,7 @@ export function planned(result: SynthesisResult): PlannedStack {
 
 export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument {
     const violations = stacks.flatMap((s) => s.violations);
+    const flows = evaluateFlows({ env, stacks });
     const doc: Omit<PlanDocument, "estimates"> = {
         env,
         stacks,
@@ -83,9 +85,10 @@ export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument 
             resources: stacks.reduce((sum, s) => sum + s.resources.length, 0),
             mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+            flows: summarizeFlows(flows),
         },
     };
-    return { ...doc, estimates: estimatePlan(doc) };
+    return { ...doc, estimates: estimatePlan(doc), flows };
 }
 
 export interface EnvironmentPlanOptions {

@@ -23,6 +23,9 @@ export const CHARTS = {
     envoyGateway: { chart: "gateway-helm", version: "v1.5.0", repository: "oci://docker.io/envoyproxy" },
 } as const satisfies Record<string, PinnedChart>;
 
+/** The AWS CLI image that refreshes Argo CD's ECR credential (public.ecr.aws/aws-cli/aws-cli). */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.27.50";
+
 /** EKS managed add-ons and the Kubernetes-minor-bound images, per supported control-plane version. */
 export interface KubernetesRelease {
     addons: {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
@@ -7,25 +8,11 @@ import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
 import { statefulOptions } from "../../lib/stateful";
 import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
-import { Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
 import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
-
-/**
- * Regions older than August 2022 deliver ALB access logs from an ELB-owned account; newer ones
- * from the log-delivery service principal (Elastic Load Balancing user guide, "Enable access logs").
- */
-const ELB_LOG_ACCOUNTS: Record<string, string> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-central-1": "054676820928",
-};
 
 /** Host names under the env's domains. */
 export const ADMIN_HOST = "admin";
@@ -81,12 +68,13 @@ export class Edge extends pulumi.ComponentResource {
         const { namer, dns, edge } = args;
         const parent = { parent: this };
 
-        // SSE-S3 and ACLs available: the only settings ALB access logs and CloudFront standard logs can write to.
+        // SSE-S3: ALB access logs support no KMS key. ACLs stay off: CloudFront delivers through
+        // CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
+        // S3 names are global: the account id keeps each account's (and each copy's) name its own.
         const logs = new SecureBucket(
             namer.name("edge-logs"),
             {
-                bucketName: namer.name("edge-logs", { kind: "s3Bucket" }),
-                objectOwnership: "BucketOwnerPreferred",
+                bucketName: pulumi.output(args.context.accountId).apply((id) => namer.name("edge-logs", { suffix: id, kind: "s3Bucket" })),
                 versioning: false,
                 lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: edge.accessLogRetentionDays } }],
                 forceDestroy: !args.protect,
@@ -95,7 +83,7 @@ export class Edge extends pulumi.ComponentResource {
             statefulOptions(args.protect, parent),
         );
         const partition = partitionOf(args.context.region);
-        const elbAccount = ELB_LOG_ACCOUNTS[args.context.region];
+        const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.context.region];
         const logPolicy = logs.attachPolicy((bucketArn) => [
             {
                 Sid: "AlbAccessLogDelivery",
@@ -105,6 +93,17 @@ export class Edge extends pulumi.ComponentResource {
                     : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                 Action: "s3:PutObject",
                 Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${args.context.accountId}/*`,
+            } as pulumi.Input<aws.iam.PolicyStatement>,
+            {
+                Sid: "CloudFrontLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${bucketArn}/${CLOUDFRONT_LOG_PREFIX}/AWSLogs/${args.context.accountId}/*`,
+                Condition: {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": args.context.accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:logs:us-east-1:${args.context.accountId}:delivery-source:*` },
+                },
             } as pulumi.Input<aws.iam.PolicyStatement>,
         ]);
 
@@ -173,11 +172,13 @@ export class Edge extends pulumi.ComponentResource {
                 originVerifySecret: edge.originVerifySecret,
                 webAclArn: this.cloudfrontWebAcl.arn,
                 priceClass: edge.cloudfrontPriceClass,
-                logBucketDomainName: logs.bucket.bucketDomainName,
+                accountId: args.context.accountId,
+                logBucketArn: logs.bucket.arn,
+                usEast1Provider: args.usEast1Provider,
                 protect: args.protect,
             },
-            // CloudFront grants itself log delivery through the bucket ACL, which needs the ownership controls in place.
-            { parent: this, dependsOn: [logs] },
+            // Log delivery checks the bucket policy when the delivery is created.
+            { parent: this, dependsOn: [logPolicy] },
         );
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);

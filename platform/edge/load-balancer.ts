@@ -61,12 +61,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly httpsListener: aws.lb.Listener;
     readonly targetGroups: Record<string, aws.lb.TargetGroup> = {};
+    /** The ports its targets listen on (TargetGroupBinding registers pod IPs on these). */
+    readonly targetPorts: number[];
+    private readonly albName: string;
 
     constructor(name: string, args: ApplicationLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ApplicationLoadBalancer", name, {}, opts);
         const { namer, scheme } = args;
         const parent = { parent: this };
         const albName = namer.name("alb", { suffix: scheme, kind: "loadBalancer" });
+        this.albName = albName;
 
         this.securityGroup = new aws.ec2.SecurityGroup(
             albName,
@@ -100,7 +104,10 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
-        for (const target of [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme)) {
+        const targets = [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme);
+        // Health checks may use their own port (the PR gateway's readiness): pods must admit it too.
+        this.targetPorts = [...new Set(targets.flatMap((t) => (t.healthCheckPort === undefined ? [t.port] : [t.port, t.healthCheckPort])))];
+        for (const target of targets) {
             this.targetGroups[target.service] = new aws.lb.TargetGroup(
                 namer.name(target.service, { kind: "targetGroup" }),
                 {
@@ -162,5 +169,19 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             );
         }
         this.registerOutputs({ loadBalancerArn: this.loadBalancer.arn });
+    }
+
+    /**
+     * Lets this ALB reach its targets: pods registered by IP sit behind the cluster security group,
+     * which admits only itself until told otherwise (every target would stay unhealthy).
+     */
+    admitTargetsIn(podSecurityGroupId: pulumi.Input<string>): void {
+        for (const port of this.targetPorts) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${this.albName}-to-pods-${port}`,
+                { securityGroupId: podSecurityGroupId, referencedSecurityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Targets of ${this.albName} (pod IPs)` },
+                { parent: this },
+            );
+        }
     }
 }
