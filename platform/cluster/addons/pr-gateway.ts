@@ -38,8 +38,8 @@ export function pullRequestRouteRules(domainName: string): { expression: string;
 
 /**
  * The PR gateway (platform/outputs.ts PR_GATEWAY): Envoy Gateway, its GatewayClass and Gateway,
- * a Service over the proxies bound to the public ALB's target group, the admission policy that
- * keeps each PR namespace to its own host, and the RBAC that lets CI manage routes.
+ * a Service over the proxies bound to the public ALB's target group, and the admission policy that
+ * keeps each PR namespace to its own host (CI's right to write routes: WORKLOAD_DEPLOYER_RULES).
  */
 export class PullRequestGateway extends pulumi.ComponentResource {
     constructor(name: string, args: PullRequestGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -188,15 +188,6 @@ export class PullRequestGateway extends pulumi.ComponentResource {
             k8sOpts,
         );
 
-        // The CI role edits PR namespaces through AmazonEKSEditPolicy (the `edit` role): routes join it by aggregation.
-        new k8s.rbac.v1.ClusterRole(
-            namer.name("httproute-editor"),
-            {
-                metadata: { name: "payments:httproute-editor", labels: { "rbac.authorization.k8s.io/aggregate-to-edit": "true" } },
-                rules: [{ apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
-            },
-            k8sOpts,
-        );
         this.registerOutputs({});
     }
 }
