@@ -44,6 +44,9 @@ export function isFullEnvironment(env: string): env is FullEnvironment {
     return (FULL_ENVIRONMENTS as readonly string[]).includes(env);
 }
 
+/** The platform every `pr-<n>` runs on. */
+export const PULL_REQUEST_PLATFORM = "test" satisfies WorkloadEnvironment;
+
 /** Name prefixes (before the first `-`) of the environments a platform env hosts: test also hosts every `pr-<n>`. */
 export function hostedEnvironmentPrefixes(env: FullEnvironment): string[] {
     return env === "test" ? ["test", "pr"] : [env];
@@ -51,5 +54,5 @@ export function hostedEnvironmentPrefixes(env: FullEnvironment): string[] {
 
 /** The account and platform an environment runs on: every `pr-<n>` shares `test`. */
 export function platformEnvironmentOf(env: Environment): FullEnvironment {
-    return isPullRequestEnvironment(env) ? "test" : env;
+    return isPullRequestEnvironment(env) ? PULL_REQUEST_PLATFORM : env;
 }

@@ -5,6 +5,7 @@ import { NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE,
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { PodIdentityRole } from "../lib/pod-identity";
+import { PR_GATEWAY } from "../platform/outputs";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 
@@ -14,7 +15,15 @@ const POD_IDENTITY_AGENT = "169.254.170.23/32";
 export interface NamespaceQuota {
     cpu: string;
     memory: string;
+    requestsCpu?: string;
+    requestsMemory?: string;
     pods: number;
+}
+
+/** Pods that may send HTTP to the services: the PR gateway's proxies, for a PR namespace. */
+export interface IngressPeer {
+    namespace: string;
+    podLabels: Record<string, string>;
 }
 
 export interface AppNamespaceArgs {
@@ -26,6 +35,10 @@ export interface AppNamespaceArgs {
     quota: NamespaceQuota;
     /** The ALBs register pod IPs and the metrics collector scrapes from inside the VPC. */
     vpcCidr: pulumi.Input<string>;
+    /** A PR's number: labels the namespace so the PR gateway admits its routes. */
+    pullRequest?: number;
+    /** When set, HTTP comes only from these pods (a PR behind the gateway) instead of the VPC (ALB target groups). */
+    httpFrom?: IngressPeer;
     /** The aws provider for IAM and Pod Identity; Kubernetes objects use `kubernetes`. */
     kubernetes: k8s.Provider;
     clusterName: pulumi.Input<string>;
@@ -102,6 +115,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                         "pod-security.kubernetes.io/audit": "restricted",
                         "pod-security.kubernetes.io/warn": "restricted",
                         "payments.io/environment": args.env,
+                        ...(args.pullRequest === undefined ? {} : { [PR_GATEWAY.namespaceLabel]: String(args.pullRequest) }),
                     },
                 },
             },
@@ -134,8 +148,8 @@ export class AppNamespace extends pulumi.ComponentResource {
                 metadata: inNamespace("payments-quota"),
                 spec: {
                     hard: {
-                        "requests.cpu": args.quota.cpu,
-                        "requests.memory": args.quota.memory,
+                        "requests.cpu": args.quota.requestsCpu ?? args.quota.cpu,
+                        "requests.memory": args.quota.requestsMemory ?? args.quota.memory,
                         "limits.cpu": args.quota.cpu,
                         "limits.memory": args.quota.memory,
                         pods: String(args.quota.pods),
@@ -215,11 +229,21 @@ export class AppNamespace extends pulumi.ComponentResource {
                 },
             ],
         });
-        // Target groups register pod IPs, so ALB traffic and the metrics collector arrive from VPC addresses.
+        // Target groups register pod IPs, so ALB traffic and the metrics collector arrive from VPC addresses;
+        // behind the PR gateway, HTTP comes only from its proxies.
         policy("allow-from-vpc", {
             podSelector: { matchExpressions: [services] },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT)] }],
+            ingress:
+                args.httpFrom === undefined
+                    ? [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT)] }]
+                    : [
+                          {
+                              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.httpFrom.namespace } }, podSelector: { matchLabels: args.httpFrom.podLabels } }],
+                              ports: [tcp(HTTP_PORT)],
+                          },
+                          { from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(METRICS_PORT)] },
+                      ],
         });
         const callers = args.services.filter((s) => s !== "payments-api");
         if (args.services.includes("payments-api") && callers.length > 0) {

@@ -16,8 +16,8 @@ export interface CanarySettings {
 
 export interface ServiceRelease {
     service: ServiceName;
-    /** The ALB target group the chart's TargetGroupBinding joins. */
-    targetGroupArn: pulumi.Input<string>;
+    /** The ALB target group the chart's TargetGroupBinding joins; none behind the PR gateway. */
+    targetGroupArn?: pulumi.Input<string>;
     /** Pod Identity role, when the service calls AWS (informational for the chart; the association grants it). */
     roleArn?: pulumi.Input<string>;
     /** Service-specific settings (table names, queue URLs, endpoints...), rendered as container env by the chart. */
@@ -118,7 +118,7 @@ export class ArgoApplications extends pulumi.ComponentResource {
                 image: { repository: `${args.imageRegistry}/${release.service}`, tag: args.imageTag },
                 serviceAccount: { create: false, name: release.service },
                 ports: { http: HTTP_PORT, metrics: METRICS_PORT },
-                targetGroupBinding: { enabled: true, targetGroupArn: release.targetGroupArn },
+                targetGroupBinding: release.targetGroupArn === undefined ? { enabled: false } : { enabled: true, targetGroupArn: release.targetGroupArn },
                 aws: { region: args.region, roleArn: release.roleArn },
                 settings: release.settings,
                 rollout:

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
 import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
-import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
+import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 
 /** The stacks of this project: the three workload environments and every `pr-<n>`. */
@@ -52,8 +52,12 @@ export interface RawPayloadConfig {
 }
 
 export interface NamespaceConfig {
+    /** CPU and memory limits the namespace's pods may add up to. */
     cpu: string;
     memory: string;
+    /** What they may request (reserve on nodes), when less than the limits: what the cluster must hold for every live PR. */
+    requestsCpu?: string;
+    requestsMemory?: string;
     pods: number;
 }
 
@@ -215,7 +219,13 @@ function readRawPayload(reader: ConfigReader, env: Environment): RawPayloadConfi
 
 function readNamespace(reader: ConfigReader): NamespaceConfig {
     const f = fields<NamespaceConfig>(reader, "namespace");
-    return { cpu: f.text("cpu", KUBE_QUANTITY, "8"), memory: f.text("memory", KUBE_QUANTITY, "16Gi"), pods: f.integer("pods", 1, 1000) };
+    return {
+        cpu: f.text("cpu", KUBE_QUANTITY, "8"),
+        memory: f.text("memory", KUBE_QUANTITY, "16Gi"),
+        ...(f.raw.requestsCpu === undefined ? {} : { requestsCpu: f.text("requestsCpu", KUBE_QUANTITY, "500m") }),
+        ...(f.raw.requestsMemory === undefined ? {} : { requestsMemory: f.text("requestsMemory", KUBE_QUANTITY, "1Gi") }),
+        pods: f.integer("pods", 1, 1000),
+    };
 }
 
 function readCanary(reader: ConfigReader, env: Environment): CanaryConfig {
@@ -304,7 +314,7 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     }
     const config: WorkloadsConfig = {
         env,
-        platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),
+        platformEnv: pullRequest !== undefined ? PULL_REQUEST_PLATFORM : (env as WorkloadEnvironment),
         pullRequest,
         stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
         region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),

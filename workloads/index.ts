@@ -6,7 +6,7 @@ import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
-import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
+import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
 import { AlarmTopic } from "./alarm-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
@@ -21,10 +21,10 @@ import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn }
 import { SearchDomain, searchDefaultsFor, searchMasterRoleName } from "../lib/data/search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "../lib/data/shared-data";
-import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
+import { databaseNameFor, indexPrefixFor, namespaceFor, workerDatabaseUserFor } from "./tenancy";
 import { transactionIndexName } from "./worker/contract";
 import { WorkerFunction, workerRoleName } from "./worker-function";
-import { WorkerSecurityGroup } from "./worker-security-group";
+import { WorkerSecurityGroup } from "../lib/data/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -81,7 +81,19 @@ const queue = new ProcessingQueue(
 );
 
 const vpcId = platform.require("vpcId");
-const workerNetwork = new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount);
+/** A PR's worker joins the group the test platform shares among all PR workers; other envs own theirs. */
+function workerSecurityGroupId(): pulumi.Output<string> {
+    if (pullRequest) {
+        return platform.require("pullRequestWorkerSecurityGroupId").apply((id) => {
+            if (id === null) {
+                throw new Error(`${platformStack} exports no pullRequestWorkerSecurityGroupId: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
+            }
+            return id;
+        });
+    }
+    return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
+}
+const workerSecurityGroup = workerSecurityGroupId();
 
 /** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
 function dataServices(): pulumi.Output<SharedDataServices> {
@@ -94,7 +106,7 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         });
     }
     const { postgres, search } = config.dataServices;
-    const clients = [workerNetwork.securityGroup.id];
+    const clients = [workerSecurityGroup];
     const database = new PostgresDatabase(
         namer.name("postgres"),
         {
@@ -157,13 +169,13 @@ const provisioning = new DataProvisioning(
     {
         env,
         subnetIds: platform.require("privateSubnetIds"),
-        securityGroupId: workerNetwork.securityGroup.id,
+        securityGroupId: workerSecurityGroup,
         database: {
             host: data.postgresEndpoint,
             port: data.postgresPort,
             masterSecretArn: data.postgresSecretArn,
             database: databaseName,
-            workerUser: WORKER_DB_USER,
+            workerUser: workerDatabaseUserFor(env),
             dropOnDelete: pullRequest,
         },
         search: {
@@ -183,7 +195,7 @@ const worker = new WorkerFunction(
     {
         env,
         subnetIds: platform.require("privateSubnetIds"),
-        securityGroupId: workerNetwork.securityGroup.id,
+        securityGroupId: workerSecurityGroup,
         ...config.worker,
         queueArn: queue.queue.arn,
         deadLetterQueue: { arn: queue.deadLetterQueue.arn, url: queue.deadLetterQueue.url },
@@ -196,7 +208,7 @@ const worker = new WorkerFunction(
             host: data.postgresEndpoint,
             port: data.postgresPort,
             name: databaseName,
-            user: WORKER_DB_USER,
+            user: workerDatabaseUserFor(env),
             instanceArn: data.postgresInstanceArn,
             resourceId: data.postgresResourceId,
         },
@@ -219,6 +231,8 @@ const appNamespace = new AppNamespace(
         services,
         quota: config.namespace,
         vpcCidr: platform.require("vpcCidr"),
+        pullRequest: config.pullRequest,
+        httpFrom: pullRequest ? { namespace: PR_GATEWAY.namespace, podLabels: PR_GATEWAY_PROXY_LABELS } : undefined,
         kubernetes: envKubernetes,
         clusterName,
         tableArn: ingest.table.arn,
@@ -230,25 +244,17 @@ const appNamespace = new AppNamespace(
 );
 email?.authorizeSenders([worker.role.arn, appNamespace.roleArns["payments-api"]!]);
 
-const routing =
-    config.pullRequest === undefined
-        ? undefined
-        : new PullRequestRouting(
-              namer.name("routing"),
-              {
-                  env,
-                  pullRequest: config.pullRequest,
-                  vpcId,
-                  listenerArn: platform.require("publicHttpsListenerArn"),
-                  domainName,
-                  publicZoneId: platform.require("publicZoneId"),
-              },
-              inAccount,
-          );
+const routing = pullRequest
+    ? new PullRequestRouting(
+          namer.name("routing"),
+          { env, namespace: appNamespace.namespace.metadata.name, domainName, publicZoneId: platform.require("publicZoneId"), kubernetes: envKubernetes },
+          { ...inAccount, dependsOn: [appNamespace] },
+      )
+    : undefined;
 const platformTargetGroups = platform.require("targetGroupArns");
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> =>
-    routing?.targetGroupArns[service] ??
-    platformTargetGroups.apply((groups) => {
+/** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
+    pullRequest ? undefined : platformTargetGroups.apply((groups) => {
         const arn = groups?.[service];
         if (arn === undefined) {
             throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);

@@ -4,6 +4,7 @@
  * (offline-engine.ts, the mock-runtime plan plus a stack registry on disk), so the whole lifecycle
  * runs in tests and with `--offline` exactly as it runs in CI.
  */
+import type { CapacityEstimate } from "../../plan-model/estimates";
 import type { FullEnvironment } from "../../lib/environments";
 import { OperationalError, UserError } from "../../lib/errors";
 import type { PlannedStack, Violation } from "../../plan-model/types";
@@ -76,6 +77,8 @@ export interface OperationResult {
     elapsedMs: number;
     /** The synthesized stack behind the result, when the engine has one (offline): lets callers estimate cost. */
     planned?: PlannedStack;
+    /** For a PR stack planned with its platform (offline): how many PR environments the platform holds. */
+    capacity?: CapacityEstimate;
 }
 
 export interface StackSummary {

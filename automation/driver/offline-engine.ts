@@ -201,6 +201,8 @@ export class OfflineEngine implements Engine {
     private readonly plan: PlanEnvironment;
     private readonly failWhen: FailureInjector | undefined;
     private readonly plans = new Map<string, Promise<PlanDocument>>();
+    /** The capacity estimate of the plan each planned stack came from. */
+    private readonly capacities = new WeakMap<PlannedStack, NonNullable<OperationResult["capacity"]>>();
 
     constructor(options: OfflineEngineOptions = {}) {
         // An empty variable is an unset one: never the current directory (the checkout).
@@ -385,7 +387,9 @@ export class OfflineEngine implements Engine {
                 `the offline plan of ${planEnvironmentOf(ref)} has no stack ${stackLabel(ref)} (it has ${document.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")})`,
             );
         }
-        return options.policyPack === false ? { ...stack, violations: [] } : stack;
+        const planned = options.policyPack === false ? { ...stack, violations: [] } : stack;
+        if (document.estimates?.capacity !== undefined) this.capacities.set(planned, document.estimates.capacity);
+        return planned;
     }
 
     private planDocument(env: string, overrides: Record<string, Record<string, unknown>>): Promise<PlanDocument> {
@@ -509,6 +513,7 @@ export class OfflineEngine implements Engine {
             failedResources,
             elapsedMs: Date.now() - started,
             planned,
+            capacity: planned && this.capacities.get(planned),
         };
     }
 

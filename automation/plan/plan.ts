@@ -68,7 +68,8 @@ export async function synthesizeStack(projectDir: string, stack: string, options
     return { ...result, organization };
 }
 
-function planned(result: SynthesisResult): PlannedStack {
+/** A synthesized stack with the policy pack evaluated on it. */
+export function planned(result: SynthesisResult): PlannedStack {
     const stack: PlannedStack = { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
     stack.violations = evaluateStack(stack);
     return stack;

@@ -12,13 +12,14 @@
  * the own stacks' reference graph, i.e. the sum along the chain; teardown runs the chain backwards.
  */
 import { PlanDocument, PlannedResource, PlannedStack } from "../types";
+import { estimateCapacity } from "./capacity";
 import { createTasks, deleteTasks, longestPath, Task } from "./critical-path";
 import { CostLine, HOURS_PER_MONTH, priceRuleOf, PricingContext } from "./prices";
 import { timingOf } from "./timings";
 import type { CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
 
-export { renderEstimates, renderStackEstimateMarkdown } from "./render";
-export type { CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
+export { renderCapacityMarkdown, renderEstimates, renderStackEstimateMarkdown } from "./render";
+export type { CapacityEstimate, CapacityRow, CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
 
 interface Detailed {
     estimate: Estimate;
@@ -154,5 +155,6 @@ export function estimatePlan(doc: Omit<PlanDocument, "estimates">): PlanEstimate
             notes: own.flatMap((s) => of(s).notes.map((n) => `${stackKey(s)}: ${n}`)),
         },
         stacks: doc.stacks.map((s) => ({ project: s.project, stack: s.stack, shared: !own.includes(s), ...of(s) })),
+        capacity: estimateCapacity(doc.stacks),
     };
 }

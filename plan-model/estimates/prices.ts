@@ -527,6 +527,9 @@ export const PRICING: Record<string, PriceRule> = {
         "aws:iam/accountAlias:AccountAlias", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
         "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"], free("IAM has no charge")),
 
+    // A request, approved (or not) by AWS later: no charge.
+    "aws:servicequotas/serviceQuota:ServiceQuota": free("Service Quotas requests have no charge"),
+
     // --- organization, identity, audit
     ...each(["aws:organizations/account:Account", "aws:organizations/organization:Organization",
         "aws:organizations/organizationalUnit:OrganizationalUnit", "aws:organizations/policy:Policy",

@@ -33,6 +33,8 @@ export const WORKLOAD_DEPLOYER_RULES = [
     { apiGroups: ["argoproj.io"], resources: ["rollouts", "rollouts/scale", "analysistemplates", "experiments"], verbs: ALL_VERBS },
     { apiGroups: ["argoproj.io"], resources: ["analysisruns"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["elbv2.k8s.aws"], resources: ["targetgroupbindings"], verbs: ALL_VERBS },
+    // A PR's route on the shared PR gateway (platform/outputs.ts PR_GATEWAY); the admission policy limits its hosts.
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ALL_VERBS },
 ];
 
 /**

@@ -12,6 +12,7 @@ import { ExternalDns } from "./addons/external-dns";
 import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
+import { PullRequestGateway, PullRequestGatewayArgs } from "./addons/pr-gateway";
 import { ArgoCdHub } from "./argocd";
 import { CiRunners, RunnersConfig } from "./ci-runners";
 import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
@@ -25,6 +26,9 @@ import { KUBERNETES_RELEASES } from "./versions";
 
 export { ArgoCdHubConnection } from "./argocd-destination";
 export { ClusterConfig, parseClusterConfig } from "./config";
+
+/** The env hosts PR environments: their shared gateway behind the public ALB (platform/edge). */
+export type PullRequestGatewayConfig = Pick<PullRequestGatewayArgs, "domainName" | "targetGroupArn" | "albSecurityGroupId">;
 
 /** The environments whose clusters the hub deploys to. */
 export const DESTINATION_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
@@ -51,6 +55,7 @@ export interface ClusterPlatformArgs {
     runners?: RunnersConfig;
     /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
     chartRepository?: pulumi.Input<string>;
+    pullRequestGateway?: PullRequestGatewayConfig;
 }
 
 /**
@@ -189,6 +194,9 @@ export class ClusterPlatform extends pulumi.ComponentResource {
 
         new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
+        if (args.pullRequestGateway !== undefined) {
+            new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
+        }
         new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
         new ClusterAutoscaler(namer.name("cluster-autoscaler"), { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
         const metrics = new ManagedPrometheus(

@@ -4,7 +4,7 @@
  */
 
 /** An exact SemVer (no range, no `latest`): what `helm install --version` resolves without choice. */
-export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+$/;
+export const EXACT_CHART_VERSION = /^v?\d+\.\d+\.\d+$/;
 
 export interface PinnedChart {
     chart: string;
@@ -22,6 +22,8 @@ export const CHARTS = {
     // GitHub Actions Runner Controller: controller and scale sets must be the same version.
     arcController: { chart: "gha-runner-scale-set-controller", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
     arcRunnerScaleSet: { chart: "gha-runner-scale-set", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
+    // Published as an OCI artifact only, tagged with a leading "v".
+    envoyGateway: { chart: "gateway-helm", version: "v1.5.0", repository: "oci://docker.io/envoyproxy" },
 } as const satisfies Record<string, PinnedChart>;
 
 /** The runner image of every scale set (GitHub's, pinned). */

@@ -7,10 +7,11 @@ import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
 import { statefulOptions } from "../../lib/stateful";
-import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
+import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
 import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
-import { ApplicationLoadBalancer } from "./load-balancer";
+import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
+import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
 
 /** Host names under the env's domains. */
@@ -34,7 +35,21 @@ export interface EdgeArgs {
     protect: boolean;
     /** Where the web ACLs log. */
     wafLogging: WebAclLogging;
+    /** The env hosts PR environments: `pr-*.<domain>` goes to the PR gateway through one rule and one target group. */
+    pullRequests: boolean;
 }
+
+/** The PR gateway's target on the public ALB (its proxies answer readiness on their own port). */
+export const PR_GATEWAY_TARGET: ServiceTarget = {
+    service: "pr-gateway",
+    scheme: "public",
+    port: PR_GATEWAY.port,
+    healthCheckPath: PR_GATEWAY.readinessPath,
+    healthCheckPort: PR_GATEWAY.readinessPort,
+};
+
+/** After the CloudFront-only rules: PR hosts reach the ALB directly, without CloudFront's header. */
+const PR_GATEWAY_RULE_PRIORITY = 30;
 
 /**
  * The env's ingress: CloudFront (WAF, TLS 1.2+, HSTS) in front of a public ALB that answers only
@@ -116,7 +131,9 @@ export class Edge extends pulumi.ComponentResource {
                 routes: [
                     { service: "payments-api", priority: 10, conditions: [originVerified, { pathPattern: { values: [API_PATH] } }] },
                     { service: "payments-web", priority: 20, conditions: [originVerified] },
+                    ...(args.pullRequests ? [pullRequestRoute(dns.domainName)] : []),
                 ],
+                extraTargets: args.pullRequests ? [PR_GATEWAY_TARGET] : [],
                 webAclArn: this.publicWebAcl.arn,
             },
             { parent: this, dependsOn: [logPolicy] },
@@ -172,4 +189,8 @@ export class Edge extends pulumi.ComponentResource {
     private alias(name: string, zone: aws.route53.Zone, recordName: string, type: "A" | "AAAA", target: pulumi.Input<string>, targetZoneId: pulumi.Input<string>): void {
         new aws.route53.Record(name, { zoneId: zone.zoneId, name: recordName, type, aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: false }] }, { parent: this });
     }
+}
+
+function pullRequestRoute(domainName: string): AlbRoute {
+    return { service: PR_GATEWAY_TARGET.service, priority: PR_GATEWAY_RULE_PRIORITY, conditions: [{ hostHeader: { values: [pullRequestHostPattern(domainName)] } }] };
 }

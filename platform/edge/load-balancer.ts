@@ -15,6 +15,8 @@ export interface ServiceTarget {
     /** Default port; TargetGroupBinding registers each pod with its own container port. */
     port: number;
     healthCheckPath: string;
+    /** A port other than the traffic port for health checks. */
+    healthCheckPort?: number;
 }
 
 export const SERVICE_TARGETS: readonly ServiceTarget[] = [
@@ -44,6 +46,8 @@ export interface ApplicationLoadBalancerArgs {
     /** What a request matching no rule gets. */
     defaultResponse: { statusCode: "403" | "404"; message: string };
     routes: AlbRoute[];
+    /** Targets of this env only, beside SERVICE_TARGETS (the PR gateway of the test env). */
+    extraTargets?: readonly ServiceTarget[];
     webAclArn?: pulumi.Input<string>;
 }
 
@@ -100,8 +104,10 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
-        this.targetPorts = [...new Set(SERVICE_TARGETS.filter((t) => t.scheme === scheme).map((t) => t.port))];
-        for (const target of SERVICE_TARGETS.filter((t) => t.scheme === scheme)) {
+        const targets = [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme);
+        // Health checks may use their own port (the PR gateway's readiness): pods must admit it too.
+        this.targetPorts = [...new Set(targets.flatMap((t) => (t.healthCheckPort === undefined ? [t.port] : [t.port, t.healthCheckPort])))];
+        for (const target of targets) {
             this.targetGroups[target.service] = new aws.lb.TargetGroup(
                 namer.name(target.service, { kind: "targetGroup" }),
                 {
@@ -111,7 +117,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                     port: target.port,
                     vpcId: args.vpcId,
                     deregistrationDelay: 30,
-                    healthCheck: { enabled: true, protocol: "HTTP", path: target.healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        path: target.healthCheckPath,
+                        port: target.healthCheckPort === undefined ? "traffic-port" : String(target.healthCheckPort),
+                        matcher: "200-399",
+                        interval: 15,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
                 },
                 parent,
             );

@@ -425,6 +425,7 @@ export const NO_ANCHOR_CHECKS: Readonly<Record<string, string>> = {
     "aws:amp/scraper:Scraper": "managed Prometheus collector; access through its IAM role (iam policies)",
     "aws:amp/workspace:Workspace": "metrics store; encrypted by AWS, reachable through IAM only",
     "aws:budgets/budget:Budget": "cost control",
+    "aws:servicequotas/serviceQuota:ServiceQuota": "a quota request (platform/service-quotas.ts): no data, no access",
     "aws:cloudfront/originAccessControl:OriginAccessControl": "checked through the distribution (cloudfront-s3-oac)",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": "checked through the distribution (CKV2_AWS_32 gap)",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "a resource policy: resource-access policies",

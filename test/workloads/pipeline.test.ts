@@ -114,7 +114,7 @@ for (const env of ["prod", "pr-42"]) {
             expect(bySid.ReadRawPayloads).to.deep.include({ Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${stack.outputs.rawPayloadBucketArn}/payments/*` });
             expect(bySid.CompletePayments).to.deep.include({ Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: stack.outputs.paymentsTableArn });
             expect(bySid.UseDataKey.Resource).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
-            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(/^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/payments_worker$/);
+            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(new RegExp(String.raw`^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/${env === "pr-42" ? "payments_pr_42" : "payments_worker"}$`));
             const domainArn = shared?.opensearchDomainArn ?? `arn:aws:es:us-east-1:${arnParts(String(stack.outputs.paymentsTableArn)).account}:domain/${env}-search`;
             expect(asList(bySid.IndexTransactions.Resource)).to.deep.equal([`${domainArn}/payments-${env}-transactions`, `${domainArn}/payments-${env}-transactions/*`]);
             if (shared !== null) {

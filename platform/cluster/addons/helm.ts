@@ -35,7 +35,7 @@ export function pinnedRelease(
         args.namer.name(args.release),
         {
             name: args.release,
-            // OCI registries are addressed through the chart reference; classic repositories through repositoryOpts.
+            // An OCI chart is addressed by its full reference; a classic repository by name plus repo URL.
             ...(args.chart.repository.startsWith("oci://")
                 ? { chart: `${args.chart.repository}/${args.chart.chart}` }
                 : { chart: args.chart.chart, repositoryOpts: { repo: args.chart.repository } }),

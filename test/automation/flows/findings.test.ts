@@ -129,14 +129,15 @@ const FINDINGS: Finding[] = [
     },
     {
         finding: 11,
-        title: "a controller policy limited to test-* target groups",
+        // PRs now have no target groups of their own (all PR hosts go through the test-pr-gateway group).
+        title: "a controller policy that cannot bind the test platform's target groups",
         env: "pr-42",
-        flow: /aws-load-balancer-controller \(test-eks\) -> target group pr-42-payments-api: elasticloadbalancing:RegisterTargets/,
+        flow: /aws-load-balancer-controller \(test-eks\) -> target group test-[a-z-]+: elasticloadbalancing:RegisterTargets/,
         plant: (resources) => {
             const policy = named(resources, "aws:iam/rolePolicy:RolePolicy", /^test-aws-load-balancer-controller$/)[0];
             const document = policyOf(policy);
             const bind = document.Statement.find((s: any) => s.Sid === "BindTargets");
-            bind.Resource = (bind.Resource as string[]).filter((r) => r.includes("targetgroup/test-"));
+            bind.Resource = (bind.Resource as string[]).filter((r) => !r.includes("targetgroup/test-"));
             policy.inputs.policy = JSON.stringify(document);
         },
     },
