@@ -7,14 +7,16 @@ import { renderEstimates } from "../../plan-model/estimates";
 import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
+import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
 import { parseArgs } from "./args";
 
 export const PLAN_USAGE = `Usage:
-  npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [--json] [--out FILE]
+  npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [--json] [--out FILE] [--report FILE.md|FILE.html]
   npm run plan -- --program DIR --stack NAME [--config key=value ...] [--json] [--out FILE]
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
 --json prints exactly one JSON document; --out FILE also writes that document to FILE.
+--report FILE.md|FILE.html writes the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts).
 Exit codes: 0 no mandatory violation and no failing flow, 1 a mandatory violation or a failing flow,
 2 bad usage or invalid config,
 3 a program failed for another reason.`;
@@ -50,8 +52,8 @@ function parseConfigPairs(pairs: string[]): Record<string, string> {
     return config;
 }
 
-async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean; out?: string }> {
-    const { flags, lists } = parseArgs(argv, { values: ["env", "program", "stack", "out"], booleans: ["json", "help"], repeatable: ["config"] });
+async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean; out?: string; report?: string }> {
+    const { flags, lists } = parseArgs(argv, { values: ["env", "program", "stack", "out", "report"], booleans: ["json", "help"], repeatable: ["config"] });
     if (flags.has("help")) {
         throw new PlanUsageError(PLAN_USAGE);
     }
@@ -71,6 +73,11 @@ async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean;
     if (env !== undefined && (stack !== undefined || lists.has("config"))) {
         problems.push("--stack and --config go with --program; an environment's stacks take their config from their stack files");
     }
+    const report = flags.get("report") as string | undefined;
+    const reportProblem = report === undefined ? undefined : reportFileProblem(report);
+    if (reportProblem !== undefined) {
+        problems.push(reportProblem);
+    }
     if (problems.length > 0) {
         throw new PlanUsageError(`${problems.join("; ")}\n\n${PLAN_USAGE}`);
     }
@@ -78,16 +85,19 @@ async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean;
         env !== undefined
             ? await planEnvironment(env)
             : await planProgram(path.resolve(program as string), stack as string, { config: parseConfigPairs(lists.get("config") ?? []) });
-    return { doc, json: flags.has("json"), out: flags.get("out") as string | undefined };
+    return { doc, json: flags.has("json"), out: flags.get("out") as string | undefined, report };
 }
 
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
 export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
     try {
-        const { doc, json, out } = await plan(argv);
+        const { doc, json, out, report } = await plan(argv);
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {
             fs.writeFileSync(out, serialized);
+        }
+        if (report !== undefined) {
+            writePciReport(report, doc);
         }
         io.stdout(json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
         return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;

@@ -179,5 +179,10 @@ describe(".github/workflows", function () {
         const plan = workflow("pull-request.yml").jobs.plan as Job & { strategy: { matrix: { env: string[] } } };
         expect(plan.strategy.matrix.env).to.deep.equal(["mgmt", "test", "preprod", "prod", "pr"]);
         expect(plan.if, "the offline plan needs no credentials and runs for forks too").to.equal(undefined);
+        const planStep = plan.steps?.find((s) => s.run?.includes("npm run --silent plan"))?.run ?? "";
+        expect(planStep, "each environment's PCI DSS evidence report").to.contain('--report "pci/pci-dss-$PLAN_ENV.html"');
+        const upload = plan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@")) as { if?: string; with?: Record<string, unknown> } | undefined;
+        expect(upload?.with).to.deep.include({ path: "pci/", name: "pci-dss-${{ matrix.env }}" });
+        expect(upload?.if, "attached even when the plan finds a violation").to.equal("always()");
     });
 });
