@@ -170,6 +170,27 @@ function targetGroupBindingReferences(estate: Estate): Flow[] {
     });
 }
 
+/** Every certificate validation waits for the NS record delegating its public zone (docs/dns-delegation.md). */
+function delegationReferences(estate: Estate): Flow[] {
+    const records = estate.ofType("aws:route53/record:Record");
+    return estate.ofType("aws:acm/certificateValidation:CertificateValidation").flatMap((validation) => {
+        const zone = estate.ofType("aws:route53/zone:Zone").find((z) => z.stack === validation.stack && !z.inputs.vpcs);
+        if (!zone) {
+            return [];
+        }
+        const delegation = records.find((r) => r.inputs.type === "NS" && r.inputs.name === zone.inputs.name && r.inputs.zoneId !== zone.id);
+        const waits = delegation !== undefined && validation.dependencies.includes(delegation.urn);
+        return [
+            reference(
+                { subject: `certificate validation ${validation.name}`, action: "waits for the delegation of its zone", target: String(zone.inputs.name), stack: validation.stack },
+                waits,
+                waits ? `depends on NS record ${delegation!.name} in the parent zone` : delegation ? `does not depend on ${delegation.name}` : "nothing delegates the zone before ACM looks for its records: the first apply waits 75 minutes and fails",
+            ),
+        ];
+    });
+}
+
 export function referenceFlows(estate: Estate): Flow[] {
-    return [...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
+    return [
+        ...delegationReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
 }

@@ -103,6 +103,13 @@ const FINDINGS: Finding[] = [
         plant: (resources) => resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:namespace-owner"),
     },
     {
+        finding: 7,
+        title: "certificates validated before the parent delegates the zone",
+        env: "prod",
+        flow: /certificate validation prod-alb-cert -> prod\.payments\.example\.com: waits for the delegation/,
+        plant: (resources) => resources.remove((r) => r.type === "aws:route53/record:Record" && r.inputs.type === "NS"),
+    },
+    {
         finding: 9,
         title: "projects that allow only the Git repository",
         env: "prod",
