@@ -102,12 +102,16 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
     const env = evaluateOptions.config?.environment ?? stack.stack;
     const packConfig = toPolicyPackConfig(definitions, env, evaluateOptions.config);
     const byUrn = new Map(stack.resources.map((r) => [r.urn, r]));
+    // One view per resource, shared by every policy (building it was most of the evaluation's cost);
+    // the analyzer gives each validation its own copy, which only a policy that writes to its input would notice.
+    const views = new Map<PlannedResource, Record<string, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const propsOf = (r: PlannedResource) => views.get(r) ?? views.set(r, props(r.inputs)).get(r)!;
     const providerOf = (r: PlannedResource) => {
         const provider = r.provider ? byUrn.get(r.provider) : undefined;
-        return provider ? { type: provider.type, urn: provider.urn, name: provider.name, props: props(provider.inputs) } : undefined;
+        return provider ? { type: provider.type, urn: provider.urn, name: provider.name, props: propsOf(provider) } : undefined;
     };
     const violations: Violation[] = [];
-    const stackResources = policyResources(stack.resources, providerOf);
+    const stackResources = policyResources(stack.resources, propsOf, providerOf);
 
     for (const definition of definitions) {
         const { enforcementLevel, ...config } = packConfig[definition.meta.name] as { enforcementLevel: string };
@@ -122,7 +126,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                 if (definition.types && !definition.types.includes(r.type)) {
                     continue;
                 }
-                const resourceProps = props(r.inputs);
+                const resourceProps = propsOf(r);
                 const provider = providerOf(r);
                 const args: ResourceValidationArgs = {
                     type: r.type,
@@ -150,10 +154,14 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
 }
 
 /** The resource graph a stack validation receives: parents and dependencies as objects. */
-function policyResources(resources: PlannedResource[], providerOf: (r: PlannedResource) => PolicyResource["provider"]): PolicyResource[] {
+function policyResources(
+    resources: PlannedResource[],
+    propsOf: (r: PlannedResource) => PolicyResource["props"],
+    providerOf: (r: PlannedResource) => PolicyResource["provider"],
+): PolicyResource[] {
     const result = new Map<string, PolicyResource>();
     for (const r of resources) {
-        const resourceProps = props(r.inputs);
+        const resourceProps = propsOf(r);
         const provider = providerOf(r);
         result.set(r.urn, {
             type: r.type,

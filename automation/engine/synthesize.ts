@@ -204,6 +204,18 @@ function distinctErrors(errors: unknown[]): unknown[] {
     });
 }
 
+/**
+ * The SDK interpolates every registration's response into a debug-log line that nothing prints
+ * offline; a protobuf message's own toString serialises it whole, which cost more than anything
+ * the engine does per resource.
+ */
+function withoutDebugText(response: unknown): unknown {
+    if (response !== null && typeof response === "object") {
+        Object.defineProperty(response, "toString", { value: () => "[RegisterResourceResponse]" });
+    }
+    return response;
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -340,7 +352,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             // The mock monitor calls newResource synchronously from here, before its first await.
             registering = { urn, where };
             try {
-                return registerResource(req, callback);
+                return registerResource(req, (error, response) => callback(error, withoutDebugText(response)));
             } finally {
                 registering = undefined;
             }

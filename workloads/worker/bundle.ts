@@ -1,52 +1,72 @@
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { digest, readEntry, writeEntry } from "../../lib/disk-cache";
 
-interface CachedBundle {
+export interface WorkerBundle {
     code: string;
     sourceMap: string;
-    /** Every file esbuild read, with its modification time then. */
-    inputs: [string, number][];
+    /** The repository's files esbuild read (relative to this directory); node_modules are covered by the lockfile. */
+    inputs: string[];
+    /** Digest of esbuild's version, the options, the lockfile and every input's content. */
+    key: string;
 }
 
 /**
  * Process-wide, not module-level: the offline engine re-evaluates program modules for every
- * stack it synthesizes, and rebuilding an unchanged worker each time would dominate a plan.
+ * stack it synthesizes; the persistent cache (lib/disk-cache.js) spares the build across processes.
  */
 const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
+const NAMESPACE = "worker-bundle";
+const LOCKFILE = path.resolve(__dirname, "..", "..", "package-lock.json");
 
-function mtime(file: string): number {
+const OPTIONS = {
+    // Metafile input paths are relative to this directory, whatever the process's working directory.
+    absWorkingDir: __dirname,
+    entryPoints: [path.join(__dirname, "index.ts")],
+    // Names the outputs and anchors the map's relative source paths; nothing is written.
+    outfile: path.join(__dirname, "dist", "index.js"),
+    metafile: true,
+    write: false,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    // Stack traces resolve through NODE_OPTIONS=--enable-source-maps; sources stay out of the asset.
+    sourcemap: "external",
+    sourcesContent: false,
+    legalComments: "none",
+    // pg's optional native binding, which the worker never loads.
+    external: ["pg-native"],
+    logLevel: "silent",
+} satisfies BuildOptions;
+
+function readOrEmpty(file: string): string {
     try {
-        return fs.statSync(file).mtimeMs;
+        return fs.readFileSync(file, "utf8");
     } catch {
-        return -1;
+        return "";
     }
 }
 
-/** The worker and its dependencies as one CommonJS file plus its source map (not written to disk). */
-export function buildWorkerBundle(): CachedBundle {
-    const result = buildSync({
-        metafile: true,
-        // Metafile input paths are relative to this directory, whatever the process's working directory.
-        absWorkingDir: __dirname,
-        entryPoints: [path.join(__dirname, "index.ts")],
-        // Names the outputs and anchors the map's relative source paths; nothing is written.
-        outfile: path.join(__dirname, "dist", "index.js"),
-        write: false,
-        bundle: true,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        minify: true,
-        // Stack traces resolve through NODE_OPTIONS=--enable-source-maps; sources stay out of the asset.
-        sourcemap: "external",
-        sourcesContent: false,
-        legalComments: "none",
-        // pg's optional native binding, which the worker never loads.
-        external: ["pg-native"],
-        logLevel: "silent",
-    });
+/**
+ * What decides the output besides the repository's own sources. Paths are relative to this
+ * directory, so another checkout of the same revision (e.g. `plan --base`'s worktree) shares it.
+ */
+function toolchainKey(): string {
+    const relativeOptions = { ...OPTIONS, absWorkingDir: ".", entryPoints: ["index.ts"], outfile: path.join("dist", "index.js") };
+    return digest(require("esbuild/package.json").version, JSON.stringify(relativeOptions), readOrEmpty(LOCKFILE));
+}
+
+function bundleKey(toolchain: string, inputs: string[]): string {
+    return digest(toolchain, ...inputs.flatMap((input) => [input, readOrEmpty(path.resolve(__dirname, input))]));
+}
+
+/** Builds the worker and its dependencies as one CommonJS file plus its source map (nothing written to disk). */
+export function buildWorkerBundle(): WorkerBundle {
+    const result = (require("esbuild") as typeof import("esbuild")).buildSync(OPTIONS);
     const file = (suffix: string) => {
         const output = result.outputFiles.find((f) => f.path.endsWith(suffix));
         if (output === undefined) {
@@ -54,25 +74,39 @@ export function buildWorkerBundle(): CachedBundle {
         }
         return output.text;
     };
-    const inputs = Object.keys(result.metafile.inputs).map((input): [string, number] => {
-        const absolute = path.resolve(__dirname, input);
-        return [absolute, mtime(absolute)];
-    });
-    return { code: file("index.js"), sourceMap: file("index.js.map"), inputs };
+    const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.split(/[\\/]/).includes("node_modules"));
+    return { code: file("index.js"), sourceMap: file("index.js.map"), inputs, key: bundleKey(toolchainKey(), inputs) };
 }
 
 /**
- * The Lambda `code` for the worker (handler `index.handler`). Built once per process while none of
- * its inputs change: esbuild's output is deterministic, so every stack gets the same archive and a
- * rebuild only changes the asset when the code changed.
+ * The worker bundle for the current sources: from this process, else from the persistent cache
+ * (found through the input list the last build recorded under the toolchain's key; a changed
+ * input changes the bundle key, and a new import is a change to an existing input), else built.
+ */
+export function workerBundle(): WorkerBundle {
+    const memory = globalThis as unknown as Record<symbol, WorkerBundle | undefined>;
+    const toolchain = toolchainKey();
+    const recordedInputs = readEntry<string[]>(NAMESPACE, toolchain) ?? memory[BUNDLE_CACHE]?.inputs;
+    const key = recordedInputs ? bundleKey(toolchain, recordedInputs) : undefined;
+    if (key !== undefined && memory[BUNDLE_CACHE]?.key === key) {
+        return memory[BUNDLE_CACHE];
+    }
+    const cached = key !== undefined ? readEntry<WorkerBundle>(NAMESPACE, key) : undefined;
+    const bundle = cached !== undefined && cached.key === key ? cached : buildWorkerBundle();
+    if (bundle !== cached) {
+        writeEntry(NAMESPACE, bundle.key, bundle);
+        writeEntry(NAMESPACE, toolchain, bundle.inputs);
+    }
+    memory[BUNDLE_CACHE] = bundle;
+    return bundle;
+}
+
+/**
+ * The Lambda `code` for the worker (handler `index.handler`). esbuild's output is deterministic,
+ * so every stack gets the same archive and the asset changes only when the code does.
  */
 export function bundleWorker(): pulumi.asset.AssetArchive {
-    const cache = globalThis as unknown as Record<symbol, CachedBundle | undefined>;
-    let bundle = cache[BUNDLE_CACHE];
-    if (bundle === undefined || bundle.inputs.some(([file, modified]) => mtime(file) !== modified)) {
-        bundle = buildWorkerBundle();
-        cache[BUNDLE_CACHE] = bundle;
-    }
+    const bundle = workerBundle();
     return new pulumi.asset.AssetArchive({
         "index.js": new pulumi.asset.StringAsset(bundle.code),
         "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
