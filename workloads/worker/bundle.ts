@@ -86,10 +86,13 @@ export function buildWorkerBundle(): WorkerBundle {
 export function workerBundle(): WorkerBundle {
     const memory = globalThis as unknown as Record<symbol, WorkerBundle | undefined>;
     const toolchain = toolchainKey();
-    const recordedInputs = readEntry<string[]>(NAMESPACE, toolchain) ?? memory[BUNDLE_CACHE]?.inputs;
+    // This process's own build answers when the cache cannot be written (another revision's
+    // copy of this module, in the same process, keeps its bundle under the same symbol: check the shape).
+    const own = typeof memory[BUNDLE_CACHE]?.key === "string" ? memory[BUNDLE_CACHE] : undefined;
+    const recordedInputs = readEntry<string[]>(NAMESPACE, toolchain) ?? own?.inputs;
     const key = recordedInputs ? bundleKey(toolchain, recordedInputs) : undefined;
-    if (key !== undefined && memory[BUNDLE_CACHE]?.key === key) {
-        return memory[BUNDLE_CACHE];
+    if (key !== undefined && own?.key === key) {
+        return own;
     }
     const cached = key !== undefined ? readEntry<WorkerBundle>(NAMESPACE, key) : undefined;
     const bundle = cached !== undefined && cached.key === key ? cached : buildWorkerBundle();
