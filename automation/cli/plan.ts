@@ -7,11 +7,13 @@ import { renderEstimates } from "../estimates";
 import { PlanDocument } from "../engine/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
+import { isReviewRequest, REVIEW_USAGE, runReviewCli } from "../review/cli";
 import { parseArgs } from "./args";
 
 export const PLAN_USAGE = `Usage:
   npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [--json] [--out FILE]
   npm run plan -- --program DIR --stack NAME [--config key=value ...] [--json] [--out FILE]
+${REVIEW_USAGE}
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
 --json prints exactly one JSON document; --out FILE also writes that document to FILE.
@@ -83,6 +85,9 @@ async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean;
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
 export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
     try {
+        if (isReviewRequest(argv)) {
+            return await runReviewCli(argv, io);
+        }
         const { doc, json, out } = await plan(argv);
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as crypto from "crypto";
 import { DEFAULT_REGION } from "../../lib/environments";
 import { accountFromArn, hexFrom, partitionOf } from "./identifiers";
 import { INVOKE_MOCKS, MockContext, RESOURCE_MOCKS } from "./resource-outputs";
@@ -46,6 +47,29 @@ export interface SynthesisResult {
     outputs: Record<string, unknown>;
     /** Stack outputs as stack references receive them. */
     referenceableOutputs: StackOutputs;
+    /**
+     * Keyed digests of the secret inputs, by resource URN and property path (`a.b[0]`), so that a
+     * change review can tell a changed secret from an unchanged one without seeing either. The key
+     * lives only in this process: nothing outside it can test a guess against a digest.
+     */
+    secretFingerprints: Map<string, Map<string, string>>;
+}
+
+const FINGERPRINT_KEY = crypto.randomBytes(32);
+
+function fingerprintSecrets(value: unknown, path: string, into: Map<string, string>): void {
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => fingerprintSecrets(item, `${path}[${i}]`, into));
+    } else if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (isSignature(record, rpc.specialSecretSig)) {
+            into.set(path, crypto.createHmac("sha256", FINGERPRINT_KEY).update(JSON.stringify(toRawValue(record.value).value) ?? "").digest("hex"));
+            return;
+        }
+        for (const [key, child] of Object.entries(record)) {
+            fingerprintSecrets(child, path ? `${path}.${key}` : key, into);
+        }
+    }
 }
 
 /** A program that failed while it ran (not a config problem): carries every error it raised. */
@@ -66,7 +90,14 @@ interface AccountContext {
 
 type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
 interface RegisterRequest {
+    getAliasesList(): AliasMessage[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -234,6 +265,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const fallback: AccountContext = { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION };
     const providerAccounts = new Map<string, AccountContext>();
     const captured: PlannedResource[] = [];
+    const secretFingerprints = new Map<string, Map<string, string>>();
     const errors: unknown[] = [];
     let rootOutputs: Record<string, unknown> = {};
     let monitor: MockMonitorInternals | undefined;
@@ -323,8 +355,25 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const qualifiedType = parentType === undefined || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
             return `urn:pulumi:${request.stack}::${request.project}::${qualifiedType}::${name}`;
         };
+        // The URNs a resource's `aliases` name, resolved the way the engine resolves alias specs.
+        const aliasUrns = (req: RegisterRequest): string[] =>
+            req.getAliasesList().map((alias) => {
+                const spec = alias.getSpec();
+                if (alias.hasUrn() || spec === undefined) {
+                    return alias.getUrn();
+                }
+                const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+                const urn = mockMonitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+                return urn.replace(`urn:pulumi:${request.stack}::${request.project}::`, `urn:pulumi:${spec.getStack() || request.stack}::${spec.getProject() || request.project}::`);
+            });
         const capture = (req: RegisterRequest | ReadRequest, wireInputs: Record<string, unknown>, registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">) => {
             const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const aliases = "getAliasesList" in req ? aliasUrns(req) : [];
+            const fingerprints = new Map<string, string>();
+            fingerprintSecrets(wireInputs, "", fingerprints);
+            if (fingerprints.size > 0) {
+                secretFingerprints.set(urn, fingerprints);
+            }
             captured.push({
                 urn,
                 type: req.getType(),
@@ -336,6 +385,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 protect: registration.protect,
                 retainOnDelete: registration.retainOnDelete,
                 dependencies: [...new Set(req.getDependenciesList())],
+                ...(aliases.length > 0 ? { aliases } : {}),
             });
             return urn;
         };
@@ -432,6 +482,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,
             referenceableOutputs: { values, secretNames },
+            secretFingerprints,
         };
     });
 }

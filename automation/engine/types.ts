@@ -18,6 +18,8 @@ export interface PlannedResource {
     retainOnDelete: boolean;
     /** URNs this resource waits for: explicit dependsOn plus the resources whose outputs it consumes. */
     dependencies: string[];
+    /** URNs this resource was known by before (its `aliases` option), when it has any. */
+    aliases?: string[];
 }
 
 export interface Violation {
