@@ -65,6 +65,7 @@ function reviewBench(runs: number): number {
 }
 
 async function planAllOnce(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the --plan-all child loads the engine
     const { planEnvironment } = require("./plan/plan") as typeof import("./plan/plan");
     for (const env of ALL_ENVIRONMENTS) {
         await planEnvironment(env);

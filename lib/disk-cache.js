@@ -9,6 +9,7 @@
  * is renamed over the entry, so concurrent processes see a whole entry or none; an entry whose
  * checksum does not match (truncated, edited, disk trouble) counts as missing and is rewritten.
  */
+const { Buffer } = require("buffer");
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");

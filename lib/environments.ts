@@ -44,6 +44,11 @@ export function isFullEnvironment(env: string): env is FullEnvironment {
     return (FULL_ENVIRONMENTS as readonly string[]).includes(env);
 }
 
+/** Name prefixes (before the first `-`) of the environments a platform env hosts: test also hosts every `pr-<n>`. */
+export function hostedEnvironmentPrefixes(env: FullEnvironment): string[] {
+    return env === "test" ? ["test", "pr"] : [env];
+}
+
 /** The account and platform an environment runs on: every `pr-<n>` shares `test`. */
 export function platformEnvironmentOf(env: Environment): FullEnvironment {
     return isPullRequestEnvironment(env) ? "test" : env;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader, InvalidConfigError, currentStackLabel } from "../lib/config";
+import { ConfigReader, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
 import {
     ACCOUNT_OF_ENVIRONMENT,
     AccountName,
@@ -17,9 +17,6 @@ export const AVAILABILITY_ZONE_COUNT = 3;
 /** `onePerAz` keeps each AZ's egress independent; `single` is a cost saving allowed only in test. */
 export const NAT_GATEWAY_STRATEGIES = ["onePerAz", "single"] as const;
 export type NatGatewayStrategy = (typeof NAT_GATEWAY_STRATEGIES)[number];
-
-/** The values CloudWatch Logs accepts for a log group's retention. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
 export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
-import { AccountContext, createLogsKey, serviceTrustPolicy } from "./aws";
-import { statefulOptions } from "../workloads/stateful";
+import { AccountContext, createLogsKey, serviceTrustPolicy } from "../lib/aws";
+import { statefulOptions } from "../lib/stateful";
 import { AVAILABILITY_ZONE_COUNT, NatGatewayStrategy } from "./config";
 
 /** AWS services the private subnets reach without NAT: image pulls, credentials, queues, secrets, logs, SSM, keys. */

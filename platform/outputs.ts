@@ -1,18 +1,11 @@
+import type { SharedDataServices } from "../lib/data/shared-data";
+
+export type { SharedDataServices };
+
 /**
  * What each platform/<env> stack exports for workloads (and, from mgmt, for the env platforms).
  * Consumers read it only through lib/stack-reference.ts with PLATFORM_OUTPUT_KEYS.
  */
-export interface SharedDataServices {
-    /** The test environment's PostgreSQL, shared by workloads/test and every pr-<n>. */
-    postgresEndpoint: string;
-    postgresPort: number;
-    postgresInstanceArn: string;
-    postgresResourceId: string;
-    postgresSecretArn: string;
-    opensearchEndpoint: string;
-    opensearchDomainArn: string;
-}
-
 export interface PlatformOutputs {
     environment: string;
     accountId: string;
@@ -61,6 +54,16 @@ export interface PlatformOutputs {
     /** Present in test only. */
     sharedData: SharedDataServices | null;
 }
+
+// How the platform's edge routes requests, which workloads follow when they add their own
+// routes (a pr-<n> host on the shared ALBs).
+
+/** Path CloudFront and the public ALB send to the payments API. */
+export const API_PATH = "/api/*";
+/** The host under the env's domain that CloudFront uses as the public ALB's origin. */
+export const ALB_ORIGIN_HOST = "origin";
+/** Listener rule priorities below this are the platform's; workloads (e.g. pr-<n> hosts) use this and above. */
+export const FIRST_WORKLOAD_RULE_PRIORITY = 100;
 
 export const PLATFORM_OUTPUT_KEYS = [
     "environment",

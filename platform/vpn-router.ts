@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
-import { partitionOf, serviceTrustPolicy } from "./aws";
+import { partitionOf } from "../lib/arn";
+import { serviceTrustPolicy } from "../lib/aws";
 
 /** Graviton families (t4g, m7g, c7gn, ...) need the arm64 image. */
 function architectureOf(instanceType: string): "arm64" | "x86_64" {

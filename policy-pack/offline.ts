@@ -8,7 +8,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../automation/engine/types";
+import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER, Violation } from "../plan-model/types";
 import type { PolicyDefinition } from "./lib/definition";
 import { toPolicyPackConfig } from "./lib/pack-config";
 import type { PackConfig } from "./lib/settings";
@@ -21,6 +21,37 @@ export interface EvaluateOptions {
     config?: PackConfig;
     /** The policies to run (default: the whole pack); tests narrow it to the policy under test. */
     policies?: readonly PolicyDefinition[];
+    /** Called for every input path a policy reads (`a.b`, list indices left out): how tests hold policies to their declared reads. */
+    observe?: (policy: string, type: string, path: string) => void;
+}
+
+type Observer = (type: string, path: string) => void;
+
+/** Reports every property read (also by JSON.stringify or a descriptor lookup) with its dotted path. */
+function recording(value: unknown, type: string, prefix: string, observer: Observer): unknown {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const pathOf = (key: string | symbol): string | undefined =>
+        typeof key !== "string" || key === "toJSON" || key === "then" ? undefined : Array.isArray(value) ? (/^\d+$/.test(key) ? prefix : undefined) : prefix ? `${prefix}.${key}` : key;
+    const note = (key: string | symbol): string | undefined => {
+        const path = pathOf(key);
+        if (path !== undefined && path !== prefix) {
+            observer(type, path);
+        }
+        return path;
+    };
+    return new Proxy(value as object, {
+        get(target, key, receiver) {
+            const path = note(key);
+            const inner = Reflect.get(target, key, receiver);
+            return path === undefined ? inner : recording(inner, type, path, observer);
+        },
+        getOwnPropertyDescriptor(target, key) {
+            note(key);
+            return Reflect.getOwnPropertyDescriptor(target, key);
+        },
+    });
 }
 
 class NotApplicable extends Error {}
@@ -44,8 +75,9 @@ function withSentinels(value: unknown): unknown {
 }
 
 /** Property bags as @pulumi/policy hands them to policies: unknown-checking proxies. */
-function props(inputs: Record<string, unknown>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return unknownCheckingProxy(withSentinels(inputs) as Record<string, unknown>);
+function props(inputs: Record<string, unknown>, type?: string, observer?: Observer): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    const plain = withSentinels(inputs) as Record<string, unknown>;
+    return unknownCheckingProxy(observer && type ? (recording(plain, type, "", observer) as Record<string, unknown>) : plain);
 }
 
 function options(r: PlannedResource): PolicyResourceOptions {
@@ -60,7 +92,7 @@ function options(r: PlannedResource): PolicyResourceOptions {
 }
 
 function isTypeOf(type: string) {
-    return (resourceClass: { new (...rest: any[]): unknown }): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return (resourceClass: { new (...rest: any[]): unknown }): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
 }
 
 /** Runs one validation the way the analyzer server does, turning its outcome into violations. */
@@ -102,18 +134,18 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
     const env = evaluateOptions.config?.environment ?? stack.stack;
     const packConfig = toPolicyPackConfig(definitions, env, evaluateOptions.config);
     const byUrn = new Map(stack.resources.map((r) => [r.urn, r]));
-    // One view per resource, shared by every policy (building it was most of the evaluation's cost);
-    // the analyzer gives each validation its own copy, which only a policy that writes to its input would notice.
-    const views = new Map<PlannedResource, Record<string, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const propsOf = (r: PlannedResource) => views.get(r) ?? views.set(r, props(r.inputs)).get(r)!;
     const providerOf = (r: PlannedResource) => {
         const provider = r.provider ? byUrn.get(r.provider) : undefined;
-        return provider ? { type: provider.type, urn: provider.urn, name: provider.name, props: propsOf(provider) } : undefined;
+        return provider ? { type: provider.type, urn: provider.urn, name: provider.name, props: props(provider.inputs) } : undefined;
     };
     const violations: Violation[] = [];
-    const stackResources = policyResources(stack.resources, propsOf, providerOf);
+    let observing = "";
+    const observe = evaluateOptions.observe;
+    const observer: Observer | undefined = observe ? (type, path) => observe(observing, type, path) : undefined;
+    const stackResources = policyResources(stack.resources, providerOf, observer);
 
     for (const definition of definitions) {
+        observing = definition.meta.name;
         const { enforcementLevel, ...config } = packConfig[definition.meta.name] as { enforcementLevel: string };
         if (enforcementLevel === "disabled") {
             continue;
@@ -126,7 +158,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                 if (definition.types && !definition.types.includes(r.type)) {
                     continue;
                 }
-                const resourceProps = propsOf(r);
+                const resourceProps = props(r.inputs, r.type, observer);
                 const provider = providerOf(r);
                 const args: ResourceValidationArgs = {
                     type: r.type,
@@ -137,7 +169,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                     ...(provider ? { provider } : {}),
                     stackTags: new Map(),
                     isType: isTypeOf(r.type),
-                    asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any
+                    asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
                     getConfig,
                     notApplicable,
                 };
@@ -154,14 +186,10 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
 }
 
 /** The resource graph a stack validation receives: parents and dependencies as objects. */
-function policyResources(
-    resources: PlannedResource[],
-    propsOf: (r: PlannedResource) => PolicyResource["props"],
-    providerOf: (r: PlannedResource) => PolicyResource["provider"],
-): PolicyResource[] {
+function policyResources(resources: PlannedResource[], providerOf: (r: PlannedResource) => PolicyResource["provider"], observer?: Observer): PolicyResource[] {
     const result = new Map<string, PolicyResource>();
     for (const r of resources) {
-        const resourceProps = propsOf(r);
+        const resourceProps = props(r.inputs, r.type, observer);
         const provider = providerOf(r);
         result.set(r.urn, {
             type: r.type,
@@ -173,7 +201,7 @@ function policyResources(
             dependencies: [],
             propertyDependencies: {},
             isType: isTypeOf(r.type),
-            asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any
+            asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
         });
     }
     for (const r of resources) {

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { synthesize as synthesizeProgram } from "../automation/engine/synthesize";
-import { PlanDocument, PlannedResource, PlannedStack } from "../automation/engine/types";
+import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
 import { environmentChain, LayerName, StackTarget } from "../automation/plan/environments";
 import { planEnvironment, REPO_ROOT, StackRegistry, synthesizeStack } from "../automation/plan/plan";
 

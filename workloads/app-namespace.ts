@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE, WORKLOAD_DEPLOYERS_GROUP } from "../lib/cluster-rbac";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { PodIdentityRole } from "../platform/cluster/pod-identity";
+import { PodIdentityRole } from "../lib/pod-identity";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 
@@ -107,6 +108,24 @@ export class AppNamespace extends pulumi.ComponentResource {
         const ns = this.namespace.metadata.name;
         const inNamespace = (objectName: string) => ({ name: objectName, namespace: ns });
 
+        // Quotas, limits and the CRDs the charts render are outside every EKS access policy: the
+        // platform's workload-deployer role grants them, bound here for this namespace only.
+        // The owner binding lets CI delete this namespace (and no other) on teardown.
+        const bind = (role: string, groups: string[]) =>
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-${role.split(":")[1]}`,
+                {
+                    metadata: inNamespace(role),
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+                    subjects: groups.map((group) => ({ kind: "Group", name: group, apiGroup: "rbac.authorization.k8s.io" })),
+                },
+                k8sOpts,
+            );
+        const afterRbac = {
+            ...k8sOpts,
+            dependsOn: [bind(WORKLOAD_DEPLOYER_ROLE, [NAMESPACE_MANAGERS_GROUP, WORKLOAD_DEPLOYERS_GROUP]), bind(NAMESPACE_OWNER_ROLE, [NAMESPACE_MANAGERS_GROUP])],
+        };
+
         new k8s.core.v1.ResourceQuota(
             `${name}-quota`,
             {
@@ -123,7 +142,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     },
                 },
             },
-            k8sOpts,
+            afterRbac,
         );
         // With a quota on requests and limits, pods without them are rejected; these defaults fill them in.
         new k8s.core.v1.LimitRange(
@@ -141,7 +160,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     ],
                 },
             },
-            k8sOpts,
+            afterRbac,
         );
 
         this.networkPolicies(name, ns, args, k8sOpts);

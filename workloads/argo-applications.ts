@@ -57,7 +57,8 @@ export function canaryStrategy(service: ServiceName, canary: Pick<CanarySettings
 
 /** 5xx share of the canary's requests, from the metrics the platform collects. */
 function errorRateQuery(namespace: string): string {
-    const selector = `namespace="${namespace}",service="{{args.service}}"`;
+    // Series carry the labels the platform's scrape configuration sets: `app` is the pod's app.kubernetes.io/name.
+    const selector = `namespace="${namespace}",app="{{args.service}}"`;
     return `sum(rate(http_requests_total{${selector},status=~"5.."}[2m])) / clamp_min(sum(rate(http_requests_total{${selector}}[2m])), 1e-9)`;
 }
 

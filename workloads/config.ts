@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader } from "../lib/config";
+import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
 import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
 import { standardTags } from "../lib/tags";
-import { LOG_RETENTION_DAYS } from "../platform/config";
 
 /** The stacks of this project: the three workload environments and every `pr-<n>`. */
 export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];

@@ -4,20 +4,20 @@ import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { partitionOf } from "../platform/aws";
+import { partitionOf } from "../lib/arn";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
-import { PostgresDatabase, postgresDefaultsFor } from "./database";
+import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
-import { SearchDomain, searchDefaultsFor } from "./search-domain";
+import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
-import { sharedDataServices } from "./shared-data";
+import { sharedDataServices } from "../lib/data/shared-data";
 import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
 import { WorkerFunction } from "./worker-function";
 import { WorkerSecurityGroup } from "./worker-security-group";
@@ -106,9 +106,13 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         namer.name("search"),
         {
             env,
+            accountId: config.accountId,
+            region: config.region,
             vpcId,
             subnetIds: platform.require("privateSubnetIds"),
             allowedSecurityGroupIds: clients,
+            // Index roles are mapped by the deployment role during provisioning, by no one else.
+            masterRoleTrustedPrincipalArns: [config.deploymentRoleArn],
             instanceType: search.instanceType,
             instanceCount: search.instanceCount,
             volumeSizeGb: search.volumeSizeGb,
@@ -221,12 +225,10 @@ const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
         API_BASE_PATH: "/api",
         STATIC_ASSETS_BUCKET: platform.require("staticAssetsBucket"),
     },
+    // Only what its role may read (AppNamespace adminPolicy): no queue or search endpoint it could never reach.
     "admin-web": {
         PAYMENTS_TABLE_NAME: ingest.table.name,
         RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
-        PROCESSING_QUEUE_URL: queue.queue.url,
-        DEAD_LETTER_QUEUE_URL: queue.deadLetterQueue.url,
-        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${data.opensearchEndpoint}`,
     },
 };
 const releases: ServiceRelease[] = services.map((service) => ({

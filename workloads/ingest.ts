@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { SecureBucket } from "../lib/secure-bucket";
-import { createDataKey, statefulOptions } from "./stateful";
+import { createDataKey, statefulOptions } from "../lib/stateful";
 import { PAYMENTS_TABLE_KEY } from "./worker/contract";
 
 /**

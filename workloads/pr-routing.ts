@@ -1,9 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
-import { API_PATH } from "../platform/edge/cdn";
-import { ALB_ORIGIN_HOST } from "../platform/edge/edge";
-import { FIRST_WORKLOAD_RULE_PRIORITY } from "../platform/edge/load-balancer";
+import { ALB_ORIGIN_HOST, API_PATH, FIRST_WORKLOAD_RULE_PRIORITY } from "../platform/outputs";
 import { HTTP_PORT, PUBLIC_SERVICES, ServiceName } from "./services";
 
 /** The ALB's highest rule priority. */

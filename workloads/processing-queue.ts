@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { arnParts } from "./arn";
+import { arnParts } from "../lib/arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { PAYLOAD_OBJECT_SUFFIX, processingQueueNames } from "./worker/contract";
 

@@ -2,9 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { arnParts } from "./arn";
+import { arnParts } from "../lib/arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
-import { serviceAssumeRolePolicy } from "./iam";
+import { serviceTrustDocument } from "../lib/aws";
 import { bundleWorker } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
 
@@ -80,7 +80,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
 
         this.role = new aws.iam.Role(
             roleName,
-            { name: roleName, description: `Payments worker Lambda (${args.env})`, assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")) },
+            { name: roleName, description: `Payments worker Lambda (${args.env})`, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) },
             { parent: this },
         );
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { POSTGRES_PORT } from "./database";
+import { POSTGRES_PORT } from "../lib/data/database";
 
 export interface WorkerSecurityGroupArgs {
     env: Environment;

@@ -3,8 +3,8 @@ import * as path from "path";
 import { isInvalidConfigError } from "../../lib/config";
 import { PlanUsageError } from "../engine/project";
 import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
-import { renderEstimates } from "../estimates";
-import { PlanDocument } from "../engine/types";
+import { renderEstimates } from "../../plan-model/estimates";
+import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
 import { isReviewRequest, REVIEW_USAGE, runReviewCli } from "../review/cli";
@@ -17,7 +17,8 @@ ${REVIEW_USAGE}
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
 --json prints exactly one JSON document; --out FILE also writes that document to FILE.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or invalid config,
+Exit codes: 0 no mandatory violation and no failing flow, 1 a mandatory violation or a failing flow,
+2 bad usage or invalid config,
 3 a program failed for another reason.`;
 
 export interface CliIo {
@@ -94,7 +95,7 @@ export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
             fs.writeFileSync(out, serialized);
         }
         io.stdout(json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
-        return doc.summary.mandatory > 0 ? 1 : 0;
+        return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (isUserError(error)) {

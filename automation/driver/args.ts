@@ -10,7 +10,10 @@ export class UsageError extends Error {
 
 export type FlagSpec = Record<string, { type: "string" | "boolean" }>;
 
-/** Strict flag parsing (the repository's one parser): unknown flags, missing values and stray arguments are usage errors, all reported at once. */
+/**
+ * Strict flag parsing (the repository's one parser): unknown flags, missing values and stray
+ * arguments are usage errors, all reported at once.
+ */
 export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): Record<keyof S, string | boolean | undefined> {
     const names = Object.keys(spec);
     try {

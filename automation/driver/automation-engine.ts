@@ -12,7 +12,7 @@ import * as path from "path";
 import * as auto from "@pulumi/pulumi/automation";
 
 import type { FullEnvironment } from "../../lib/environments";
-import { SECRET_PLACEHOLDER, type Violation } from "../engine/types";
+import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
 import {
     EngineError,
     OperationCancelledError,

@@ -5,7 +5,7 @@
  * runs in tests and with `--offline` exactly as it runs in CI.
  */
 import type { FullEnvironment } from "../../lib/environments";
-import type { PlannedStack, Violation } from "../engine/types";
+import type { PlannedStack, Violation } from "../../plan-model/types";
 
 export const LAYERS = ["foundation", "platform", "workloads"] as const;
 export type Layer = (typeof LAYERS)[number];

@@ -1,5 +1,5 @@
 import { pullRequestNumber } from "../../lib/environments";
-import { accountFromArn } from "../engine/identifiers";
+import { accountFromArn } from "../../lib/arn";
 import { stackLabel, type StackRef } from "./engine";
 
 /** The PR driver was asked to touch something that is not a PR environment in the test account. */

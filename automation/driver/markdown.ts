@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 
-import type { Violation } from "../engine/types";
+import type { Violation } from "../../plan-model/types";
 import { formatDuration } from "./args";
 import { stackLabel, type FailedResource, type OperationResult, type OutputValue } from "./engine";
 

@@ -13,7 +13,7 @@ import * as path from "path";
 import { planEnvironment } from "../plan/plan";
 
 import { isFullEnvironment, type FullEnvironment } from "../../lib/environments";
-import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../engine/types";
+import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../../plan-model/types";
 import {
     EngineError,
     LAYERS,

@@ -3,7 +3,7 @@
  * through assertPullRequestTarget (guard.ts) first.
  */
 import { pullRequestNumber } from "../../lib/environments";
-import { accountFromArn } from "../engine/identifiers";
+import { accountFromArn } from "../../lib/arn";
 import { formatDuration } from "./args";
 import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, stackLabel, type Engine, type OperationResult, type StackRef } from "./engine";

@@ -19,15 +19,3 @@ export function uuidFrom(seed: string): string {
     const h = hexFrom(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-export function partitionOf(region: string): string {
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    return region.startsWith("cn-") ? "aws-cn" : "aws";
-}
-
-export function accountFromArn(arn: string): string | undefined {
-    const account = arn.split(":")[4];
-    return account !== undefined && /^[0-9]{12}$/.test(account) ? account : undefined;
-}

@@ -130,5 +130,6 @@ export function requireProgram(entry: string): unknown {
             delete require.cache[cached];
         }
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program entry is only known at run time
     return require(entry);
 }

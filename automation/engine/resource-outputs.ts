@@ -6,12 +6,16 @@ import { accountIdFrom, hexFrom, uuidFrom } from "./identifiers";
  * region, endpoints), so programs and policies see values shaped like the real ones.
  * Values are derived from the resource's URN, so every synthesis of a program is identical.
  */
+/** Resource inputs and state as the mock runtime passes them: each resource type's own schema. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shape depends on the resource type
+export type MockProps = Record<string, any>;
+
 export interface MockContext {
     type: string;
     /** The logical name. */
     name: string;
     urn: string;
-    inputs: Record<string, any>;
+    inputs: MockProps;
     account: string;
     region: string;
     partition: string;
@@ -30,7 +34,7 @@ export interface ResourceMock {
 
 export interface InvokeContext {
     token: string;
-    inputs: Record<string, any>;
+    inputs: MockProps;
     account: string;
     region: string;
     partition: string;
@@ -53,7 +57,7 @@ const ec2Arn = (kind: string) => (ctx: MockContext, id: string) => ({ arn: arn(c
 const ALB_HOSTED_ZONE_ID = "Z35SXDOTRQ7X7K"; // us-east-1, per the ELB endpoints table
 const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
-function loadBalancerKind(inputs: Record<string, any>): string {
+function loadBalancerKind(inputs: MockProps): string {
     return inputs.loadBalancerType === "network" ? "net" : "app";
 }
 

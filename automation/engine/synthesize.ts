@@ -2,13 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as crypto from "crypto";
 import { DEFAULT_REGION } from "../../lib/environments";
-import { accountFromArn, hexFrom, partitionOf } from "./identifiers";
-import { INVOKE_MOCKS, MockContext, RESOURCE_MOCKS } from "./resource-outputs";
-import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "./types";
+import { accountFromArn, partitionOf } from "../../lib/arn";
+import { hexFrom } from "./identifiers";
+import { INVOKE_MOCKS, MockContext, MockProps, RESOURCE_MOCKS } from "./resource-outputs";
+import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 
 // Runtime internals the public API does not expose: a fresh async-local store per synthesis
 // (what the Automation API's inline programs use) is what keeps consecutive syntheses apart.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } = require("@pulumi/pulumi/runtime/settings");
 
 /** The account the offline engine assumes for a provider that names none. */
@@ -212,6 +215,12 @@ function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountCo
     };
 }
 
+/** A remote component's scalar outputs (ids, names, lists of ids): what the flows check joins its children by. */
+function plainOutputs(computed: Record<string, unknown>): Record<string, unknown> {
+    const scalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+    return Object.fromEntries(Object.entries(computed).filter(([k, v]) => !/kubeconfig/i.test(k) && (scalar(v) || (Array.isArray(v) && v.every(scalar)))));
+}
+
 function unwrapSecrets(value: unknown): unknown {
     return toRawValue(JSON.parse(JSON.stringify(value ?? null))).value;
 }
@@ -266,6 +275,8 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const providerAccounts = new Map<string, AccountContext>();
     const captured: PlannedResource[] = [];
     const secretFingerprints = new Map<string, Map<string, string>>();
+    // What the provider would report for each custom resource: the flows check joins resources by these.
+    const physical = new Map<string, Pick<PlannedResource, "id" | "arn" | "account" | "outputs">>();
     const errors: unknown[] = [];
     let rootOutputs: Record<string, unknown> = {};
     let monitor: MockMonitorInternals | undefined;
@@ -282,7 +293,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const syntheticParents = new Map<string, string>();
 
     const mocks: pulumi.runtime.Mocks = {
-        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: MockProps } {
             if (args.type === STACK_REFERENCE_TYPE) {
                 const name = String(args.inputs.name);
                 const outputs = request.resolveStackReference?.(name);
@@ -294,7 +305,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 }
                 return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
             }
-            const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
+            const inputs = unwrapSecrets(args.inputs) as MockProps;
             // Set by the registration wrapper; reads (`Resource.get`) come without it.
             const where = registering?.where ?? accountFor(args.provider);
             const urn = `${label}::${args.type}::${args.name}`;
@@ -324,10 +335,15 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const mock = RESOURCE_MOCKS[args.type];
             const id = args.custom ? (args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx)) : undefined;
             const computed = mock?.outputs?.(ctx, id ?? "") ?? {};
+            if (registering && id !== undefined) {
+                physical.set(registering.urn, { id, account: where.account, ...(typeof computed.arn === "string" ? { arn: computed.arn } : {}) });
+            } else if (registering && mock?.outputs) {
+                physical.set(registering.urn, { account: where.account, outputs: plainOutputs(computed) });
+            }
             const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
             return { id, state: { ...generic, ...args.inputs, ...computed } };
         },
-        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        call(args: pulumi.runtime.MockCallArgs): MockProps {
             const invoke = INVOKE_MOCKS[args.token];
             if (!invoke) {
                 throw new Error(
@@ -478,6 +494,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             stack: request.stack,
             resources: captured.map((resource) => ({
                 ...resource,
+                ...physical.get(resource.urn),
                 dependencies: [...new Set(resource.dependencies.map((urn) => syntheticParents.get(urn) ?? urn))].filter((urn) => urn !== resource.urn),
             })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,

@@ -5,9 +5,9 @@
  */
 import { isPullRequestEnvironment } from "../../lib/environments";
 import { planEnvironment } from "../plan/plan";
-import { estimatePlan, PlanEstimates } from "./index";
-import { formatUsd, urnLabel } from "./render";
-import { PRICE_REGION, PRICES_AS_OF } from "./prices";
+import { estimatePlan, PlanEstimates } from "../../plan-model/estimates/index";
+import { formatUsd, urnLabel } from "../../plan-model/estimates/render";
+import { PRICE_REGION, PRICES_AS_OF } from "../../plan-model/estimates/prices";
 
 function ratio(part: number, whole: number): string {
     if (whole === 0) return "-";

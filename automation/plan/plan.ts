@@ -1,9 +1,10 @@
 import * as path from "path";
 import { evaluateStack } from "../../policy-pack/offline";
-import { estimatePlan } from "../estimates";
+import { estimatePlan } from "../../plan-model/estimates";
+import { evaluateFlows, summarizeFlows } from "../flows";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
-import { PlanDocument, PlannedStack } from "../engine/types";
+import { PlanDocument, PlannedStack } from "../../plan-model/types";
 import { environmentChain, StackTarget } from "./environments";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -74,6 +75,7 @@ function planned(result: SynthesisResult): PlannedStack {
 
 export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument {
     const violations = stacks.flatMap((s) => s.violations);
+    const flows = evaluateFlows({ env, stacks });
     const doc: Omit<PlanDocument, "estimates"> = {
         env,
         stacks,
@@ -82,9 +84,10 @@ export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument 
             resources: stacks.reduce((sum, s) => sum + s.resources.length, 0),
             mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+            flows: summarizeFlows(flows),
         },
     };
-    return { ...doc, estimates: estimatePlan(doc) };
+    return { ...doc, estimates: estimatePlan(doc), flows };
 }
 
 export interface EnvironmentPlanOptions {

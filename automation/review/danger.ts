@@ -1,4 +1,4 @@
-import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER } from "../engine/types";
+import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 import { ResourceChange, StackDiff } from "./diff";
 
 export type DangerKind = "stateful-removed" | "replacement" | "policy-statements" | "network-opened" | "prod-change";

@@ -1,4 +1,4 @@
-import { PlannedResource, PlannedStack, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../engine/types";
+import { PlannedResource, PlannedStack, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 
 /** How a value known only at apply time reads in a change review. */
 export const KNOWN_AFTER_APPLY = "(known after apply)";
@@ -115,8 +115,7 @@ export function diffValues(before: unknown, after: unknown, secrets: SecretSides
 
 /** The inputs that make a resource what it is, for spotting a rename: everything but names and tags. */
 function shape(resource: PlannedResource): string {
-    const { name: _name, tags: _tags, tagsAll: _tagsAll, ...rest } = resource.inputs as Record<string, unknown>;
-    void _name, _tags, _tagsAll;
+    const rest = Object.entries(resource.inputs).filter(([key]) => !["name", "tags", "tagsAll"].includes(key));
     return `${resource.type}\0${JSON.stringify(rest)}`;
 }
 

@@ -1,6 +1,6 @@
 import { FULL_ENVIRONMENTS } from "../../lib/environments";
-import { PlanDocument, PlannedStack, Violation } from "../engine/types";
-import { costItems } from "../estimates";
+import { PlanDocument, PlannedStack, Violation } from "../../plan-model/types";
+import { costItems } from "../../plan-model/estimates";
 import { EnvironmentPlans } from "../plan/plan";
 import { Danger, dangersOf } from "./danger";
 import { diffStack, ResourceChange, StackDiff } from "./diff";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanUsageError } from "../engine/project";
-import { PlanDocument } from "../engine/types";
+import { PlanDocument } from "../../plan-model/types";
 import { EnvironmentPlans, planEnvironments, REPO_ROOT } from "../plan/plan";
 
 const INSTALL_DEADLINE_MS = 15 * 60_000;

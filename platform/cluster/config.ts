@@ -63,7 +63,7 @@ interface RawClusterConfig {
     argocd?: { hostname?: unknown; sourceRepos?: unknown; oidc?: Record<string, unknown> };
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 /** A Kubernetes namespace name, or a prefix ending in `*` (EKS access scopes accept a trailing wildcard). */
 const NAMESPACE = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;

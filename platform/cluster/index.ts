@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
-import { AccessGrant, ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGERS_GROUP } from "./access";
+import { ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGER_ROLE, NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
+import { AccessGrant, NAMESPACE_MANAGER_RULES, NAMESPACE_OWNER_RULES, WORKLOAD_DEPLOYER_RULES } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
 import { AwsLoadBalancerController } from "./addons/aws-load-balancer-controller";
 import { ClusterAutoscaler } from "./addons/cluster-autoscaler";
@@ -41,6 +42,8 @@ export interface ClusterPlatformArgs {
     tags: Record<string, string>;
     /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
     hub?: ArgoCdHubConnection;
+    /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
+    chartRepository?: pulumi.Input<string>;
 }
 
 /** Who may do what in the cluster (access entries), derived from config for one env. */
@@ -88,6 +91,9 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ClusterPlatform", name, {}, opts);
         const { env, config } = args;
+        if (env === "mgmt" && args.chartRepository === undefined) {
+            throw new Error("ClusterPlatform(mgmt): args.chartRepository (foundation/org's ecrRegistry + /charts) is required for Argo CD's chart credential");
+        }
         if (env === "mgmt" ? config.argocd === undefined : args.hub === undefined) {
             throw new Error(
                 env === "mgmt"
@@ -110,7 +116,8 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 deployRoleArn: args.deployRoleArn,
                 access: clusterAccessGrants(env, config, args.deployRoleArn),
                 tags: args.tags,
-                protect: env === "prod",
+                // mgmt is held to prod levels: its Argo CD deploys prod.
+                protect: env === "prod" || env === "mgmt",
             },
             { parent: this },
         );
@@ -165,7 +172,11 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             roleArn: config.ciDeployRoleArn,
         });
         if (env === "mgmt") {
-            const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
+            const hub = new ArgoCdHub(
+                namer.name("argocd"),
+                { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS, chartRepository: args.chartRepository! },
+                { parent: this },
+            );
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
@@ -208,24 +219,21 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         });
     }
 
-    /** Namespace lifecycle is the one cluster-scoped right CI needs; no access policy grants only that. */
+    /** The RBAC the env cluster's groups get (access policies cannot express it): see access.ts. */
     private createNamespaceManagerRbac(namer: Namer, kubernetes: k8s.Provider): void {
-        const role = new k8s.rbac.v1.ClusterRole(
-            namer.name("namespace-manager"),
-            {
-                metadata: { name: "payments:namespace-manager" },
-                rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "update", "patch"] }],
-            },
-            { parent: this, provider: kubernetes },
-        );
+        const opts = { parent: this, provider: kubernetes };
+        const role = new k8s.rbac.v1.ClusterRole(namer.name("namespace-manager"), { metadata: { name: NAMESPACE_MANAGER_ROLE }, rules: NAMESPACE_MANAGER_RULES }, opts);
         new k8s.rbac.v1.ClusterRoleBinding(
             namer.name("namespace-manager"),
             {
-                metadata: { name: "payments:namespace-manager" },
+                metadata: { name: NAMESPACE_MANAGER_ROLE },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
                 subjects: [{ kind: "Group", name: NAMESPACE_MANAGERS_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
             },
-            { parent: this, provider: kubernetes },
+            opts,
         );
+        // Bound per namespace by the workloads stack, never cluster-wide.
+        new k8s.rbac.v1.ClusterRole(namer.name("workload-deployer"), { metadata: { name: WORKLOAD_DEPLOYER_ROLE }, rules: WORKLOAD_DEPLOYER_RULES }, opts);
+        new k8s.rbac.v1.ClusterRole(namer.name("namespace-owner"), { metadata: { name: NAMESPACE_OWNER_ROLE }, rules: NAMESPACE_OWNER_RULES }, opts);
     }
 }

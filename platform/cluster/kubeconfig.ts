@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { arnContext } from "./pod-identity";
+import { arnContext } from "../../lib/pod-identity";
 
 export interface KubeconfigArgs {
     clusterName: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { PodIdentityRole, ServiceAccountRef, arnContext } from "./pod-identity";
+import { PodIdentityRole, ServiceAccountRef, arnContext } from "../../lib/pod-identity";
 import { KubernetesRelease } from "./versions";
 
 type ManagedAddonName = keyof KubernetesRelease["addons"];

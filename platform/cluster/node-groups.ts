@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
 import { NodeGroupRole, NodeGroupSizing, isGravitonInstanceType } from "./config";
-import { arnContext } from "./pod-identity";
+import { arnContext } from "../../lib/pod-identity";
 
 /** The label every node carries, so controllers can be placed on the system group. */
 export const NODE_ROLE_LABEL = "node.payments.io/role";

@@ -21,6 +21,9 @@ export const CHARTS = {
     argoCd: { chart: "argo-cd", version: "8.6.4", repository: "https://argoproj.github.io/argo-helm" },
 } as const satisfies Record<string, PinnedChart>;
 
+/** The AWS CLI image that refreshes Argo CD's ECR credential (public.ecr.aws/aws-cli/aws-cli). */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.27.50";
+
 /** EKS managed add-ons and the Kubernetes-minor-bound images, per supported control-plane version. */
 export interface KubernetesRelease {
     addons: {

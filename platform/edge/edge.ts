@@ -1,31 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
-import { AccountContext, partitionOf } from "../aws";
+import { partitionOf } from "../../lib/arn";
+import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../workloads/stateful";
-import { API_PATH, Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { statefulOptions } from "../../lib/stateful";
+import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { ApplicationLoadBalancer } from "./load-balancer";
-import { createWebAcl } from "./waf";
-
-/**
- * Regions older than August 2022 deliver ALB access logs from an ELB-owned account; newer ones
- * from the log-delivery service principal (Elastic Load Balancing user guide, "Enable access logs").
- */
-const ELB_LOG_ACCOUNTS: Record<string, string> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-central-1": "054676820928",
-};
+import { WebAclLogging, createWebAcl } from "./waf";
 
 /** Host names under the env's domains. */
-export const ALB_ORIGIN_HOST = "origin";
 export const ADMIN_HOST = "admin";
 
 export interface EdgeArgs {
@@ -44,6 +32,8 @@ export interface EdgeArgs {
     usEast1Provider: aws.Provider;
     /** Prod: the buckets are protected and retained; elsewhere they are emptied on destroy. */
     protect: boolean;
+    /** Where the web ACLs log. */
+    wafLogging: WebAclLogging;
 }
 
 /**
@@ -63,12 +53,13 @@ export class Edge extends pulumi.ComponentResource {
         const { namer, dns, edge } = args;
         const parent = { parent: this };
 
-        // SSE-S3 and ACLs available: the only settings ALB access logs and CloudFront standard logs can write to.
+        // SSE-S3: ALB access logs support no KMS key. ACLs stay off: CloudFront delivers through
+        // CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
+        // S3 names are global: the account id keeps each account's (and each copy's) name its own.
         const logs = new SecureBucket(
             namer.name("edge-logs"),
             {
-                bucketName: namer.name("edge-logs", { kind: "s3Bucket" }),
-                objectOwnership: "BucketOwnerPreferred",
+                bucketName: pulumi.output(args.context.accountId).apply((id) => namer.name("edge-logs", { suffix: id, kind: "s3Bucket" })),
                 versioning: false,
                 lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: edge.accessLogRetentionDays } }],
                 forceDestroy: !args.protect,
@@ -77,7 +68,7 @@ export class Edge extends pulumi.ComponentResource {
             statefulOptions(args.protect, parent),
         );
         const partition = partitionOf(args.context.region);
-        const elbAccount = ELB_LOG_ACCOUNTS[args.context.region];
+        const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.context.region];
         const logPolicy = logs.attachPolicy((bucketArn) => [
             {
                 Sid: "AlbAccessLogDelivery",
@@ -88,16 +79,27 @@ export class Edge extends pulumi.ComponentResource {
                 Action: "s3:PutObject",
                 Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${args.context.accountId}/*`,
             } as pulumi.Input<aws.iam.PolicyStatement>,
+            {
+                Sid: "CloudFrontLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${bucketArn}/${CLOUDFRONT_LOG_PREFIX}/AWSLogs/${args.context.accountId}/*`,
+                Condition: {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": args.context.accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:logs:us-east-1:${args.context.accountId}:delivery-source:*` },
+                },
+            } as pulumi.Input<aws.iam.PolicyStatement>,
         ]);
 
         const { zones } = args;
         if (zones.cloudfrontCertificateArn === undefined) {
             throw new Error("Edge needs DnsZones created with a CloudFront certificate");
         }
-        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB` }, parent);
+        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB`, logging: args.wafLogging }, parent);
         this.cloudfrontWebAcl = createWebAcl(
             namer.name("waf", { suffix: "cloudfront", kind: "wafAcl" }),
-            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront` },
+            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront`, logging: args.wafLogging },
             { parent: this, provider: args.usEast1Provider },
         );
 
@@ -153,11 +155,13 @@ export class Edge extends pulumi.ComponentResource {
                 originVerifySecret: edge.originVerifySecret,
                 webAclArn: this.cloudfrontWebAcl.arn,
                 priceClass: edge.cloudfrontPriceClass,
-                logBucketDomainName: logs.bucket.bucketDomainName,
+                accountId: args.context.accountId,
+                logBucketArn: logs.bucket.arn,
+                usEast1Provider: args.usEast1Provider,
                 protect: args.protect,
             },
-            // CloudFront grants itself log delivery through the bucket ACL, which needs the ownership controls in place.
-            { parent: this, dependsOn: [logs] },
+            // Log delivery checks the bucket policy when the delivery is created.
+            { parent: this, dependsOn: [logPolicy] },
         );
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);

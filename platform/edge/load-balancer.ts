@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
+import { FIRST_WORKLOAD_RULE_PRIORITY } from "../outputs";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers. */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -21,9 +22,6 @@ export const SERVICE_TARGETS: readonly ServiceTarget[] = [
     { service: "payments-api", scheme: "public", port: 8080, healthCheckPath: "/healthz" },
     { service: "admin-web", scheme: "internal", port: 8080, healthCheckPath: "/healthz" },
 ];
-
-/** Listener rule priorities below this are the platform's; workloads (e.g. pr-<n> hosts) use this and above. */
-export const FIRST_WORKLOAD_RULE_PRIORITY = 100;
 
 export interface AlbRoute {
     service: string;
@@ -59,12 +57,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly httpsListener: aws.lb.Listener;
     readonly targetGroups: Record<string, aws.lb.TargetGroup> = {};
+    /** The ports its targets listen on (TargetGroupBinding registers pod IPs on these). */
+    readonly targetPorts: number[];
+    private readonly albName: string;
 
     constructor(name: string, args: ApplicationLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ApplicationLoadBalancer", name, {}, opts);
         const { namer, scheme } = args;
         const parent = { parent: this };
         const albName = namer.name("alb", { suffix: scheme, kind: "loadBalancer" });
+        this.albName = albName;
 
         this.securityGroup = new aws.ec2.SecurityGroup(
             albName,
@@ -98,6 +100,7 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
+        this.targetPorts = [...new Set(SERVICE_TARGETS.filter((t) => t.scheme === scheme).map((t) => t.port))];
         for (const target of SERVICE_TARGETS.filter((t) => t.scheme === scheme)) {
             this.targetGroups[target.service] = new aws.lb.TargetGroup(
                 namer.name(target.service, { kind: "targetGroup" }),
@@ -151,5 +154,19 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             );
         }
         this.registerOutputs({ loadBalancerArn: this.loadBalancer.arn });
+    }
+
+    /**
+     * Lets this ALB reach its targets: pods registered by IP sit behind the cluster security group,
+     * which admits only itself until told otherwise (every target would stay unhealthy).
+     */
+    admitTargetsIn(podSecurityGroupId: pulumi.Input<string>): void {
+        for (const port of this.targetPorts) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${this.albName}-to-pods-${port}`,
+                { securityGroupId: podSecurityGroupId, referencedSecurityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Targets of ${this.albName} (pod IPs)` },
+                { parent: this },
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ interface ProxyModule {
     unknownStringValue: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- @pulumi/policy ships this module without typings
 const proxy = require("@pulumi/policy/proxy") as ProxyModule;
 
 export const CANNOT_VERIFY = "cannot verify until apply";

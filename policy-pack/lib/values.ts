@@ -1,8 +1,8 @@
-import { SECRET_PLACEHOLDER } from "../../automation/engine/types";
+import { SECRET_PLACEHOLDER } from "../../plan-model/types";
 import type { Subject } from "./definition";
 import { CannotVerifyError } from "./unknowns";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- resource properties are untyped JSON from the engine */
 
 /** A value that is a list in the schema; absent means empty. */
 export function list<T = any>(value: unknown): T[] {

@@ -113,7 +113,7 @@ expects no mandatory violation; \`bad-program.test.ts\` plans the deliberately b
 test/fixtures/bad-program --stack dev --json\` to list those violations and exit 1; \`pack.test.ts\` starts the pack the way
 Pulumi does and checks this section is current.
 
-The pack imports \`lib/\` and \`automation/estimates\` from the repository, so it runs from a checkout (as CI does);
+The pack imports \`lib/\` and \`plan-model/\` from the repository, so it runs from a checkout (as CI does);
 publishing it to Pulumi Cloud with \`pulumi policy publish\` would first need it bundled into one folder.
 
 ### Adding a policy

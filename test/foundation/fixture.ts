@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import type { PlannedResource } from "../../automation/engine/types";
+import type { PlannedResource } from "../../plan-model/types";
 import type { FoundationOutputs } from "../../foundation/outputs";
 import { Inventory, synthesizeLayer } from "../harness";
 

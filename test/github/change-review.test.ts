@@ -4,7 +4,6 @@ import * as path from "path";
 import { parse } from "yaml";
 
 const WORKFLOWS = path.resolve(__dirname, "..", "..", ".github", "workflows");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (file: string): any => parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"));
 
 describe("change review on pull requests", () => {

@@ -1,7 +1,7 @@
 import * as path from "path";
 import type { FoundationOutputs } from "../../foundation/outputs";
 import { REPO_ROOT, StackRegistry, synthesizeStack } from "../../automation/plan/plan";
-import type { PlannedResource } from "../../automation/engine/types";
+import type { PlannedResource } from "../../plan-model/types";
 import { Inventory } from "../harness";
 
 const ACCOUNT_IDS = { management: "111111111111", security: "555555555555", test: "222222222222", preprod: "333333333333", prod: "444444444444" };

@@ -4,11 +4,9 @@ import { evaluateStack, hasMandatory } from "../../policy-pack/offline";
 import { POLICIES, policyNamed } from "../../policy-pack/policies";
 import { StackBuilder, UNKNOWN, violationsOf } from "./helpers";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const server = require("@pulumi/policy/server");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Runs the SDK's own analyzer handler (what `pulumi preview --policy-pack` calls over gRPC) on one resource. */
 async function analyzeLikeTheCli(type: string, urn: string, props: Record<string, unknown>, policies = POLICIES): Promise<{ policy: string; level: number; message: string }[]> {
@@ -50,7 +48,7 @@ describe("policy-pack offline evaluation", () => {
     it("skips a resource under a valid exemption in a stack policy, and reports it again once expired", () => {
         const b = new StackBuilder("test");
         const bucket = b.add("aws:s3/bucket:Bucket", "legacy", { bucket: "legacy" });
-        const exemption = { policy: "s3-tls-only", urn: bucket.urn, reason: "third-party uploader without TLS until vendor fix VND-123", expires: "2026-12-31" };
+        const exemption = { policy: "s3-tls-only", owner: "payments-team", urn: bucket.urn, reason: "third-party uploader without TLS until vendor fix VND-123", expires: "2026-12-31" };
         expect(violationsOf("s3-tls-only", b, { exemptions: [exemption], asOf: "2026-12-31" })).to.deep.equal([]);
         const expired = violationsOf("s3-tls-only", b, { exemptions: [exemption], asOf: "2027-01-01" });
         expect(expired).to.have.length(1);

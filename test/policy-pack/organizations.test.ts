@@ -1,4 +1,4 @@
-import { PlannedResource } from "../../automation/engine/types";
+import { PlannedResource } from "../../plan-model/types";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const POLICY = "aws:organizations/policy:Policy";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PlannedStack, UNKNOWN_PLACEHOLDER } from "../../automation/engine/types";
+import { PlannedStack, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 import { evaluateStack } from "../../policy-pack/offline";
 import { planOf } from "../harness";
 

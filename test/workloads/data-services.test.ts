@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { OPENSEARCH_TLS_POLICY } from "../../workloads/search-domain";
+import { OPENSEARCH_TLS_POLICY } from "../../lib/data/search-domain";
 import { Inventory } from "../harness";
 import { platformOf, policyOf, workloadsOf } from "./fixture";
 

@@ -1,4 +1,4 @@
-import type { PlannedResource } from "../../automation/engine/types";
+import type { PlannedResource } from "../../plan-model/types";
 import { Inventory, planOf } from "../harness";
 
 /** The workloads stack of an environment's plan (`npm run plan -- --env <env>`), memoized per process. */

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { arnParts } from "../../workloads/arn";
+import { arnParts } from "../../lib/arn";
 import { DLQ_RETENTION_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from "../../workloads/processing-queue";
 import { UNSCOPED_STATEMENT_SID } from "../../workloads/worker-function";
 import { WORKER_ENVIRONMENT_VARIABLES } from "../../workloads/worker/contract";

@@ -36,6 +36,7 @@ const ALLOWED_TYPES = new Set([
     "kubernetes:core/v1:ResourceQuota",
     "kubernetes:core/v1:LimitRange",
     "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     "kubernetes:argoproj.io/v1alpha1:Application",
 ]);

@@ -57,6 +57,7 @@ function readOrEmpty(file: string): string {
  */
 function toolchainKey(): string {
     const relativeOptions = { ...OPTIONS, absWorkingDir: ".", entryPoints: ["index.ts"], outfile: path.join("dist", "index.js") };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version only, not esbuild itself
     return digest(require("esbuild/package.json").version, JSON.stringify(relativeOptions), readOrEmpty(LOCKFILE));
 }
 
@@ -66,6 +67,7 @@ function bundleKey(toolchain: string, inputs: string[]): string {
 
 /** Builds the worker and its dependencies as one CommonJS file plus its source map (nothing written to disk). */
 export function buildWorkerBundle(): WorkerBundle {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the cache misses
     const result = (require("esbuild") as typeof import("esbuild")).buildSync(OPTIONS);
     const file = (suffix: string) => {
         const output = result.outputFiles.find((f) => f.path.endsWith(suffix));

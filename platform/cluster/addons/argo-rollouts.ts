@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_PLACEMENT } from "../node-groups";
-import { PodIdentityRole } from "../pod-identity";
+import { PodIdentityRole } from "../../../lib/pod-identity";
 import { CHARTS } from "../versions";
 import { ClusterAddonArgs, pinnedRelease } from "./helm";
 

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 
 import type { PlanEnvironment } from "../../../automation/driver/offline-engine";
-import type { PlanDocument, PlannedResource, PlannedStack, Violation } from "../../../automation/engine/types";
+import type { PlanDocument, PlannedResource, PlannedStack, Violation } from "../../../plan-model/types";
 
 export const TEST_ACCOUNT = "222222222222";
 export const PROD_ACCOUNT = "444444444444";

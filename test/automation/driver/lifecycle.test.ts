@@ -16,7 +16,7 @@ import type { DriverContext } from "../../../automation/driver/context";
 import { prDown, prGc, prList, prPreview, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
 import { planEnvironment } from "../../../automation/plan/plan";
-import { accountFromArn } from "../../../automation/engine/identifiers";
+import { accountFromArn } from "../../../lib/arn";
 import { REPO_ROOT } from "../../../automation/driver/stack-config";
 
 const SHA = "5f2c9e1a0b7d4c3e8f6a1b2c3d4e5f6a7b8c9d0e";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { PlanUsageError } from "../../../automation/engine/project";
-import { SECRET_PLACEHOLDER } from "../../../automation/engine/types";
+import { SECRET_PLACEHOLDER } from "../../../plan-model/types";
 import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";

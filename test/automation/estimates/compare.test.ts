@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { PlanDocument, PlannedStack } from "../../../automation/engine/types";
-import { estimatePlan } from "../../../automation/estimates";
+import { PlanDocument, PlannedStack } from "../../../plan-model/types";
+import { estimatePlan } from "../../../plan-model/estimates";
 import { comparisonTable } from "../../../automation/estimates/compare";
 import { resource, stackOf } from "./fixtures";
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { estimatePlan } from "../../../automation/estimates";
-import { PRICING, priceRuleOf } from "../../../automation/estimates/prices";
-import { isStructural, TIMINGS } from "../../../automation/estimates/timings";
+import { estimatePlan } from "../../../plan-model/estimates";
+import { PRICING, priceRuleOf } from "../../../plan-model/estimates/prices";
+import { isStructural, TIMINGS } from "../../../plan-model/estimates/timings";
 import { planOf } from "../../harness";
 
 const ENVIRONMENTS = ["mgmt", "test", "preprod", "prod", "pr-42"];

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { createTasks, deleteTasks, longestPath, Task } from "../../../automation/estimates/critical-path";
-import { PlannedResource } from "../../../automation/engine/types";
+import { createTasks, deleteTasks, longestPath, Task } from "../../../plan-model/estimates/critical-path";
+import { PlannedResource } from "../../../plan-model/types";
 import { names, resource } from "./fixtures";
 
 const task = (id: string, minutes: number, after: string[] = []): Task => ({ id, minutes, after });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PlanDocument } from "../../../automation/engine/types";
-import { estimatePlan, estimateStack, renderEstimates, renderStackEstimateMarkdown } from "../../../automation/estimates";
-import { EC2_HOURLY, HOURS_PER_MONTH, RDS_POSTGRES_HOURLY, UNIT_PRICES } from "../../../automation/estimates/prices";
+import { PlanDocument } from "../../../plan-model/types";
+import { estimatePlan, estimateStack, renderEstimates, renderStackEstimateMarkdown } from "../../../plan-model/estimates";
+import { EC2_HOURLY, HOURS_PER_MONTH, RDS_POSTGRES_HOURLY, UNIT_PRICES } from "../../../plan-model/estimates/prices";
 import { names, resource, stackOf } from "./fixtures";
 
 const monthly = (usdPerHour: number) => usdPerHour * HOURS_PER_MONTH;

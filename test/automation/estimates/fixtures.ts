@@ -1,5 +1,5 @@
 /** Hand-made plan resources for the estimate tests. */
-import { PlannedResource, PlannedStack } from "../../../automation/engine/types";
+import { PlannedResource, PlannedStack } from "../../../plan-model/types";
 
 export interface ResourceSpec {
     custom?: boolean;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { POD_IDENTITY_TRUST } from "../../../platform/cluster/pod-identity";
+import { POD_IDENTITY_TRUST } from "../../../lib/pod-identity";
 import { CHARTS, EXACT_CHART_VERSION } from "../../../platform/cluster/versions";
 import { Inventory } from "../../harness";
 import { synthesizeCluster } from "./fixture";
@@ -91,7 +91,7 @@ describe("platform/cluster add-ons", () => {
         const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));
         expect(actions.filter((a) => /Create|Delete|Modify/.test(a))).to.deep.equal([]);
         const bind = statements.find((s) => s.Sid === "BindTargets")!;
-        expect(bind.Resource).to.equal("arn:aws:elasticloadbalancing:us-east-1:444444444444:targetgroup/prod-*/*");
+        expect(bind.Resource).to.deep.equal(["arn:aws:elasticloadbalancing:us-east-1:444444444444:targetgroup/prod-*/*"]);
         const rules = statements.find((s) => s.Sid === "NodeSecurityGroupRulesInThisVpc")!;
         expect(rules.Condition).to.deep.equal({ ArnEquals: { "ec2:Vpc": "arn:aws:ec2:us-east-1:444444444444:vpc/vpc-0123456789abcdef0" } });
     });
@@ -118,8 +118,12 @@ describe("platform/cluster add-ons", () => {
         expect(prod.input(scraper, "source.eks.securityGroupIds")).to.deep.equal([prod.outputs.clusterSecurityGroupId]);
         expect(scraper.dependencies).to.include(workspace.urn);
         expect(prod.outputs.metricsQueryEndpoint).to.match(/^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-.+\/$/);
-        const collector = prod.one("aws:eks/accessEntry:AccessEntry", "prod-metrics-collector");
-        expect(collector.inputs.userName).to.equal("aps-collector-user");
-        expect(collector.inputs.principalArn).to.match(/^arn:aws:iam::\d{12}:role\/AWSServiceRoleForAmazonPrometheusScraper_/);
+        // AMP creates the collector's access entry for its service-linked role; EKS refuses ours.
+        expect(prod.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).to.not.include("prod-metrics-collector");
+        expect(prod.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prod-metrics-collector").inputs.subjects).to.deep.include({
+            kind: "User",
+            name: "aps-collector-user",
+            apiGroup: "rbac.authorization.k8s.io",
+        });
     });
 });

@@ -31,13 +31,15 @@ describe("platform/cluster Argo CD", () => {
                 const env = mgmt.input<string>(project, "metadata.name");
                 expect(mgmt.input(project, "spec.destinations")).to.deep.equal([{ name: env, namespace: "*" }]);
                 expect(mgmt.input(project, "spec.clusterResourceWhitelist")).to.deep.equal([]);
-                expect(mgmt.input(project, "spec.sourceRepos")).to.deep.equal(["https://github.com/example/payments-deploy.git"]);
+                // Applications pull versioned charts from the central ECR (OCI), with the hub's refreshed credential.
+                expect(mgmt.input(project, "spec.sourceRepos")).to.deep.equal(["https://github.com/example/payments-deploy.git", "111111111111.dkr.ecr.us-east-1.amazonaws.com/charts"]);
             }
         });
 
         it("binds the hub role to the Argo CD components that reach clusters, allowed only to assume env deployer roles", () => {
             const associations = mgmt.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.inputs.namespace === "argocd");
-            expect(associations.map((a) => a.inputs.serviceAccount)).to.have.members(["argocd-application-controller", "argocd-server"]);
+            // The chart-credential refresher has its own role (pull-only), not the hub's.
+            expect(associations.map((a) => a.inputs.serviceAccount)).to.have.members(["argocd-application-controller", "argocd-server", "ecr-credential-refresher"]);
             const policy = JSON.parse(mgmt.one("aws:iam/rolePolicy:RolePolicy", "mgmt-argocd-hub").inputs.policy as string);
             expect(policy).to.deep.equal(argocdHubPolicy("arn:aws:eks:us-east-1:111111111111:cluster/mgmt-eks", ["test", "preprod", "prod"]));
             expect(policy.Statement[0].Resource).to.deep.equal([

@@ -54,6 +54,7 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
                         env === "mgmt"
                             ? undefined
                             : { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN },
+                    chartRepository: env === "mgmt" ? `${ACCOUNT.mgmt}.dkr.ecr.us-east-1.amazonaws.com/charts` : undefined,
                     ...overrides,
                 },
                 { providers: [provider] },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Namer } from "../../lib/naming";
+import { Namer } from "./naming";
 
 /** The trust every Pod Identity role has: the EKS Pod Identity agent, which also tags the session. */
 export const POD_IDENTITY_TRUST: aws.iam.PolicyDocument = {

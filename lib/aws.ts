@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "./arn";
 
 /** Where a stack's resources live: the account (from foundation/org) and region, for ARNs and key policies. */
 export interface AccountContext {
@@ -7,29 +8,27 @@ export interface AccountContext {
     region: string;
 }
 
-/** The ARN partition of a region, computed instead of invoked so plans need no credentials. */
-export function partitionOf(region: string): string {
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    return region.startsWith("cn-") ? "aws-cn" : "aws";
+/**
+ * Trust policy for a role assumed by one AWS service; with `sourceAccount`, limited to that
+ * account's resources (confused deputy).
+ */
+export function serviceTrustDocument(service: string, sourceAccount?: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                ...(sourceAccount === undefined ? {} : { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } }),
+            },
+        ],
+    };
 }
 
-/** Trust policy for a role assumed by one AWS service, limited to this account's resources (confused deputy). */
+/** `serviceTrustDocument` as the JSON an `aws.iam.Role` takes, for an account id known only at deploy time. */
 export function serviceTrustPolicy(service: string, accountId?: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.output(accountId).apply((account) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { Service: service },
-                    Action: "sts:AssumeRole",
-                    ...(account === undefined ? {} : { Condition: { StringEquals: { "aws:SourceAccount": account } } }),
-                },
-            ],
-        } satisfies aws.iam.PolicyDocument),
-    );
+    return pulumi.output(accountId).apply((account) => JSON.stringify(serviceTrustDocument(service, account)));
 }
 
 /**

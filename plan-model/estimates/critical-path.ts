@@ -16,7 +16,7 @@
  * `pulumi up --parallel` "defaults to unbounded" (https://www.pulumi.com/docs/iac/cli/commands/pulumi_up/),
  * so the longest path is the wall-clock estimate.
  */
-import { PlannedResource } from "../engine/types";
+import { PlannedResource } from "../types";
 
 export interface Task {
     id: string;

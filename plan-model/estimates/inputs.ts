@@ -2,7 +2,7 @@
  * Reading resource inputs as the plan records them: plain JSON, with "[secret]" and "[unknown]"
  * standing in for values that do not exist before apply.
  */
-import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../engine/types";
+import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../types";
 
 /** The value at a dot/bracket path (`a.b[0].c`), or undefined when any step is missing or unknown. */
 export function valueAt(inputs: Record<string, unknown>, path: string): unknown {

@@ -1,3 +1,11 @@
+/** The ARN partition of a region, computed instead of invoked so plans need no credentials. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("us-gov-")) {
+        return "aws-us-gov";
+    }
+    return region.startsWith("cn-") ? "aws-cn" : "aws";
+}
+
 /** The parts of `arn:<partition>:<service>:<region>:<account>:<resource>` that policies need. */
 export interface ArnParts {
     partition: string;
@@ -17,4 +25,10 @@ export function arnParts(arn: string): ArnParts {
         throw new Error(`"${arn}" is not an ARN`);
     }
     return { partition, service, region, account, resource: resource.join(":") };
+}
+
+/** The 12-digit account id of an ARN, or undefined when it names none (e.g. an S3 bucket). */
+export function accountFromArn(arn: string): string | undefined {
+    const account = arn.split(":")[4];
+    return account !== undefined && /^[0-9]{12}$/.test(account) ? account : undefined;
 }

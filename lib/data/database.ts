@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../lib/environments";
-import { Namer } from "../lib/naming";
+import { Environment } from "../environments";
+import { Namer } from "../naming";
 import { ingressSecurityGroup } from "./ingress-security-group";
-import { serviceAssumeRolePolicy } from "./iam";
-import { createDataKey, statefulOptions } from "./stateful";
+import { serviceTrustDocument } from "../aws";
+import { createDataKey, statefulOptions } from "../stateful";
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_ENGINE_VERSION = "16";
@@ -126,7 +126,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             {
                 name: namer.name("postgres", { suffix: "monitoring", kind: "iamRole" }),
                 description: `RDS enhanced monitoring for ${identifier}`,
-                assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("monitoring.rds.amazonaws.com")),
+                assumeRolePolicy: JSON.stringify(serviceTrustDocument("monitoring.rds.amazonaws.com")),
             },
             { parent: this },
         );

@@ -8,7 +8,7 @@
  * Refresh: the figures come from the AWS pricing pages named per table below, equivalently from
  * the AWS Price List API (`aws pricing get-products --region us-east-1 --service-code AmazonEC2 ...`).
  */
-import { PlannedResource } from "../engine/types";
+import { PlannedResource } from "../types";
 import { arrayAt, booleanAt, each, isReplica, numberAt, S3_BUCKET_SETTING_TYPES, stringAt, valueAt } from "./inputs";
 
 export const PRICES_AS_OF = "2025-06-01";
@@ -506,6 +506,9 @@ export const PRICING: Record<string, PriceRule> = {
         ? [{ item: `advanced SSM parameter (${r.name})`, monthlyUsd: UNIT_PRICES.ssmAdvancedParameterMonth.usd }] : []),
     ...each(["aws:ssm/document:Document", "aws:ssm/association:Association"], free("Systems Manager documents and State Manager have no charge")),
     "aws:cloudwatch/logGroup:LogGroup": usage(USAGE.logs),
+    // Vended logs are billed per GB delivered (CloudWatch Logs pricing, "Vended logs"): usage only.
+    "aws:cloudwatch/logDelivery:LogDelivery": usage(USAGE.logs),
+    ...each(["aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"], free("log delivery settings")),
     ...each(["aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
         "aws:cloudwatch/logMetricFilter:LogMetricFilter"], free("log settings")),
     "aws:cloudwatch/metricAlarm:MetricAlarm": fixed(alarmLines),

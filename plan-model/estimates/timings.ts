@@ -10,7 +10,7 @@
  * contains must be listed here: an unknown type is reported by the estimate and fails the coverage
  * test, it is never silently counted as zero.
  */
-import { PlannedResource } from "../engine/types";
+import { PlannedResource } from "../types";
 import { arrayAt, booleanAt, each, isReplica, S3_BUCKET_SETTING_TYPES, stringAt } from "./inputs";
 
 export interface Timing {
@@ -227,7 +227,9 @@ export const TIMINGS: Record<string, TimingEntry> = {
     ...each(["aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/eventRule:EventRule",
         "aws:cloudwatch/eventTarget:EventTarget", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
-        "aws:cloudwatch/logMetricFilter:LogMetricFilter", "aws:cloudwatch/compositeAlarm:CompositeAlarm"], API),
+        "aws:cloudwatch/logMetricFilter:LogMetricFilter", "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        "aws:cloudwatch/logDelivery:LogDelivery"], API),
     ...each(["aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription"], API),
     "aws:amp/workspace:Workspace": timing(0.5, 0.5, SRC.amp),
     "aws:amp/scraper:Scraper": timing(10, 5, SRC.ampScraper),
@@ -274,7 +276,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
         "kubernetes:core/v1:Secret", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Service",
         "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:Role",
-        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:storage.k8s.io/v1:StorageClass",
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:batch/v1:CronJob",
         "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:scheduling.k8s.io/v1:PriorityClass",
         "kubernetes:argoproj.io/v1alpha1:Application", "kubernetes:argoproj.io/v1alpha1:AppProject",
         "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate", "kubernetes:argoproj.io/v1alpha1:ClusterAnalysisTemplate",

@@ -1,7 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SharedDataServices } from "../platform/outputs";
 import type { PostgresDatabase } from "./database";
 import type { SearchDomain } from "./search-domain";
+
+export interface SharedDataServices {
+    /** The test environment's PostgreSQL, shared by workloads/test and every pr-<n>. */
+    postgresEndpoint: string;
+    postgresPort: number;
+    postgresInstanceArn: string;
+    postgresResourceId: string;
+    postgresSecretArn: string;
+    opensearchEndpoint: string;
+    opensearchDomainArn: string;
+}
 
 /**
  * The `sharedData` output of platform/test: what workloads/test and every pr-<n> need to use

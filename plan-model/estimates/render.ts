@@ -1,5 +1,5 @@
 /** The estimates block of the human plan output: a short aligned table plus the few facts behind it. */
-import type { Estimate, PlanEstimates, StackEstimate } from "./index";
+import type { Estimate, PlanEstimates, StackEstimate } from "./types";
 import { PRICE_REGION, PRICES_AS_OF } from "./prices";
 
 const MAX_PATH_STEPS = 8;
