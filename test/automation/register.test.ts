@@ -98,8 +98,9 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
                 child.on("close", (code) => resolve({ code, stdout, stderr }));
             });
         const [one, two] = await Promise.all([plan(), plan()]);
-        expect(one.code, one.stderr).to.equal(0);
-        expect(two.code, two.stderr).to.equal(0);
+        // Both produce the plan (1 only reports a mandatory violation or failing flow in it).
+        expect(one.code, one.stderr).to.be.oneOf([0, 1]);
+        expect(two.code, two.stderr).to.equal(one.code);
         expect(one.stdout).to.equal(two.stdout);
         expect(JSON.parse(one.stdout).summary.resources).to.be.greaterThan(0);
         // Both filled the cache: every program module and the worker bundle have entries.
