@@ -19,6 +19,8 @@ export interface PlannedResource {
     retainOnDelete: boolean;
     /** URNs this resource waits for: explicit dependsOn plus the resources whose outputs it consumes. */
     dependencies: string[];
+    /** URNs this resource was known by before (its `aliases` option), when it has any. */
+    aliases?: string[];
     /** Custom resources: the physical id the provider would return (offline: the engine's deterministic one). */
     id?: string;
     /** Custom resources with an ARN: as the provider would compute it. */

@@ -6,14 +6,18 @@ import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
 import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
+import { REVIEW_USAGE, runReviewCli } from "../review/cli";
 import { assertWritable } from "./output-files";
 import { HELP, UsageError, optionsHelp, parseOptions, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
 
 /** One line per option, in alphabetical order: adding an option is one line that no other addition touches. */
 export const PLAN_OPTIONS = {
+    base: { type: "string", value: "GIT_REF", help: "review the change from GIT_REF to the working tree (docs/change-review.md)" },
     config: { type: "string", multiple: true, value: "KEY=VALUE", help: "a config value for --program's stack, over its stack file" },
     env: { type: "string", value: "ENV", help: "mgmt, test, preprod, prod or pr-<n>: every stack the environment needs" },
+    "fail-on-danger": { type: "boolean", help: "with --base: exit 1 on any danger, not only on new violations or failing flows" },
     json: { type: "boolean", help: "print exactly one JSON document (plan-model/plan.schema.json)" },
+    markdown: { type: "string", value: "FILE", help: "with --base: write the review as a pull-request comment to FILE" },
     out: { type: "string", value: "FILE", help: "also write the JSON document to FILE (removed when the plan fails)" },
     program: { type: "string", value: "DIR", help: "any Pulumi TypeScript program (with --stack)" },
     report: { type: "string", value: "FILE.md|FILE.html", help: "write the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts)" },
@@ -25,6 +29,7 @@ export type PlanOptions = OptionValues<typeof PLAN_OPTIONS>;
 export const PLAN_USAGE = `Usage:
   npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [options]
   npm run plan -- --program DIR --stack NAME [--config key=value ...] [options]
+${REVIEW_USAGE}
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
 
@@ -101,6 +106,9 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         if (options === HELP) {
             io.stdout(`${PLAN_USAGE}\n`);
             return 0;
+        }
+        if (options.base !== undefined) {
+            return await runReviewCli({ ...options, base: options.base }, io);
         }
         checkTarget(options);
         out = options.out;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as crypto from "crypto";
 import { DEFAULT_REGION } from "../../lib/environments";
 import { OperationalError, UserError } from "../../lib/errors";
 import { durationSetting, formatDuration, withDeadline } from "../deadline";
@@ -55,6 +56,29 @@ export interface SynthesisResult {
     outputs: Record<string, unknown>;
     /** Stack outputs as stack references receive them. */
     referenceableOutputs: StackOutputs;
+    /**
+     * Keyed digests of the secret inputs, by resource URN and property path (`a.b[0]`), so that a
+     * change review can tell a changed secret from an unchanged one without seeing either. The key
+     * lives only in this process: nothing outside it can test a guess against a digest.
+     */
+    secretFingerprints: Map<string, Map<string, string>>;
+}
+
+const FINGERPRINT_KEY = crypto.randomBytes(32);
+
+function fingerprintSecrets(value: unknown, path: string, into: Map<string, string>): void {
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => fingerprintSecrets(item, `${path}[${i}]`, into));
+    } else if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (isSignature(record, rpc.specialSecretSig)) {
+            into.set(path, crypto.createHmac("sha256", FINGERPRINT_KEY).update(JSON.stringify(toRawValue(record.value).value) ?? "").digest("hex"));
+            return;
+        }
+        for (const [key, child] of Object.entries(record)) {
+            fingerprintSecrets(child, path ? `${path}.${key}` : key, into);
+        }
+    }
 }
 
 /** Bounds each stack's synthesis (a duration, e.g. 90s or 10m). */
@@ -137,7 +161,14 @@ interface AccountContext {
 
 type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
 interface RegisterRequest {
+    getAliasesList(): AliasMessage[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -281,6 +312,18 @@ function distinctErrors(errors: unknown[]): unknown[] {
     });
 }
 
+/**
+ * The SDK interpolates every registration's response into a debug-log line that nothing prints
+ * offline; a protobuf message's own toString serialises it whole, which cost more than anything
+ * the engine does per resource.
+ */
+function withoutDebugText(response: unknown): unknown {
+    if (response !== null && typeof response === "object") {
+        Object.defineProperty(response, "toString", { value: () => "[RegisterResourceResponse]" });
+    }
+    return response;
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -299,6 +342,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const fallback: AccountContext = { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION };
     const providerAccounts = new Map<string, AccountContext>();
     const captured: PlannedResource[] = [];
+    const secretFingerprints = new Map<string, Map<string, string>>();
     // What the provider would report for each custom resource: the flows check joins resources by these.
     const physical = new Map<string, Pick<PlannedResource, "id" | "arn" | "account" | "outputs">>();
     const errors: unknown[] = [];
@@ -402,8 +446,25 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const qualifiedType = parentType === undefined || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
             return `urn:pulumi:${request.stack}::${request.project}::${qualifiedType}::${name}`;
         };
+        // The URNs a resource's `aliases` name, resolved the way the engine resolves alias specs.
+        const aliasUrns = (req: RegisterRequest): string[] =>
+            req.getAliasesList().map((alias) => {
+                const spec = alias.getSpec();
+                if (alias.hasUrn() || spec === undefined) {
+                    return alias.getUrn();
+                }
+                const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+                const urn = mockMonitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+                return urn.replace(`urn:pulumi:${request.stack}::${request.project}::`, `urn:pulumi:${spec.getStack() || request.stack}::${spec.getProject() || request.project}::`);
+            });
         const capture = (req: RegisterRequest | ReadRequest, wireInputs: Record<string, unknown>, registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">) => {
             const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const aliases = "getAliasesList" in req ? aliasUrns(req) : [];
+            const fingerprints = new Map<string, string>();
+            fingerprintSecrets(wireInputs, "", fingerprints);
+            if (fingerprints.size > 0) {
+                secretFingerprints.set(urn, fingerprints);
+            }
             captured.push({
                 urn,
                 type: req.getType(),
@@ -415,6 +476,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 protect: registration.protect,
                 retainOnDelete: registration.retainOnDelete,
                 dependencies: [...new Set(req.getDependenciesList())],
+                ...(aliases.length > 0 ? { aliases } : {}),
             });
             return urn;
         };
@@ -431,7 +493,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             // The mock monitor calls newResource synchronously from here, before its first await.
             registering = { urn, where };
             try {
-                return registerResource(req, callback);
+                return registerResource(req, (error, response) => callback(error, withoutDebugText(response)));
             } finally {
                 registering = undefined;
             }
@@ -530,6 +592,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,
             referenceableOutputs: { values, secretNames },
+            secretFingerprints,
         };
     });
 }

@@ -5,7 +5,7 @@ import { evaluateFlows, summarizeFlows } from "../flows";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
-import { environmentChain } from "./environments";
+import { environmentChain, StackTarget } from "./environments";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -110,6 +110,38 @@ export async function planEnvironment(env: string, options: EnvironmentPlanOptio
         stacks.push(planned(result));
     }
     return planDocument(env, stacks);
+}
+
+/** Plans of several environments of one checkout, each stack synthesized once however many environments share it. */
+export interface EnvironmentPlans {
+    docs: PlanDocument[];
+    /** Secret fingerprints by `<project>/<stack>` (see SynthesisResult.secretFingerprints). */
+    secretFingerprints: Map<string, SynthesisResult["secretFingerprints"]>;
+}
+
+/**
+ * Plans `envs` from the checkout at `root` (default: this one) with this engine and policy pack.
+ * Another checkout's programs load its own sources and, through a node_modules link, these SDKs.
+ */
+export async function planEnvironments(envs: string[], root = REPO_ROOT, chainOf: (env: string) => StackTarget[] = environmentChain): Promise<EnvironmentPlans> {
+    const registry = new StackRegistry();
+    const stacks = new Map<string, PlannedStack>();
+    const secretFingerprints = new Map<string, SynthesisResult["secretFingerprints"]>();
+    const docs: PlanDocument[] = [];
+    for (const env of envs) {
+        const chain: PlannedStack[] = [];
+        for (const target of chainOf(env)) {
+            const key = `${target.project}/${target.stack}`;
+            if (!stacks.has(key)) {
+                const result = await synthesizeStack(path.join(root, target.project), target.stack, { stackFile: target.stackFile, registry });
+                stacks.set(key, planned(result));
+                secretFingerprints.set(key, result.secretFingerprints);
+            }
+            chain.push(stacks.get(key)!);
+        }
+        docs.push(planDocument(env, chain));
+    }
+    return { docs, secretFingerprints };
 }
 
 export interface ProgramPlanOptions {

@@ -99,6 +99,11 @@ function detailedStack(stack: PlannedStack): Detailed {
     };
 }
 
+/** A stack's fixed monthly cost lines, each with the resource that causes it (what a change review compares). */
+export function costItems(stack: PlannedStack): CostItem[] {
+    return costsOf(stack.resources, new Set(), new Set(), new Set());
+}
+
 /** Time and fixed-cost estimate of one stack. */
 export function estimateStack(stack: PlannedStack): StackEstimate {
     return { project: stack.project, stack: stack.stack, shared: false, ...detailedStack(stack).estimate };
