@@ -5,9 +5,9 @@ import { asList, policyOf, workloadsOf } from "./fixture";
 
 const INVOCATION = "aws:lambda/invocation:Invocation";
 
-for (const [env, database, dropped] of [
-    ["pr-42", "payments_pr_42", true],
-    ["prod", "payments", false],
+for (const [env, database, dropped, workerUser] of [
+    ["pr-42", "payments_pr_42", true, "payments_pr_42"],
+    ["prod", "payments", false, "payments_worker"],
 ] as const) {
     describe(`workloads data provisioning (${env})`, function () {
         let stack: Inventory;
@@ -20,7 +20,7 @@ for (const [env, database, dropped] of [
 
         it(`creates database ${database} and the worker's role with the CRUD lifecycle${dropped ? ", dropping it on teardown" : ", keeping it on teardown"}`, () => {
             expect(stack.input(invocation("database"), "lifecycleScope")).to.equal("CRUD");
-            expect(input("database")).to.include({ kind: "database", database, workerUser: "payments_worker", dropOnDelete: dropped });
+            expect(input("database")).to.include({ kind: "database", database, workerUser, dropOnDelete: dropped });
             expect(stack.input(invocation("database"), "functionName")).to.equal(`${env}-payments-provisioner`);
         });
 

@@ -125,10 +125,13 @@ describe("workloads pr-42 footprint", function () {
         ]);
     });
 
-    it("runs its worker in the security group the platform shares among PR workers", () => {
+    it("runs its worker and its provisioner in the security group the platform shares among PR workers", () => {
         expect(platform.outputs.pullRequestWorkerSecurityGroupId).to.be.a("string").and.not.equal("");
-        const fn = pr.one("aws:lambda/function:Function");
-        expect(pr.input(fn, "vpcConfig.securityGroupIds")).to.deep.equal([platform.outputs.pullRequestWorkerSecurityGroupId]);
+        const functions = pr.ofType("aws:lambda/function:Function");
+        expect(functions.map((fn) => fn.name).sort()).to.deep.equal(["pr-42-payments-provisioner", "pr-42-payments-worker"]);
+        for (const fn of functions) {
+            expect(pr.input(fn, "vpcConfig.securityGroupIds"), fn.name).to.deep.equal([platform.outputs.pullRequestWorkerSecurityGroupId]);
+        }
     });
 
     it("deploys the PR's chart and image into namespace pr-42, bound to no target group (the gateway reaches its services)", async () => {

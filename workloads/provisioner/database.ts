@@ -48,7 +48,12 @@ export async function provisionDatabase(connect: AdminConnect, spec: DatabaseSpe
     if (action === "delete") {
         if (!spec.dropOnDelete) return { database: spec.database, applied: [], dropped: false };
         // WITH (FORCE) ends the worker's open sessions (PostgreSQL 13+): a PR teardown must not wait on them.
-        await withConnection(connect, MAINTENANCE_DATABASE, (db) => db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+        await withConnection(connect, MAINTENANCE_DATABASE, async (db) => {
+            await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+            // A PR's worker logs in as a user named like its database (workloads/tenancy.ts), which goes
+            // with it; a user shared with other databases stays.
+            if (spec.workerUser === spec.database) await db.query(`DROP ROLE IF EXISTS ${worker}`);
+        });
         return { database: spec.database, applied: [], dropped: true };
     }
     await withConnection(connect, MAINTENANCE_DATABASE, async (db) => {

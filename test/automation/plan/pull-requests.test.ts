@@ -7,6 +7,7 @@ interface Statement {
     Sid?: string;
     Action: string | string[];
     Resource: string | string[];
+    Condition?: unknown;
 }
 
 /** Every role policy of a PR stack (the worker's and the Pod Identity roles'), by role name. */
@@ -25,10 +26,14 @@ const concrete = (arn: string) => arn.replace(/\*$/, "object");
 /** Where a PR's data lives: its table, bucket, queues, key, database user and index. */
 const DATA_SERVICES = /^(dynamodb|s3|sqs|kms|rds-db|es):/;
 
-/** Every (action, resource) on data a PR's own policies grant, as concrete requests. */
+/**
+ * Every (action, resource) on data a PR's own policies grant, as concrete requests. A statement on
+ * every resource that a condition scopes (the provisioner decrypting its secret through Secrets
+ * Manager, by the secret's encryption context) names no resource to ask about: its condition is the scope.
+ */
 function grantedRequests(stack: PlannedStack): { action: string; resource: string }[] {
     return [...rolePolicies(stack).values()].flatMap((doc) =>
-        doc.Statement.flatMap((st) =>
+        doc.Statement.filter((st) => !(list(st.Resource).includes("*") && st.Condition !== undefined)).flatMap((st) =>
             list(st.Action)
                 .filter((action) => DATA_SERVICES.test(action))
                 .flatMap((action) => list(st.Resource).map((resource) => ({ action, resource: concrete(resource) }))),

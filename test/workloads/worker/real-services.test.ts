@@ -275,4 +275,15 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         expect(left.rows).to.be.empty;
         expect((await provisionDatabase(admin, { ...spec, database: DATABASE, dropOnDelete: false }, "delete")).dropped).to.equal(false);
     });
+
+    it("provisioning: a PR's own database user goes with its database; a shared user stays", async () => {
+        const own = { database: "payments_pr_9", workerUser: "payments_pr_9", dropOnDelete: true };
+        await provisionDatabase(admin, own, "create");
+        await provisionDatabase(admin, own, "delete");
+        const db = await admin("postgres");
+        const roles = await db
+            .query("SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY 1", [["payments_pr_9", WORKER_USER]])
+            .finally(() => db.end());
+        expect(roles.rows.map((r) => r.rolname)).to.deep.equal([WORKER_USER]);
+    });
 });
