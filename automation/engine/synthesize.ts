@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseMaybeJson } from "../../plan-model/json";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as crypto from "crypto";
 import { DEFAULT_REGION } from "../../lib/environments";
@@ -259,17 +260,6 @@ function toRawValue(value: unknown): { value: unknown; secret: boolean } {
         return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
     }
     return { value, secret: false };
-}
-
-function parseMaybeJson(value: unknown): unknown {
-    if (typeof value !== "string") {
-        return value;
-    }
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
 }
 
 /** Where an aws provider deploys: the account of the role it assumes, else the one it is pinned to. */

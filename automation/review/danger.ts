@@ -1,4 +1,5 @@
 import { PlannedResource, PlannedStack, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
+import { parseMaybeJson } from "../../plan-model/json";
 import { ResourceChange, StackDiff } from "./diff";
 
 export type DangerKind = "stateful-removed" | "replacement" | "policy-statements" | "network-opened" | "prod-change";
@@ -39,17 +40,6 @@ export const STATEFUL: Record<string, string[]> = {
     "aws:organizations/account:Account": ["email", "roleName", "iamUserAccessToBilling"],
     "aws:organizations/organization:Organization": [],
 };
-
-function parseMaybeJson(value: unknown): unknown {
-    if (typeof value !== "string") {
-        return value;
-    }
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
 
 /** The statements of every policy document among a resource's inputs (IAM, SCP/RCP, resource policies), by property path. */
 export function policyStatements(inputs: Record<string, unknown>): Map<string, string[]> {
