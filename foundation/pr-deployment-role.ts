@@ -251,6 +251,8 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             Resource: [`arn:aws:s3:::${PR}`, `arn:aws:s3:::${PR}/*`, arn("dynamodb", `table/${PR}`), arn("dynamodb", `table/${PR}/*`), arn("sqs", PR), arn("logs", `log-group:/aws/lambda/${PR}:*`)],
         },
         { Sid: "OwnPrKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: "*", Condition: tagged },
+        // The worker pages on-call through its own alarm topic on configuration errors.
+        { Sid: "OwnPrAlarmTopics", Effect: "Allow", Action: "sns:Publish", Resource: arn("sns", PR) },
         {
             Sid: "SharedTestDataServices",
             Effect: "Allow",

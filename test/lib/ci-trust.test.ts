@@ -7,6 +7,7 @@ import type { AccountName } from "../../lib/environments";
 import { REPO_ROOT } from "../../automation/plan/plan";
 import { accountOf, jsonInput } from "../foundation/fixture";
 import { decide, Decision, Estate, synthesizedEstate } from "./ci-trust-simulator";
+import { prBoundaryPolicy } from "../../foundation/pr-deployment-role";
 
 const REPOSITORY = (parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.mgmt.yaml"), "utf8")) as { config: Record<string, string> }).config["payments-bootstrap:githubRepository"];
 const GITHUB = "token.actions.githubusercontent.com";
@@ -294,5 +295,27 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "test", "aws:ResourceTag/PullRequest": "42" })).to.equal("ExplicitlyDenied");
             expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "pr-42", "aws:ResourceTag/PullRequest": "42" })).to.equal("Allowed");
         });
+    });
+});
+
+describe("the PR permissions boundary, as AWS applies it to the roles a PR creates", function () {
+    let estate: Estate;
+    before(async () => {
+        estate = await synthesizedEstate();
+    });
+
+    const publish = (topic: string) =>
+        decide(estate, {
+            principal: `arn:aws:iam::${estate.accountIds.test}:role/pr-7-payments-worker`,
+            action: "sns:Publish",
+            resource: `arn:aws:sns:us-east-1:${estate.accountIds.test}:${topic}`,
+            resourceAccount: "test",
+            identityPolicies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: "*" }] }],
+            permissionBoundaries: [prBoundaryPolicy(estate.accountIds.test)],
+        });
+
+    it("lets a PR worker page through its own pr-* alarm topic, and no other topic", async () => {
+        expect(await publish("pr-7-payments-alarms")).to.equal("Allowed");
+        expect(await publish("test-payments-alarms")).to.equal("ImplicitlyDenied");
     });
 });
