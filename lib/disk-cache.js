@@ -72,7 +72,8 @@ function writeEntry(namespace, key, value) {
         fs.writeFileSync(temporary, `${JSON.stringify({ key, sha256: digest(body) })}\n${body}`);
         fs.renameSync(temporary, file);
     } catch {
-        fs.rmSync(temporary, { force: true });
+        // The temporary file may not exist, or its directory may be unreachable (ENOTDIR): nothing to clean then.
+        fs.rm(temporary, { force: true }, () => undefined);
     }
 }
 

@@ -81,6 +81,14 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
         expect(run()).to.equal("first cached");
     });
 
+    it("runs the program when the cache cannot be written (a cache directory under a file): only slower", () => {
+        const blocker = path.join(scratch, "a-file");
+        fs.writeFileSync(blocker, "");
+        cacheDir = path.join(blocker, "cache");
+        expect(run()).to.equal("first transpiled");
+        expect(run()).to.equal("first transpiled");
+    });
+
     it("lets two plans started at once with an empty cache both succeed, with the same result", async function () {
         this.timeout(PLAN_DEADLINE_MS + 10_000);
         const plan = () =>
