@@ -8,7 +8,7 @@ import { renderPlan } from "../plan/render";
 import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
 import { REVIEW_USAGE, runReviewCli } from "../review/cli";
 import { assertWritable } from "./output-files";
-import { HELP, UsageError, optionsHelp, parseOptions, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
+import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
 
 /** One line per option, in alphabetical order: adding an option is one line that no other addition touches. */
 export const PLAN_OPTIONS = {
@@ -98,7 +98,7 @@ function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
 }
 
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
-export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
+export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr" | "stdoutIsTerminal"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
     const env = io.env ?? process.env;
     let out: string | undefined;
     try {
@@ -106,6 +106,9 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         if (options === HELP) {
             io.stdout(`${PLAN_USAGE}\n`);
             return 0;
+        }
+        if (options.json === true && options.out === undefined) {
+            refuseNpmBannerBeforeJson("plan", { env, stdoutIsTerminal: io.stdoutIsTerminal });
         }
         if (options.base !== undefined) {
             return await runReviewCli({ ...options, base: options.base }, io);
@@ -138,5 +141,5 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
 }
 
 if (require.main === module) {
-    runAsProcess((argv) => runPlanCli(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }));
+    runAsProcess((argv) => runPlanCli(argv, PROCESS_IO));
 }
