@@ -77,6 +77,19 @@ function checkTarget(options: PlanOptions): void {
     }
 }
 
+/** The review's options go with --base, and --report with a plan: never silently ignored. */
+function checkReviewOptions(options: PlanOptions): void {
+    const problems =
+        options.base === undefined
+            ? (["markdown", "fail-on-danger"] as const).filter((name) => options[name] !== undefined).map((name) => `--${name} goes with --base (a change review); drop it or add --base GIT_REF`)
+            : options.report !== undefined
+              ? ["--report goes with a plan, not a change review (--base): run the plan of the environment with --report"]
+              : [];
+    if (problems.length > 0) {
+        throw new UsageError(problems.join("\n"));
+    }
+}
+
 async function plan(options: PlanOptions): Promise<PlanDocument> {
     return options.env !== undefined
         ? planEnvironment(options.env)
@@ -110,14 +123,19 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         if (options.json === true && options.out === undefined) {
             refuseNpmBannerBeforeJson("plan", { env, stdoutIsTerminal: io.stdoutIsTerminal });
         }
-        if (options.base !== undefined) {
-            return await runReviewCli({ ...options, base: options.base }, io);
-        }
-        checkTarget(options);
+        checkReviewOptions(options);
+        // Every file the command writes is checked before anything is planned, a review's too.
         out = options.out;
         if (out !== undefined) {
             assertWritable(out, "--out");
         }
+        if (options.markdown !== undefined) {
+            assertWritable(options.markdown, "--markdown");
+        }
+        if (options.base !== undefined) {
+            return await runReviewCli({ ...options, base: options.base }, io);
+        }
+        checkTarget(options);
         const doc = await plan(options);
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {

@@ -84,6 +84,10 @@ describe("npm run plan", () => {
             ["--program without --stack", ["--program", BASIC], /--program needs --stack/],
             ["a flag without its value", ["--env"], /--env needs a value/],
             ["a bad --config pair", ["--program", BASIC, "--stack", "dev", "--config", "novalue"], /--config takes key=value/],
+            ["review options without --base", ["--env", "test", "--markdown", "review.md", "--fail-on-danger"], /--markdown goes with --base.*\n.*--fail-on-danger goes with --base/],
+            ["--report with --base", ["--env", "test", "--base", "HEAD", "--report", "pci.md"], /--report goes with a plan, not a change review/],
+            ["a review's --out that cannot be written", ["--env", "all", "--base", "HEAD", "--out", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.json")], /--out .* cannot be written .*nothing was run/],
+            ["a review's --markdown that cannot be written", ["--env", "all", "--base", "HEAD", "--markdown", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.md")], /--markdown .* cannot be written .*nothing was run/],
         ];
         for (const [what, argv, message] of cases) {
             it(what, async () => {
