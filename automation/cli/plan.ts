@@ -113,7 +113,8 @@ function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
 export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr" | "stdoutIsTerminal"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
     const env = io.env ?? process.env;
-    let out: string | undefined;
+    // What the command was told to write: on a failure none of it may hold an earlier run's result.
+    let written: string[] = [];
     try {
         const options = parseOptions(argv, PLAN_OPTIONS);
         if (options === HELP) {
@@ -125,13 +126,14 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         }
         checkReviewOptions(options);
         // Every file the command writes is checked before anything is planned, a review's too.
-        out = options.out;
+        const out = options.out;
         if (out !== undefined) {
             assertWritable(out, "--out");
         }
         if (options.markdown !== undefined) {
             assertWritable(options.markdown, "--markdown");
         }
+        written = [out, options.markdown].filter((file): file is string => file !== undefined);
         if (options.base !== undefined) {
             return await runReviewCli({ ...options, base: options.base }, io);
         }
@@ -147,9 +149,9 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         io.stdout(options.json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
         return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
     } catch (error) {
-        // A gate that reads --out must never find the document of an earlier, successful plan.
-        if (out !== undefined) {
-            fs.rmSync(out, { force: true });
+        // A gate that reads --out (or posts --markdown) must never find an earlier, successful run's.
+        for (const file of written) {
+            fs.rmSync(file, { force: true });
         }
         const code = reportError("plan", error, io, 3);
         const hint = error instanceof SynthesisError ? `(rerun with ${STACK_TRACES_VARIABLE}=1 for the program's stack traces)\n` : "";

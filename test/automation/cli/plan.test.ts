@@ -157,6 +157,21 @@ describe("npm run plan", () => {
         expect(repeated.stderr).to.contain("--env was given 2 times");
     });
 
+    it("a review whose base names no commit fails before planning and leaves no earlier --out or --markdown behind", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-files-"));
+        try {
+            const [out, markdown] = [path.join(dir, "review.json"), path.join(dir, "review.md")];
+            fs.writeFileSync(out, "{}");
+            fs.writeFileSync(markdown, "an earlier review");
+            const failed = await plan("--env", "pr-42", "--base", "no-such-ref", "--out", out, "--markdown", markdown);
+            expect(failed.code).to.equal(2);
+            expect(failed.stderr).to.contain("--base no-such-ref names no commit");
+            expect([fs.existsSync(out), fs.existsSync(markdown)]).to.deep.equal([false, false]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("gives up on a synthesis at its deadline, naming the unsettled outputs", async () => {
         const previous = process.env.PLAN_SYNTHESIS_TIMEOUT;
         process.env.PLAN_SYNTHESIS_TIMEOUT = "1s";
