@@ -128,13 +128,37 @@ export interface CliIo {
     stdout(text: string): void;
     stderr(text: string): void;
     env: NodeJS.ProcessEnv;
+    /** Whether stdout is a terminal (a person reads it); absent means not (a pipe, a file, a test). */
+    stdoutIsTerminal?: boolean;
 }
 
 export const PROCESS_IO: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    stdoutIsTerminal: process.stdout.isTTY === true,
 };
+
+/**
+ * Refuses `--json` on a stdout that already holds npm's `> package@version script` banner: `npm run
+ * <script>` prints it on stdout, before the script starts, at every loglevel but `silent`
+ * (npm/cli#3354), and `silent` would hide npm's own errors too (a misspelt script, an unreachable
+ * registry). `json=true` moves the banner to stderr but then appends npm's own JSON error object to
+ * stdout whenever the script exits non-zero. So the banner cannot be kept off stdout by config: a
+ * program reading the JSON would get a broken document and no explanation, and this refusal names
+ * the two invocations that give one document. A person at a terminal is let through.
+ */
+export function refuseNpmBannerBeforeJson(script: string, io: Pick<CliIo, "env" | "stdoutIsTerminal">): void {
+    const { npm_lifecycle_event: event, npm_command: command, npm_config_loglevel: loglevel, npm_config_json: json } = io.env;
+    const bannered = event === script && (command === "run" || command === "run-script") && loglevel !== "silent" && json !== "true";
+    if (bannered && io.stdoutIsTerminal !== true) {
+        throw new UsageError(
+            `npm printed its "> ${io.env.npm_package_name ?? "package"}@${io.env.npm_package_version ?? "version"} ${script}" banner on this stdout before --json ` +
+                `(it does at every loglevel but silent), so stdout would not be one JSON document: run \`npm run -s ${script} -- ...\` (-s: silent) ` +
+                `${script === "plan" ? "or write the document with --out FILE" : "instead"}`,
+        );
+    }
+}
 
 /** Exit code of every user error, in every CLI. */
 export const USAGE_EXIT = 2;

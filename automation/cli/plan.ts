@@ -8,7 +8,7 @@ import { renderPlan } from "../plan/render";
 import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
 import { REVIEW_USAGE, runReviewCli } from "../review/cli";
 import { assertWritable } from "./output-files";
-import { HELP, UsageError, optionsHelp, parseOptions, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
+import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
 
 /** One line per option, in alphabetical order: adding an option is one line that no other addition touches. */
 export const PLAN_OPTIONS = {
@@ -77,6 +77,19 @@ function checkTarget(options: PlanOptions): void {
     }
 }
 
+/** The review's options go with --base, and --report with a plan: never silently ignored. */
+function checkReviewOptions(options: PlanOptions): void {
+    const problems =
+        options.base === undefined
+            ? (["markdown", "fail-on-danger"] as const).filter((name) => options[name] !== undefined).map((name) => `--${name} goes with --base (a change review); drop it or add --base GIT_REF`)
+            : options.report !== undefined
+              ? ["--report goes with a plan, not a change review (--base): run the plan of the environment with --report"]
+              : [];
+    if (problems.length > 0) {
+        throw new UsageError(problems.join("\n"));
+    }
+}
+
 async function plan(options: PlanOptions): Promise<PlanDocument> {
     return options.env !== undefined
         ? planEnvironment(options.env)
@@ -98,23 +111,33 @@ function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
 }
 
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
-export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
+export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr" | "stdoutIsTerminal"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
     const env = io.env ?? process.env;
-    let out: string | undefined;
+    // What the command was told to write: on a failure none of it may hold an earlier run's result.
+    let written: string[] = [];
     try {
         const options = parseOptions(argv, PLAN_OPTIONS);
         if (options === HELP) {
             io.stdout(`${PLAN_USAGE}\n`);
             return 0;
         }
+        if (options.json === true && options.out === undefined) {
+            refuseNpmBannerBeforeJson("plan", { env, stdoutIsTerminal: io.stdoutIsTerminal });
+        }
+        checkReviewOptions(options);
+        // Every file the command writes is checked before anything is planned, a review's too.
+        const out = options.out;
+        if (out !== undefined) {
+            assertWritable(out, "--out");
+        }
+        if (options.markdown !== undefined) {
+            assertWritable(options.markdown, "--markdown");
+        }
+        written = [out, options.markdown].filter((file): file is string => file !== undefined);
         if (options.base !== undefined) {
             return await runReviewCli({ ...options, base: options.base }, io);
         }
         checkTarget(options);
-        out = options.out;
-        if (out !== undefined) {
-            assertWritable(out, "--out");
-        }
         const doc = await plan(options);
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {
@@ -126,9 +149,9 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
         io.stdout(options.json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
         return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
     } catch (error) {
-        // A gate that reads --out must never find the document of an earlier, successful plan.
-        if (out !== undefined) {
-            fs.rmSync(out, { force: true });
+        // A gate that reads --out (or posts --markdown) must never find an earlier, successful run's.
+        for (const file of written) {
+            fs.rmSync(file, { force: true });
         }
         const code = reportError("plan", error, io, 3);
         const hint = error instanceof SynthesisError ? `(rerun with ${STACK_TRACES_VARIABLE}=1 for the program's stack traces)\n` : "";
@@ -138,5 +161,5 @@ export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "std
 }
 
 if (require.main === module) {
-    runAsProcess((argv) => runPlanCli(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }));
+    runAsProcess((argv) => runPlanCli(argv, PROCESS_IO));
 }

@@ -8,7 +8,7 @@ import type { DriverContext } from "../driver/context";
 import { prDown, prGc, prList, prListTable, prPreview, prUp } from "../driver/pr";
 import { REPO_ROOT } from "../driver/stack-config";
 import { waitForEnvironment } from "../driver/wait";
-import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, runAsProcess, type CliIo, type OptionSpecs } from "./framework";
+import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, runAsProcess, type CliIo, type OptionSpecs } from "./framework";
 
 /** Every command's options; each table one line per option. */
 export const COMMON_OPTIONS = {
@@ -134,6 +134,9 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
                 return EXIT.ok;
             }
             case "list": {
+                if (flags.json === true) {
+                    refuseNpmBannerBeforeJson("pr", io);
+                }
                 const stacks = await prList(ctx);
                 io.stdout(flags.json === true ? `${JSON.stringify(stacks, null, 2)}\n` : prListTable(stacks));
                 return EXIT.ok;

@@ -34,8 +34,9 @@ export async function runReviewCli(options: PlanOptions & { base: string }, io: 
     }
     const envs = env === "all" ? ALL_ENVIRONMENTS : [env];
     envs.forEach(environmentChain);
-    const head = await planEnvironments(envs);
-    const review = reviewChange(await planBase(base, envs), head);
+    // The base first: a ref that names no commit is refused before anything is planned.
+    const baseRevision = await planBase(base, envs);
+    const review = reviewChange(baseRevision, await planEnvironments(envs));
     const json = JSON.stringify(review, null, 2) + "\n";
     const out = options.out;
     if (out !== undefined) {

@@ -57,6 +57,26 @@ export interface ChangeReview {
 const stackKey = (s: Pick<PlannedStack, "project" | "stack">) => `${s.project}/${s.stack}`;
 const violationKey = (v: Violation) => `${v.policy}\0${v.urn}\0${v.message}`;
 
+/**
+ * Violations introduced and fixed. On a remove/add pair that looks like a rename, the same
+ * violation carries the old URN (and name, in its message) on one side and the new on the other:
+ * it matches by policy on the renamed resource, so a rename neither introduces nor fixes it.
+ */
+function policyDelta(before: Violation[], after: Violation[], changes: ResourceChange[]): StackReview["policy"] {
+    const renamedTo = new Map<string, string>();
+    for (const { rename } of changes) {
+        if (rename !== undefined) {
+            renamedTo.set(rename.from, rename.to);
+            renamedTo.set(rename.to, rename.to);
+        }
+    }
+    const key = (v: Violation) => {
+        const renamed = v.urn === null ? undefined : renamedTo.get(v.urn);
+        return renamed === undefined ? violationKey(v) : `${v.policy}\0${renamed}`;
+    };
+    return { introduced: difference(after, before, key), fixed: difference(before, after, key) };
+}
+
 function count(changes: ResourceChange[]): Counts {
     return {
         add: changes.filter((c) => c.kind === "add").length,
@@ -140,10 +160,7 @@ export function reviewChange(base: { ref: string; commit: string; sameEngine: bo
                 ...diff,
                 envs: [headDoc.env],
                 counts: count(diff.changes),
-                policy: {
-                    introduced: difference(after?.violations ?? [], before?.violations ?? [], violationKey),
-                    fixed: difference(before?.violations ?? [], after?.violations ?? [], violationKey),
-                },
+                policy: policyDelta(before?.violations ?? [], after?.violations ?? [], diff.changes),
             });
             dangers.push(...dangersOf(diff, before, after));
         }

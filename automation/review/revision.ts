@@ -66,8 +66,12 @@ export async function planBase(ref: string, envs: string[], options: BaseOptions
 }
 
 function planInChild(worktree: string, env: string): PlanDocument {
+    // Started by this process, not by `npm run`: no npm banner precedes its JSON.
+    const inherited = { ...process.env };
+    delete inherited.npm_lifecycle_event;
     const run = spawnSync(process.execPath, ["-r", path.join(worktree, "automation", "register.js"), path.join(worktree, "automation", "cli", "plan.ts"), "--env", env, "--json"], {
         cwd: worktree,
+        env: inherited,
         encoding: "utf8",
         maxBuffer: 512 * 1024 * 1024,
         timeout: PLAN_DEADLINE_MS,

@@ -84,6 +84,10 @@ describe("npm run plan", () => {
             ["--program without --stack", ["--program", BASIC], /--program needs --stack/],
             ["a flag without its value", ["--env"], /--env needs a value/],
             ["a bad --config pair", ["--program", BASIC, "--stack", "dev", "--config", "novalue"], /--config takes key=value/],
+            ["review options without --base", ["--env", "test", "--markdown", "review.md", "--fail-on-danger"], /--markdown goes with --base.*\n.*--fail-on-danger goes with --base/],
+            ["--report with --base", ["--env", "test", "--base", "HEAD", "--report", "pci.md"], /--report goes with a plan, not a change review/],
+            ["a review's --out that cannot be written", ["--env", "all", "--base", "HEAD", "--out", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.json")], /--out .* cannot be written .*nothing was run/],
+            ["a review's --markdown that cannot be written", ["--env", "all", "--base", "HEAD", "--markdown", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.md")], /--markdown .* cannot be written .*nothing was run/],
         ];
         for (const [what, argv, message] of cases) {
             it(what, async () => {
@@ -151,6 +155,21 @@ describe("npm run plan", () => {
         const repeated = await plan("--env", "test", "--env", "prod");
         expect(repeated.code).to.equal(2);
         expect(repeated.stderr).to.contain("--env was given 2 times");
+    });
+
+    it("a review whose base names no commit fails before planning and leaves no earlier --out or --markdown behind", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-files-"));
+        try {
+            const [out, markdown] = [path.join(dir, "review.json"), path.join(dir, "review.md")];
+            fs.writeFileSync(out, "{}");
+            fs.writeFileSync(markdown, "an earlier review");
+            const failed = await plan("--env", "pr-42", "--base", "no-such-ref", "--out", out, "--markdown", markdown);
+            expect(failed.code).to.equal(2);
+            expect(failed.stderr).to.contain("--base no-such-ref names no commit");
+            expect([fs.existsSync(out), fs.existsSync(markdown)]).to.deep.equal([false, false]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("gives up on a synthesis at its deadline, naming the unsettled outputs", async () => {

@@ -20,6 +20,7 @@ import type { DriverContext } from "../../../automation/driver/context";
 import { prDown, prGc, prList, prListTable, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
 import { withCancellation } from "../../../automation/driver/signals";
+import { REPO_ROOT, synthesizeStack } from "../../../automation/plan/plan";
 import { PROD_ACCOUNT, TEST_ACCOUNT, fakePlan, tempRepo, type FakePlanOptions } from "./fixtures";
 
 const SHA = "0123abc";
@@ -445,6 +446,38 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
             const gc = capture();
             expect(await runPrCli(["gc", "--max-age", "3d", "--open", "none"], gc, context())).to.equal(1);
             expect(gc.err).to.contain("could not be destroyed: pr-9");
+        });
+
+        it("pr up on a program whose output never settles fails naming the output, records nothing and reports no success", async function () {
+            const summary = path.join(repo, "summary.md");
+            const engine = new OfflineEngine({
+                stateDir,
+                // The PR's stack is a program that never settles; the rest of the plan is as usual.
+                plan: async (env, options) => {
+                    await synthesizeStack(path.join(REPO_ROOT, "test", "fixtures", "never-settles"), "dev");
+                    return fakePlan()(env, options);
+                },
+            });
+            const io = capture({ GITHUB_STEP_SUMMARY: summary });
+            // A CLI process ends such a synthesis as soon as nothing is left to run; inside this test
+            // process something always is, so the deadline does.
+            const limit = process.env.PLAN_SYNTHESIS_TIMEOUT;
+            process.env.PLAN_SYNTHESIS_TIMEOUT = "2s";
+            let code: number;
+            try {
+                code = await runPrCli(["up", "--pr", "7", "--sha", SHA], io, { ...context(), engine });
+            } finally {
+                if (limit === undefined) {
+                    delete process.env.PLAN_SYNTHESIS_TIMEOUT;
+                } else {
+                    process.env.PLAN_SYNTHESIS_TIMEOUT = limit;
+                }
+            }
+            expect(code).to.equal(1);
+            expect(io.err).to.contain("never settled").and.to.contain("endpoint");
+            expect(io.out).not.to.contain("succeeded");
+            expect(fs.existsSync(path.join(stateDir, "workloads", "pr-7.json")), "no stack record").to.equal(false);
+            expect(fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "").not.to.contain("succeeded");
         });
 
         it("pr list --json prints the stacks as JSON", async function () {

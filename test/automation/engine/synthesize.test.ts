@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PlanUsageError } from "../../../automation/engine/project";
+import { UserError } from "../../../lib/errors";
 import { SECRET_PLACEHOLDER } from "../../../plan-model/types";
-import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
+import { REPO_ROOT, StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import { Inventory, synthesize } from "../../harness";
@@ -136,5 +139,23 @@ describe("offline engine", () => {
             expect(result.outputs.replicas).to.equal(1);
             expect(result.outputs.apiToken).to.equal(null);
         });
+    });
+});
+
+describe("a PR stack's config error names the template it comes from (#17 item 15)", function () {
+    this.timeout(120_000);
+
+    it("names Pulumi.pr.yaml, not the Pulumi.pr-<n>.yaml that does not exist", async () => {
+        const program = path.join(REPO_ROOT, "test", "fixtures", "automation-engine");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-template-"));
+        try {
+            const template = path.join(dir, "Pulumi.pr.yaml");
+            fs.writeFileSync(template, "config:\n  aws:region: us-east-1\n  workloads:imageTag: 1.0.0\n  workloads:databasePassword: x\n");
+            const error = await synthesizeStack(program, "pr-5", { stackFile: path.relative(program, template) }).catch((e: unknown) => e);
+            expect(error).to.be.instanceOf(UserError);
+            expect((error as Error).message).to.contain("workloads:deploymentRoleArn").and.to.contain(`${path.basename(dir)}/Pulumi.pr.yaml`).and.not.to.contain("Pulumi.pr-5.yaml");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

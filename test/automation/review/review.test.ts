@@ -33,6 +33,7 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
     this.timeout(600_000);
     let repo: string;
     let review: ChangeReview;
+    let head: Awaited<ReturnType<typeof plan>>;
 
     const changeOf = (name: string) => review.stacks[0].changes.find((c) => c.name === name);
     const headlines = () => review.dangers.map((d) => d.headline);
@@ -45,7 +46,8 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
         commit(repo, "base");
         commit(repo, "head");
-        review = reviewChange(await planBase("HEAD~1", ENVS, { repoRoot: repo, plan }), await plan(ENVS, repo));
+        head = await plan(ENVS, repo);
+        review = reviewChange(await planBase("HEAD~1", ENVS, { repoRoot: repo, plan }), head);
     });
     after(() => fs.rmSync(repo, { recursive: true, force: true }));
 
@@ -65,6 +67,18 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
         expect(changeOf("jobs-v2")).to.include({ kind: "add" });
         expect(changeOf("jobs-v2")!.rename).to.include({ keptByAlias: false });
         expect(changeOf("events-v2")!.rename).to.include({ keptByAlias: true, from: changeOf("events")!.urn });
+    });
+
+    it("matches a renamed resource's violations across the rename: neither introduced nor fixed", () => {
+        const { introduced, fixed } = review.stacks[0].policy;
+        for (const [from, to] of [["jobs", "jobs-v2"], ["events", "events-v2"]]) {
+            const urns = [changeOf(from)!.urn, changeOf(to)!.urn];
+            const onRenamed = head.docs[0].stacks[0].violations.filter((v) => v.urn === urns[1]);
+            expect(onRenamed, `${to} breaks a policy as ${from} did`).not.to.deep.equal([]);
+            expect([...introduced, ...fixed].filter((v) => urns.includes(v.urn ?? "")), `${from} -> ${to}`).to.deep.equal([]);
+        }
+        // A really new resource's violations are still introduced.
+        expect(introduced.some((v) => v.urn === changeOf("added-queue")!.urn)).to.equal(true);
     });
 
     it("shows a changed secret as [secret] on both sides", () => {
