@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PR_BOUNDARY_POLICY_NAME, PR_DEPLOYMENT_ROLE_NAME, PR_NAME_PATTERN, PR_TAG, prBoundaryArn } from "../lib/ci-trust";
+import { pullRequestProvisionerName } from "../lib/provisioning";
 import { Namer } from "../lib/naming";
 import { policyDocument, StaticPolicyDocument } from "./policies/document";
 
@@ -89,6 +90,13 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
                 arn("logs", `log-group:/aws/lambda/${PR}`),
                 arn("logs", `log-group:/aws/lambda/${PR}:*`),
             ],
+        },
+        {
+            // The platform's PR provisioner holds the shared master secret; a PR may only ask it for its own data.
+            Sid: "InvokeThePlatformsPrProvisioner",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: arn("lambda", `function:${pullRequestProvisionerName()}`),
         },
         {
             Sid: "PrEventSourceMappings",
