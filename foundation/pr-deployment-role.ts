@@ -6,6 +6,8 @@ import { Namer } from "../lib/naming";
 import { policyDocument, StaticPolicyDocument } from "./policies/document";
 
 const PR = PR_NAME_PATTERN;
+/** PostgreSQL users of pull requests (workloads/tenancy.ts: `payments_pr_<n>`). */
+const PR_DATABASE_USER_PATTERN = "payments_pr_*";
 const tagged = { Null: { [`aws:ResourceTag/${PR_TAG}`]: "false" } };
 const taggedOnCreate = { Null: { [`aws:RequestTag/${PR_TAG}`]: "false" } };
 
@@ -262,9 +264,17 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
         // The worker pages on-call through its own alarm topic on configuration errors.
         { Sid: "OwnPrAlarmTopics", Effect: "Allow", Action: "sns:Publish", Resource: arn("sns", PR) },
         {
+            // Logging in as its own user only (payments_pr_<n>): never as the test environment's worker or the master.
+            Sid: "OwnDatabaseUsers",
+            Effect: "Allow",
+            Action: "rds-db:connect",
+            Resource: arn("rds-db", `dbuser:*/${PR_DATABASE_USER_PATTERN}`),
+        },
+        {
+            // Fine-grained access control on the shared domain maps each PR's worker to its own index only.
             Sid: "SharedTestDataServices",
             Effect: "Allow",
-            Action: ["rds-db:connect", "es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead", "ses:SendEmail", "ses:SendRawEmail"],
+            Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead", "ses:SendEmail", "ses:SendRawEmail"],
             Resource: "*",
         },
         {
@@ -273,6 +283,7 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             Action: [
                 "ec2:CreateNetworkInterface",
                 "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
                 "ec2:DeleteNetworkInterface",
                 "ec2:AssignPrivateIpAddresses",
                 "ec2:UnassignPrivateIpAddresses",
