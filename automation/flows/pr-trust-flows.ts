@@ -165,6 +165,13 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     const masterSecret = shared?.postgresSecretArn ?? arn("secretsmanager", "secret:rds!db-shared");
     asDeployer("secretsmanager:GetSecretValue", "the shared database's master secret", masterSecret, "denied", foundationStack);
 
+    // Since the PR gateway (platform/test), a PR adds an HTTPRoute: no target group, listener rule or security group of its own.
+    const tagged = { "aws:RequestTag/PullRequest": "42", "aws:ResourceTag/PullRequest": "42", "aws:TagKeys": "PullRequest" };
+    asDeployer("elasticloadbalancing:CreateTargetGroup", "target group pr-42-payments-api", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"), "denied", foundationStack, tagged);
+    asDeployer("elasticloadbalancing:CreateRule", "a rule on the shared public listener", arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"), "denied", foundationStack, tagged);
+    asDeployer("ec2:CreateSecurityGroup", "a security group in the test VPC", arn("ec2", "security-group/*"), "denied", foundationStack, tagged);
+    asDeployer("ec2:AuthorizeSecurityGroupIngress", "a security group tagged PullRequest", arn("ec2", "security-group/sg-0123456789abcdef0"), "denied", foundationStack, tagged);
+
     // Roles: only with the boundary, which cannot be swapped for another.
     const rogue = `arn:aws:iam::${testAccount}:role/pr-42-rogue`;
     asDeployer("iam:CreateRole", "role pr-42-rogue without a permissions boundary", rogue, "denied", foundationStack);

@@ -79,6 +79,18 @@ describe("flows: the PR trust level (boundary, PR provisioner, PR deployment rol
         expect(flow(flows, /^identity:payments-pr-deployment \(test\) -> function test-payments-provisioner: lambda:InvokeFunction$/).result).to.equal("failing");
     });
 
+    it("fails when the PR deployment role may again create target groups, listener rules or security groups", () => {
+        const planted = copy();
+        editPolicy(resource(planted, "aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy", (statements) => [
+            ...statements,
+            { Sid: "Planted", Effect: "Allow", Action: ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup"], Resource: "*" },
+        ]);
+        const flows = evaluateFlows(planted);
+        for (const action of ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup"]) {
+            expect(flow(flows, new RegExp(`^identity:payments-pr-deployment \\(test\\) -> .*: ${action}$`)).result, action).to.equal("failing");
+        }
+    });
+
     it("fails when the boundary lets PR roles log in as any database user, or cuts what the worker is granted", () => {
         const planted = copy();
         editPolicy(resource(planted, "aws:iam/policy:Policy", "org-pr-deployment-boundary"), "policy", (statements) =>
