@@ -172,6 +172,18 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     asDeployer("ec2:CreateSecurityGroup", "a security group in the test VPC", arn("ec2", "security-group/*"), "denied", foundationStack, tagged);
     asDeployer("ec2:AuthorizeSecurityGroupIngress", "a security group tagged PullRequest", arn("ec2", "security-group/sg-0123456789abcdef0"), "denied", foundationStack, tagged);
 
+    // The test cluster's load balancer controller binds the environment's target groups only (a PR has none).
+    for (const association of estate
+        .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        .filter((a) => a.inputs.serviceAccount === "aws-load-balancer-controller" && a.account === testAccount)) {
+        flows.push(
+            judge(
+                { kind: "identity", subject: `aws-load-balancer-controller (${association.inputs.clusterName})`, action: "elasticloadbalancing:RegisterTargets", target: "target group pr-42-payments-api", expect: "denied", stack: association.stack },
+                authorize(estate, rolePrincipal(estate, String(association.inputs.roleArn)), "elasticloadbalancing:RegisterTargets", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef")),
+            ),
+        );
+    }
+
     // Roles: only with the boundary, which cannot be swapped for another.
     const rogue = `arn:aws:iam::${testAccount}:role/pr-42-rogue`;
     asDeployer("iam:CreateRole", "role pr-42-rogue without a permissions boundary", rogue, "denied", foundationStack);
