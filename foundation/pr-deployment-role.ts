@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PR_BOUNDARY_POLICY_NAME, PR_DEPLOYMENT_ROLE_NAME, PR_NAME_PATTERN, PR_TAG, prBoundaryArn } from "../lib/ci-trust";
+import { pullRequestProvisionerName } from "../lib/provisioning";
 import { Namer } from "../lib/naming";
 import { policyDocument, StaticPolicyDocument } from "./policies/document";
 
 const PR = PR_NAME_PATTERN;
+/** PostgreSQL users of pull requests (workloads/tenancy.ts: `payments_pr_<n>`). */
+const PR_DATABASE_USER_PATTERN = "payments_pr_*";
 const tagged = { Null: { [`aws:ResourceTag/${PR_TAG}`]: "false" } };
 const taggedOnCreate = { Null: { [`aws:RequestTag/${PR_TAG}`]: "false" } };
 
@@ -91,6 +94,13 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             ],
         },
         {
+            // The platform's PR provisioner holds the shared master secret; a PR may only ask it for its own data.
+            Sid: "InvokeThePlatformsPrProvisioner",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: arn("lambda", `function:${pullRequestProvisionerName()}`),
+        },
+        {
             Sid: "PrEventSourceMappings",
             Effect: "Allow",
             Action: ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping", "lambda:TagResource"],
@@ -98,7 +108,7 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             Condition: { ArnLike: { "lambda:FunctionArn": arn("lambda", `function:${PR}`) } },
         },
         {
-            Sid: "PrAlarmsTargetGroupsAliases",
+            Sid: "PrAlarmsAndKeyAliases",
             Effect: "Allow",
             Action: [
                 "cloudwatch:PutMetricAlarm",
@@ -106,59 +116,24 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
                 "cloudwatch:TagResource",
                 "cloudwatch:UntagResource",
                 "cloudwatch:ListTagsForResource",
-                "elasticloadbalancing:CreateTargetGroup",
-                "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroupAttributes",
                 "kms:CreateAlias",
                 "kms:DeleteAlias",
                 "kms:UpdateAlias",
             ],
-            Resource: [arn("cloudwatch", `alarm:${PR}`), arn("elasticloadbalancing", `targetgroup/${PR}/*`), arn("kms", `alias/${PR}`)],
+            Resource: [arn("cloudwatch", `alarm:${PR}`), arn("kms", `alias/${PR}`)],
         },
         {
             Sid: "CreateOnlyTagged",
             Effect: "Allow",
-            Action: ["kms:CreateKey", "kms:TagResource", "ec2:CreateSecurityGroup", "elasticloadbalancing:CreateRule", "eks:CreatePodIdentityAssociation"],
+            Action: ["kms:CreateKey", "kms:TagResource", "eks:CreatePodIdentityAssociation"],
             Resource: "*",
             Condition: taggedOnCreate,
-        },
-        {
-            Sid: "TagOnlyWhileCreating",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "elasticloadbalancing:AddTags"],
-            Resource: "*",
-            Condition: {
-                StringEquals: {
-                    "ec2:CreateAction": ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"],
-                },
-            },
-        },
-        {
-            Sid: "TagTargetGroupsAndRulesWhileCreating",
-            Effect: "Allow",
-            Action: "elasticloadbalancing:AddTags",
-            Resource: "*",
-            Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateRule"] } },
         },
         {
             Sid: "ChangeOnlyTagged",
             Effect: "Allow",
             Action: [
                 ...PR_KEY_ACTIONS,
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:RevokeSecurityGroupIngress",
-                "ec2:RevokeSecurityGroupEgress",
-                "ec2:ModifySecurityGroupRules",
-                "ec2:DeleteSecurityGroup",
-                "ec2:CreateTags",
-                "ec2:DeleteTags",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:SetRulePriorities",
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:RemoveTags",
                 "eks:DescribePodIdentityAssociation",
                 "eks:UpdatePodIdentityAssociation",
                 "eks:DeletePodIdentityAssociation",
@@ -167,13 +142,6 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             ],
             Resource: "*",
             Condition: tagged,
-        },
-        {
-            // A new rule has no tags yet: its security group (tagged, above) is what is checked.
-            Sid: "NewSecurityGroupRules",
-            Effect: "Allow",
-            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"],
-            Resource: `arn:aws:ec2:*:${accountId}:security-group-rule/*`,
         },
         {
             Sid: "RecordsOfPrHostsOnly",
@@ -254,9 +222,17 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
         // The worker pages on-call through its own alarm topic on configuration errors.
         { Sid: "OwnPrAlarmTopics", Effect: "Allow", Action: "sns:Publish", Resource: arn("sns", PR) },
         {
+            // Logging in as its own user only (payments_pr_<n>): never as the test environment's worker or the master.
+            Sid: "OwnDatabaseUsers",
+            Effect: "Allow",
+            Action: "rds-db:connect",
+            Resource: arn("rds-db", `dbuser:*/${PR_DATABASE_USER_PATTERN}`),
+        },
+        {
+            // Fine-grained access control on the shared domain maps each PR's worker to its own index only.
             Sid: "SharedTestDataServices",
             Effect: "Allow",
-            Action: ["rds-db:connect", "es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead", "ses:SendEmail", "ses:SendRawEmail"],
+            Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead", "ses:SendEmail", "ses:SendRawEmail"],
             Resource: "*",
         },
         {
@@ -265,6 +241,7 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             Action: [
                 "ec2:CreateNetworkInterface",
                 "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
                 "ec2:DeleteNetworkInterface",
                 "ec2:AssignPrivateIpAddresses",
                 "ec2:UnassignPrivateIpAddresses",

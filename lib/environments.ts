@@ -47,11 +47,6 @@ export function isFullEnvironment(env: string): env is FullEnvironment {
 /** The platform every `pr-<n>` runs on. */
 export const PULL_REQUEST_PLATFORM = "test" satisfies WorkloadEnvironment;
 
-/** Name prefixes (before the first `-`) of the environments a platform env hosts: test also hosts every `pr-<n>`. */
-export function hostedEnvironmentPrefixes(env: FullEnvironment): string[] {
-    return env === "test" ? ["test", "pr"] : [env];
-}
-
 /** The account and platform an environment runs on: every `pr-<n>` shares `test`. */
 export function platformEnvironmentOf(env: Environment): FullEnvironment {
     return isPullRequestEnvironment(env) ? PULL_REQUEST_PLATFORM : env;

@@ -12,6 +12,7 @@ import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
 import { PULL_REQUEST_QUOTAS, ServiceQuotaRequests } from "./service-quotas";
+import { PullRequestProvisioner } from "./pull-request-provisioner";
 import { SharedData } from "./shared-data";
 import { TransitGatewayHub, TransitGatewaySpoke } from "./transit-gateway";
 import { VpnRouter } from "./vpn-router";
@@ -81,6 +82,7 @@ const common = {
     isolatedSubnetIds: network.isolatedSubnetIds,
     natGatewayStrategy: config.natGateways,
     domainName: config.dns.domainName,
+    logsKeyArn: network.logsKey.arn,
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
@@ -158,6 +160,7 @@ function hubStack() {
         } satisfies StackExports<Partial<PlatformOutputs>>,
         sharedData: null,
         pullRequestWorkerSecurityGroupId: null,
+        pullRequestProvisionerFunctionName: null,
     };
 }
 
@@ -226,8 +229,8 @@ function spokeStack() {
                   deployRoleArn,
               },
               { provider },
-          ).services
-        : null;
+          )
+        : undefined;
     const targetGroupArns = pulumi
         .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
         .apply((entries) => Object.fromEntries(entries));
@@ -242,6 +245,22 @@ function spokeStack() {
     const prWorkers = hostsPullRequests
         ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
         : undefined;
+    // The only holder of the shared master secret that pull requests reach, and only by invoking it.
+    const prProvisioner =
+        prWorkers && sharedData
+            ? new PullRequestProvisioner(
+                  namer.name("pr-provisioner"),
+                  {
+                      privateSubnetIds: network.privateSubnetIds,
+                      securityGroupId: prWorkers.securityGroup.id,
+                      shared: sharedData.services,
+                      searchMasterRoleArn: sharedData.searchMasterRoleArn,
+                      logRetentionDays: config.flowLogRetentionDays,
+                      logsKeyArn: network.logsKey.arn,
+                  },
+                  { provider },
+              )
+            : undefined;
     const cluster = clusterPlatform(zones, hub, pullRequestGateway);
     for (const alb of [edge.publicAlb, edge.internalAlb]) {
         alb.admitTargetsIn(cluster.clusterSecurityGroupId);
@@ -250,6 +269,7 @@ function spokeStack() {
         zones,
         cluster,
         pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
+        pullRequestProvisionerFunctionName: prProvisioner?.functionName ?? null,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
@@ -268,7 +288,7 @@ function spokeStack() {
             publicWebAclArn: edge.publicWebAcl.arn,
             cloudfrontWebAclArn: edge.cloudfrontWebAcl.arn,
         },
-        sharedData,
+        sharedData: sharedData?.services ?? null,
     };
 }
 
@@ -284,6 +304,7 @@ const outputs: StackExports<PlatformOutputs> = {
     privateZoneId: role.zones.privateZone.zoneId,
     sharedData: role.sharedData,
     pullRequestWorkerSecurityGroupId: role.pullRequestWorkerSecurityGroupId,
+    pullRequestProvisionerFunctionName: role.pullRequestProvisionerFunctionName,
     clusterName: role.cluster.clusterName,
     clusterEndpoint: role.cluster.clusterEndpoint,
     clusterCertificateAuthority: role.cluster.clusterCertificateAuthority,

@@ -55,6 +55,13 @@ export interface PlatformOutputs {
     sharedData: SharedDataServices | null;
     /** Test only: the security group every PR's worker shares (one set of Lambda ENIs for all PRs). */
     pullRequestWorkerSecurityGroupId: string | null;
+    /**
+     * Test only: the function every pr-<n> invokes (with its PR number only) for its database, user
+     * and search access; it holds the shared master secret so that no PR stack does.
+     */
+    pullRequestProvisionerFunctionName: string | null;
+    /** The account's logs key (its policy admits CloudWatch Logs for every log group of the account). */
+    logsKeyArn: string;
 }
 
 // How the platform's edge routes requests, which workloads follow when they add their own
@@ -135,4 +142,6 @@ export const PLATFORM_OUTPUT_KEYS = [
     "privateZoneId",
     "sharedData",
     "pullRequestWorkerSecurityGroupId",
+    "pullRequestProvisionerFunctionName",
+    "logsKeyArn",
 ] as const satisfies readonly (keyof PlatformOutputs)[];

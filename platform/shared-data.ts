@@ -4,6 +4,8 @@ import { Namer } from "../lib/naming";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
 import { sharedDataServices } from "../lib/data/shared-data";
+import { provisionerRoleName, pullRequestProvisionerName } from "../lib/provisioning";
+import { roleArn } from "../lib/ci-trust";
 import { SharedDataConfig } from "./config";
 import { SharedDataServices } from "./outputs";
 
@@ -14,7 +16,7 @@ export interface SharedDataArgs {
     privateSubnetIds: pulumi.Input<string[]>;
     sizing: SharedDataConfig;
     context: AccountContext;
-    /** The role that provisions the shared search domain's index roles (its fine-grained access master). */
+    /** The account's deployment role, which may also act as the search master (break-glass). */
     deployRoleArn: pulumi.Input<string>;
 }
 
@@ -26,6 +28,8 @@ export interface SharedDataArgs {
  */
 export class SharedData extends pulumi.ComponentResource {
     readonly services: pulumi.Output<SharedDataServices>;
+    /** The search domain's fine-grained access control master role: only the provisioners act as it. */
+    readonly searchMasterRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: SharedDataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:SharedData", name, {}, opts);
@@ -61,12 +65,17 @@ export class SharedData extends pulumi.ComponentResource {
                 createServiceLinkedRole: true,
                 accountId: args.context.accountId,
                 region: args.context.region,
-                masterRoleTrustedPrincipalArns: [args.deployRoleArn],
+                // workloads/test's own provisioner and the one every pull request invokes map index roles.
+                masterRoleTrustedPrincipalArns: [
+                    args.deployRoleArn,
+                    ...[provisionerRoleName(env), pullRequestProvisionerName()].map((role) => pulumi.output(args.context.accountId).apply((account) => roleArn(account, role))),
+                ],
                 ...searchDefaultsFor(env),
             },
             { parent: this },
         );
         this.services = sharedDataServices(database, search);
-        this.registerOutputs({ services: this.services });
+        this.searchMasterRoleArn = search.masterRole.arn;
+        this.registerOutputs({ services: this.services, searchMasterRoleArn: this.searchMasterRoleArn });
     }
 }

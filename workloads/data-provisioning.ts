@@ -1,117 +1,96 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../lib/environments";
+import { Environment, pullRequestNumber } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { serviceTrustDocument, vpcFunctionUnscopedStatement } from "../lib/aws";
+import { ProvisioningFunction } from "../lib/data/provisioning-function";
+import { provisionerRoleName, PullRequestProvisioningRequest } from "../lib/provisioning";
 import type { ProvisioningRequest } from "./provisioner";
-import { bundleProvisioner } from "./worker/bundle";
-import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT } from "./worker/contract";
 
 type Input<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 type DatabaseRequest = Omit<Extract<ProvisioningRequest, { kind: "database" }>, "kind" | "tf">;
 type SearchRequest = Omit<Extract<ProvisioningRequest, { kind: "search" }>, "kind" | "tf">;
 
-export interface DataProvisioningArgs {
-    env: Environment;
+/** A full environment owns its migration identity: the master secret is its own deployment's anyway. */
+export interface OwnProvisioning {
+    kind: "own";
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** A group that may reach PostgreSQL (5432) and the OpenSearch domain and AWS APIs (443). */
     securityGroupId: pulumi.Input<string>;
     database: Input<DatabaseRequest>;
     search: Input<Omit<SearchRequest, "backendRoles">> & { backendRoles: pulumi.Input<string>[] };
     logRetentionDays: number;
+    logsKeyArn: pulumi.Input<string>;
+}
+
+/** A pull request asks platform/test's PR provisioner, handing it its number only (lib/provisioning.ts). */
+export interface PullRequestProvisioning {
+    kind: "pull-request";
+    /** The platform's function (PlatformOutputs.pullRequestProvisionerFunctionName). */
+    functionName: pulumi.Input<string>;
+}
+
+export interface DataProvisioningArgs {
+    env: Environment;
+    provisioner: OwnProvisioning | PullRequestProvisioning;
 }
 
 /**
- * The migration identity of an environment's data: a provisioning function that logs in as the RDS
- * master user (its secret, never in state or in the input) and signs as the OpenSearch master role,
- * invoked by two `aws.lambda.Invocation`s with the CRUD lifecycle, so `pulumi up` creates and
- * converges the database, the worker's role and grants (INSERT, SELECT on the ledger) and the
- * worker's search role mapping, and `pulumi destroy` of a PR drops its database and index.
+ * The database, the worker's role and grants (INSERT, SELECT on the ledger) and the worker's search
+ * role mapping, applied by a migration identity through `aws.lambda.Invocation`s with the CRUD
+ * lifecycle: `pulumi up` creates and converges them, `pulumi destroy` of a PR drops its database,
+ * user, search role and index. A full environment invokes its own provisioning function; a pull
+ * request invokes the platform's, which alone holds the shared master secret.
  */
 export class DataProvisioning extends pulumi.ComponentResource {
-    readonly function: aws.lambda.Function;
-    readonly database: aws.lambda.Invocation;
-    readonly searchAccess: aws.lambda.Invocation;
+    /** What must exist before the worker consumes. */
+    readonly invocations: aws.lambda.Invocation[];
 
     constructor(name: string, args: DataProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:DataProvisioning", name, {}, opts);
         const namer = new Namer(args.env);
-        const functionName = namer.name("payments-provisioner", { kind: "lambdaFunction" });
-        const roleName = namer.name("payments-provisioner", { kind: "iamRole" });
-        const child = { parent: this };
-
-        const logGroup = new aws.cloudwatch.LogGroup(functionName, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays }, child);
-        const role = new aws.iam.Role(
-            roleName,
-            { name: roleName, description: `Applies ${args.env}'s database migrations, grants and search role mapping`, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) },
-            child,
-        );
-        const policy = new aws.iam.RolePolicy(
-            roleName,
-            {
-                role: role.name,
-                policy: pulumi.all([args.database.masterSecretArn, args.search.masterRoleArn, logGroup.arn]).apply(([secretArn, masterRoleArn, logGroupArn]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Sid: "ReadMasterSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
-                            {
-                                // The secret's key is the database's; only for decrypting this secret through Secrets Manager.
-                                Sid: "DecryptMasterSecret",
-                                Effect: "Allow",
-                                Action: "kms:Decrypt",
-                                Resource: "*",
-                                Condition: {
-                                    StringEquals: { "kms:EncryptionContext:SecretARN": secretArn },
-                                    StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" },
-                                },
-                            },
-                            { Sid: "ActAsSearchMaster", Effect: "Allow", Action: "sts:AssumeRole", Resource: masterRoleArn },
-                            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                            vpcFunctionUnscopedStatement(),
-                        ],
-                    } satisfies aws.iam.PolicyDocument),
-                ),
-            },
-            child,
-        );
-
-        this.function = new aws.lambda.Function(
-            functionName,
-            {
-                name: functionName,
-                description: `Migration identity of ${args.env}: database, roles, grants, search role mapping`,
-                role: role.arn,
-                runtime: WORKER_RUNTIME,
-                architectures: [WORKER_ARCHITECTURE],
-                handler: WORKER_HANDLER,
-                code: bundleProvisioner(),
-                // A long migration runs here once per deployment, not on every worker cold start.
-                timeout: 900,
-                memorySize: 256,
-                tracingConfig: { mode: "Active" },
-                vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
-                replaceSecurityGroupsOnDestroy: true,
-                environment: { variables: { ...WORKER_RUNTIME_ENVIRONMENT } },
-                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-            },
-            { parent: this, dependsOn: [policy] },
-        );
-
-        const invoke = (suffix: string, input: pulumi.Input<Record<string, unknown>>) =>
+        const invoke = (suffix: string, functionName: pulumi.Input<string>, input: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
             new aws.lambda.Invocation(
                 namer.name("payments-provisioner", { suffix }),
                 {
-                    functionName: this.function.name,
+                    functionName,
                     // CRUD: the function also runs on update (converging grants) and on delete (dropping a PR's data).
                     lifecycleScope: "CRUD",
                     input: pulumi.output(input).apply((value) => JSON.stringify(value)),
                 },
                 // The function (and its permissions) must outlive the invocations on teardown.
-                { parent: this, dependsOn: [this.function, policy] },
+                { parent: this, dependsOn },
             );
-        this.database = invoke("database", { kind: "database", ...args.database });
-        this.searchAccess = invoke("search-access", { kind: "search", ...args.search });
-        this.registerOutputs({ functionName: this.function.name });
+
+        const provisioner = args.provisioner;
+        if (provisioner.kind === "pull-request") {
+            const pullRequest = pullRequestNumber(args.env);
+            if (pullRequest === undefined) {
+                throw new Error(`${args.env} is not a pull request environment: only pr-<n> stacks use the platform's PR provisioner`);
+            }
+            // `tf` is added by the provider on every lifecycle call; the type check keeps the input to the contract.
+            const request: Omit<PullRequestProvisioningRequest, "tf"> = { kind: "pull-request", pullRequest };
+            this.invocations = [invoke("provisioning", provisioner.functionName, request, [])];
+        } else {
+            const own = new ProvisioningFunction(
+                namer.name("payments-provisioner"),
+                {
+                    name: provisionerRoleName(args.env),
+                    description: `Migration identity of ${args.env}: database, roles, grants, search role mapping`,
+                    subnetIds: provisioner.subnetIds,
+                    securityGroupId: provisioner.securityGroupId,
+                    masterSecretArn: provisioner.database.masterSecretArn,
+                    searchMasterRoleArn: provisioner.search.masterRoleArn,
+                    logRetentionDays: provisioner.logRetentionDays,
+                    logsKeyArn: provisioner.logsKeyArn,
+                },
+                { parent: this },
+            );
+            const after = [own.function, own.policy];
+            this.invocations = [
+                invoke("database", own.function.name, { kind: "database", ...provisioner.database }, after),
+                invoke("search-access", own.function.name, { kind: "search", ...provisioner.search }, after),
+            ];
+        }
+        this.registerOutputs({});
     }
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, prBoundaryArn } from "../lib/ci-trust";
+import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, prBoundaryArn, roleArn } from "../lib/ci-trust";
+import { provisionerRoleName } from "../lib/provisioning";
 import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
@@ -12,7 +13,7 @@ import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
-import { DataProvisioning } from "./data-provisioning";
+import { DataProvisioning, DataProvisioningArgs } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
@@ -21,9 +22,9 @@ import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn }
 import { SearchDomain, searchDefaultsFor, searchMasterRoleName } from "../lib/data/search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "../lib/data/shared-data";
-import { databaseNameFor, indexPrefixFor, namespaceFor, workerDatabaseUserFor } from "./tenancy";
+import { databaseNameFor, indexPrefixFor, namespaceFor, workerDatabaseUserFor, workerRoleName } from "./tenancy";
 import { transactionIndexName } from "./worker/contract";
-import { WorkerFunction, workerRoleName } from "./worker-function";
+import { WorkerFunction } from "./worker-function";
 import { WorkerSecurityGroup } from "../lib/data/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -132,8 +133,8 @@ function dataServices(): pulumi.Output<SharedDataServices> {
             vpcId,
             subnetIds: platform.require("privateSubnetIds"),
             allowedSecurityGroupIds: clients,
-            // Index roles are mapped by the deployment role during provisioning, by no one else.
-            masterRoleTrustedPrincipalArns: [config.deploymentRoleArn],
+            // Index roles are mapped by this environment's provisioning function (and the deployment role, break-glass).
+            masterRoleTrustedPrincipalArns: [config.deploymentRoleArn, roleArn(config.accountId, provisionerRoleName(env))],
             instanceType: search.instanceType,
             instanceCount: search.instanceCount,
             volumeSizeGb: search.volumeSizeGb,
@@ -164,10 +165,20 @@ const indexPrefix = indexPrefixFor(env);
 const iamRoleArn = (name: string) => `arn:${sesLocation.partition}:iam::${config.accountId}:role/${name}`;
 // Both names are fixed by the naming helper, so the grants can be made before the roles exist.
 const workerRoleArn = iamRoleArn(workerRoleName(env));
-const provisioning = new DataProvisioning(
-    namer.name("data-provisioning"),
-    {
-        env,
+const logsKeyArn = platform.require("logsKeyArn");
+/** A PR invokes the test platform's provisioner with its number; a full environment runs its own. */
+function provisionerFor(): DataProvisioningArgs["provisioner"] {
+    if (pullRequest) {
+        const functionName = platform.require("pullRequestProvisionerFunctionName").apply((name) => {
+            if (name === null) {
+                throw new Error(`${platformStack} exports no pullRequestProvisionerFunctionName: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
+            }
+            return name;
+        });
+        return { kind: "pull-request", functionName };
+    }
+    return {
+        kind: "own",
         subnetIds: platform.require("privateSubnetIds"),
         securityGroupId: workerSecurityGroup,
         database: {
@@ -176,7 +187,7 @@ const provisioning = new DataProvisioning(
             masterSecretArn: data.postgresSecretArn,
             database: databaseName,
             workerUser: workerDatabaseUserFor(env),
-            dropOnDelete: pullRequest,
+            dropOnDelete: false,
         },
         search: {
             endpoint: pulumi.interpolate`https://${data.opensearchEndpoint}`,
@@ -184,12 +195,13 @@ const provisioning = new DataProvisioning(
             roleName: `${indexPrefix}-worker`,
             index: transactionIndexName(indexPrefix),
             backendRoles: [workerRoleArn],
-            dropIndexOnDelete: pullRequest,
+            dropIndexOnDelete: false,
         },
         logRetentionDays: config.worker.logRetentionDays,
-    },
-    inAccount,
-);
+        logsKeyArn,
+    };
+}
+const provisioning = new DataProvisioning(namer.name("data-provisioning"), { env, provisioner: provisionerFor() }, inAccount);
 const worker = new WorkerFunction(
     namer.name("worker"),
     {
@@ -215,7 +227,8 @@ const worker = new WorkerFunction(
         search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
         email: sender,
         permissionsBoundary,
-        provisioning: [provisioning.database, provisioning.searchAccess],
+        provisioning: provisioning.invocations,
+        logsKeyArn,
     },
     inAccount,
 );

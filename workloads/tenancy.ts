@@ -1,4 +1,5 @@
 import { Environment } from "../lib/environments";
+import { Namer } from "../lib/naming";
 
 /**
  * How environments share the test PostgreSQL instance and OpenSearch domain: each pr-<n> gets its
@@ -33,4 +34,9 @@ export function indexPrefixFor(env: Environment): string {
  */
 export function namespaceFor(env: Environment): string {
     return env.startsWith("pr-") ? env : "payments";
+}
+
+/** The worker's IAM role name (fixed, so grants and role mappings can name it before it exists). */
+export function workerRoleName(env: Environment): string {
+    return new Namer(env).name("payments-worker", { kind: "iamRole" });
 }

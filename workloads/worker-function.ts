@@ -2,11 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
+import { workerRoleName } from "./tenancy";
 import { arnParts } from "../lib/arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { serviceTrustDocument, vpcFunctionUnscopedStatement } from "../lib/aws";
-import { bundleWorker } from "./worker/bundle";
-import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
+import { WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
+import { bundleWorker, LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME, LAMBDA_RUNTIME_ENVIRONMENT } from "../lib/lambda-bundle";
 
 
 export interface WorkerDatabase {
@@ -56,15 +57,12 @@ export interface WorkerFunctionArgs {
     search: WorkerSearch;
     email: WorkerEmail;
     logRetentionDays: number;
+    /** The account's logs key (platform's), whose policy admits CloudWatch Logs: events carry payment ids. */
+    logsKeyArn: pulumi.Input<string>;
     /** pr-<n>: the boundary every role it creates must carry. */
     permissionsBoundary?: string;
     /** What must exist before messages flow: the database, grants and search role mapping. */
     provisioning?: pulumi.Resource[];
-}
-
-/** The worker's IAM role name (fixed, so grants and role mappings can name it before it exists). */
-export function workerRoleName(env: Environment): string {
-    return new Namer(env).name("payments-worker", { kind: "iamRole" });
 }
 
 /**
@@ -85,7 +83,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(
             functionName,
-            { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays },
+            { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
             { parent: this },
         );
 
@@ -180,9 +178,9 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 name: functionName,
                 description: `Completes submitted payments (${args.env}): DynamoDB, PostgreSQL, OpenSearch, SES receipt`,
                 role: this.role.arn,
-                runtime: WORKER_RUNTIME,
-                architectures: [WORKER_ARCHITECTURE],
-                handler: WORKER_HANDLER,
+                runtime: LAMBDA_RUNTIME,
+                architectures: [LAMBDA_ARCHITECTURE],
+                handler: LAMBDA_HANDLER,
                 code: bundleWorker(),
                 timeout: args.timeoutSeconds,
                 memorySize: args.memoryMb,
@@ -193,7 +191,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 // delete, so the worker's own group goes at once instead of after ~20 minutes of
                 // ENI release: the difference between a PR teardown of 2 and of 21 minutes.
                 replaceSecurityGroupsOnDestroy: true,
-                environment: { variables: { ...WORKER_RUNTIME_ENVIRONMENT, ...variables } },
+                environment: { variables: { ...LAMBDA_RUNTIME_ENVIRONMENT, ...variables } },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             },
             // Creating the function validates the VPC permissions, so the policy must be in place.

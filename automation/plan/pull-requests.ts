@@ -58,7 +58,9 @@ function claims(r: PlannedResource): string[] {
         return out;
     }
     const type = r.type.slice(r.type.indexOf(":") + 1);
-    for (const key of ["name", "bucket", "functionName", "tableName", "roleName"]) {
+    // An invocation names the function it calls (every PR calls platform/test's PR provisioner): a use, not a claim.
+    const keys = r.type === "aws:lambda/invocation:Invocation" ? ["name"] : ["name", "bucket", "functionName", "tableName", "roleName"];
+    for (const key of keys) {
         const value = r.inputs[key];
         // Listener rules and records have no physical name of their own; their claims follow.
         if (typeof value === "string" && r.type !== "aws:route53/record:Record") out.push(`name ${type} ${value}`);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../environments";
 import { Namer } from "../naming";
-import { arnParts } from "../arn";
+import { arnParts, partitionOf } from "../arn";
 import { createLogsKey } from "../aws";
 import { ingressSecurityGroup } from "./ingress-security-group";
 import { createDataKey, statefulOptions } from "../stateful";
@@ -32,7 +32,10 @@ export interface SearchDomainArgs {
     zoneAwareness: boolean;
     /** Three dedicated master nodes of this type; omitted means none. */
     dedicatedMasterType?: string;
-    /** The roles that may assume the fine-grained-access-control master role (never the whole account). */
+    /**
+     * The roles of the domain's account that may assume the fine-grained-access-control master role
+     * (never the whole account): the provisioning functions' roles, which may not exist yet.
+     */
     masterRoleTrustedPrincipalArns: pulumi.Input<string>[];
     /**
      * Create the account's OpenSearch service-linked role (required for VPC domains). Only the one
@@ -154,10 +157,19 @@ export class SearchDomain extends pulumi.ComponentResource {
             {
                 name: searchMasterRoleName(args.env),
                 description: `Fine-grained access control master of ${this.domainName}: maps index roles, nothing else`,
-                assumeRolePolicy: pulumi.all(trusted).apply((principals) =>
+                // By aws:PrincipalArn, not as principals: IAM refuses a trust policy naming a role that does not
+                // exist yet, and the provisioners' roles come later (workloads' in another stack).
+                assumeRolePolicy: pulumi.all([args.accountId, ...trusted]).apply(([account, ...principals]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { AWS: principals }, Action: "sts:AssumeRole" }],
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { AWS: `arn:${partitionOf(args.region)}:iam::${account}:root` },
+                                Action: "sts:AssumeRole",
+                                Condition: { ArnEquals: { "aws:PrincipalArn": principals } },
+                            },
+                        ],
                     } satisfies aws.iam.PolicyDocument),
                 ),
             },

@@ -246,9 +246,22 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             expect(await asPr("sqs:CreateQueue", arn("sqs", "pr-42-payments-processing"))).to.equal("Allowed");
             expect(await asPr("dynamodb:CreateTable", arn("dynamodb", "table/pr-42-payments"))).to.equal("Allowed");
             expect(await asPr("lambda:CreateFunction", arn("lambda", "function:pr-42-payments-worker"))).to.equal("Allowed");
-            expect(await asPr("ec2:CreateSecurityGroup", arn("ec2", "security-group/*"), { "aws:RequestTag/PullRequest": "42" })).to.equal("Allowed");
             expect(await asPr("kms:CreateKey", "*", { "aws:RequestTag/PullRequest": "42", "aws:TagKeys": ["PullRequest"] })).to.equal("Allowed");
-            expect(await asPr("elasticloadbalancing:CreateTargetGroup", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"))).to.equal("Allowed");
+        });
+
+        it("creates no target group, listener rule or security group (a PR is reached through the platform's gateway)", async () => {
+            expect(await asPr("ec2:CreateSecurityGroup", arn("ec2", "security-group/*"), { "aws:RequestTag/PullRequest": "42" })).to.equal("ImplicitlyDenied");
+            expect(await asPr("elasticloadbalancing:CreateTargetGroup", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"))).to.equal("ImplicitlyDenied");
+            expect(await asPr("elasticloadbalancing:CreateRule", arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"), { "aws:RequestTag/PullRequest": "42" })).to.equal(
+                "ImplicitlyDenied",
+            );
+        });
+
+        it("invokes the platform's PR provisioner and no other function, and reads no master secret", async () => {
+            expect(await asPr("lambda:InvokeFunction", arn("lambda", "function:test-pr-provisioner"))).to.equal("Allowed");
+            expect(await asPr("lambda:InvokeFunction", arn("lambda", "function:test-payments-provisioner"))).to.equal("ImplicitlyDenied");
+            expect(await asPr("lambda:UpdateFunctionCode", arn("lambda", "function:test-pr-provisioner"))).to.equal("ImplicitlyDenied");
+            expect(await asPr("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:rds!db-0123"))).to.equal("ImplicitlyDenied");
         });
 
         it("creates roles only with the PR boundary, and cannot remove it", async () => {

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { ProvisioningRequest } from "../../workloads/provisioner";
 import { Inventory } from "../harness";
-import { asList, policyOf, workloadsOf } from "./fixture";
+import { asList, platformOf, policyOf, workloadsOf } from "./fixture";
 
 const INVOCATION = "aws:lambda/invocation:Invocation";
 
 for (const [env, database, dropped, workerUser] of [
-    ["pr-42", "payments_pr_42", true, "payments_pr_42"],
+    ["test", "payments", false, "payments_worker"],
     ["prod", "payments", false, "payments_worker"],
 ] as const) {
     describe(`workloads data provisioning (${env})`, function () {
@@ -48,6 +48,14 @@ for (const [env, database, dropped, workerUser] of [
             expect(worker).to.not.include.members(["secretsmanager:GetSecretValue"]);
             expect(worker.filter((a) => a.startsWith("sts:"))).to.be.empty;
             expect(worker).to.include.members(["sqs:SendMessage", "sns:Publish"]);
+        });
+
+        it("encrypts the provisioner's and the worker's logs with the platform's logs key", async () => {
+            const logsKeyArn = (await platformOf(env)).outputs.logsKeyArn;
+            expect(logsKeyArn).to.match(/^arn:aws:kms:/);
+            for (const name of [`${env}-payments-provisioner`, `${env}-payments-worker`]) {
+                expect(stack.input(stack.one("aws:cloudwatch/logGroup:LogGroup", name), "kmsKeyId"), name).to.equal(logsKeyArn);
+            }
         });
     });
 }

@@ -125,12 +125,22 @@ describe("workloads pr-42 footprint", function () {
         ]);
     });
 
-    it("runs its worker and its provisioner in the security group the platform shares among PR workers", () => {
+    it("runs its worker in the security group the platform shares among PR workers, and no provisioner of its own", () => {
         expect(platform.outputs.pullRequestWorkerSecurityGroupId).to.be.a("string").and.not.equal("");
         const functions = pr.ofType("aws:lambda/function:Function");
-        expect(functions.map((fn) => fn.name).sort()).to.deep.equal(["pr-42-payments-provisioner", "pr-42-payments-worker"]);
-        for (const fn of functions) {
-            expect(pr.input(fn, "vpcConfig.securityGroupIds"), fn.name).to.deep.equal([platform.outputs.pullRequestWorkerSecurityGroupId]);
+        expect(functions.map((fn) => fn.name)).to.deep.equal(["pr-42-payments-worker"]);
+        expect(pr.input(functions[0], "vpcConfig.securityGroupIds")).to.deep.equal([platform.outputs.pullRequestWorkerSecurityGroupId]);
+    });
+
+    it("asks the platform's PR provisioner for its data with its PR number only, and every role it creates carries the PR boundary", () => {
+        const invocation = pr.one("aws:lambda/invocation:Invocation");
+        expect(pr.input(invocation, "functionName")).to.equal(platform.outputs.pullRequestProvisionerFunctionName).and.to.equal("test-pr-provisioner");
+        expect(JSON.parse(pr.input<string>(invocation, "input"))).to.deep.equal({ kind: "pull-request", pullRequest: 42 });
+        expect(pr.input(invocation, "lifecycleScope")).to.equal("CRUD");
+        const roles = pr.ofType("aws:iam/role:Role");
+        expect(roles).to.not.be.empty;
+        for (const role of roles) {
+            expect(pr.input(role, "permissionsBoundary"), role.name).to.match(/:policy\/payments-pr-boundary$/);
         }
     });
 

@@ -6,11 +6,6 @@ import { physicalName } from "../../lib/naming";
  * nothing from the AWS SDK or Pulumi, so both the Lambda bundle and the workloads layer use it.
  */
 
-/** The Lambda handler inside the bundle built by `bundleWorker()`. */
-export const WORKER_HANDLER = "index.handler";
-export const WORKER_RUNTIME = "nodejs22.x";
-export const WORKER_ARCHITECTURE = "arm64";
-
 /** Environment variables the worker reads at cold start; the function must set every one. */
 export const WORKER_ENVIRONMENT_VARIABLES = [
     "TABLE_NAME",
@@ -26,16 +21,6 @@ export const WORKER_ENVIRONMENT_VARIABLES = [
     "ALARM_TOPIC_ARN",
 ] as const;
 export type WorkerEnvironmentVariable = (typeof WORKER_ENVIRONMENT_VARIABLES)[number];
-
-/**
- * Set these on the function too: Node.js 20+ Lambda runtimes no longer trust the RDS CA bundle
- * unless told to, and the worker verifies the PostgreSQL certificate; source maps make stack traces
- * in the logs point at the TypeScript.
- */
-export const WORKER_RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
-    NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
-    NODE_OPTIONS: "--enable-source-maps",
-};
 
 /** The payments table's partition key (a UUID string) and the status attribute the worker moves. */
 export const PAYMENTS_TABLE_KEY = "paymentId";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FullEnvironment, hostedEnvironmentPrefixes } from "../../../lib/environments";
+import { FullEnvironment } from "../../../lib/environments";
 import { SYSTEM_PLACEMENT } from "../node-groups";
 import { PodIdentityRole, arnContext } from "../../../lib/pod-identity";
 import { CHARTS } from "../versions";
@@ -49,8 +49,8 @@ export function loadBalancerControllerPolicy(clusterArn: string, env: FullEnviro
                 Sid: "BindTargets",
                 Effect: "Allow",
                 Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-                // Target groups of every environment this cluster hosts (test: its own and each pr-<n>'s).
-                Resource: hostedEnvironmentPrefixes(env).map((prefix) => `arn:${partition}:elasticloadbalancing:${region}:${accountId}:targetgroup/${prefix}-*/*`),
+                // The environment's own target groups: PRs have none (their hosts share test-pr-gateway's).
+                Resource: [`arn:${partition}:elasticloadbalancing:${region}:${accountId}:targetgroup/${env}-*/*`],
             },
             {
                 Sid: "NodeSecurityGroupRulesInThisVpc",

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { CACHE_DIR_VARIABLE } from "../../../lib/disk-cache";
 import { REPO_ROOT } from "../../../automation/plan/plan";
-import type { WorkerBundle } from "../../../workloads/worker/bundle";
+import type { WorkerBundle } from "../../../lib/lambda-bundle";
 
 const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
 
@@ -25,7 +25,7 @@ describe("worker bundle cache", () => {
         for (const cached of Object.keys(require.cache).filter((file) => file.startsWith(checkout))) {
             delete require.cache[cached];
         }
-        return (require(bundleModule) as typeof import("../../../workloads/worker/bundle")).workerBundle();
+        return (require(bundleModule) as typeof import("../../../lib/lambda-bundle")).workerBundle();
     };
     const edit = (relative: string, change: (text: string) => string) => {
         const file = path.join(checkout, relative);
@@ -39,7 +39,7 @@ describe("worker bundle cache", () => {
         }
         fs.copyFileSync(path.join(REPO_ROOT, "package-lock.json"), path.join(checkout, "package-lock.json"));
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(checkout, "node_modules"));
-        bundleModule = path.join(checkout, "workloads", "worker", "bundle.ts");
+        bundleModule = path.join(checkout, "lib", "lambda-bundle.ts");
         previousDir = process.env[CACHE_DIR_VARIABLE];
         process.env[CACHE_DIR_VARIABLE] = path.join(checkout, "cache");
         previousMemory = memory[BUNDLE_CACHE];
@@ -81,7 +81,7 @@ describe("worker bundle cache", () => {
         expect(afterLockfile.key).not.to.equal(afterSource.key);
         expect(afterLockfile.code).to.equal(afterSource.code);
 
-        edit("workloads/worker/bundle.ts", (text) => text.replace("minify: true", "minify: false"));
+        edit("lib/lambda-bundle.ts", (text) => text.replace("minify: true", "minify: false"));
         const afterOptions = freshBundle();
         expect(afterOptions.key).not.to.equal(afterLockfile.key);
         expect(afterOptions.code.length).to.be.greaterThan(afterLockfile.code.length);

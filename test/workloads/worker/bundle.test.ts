@@ -5,7 +5,7 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
-import { buildWorkerBundle, bundleProvisioner, bundleWorker } from "../../../workloads/worker/bundle";
+import { buildWorkerBundle, bundleProvisioner, bundleWorker } from "../../../lib/lambda-bundle";
 
 /** Optional modules that the bundled libraries load inside try/catch and the worker never needs. */
 const OPTIONAL_REQUIRES = new Set(["pg-native", "@aws-sdk/signature-v4-crt"]);
@@ -66,8 +66,8 @@ describe("worker bundle", () => {
         expect(built).to.have.property("code");
         // The offline engine re-evaluates program modules for every stack: a fresh copy of the
         // module must still reuse the build.
-        delete require.cache[require.resolve("../../../workloads/worker/bundle")];
-        (require("../../../workloads/worker/bundle") as typeof import("../../../workloads/worker/bundle")).bundleWorker();
+        delete require.cache[require.resolve("../../../lib/lambda-bundle")];
+        (require("../../../lib/lambda-bundle") as typeof import("../../../lib/lambda-bundle")).bundleWorker();
         expect(cache()).to.equal(built);
         expect(archive).to.be.instanceOf(pulumi.asset.AssetArchive);
         const assets = await archive.assets;

@@ -2,18 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BuildOptions } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
-import { digest, readEntry, writeEntry } from "../../lib/disk-cache";
+import { digest, readEntry, writeEntry } from "./disk-cache";
 
 export interface WorkerBundle {
     code: string;
     sourceMap: string;
-    /** The repository's files esbuild read (relative to this directory); node_modules are covered by the lockfile. */
+    /** The repository's files esbuild read (relative to LAMBDA_DIR); node_modules are covered by the lockfile. */
     inputs: string[];
     /** Digest of esbuild's version, the options, the lockfile and every input's content. */
     key: string;
 }
 
-/** A Lambda function of this layer, bundled from one entry point (relative to this directory). */
+/**
+ * The repository's Lambda functions, each bundled from one entry point (relative to LAMBDA_DIR): the
+ * worker (deployed by workloads) and the provisioner (deployed by workloads for full environments and
+ * by platform/test for every pull request, which must never hold the shared database's master secret).
+ * The builder lives here so that both layers deploy the same code without importing each other.
+ */
 interface LambdaEntry {
     entry: string;
     /** Persistent cache namespace. */
@@ -31,15 +36,31 @@ const PROVISIONER: LambdaEntry = {
     namespace: "provisioner-bundle",
     memory: Symbol.for("payments.workloads.provisionerBundle"),
 };
-const LOCKFILE = path.resolve(__dirname, "..", "..", "package-lock.json");
+const LOCKFILE = path.resolve(__dirname, "..", "package-lock.json");
+/** Build paths are relative to the worker's folder, whichever module builds. */
+const LAMBDA_DIR = path.join(__dirname, "..", "workloads", "worker");
+
+/** How every bundle runs (handler `index.handler` inside the archive). */
+export const LAMBDA_HANDLER = "index.handler";
+export const LAMBDA_RUNTIME = "nodejs22.x";
+export const LAMBDA_ARCHITECTURE = "arm64";
+/**
+ * Set these on every function too: Node.js 20+ Lambda runtimes no longer trust the RDS CA bundle
+ * unless told to, and the functions verify the PostgreSQL certificate; source maps make stack traces
+ * in the logs point at the TypeScript.
+ */
+export const LAMBDA_RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
+    NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+    NODE_OPTIONS: "--enable-source-maps",
+};
 
 function buildOptions(entry: string) {
     return {
-        // Metafile input paths are relative to this directory, whatever the process's working directory.
-        absWorkingDir: __dirname,
-        entryPoints: [path.join(__dirname, entry)],
+        // Metafile input paths are relative to LAMBDA_DIR, whatever the process's working directory.
+        absWorkingDir: LAMBDA_DIR,
+        entryPoints: [path.join(LAMBDA_DIR, entry)],
         // Names the outputs and anchors the map's relative source paths; nothing is written.
-        outfile: path.join(__dirname, "dist", "index.js"),
+        outfile: path.join(LAMBDA_DIR, "dist", "index.js"),
         metafile: true,
         write: false,
         bundle: true,
@@ -66,8 +87,8 @@ function readOrEmpty(file: string): string {
 }
 
 /**
- * What decides the output besides the repository's own sources. Paths are relative to this
- * directory, so another checkout of the same revision (e.g. `plan --base`'s worktree) shares it.
+ * What decides the output besides the repository's own sources. Paths are relative to
+ * LAMBDA_DIR, so another checkout of the same revision (e.g. `plan --base`'s worktree) shares it.
  */
 function toolchainKey(lambda: LambdaEntry): string {
     const relativeOptions = { ...buildOptions(lambda.entry), absWorkingDir: ".", entryPoints: [lambda.entry], outfile: path.join("dist", "index.js") };
@@ -76,7 +97,7 @@ function toolchainKey(lambda: LambdaEntry): string {
 }
 
 function bundleKey(toolchain: string, inputs: string[]): string {
-    return digest(toolchain, ...inputs.flatMap((input) => [input, readOrEmpty(path.resolve(__dirname, input))]));
+    return digest(toolchain, ...inputs.flatMap((input) => [input, readOrEmpty(path.resolve(LAMBDA_DIR, input))]));
 }
 
 /** Builds a Lambda entry point and its dependencies as one CommonJS file plus its source map (nothing written to disk). */
