@@ -26,6 +26,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_174",
         trivy: "AVD-AWS-0013",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["viewerCertificate.cloudfrontDefaultCertificate", "viewerCertificate.minimumProtocolVersion"] },
         check: (d, ctx) => {
             const cert = d.props.viewerCertificate ?? {};
             if (cert.cloudfrontDefaultCertificate === true || !CLOUDFRONT_TLS.includes(cert.minimumProtocolVersion)) {
@@ -44,6 +45,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_68",
         trivy: "AVD-AWS-0011",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["webAclId"] },
         check: (d, ctx) => {
             if (!has(d.props, "webAclId")) {
                 ctx.report(`Distribution ${d.name} has no WAF web ACL.`);
@@ -60,6 +62,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_46",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["origins.domainName", "origins.originAccessControlId", "origins.s3OriginConfig"] },
         check: (d, ctx) => {
             for (const origin of list(d.props.origins)) {
                 if (has(list(origin.s3OriginConfig)[0] ?? {}, "originAccessIdentity")) {
@@ -82,6 +85,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_34",
         trivy: "AVD-AWS-0012",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["defaultCacheBehavior", "orderedCacheBehaviors"] },
         check: (d, ctx) => {
             const behaviours = [{ pathPattern: "default", ...d.props.defaultCacheBehavior }, ...list(d.props.orderedCacheBehaviors)];
             for (const b of behaviours) {
@@ -102,6 +106,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_86",
         trivy: "AVD-AWS-0010",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["loggingConfig"] },
         check: (d, ctx) => {
             if (!has(d.props.loggingConfig ?? {}, "bucket")) {
                 ctx.report(`Distribution ${d.name} does not write access logs.`);
@@ -117,6 +122,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.wafv2.WebAclAssociation { resourceArn: alb.arn, webAclArn: <regional web ACL> }.",
         level: "mandatory",
         checkov: "CKV2_AWS_28",
+        reads: { "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType"], "aws:wafv2/webAclAssociation:WebAclAssociation": ["resourceArn"] },
         check: (ctx) => {
             const lbs = ofTypes(ctx.resources, LOAD_BALANCERS);
             const associations = ofTypes(ctx.resources, WEB_ACL_ASSOCIATION);

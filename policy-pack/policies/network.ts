@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PolicyDefinition, StackContext, resourcePolicy, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, StackContext, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { lineage, referencedBy } from "../lib/links";
 import { OPEN_CIDRS, coversPort, list, ofTypes } from "../lib/values";
 
@@ -120,6 +120,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_260",
         trivy: "AVD-AWS-0107",
+        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["ingress"], "aws:ec2/securityGroup:SecurityGroup": ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"], "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"], "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType", "securityGroups"] },
         check: (ctx) => {
             const albGroups = publicAlbGroups(ctx);
             for (const rule of ingressRules(ctx)) {
@@ -147,6 +148,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         remediation: "Remove the rule and use SSM Session Manager (the instance role needs AmazonSSMManagedInstanceCore).",
         level: "mandatory",
         checkov: "CKV_AWS_24",
+        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["ingress"], "aws:ec2/securityGroup:SecurityGroup": ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"], "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"] },
         check: (ctx) => {
             for (const rule of ingressRules(ctx)) {
                 const ports = ADMIN_PORTS.filter((p) => coversPort(rule.protocol, rule.fromPort, rule.toPort, p));
@@ -167,6 +169,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_79",
         trivy: "AVD-AWS-0028",
         types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: sameReads([LAUNCH_TEMPLATE, INSTANCE], ["metadataOptions.httpTokens"]),
         check: (r, ctx) => {
             if (r.props.metadataOptions?.httpTokens !== "required") {
                 ctx.report(`${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`);
@@ -183,9 +186,10 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_88",
         types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: { [LAUNCH_TEMPLATE]: ["networkInterfaces.associatePublicIpAddress"], [INSTANCE]: ["associatePublicIpAddress"] },
         check: (r, ctx) => {
             const interfaces = list(r.props.networkInterfaces);
-            const publicIp = r.props.associatePublicIpAddress === true || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
+            const publicIp = (r.type === INSTANCE && r.props.associatePublicIpAddress === true) || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
             if (publicIp) {
                 ctx.report(`${r.name} assigns a public IP address.`);
             }
@@ -201,6 +205,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_11",
         trivy: "AVD-AWS-0178",
+        reads: { "aws:ec2/flowLog:FlowLog": ["vpcId"] },
         check: (ctx) => {
             const covered = coveredVpcs(ctx, FLOW_LOG, () => true);
             for (const vpc of rootVpcs(ctx)) {
@@ -219,6 +224,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress.",
         level: "mandatory",
         checkov: "CKV2_AWS_12",
+        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["egress", "ingress", "vpcId"] },
         check: (ctx) => {
             const closed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, (g) => list(g.props.ingress).length === 0 && list(g.props.egress).length === 0);
             const managed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, () => true);

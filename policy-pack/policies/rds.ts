@@ -1,4 +1,4 @@
-import { PolicyDefinition, Subject, resourcePolicy, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, Subject, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
 
@@ -9,7 +9,8 @@ export const DATABASES = [INSTANCE, CLUSTER];
 
 /** A read replica inherits encryption and backups from its source, so those checks skip it. */
 function isReplica(db: Subject): boolean {
-    return has(db.props, "replicateSourceDb") || has(db.props, "replicationSourceIdentifier");
+    // Instances name their source in replicateSourceDb, clusters in replicationSourceIdentifier.
+    return has(db.props, db.type === CLUSTER ? "replicationSourceIdentifier" : "replicateSourceDb");
 }
 
 const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
@@ -26,6 +27,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_16",
         trivy: "AVD-AWS-0080",
         types: DATABASES,
+        reads: { [INSTANCE]: ["replicateSourceDb", "storageEncrypted"], [CLUSTER]: ["replicationSourceIdentifier", "storageEncrypted"] },
         check: (db, ctx) => {
             if (!isReplica(db) && db.props.storageEncrypted !== true) {
                 ctx.report(`Database ${db.name} does not encrypt its storage.`);
@@ -44,6 +46,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         securityHub: ["RDS.2"],
         pci: ["1.4.4"],
         types: [INSTANCE, CLUSTER_INSTANCE],
+        reads: { [INSTANCE]: ["publiclyAccessible"], [CLUSTER_INSTANCE]: ["publiclyAccessible"] },
         check: (db, ctx) => {
             if (db.props.publiclyAccessible === true) {
                 ctx.report(`Database ${db.name} is publicly accessible.`);
@@ -63,6 +66,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         types: DATABASES,
         schema: { minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35 } },
         defaults: (env) => ({ minBackupRetentionDays: env === "prod" ? 30 : 7 }),
+        reads: { [INSTANCE]: ["backupRetentionPeriod", "replicateSourceDb"], [CLUSTER]: ["backupRetentionPeriod", "replicationSourceIdentifier"] },
         check: (db, ctx) => {
             // The RDS API default is 1 day when the input is unset.
             const days = Number(db.props.backupRetentionPeriod ?? 1);
@@ -82,6 +86,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_161",
         trivy: "AVD-AWS-0176",
         types: DATABASES,
+        reads: sameReads(DATABASES, ["iamDatabaseAuthenticationEnabled"]),
         check: (db, ctx) => {
             if (db.props.iamDatabaseAuthenticationEnabled !== true) {
                 ctx.report(`Database ${db.name} does not enable IAM database authentication.`);
@@ -98,6 +103,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_157",
         types: [INSTANCE],
+        reads: { [INSTANCE]: ["multiAz", "replicateSourceDb"] },
         check: (db, ctx) => {
             if (ctx.prod && !isReplica(db) && db.props.multiAz !== true) {
                 ctx.report(`Prod database ${db.name} is not Multi-AZ.`);
@@ -115,6 +121,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_293",
         trivy: "AVD-AWS-0177",
         types: DATABASES,
+        reads: { [INSTANCE]: ["deletionProtection", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"], [CLUSTER]: ["deletionProtection", "finalSnapshotIdentifier", "replicationSourceIdentifier", "skipFinalSnapshot"] },
         check: (db, ctx) => {
             if (!ctx.prod || isReplica(db)) {
                 return;
