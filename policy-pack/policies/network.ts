@@ -28,6 +28,14 @@ export interface IngressRule {
     cidrs: string[];
 }
 
+const INLINE_RULE_READS = ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"];
+/** What ingressRules reads. */
+const INGRESS_READS = {
+    ...sameReads([SECURITY_GROUP, DEFAULT_SECURITY_GROUP], INLINE_RULE_READS),
+    [INGRESS_RULE]: ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"],
+    [LEGACY_RULE]: ["type", "protocol", "fromPort", "toPort", "cidrBlocks", "ipv6CidrBlocks", "securityGroupId"],
+};
+
 /** Every CIDR-sourced ingress rule in the stack, from inline blocks and from rule resources. */
 function ingressRules(ctx: StackContext<object>): IngressRule[] {
     const groups = ofTypes(ctx.resources, [SECURITY_GROUP, DEFAULT_SECURITY_GROUP]);
@@ -120,7 +128,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_260",
         trivy: "AVD-AWS-0107",
-        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["ingress"], "aws:ec2/securityGroup:SecurityGroup": ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"], "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"], "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType", "securityGroups"] },
+        reads: { ...INGRESS_READS, ...sameReads(LOAD_BALANCERS, ["internal", "loadBalancerType", "securityGroups"]) },
         check: (ctx) => {
             const albGroups = publicAlbGroups(ctx);
             for (const rule of ingressRules(ctx)) {
@@ -148,7 +156,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         remediation: "Remove the rule and use SSM Session Manager (the instance role needs AmazonSSMManagedInstanceCore).",
         level: "mandatory",
         checkov: "CKV_AWS_24",
-        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["ingress"], "aws:ec2/securityGroup:SecurityGroup": ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"], "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"] },
+        reads: INGRESS_READS,
         check: (ctx) => {
             for (const rule of ingressRules(ctx)) {
                 const ports = ADMIN_PORTS.filter((p) => coversPort(rule.protocol, rule.fromPort, rule.toPort, p));
