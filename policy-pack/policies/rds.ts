@@ -159,4 +159,61 @@ export const RDS_POLICIES: PolicyDefinition[] = [
             });
         },
     }),
+    resourcePolicy({
+        name: "rds-monitoring",
+        domain: "rds",
+        description: "RDS instances have enhanced monitoring (with its role), Performance Insights encrypted with a KMS key, and copy tags to snapshots.",
+        prevents: "No OS-level metrics or query load history in an incident, query texts kept unencrypted, and snapshots nobody can attribute to an owner or environment.",
+        severity: "medium",
+        remediation: "Set monitoringInterval (e.g. 60) with monitoringRoleArn, performanceInsightsEnabled: true with performanceInsightsKmsKeyId, and copyTagsToSnapshot: true.",
+        level: "mandatory",
+        checkov: "CKV_AWS_118",
+        trivy: "AVD-AWS-0133",
+        securityHub: ["RDS.6", "RDS.17"],
+        types: [INSTANCE],
+        reads: { [INSTANCE]: ["monitoringInterval", "monitoringRoleArn", "performanceInsightsEnabled", "performanceInsightsKmsKeyId", "copyTagsToSnapshot"] },
+        check: (db, ctx) => {
+            const missing = [
+                Number(db.props.monitoringInterval ?? 0) > 0 && has(db.props, "monitoringRoleArn") ? undefined : "enhanced monitoring",
+                db.props.performanceInsightsEnabled === true ? undefined : "Performance Insights",
+                db.props.performanceInsightsEnabled === true && !has(db.props, "performanceInsightsKmsKeyId") ? "a KMS key for Performance Insights" : undefined,
+                db.props.copyTagsToSnapshot === true ? undefined : "copying tags to snapshots",
+            ].filter((m): m is string => m !== undefined);
+            if (missing.length > 0) {
+                ctx.report(`Database ${db.name} lacks ${missing.join(", ")}.`);
+            }
+        },
+    }),
+    stackPolicy({
+        name: "rds-postgres-logging",
+        domain: "rds",
+        description: "PostgreSQL instances use a parameter group that logs schema changes (log_statement ddl, mod or all), slow statements (log_min_duration_statement) and connections (log_connections).",
+        prevents: "No record of who changed the schema or privileges, or who connected, when a database is investigated.",
+        severity: "medium",
+        remediation: 'Add { name: "log_statement", value: "ddl" }, { name: "log_min_duration_statement", value: "1000" } and { name: "log_connections", value: "1" } to the instance\'s aws.rds.ParameterGroup, and export the postgresql log (service-log-exports).',
+        level: "mandatory",
+        checkov: "CKV2_AWS_30",
+        pci: ["10.2.1", "10.2.2"],
+        reads: { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] },
+        check: (ctx) => {
+            const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
+            ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
+                if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
+                    return;
+                }
+                const parameters = new Map<string, string>();
+                for (const group of referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] })) {
+                    list(group.props.parameters).forEach((p: { name: string; value: unknown }) => parameters.set(p.name, String(p.value)));
+                }
+                const missing = [
+                    ["ddl", "mod", "all"].includes(parameters.get("log_statement") ?? "") ? undefined : "log_statement ddl",
+                    Number(parameters.get("log_min_duration_statement") ?? -1) >= 0 ? undefined : "log_min_duration_statement",
+                    parameters.get("log_connections") === "1" ? undefined : "log_connections 1",
+                ].filter((m): m is string => m !== undefined);
+                if (missing.length > 0) {
+                    ctx.report(`Database ${db.name} has no parameter group setting ${missing.join(", ")}.`, db.urn);
+                }
+            });
+        },
+    }),
 ];
