@@ -116,6 +116,7 @@ function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
 }
 
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const FUNCTION = "aws:lambda/function:Function";
 
 export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
@@ -166,7 +167,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             }
         },
     }),
-    resourcePolicy({
+    resourcePolicy<{ maxHopLimit: number }>({
         name: "ec2-imdsv2",
         domain: "network",
         description: "EC2 instances and launch templates require IMDSv2 (httpTokens = required).",
@@ -177,10 +178,17 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_79",
         trivy: "AVD-AWS-0028",
         types: [INSTANCE, LAUNCH_TEMPLATE],
-        reads: sameReads([LAUNCH_TEMPLATE, INSTANCE], ["metadataOptions.httpTokens"]),
+        reads: sameReads([LAUNCH_TEMPLATE, INSTANCE], ["metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit"]),
+        schema: { maxHopLimit: { type: "integer", minimum: 1, maximum: 64 } },
+        defaults: () => ({ maxHopLimit: 1 }),
         check: (r, ctx) => {
             if (r.props.metadataOptions?.httpTokens !== "required") {
                 ctx.report(`${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`);
+            }
+            // Above 1 the token reaches containers on the host; pods get credentials from Pod Identity instead.
+            const hops = Number(r.props.metadataOptions?.httpPutResponseHopLimit ?? 1);
+            if (hops > ctx.config.maxHopLimit) {
+                ctx.report(`${r.name} lets the metadata token travel ${hops} hops (at most ${ctx.config.maxHopLimit}: containers on the host could use the node's role).`);
             }
         },
     }),
@@ -264,6 +272,80 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
                     : list(r.props.egress).map((e: any) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] })); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
             if (rules.some((rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))))) {
                 ctx.report(`${r.name} allows all traffic out to the internet.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "sg-descriptions",
+        domain: "network",
+        description: "Security groups and each of their rules (inline or rule resources) carry a description of what they allow and why.",
+        prevents: "Open ports nobody can justify in a firewall review (PCI DSS 1.2.5 asks for the business need of every allowed service, protocol and port).",
+        severity: "low",
+        remediation: "Set description on the aws.ec2.SecurityGroup (not the provider default \"Managed by Pulumi\") and on every ingress/egress block or aws.vpc.SecurityGroupIngressRule/EgressRule.",
+        level: "mandatory",
+        checkov: "CKV_AWS_23",
+        trivy: "AVD-AWS-0124",
+        pci: ["1.2.5"],
+        types: [SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE],
+        reads: { [SECURITY_GROUP]: ["description", "ingress.description", "egress.description"], [INGRESS_RULE]: ["description"], [EGRESS_RULE]: ["description"] },
+        check: (r, ctx) => {
+            const described = (value: unknown) => typeof value === "string" && value.trim() !== "" && value !== "Managed by Pulumi";
+            if (r.type !== SECURITY_GROUP) {
+                if (!described(r.props.description)) {
+                    ctx.report(`Security group rule ${r.name} has no description.`);
+                }
+                return;
+            }
+            const undescribed = [
+                described(r.props.description) ? undefined : "the group",
+                ...list(r.props.ingress).map((rule, i) => (described(rule.description) ? undefined : `ingress #${i + 1}`)),
+                ...list(r.props.egress).map((rule, i) => (described(rule.description) ? undefined : `egress #${i + 1}`)),
+            ].filter((m): m is string => m !== undefined);
+            if (undescribed.length > 0) {
+                ctx.report(`Security group ${r.name} has no description for ${undescribed.join(", ")}.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "ec2-detailed-monitoring",
+        domain: "network",
+        description: "EC2 instances and launch templates enable detailed (1-minute) monitoring.",
+        prevents: "Five-minute metrics that hide the spike an alarm or the autoscaler should have acted on.",
+        severity: "low",
+        remediation: "Set monitoring: { enabled: true } on the launch template (monitoring: true on an aws.ec2.Instance).",
+        level: "mandatory",
+        checkov: "CKV_AWS_126",
+        types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: { [LAUNCH_TEMPLATE]: ["monitoring.enabled"], [INSTANCE]: ["monitoring"] },
+        check: (r, ctx) => {
+            const enabled = r.type === INSTANCE ? r.props.monitoring === true : r.props.monitoring?.enabled === true;
+            if (!enabled) {
+                ctx.report(`${r.name} does not enable detailed monitoring.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "multi-az-placement",
+        domain: "network",
+        description: "Load balancers and VPC-attached Lambda functions are placed in at least two subnets (the estate's subnets are one per Availability Zone).",
+        prevents: "A load balancer or function that goes down with one Availability Zone.",
+        severity: "medium",
+        remediation: "Give the load balancer (subnets or subnetMappings) and the function (vpcConfig.subnetIds) the subnets of every AZ of its tier.",
+        level: "mandatory",
+        securityHub: ["ELB.13", "Lambda.5"],
+        types: [...LOAD_BALANCERS, FUNCTION],
+        reads: { ...sameReads(LOAD_BALANCERS, ["subnets", "subnetMappings"]), [FUNCTION]: ["vpcConfig.subnetIds"] },
+        check: (r, ctx) => {
+            if (r.type === FUNCTION) {
+                const subnets = list(r.props.vpcConfig?.subnetIds);
+                if (r.props.vpcConfig !== undefined && subnets.length < 2) {
+                    ctx.report(`Function ${r.name} runs in ${subnets.length} subnet(s); use one per Availability Zone.`);
+                }
+                return;
+            }
+            const subnets = list(r.props.subnets).length + list(r.props.subnetMappings).length;
+            if (subnets < 2) {
+                ctx.report(`Load balancer ${r.name} spans ${subnets} subnet(s); use one per Availability Zone.`);
             }
         },
     }),
