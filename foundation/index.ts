@@ -113,7 +113,12 @@ function foundation(): StackOutputs {
     );
     new SecurityServices(
         namer.name("security-services"),
-        { securityAccountId: organization.accountIds.security, managementProvider: management, organizationReady: organization.ready },
+        {
+            securityAccountId: organization.accountIds.security,
+            memberAccountIds: Object.fromEntries(Object.entries(accountIds).filter(([account]) => account !== "security")),
+            managementProvider: management,
+            organizationReady: organization.ready,
+        },
         { provider: members.security },
     );
 

@@ -13,6 +13,7 @@ export const SERVICE_ACCESS_PRINCIPALS = [
     "config.amazonaws.com",
     "config-multiaccountsetup.amazonaws.com",
     "guardduty.amazonaws.com",
+    "inspector2.amazonaws.com",
     "malware-protection.guardduty.amazonaws.com",
     "ram.amazonaws.com",
     "securityhub.amazonaws.com",

@@ -6,8 +6,13 @@ import { policyDocument } from "./policies/document";
 /** The GuardDuty protection plans every account gets (the policy guardduty-protection-plans holds the requirement and checks this). */
 export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"] as const;
 
+/** What Inspector scans in every account (policy inspector-enabled holds the requirement): instances, images, Lambda. */
+export const INSPECTOR_RESOURCE_TYPES = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"] as const;
+
 export interface SecurityServicesArgs {
     securityAccountId: pulumi.Input<string>;
+    /** Every other account, by name: Inspector is enabled in each (accounts created later get it from the organization). */
+    memberAccountIds: Record<string, pulumi.Input<string>>;
     /** Registers the delegated administrators, which only the management account can do. */
     managementProvider: aws.Provider;
     /** The organization (with service access enabled) must exist before any delegation. */
@@ -15,7 +20,7 @@ export interface SecurityServicesArgs {
 }
 
 /**
- * GuardDuty, Security Hub, AWS Config and IAM Access Analyzer for the whole organization, run
+ * GuardDuty, Security Hub, Inspector, AWS Config and IAM Access Analyzer for the whole organization, run
  * from the security account as delegated administrator so security staff never need management access.
  */
 export class SecurityServices extends pulumi.ComponentResource {
@@ -50,6 +55,18 @@ export class SecurityServices extends pulumi.ComponentResource {
         const securityHub = new aws.securityhub.Account(namer.name("securityhub"), { enableDefaultStandards: true, autoEnableControls: true }, child);
         const securityHubAdmin = new aws.securityhub.OrganizationAdminAccount(namer.name("securityhub-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, securityHub] });
         new aws.securityhub.OrganizationConfiguration(namer.name("securityhub-org"), { autoEnable: true, autoEnableStandards: "DEFAULT" }, { ...child, dependsOn: [securityHubAdmin] });
+
+        // Inspector: the delegation (from the management account), then the admin account's own
+        // scanning, which the organization configuration requires, then every existing member
+        // (associated first) and auto-enable for accounts created later.
+        const inspectorAdmin = new aws.inspector2.DelegatedAdminAccount(namer.name("inspector-admin"), { accountId: args.securityAccountId }, inManagement);
+        const resourceTypes = [...INSPECTOR_RESOURCE_TYPES];
+        const inspector = new aws.inspector2.Enabler(namer.name("inspector"), { accountIds: [args.securityAccountId], resourceTypes }, { ...child, dependsOn: [inspectorAdmin] });
+        new aws.inspector2.OrganizationConfiguration(namer.name("inspector-org"), { autoEnable: { ec2: true, ecr: true, lambda: true, lambdaCode: true } }, { ...child, dependsOn: [inspector] });
+        const members = Object.entries(args.memberAccountIds).map(
+            ([account, accountId]) => new aws.inspector2.MemberAssociation(namer.name("inspector-member", { suffix: account }), { accountId }, { ...child, dependsOn: [inspector] }),
+        );
+        new aws.inspector2.Enabler(namer.name("inspector-members"), { accountIds: Object.values(args.memberAccountIds), resourceTypes }, { ...child, dependsOn: members });
 
         const configAdmin = delegate("config.amazonaws.com");
         const aggregatorRole = new aws.iam.Role(

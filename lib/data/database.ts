@@ -114,6 +114,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                 description: `${identifier}: TLS required, slow statements logged`,
                 parameters: [
                     { name: "rds.force_ssl", value: "1" },
+                    // Schema and privilege changes (CREATE, ALTER, DROP, GRANT) are audit events (PCI DSS 10.2.1.5).
+                    { name: "log_statement", value: "ddl" },
                     { name: "log_min_duration_statement", value: "1000" },
                     { name: "log_connections", value: "1" },
                 ],

@@ -61,10 +61,23 @@ export interface PolicyMeta {
     pci?: readonly string[];
     /**
      * The input paths the policy reads, by resource type token (`a.b` descends into a nested
-     * block or list element). A test checks each against the provider's Args typings and that
-     * the policy reads nothing else.
+     * block or list element; `*` as the type: every type the policy looks at). A test checks each
+     * against the provider's Args typings and that the policy reads nothing else.
      */
-    reads?: Readonly<Record<string, readonly string[]>>;
+    reads: Reads;
+}
+
+export type Reads = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * For a policy that hands whole resources to another module (the PR budget gives them to the
+ * estimator, whose reads are its own): every input of every type.
+ */
+export const ALL_INPUTS: Reads = { "*": ["*"] };
+
+/** The same input paths on each of several types (e.g. the aws and alb aliases of a load balancer). */
+export function sameReads(types: readonly string[], paths: readonly string[]): Reads {
+    return Object.fromEntries(types.map((type) => [type, paths]));
 }
 
 export interface PolicyDefinition {

@@ -96,10 +96,10 @@ export function providerDefaultTags(provider: { props: Record<string, any> } | u
 
 /**
  * The tags AWS will put on a resource: the provider's defaultTags overlaid by the resource's own
- * (the provider merges them the same way; `tagsAll` is what a refreshed state shows).
+ * (the provider merges them the same way; `tagsAll` is an output, never an input a policy sees).
  */
 export function effectiveTags(resource: Subject): Record<string, string> {
-    return { ...providerDefaultTags(resource.provider), ...tagMap(resource.props.tagsAll), ...tagMap(resource.props.tags) };
+    return { ...providerDefaultTags(resource.provider), ...tagMap(resource.props.tags) };
 }
 
 /** CIDR sources that mean "anyone". */

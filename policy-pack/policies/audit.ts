@@ -1,6 +1,6 @@
 import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
-import { has, ofTypes } from "../lib/values";
+import { has, list, ofTypes } from "../lib/values";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const DETECTOR = "aws:guardduty/detector:Detector";
@@ -10,7 +10,18 @@ const DETECTOR_FEATURE = "aws:guardduty/detectorFeature:DetectorFeature";
 /** The GuardDuty protection plans the estate's resource types need (S3, EKS, EC2 volumes, RDS, Lambda). */
 export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"];
 
-/** The organization's audit baseline: CloudTrail and GuardDuty. */
+const ORGANIZATION = "aws:organizations/organization:Organization";
+const INSPECTOR_ADMIN = "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount";
+const INSPECTOR_ENABLER = "aws:inspector2/enabler:Enabler";
+const INSPECTOR_ORG = "aws:inspector2/organizationConfiguration:OrganizationConfiguration";
+const SECURITY_HUB = "aws:securityhub/account:Account";
+const SECURITY_HUB_ORG = "aws:securityhub/organizationConfiguration:OrganizationConfiguration";
+
+/** What Inspector must scan: node instances, container images, Lambda packages. */
+export const INSPECTOR_SCANS = ["EC2", "ECR", "LAMBDA"];
+const AUTO_ENABLE_KEYS: Record<string, string> = { EC2: "ec2", ECR: "ecr", LAMBDA: "lambda" };
+
+/** The organization's audit baseline: CloudTrail, GuardDuty, Inspector and Security Hub. */
 export const AUDIT_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "cloudtrail-baseline",
@@ -60,6 +71,79 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
                     ctx.report(`GuardDuty detector ${detector.name} does not enable ${missing.join(", ")}.`, detector.urn);
                 }
             });
+        },
+    }),
+    stackPolicy({
+        name: "inspector-enabled",
+        domain: "audit",
+        description: `The stack that holds the organization delegates Amazon Inspector and has it scan ${INSPECTOR_SCANS.join(", ")} in the admin account, the existing members and (auto-enable) every new account.`,
+        prevents: "Known CVEs in node AMIs, container images and Lambda dependencies going unnoticed (PCI DSS 11.3.1, 6.3.3).",
+        severity: "high",
+        remediation: "In the foundation: aws.inspector2.DelegatedAdminAccount (management account), aws.inspector2.Enabler with resourceTypes EC2, ECR, LAMBDA for the admin and member accounts, aws.inspector2.OrganizationConfiguration autoEnable { ec2, ecr, lambda: true }.",
+        level: "mandatory",
+        securityHub: ["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
+        pci: ["11.3.1", "6.3.3"],
+        reads: { [INSPECTOR_ENABLER]: ["resourceTypes"], [INSPECTOR_ORG]: ["autoEnable"] },
+        check: (ctx) => {
+            const organization = ofTypes(ctx.resources, [ORGANIZATION])[0];
+            if (organization === undefined) {
+                return;
+            }
+            const problems: string[] = [];
+            if (ofTypes(ctx.resources, [INSPECTOR_ADMIN]).length === 0) {
+                problems.push("no delegated administrator (aws.inspector2.DelegatedAdminAccount)");
+            }
+            ctx.each(ofTypes(ctx.resources, [INSPECTOR_ORG]), (org) => {
+                const autoEnable = (org.props.autoEnable ?? {}) as Record<string, unknown>;
+                const off = INSPECTOR_SCANS.filter((scan) => autoEnable[AUTO_ENABLE_KEYS[scan]] !== true);
+                if (off.length > 0) {
+                    problems.push(`new accounts do not get ${off.join(", ")} scanning (autoEnable)`);
+                }
+            });
+            if (ofTypes(ctx.resources, [INSPECTOR_ORG]).length === 0) {
+                problems.push("no organization configuration (new accounts are not scanned)");
+            }
+            const enablers = ofTypes(ctx.resources, [INSPECTOR_ENABLER]);
+            const scanned = new Set<string>();
+            ctx.each(enablers, (enabler) => list<string>(enabler.props.resourceTypes).forEach((t) => scanned.add(String(t))));
+            const missing = INSPECTOR_SCANS.filter((scan) => !scanned.has(scan));
+            if (missing.length > 0) {
+                problems.push(`no aws.inspector2.Enabler scans ${missing.join(", ")}`);
+            }
+            if (problems.length > 0) {
+                ctx.report(`Inspector is not enabled for the organization ${organization.name}: ${problems.join("; ")}.`, organization.urn);
+            }
+        },
+    }),
+    stackPolicy({
+        name: "securityhub-enabled",
+        domain: "audit",
+        description: "The stack that holds the organization enables Security Hub and auto-enables it (with the default standards) in every member account.",
+        prevents: "Findings from GuardDuty, Inspector and Config nobody aggregates, and accounts whose controls nobody evaluates.",
+        severity: "high",
+        remediation: "aws.securityhub.Account in the delegated administrator, aws.securityhub.OrganizationConfiguration { autoEnable: true, autoEnableStandards: \"DEFAULT\" }.",
+        level: "mandatory",
+        securityHub: ["SecurityHub.1"],
+        pci: ["10.4.1"],
+        reads: { [SECURITY_HUB_ORG]: ["autoEnable", "autoEnableStandards"] },
+        check: (ctx) => {
+            const organization = ofTypes(ctx.resources, [ORGANIZATION])[0];
+            if (organization === undefined) {
+                return;
+            }
+            const orgConfigs = ofTypes(ctx.resources, [SECURITY_HUB_ORG]);
+            const problems = [
+                ofTypes(ctx.resources, [SECURITY_HUB]).length === 0 ? "no aws.securityhub.Account" : undefined,
+                orgConfigs.length === 0 ? "no organization configuration" : undefined,
+            ].filter((p): p is string => p !== undefined);
+            ctx.each(orgConfigs, (config) => {
+                if (config.props.autoEnable !== true || config.props.autoEnableStandards === "NONE") {
+                    problems.push("member accounts are not auto-enabled with the default standards");
+                }
+            });
+            if (problems.length > 0) {
+                ctx.report(`Security Hub is not enabled for the organization ${organization.name}: ${problems.join("; ")}.`, organization.urn);
+            }
         },
     }),
 ];

@@ -12,6 +12,10 @@ const HTTPS_VIEWER = ["redirect-to-https", "https-only"];
 const S3_ORIGIN = /\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/;
 
 const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+/** The AWS managed rule group for known exploit payloads (Log4j JNDI lookups among them). */
+const KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet";
+const LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+const LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 const WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
 
 export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
@@ -26,6 +30,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_174",
         trivy: "AVD-AWS-0013",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["viewerCertificate.cloudfrontDefaultCertificate", "viewerCertificate.minimumProtocolVersion"] },
         check: (d, ctx) => {
             const cert = d.props.viewerCertificate ?? {};
             if (cert.cloudfrontDefaultCertificate === true || !CLOUDFRONT_TLS.includes(cert.minimumProtocolVersion)) {
@@ -44,6 +49,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_68",
         trivy: "AVD-AWS-0011",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["webAclId"] },
         check: (d, ctx) => {
             if (!has(d.props, "webAclId")) {
                 ctx.report(`Distribution ${d.name} has no WAF web ACL.`);
@@ -60,6 +66,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_46",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["origins.domainName", "origins.originAccessControlId", "origins.s3OriginConfig"] },
         check: (d, ctx) => {
             for (const origin of list(d.props.origins)) {
                 if (has(list(origin.s3OriginConfig)[0] ?? {}, "originAccessIdentity")) {
@@ -82,6 +89,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_34",
         trivy: "AVD-AWS-0012",
         types: DISTRIBUTION,
+        reads: { "aws:cloudfront/distribution:Distribution": ["defaultCacheBehavior", "orderedCacheBehaviors"] },
         check: (d, ctx) => {
             const behaviours = [{ pathPattern: "default", ...d.props.defaultCacheBehavior }, ...list(d.props.orderedCacheBehaviors)];
             for (const b of behaviours) {
@@ -91,21 +99,36 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
             }
         },
     }),
-    resourcePolicy({
+    stackPolicy({
         name: "cloudfront-logging",
         domain: "cloudfront-waf",
-        description: "CloudFront distributions write access logs.",
+        description: "CloudFront distributions write access logs: legacy logging to S3 (loggingConfig.bucket) or standard logging v2 (a CloudWatch Logs delivery source of type ACCESS_LOGS for the distribution, delivered by an aws.cloudwatch.LogDelivery).",
         prevents: "No record of viewer requests for incident response.",
         severity: "low",
-        remediation: "Set loggingConfig { bucket: <log bucket domain name> } (or configure CloudWatch log delivery).",
+        remediation: "Add aws.cloudwatch.LogDeliverySource { logType: \"ACCESS_LOGS\", resourceArn: distribution.arn } (in us-east-1), a LogDeliveryDestination and an aws.cloudwatch.LogDelivery joining them; or set loggingConfig { bucket }.",
         level: "advisory",
         checkov: "CKV_AWS_86",
         trivy: "AVD-AWS-0010",
-        types: DISTRIBUTION,
-        check: (d, ctx) => {
-            if (!has(d.props.loggingConfig ?? {}, "bucket")) {
-                ctx.report(`Distribution ${d.name} does not write access logs.`);
-            }
+        reads: {
+            [DISTRIBUTION[0]]: ["loggingConfig"],
+            [LOG_DELIVERY_SOURCE]: ["logType", "resourceArn", "name"],
+            [LOG_DELIVERY]: ["deliverySourceName", "deliveryDestinationArn"],
+        },
+        check: (ctx) => {
+            const distributions = ofTypes(ctx.resources, DISTRIBUTION);
+            const sources = ofTypes(ctx.resources, [LOG_DELIVERY_SOURCE]);
+            const deliveries = ofTypes(ctx.resources, [LOG_DELIVERY]);
+            ctx.each(distributions, (d) => {
+                if (has(d.props.loggingConfig ?? {}, "bucket")) {
+                    return;
+                }
+                const delivered = sources
+                    .filter((source) => source.props.logType === "ACCESS_LOGS" && referencedBy(source, "resourceArn", distributions).includes(d))
+                    .some((source) => deliveries.some((delivery) => referencedBy(delivery, "deliverySourceName", sources, { nameKeys: ["name"] }).includes(source) && has(delivery.props, "deliveryDestinationArn")));
+                if (!delivered) {
+                    ctx.report(`Distribution ${d.name} does not write access logs (no loggingConfig bucket, no ACCESS_LOGS delivery source with a delivery).`, d.urn);
+                }
+            });
         },
     }),
     stackPolicy({
@@ -117,6 +140,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.wafv2.WebAclAssociation { resourceArn: alb.arn, webAclArn: <regional web ACL> }.",
         level: "mandatory",
         checkov: "CKV2_AWS_28",
+        reads: { "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType"], "aws:wafv2/webAclAssociation:WebAclAssociation": ["resourceArn"] },
         check: (ctx) => {
             const lbs = ofTypes(ctx.resources, LOAD_BALANCERS);
             const associations = ofTypes(ctx.resources, WEB_ACL_ASSOCIATION);
@@ -170,6 +194,57 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
                     ctx.report(`Web ACL ${acl.name} has no logging configuration.`, acl.urn);
                 }
             });
+        },
+    }),
+    resourcePolicy({
+        name: "cloudfront-security-headers",
+        domain: "cloudfront-waf",
+        description: "Every CloudFront cache behaviour attaches a response headers policy (HSTS, content-type options, frame options).",
+        prevents: "Browsers allowed to downgrade to HTTP, sniff content types or frame the payment pages (clickjacking).",
+        severity: "medium",
+        remediation: "Create an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig (strictTransportSecurity, contentTypeOptions, frameOptions) and set responseHeadersPolicyId on the default and every ordered cache behaviour.",
+        level: "mandatory",
+        checkov: "CKV2_AWS_32",
+        pci: ["6.4.3"],
+        types: DISTRIBUTION,
+        reads: { [DISTRIBUTION[0]]: ["defaultCacheBehavior.responseHeadersPolicyId", "orderedCacheBehaviors.responseHeadersPolicyId", "orderedCacheBehaviors.pathPattern"] },
+        check: (d, ctx) => {
+            const behaviours = [
+                { label: "default", policy: list(d.props.defaultCacheBehavior)[0]?.responseHeadersPolicyId },
+                ...list(d.props.orderedCacheBehaviors).map((b) => ({ label: String(b.pathPattern), policy: b.responseHeadersPolicyId })),
+            ];
+            const bare = behaviours.filter((b) => typeof b.policy !== "string" || b.policy === "").map((b) => b.label);
+            if (bare.length > 0) {
+                ctx.report(`Distribution ${d.name} sends no security headers on the ${bare.join(", ")} behaviour(s).`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "waf-managed-rules",
+        domain: "cloudfront-waf",
+        description: `WAF web ACLs have rules, among them the AWS managed ${KNOWN_BAD_INPUTS} (Log4j and other known exploit payloads), blocking rather than counting.`,
+        prevents: "A web ACL that exists but lets known exploit payloads (Log4Shell JNDI lookups, path traversal) through.",
+        severity: "high",
+        remediation: `Add a rule with statement.managedRuleGroupStatement { vendorName: "AWS", name: "${KNOWN_BAD_INPUTS}" } and overrideAction { none: {} }.`,
+        level: "mandatory",
+        checkov: "CKV2_AWS_47",
+        securityHub: ["WAF.10"],
+        pci: ["6.4.2"],
+        types: [WEB_ACL],
+        reads: { [WEB_ACL]: ["rules.statement.managedRuleGroupStatement.name", "rules.statement.managedRuleGroupStatement.vendorName", "rules.overrideAction.count"] },
+        check: (acl, ctx) => {
+            const rules = list(acl.props.rules);
+            const knownBad = rules.find((r) => {
+                const group = list(list(r.statement)[0]?.managedRuleGroupStatement)[0];
+                return group?.vendorName === "AWS" && group?.name === KNOWN_BAD_INPUTS;
+            });
+            if (rules.length === 0) {
+                ctx.report(`Web ACL ${acl.name} has no rules.`);
+            } else if (knownBad === undefined) {
+                ctx.report(`Web ACL ${acl.name} does not use ${KNOWN_BAD_INPUTS}.`);
+            } else if (list(knownBad.overrideAction)[0]?.count !== undefined) {
+                ctx.report(`Web ACL ${acl.name} only counts ${KNOWN_BAD_INPUTS} matches (overrideAction count).`);
+            }
         },
     }),
 ];

@@ -15,6 +15,7 @@ export const DYNAMODB_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_28",
         trivy: "AVD-AWS-0024",
         types: TABLE,
+        reads: { "aws:dynamodb/table:Table": ["pointInTimeRecovery.enabled"] },
         check: (table, ctx) => {
             if (!ctx.pr && table.props.pointInTimeRecovery?.enabled !== true) {
                 ctx.report(`Table ${table.name} does not enable point-in-time recovery.`);
@@ -34,6 +35,7 @@ export const DYNAMODB_POLICIES: PolicyDefinition[] = [
         types: TABLE,
         schema: { requireCustomerManagedKey: { type: "boolean" } },
         defaults: (env) => ({ requireCustomerManagedKey: env === "prod" }),
+        reads: { "aws:dynamodb/table:Table": ["serverSideEncryption.enabled", "serverSideEncryption.kmsKeyArn"] },
         check: (table, ctx) => {
             const sse = table.props.serverSideEncryption;
             if (sse?.enabled !== true) {
@@ -52,6 +54,7 @@ export const DYNAMODB_POLICIES: PolicyDefinition[] = [
         remediation: "Set deletionProtectionEnabled: true on prod tables.",
         level: "mandatory",
         types: TABLE,
+        reads: { "aws:dynamodb/table:Table": ["deletionProtectionEnabled"] },
         check: (table, ctx) => {
             if (ctx.prod && table.props.deletionProtectionEnabled !== true) {
                 ctx.report(`Prod table ${table.name} does not enable deletion protection.`);

@@ -1,4 +1,4 @@
-import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
+import { PolicyDefinition, Subject, resourcePolicy, sameReads } from "../lib/definition";
 import { has, list } from "../lib/values";
 
 const AWS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -38,6 +38,7 @@ export const EKS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_39",
         trivy: "AVD-AWS-0040",
         types: CLUSTERS,
+        reads: { [EKS_COMPONENT]: ["endpointPrivateAccess", "endpointPublicAccess"], [AWS_CLUSTER]: ["vpcConfig.endpointPrivateAccess", "vpcConfig.endpointPublicAccess"] },
         check: (cluster, ctx) => {
             const { publicAccess, privateAccess } = endpointAccess(cluster);
             if (publicAccess !== false) {
@@ -59,6 +60,7 @@ export const EKS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_58",
         trivy: "AVD-AWS-0039",
         types: CLUSTERS,
+        reads: { [EKS_COMPONENT]: ["encryptionConfigKeyArn"], [AWS_CLUSTER]: ["encryptionConfig.resources", "encryptionConfig.provider.keyArn"] },
         check: (cluster, ctx) => {
             if (!encryptsSecrets(cluster)) {
                 ctx.report(`EKS cluster ${cluster.name} does not encrypt Kubernetes secrets with KMS.`);
@@ -76,6 +78,7 @@ export const EKS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_37",
         trivy: "AVD-AWS-0038",
         types: CLUSTERS,
+        reads: sameReads(CLUSTERS, ["enabledClusterLogTypes"]),
         check: (cluster, ctx) => {
             const enabled = list<string>(cluster.props.enabledClusterLogTypes);
             const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !enabled.includes(t));

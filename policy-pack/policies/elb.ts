@@ -1,4 +1,4 @@
-import { PolicyDefinition, Subject, resourcePolicy, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, Subject, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
 
@@ -24,6 +24,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_131",
         trivy: "AVD-AWS-0052",
         types: LOAD_BALANCERS,
+        reads: sameReads(LOAD_BALANCERS, ["dropInvalidHeaderFields", "loadBalancerType"]),
         check: (lb, ctx) => {
             if (isApplication(lb) && lb.props.dropInvalidHeaderFields !== true) {
                 ctx.report(`Load balancer ${lb.name} does not drop invalid header fields.`);
@@ -41,6 +42,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_103",
         trivy: "AVD-AWS-0047",
         types: LISTENERS,
+        reads: sameReads(LISTENERS, ["protocol", "sslPolicy"]),
         check: (listener, ctx) => {
             const protocol = String(listener.props.protocol ?? "HTTP");
             if ((protocol === "HTTPS" || protocol === "TLS") && !TLS12_LISTENER_POLICY.test(String(listener.props.sslPolicy ?? ""))) {
@@ -58,6 +60,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_20",
         trivy: "AVD-AWS-0054",
+        reads: { "aws:lb/listener:Listener": ["defaultActions.redirect.protocol", "defaultActions.type", "loadBalancerArn", "protocol"], "aws:lb/loadBalancer:LoadBalancer": ["internal"] },
         check: (ctx) => {
             const lbs = ofTypes(ctx.resources, LOAD_BALANCERS);
             ctx.each(ofTypes(ctx.resources, LISTENERS), (listener) => {
@@ -88,6 +91,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         levelReason: "Access logs are PCI DSS 10.2 evidence only where cardholder data flows (prod) or prod is controlled from (mgmt, org); elsewhere they are optional cost.",
         checkov: "CKV_AWS_91",
         types: LOAD_BALANCERS,
+        reads: sameReads(LOAD_BALANCERS, ["accessLogs.bucket", "accessLogs.enabled"]),
         check: (lb, ctx) => {
             const logs = lb.props.accessLogs;
             if (!logs || logs.enabled !== true || !has(logs, "bucket")) {
@@ -105,6 +109,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_150",
         types: LOAD_BALANCERS,
+        reads: sameReads(LOAD_BALANCERS, ["enableDeletionProtection"]),
         check: (lb, ctx) => {
             if (ctx.prod && lb.props.enableDeletionProtection !== true) {
                 ctx.report(`Prod load balancer ${lb.name} does not enable deletion protection.`);

@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { PlannedStack, UNKNOWN_PLACEHOLDER } from "../../plan-model/types";
 import { estimateStack } from "../../plan-model/estimates";
 import { EXEMPTIONS } from "../exemptions";
-import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
+import { ALL_INPUTS, PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
 import { PackExemption, isoDate, stackOfUrn } from "../lib/settings";
 import { toPlain } from "../lib/unknowns";
 import { has } from "../lib/values";
@@ -67,6 +67,14 @@ const PACK_EXEMPTION_SCHEMA = {
     },
 };
 
+/** Global services: their resources have no per-resource `region` input (the provider's region only signs the call). */
+const GLOBAL_MODULES = new Set(["iam", "organizations", "budgets", "route53", "cloudfront"]);
+const NO_REGION_TYPES = new Set(["aws:ram/sharingWithOrganization:SharingWithOrganization"]);
+
+function hasRegionInput(type: string): boolean {
+    return !GLOBAL_MODULES.has(type.split(":")[1]?.split("/")[0] ?? "") && !NO_REGION_TYPES.has(type);
+}
+
 export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
     resourcePolicy<{ allowedRegions: string[] }>({
         name: "region-allow-list",
@@ -78,6 +86,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         schema: { allowedRegions: { type: "array", items: { type: "string" }, minItems: 1 } },
         defaults: () => ({ allowedRegions: DEFAULT_ALLOWED_REGIONS }),
+        reads: { "*": ["region"] },
         check: (r, ctx) => {
             const allowed = ctx.config.allowedRegions;
             if (r.type === AWS_PROVIDER) {
@@ -86,7 +95,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
                 } else if (!allowed.includes(r.props.region)) {
                     ctx.report(`AWS provider ${r.name} deploys to ${r.props.region}; allowed: ${allowed.join(", ")}.`);
                 }
-            } else if (r.type.startsWith("aws:") && isCustomType(r.type)) {
+            } else if (r.type.startsWith("aws:") && isCustomType(r.type) && hasRegionInput(r.type)) {
                 // Judged per resource too, where the region it lands in is known, in case the engine does not analyze providers.
                 const region = has(r.props, "region") ? r.props.region : r.provider?.props.region;
                 if (typeof region === "string" && region !== "" && !allowed.includes(region)) {
@@ -103,6 +112,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Pass { provider } (or a parent whose provider flows down) built with lib/provider.ts accountProvider.",
         level: "mandatory",
+        reads: {  },
         check: (r, ctx) => {
             if (!r.type.startsWith("aws:") || !isCustomType(r.type)) {
                 return;
@@ -121,6 +131,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         remediation: "Create the resource with { protect: true } (and retainOnDelete: true) in prod.",
         level: "mandatory",
         types: STATEFUL_TYPES,
+        reads: {  },
         check: (r, ctx) => {
             if (ctx.prod && !r.protect) {
                 ctx.report(`Prod ${r.type} ${r.name} is not protected.`);
@@ -135,6 +146,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Use the test platform's cluster, network, database and search domain (per-PR database name and index prefix) and an on-demand (PAY_PER_REQUEST) table.",
         level: "mandatory",
+        reads: { "aws:dynamodb/table:Table": ["billingMode"] },
         check: (r, ctx) => {
             if (!ctx.pr) {
                 return;
@@ -156,6 +168,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         severity: "medium",
         remediation: "Drop protect from PR resources (make protection depend on the environment being prod).",
         level: "mandatory",
+        reads: {  },
         check: (r, ctx) => {
             if (ctx.pr && r.protect) {
                 ctx.report(`${r.name} is protected in a PR environment.`);
@@ -172,6 +185,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         level: "advisory",
         schema: { packExemptions: PACK_EXEMPTION_SCHEMA, maxExemptionDays: { type: "integer", minimum: 1 } },
         defaults: () => ({ packExemptions: [], maxExemptionDays: 180 }),
+        reads: {  },
         check: (ctx) => {
             const latest = new Date(`${ctx.asOf}T00:00:00Z`);
             latest.setUTCDate(latest.getUTCDate() + ctx.config.maxExemptionDays);
@@ -200,6 +214,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         level: "advisory",
         schema: { maxSpinUpMinutes: { type: "number", minimum: 0 }, maxDailyUsd: { type: "number", minimum: 0 } },
         defaults: () => ({ maxSpinUpMinutes: 10, maxDailyUsd: 1 }),
+        reads: ALL_INPUTS,
         check: (ctx) => {
             if (!ctx.pr) {
                 return;

@@ -49,6 +49,7 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         securityHub: ["IAM.1"],
         pci: ["7.2.1"],
         types: [ROLE, ...Object.keys(POLICY_DOCUMENTS)],
+        reads: { [ROLE]: ["inlinePolicies"], ...Object.fromEntries(Object.entries(POLICY_DOCUMENTS).map(([type, input]) => [type, [input]])) },
         check: (r, ctx) => {
             for (const { label, document } of permissionDocuments(r)) {
                 const admin = statements(jsonDocument(document, `${r.name}'s ${label}`)).some(
@@ -70,6 +71,7 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_60",
         types: [ROLE],
+        reads: { "aws:iam/role:Role": ["assumeRolePolicy"] },
         check: (role, ctx) => {
             for (const s of statements(jsonDocument(role.props.assumeRolePolicy, `${role.name}'s trust policy`))) {
                 const conditioned = typeof s.condition === "object" && s.condition !== null && Object.keys(s.condition).length > 0;
@@ -89,6 +91,7 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_273",
         types: ["aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"],
+        reads: {  },
         check: (r, ctx) => {
             ctx.report(`${r.type} ${r.name} creates IAM user credentials.`);
         },

@@ -19,6 +19,7 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_7",
         trivy: "AVD-AWS-0065",
         types: KEY,
+        reads: { "aws:kms/key:Key": ["customerMasterKeySpec", "enableKeyRotation", "keyUsage"] },
         check: (key, ctx) => {
             const spec = key.props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
             const usage = key.props.keyUsage ?? "ENCRYPT_DECRYPT";
@@ -38,6 +39,7 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         types: KEY,
         schema: { minDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30 } },
         defaults: () => ({ minDeletionWindowDays: 30 }),
+        reads: { "aws:kms/key:Key": ["deletionWindowInDays"] },
         check: (key, ctx) => {
             const days = key.props.deletionWindowInDays ?? 30;
             if (days < ctx.config.minDeletionWindowDays) {

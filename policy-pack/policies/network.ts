@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PolicyDefinition, StackContext, resourcePolicy, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, StackContext, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { lineage, referencedBy } from "../lib/links";
 import { OPEN_CIDRS, coversPort, list, ofTypes } from "../lib/values";
 
@@ -27,6 +27,14 @@ export interface IngressRule {
     toPort: number;
     cidrs: string[];
 }
+
+const INLINE_RULE_READS = ["ingress.cidrBlocks", "ingress.fromPort", "ingress.ipv6CidrBlocks", "ingress.protocol", "ingress.toPort"];
+/** What ingressRules reads. */
+const INGRESS_READS = {
+    ...sameReads([SECURITY_GROUP, DEFAULT_SECURITY_GROUP], INLINE_RULE_READS),
+    [INGRESS_RULE]: ["cidrIpv4", "cidrIpv6", "fromPort", "ipProtocol", "securityGroupId", "toPort"],
+    [LEGACY_RULE]: ["type", "protocol", "fromPort", "toPort", "cidrBlocks", "ipv6CidrBlocks", "securityGroupId"],
+};
 
 /** Every CIDR-sourced ingress rule in the stack, from inline blocks and from rule resources. */
 function ingressRules(ctx: StackContext<object>): IngressRule[] {
@@ -108,6 +116,7 @@ function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
 }
 
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const FUNCTION = "aws:lambda/function:Function";
 
 export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
@@ -120,6 +129,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_260",
         trivy: "AVD-AWS-0107",
+        reads: { ...INGRESS_READS, ...sameReads(LOAD_BALANCERS, ["internal", "loadBalancerType", "securityGroups"]) },
         check: (ctx) => {
             const albGroups = publicAlbGroups(ctx);
             for (const rule of ingressRules(ctx)) {
@@ -147,6 +157,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         remediation: "Remove the rule and use SSM Session Manager (the instance role needs AmazonSSMManagedInstanceCore).",
         level: "mandatory",
         checkov: "CKV_AWS_24",
+        reads: INGRESS_READS,
         check: (ctx) => {
             for (const rule of ingressRules(ctx)) {
                 const ports = ADMIN_PORTS.filter((p) => coversPort(rule.protocol, rule.fromPort, rule.toPort, p));
@@ -156,7 +167,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             }
         },
     }),
-    resourcePolicy({
+    resourcePolicy<{ maxHopLimit: number }>({
         name: "ec2-imdsv2",
         domain: "network",
         description: "EC2 instances and launch templates require IMDSv2 (httpTokens = required).",
@@ -167,9 +178,17 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_79",
         trivy: "AVD-AWS-0028",
         types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: sameReads([LAUNCH_TEMPLATE, INSTANCE], ["metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit"]),
+        schema: { maxHopLimit: { type: "integer", minimum: 1, maximum: 64 } },
+        defaults: () => ({ maxHopLimit: 1 }),
         check: (r, ctx) => {
             if (r.props.metadataOptions?.httpTokens !== "required") {
                 ctx.report(`${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`);
+            }
+            // Above 1 the token reaches containers on the host; pods get credentials from Pod Identity instead.
+            const hops = Number(r.props.metadataOptions?.httpPutResponseHopLimit ?? 1);
+            if (hops > ctx.config.maxHopLimit) {
+                ctx.report(`${r.name} lets the metadata token travel ${hops} hops (at most ${ctx.config.maxHopLimit}: containers on the host could use the node's role).`);
             }
         },
     }),
@@ -183,9 +202,10 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_88",
         types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: { [LAUNCH_TEMPLATE]: ["networkInterfaces.associatePublicIpAddress"], [INSTANCE]: ["associatePublicIpAddress"] },
         check: (r, ctx) => {
             const interfaces = list(r.props.networkInterfaces);
-            const publicIp = r.props.associatePublicIpAddress === true || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
+            const publicIp = (r.type === INSTANCE && r.props.associatePublicIpAddress === true) || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
             if (publicIp) {
                 ctx.report(`${r.name} assigns a public IP address.`);
             }
@@ -201,6 +221,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_11",
         trivy: "AVD-AWS-0178",
+        reads: { "aws:ec2/flowLog:FlowLog": ["vpcId"] },
         check: (ctx) => {
             const covered = coveredVpcs(ctx, FLOW_LOG, () => true);
             for (const vpc of rootVpcs(ctx)) {
@@ -219,6 +240,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress.",
         level: "mandatory",
         checkov: "CKV2_AWS_12",
+        reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["egress", "ingress", "vpcId"] },
         check: (ctx) => {
             const closed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, (g) => list(g.props.ingress).length === 0 && list(g.props.egress).length === 0);
             const managed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, () => true);
@@ -250,6 +272,80 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
                     : list(r.props.egress).map((e: any) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] })); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
             if (rules.some((rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))))) {
                 ctx.report(`${r.name} allows all traffic out to the internet.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "sg-descriptions",
+        domain: "network",
+        description: "Security groups and each of their rules (inline or rule resources) carry a description of what they allow and why.",
+        prevents: "Open ports nobody can justify in a firewall review (PCI DSS 1.2.5 asks for the business need of every allowed service, protocol and port).",
+        severity: "low",
+        remediation: "Set description on the aws.ec2.SecurityGroup (not the provider default \"Managed by Pulumi\") and on every ingress/egress block or aws.vpc.SecurityGroupIngressRule/EgressRule.",
+        level: "mandatory",
+        checkov: "CKV_AWS_23",
+        trivy: "AVD-AWS-0124",
+        pci: ["1.2.5"],
+        types: [SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE],
+        reads: { [SECURITY_GROUP]: ["description", "ingress.description", "egress.description"], [INGRESS_RULE]: ["description"], [EGRESS_RULE]: ["description"] },
+        check: (r, ctx) => {
+            const described = (value: unknown) => typeof value === "string" && value.trim() !== "" && value !== "Managed by Pulumi";
+            if (r.type !== SECURITY_GROUP) {
+                if (!described(r.props.description)) {
+                    ctx.report(`Security group rule ${r.name} has no description.`);
+                }
+                return;
+            }
+            const undescribed = [
+                described(r.props.description) ? undefined : "the group",
+                ...list(r.props.ingress).map((rule, i) => (described(rule.description) ? undefined : `ingress #${i + 1}`)),
+                ...list(r.props.egress).map((rule, i) => (described(rule.description) ? undefined : `egress #${i + 1}`)),
+            ].filter((m): m is string => m !== undefined);
+            if (undescribed.length > 0) {
+                ctx.report(`Security group ${r.name} has no description for ${undescribed.join(", ")}.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "ec2-detailed-monitoring",
+        domain: "network",
+        description: "EC2 instances and launch templates enable detailed (1-minute) monitoring.",
+        prevents: "Five-minute metrics that hide the spike an alarm or the autoscaler should have acted on.",
+        severity: "low",
+        remediation: "Set monitoring: { enabled: true } on the launch template (monitoring: true on an aws.ec2.Instance).",
+        level: "mandatory",
+        checkov: "CKV_AWS_126",
+        types: [INSTANCE, LAUNCH_TEMPLATE],
+        reads: { [LAUNCH_TEMPLATE]: ["monitoring.enabled"], [INSTANCE]: ["monitoring"] },
+        check: (r, ctx) => {
+            const enabled = r.type === INSTANCE ? r.props.monitoring === true : r.props.monitoring?.enabled === true;
+            if (!enabled) {
+                ctx.report(`${r.name} does not enable detailed monitoring.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "multi-az-placement",
+        domain: "network",
+        description: "Load balancers and VPC-attached Lambda functions are placed in at least two subnets (the estate's subnets are one per Availability Zone).",
+        prevents: "A load balancer or function that goes down with one Availability Zone.",
+        severity: "medium",
+        remediation: "Give the load balancer (subnets or subnetMappings) and the function (vpcConfig.subnetIds) the subnets of every AZ of its tier.",
+        level: "mandatory",
+        securityHub: ["ELB.13", "Lambda.5"],
+        types: [...LOAD_BALANCERS, FUNCTION],
+        reads: { ...sameReads(LOAD_BALANCERS, ["subnets", "subnetMappings"]), [FUNCTION]: ["vpcConfig.subnetIds"] },
+        check: (r, ctx) => {
+            if (r.type === FUNCTION) {
+                const subnets = list(r.props.vpcConfig?.subnetIds);
+                if (r.props.vpcConfig !== undefined && subnets.length < 2) {
+                    ctx.report(`Function ${r.name} runs in ${subnets.length} subnet(s); use one per Availability Zone.`);
+                }
+                return;
+            }
+            const subnets = list(r.props.subnets).length + list(r.props.subnetMappings).length;
+            if (subnets < 2) {
+                ctx.report(`Load balancer ${r.name} spans ${subnets} subnet(s); use one per Availability Zone.`);
             }
         },
     }),

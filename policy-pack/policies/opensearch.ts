@@ -15,6 +15,7 @@ export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_137",
         types: DOMAIN,
+        reads: { "aws:opensearch/domain:Domain": ["vpcOptions.subnetIds"] },
         check: (domain, ctx) => {
             if (list(domain.props.vpcOptions?.subnetIds).length === 0) {
                 ctx.report(`OpenSearch domain ${domain.name} is not in a VPC.`);
@@ -32,6 +33,7 @@ export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_5",
         trivy: "AVD-AWS-0048",
         types: DOMAIN,
+        reads: { "aws:opensearch/domain:Domain": ["encryptAtRest.enabled"] },
         check: (domain, ctx) => {
             if (domain.props.encryptAtRest?.enabled !== true) {
                 ctx.report(`OpenSearch domain ${domain.name} does not encrypt data at rest.`);
@@ -49,6 +51,7 @@ export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_6",
         trivy: "AVD-AWS-0043",
         types: DOMAIN,
+        reads: { "aws:opensearch/domain:Domain": ["nodeToNodeEncryption.enabled"] },
         check: (domain, ctx) => {
             if (domain.props.nodeToNodeEncryption?.enabled !== true) {
                 ctx.report(`OpenSearch domain ${domain.name} does not enable node-to-node encryption.`);
@@ -66,6 +69,7 @@ export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_228",
         trivy: "AVD-AWS-0126",
         types: DOMAIN,
+        reads: { "aws:opensearch/domain:Domain": ["domainEndpointOptions.enforceHttps", "domainEndpointOptions.tlsSecurityPolicy"] },
         check: (domain, ctx) => {
             const endpoint = domain.props.domainEndpointOptions;
             if (endpoint?.enforceHttps !== true) {

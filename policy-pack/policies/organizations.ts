@@ -70,6 +70,7 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         remediation: "Merge statements, use wildcards in action names or NotAction, or split into another policy (mind the attachment limit).",
         level: "mandatory",
         types: [ORG_POLICY],
+        reads: { "aws:organizations/policy:Policy": ["content", "type"] },
         check: (policy, ctx) => {
             if (kindOf(policy) !== SCP.type && kindOf(policy) !== RCP.type) {
                 return;
@@ -88,6 +89,7 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Merge SCPs attached to the same target, or attach some to a parent OU.",
         level: "mandatory",
+        reads: { "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"], "aws:organizations/policy:Policy": ["type"] },
         check: attachmentLimit(SCP),
     }),
     stackPolicy({
@@ -98,6 +100,7 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Merge RCPs attached to the same target, or attach some to a parent OU.",
         level: "mandatory",
+        reads: { "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"], "aws:organizations/policy:Policy": ["type"] },
         check: attachmentLimit(RCP),
     }),
 ];

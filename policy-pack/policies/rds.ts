@@ -1,4 +1,4 @@
-import { PolicyDefinition, Subject, resourcePolicy, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, Subject, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
 
@@ -9,7 +9,8 @@ export const DATABASES = [INSTANCE, CLUSTER];
 
 /** A read replica inherits encryption and backups from its source, so those checks skip it. */
 function isReplica(db: Subject): boolean {
-    return has(db.props, "replicateSourceDb") || has(db.props, "replicationSourceIdentifier");
+    // Instances name their source in replicateSourceDb, clusters in replicationSourceIdentifier.
+    return has(db.props, db.type === CLUSTER ? "replicationSourceIdentifier" : "replicateSourceDb");
 }
 
 const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
@@ -26,6 +27,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_16",
         trivy: "AVD-AWS-0080",
         types: DATABASES,
+        reads: { [INSTANCE]: ["replicateSourceDb", "storageEncrypted"], [CLUSTER]: ["replicationSourceIdentifier", "storageEncrypted"] },
         check: (db, ctx) => {
             if (!isReplica(db) && db.props.storageEncrypted !== true) {
                 ctx.report(`Database ${db.name} does not encrypt its storage.`);
@@ -44,6 +46,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         securityHub: ["RDS.2"],
         pci: ["1.4.4"],
         types: [INSTANCE, CLUSTER_INSTANCE],
+        reads: { [INSTANCE]: ["publiclyAccessible"], [CLUSTER_INSTANCE]: ["publiclyAccessible"] },
         check: (db, ctx) => {
             if (db.props.publiclyAccessible === true) {
                 ctx.report(`Database ${db.name} is publicly accessible.`);
@@ -63,6 +66,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         types: DATABASES,
         schema: { minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35 } },
         defaults: (env) => ({ minBackupRetentionDays: env === "prod" ? 30 : 7 }),
+        reads: { [INSTANCE]: ["backupRetentionPeriod", "replicateSourceDb"], [CLUSTER]: ["backupRetentionPeriod", "replicationSourceIdentifier"] },
         check: (db, ctx) => {
             // The RDS API default is 1 day when the input is unset.
             const days = Number(db.props.backupRetentionPeriod ?? 1);
@@ -82,6 +86,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_161",
         trivy: "AVD-AWS-0176",
         types: DATABASES,
+        reads: sameReads(DATABASES, ["iamDatabaseAuthenticationEnabled"]),
         check: (db, ctx) => {
             if (db.props.iamDatabaseAuthenticationEnabled !== true) {
                 ctx.report(`Database ${db.name} does not enable IAM database authentication.`);
@@ -98,6 +103,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV_AWS_157",
         types: [INSTANCE],
+        reads: { [INSTANCE]: ["multiAz", "replicateSourceDb"] },
         check: (db, ctx) => {
             if (ctx.prod && !isReplica(db) && db.props.multiAz !== true) {
                 ctx.report(`Prod database ${db.name} is not Multi-AZ.`);
@@ -115,6 +121,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_293",
         trivy: "AVD-AWS-0177",
         types: DATABASES,
+        reads: { [INSTANCE]: ["deletionProtection", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"], [CLUSTER]: ["deletionProtection", "finalSnapshotIdentifier", "replicationSourceIdentifier", "skipFinalSnapshot"] },
         check: (db, ctx) => {
             if (!ctx.prod || isReplica(db)) {
                 return;
@@ -148,6 +155,63 @@ export const RDS_POLICIES: PolicyDefinition[] = [
                 const forced = linked.some((g) => list(g.props.parameters).some((p: any) => p.name === "rds.force_ssl" && String(p.value) === "1")); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
                 if (!forced) {
                     ctx.report(`Database ${db.name} has no parameter group setting rds.force_ssl = 1.`, db.urn);
+                }
+            });
+        },
+    }),
+    resourcePolicy({
+        name: "rds-monitoring",
+        domain: "rds",
+        description: "RDS instances have enhanced monitoring (with its role), Performance Insights encrypted with a KMS key, and copy tags to snapshots.",
+        prevents: "No OS-level metrics or query load history in an incident, query texts kept unencrypted, and snapshots nobody can attribute to an owner or environment.",
+        severity: "medium",
+        remediation: "Set monitoringInterval (e.g. 60) with monitoringRoleArn, performanceInsightsEnabled: true with performanceInsightsKmsKeyId, and copyTagsToSnapshot: true.",
+        level: "mandatory",
+        checkov: "CKV_AWS_118",
+        trivy: "AVD-AWS-0133",
+        securityHub: ["RDS.6", "RDS.17"],
+        types: [INSTANCE],
+        reads: { [INSTANCE]: ["monitoringInterval", "monitoringRoleArn", "performanceInsightsEnabled", "performanceInsightsKmsKeyId", "copyTagsToSnapshot"] },
+        check: (db, ctx) => {
+            const missing = [
+                Number(db.props.monitoringInterval ?? 0) > 0 && has(db.props, "monitoringRoleArn") ? undefined : "enhanced monitoring",
+                db.props.performanceInsightsEnabled === true ? undefined : "Performance Insights",
+                db.props.performanceInsightsEnabled === true && !has(db.props, "performanceInsightsKmsKeyId") ? "a KMS key for Performance Insights" : undefined,
+                db.props.copyTagsToSnapshot === true ? undefined : "copying tags to snapshots",
+            ].filter((m): m is string => m !== undefined);
+            if (missing.length > 0) {
+                ctx.report(`Database ${db.name} lacks ${missing.join(", ")}.`);
+            }
+        },
+    }),
+    stackPolicy({
+        name: "rds-postgres-logging",
+        domain: "rds",
+        description: "PostgreSQL instances use a parameter group that logs schema changes (log_statement ddl, mod or all), slow statements (log_min_duration_statement) and connections (log_connections).",
+        prevents: "No record of who changed the schema or privileges, or who connected, when a database is investigated.",
+        severity: "medium",
+        remediation: 'Add { name: "log_statement", value: "ddl" }, { name: "log_min_duration_statement", value: "1000" } and { name: "log_connections", value: "1" } to the instance\'s aws.rds.ParameterGroup, and export the postgresql log (service-log-exports).',
+        level: "mandatory",
+        checkov: "CKV2_AWS_30",
+        pci: ["10.2.1", "10.2.2"],
+        reads: { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] },
+        check: (ctx) => {
+            const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
+            ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
+                if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
+                    return;
+                }
+                const parameters = new Map<string, string>();
+                for (const group of referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] })) {
+                    list(group.props.parameters).forEach((p: { name: string; value: unknown }) => parameters.set(p.name, String(p.value)));
+                }
+                const missing = [
+                    ["ddl", "mod", "all"].includes(parameters.get("log_statement") ?? "") ? undefined : "log_statement ddl",
+                    Number(parameters.get("log_min_duration_statement") ?? -1) >= 0 ? undefined : "log_min_duration_statement",
+                    parameters.get("log_connections") === "1" ? undefined : "log_connections 1",
+                ].filter((m): m is string => m !== undefined);
+                if (missing.length > 0) {
+                    ctx.report(`Database ${db.name} has no parameter group setting ${missing.join(", ")}.`, db.urn);
                 }
             });
         },

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PolicyDefinition, StackContext, stackPolicy } from "../lib/definition";
+import { PolicyDefinition, StackContext, sameReads, stackPolicy } from "../lib/definition";
 import { LinkOptions, referencedBy, referrersOf } from "../lib/links";
 import { CannotVerifyError, isUnknownValueError } from "../lib/unknowns";
 import { jsonDocument, list, ofTypes, statements } from "../lib/values";
@@ -12,6 +12,7 @@ const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
 const VERSIONING = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
 const OWNERSHIP = ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"];
 const ACL = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
+const LIFECYCLE = ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"];
 const LOGGING = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const DISTRIBUTIONS = ["aws:cloudfront/distribution:Distribution"];
@@ -267,6 +268,31 @@ export const S3_POLICIES: PolicyDefinition[] = [
                 const inlineAcl = bucket.props.acl !== undefined && bucket.props.acl !== "private";
                 if (inlineAcl || list(bucket.props.grants).length > 0 || companions(ctx, bucket, ACL).length > 0) {
                     ctx.report(`Bucket ${bucket.name} uses ACLs (acl, grants or aws.s3.BucketAcl).`, bucket.urn);
+                }
+            });
+        },
+    }),
+    stackPolicy({
+        name: "s3-lifecycle",
+        reads: {
+            ...sameReads(BUCKET_TYPES, ["bucket", "lifecycleRules.enabled"]),
+            ...sameReads(LIFECYCLE, ["bucket", "rules.status"]),
+        },
+        domain: "s3",
+        description: "Every S3 bucket has a lifecycle configuration with at least one enabled rule (expiring old versions, logs past retention, incomplete uploads).",
+        prevents: "Old versions, abandoned multipart uploads and logs kept forever: cost, and data held past its retention period (PCI DSS 3.2.1).",
+        severity: "low",
+        remediation: "Add aws.s3.BucketLifecycleConfiguration for the bucket with an Enabled rule (noncurrentVersionExpiration, expiration, abortIncompleteMultipartUpload or transitions).",
+        level: "mandatory",
+        checkov: "CKV2_AWS_61",
+        securityHub: ["S3.13"],
+        pci: ["3.2.1"],
+        check: (ctx) => {
+            ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
+                const inline = list(bucket.props.lifecycleRules).some((rule) => rule.enabled === true);
+                const separate = companions(ctx, bucket, LIFECYCLE).some((c) => list(c.props.rules).some((rule) => rule.status === "Enabled"));
+                if (!inline && !separate) {
+                    ctx.report(`Bucket ${bucket.name} has no lifecycle configuration with an enabled rule.`, bucket.urn);
                 }
             });
         },

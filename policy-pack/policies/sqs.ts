@@ -24,6 +24,7 @@ export const SQS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_27",
         trivy: "AVD-AWS-0096",
         types: QUEUE,
+        reads: { "aws:sqs/queue:Queue": ["kmsMasterKeyId", "sqsManagedSseEnabled"] },
         check: (queue, ctx) => {
             if (!has(queue.props, "kmsMasterKeyId") && queue.props.sqsManagedSseEnabled !== true) {
                 ctx.report(`Queue ${queue.name} sets neither kmsMasterKeyId nor sqsManagedSseEnabled.`);
@@ -38,6 +39,7 @@ export const SQS_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Give the queue a redrivePolicy (deadLetterTargetArn, maxReceiveCount) or an aws.sqs.RedrivePolicy.",
         level: "mandatory",
+        reads: { "aws:lambda/eventSourceMapping:EventSourceMapping": ["eventSourceArn"], "aws:sqs/queue:Queue": ["name", "redrivePolicy"] },
         check: (ctx) => {
             const queues = ofTypes(ctx.resources, QUEUE);
             const consumed = new Set(ofTypes(ctx.resources, EVENT_SOURCE_MAPPING).flatMap((m) => referencedBy(m, "eventSourceArn", queues, QUEUE_LINK)));

@@ -28,6 +28,7 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         schema: { requiredTags: { type: "array", items: { type: "string" } } },
         defaults: () => ({ requiredTags: [...REQUIRED_TAG_KEYS] }),
+        reads: { "*": ["tags"] },
         check: (r, ctx) => {
             if (!TAGGABLE.has(r.type)) {
                 return;
@@ -48,6 +49,7 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
         severity: "low",
         remediation: "Build tags with lib/tags.ts standardTags from the stack's own environment.",
         level: "advisory",
+        reads: { "*": ["tags"] },
         check: (r, ctx) => {
             if (!TAGGABLE.has(r.type) || !(ctx.pr || ["mgmt", "test", "preprod", "prod"].includes(ctx.env))) {
                 return;

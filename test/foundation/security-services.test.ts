@@ -44,4 +44,23 @@ describe("foundation security services", () => {
         expect(inventory.input(analyzer, "type")).to.equal("ORGANIZATION");
         expect(accountOf(inventory, analyzer)).to.equal(security);
     });
+
+    it("enables Inspector scanning of instances, images and Lambda in every account, delegated to the security account", () => {
+        const admin = inventory.one("aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount");
+        expect(inventory.input(admin, "accountId")).to.equal(security);
+        expect(accountOf(inventory, admin)).to.equal(management);
+        const enablers = inventory.ofType("aws:inspector2/enabler:Enabler");
+        const { test, preprod, prod } = outputsOf(inventory).accountIds;
+        const enabled = enablers.flatMap((e) => inventory.input(e, "accountIds") as string[]);
+        expect(enabled).to.have.members([security, management, test, preprod, prod]);
+        for (const e of enablers) {
+            expect(inventory.input(e, "resourceTypes")).to.have.members(["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"]);
+            expect(accountOf(inventory, e)).to.equal(security);
+        }
+        const associated = inventory.ofType("aws:inspector2/memberAssociation:MemberAssociation").map((m) => inventory.input(m, "accountId"));
+        expect(associated).to.have.members([management, test, preprod, prod]);
+        const org = inventory.one("aws:inspector2/organizationConfiguration:OrganizationConfiguration");
+        expect(inventory.input(org, "autoEnable")).to.deep.equal({ ec2: true, ecr: true, lambda: true, lambdaCode: true });
+        expect(accountOf(inventory, org)).to.equal(security);
+    });
 });

@@ -20,4 +20,31 @@ describe("policy-pack audit", () => {
         b.resource(aws.guardduty.OrganizationConfigurationFeature, "org-lambda", { detectorId: "d-1", name: "LAMBDA_NETWORK_LOGS", autoEnable: "ALL" }, { dependsOn: [detector] });
         expectCompliant("guardduty-protection-plans", b);
     });
+    it("inspector-enabled: the organization's stack delegates Inspector, scans EC2, ECR and Lambda and auto-enables new accounts", () => {
+        const b = new StackBuilder("org", "foundation");
+        b.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
+        b.resource(aws.inspector2.Enabler, "org-inspector", { accountIds: ["111111111111"], resourceTypes: ["EC2", "ECR"] });
+        b.resource(aws.inspector2.OrganizationConfiguration, "org-inspector-org", { autoEnable: { ec2: true, ecr: true } });
+        expectViolation("inspector-enabled", b, ["org-organization"], /no delegated administrator.*new accounts do not get LAMBDA scanning.*no aws.inspector2.Enabler scans LAMBDA/);
+        const ok = new StackBuilder("org", "foundation");
+        ok.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
+        ok.resource(aws.inspector2.DelegatedAdminAccount, "org-inspector-admin", { accountId: "222222222222" });
+        ok.resource(aws.inspector2.Enabler, "org-inspector", { accountIds: ["222222222222"], resourceTypes: ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"] });
+        ok.resource(aws.inspector2.OrganizationConfiguration, "org-inspector-org", { autoEnable: { ec2: true, ecr: true, lambda: true, lambdaCode: true } });
+        expectCompliant("inspector-enabled", ok);
+        // Stacks without the organization (platform, workloads) are not where Inspector is enabled.
+        expectCompliant("inspector-enabled", new StackBuilder("prod", "platform"));
+    });
+    it("securityhub-enabled: Security Hub with the default standards auto-enabled for every member", () => {
+        const b = new StackBuilder("org", "foundation");
+        b.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
+        b.resource(aws.securityhub.Account, "org-securityhub", { enableDefaultStandards: true });
+        b.resource(aws.securityhub.OrganizationConfiguration, "org-securityhub-org", { autoEnable: false, autoEnableStandards: "NONE" });
+        expectViolation("securityhub-enabled", b, ["org-organization"], /not auto-enabled/);
+        const ok = new StackBuilder("org", "foundation");
+        ok.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
+        ok.resource(aws.securityhub.Account, "org-securityhub", { enableDefaultStandards: true });
+        ok.resource(aws.securityhub.OrganizationConfiguration, "org-securityhub-org", { autoEnable: true, autoEnableStandards: "DEFAULT" });
+        expectCompliant("securityhub-enabled", ok);
+    });
 });

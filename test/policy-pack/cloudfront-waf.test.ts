@@ -10,8 +10,8 @@ const GOOD = {
         { originId: "assets", domainName: "prod-static-1a2b3c4.s3.us-east-1.amazonaws.com", originAccessControlId: UNKNOWN },
         { originId: "api", domainName: "prod-alb-123.us-east-1.elb.amazonaws.com", customOriginConfig: { originProtocolPolicy: "https-only" } },
     ],
-    defaultCacheBehavior: { targetOriginId: "assets", viewerProtocolPolicy: "redirect-to-https" },
-    orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only" }],
+    defaultCacheBehavior: { targetOriginId: "assets", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "hsts" },
+    orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only", responseHeadersPolicyId: "hsts" }],
     loggingConfig: { bucket: "prod-cf-logs.s3.amazonaws.com" },
 };
 
@@ -23,7 +23,7 @@ function cdn(inputs: Record<string, unknown>): StackBuilder {
 
 describe("policy-pack cloudfront-waf", () => {
     it("passes a compliant distribution on every CloudFront policy", () => {
-        for (const policy of ["cloudfront-tls12", "cloudfront-waf", "cloudfront-s3-oac", "cloudfront-https-viewers", "cloudfront-logging"]) {
+        for (const policy of ["cloudfront-tls12", "cloudfront-waf", "cloudfront-s3-oac", "cloudfront-https-viewers", "cloudfront-logging", "cloudfront-security-headers"]) {
             expectCompliant(policy, cdn({}));
         }
     });
@@ -54,6 +54,32 @@ describe("policy-pack cloudfront-waf", () => {
     it("cloudfront-https-viewers flags allow-all on a behaviour", () =>
         expectViolation("cloudfront-https-viewers", cdn({ orderedCacheBehaviors: [{ pathPattern: "/api/*", viewerProtocolPolicy: "allow-all" }] }), ["prod-cdn"], /\/api\/\* behaviour allows HTTP/));
     it("cloudfront-logging flags a distribution without logs", () => expectViolation("cloudfront-logging", cdn({ loggingConfig: undefined }), ["prod-cdn"], /access logs/));
+    it("cloudfront-logging accepts standard logging v2: an ACCESS_LOGS delivery source for the distribution with a delivery", () => {
+        const b = cdn({ loggingConfig: undefined });
+        const distribution = b.resources[1];
+        const source = b.resource(aws.cloudwatch.LogDeliverySource, "prod-cdn-logs", { name: "prod-cdn-logs", logType: "ACCESS_LOGS", resourceArn: "arn:aws:cloudfront::206217865489:distribution/E1" }, { dependsOn: [distribution] });
+        expectViolation("cloudfront-logging", b, ["prod-cdn"], /no ACCESS_LOGS delivery source with a delivery/);
+        b.resource(aws.cloudwatch.LogDelivery, "prod-cdn-logs-delivery", { deliverySourceName: "prod-cdn-logs", deliveryDestinationArn: "arn:aws:logs:us-east-1:206217865489:delivery-destination:prod-cdn-logs" }, { dependsOn: [source] });
+        expectCompliant("cloudfront-logging", b);
+    });
+    it("cloudfront-security-headers flags a behaviour without a response headers policy", () =>
+        expectViolation("cloudfront-security-headers", cdn({ orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only" }] }), ["prod-cdn"], /on the \/api\/\* behaviour/));
+    it("waf-managed-rules: the known-bad-inputs group (Log4j) blocks; an empty or counting ACL is flagged", () => {
+        const b = new StackBuilder("prod", "platform");
+        const acl = (name: string, rules: aws.wafv2.WebAclArgs["rules"]) =>
+            b.resource(aws.wafv2.WebAcl, name, { scope: "REGIONAL", defaultAction: { allow: {} }, visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true }, rules });
+        const knownBad = (overrideAction: aws.types.input.wafv2.WebAclRuleOverrideAction) => ({
+            name: "known-bad",
+            priority: 1,
+            overrideAction,
+            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } },
+            visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "known-bad", sampledRequestsEnabled: true },
+        });
+        acl("prod-waf", [knownBad({ none: {} })]);
+        acl("prod-empty-waf", []);
+        acl("prod-counting-waf", [knownBad({ count: {} })]);
+        expectViolation("waf-managed-rules", b, ["prod-empty-waf", "prod-counting-waf"], /has no rules|only counts/);
+    });
 
     describe("alb-waf", () => {
         it("passes an internet-facing ALB with a web ACL association and ignores internal ones", () => {

@@ -132,4 +132,34 @@ describe("policy-pack network (v2 classes)", () => {
         b.resource(aws.vpc.SecurityGroupEgressRule, "prod-https", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
         expectViolation("sg-no-unrestricted-egress", b, ["prod-open", "prod-open-rule"], /all traffic out/);
     });
+    it("ec2-imdsv2: a hop limit above 1 lets containers use the node's role", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.ec2.LaunchTemplate, "prod-nodes", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } });
+        b.resource(aws.ec2.LaunchTemplate, "prod-hoppy", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } });
+        expectViolation("ec2-imdsv2", b, ["prod-hoppy"], /travel 2 hops/);
+    });
+    it("sg-descriptions: the group and every rule say what they allow", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.ec2.SecurityGroup, "prod-db-sg", { vpcId: "vpc-1", description: "PostgreSQL: 5432 from named clients", ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-1"], description: "worker" }] });
+        b.resource(aws.ec2.SecurityGroup, "prod-bare-sg", { vpcId: "vpc-1", description: "Managed by Pulumi", egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.30.0.0/16"] }] });
+        b.resource(aws.vpc.SecurityGroupIngressRule, "prod-rule", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.30.0.0/16", description: "HTTPS from the VPC" });
+        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-bare-rule", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.30.0.0/16" });
+        expectViolation("sg-descriptions", b, ["prod-bare-sg", "prod-bare-rule"], /no description for the group, egress #1|rule prod-bare-rule has no description/);
+    });
+    it("ec2-detailed-monitoring: launch templates and instances enable 1-minute metrics", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.ec2.LaunchTemplate, "prod-nodes", { monitoring: { enabled: true } });
+        b.resource(aws.ec2.LaunchTemplate, "prod-coarse", {});
+        b.resource(aws.ec2.Instance, "prod-box", { ami: "ami-1", instanceType: "t3.micro", monitoring: false });
+        expectViolation("ec2-detailed-monitoring", b, ["prod-coarse", "prod-box"], /detailed monitoring/);
+    });
+    it("multi-az-placement: load balancers and VPC functions in at least two subnets", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.lb.LoadBalancer, "prod-alb", { subnets: ["subnet-a", "subnet-b", "subnet-c"] });
+        b.resource(aws.lb.LoadBalancer, "prod-lonely-alb", { subnets: ["subnet-a"] });
+        b.resource(aws.lambda.Function, "prod-fn", { role: "arn:aws:iam::1:role/r", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] } });
+        b.resource(aws.lambda.Function, "prod-one-az-fn", { role: "arn:aws:iam::1:role/r", vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] } });
+        b.resource(aws.lambda.Function, "prod-no-vpc-fn", { role: "arn:aws:iam::1:role/r" });
+        expectViolation("multi-az-placement", b, ["prod-lonely-alb", "prod-one-az-fn"], /1 subnet\(s\)/);
+    });
 });

@@ -92,4 +92,33 @@ describe("policy-pack rds (v2 classes)", () => {
         b.resource(aws.rds.Instance, "prod-lax-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-lax" });
         expectViolation("rds-force-ssl", b, ["prod-lax-db"], /rds.force_ssl/);
     });
+    it("rds-monitoring: enhanced monitoring with a role, Performance Insights with a KMS key, tags copied to snapshots", () => {
+        const b = new StackBuilder("prod");
+        const monitored = {
+            instanceClass: "db.r6g.large",
+            monitoringInterval: 60,
+            monitoringRoleArn: "arn:aws:iam::206217865489:role/prod-postgres-monitoring",
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:206217865489:key/k",
+            copyTagsToSnapshot: true,
+        };
+        b.resource(aws.rds.Instance, "prod-db", monitored);
+        b.resource(aws.rds.Instance, "prod-blind-db", { ...monitored, monitoringInterval: 0, performanceInsightsKmsKeyId: undefined, copyTagsToSnapshot: false });
+        expectViolation("rds-monitoring", b, ["prod-blind-db"], /lacks enhanced monitoring, a KMS key for Performance Insights, copying tags to snapshots/);
+    });
+    it("rds-postgres-logging: the parameter group logs DDL, slow statements and connections", () => {
+        const b = new StackBuilder("prod");
+        const logging = [
+            { name: "rds.force_ssl", value: "1" },
+            { name: "log_statement", value: "ddl" },
+            { name: "log_min_duration_statement", value: "1000" },
+            { name: "log_connections", value: "1" },
+        ];
+        b.resource(aws.rds.ParameterGroup, "prod-logged", { name: "prod-logged", family: "postgres16", parameters: logging });
+        b.resource(aws.rds.ParameterGroup, "prod-quiet", { name: "prod-quiet", family: "postgres16", parameters: [{ name: "log_min_duration_statement", value: "-1" }] });
+        b.resource(aws.rds.Instance, "prod-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-logged" });
+        b.resource(aws.rds.Instance, "prod-quiet-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-quiet" });
+        b.resource(aws.rds.Instance, "prod-mysql", { instanceClass: "db.r6g.large", engine: "mysql" });
+        expectViolation("rds-postgres-logging", b, ["prod-quiet-db"], /log_statement ddl, log_min_duration_statement, log_connections 1/);
+    });
 });

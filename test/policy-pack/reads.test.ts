@@ -13,7 +13,12 @@ import { probePlan } from "./probe";
  */
 describe("policy-pack: every input a policy reads exists on the provider's Args type", function () {
     this.timeout(300_000);
-    const declaring = POLICIES.filter((p) => p.meta.reads !== undefined);
+    const declaring = POLICIES;
+
+    it("every policy declares what it reads", () => {
+        const undeclared = POLICIES.filter((p) => typeof p.meta.reads !== "object" || p.meta.reads === null).map((p) => p.meta.name);
+        expect(undeclared).to.deep.equal([]);
+    });
 
     it("catches the names the first pack got wrong", () => {
         expect(missingPath("aws:lambda/permission:Permission", "functionName")).to.match(/has no input functionName/);
@@ -31,21 +36,32 @@ describe("policy-pack: every input a policy reads exists on the provider's Args 
         expect(wrong, wrong.join("\n")).to.deep.equal([]);
     });
 
-    it("policies read only the paths they declare (over the prod plan and the probe program)", async () => {
+    it("policies read only the paths they declare, and paths declared for every type (`*`) exist where they are read", async () => {
         const undeclared = new Set<string>();
-        const stacks = [...(await planOf("prod")).stacks, ...(await probePlan()).stacks];
+        const wrong = new Set<string>();
+        const stacks = [...(await planOf("prod")).stacks, ...(await planOf("pr-42")).stacks, ...(await probePlan()).stacks];
         for (const stack of stacks) {
             evaluateStack(stack, {
                 policies: declaring,
                 observe: (policy, type, path) => {
-                    const declared = declaring.find((p) => p.meta.name === policy)?.meta.reads?.[type] ?? [];
-                    const covered = declared.some((d) => d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`));
-                    if (!covered) {
+                    const reads = declaring.find((p) => p.meta.name === policy)?.meta.reads ?? {};
+                    const matches = (declared: readonly string[]) => declared.some((d) => d === "*" || d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`));
+                    if (matches(reads[type] ?? [])) {
+                        return;
+                    }
+                    if (!matches(reads["*"] ?? [])) {
                         undeclared.add(`${policy} reads ${type} ${path}`);
+                    } else if (type.startsWith("aws:") && !(reads["*"] ?? []).includes("*")) {
+                        const declared = (reads["*"] ?? []).find((d) => d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`)) ?? path;
+                        const missing = missingPath(type, declared.length < path.length ? declared : path);
+                        if (missing !== undefined) {
+                            wrong.add(`${policy}: ${missing}`);
+                        }
                     }
                 },
             });
         }
         expect([...undeclared].sort(), [...undeclared].sort().join("\n")).to.deep.equal([]);
+        expect([...wrong].sort(), [...wrong].sort().join("\n")).to.deep.equal([]);
     });
 });

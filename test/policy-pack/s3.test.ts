@@ -210,4 +210,14 @@ describe("policy-pack s3", () => {
             }
         });
     });
+    it("s3-lifecycle: a bucket needs a lifecycle configuration with an enabled rule", () => {
+        const b = new StackBuilder("prod");
+        const kept = b.resource(aws.s3.Bucket, "prod-raw", { bucket: "prod-raw" });
+        b.resource(aws.s3.BucketLifecycleConfiguration, "prod-raw-lifecycle", { bucket: "prod-raw", rules: [{ id: "old-versions", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }] }, { dependsOn: [kept] });
+        const paused = b.resource(aws.s3.Bucket, "prod-paused", { bucket: "prod-paused" });
+        b.resource(aws.s3.BucketLifecycleConfiguration, "prod-paused-lifecycle", { bucket: "prod-paused", rules: [{ id: "expire", status: "Disabled", expiration: { days: 30 } }] }, { dependsOn: [paused] });
+        b.resource(aws.s3.Bucket, "prod-forever", { bucket: "prod-forever" });
+        b.resource(aws.s3.Bucket, "prod-inline", { bucket: "prod-inline", lifecycleRules: [{ enabled: true, expiration: { days: 90 } }] });
+        expectViolation("s3-lifecycle", b, ["prod-paused", "prod-forever"], /no lifecycle configuration with an enabled rule/);
+    });
 });
