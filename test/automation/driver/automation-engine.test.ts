@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "child_process";
+import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -268,13 +269,47 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         expect(await engine({ stackOrg: "acme" }).stackExists(PR)).to.equal(true);
     });
 
-    it("npm run pr -- down refuses a PR stack whose recorded provider deploys outside the test account", async function () {
-        // platform/test as the backend keeps it: its account is the only one a PR stack may deploy into.
+    /** platform/test as the backend keeps it: its account is the only one a PR stack may deploy into. */
+    function seedPlatformTest(): void {
         fs.writeFileSync(path.join(root, "platform", "Pulumi.yaml"), "name: platform\nruntime: nodejs\n");
         fs.writeFileSync(path.join(root, "platform", "index.ts"), "export {};\n");
         fs.mkdirSync(path.join(state, "organization", "platform"), { recursive: true });
-        const platformRecord = { project: "platform", stack: "test", createdAt: new Date().toISOString(), config: {}, resources: [], outputs: { accountId: "111111111111" }, updates: [] };
+        const outputs = { accountId: "111111111111", domainName: "test.payments.example.com" };
+        const platformRecord = { project: "platform", stack: "test", createdAt: new Date().toISOString(), config: {}, resources: [], outputs, updates: [] };
         fs.writeFileSync(path.join(state, "organization", "platform", "test.json"), JSON.stringify(platformRecord));
+    }
+
+    it("npm run pr -- up: signals while another runner's update holds the lock end the wait, and never run `pulumi cancel` (#17 item 1)", async function () {
+        seedPlatformTest();
+        const template = Object.entries(CONFIG)
+            .filter(([, value]) => typeof value === "string")
+            .map(([key, value]) => `  ${key}: ${String(value)}`);
+        fs.writeFileSync(path.join(root, "workloads", "Pulumi.pr.yaml"), `config:\n${template.join("\n")}\n`);
+        await engine().up(PR, { config: CONFIG });
+        const other = otherUpdate();
+        try {
+            const holder = JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() });
+            fs.writeFileSync(lockFile(), holder);
+            const signals = new EventEmitter();
+            let logs = "";
+            const io = { stdout: () => undefined, stderr: (t: string) => void (logs += t), env: {} };
+            const context = { engine: engine(), repoRoot: root, signals, log: (t: string) => void (logs += t), lockRetry: { timeoutMs: 120_000, initialDelayMs: 30_000 } };
+            const running = runPrCli(["up", "--pr", "7", "--sha", "0123abc"], io, context);
+            await waitFor(() => logs.includes("retry 1"), () => logs);
+            signals.emit("SIGINT");
+            signals.emit("SIGTERM");
+            expect(await running, logs).to.equal(1);
+            expect(logs).to.contain("nothing was changed");
+            expect(commands().filter((c) => c.startsWith("cancel")), "no pulumi cancel of another runner's update").to.deep.equal([]);
+            expect(other.process.exitCode, "the other update still runs").to.equal(null);
+            expect(fs.readFileSync(lockFile(), "utf8")).to.equal(holder);
+        } finally {
+            other.process.kill("SIGKILL");
+        }
+    });
+
+    it("npm run pr -- down refuses a PR stack whose recorded provider deploys outside the test account", async function () {
+        seedPlatformTest();
         const prod = { ...CONFIG, "workloads:deploymentRoleArn": "arn:aws:iam::444444444444:role/payments-deployment" };
         await engine().up({ project: "workloads", stack: "pr-9" }, { config: prod });
 
@@ -287,9 +322,9 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 600 && !condition(); i++) {
+async function waitFor(condition: () => boolean, seen: () => string = () => ""): Promise<void> {
+    for (let i = 0; i < 1200 && !condition(); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(condition(), "condition never became true").to.equal(true);
+    expect(condition(), `condition never became true; seen:\n${seen()}`).to.equal(true);
 }
