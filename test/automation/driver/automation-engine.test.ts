@@ -82,7 +82,8 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     const lockFile = () => path.join(state, "organization", "workloads", "pr-7.lock");
     const record = () => JSON.parse(fs.readFileSync(path.join(state, "organization", "workloads", "pr-7.json"), "utf8")) as { resources: { urn: string }[]; updates: { kind: string; result: string }[] };
 
-    beforeEach(function () {
+    /** A fresh checkout as the Automation API sees it, with its own backend state and invocation log. */
+    function newRoot(): void {
         root = fs.mkdtempSync(path.join(os.tmpdir(), "automation-engine-"));
         for (const layer of ["foundation", "platform", "workloads"]) {
             fs.mkdirSync(path.join(root, layer));
@@ -92,6 +93,27 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         fs.symlinkSync(path.join(REPO_ROOT, "policy-pack"), path.join(root, "policy-pack"));
         state = path.join(root, ".pulumi-state");
         log = path.join(root, "pulumi-invocations.jsonl");
+    }
+
+    // One real `up` of pr-7, whose backend state and stack file the cases that need a deployed stack start from.
+    let deployedRoot: string;
+    before(async function () {
+        newRoot();
+        deployedRoot = root;
+        await engine().up(PR, { config: CONFIG });
+    });
+    after(function () {
+        fs.rmSync(deployedRoot, { recursive: true, force: true });
+    });
+
+    /** pr-7 as that `up` left it, in this case's backend. */
+    function deployed(): void {
+        fs.cpSync(path.join(deployedRoot, ".pulumi-state"), state, { recursive: true });
+        fs.copyFileSync(path.join(deployedRoot, "workloads", "Pulumi.pr-7.yaml"), path.join(root, "workloads", "Pulumi.pr-7.yaml"));
+    }
+
+    beforeEach(function () {
+        newRoot();
         for (const key of Object.keys(extraEnv)) {
             delete extraEnv[key];
         }
@@ -133,15 +155,15 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("reports a second up of the same program and config as changing nothing", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const second = await engine().up(PR);
         expect(isNoOp(second.counts)).to.equal(true);
         expect(second.counts.same).to.equal(4);
-        expect(commands().filter((c) => c.startsWith("stack init"))).to.have.length(1);
+        expect(commands().filter((c) => c.startsWith("stack init")), "the existing stack is selected, not created").to.deep.equal([]);
     });
 
     it("previews with the policy pack and parses its events into violations", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const preview = await engine().preview(PR, { config: { ...CONFIG, "workloads:unencrypted": "true" } });
         expect(one("preview ").argv[one("preview ").argv.indexOf("--policy-pack") + 1]).to.equal(path.join(root, "policy-pack"));
         expect(preview.policyViolations).to.deep.include({
@@ -177,7 +199,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("maps a stack locked by another update to StackLockedError, which the driver's retry rides out once that update is gone", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const other = otherUpdate();
         try {
             fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
@@ -207,7 +229,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("interrupts the CLI with SIGINT when the operation is aborted: the update stops and releases its lock", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const controller = new AbortController();
         const running = engine()
             .up(PR, { config: { ...CONFIG, "workloads:delaySeconds": "5" }, signal: controller.signal })
@@ -221,7 +243,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("cancels the update holding the stack's lock with `pulumi cancel`", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const other = otherUpdate();
         fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
         await engine().cancel(PR);
@@ -231,7 +253,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("destroys, then removes the stack", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const destroyed = await engine().destroy(PR);
         expect(destroyed.counts.delete).to.equal(4);
         expect(one("destroy").argv.slice(0, 3)).to.deep.equal(["destroy", "--yes", "--skip-preview"]);
@@ -245,7 +267,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("lists stacks with last update, creation time and resource count", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const [summary] = await engine().listStacks("workloads");
         expect(summary.ref).to.deep.equal(PR);
         expect(summary.resourceCount).to.equal(4);
@@ -257,7 +279,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
 
     it("reads the accounts a stack deploys into from its exported state", async function () {
         expect(await engine().deploymentAccounts(PR)).to.deep.equal([]);
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         expect(await engine().deploymentAccounts(PR)).to.deep.equal(["111111111111"]);
     });
 
@@ -285,7 +307,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
             .filter(([, value]) => typeof value === "string")
             .map(([key, value]) => `  ${key}: ${String(value)}`);
         fs.writeFileSync(path.join(root, "workloads", "Pulumi.pr.yaml"), `config:\n${template.join("\n")}\n`);
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const other = otherUpdate();
         try {
             const holder = JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() });
