@@ -107,7 +107,7 @@ function foundation(): StackOutputs {
     );
     new OrganizationTrail(
         trailName,
-        { trailName, bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn },
+        { trailName, bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn, managementAccountId: config.managementAccountId, region: config.region },
         // The bucket policy must let CloudTrail in before the trail is created.
         { ...inManagement, dependsOn: [logArchive, ...organization.ready] },
     );

@@ -103,7 +103,9 @@ function chainFor(layer: LayerName, stack: string): StackTarget[] {
         return [{ project: "foundation", stack }];
     }
     if (layer === "platform") {
-        return stack === "mgmt" ? environmentChain("mgmt") : [...environmentChain("mgmt"), { project: "platform", stack }];
+        // The bootstrap stack answers no reference of a layer: only mgmt's plan holds it (for its flows).
+        const upstream = environmentChain("mgmt").filter((t) => t.project !== "bootstrap");
+        return stack === "mgmt" ? upstream : [...upstream, { project: "platform", stack }];
     }
     return environmentChain(stack);
 }
@@ -115,7 +117,7 @@ async function upstreamOf(chain: StackTarget[]): Promise<StackRegistry> {
         cached = (async () => {
             const registry = new StackRegistry();
             for (const target of chain) {
-                await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, { stackFile: target.stackFile, registry });
+                await synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry });
             }
             return registry;
         })();

@@ -139,6 +139,9 @@ export const PROCESS_IO: CliIo = {
     stdoutIsTerminal: process.stdout.isTTY === true,
 };
 
+/** `--json` was asked for on a stdout that npm's script banner already started. */
+export class NpmBannerError extends UserError {}
+
 /**
  * Refuses `--json` on a stdout that already holds npm's `> package@version script` banner: `npm run
  * <script>` prints it on stdout, before the script starts, at every loglevel but `silent`
@@ -152,10 +155,10 @@ export function refuseNpmBannerBeforeJson(script: string, io: Pick<CliIo, "env" 
     const { npm_lifecycle_event: event, npm_command: command, npm_config_loglevel: loglevel, npm_config_json: json } = io.env;
     const bannered = event === script && (command === "run" || command === "run-script") && loglevel !== "silent" && json !== "true";
     if (bannered && io.stdoutIsTerminal !== true) {
-        throw new UsageError(
+        throw new NpmBannerError(
             `npm printed its "> ${io.env.npm_package_name ?? "package"}@${io.env.npm_package_version ?? "version"} ${script}" banner on this stdout before --json ` +
                 `(it does at every loglevel but silent), so stdout would not be one JSON document: run \`npm run -s ${script} -- ...\` (-s: silent) ` +
-                `${script === "plan" ? "or write the document with --out FILE" : "instead"}`,
+                `${script === "plan" ? "or write the document with --out FILE" : "instead"}; nothing was run`,
         );
     }
 }

@@ -204,6 +204,19 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         id: physicalId,
         outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "logs", `log-group:${id}`) }),
     },
+    // Vended log delivery (CloudFront standard logging v2): the delivery names its destination by ARN.
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+        id: physicalId,
+        outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "logs", `delivery-source:${id}`) }),
+    },
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
+        id: physicalId,
+        outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "logs", `delivery-destination:${id}`) }),
+    },
+    "aws:cloudwatch/logDelivery:LogDelivery": {
+        id: (ctx) => ctx.hex(16),
+        outputs: (ctx, id) => ({ arn: arn(ctx, "logs", `delivery:${id}`) }),
+    },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
         id: physicalId,
         outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "cloudwatch", `alarm:${id}`) }),

@@ -5,8 +5,10 @@ export const LAYERS = ["foundation", "platform", "workloads"] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export interface StackTarget {
-    project: LayerName;
+    project: LayerName | "bootstrap";
     stack: string;
+    /** The program's folder under the repository root, when it is not the project's name (bootstrap: the root). */
+    directory?: string;
     /** The stack file to read, when it is not `Pulumi.<stack>.yaml` (every pr-<n> uses the template). */
     stackFile?: string;
 }
@@ -24,7 +26,8 @@ export function environmentChain(env: string): StackTarget[] {
         { project: "platform", stack: "mgmt" },
     ];
     if (env === "mgmt") {
-        return upstream;
+        // The CI roles (management account) that foundation's account roles trust: their chain is proven in mgmt's plan.
+        return [{ project: "bootstrap", stack: "mgmt", directory: "." }, ...upstream];
     }
     if (isPullRequestEnvironment(env)) {
         return [...upstream, { project: "platform", stack: "test" }, { project: "workloads", stack: env, stackFile: PR_STACK_TEMPLATE }];

@@ -102,7 +102,7 @@ export async function planEnvironment(env: string, options: EnvironmentPlanOptio
     const registry = new StackRegistry();
     const stacks: PlannedStack[] = [];
     for (const target of environmentChain(env)) {
-        const result = await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, {
+        const result = await synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, {
             stackFile: target.stackFile,
             config: options.configOverrides?.[`${target.project}/${target.stack}`],
             registry,
@@ -133,7 +133,7 @@ export async function planEnvironments(envs: string[], root = REPO_ROOT, chainOf
         for (const target of chainOf(env)) {
             const key = `${target.project}/${target.stack}`;
             if (!stacks.has(key)) {
-                const result = await synthesizeStack(path.join(root, target.project), target.stack, { stackFile: target.stackFile, registry });
+                const result = await synthesizeStack(path.join(root, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry });
                 stacks.set(key, planned(result));
                 secretFingerprints.set(key, result.secretFingerprints);
             }

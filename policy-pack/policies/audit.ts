@@ -48,6 +48,26 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
             }
         },
     }),
+    resourcePolicy({
+        name: "cloudtrail-cloudwatch-logs",
+        domain: "audit",
+        description: "CloudTrail trails also deliver to a CloudWatch Logs log group (with the role CloudTrail writes through).",
+        prevents: "API activity visible only in S3 hours later: no metric filters or alarms on root use, policy changes or console logins.",
+        severity: "medium",
+        remediation: "Set cloudWatchLogsGroupArn (`${logGroup.arn}:*`) and cloudWatchLogsRoleArn (a role trusted by cloudtrail.amazonaws.com allowed logs:CreateLogStream and logs:PutLogEvents on the group).",
+        level: "mandatory",
+        checkov: "CKV2_AWS_10",
+        trivy: "AVD-AWS-0162",
+        securityHub: ["CloudTrail.5"],
+        pci: ["10.4.1"],
+        types: [TRAIL],
+        reads: { [TRAIL]: ["cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"] },
+        check: (trail, ctx) => {
+            if (!has(trail.props, "cloudWatchLogsGroupArn") || !has(trail.props, "cloudWatchLogsRoleArn")) {
+                ctx.report(`Trail ${trail.name} does not deliver to CloudWatch Logs.`);
+            }
+        },
+    }),
     stackPolicy({
         name: "guardduty-protection-plans",
         domain: "audit",

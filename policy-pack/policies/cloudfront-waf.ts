@@ -16,6 +16,7 @@ const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
 const KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet";
 const LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
 const LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
+const LOG_DELIVERY_DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
 const WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
 
 export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
@@ -102,7 +103,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "cloudfront-logging",
         domain: "cloudfront-waf",
-        description: "CloudFront distributions write access logs: legacy logging to S3 (loggingConfig.bucket) or standard logging v2 (a CloudWatch Logs delivery source of type ACCESS_LOGS for the distribution, delivered by an aws.cloudwatch.LogDelivery).",
+        description: "CloudFront distributions write access logs: legacy logging to S3 (loggingConfig.bucket) or standard logging v2 (a CloudWatch Logs delivery source of type ACCESS_LOGS for the distribution, joined to a delivery destination by an aws.cloudwatch.LogDelivery).",
         prevents: "No record of viewer requests for incident response.",
         severity: "low",
         remediation: "Add aws.cloudwatch.LogDeliverySource { logType: \"ACCESS_LOGS\", resourceArn: distribution.arn } (in us-east-1), a LogDeliveryDestination and an aws.cloudwatch.LogDelivery joining them; or set loggingConfig { bucket }.",
@@ -118,13 +119,18 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
             const distributions = ofTypes(ctx.resources, DISTRIBUTION);
             const sources = ofTypes(ctx.resources, [LOG_DELIVERY_SOURCE]);
             const deliveries = ofTypes(ctx.resources, [LOG_DELIVERY]);
+            const destinations = ofTypes(ctx.resources, [LOG_DELIVERY_DESTINATION]);
             ctx.each(distributions, (d) => {
                 if (has(d.props.loggingConfig ?? {}, "bucket")) {
                     return;
                 }
                 const delivered = sources
                     .filter((source) => source.props.logType === "ACCESS_LOGS" && referencedBy(source, "resourceArn", distributions).includes(d))
-                    .some((source) => deliveries.some((delivery) => referencedBy(delivery, "deliverySourceName", sources, { nameKeys: ["name"] }).includes(source) && has(delivery.props, "deliveryDestinationArn")));
+                    .some((source) =>
+                        deliveries.some(
+                            (delivery) => referencedBy(delivery, "deliverySourceName", sources, { nameKeys: ["name"] }).includes(source) && referencedBy(delivery, "deliveryDestinationArn", destinations).length > 0,
+                        ),
+                    );
                 if (!delivered) {
                     ctx.report(`Distribution ${d.name} does not write access logs (no loggingConfig bucket, no ACCESS_LOGS delivery source with a delivery).`, d.urn);
                 }

@@ -1,9 +1,11 @@
-import { PolicyDefinition, resourcePolicy } from "../lib/definition";
-import { list } from "../lib/values";
+import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
+import { referrersOf } from "../lib/links";
+import { list, ofTypes } from "../lib/values";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 
 const REPOSITORY = "aws:ecr/repository:Repository";
+const LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
 
 export const ECR_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
@@ -29,6 +31,26 @@ export const ECR_POLICIES: PolicyDefinition[] = [
             if (missing.length > 0) {
                 ctx.report(`Repository ${repo.name} lacks ${missing.join(", ")}.`);
             }
+        },
+    }),
+    stackPolicy({
+        name: "ecr-lifecycle-policy",
+        domain: "ecr",
+        description: "Every ECR repository has a lifecycle policy (aws.ecr.LifecyclePolicy) that expires old or untagged images.",
+        prevents: "Years of vulnerable images kept pullable (and billed), and scan findings on images nobody runs.",
+        severity: "low",
+        remediation: "Add aws.ecr.LifecyclePolicy { repository: repo.name, policy } expiring untagged images after a few days and keeping the last N releases.",
+        level: "mandatory",
+        securityHub: ["ECR.3"],
+        reads: { [REPOSITORY]: ["name"], [LIFECYCLE_POLICY]: ["repository"] },
+        check: (ctx) => {
+            const repositories = ofTypes(ctx.resources, [REPOSITORY]);
+            const policies = ofTypes(ctx.resources, [LIFECYCLE_POLICY]);
+            ctx.each(repositories, (repository) => {
+                if (referrersOf(repository, "repository", policies, repositories, { nameKeys: ["name"] }).length === 0) {
+                    ctx.report(`Repository ${repository.name} has no lifecycle policy.`, repository.urn);
+                }
+            });
         },
     }),
 ];

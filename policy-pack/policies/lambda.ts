@@ -1,10 +1,22 @@
 import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
+import { SECRET_PLACEHOLDER } from "../../plan-model/types";
 import { has, list, ofTypes } from "../lib/values";
 
 const FUNCTION = ["aws:lambda/function:Function"];
 const PERMISSION = ["aws:lambda/permission:Permission"];
 const INVOKE_CONFIG = ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"];
+
+/** Values that are credentials whatever their name: AWS access key ids, PEM private keys. */
+const CREDENTIAL_VALUE = /\b(AKIA|ASIA)[A-Z0-9]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/** Names that announce a secret; their value must then be a reference (an ARN or a secret's path), not the secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+const REFERENCE = /^(arn:aws[a-z-]*:|\/)/;
+
+/** A Pulumi secret (shown as "[secret]" in the plan) is still stored in clear in the function's configuration. */
+function looksLikeSecret(name: string, value: string): boolean {
+    return CREDENTIAL_VALUE.test(value) || value === SECRET_PLACEHOLDER || (SECRET_NAME.test(name) && value !== "" && !REFERENCE.test(value));
+}
 
 /** Services that invoke Lambda asynchronously (events are queued inside Lambda and retried). */
 const ASYNC_PRINCIPALS = ["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com", "ses.amazonaws.com", "logs.amazonaws.com", "iot.amazonaws.com", "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com"];
@@ -86,6 +98,28 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
                     ctx.report(`Function ${fn.name} is invoked asynchronously but has neither a dead-letter queue nor an on-failure destination.`, fn.urn);
                 }
             });
+        },
+    }),
+    resourcePolicy({
+        name: "lambda-env-no-secrets",
+        domain: "lambda",
+        description: "Lambda environment variables hold no credentials: no AWS access keys, private keys or literal values under secret-sounding names (references such as ARNs and secret names are fine).",
+        prevents: "Credentials readable by anyone with lambda:GetFunctionConfiguration, kept in state files and plan output, never rotated.",
+        severity: "critical",
+        remediation: "Keep the secret in Secrets Manager (or use IAM auth) and pass only its ARN or name; the function reads it at start.",
+        level: "mandatory",
+        checkov: "CKV_AWS_45",
+        pci: ["8.3.2", "8.6.2"],
+        types: FUNCTION,
+        reads: { [FUNCTION[0]]: ["environment.variables"] },
+        check: (fn, ctx) => {
+            const variables = (list(fn.props.environment)[0]?.variables ?? {}) as Record<string, unknown>;
+            const leaks = Object.entries(variables)
+                .filter(([name, value]) => typeof value === "string" && looksLikeSecret(name, value))
+                .map(([name]) => name);
+            if (leaks.length > 0) {
+                ctx.report(`Function ${fn.name} has credentials in environment variable(s) ${leaks.join(", ")}.`);
+            }
         },
     }),
 ];

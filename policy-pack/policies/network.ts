@@ -117,6 +117,7 @@ function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
 
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const FUNCTION = "aws:lambda/function:Function";
+const RECORD = "aws:route53/record:Record";
 
 export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
@@ -346,6 +347,23 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             const subnets = list(r.props.subnets).length + list(r.props.subnetMappings).length;
             if (subnets < 2) {
                 ctx.report(`Load balancer ${r.name} spans ${subnets} subnet(s); use one per Availability Zone.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "route53-alias-records",
+        domain: "network",
+        description: "Route 53 A and AAAA records are aliases to AWS resources (load balancers, CloudFront), never literal IP addresses.",
+        prevents: "Dangling DNS: an address released by a deleted instance or load balancer still named by the record, serving whoever gets it next (subdomain takeover).",
+        severity: "medium",
+        remediation: "Replace records: [ip] with aliases: [{ name: <target DNS name>, zoneId: <target hosted zone>, evaluateTargetHealth }] pointing at the resource this stack creates.",
+        level: "mandatory",
+        checkov: "CKV2_AWS_23",
+        types: [RECORD],
+        reads: { [RECORD]: ["type", "aliases", "records"] },
+        check: (record, ctx) => {
+            if (["A", "AAAA"].includes(String(record.props.type)) && list(record.props.aliases).length === 0 && list(record.props.records).length > 0) {
+                ctx.report(`DNS record ${record.name} (${record.props.type}) names literal addresses instead of an alias to a resource.`);
             }
         },
     }),

@@ -5,10 +5,9 @@
  * so the figure is the worker's own cost plus PostgreSQL's, not a network's.
  */
 import { performance } from "perf_hooks";
-import { Client } from "pg";
 import { provisionDatabase } from "../../workloads/provisioner/database";
 import { PostgresDatabase } from "../../workloads/worker/postgres";
-import { startPostgres } from "../support/postgres-server";
+import { adminConnection, startPostgres } from "../support/postgres-server";
 import { s3Message, WorkerFixture } from "../workloads/worker/worker-fixture";
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 4000);
@@ -19,11 +18,7 @@ async function main(): Promise<void> {
     const server = await startPostgres();
     const databases: PostgresDatabase[] = [];
     const fx = new WorkerFixture();
-    const admin = async (database: string) => {
-        const client = new Client({ host: server.host, port: server.port, user: server.user, database });
-        await client.connect();
-        return { query: async (sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows }), end: () => client.end() };
-    };
+    const admin = adminConnection(server);
     try {
         // As in an environment: the provisioner migrates and grants, the worker logs in as its INSERT/SELECT role.
         await provisionDatabase(admin, { database: "payments", workerUser: "payments_worker", dropOnDelete: false }, "create");

@@ -10,6 +10,14 @@ describe("policy-pack audit", () => {
         b.resource(aws.cloudtrail.Trail, "org-ok", { s3BucketName: "logs", isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId: KEY_ARN });
         expectViolation("cloudtrail-baseline", b, ["org-trail"], /multi-region, KMS encryption/);
     });
+    it("cloudtrail-cloudwatch-logs", () => {
+        const b = new StackBuilder("org", "foundation");
+        const base = { s3BucketName: "logs", isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId: KEY_ARN };
+        b.resource(aws.cloudtrail.Trail, "org-s3-only", base);
+        b.resource(aws.cloudtrail.Trail, "org-no-role", { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/cloudtrail/t:*" });
+        b.resource(aws.cloudtrail.Trail, "org-ok", { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/cloudtrail/t:*", cloudWatchLogsRoleArn: "arn:aws:iam::1:role/t-logs" });
+        expectViolation("cloudtrail-cloudwatch-logs", b, ["org-s3-only", "org-no-role"], /does not deliver to CloudWatch Logs/);
+    });
     it("guardduty-protection-plans: every plan enabled for the organization, or a violation naming the missing ones", () => {
         const b = new StackBuilder("org", "foundation");
         const detector = b.resource(aws.guardduty.Detector, "org-guardduty", { enable: true });

@@ -59,7 +59,8 @@ describe("policy-pack cloudfront-waf", () => {
         const distribution = b.resources[1];
         const source = b.resource(aws.cloudwatch.LogDeliverySource, "prod-cdn-logs", { name: "prod-cdn-logs", logType: "ACCESS_LOGS", resourceArn: "arn:aws:cloudfront::206217865489:distribution/E1" }, { dependsOn: [distribution] });
         expectViolation("cloudfront-logging", b, ["prod-cdn"], /no ACCESS_LOGS delivery source with a delivery/);
-        b.resource(aws.cloudwatch.LogDelivery, "prod-cdn-logs-delivery", { deliverySourceName: "prod-cdn-logs", deliveryDestinationArn: "arn:aws:logs:us-east-1:206217865489:delivery-destination:prod-cdn-logs" }, { dependsOn: [source] });
+        const destination = b.resource(aws.cloudwatch.LogDeliveryDestination, "prod-cdn-logs-s3", { name: "prod-cdn-logs", deliveryDestinationConfiguration: { destinationResourceArn: "arn:aws:s3:::prod-edge-logs/cloudfront" } });
+        b.resource(aws.cloudwatch.LogDelivery, "prod-cdn-logs-delivery", { deliverySourceName: "prod-cdn-logs", deliveryDestinationArn: "arn:aws:logs:us-east-1:206217865489:delivery-destination:prod-cdn-logs" }, { dependsOn: [source, destination] });
         expectCompliant("cloudfront-logging", b);
     });
     it("cloudfront-security-headers flags a behaviour without a response headers policy", () =>

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
@@ -70,5 +71,11 @@ describe("policy-pack dynamodb", () => {
             const [v] = expectViolation("dynamodb-deletion-protection-prod", prod, ["prod-payments"], /deletion protection/);
             expect(v.enforcementLevel).to.equal("mandatory");
         });
+    });
+    it("dynamodb-capacity-scales: on-demand tables pass, provisioned capacity is flagged", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.dynamodb.Table, "prod-payments", { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" });
+        b.resource(aws.dynamodb.Table, "prod-fixed", { hashKey: "id", attributes: [{ name: "id", type: "S" }], readCapacity: 5, writeCapacity: 5 });
+        expectViolation("dynamodb-capacity-scales", b, ["prod-fixed"], /provisioned capacity \(billingMode PROVISIONED\)/);
     });
 });

@@ -83,4 +83,13 @@ describe("policy-pack lambda", () => {
             expectViolation("lambda-async-failure-destination", b, ["test-cron"], /asynchronously/);
         });
     });
+    it("lambda-env-no-secrets: access keys, private keys and literal passwords are flagged; references pass", () => {
+        const b = new StackBuilder("prod");
+        const fn = (name: string, variables: Record<string, string>) => b.resource(aws.lambda.Function, name, { role: "arn:aws:iam::1:role/r", ...IN_VPC, environment: { variables } });
+        fn("prod-worker", { DB_HOST: "prod-postgres.example", DB_USER: "payments_worker", PARTNER_TOKEN: "arn:aws:secretsmanager:us-east-1:1:secret:partner", SIGNING_KEY_SECRET: "/payments/signing" });
+        fn("prod-leaky", { DB_PASSWORD: "hunter2hunter2", HOST: "x" });
+        fn("prod-keyed", { UPLOAD_ID: "AKIAIOSFODNN7EXAMPLE" });
+        fn("prod-secret", { STRIPE: "[secret]" });
+        expectViolation("lambda-env-no-secrets", b, ["prod-leaky", "prod-keyed", "prod-secret"], /credentials in environment variable\(s\) (DB_PASSWORD|UPLOAD_ID|STRIPE)\./);
+    });
 });

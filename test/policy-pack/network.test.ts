@@ -163,3 +163,13 @@ describe("policy-pack network (v2 classes)", () => {
         expectViolation("multi-az-placement", b, ["prod-lonely-alb", "prod-one-az-fn"], /1 subnet\(s\)/);
     });
 });
+
+describe("policy-pack route53", () => {
+    it("route53-alias-records: A/AAAA records alias a resource; literal addresses are flagged, other types pass", () => {
+        const b = new StackBuilder("prod", "platform");
+        b.resource(aws.route53.Record, "prod-dns-origin", { zoneId: "Z1", name: "origin.prod.payments.example.com", type: "A", aliases: [{ name: "prod-alb-1.us-east-1.elb.amazonaws.com", zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: false }] });
+        b.resource(aws.route53.Record, "prod-dns-legacy", { zoneId: "Z1", name: "legacy.prod.payments.example.com", type: "A", ttl: 300, records: ["203.0.113.10"] });
+        b.resource(aws.route53.Record, "prod-dkim", { zoneId: "Z1", name: "x._domainkey.prod.payments.example.com", type: "CNAME", ttl: 300, records: ["x.dkim.amazonses.com"] });
+        expectViolation("route53-alias-records", b, ["prod-dns-legacy"], /literal addresses/);
+    });
+});

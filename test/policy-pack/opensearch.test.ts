@@ -1,3 +1,5 @@
+import * as aws from "@pulumi/aws";
+import { expect } from "chai";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const DOMAIN = "aws:opensearch/domain:Domain";
@@ -36,5 +38,27 @@ describe("policy-pack opensearch", () => {
         if (found.length !== 2) {
             throw new Error("expected both problems");
         }
+    });
+    describe("v2", () => {
+        const domain = (b: StackBuilder, name: string, args: Partial<aws.opensearch.DomainArgs>) => b.resource(aws.opensearch.Domain, name, { domainName: name, ...args });
+        it("opensearch-fine-grained-access: enabled, no anonymous access, no internal users", () => {
+            const b = new StackBuilder("test");
+            domain(b, "test-search", { advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false } });
+            domain(b, "test-open", { advancedSecurityOptions: { enabled: false } });
+            domain(b, "test-anonymous", { advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: true } });
+            expectViolation("opensearch-fine-grained-access", b, ["test-open", "test-anonymous"], /fine-grained access control|anonymous access/);
+        });
+        it("opensearch-ha-prod: three masters, three data nodes, zone awareness; advisory outside prod levels", () => {
+            const ha = { clusterConfig: { dedicatedMasterEnabled: true, dedicatedMasterCount: 3, instanceCount: 3, zoneAwarenessEnabled: true } };
+            const prod = new StackBuilder("prod");
+            domain(prod, "prod-search", ha);
+            domain(prod, "prod-single", { clusterConfig: { instanceCount: 1 } });
+            const [found] = expectViolation("opensearch-ha-prod", prod, ["prod-single"], /three dedicated master nodes, three data nodes, zone awareness/);
+            expect(found.enforcementLevel).to.equal("mandatory");
+            const test = new StackBuilder("test");
+            domain(test, "test-search", { clusterConfig: { instanceCount: 1 } });
+            const [advisory] = expectViolation("opensearch-ha-prod", test, ["test-search"], /lacks/);
+            expect(advisory.enforcementLevel).to.equal("advisory");
+        });
     });
 });

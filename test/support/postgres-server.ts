@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { Client } from "pg";
+import type { AdminConnect } from "../../workloads/provisioner/database";
 
 /**
  * A throwaway PostgreSQL server from the Debian `postgresql` package, on a loopback port, in a
@@ -94,5 +96,14 @@ export async function startPostgres(): Promise<PostgresServer> {
             await run(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "20", "stop"], { asPostgres, timeout: 25_000 }).catch(() => undefined);
             fs.rmSync(dir, { recursive: true, force: true });
         },
+    };
+}
+
+/** The provisioner's view of the server: the superuser connected to one database (as RDS's master user would be). */
+export function adminConnection(server: PostgresServer): AdminConnect {
+    return async (database) => {
+        const client = new Client({ host: server.host, port: server.port, user: server.user, database, connectionTimeoutMillis: 5_000 });
+        await client.connect();
+        return { query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }), end: () => client.end() };
     };
 }

@@ -265,7 +265,9 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
         }
     }
     const identityAllows = firstAllow(identity.policies, request);
-    const allowedSameAccount = sameAccount && (identityAllows || (resourceAllows && !resourceAnswer.accountWide));
+    // A role's trust policy must admit every caller, in its own account too (IAM: "Roles terms and concepts").
+    const trustRequired = action.toLowerCase().startsWith("sts:") && target.policy !== undefined && !resourceAllows;
+    const allowedSameAccount = sameAccount && !trustRequired && (identityAllows || (resourceAllows && !resourceAnswer.accountWide));
     const allowedCrossAccount = !sameAccount && identityAllows && resourceAllows;
     if (allowedSameAccount || allowedCrossAccount) {
         return { allowed: true, because: `allowed by ${[identityAllows, resourceAllows].filter(Boolean).join(" and ")}` };
@@ -279,5 +281,5 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
     if (!identityAllows) {
         return { allowed: false, because: `no identity policy of ${principal.label} allows it${resourceAllows ? ` (only ${resourceAllows})` : ""}` };
     }
-    return { allowed: false, because: `cross-account: ${identityAllows} allows it but ${target.policy ? `${target.policy.name} does not` : "the resource has no policy admitting it"}` };
+    return { allowed: false, because: `${sameAccount ? "" : "cross-account: "}${identityAllows} allows it but ${target.policy ? `${target.policy.name} does not` : "the resource has no policy admitting it"}` };
 }

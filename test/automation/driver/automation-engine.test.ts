@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "child_process";
+import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -81,7 +82,8 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     const lockFile = () => path.join(state, "organization", "workloads", "pr-7.lock");
     const record = () => JSON.parse(fs.readFileSync(path.join(state, "organization", "workloads", "pr-7.json"), "utf8")) as { resources: { urn: string }[]; updates: { kind: string; result: string }[] };
 
-    beforeEach(function () {
+    /** A fresh checkout as the Automation API sees it, with its own backend state and invocation log. */
+    function newRoot(): void {
         root = fs.mkdtempSync(path.join(os.tmpdir(), "automation-engine-"));
         for (const layer of ["foundation", "platform", "workloads"]) {
             fs.mkdirSync(path.join(root, layer));
@@ -91,6 +93,27 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         fs.symlinkSync(path.join(REPO_ROOT, "policy-pack"), path.join(root, "policy-pack"));
         state = path.join(root, ".pulumi-state");
         log = path.join(root, "pulumi-invocations.jsonl");
+    }
+
+    // One real `up` of pr-7, whose backend state and stack file the cases that need a deployed stack start from.
+    let deployedRoot: string;
+    before(async function () {
+        newRoot();
+        deployedRoot = root;
+        await engine().up(PR, { config: CONFIG });
+    });
+    after(function () {
+        fs.rmSync(deployedRoot, { recursive: true, force: true });
+    });
+
+    /** pr-7 as that `up` left it, in this case's backend. */
+    function deployed(): void {
+        fs.cpSync(path.join(deployedRoot, ".pulumi-state"), state, { recursive: true });
+        fs.copyFileSync(path.join(deployedRoot, "workloads", "Pulumi.pr-7.yaml"), path.join(root, "workloads", "Pulumi.pr-7.yaml"));
+    }
+
+    beforeEach(function () {
+        newRoot();
         for (const key of Object.keys(extraEnv)) {
             delete extraEnv[key];
         }
@@ -132,15 +155,15 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("reports a second up of the same program and config as changing nothing", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const second = await engine().up(PR);
         expect(isNoOp(second.counts)).to.equal(true);
         expect(second.counts.same).to.equal(4);
-        expect(commands().filter((c) => c.startsWith("stack init"))).to.have.length(1);
+        expect(commands().filter((c) => c.startsWith("stack init")), "the existing stack is selected, not created").to.deep.equal([]);
     });
 
     it("previews with the policy pack and parses its events into violations", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const preview = await engine().preview(PR, { config: { ...CONFIG, "workloads:unencrypted": "true" } });
         expect(one("preview ").argv[one("preview ").argv.indexOf("--policy-pack") + 1]).to.equal(path.join(root, "policy-pack"));
         expect(preview.policyViolations).to.deep.include({
@@ -176,7 +199,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("maps a stack locked by another update to StackLockedError, which the driver's retry rides out once that update is gone", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const other = otherUpdate();
         try {
             fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
@@ -206,7 +229,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("interrupts the CLI with SIGINT when the operation is aborted: the update stops and releases its lock", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const controller = new AbortController();
         const running = engine()
             .up(PR, { config: { ...CONFIG, "workloads:delaySeconds": "5" }, signal: controller.signal })
@@ -220,7 +243,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("cancels the update holding the stack's lock with `pulumi cancel`", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const other = otherUpdate();
         fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
         await engine().cancel(PR);
@@ -230,7 +253,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("destroys, then removes the stack", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const destroyed = await engine().destroy(PR);
         expect(destroyed.counts.delete).to.equal(4);
         expect(one("destroy").argv.slice(0, 3)).to.deep.equal(["destroy", "--yes", "--skip-preview"]);
@@ -244,7 +267,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 
     it("lists stacks with last update, creation time and resource count", async function () {
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         const [summary] = await engine().listStacks("workloads");
         expect(summary.ref).to.deep.equal(PR);
         expect(summary.resourceCount).to.equal(4);
@@ -256,7 +279,7 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
 
     it("reads the accounts a stack deploys into from its exported state", async function () {
         expect(await engine().deploymentAccounts(PR)).to.deep.equal([]);
-        await engine().up(PR, { config: CONFIG });
+        deployed();
         expect(await engine().deploymentAccounts(PR)).to.deep.equal(["111111111111"]);
     });
 
@@ -268,13 +291,47 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         expect(await engine({ stackOrg: "acme" }).stackExists(PR)).to.equal(true);
     });
 
-    it("npm run pr -- down refuses a PR stack whose recorded provider deploys outside the test account", async function () {
-        // platform/test as the backend keeps it: its account is the only one a PR stack may deploy into.
+    /** platform/test as the backend keeps it: its account is the only one a PR stack may deploy into. */
+    function seedPlatformTest(): void {
         fs.writeFileSync(path.join(root, "platform", "Pulumi.yaml"), "name: platform\nruntime: nodejs\n");
         fs.writeFileSync(path.join(root, "platform", "index.ts"), "export {};\n");
         fs.mkdirSync(path.join(state, "organization", "platform"), { recursive: true });
-        const platformRecord = { project: "platform", stack: "test", createdAt: new Date().toISOString(), config: {}, resources: [], outputs: { accountId: "111111111111" }, updates: [] };
+        const outputs = { accountId: "111111111111", domainName: "test.payments.example.com" };
+        const platformRecord = { project: "platform", stack: "test", createdAt: new Date().toISOString(), config: {}, resources: [], outputs, updates: [] };
         fs.writeFileSync(path.join(state, "organization", "platform", "test.json"), JSON.stringify(platformRecord));
+    }
+
+    it("npm run pr -- up: signals while another runner's update holds the lock end the wait, and never run `pulumi cancel` (#17 item 1)", async function () {
+        seedPlatformTest();
+        const template = Object.entries(CONFIG)
+            .filter(([, value]) => typeof value === "string")
+            .map(([key, value]) => `  ${key}: ${String(value)}`);
+        fs.writeFileSync(path.join(root, "workloads", "Pulumi.pr.yaml"), `config:\n${template.join("\n")}\n`);
+        deployed();
+        const other = otherUpdate();
+        try {
+            const holder = JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() });
+            fs.writeFileSync(lockFile(), holder);
+            const signals = new EventEmitter();
+            let logs = "";
+            const io = { stdout: () => undefined, stderr: (t: string) => void (logs += t), env: {} };
+            const context = { engine: engine(), repoRoot: root, signals, log: (t: string) => void (logs += t), lockRetry: { timeoutMs: 120_000, initialDelayMs: 30_000 } };
+            const running = runPrCli(["up", "--pr", "7", "--sha", "0123abc"], io, context);
+            await waitFor(() => logs.includes("retry 1"), () => logs);
+            signals.emit("SIGINT");
+            signals.emit("SIGTERM");
+            expect(await running, logs).to.equal(1);
+            expect(logs).to.contain("nothing was changed");
+            expect(commands().filter((c) => c.startsWith("cancel")), "no pulumi cancel of another runner's update").to.deep.equal([]);
+            expect(other.process.exitCode, "the other update still runs").to.equal(null);
+            expect(fs.readFileSync(lockFile(), "utf8")).to.equal(holder);
+        } finally {
+            other.process.kill("SIGKILL");
+        }
+    });
+
+    it("npm run pr -- down refuses a PR stack whose recorded provider deploys outside the test account", async function () {
+        seedPlatformTest();
         const prod = { ...CONFIG, "workloads:deploymentRoleArn": "arn:aws:iam::444444444444:role/payments-deployment" };
         await engine().up({ project: "workloads", stack: "pr-9" }, { config: prod });
 
@@ -287,9 +344,9 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 600 && !condition(); i++) {
+async function waitFor(condition: () => boolean, seen: () => string = () => ""): Promise<void> {
+    for (let i = 0; i < 1200 && !condition(); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(condition(), "condition never became true").to.equal(true);
+    expect(condition(), `condition never became true; seen:\n${seen()}`).to.equal(true);
 }

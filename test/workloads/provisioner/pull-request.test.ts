@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { Client } from "pg";
 import { ZodError } from "zod";
 import { handler } from "../../../workloads/provisioner";
-import { provisionDatabase } from "../../../workloads/provisioner/database";
+import { AdminConnect, provisionDatabase } from "../../../workloads/provisioner/database";
 import { pullRequestSpecs } from "../../../workloads/provisioner/pull-request";
-import { PostgresServer, startPostgres } from "../../support/postgres-server";
+import { adminConnection, PostgresServer, startPostgres } from "../../support/postgres-server";
 
 const MASTER_ROLE = "arn:aws:iam::902105368459:role/test-search-master";
 
@@ -72,11 +71,7 @@ describe("provisioner: platform/test's PR provisioner takes a PR number and noth
 describe("provisioner: a PR's teardown drops its own database and user, nothing shared (real PostgreSQL)", function () {
     this.timeout(120_000);
     let pg: PostgresServer;
-    const admin = async (database: string) => {
-        const client = new Client({ host: pg.host, port: pg.port, user: pg.user, database, connectionTimeoutMillis: 5_000 });
-        await client.connect();
-        return { query: async (sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows }), end: () => client.end() };
-    };
+    const admin: AdminConnect = (database) => adminConnection(pg)(database);
     const existing = async () => {
         const db = await admin("postgres");
         try {

@@ -6,8 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dyn
 import type { SQSRecord } from "aws-lambda";
 import { expect } from "chai";
 import { randomUUID } from "crypto";
-import { Client } from "pg";
-import { provisionDatabase } from "../../../workloads/provisioner/database";
+import { AdminConnect, provisionDatabase } from "../../../workloads/provisioner/database";
 import { PAYMENTS_TABLE_KEY, PaymentStatus } from "../../../workloads/worker/contract";
 import { classify, ConfigurationError, PoisonMessageError, TransientError } from "../../../workloads/worker/errors";
 import { PaymentLedger } from "../../../workloads/worker/ledger";
@@ -16,7 +15,7 @@ import { Payment } from "../../../workloads/worker/payment";
 import { PostgresDatabase } from "../../../workloads/worker/postgres";
 import { handleBatch, WorkerDependencies } from "../../../workloads/worker/processor";
 import { LocalAws, startLocalAws } from "../../support/local-aws";
-import { PostgresServer, startPostgres } from "../../support/postgres-server";
+import { adminConnection, PostgresServer, startPostgres } from "../../support/postgres-server";
 import { CapturingNotifications, FakeIndexer, s3Message, sqsMessage } from "./worker-fixture";
 
 const TABLE = "pr-7-payments";
@@ -42,11 +41,7 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
     let indexer: FakeIndexer;
     let notifications: CapturingNotifications;
 
-    const admin = async (database: string) => {
-        const client = new Client({ host: pg.host, port: pg.port, user: pg.user, database, connectionTimeoutMillis: 5_000 });
-        await client.connect();
-        return { query: async (sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows }), end: () => client.end() };
-    };
+    const admin: AdminConnect = (database) => adminConnection(pg)(database);
     const workerDatabase = (database = DATABASE, user = WORKER_USER) => {
         const db = new PostgresDatabase({ host: pg.host, port: pg.port, database, user });
         databases.push(db);
