@@ -7,6 +7,7 @@ import { ciRoleName, roleArn } from "../lib/ci-trust";
 import { AccountRoles, RoleNames } from "./account-roles";
 import { PrDeploymentRole } from "./pr-deployment-role";
 import { AccountBudgets } from "./budgets";
+import { ConfigRecorder } from "./config-recorder";
 import { FOUNDATION_ENVIRONMENT, loadFoundationConfig } from "./config";
 import { Guardrails } from "./guardrails";
 import { IdentityCenter, resolveAssignments } from "./identity-center";
@@ -102,6 +103,7 @@ function foundation(): StackOutputs {
             managementAccountId: config.managementAccountId,
             organizationId: organization.organizationId,
             trailArn: trailArn(config.region, config.managementAccountId, trailName),
+            configAccountIds: Object.values(accountIds),
         },
         { provider: members.security },
     );
@@ -111,6 +113,15 @@ function foundation(): StackOutputs {
         // The bucket policy must let CloudTrail in before the trail is created.
         { ...inManagement, dependsOn: [logArchive, ...organization.ready] },
     );
+    // Every account records its configuration into the archive: the aggregator below reads them all.
+    const accountProviders: Record<AccountName, aws.Provider> = { management, ...members };
+    for (const account of Object.keys(accountProviders) as AccountName[]) {
+        new ConfigRecorder(
+            namer.name("config", { suffix: account }),
+            { bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn, archive: logArchive },
+            { provider: accountProviders[account] },
+        );
+    }
     new SecurityServices(
         namer.name("security-services"),
         { securityAccountId: organization.accountIds.security, managementProvider: management, organizationReady: organization.ready },

@@ -170,6 +170,49 @@ const FINDINGS: Finding[] = [
         },
     },
     {
+        finding: 14,
+        title: "an organization aggregator while no account records its configuration",
+        env: "prod",
+        flow: /aggregator org-security-services-config-aggregator -> (management|security|test|preprod|prod) \(us-east-1\): sees a recording account/,
+        plant: (resources) => resources.remove((r) => r.type.startsWith("aws:cfg/") && r.type !== "aws:cfg/configurationAggregator:ConfigurationAggregator"),
+    },
+    {
+        finding: 14,
+        title: "recorders delivering to an archive whose bucket policy does not admit Config",
+        env: "prod",
+        flow: /AWS Config \(test\) -> org-audit-logs-\d+\/config\/AWSLogs\/test\/Config .*: s3:PutObject/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const document = policyOf(policy);
+            document.Statement = document.Statement.filter((s: any) => !/^Config/.test(s.Sid));
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 14,
+        title: "recorders delivering with a key Config may not use",
+        env: "prod",
+        flow: /AWS Config \(prod\) -> key of org-audit-logs-\d+: kms:GenerateDataKey/,
+        plant: (resources) => {
+            const key = named(resources, "aws:kms/key:Key", /^org-log-archive-key$/)[0];
+            const document = policyOf(key);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "ConfigEncryptsDeliveries");
+            key.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 14,
+        title: "an archive any role of the security account can write into",
+        env: "prod",
+        flow: /payments-deployment \(security\) -> org-audit-logs-\d+\/config\/AWSLogs\/security\/Config/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const document = policyOf(policy);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "OnlyAuditServicesWrite");
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
         finding: 16,
         title: "admin-web handed the queue and search endpoints again",
         env: "prod",
