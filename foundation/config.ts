@@ -1,3 +1,4 @@
+import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
 import { ConfigReader } from "../lib/config";
 import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
 import { standardTags } from "../lib/tags";
@@ -76,6 +77,8 @@ export interface FoundationConfig {
     registry: RegistryConfig;
     logArchive: LogArchiveConfig;
     budgets: Record<AccountName, BudgetConfig>;
+    /** Who every budget alert pages besides the emails (the management account's budget alert topic's subscription). */
+    budgetAlerts: AlertSubscription;
 }
 
 /** Every key the foundation reads: each must be in every foundation stack file. */
@@ -93,6 +96,7 @@ export const FOUNDATION_CONFIG_KEYS = [
     "registry",
     "logArchive",
     "budgets",
+    "budgetAlerts",
 ] as const;
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
@@ -347,6 +351,7 @@ export function loadFoundationConfig(): FoundationConfig {
         registry: readRegistry(reader),
         logArchive: readLogArchive(reader),
         budgets: readBudgets(reader),
+        budgetAlerts: readAlertSubscription(reader, "budgetAlerts"),
     };
     reader.done();
     return config;

@@ -7,6 +7,7 @@ import { ciRoleName, roleArn } from "../lib/ci-trust";
 import { AccountRoles, RoleNames } from "./account-roles";
 import { PrDeploymentRole } from "./pr-deployment-role";
 import { AccountBudgets } from "./budgets";
+import { AlertTopic, BUDGETS } from "../lib/alert-topic";
 import { ConfigRecorder } from "./config-recorder";
 import { FOUNDATION_ENVIRONMENT, loadFoundationConfig } from "./config";
 import { Guardrails } from "./guardrails";
@@ -133,7 +134,19 @@ function foundation(): StackOutputs {
         { ...config.registry, pullAccountIds: WORKLOAD_ACCOUNTS.map((account) => organization.accountIds[account]) },
         inManagement,
     );
-    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds }, inManagement);
+    const budgetAlertsTopic = namer.name("budget-alerts");
+    const budgetAlerts = new AlertTopic(
+        budgetAlertsTopic,
+        {
+            topicName: budgetAlertsTopic,
+            // The topic's own ARN, known before it exists (budgets live in the payer account, in the stacks' region).
+            locatedBy: `arn:aws:sns:${config.region}:${config.managementAccountId}:${budgetAlertsTopic}`,             publishers: [BUDGETS],
+            subscription: config.budgetAlerts,
+            protect: true,
+        },
+        inManagement,
+    );
+    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn }, { ...inManagement, dependsOn: [budgetAlerts] });
 
     return {
         organizationId: organization.organizationId,

@@ -1,5 +1,6 @@
 import { PlanDocument } from "../../plan-model/types";
 import { Estate } from "./estate";
+import { alertFlows } from "./alert-flows";
 import { configFlows } from "./config-flows";
 import { identityFlows } from "./identity-flows";
 import { kubernetesFlows } from "./kubernetes-flows";
@@ -12,7 +13,7 @@ export { Flow, FlowSummary } from "../../plan-model/flows";
 /** Every flow of a plan: derived from the structure of all its stacks, each proven, failing or unknown. */
 export function evaluateFlows(plan: Pick<PlanDocument, "env" | "stacks">): Flow[] {
     const estate = new Estate(plan as PlanDocument);
-    const flows = [...identityFlows(estate), ...networkFlows(estate), ...kubernetesFlows(estate), ...referenceFlows(estate), ...configFlows(estate)];
+    const flows = [...identityFlows(estate), ...networkFlows(estate), ...kubernetesFlows(estate), ...referenceFlows(estate), ...configFlows(estate), ...alertFlows(estate)];
     // One flow per id: the same fact derived twice (e.g. a trust seen from both sides) is reported once.
     return [...new Map(flows.map((f) => [f.id, f])).values()];
 }

@@ -489,6 +489,7 @@ export const NO_ANCHOR_CHECKS: Readonly<Record<string, string>> = {
     "aws:cfg/recorder:Recorder": "see Config.1; every account recording is proven by flows",
     "aws:cfg/deliveryChannel:DeliveryChannel": "see Config.1; delivery into the archive is proven by flows",
     "aws:cfg/recorderStatus:RecorderStatus": "see Config.1",
+    "aws:sns/topicSubscription:TopicSubscription": "where alerts go; that every alarm and budget reaches one is proven by flows",
     "aws:securityhub/account:Account": "see SecurityHub.1",
     "aws:cloudwatch/logDelivery:LogDelivery": "vended log delivery wiring; retention and encryption are checked on the destination log group or bucket",
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": "vended log delivery wiring (see LogDelivery)",

@@ -213,6 +213,59 @@ const FINDINGS: Finding[] = [
         },
     },
     {
+        finding: 18,
+        title: "an alarm topic nobody subscribes to (the old DLQ alarm path)",
+        env: "prod",
+        flow: /alarm prod-payments-processing-dlq-depth -> prod-payments-alarms: alarmActions reach a subscribed topic/,
+        plant: (resources) => resources.remove((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.name === "prod-payments-alarms"),
+    },
+    {
+        finding: 18,
+        title: "an alarm that stays silent when it clears",
+        env: "pr-42",
+        flow: /alarm pr-42-payments-processing-dlq-depth -> \(none\): okActions reach a subscribed topic/,
+        fixedBy: /alarm pr-42-payments-processing-dlq-depth -> pr-42-payments-alarms: okActions/,
+        plant: (resources) => {
+            named(resources, "aws:cloudwatch/metricAlarm:MetricAlarm")[0].inputs.okActions = [];
+        },
+    },
+    {
+        finding: 18,
+        title: "budgets that alert only mailboxes",
+        env: "prod",
+        flow: /budget org-budgets-budget-prod -> \(no topic\): notifications reach a subscribed topic/,
+        fixedBy: /budget org-budgets-budget-prod -> org-budget-alerts: notifications reach a subscribed topic/,
+        plant: (resources) => {
+            for (const notification of named(resources, "aws:budgets/budget:Budget", /budget-prod$/)[0].inputs.notifications as any[]) {
+                delete notification.subscriberSnsTopicArns;
+            }
+        },
+    },
+    {
+        finding: 18,
+        title: "a budget topic whose policy does not admit Budgets",
+        env: "prod",
+        flow: /AWS Budgets \(budget org-budgets-budget-test\) -> topic org-budget-alerts: sns:Publish/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:sns/topicPolicy:TopicPolicy", /^org-budget-alerts$/)[0];
+            const document = policyOf(policy);
+            document.Statement[0].Condition.StringEquals["aws:SourceAccount"] = "000000000000";
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 18,
+        title: "an alarm topic encrypted with a key CloudWatch may not use",
+        env: "prod",
+        flow: /CloudWatch \(alarm prod-payments-processing-dlq-depth\) -> key of topic prod-payments-alarms: kms:GenerateDataKey/,
+        plant: (resources) => {
+            const key = named(resources, "aws:kms/key:Key", /^prod-payments-alarms-key$/)[0];
+            const document = policyOf(key);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "ServicesPublish");
+            key.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
         finding: 16,
         title: "admin-web handed the queue and search endpoints again",
         env: "prod",
