@@ -14,6 +14,7 @@ import { Guardrails } from "./guardrails";
 import { IdentityCenter, resolveAssignments } from "./identity-center";
 import { LogArchive } from "./log-archive";
 import { Organization, ORGANIZATION_ACCESS_ROLE } from "./organization";
+import { ParentZone } from "./parent-zone";
 import { OrganizationTrail, trailArn } from "./organization-trail";
 import type { FoundationOutputs } from "./outputs";
 import { CentralRegistry } from "./registry";
@@ -148,6 +149,8 @@ function foundation(): StackOutputs {
     );
     new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn }, { ...inManagement, dependsOn: [budgetAlerts] });
 
+    const parentZone = new ParentZone(namer.name("parent-zone"), { domainName: config.parentDomain }, inManagement);
+
     return {
         organizationId: organization.organizationId,
         rootId: organization.rootId,
@@ -169,6 +172,8 @@ function foundation(): StackOutputs {
         ecrRepositoryUrls: registry.repositoryUrls,
         logArchiveBucket: logArchive.bucketName,
         identityCenterInstanceArn: config.identityCenter.instanceArn,
+        parentZoneId: parentZone.zoneId,
+        parentZoneNameServers: parentZone.nameServers,
     };
 }
 

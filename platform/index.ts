@@ -133,7 +133,7 @@ function hubStack() {
         },
         { provider },
     );
-    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider }, { provider });
+    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider, parentZoneId: foundation.require("parentZoneId") }, { provider });
     return {
         zones,
         cluster: clusterPlatform(zones),
@@ -185,7 +185,7 @@ function spokeStack() {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management },
+        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management, parentZoneId: foundation.require("parentZoneId") },
         { provider },
     );
     const hub: ArgoCdHubConnection = {

@@ -190,7 +190,31 @@ function delegationReferences(estate: Estate): Flow[] {
     });
 }
 
+/**
+ * Every NS delegation is written into a zone the estate owns, and that zone is the record's parent
+ * domain: a zone id typed into a stack file names nothing the plan can vouch for (and a wrong one
+ * delegates nothing, or the wrong name).
+ */
+function delegationTargetReferences(estate: Estate): Flow[] {
+    return estate.ofType("aws:route53/record:Record")
+        .filter((r) => r.inputs.type === "NS")
+        .map((record) => {
+            const name = String(record.inputs.name);
+            const zone = estate.ofType("aws:route53/zone:Zone").find((z) => z.id === record.inputs.zoneId);
+            const parent = name.split(".").slice(1).join(".");
+            const holds = zone === undefined ? false : zone.inputs.name === parent && !zone.inputs.vpcs;
+            const because =
+                zone === undefined
+                    ? `zone ${String(record.inputs.zoneId)} is created by no stack of this plan: nothing shows it exists or serves ${parent}`
+                    : holds
+                      ? `zone ${zone.inputs.name} (${zone.stack}) is ${name}'s parent`
+                      : `zone ${zone.inputs.name} is not the public zone of ${parent}`;
+            return reference({ subject: `NS delegation ${record.name}`, action: "is written into its parent domain's zone", target: name, stack: record.stack }, holds, because);
+        });
+}
+
 export function referenceFlows(estate: Estate): Flow[] {
     return [
-        ...delegationReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
+        ...delegationReferences(estate),
+        ...delegationTargetReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
 }

@@ -49,6 +49,15 @@ describe("platform config", () => {
         expect(error.message).to.contain("is in account 222222222222, not 444444444444");
     });
 
+    it("takes the parent zone from foundation/org and refuses a zone id typed into the stack file", async () => {
+        const error = await failureOf(
+            synthesizePlatform("prod", { "platform:dns": { domainName: "prod.payments.example.com", privateZoneName: "internal.prod.payments.example.com", parentZoneId: "Z0PAYMENTSPARENTZONE1" } }),
+        );
+        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error.message).to.contain("platform:dns: parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output");
+        expect(error.message).to.contain("fix: remove platform:dns.parentZoneId");
+    });
+
     it("allows a single NAT gateway only in test", async () => {
         const error = await failureOf(synthesizePlatform("prod", { "platform:natGateways": "single" }));
         expect(error.message).to.contain(`"single" is allowed only in test`);

@@ -110,6 +110,15 @@ const FINDINGS: Finding[] = [
         plant: (resources) => resources.remove((r) => r.type === "aws:route53/record:Record" && r.inputs.type === "NS"),
     },
     {
+        finding: 7,
+        title: "a parent zone id typed into the stack files (platform:dns.parentZoneId = Z0PAYMENTSPARENTZONE1)",
+        env: "prod",
+        flow: /NS delegation prod-public-zone-delegation -> prod\.payments\.example\.com: is written into its parent domain's zone/,
+        plant: (resources) => {
+            named(resources, "aws:route53/record:Record", /^prod-public-zone-delegation$/)[0].inputs.zoneId = "Z0PAYMENTSPARENTZONE1";
+        },
+    },
+    {
         finding: 9,
         title: "projects that allow only the Git repository",
         env: "prod",
