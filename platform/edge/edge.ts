@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
@@ -11,7 +10,7 @@ import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
 import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
-import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
+import { AlbRoute, albLogDeliveryStatement, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
 
 /** Host names under the env's domains. */
@@ -83,17 +82,8 @@ export class Edge extends pulumi.ComponentResource {
             statefulOptions(args.protect, parent),
         );
         const partition = partitionOf(args.context.region);
-        const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.context.region];
         const logPolicy = logs.attachPolicy((bucketArn) => [
-            {
-                Sid: "AlbAccessLogDelivery",
-                Effect: "Allow",
-                Principal: elbAccount
-                    ? { AWS: `arn:${partition}:iam::${elbAccount}:root` }
-                    : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${args.context.accountId}/*`,
-            } as pulumi.Input<aws.iam.PolicyStatement>,
+            albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region),
             {
                 Sid: "CloudFrontLogDelivery",
                 Effect: "Allow",

@@ -58,6 +58,13 @@ describe("platform config", () => {
         expect(error.message).to.contain("fix: remove platform:dns.parentZoneId");
     });
 
+    it("refuses an Argo CD hostname outside the hub's private zone (nothing could route or certify it)", async () => {
+        const hub = parse(fs.readFileSync(path.join(__dirname, "..", "..", "platform", "Pulumi.mgmt.yaml"), "utf8")).config["platform:cluster"];
+        const error = await failureOf(synthesizePlatform("mgmt", { "platform:cluster": { ...hub, argocd: { ...hub.argocd, hostname: "argocd.example.org" } } }));
+        expect(error.message).to.contain(`platform:cluster: argocd.hostname "argocd.example.org" is not in the private zone internal.mgmt.payments.example.com`);
+        expect(error.message).to.contain("fix: set platform:cluster.argocd.hostname to e.g. argocd.internal.mgmt.payments.example.com");
+    });
+
     it("allows a single NAT gateway only in test", async () => {
         const error = await failureOf(synthesizePlatform("prod", { "platform:natGateways": "single" }));
         expect(error.message).to.contain(`"single" is allowed only in test`);

@@ -275,6 +275,40 @@ const FINDINGS: Finding[] = [
         },
     },
     {
+        finding: 15,
+        title: "argocd-server with no name, load balancer or binding (the old hub)",
+        env: "prod",
+        flow: /Argo CD mgmt-argocd -> https:\/\/argocd\.internal\.mgmt\.payments\.example\.com: its URL is served/,
+        plant: (resources) => resources.remove((r) => r.type === "aws:route53/record:Record" && r.name === "mgmt-dns-argocd"),
+    },
+    {
+        finding: 15,
+        title: "argocd-server bound to nothing",
+        env: "prod",
+        flow: /Argo CD mgmt-argocd -> .*: its URL is served/,
+        plant: (resources) => resources.remove((r) => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding" && (r.inputs.metadata as any)?.name === "argocd-server"),
+    },
+    {
+        finding: 15,
+        title: "the Argo CD load balancer opened to the internet",
+        env: "prod",
+        flow: /network:the internet -> ALB mgmt-alb-internal: tcp\/443/,
+        plant: (resources) => {
+            const group = named(resources, "aws:ec2/securityGroup:SecurityGroup", /^mgmt-alb-internal$/)[0];
+            (group.inputs.ingress as any[]).forEach((rule) => (rule.cidrBlocks = ["0.0.0.0/0"]));
+        },
+    },
+    {
+        finding: 15,
+        title: "the Argo CD load balancer open to the other environments' pods",
+        env: "prod",
+        flow: /network:pods in prod-eks -> ALB mgmt-alb-internal: tcp\/443/,
+        plant: (resources) => {
+            const group = named(resources, "aws:ec2/securityGroup:SecurityGroup", /^mgmt-alb-internal$/)[0];
+            (group.inputs.ingress as any[]).forEach((rule) => rule.cidrBlocks.push("10.30.0.0/16"));
+        },
+    },
+    {
         finding: 16,
         title: "admin-web handed the queue and search endpoints again",
         env: "prod",
