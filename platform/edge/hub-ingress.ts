@@ -2,11 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountContext } from "../../lib/aws";
 import { Namer } from "../../lib/naming";
-import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../lib/stateful";
 import { ARGOCD_SERVER_TARGET } from "../cluster/argocd";
 import { DnsZones } from "./dns";
-import { albLogDeliveryStatement, ApplicationLoadBalancer } from "./load-balancer";
+import { accessLogBucket, albLogDeliveryStatement, ApplicationLoadBalancer } from "./load-balancer";
 
 export interface HubIngressArgs {
     namer: Namer;
@@ -35,18 +33,7 @@ export class HubIngress extends pulumi.ComponentResource {
         super("payments:platform:HubIngress", name, {}, opts);
         const { namer } = args;
         const parent = { parent: this };
-        // SSE-S3: ALB access logs support no KMS key.
-        const logs = new SecureBucket(
-            namer.name("ingress-logs"),
-            {
-                bucketName: pulumi.output(args.context.accountId).apply((id) => namer.name("ingress-logs", { suffix: id, kind: "s3Bucket" })),
-                versioning: false,
-                lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.accessLogRetentionDays } }],
-                forceDestroy: !args.protect,
-                deferPolicy: true,
-            },
-            statefulOptions(args.protect, parent),
-        );
+        const logs = accessLogBucket(namer, "ingress-logs", { accountId: args.context.accountId, retentionDays: args.accessLogRetentionDays, protect: args.protect }, this);
         const logPolicy = logs.attachPolicy((bucketArn) => [albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region)]);
         this.alb = new ApplicationLoadBalancer(
             namer.name("alb", { suffix: "internal" }),

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { partitionOf } from "../../lib/arn";
 import { Namer } from "../../lib/naming";
+import { SecureBucket } from "../../lib/secure-bucket";
+import { statefulOptions } from "../../lib/stateful";
 import { FIRST_WORKLOAD_RULE_PRIORITY } from "../outputs";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers. */
@@ -28,6 +30,25 @@ export const SERVICE_TARGETS: readonly ServiceTarget[] = [
     { service: "payments-api", scheme: "public", port: 8080, healthCheckPath: "/healthz" },
     { service: "admin-web", scheme: "internal", port: 8080, healthCheckPath: "/healthz" },
 ];
+
+/**
+ * A bucket for load balancer (and CloudFront) logs: SSE-S3, because ALB access logs support no KMS
+ * key; expiring after `retentionDays`; named with the account id, since S3 names are global. Its
+ * policy is attached by the caller (`attachPolicy`), who knows which log writers it admits.
+ */
+export function accessLogBucket(namer: Namer, component: string, args: { accountId: pulumi.Input<string>; retentionDays: number; protect: boolean }, parent: pulumi.Resource): SecureBucket {
+    return new SecureBucket(
+        namer.name(component),
+        {
+            bucketName: pulumi.output(args.accountId).apply((id) => namer.name(component, { suffix: id, kind: "s3Bucket" })),
+            versioning: false,
+            lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }],
+            forceDestroy: !args.protect,
+            deferPolicy: true,
+        },
+        statefulOptions(args.protect, { parent }),
+    );
+}
 
 /**
  * Lets the region's ELB log-delivery account write this account's ALB access logs under `alb-*`
