@@ -23,7 +23,7 @@ describe("foundation Config recorders", () => {
 
     it("delivers every account to the log archive with its key, only once the archive's policies admit Config", () => {
         const { logArchiveBucket } = outputsOf(inventory);
-        const key = inventory.one("aws:kms/key:Key");
+        const key = inventory.one("aws:kms/key:Key", "org-log-archive-key");
         const channels = inventory.ofType("aws:cfg/deliveryChannel:DeliveryChannel");
         expect(channels).to.have.length(5);
         for (const channel of channels) {

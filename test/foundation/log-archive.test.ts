@@ -23,7 +23,7 @@ describe("foundation log archive", () => {
     it("is encrypted with its own rotating KMS key and blocks public access", () => {
         const encryption = inventory.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
         expect(inventory.input(encryption, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")).to.equal("aws:kms");
-        expect(inventory.input(inventory.one("aws:kms/key:Key"), "enableKeyRotation")).to.equal(true);
+        expect(inventory.input(inventory.one("aws:kms/key:Key", "org-log-archive-key"), "enableKeyRotation")).to.equal(true);
         const block = inventory.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
         expect(inventory.input(block, "restrictPublicBuckets")).to.equal(true);
     });
@@ -35,7 +35,7 @@ describe("foundation log archive", () => {
         expect(write.Principal).to.deep.equal({ Service: "cloudtrail.amazonaws.com" });
         expect(write.Resource).to.have.members([`arn:aws:s3:::${logArchiveBucket}/AWSLogs/${accountIds.management}/*`, `arn:aws:s3:::${logArchiveBucket}/AWSLogs/${organizationId}/*`]);
         expect(write.Condition.StringEquals["aws:SourceArn"]).to.equal(`arn:aws:cloudtrail:us-east-1:${accountIds.management}:trail/org-audit-trail`);
-        const keyPolicy = jsonInput(inventory, inventory.one("aws:kms/key:Key"), "policy");
+        const keyPolicy = jsonInput(inventory, inventory.one("aws:kms/key:Key", "org-log-archive-key"), "policy");
         const encrypt = keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "CloudTrailEncryptsOrganizationTrail");
         expect(encrypt.Condition.StringEquals["aws:SourceArn"]).to.equal(write.Condition.StringEquals["aws:SourceArn"]);
     });

@@ -17,7 +17,7 @@ describe("foundation organization trail", () => {
         expect(inventory.input(trail, "isMultiRegionTrail")).to.equal(true);
         expect(inventory.input(trail, "enableLogFileValidation")).to.equal(true);
         expect(inventory.input(trail, "includeGlobalServiceEvents")).to.equal(true);
-        const key = inventory.one("aws:kms/key:Key");
+        const key = inventory.one("aws:kms/key:Key", "org-log-archive-key");
         expect(inventory.dependenciesOf(trail).map((d) => d.urn)).to.include(key.urn);
         expect(inventory.input<string>(trail, "kmsKeyId")).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\//);
     });
@@ -28,7 +28,7 @@ describe("foundation organization trail", () => {
         expect(accountOf(inventory, trail)).to.equal(accountIds.management);
         expect(inventory.input(trail, "s3BucketName")).to.equal(logArchiveBucket);
         expect(accountOf(inventory, inventory.one("aws:s3/bucket:Bucket"))).to.equal(accountIds.security);
-        expect(accountOf(inventory, inventory.one("aws:kms/key:Key"))).to.equal(accountIds.security);
+        expect(accountOf(inventory, inventory.one("aws:kms/key:Key", "org-log-archive-key"))).to.equal(accountIds.security);
     });
 
     it("is created only after the archive's bucket policy lets CloudTrail in", () => {
