@@ -7,6 +7,8 @@ import type { BudgetConfig } from "./config";
 export interface AccountBudgetsArgs {
     budgets: Record<AccountName, BudgetConfig>;
     accountIds: Record<AccountName, pulumi.Input<string>>;
+    /** The budget alert topic: every notification is also published there (budgets.amazonaws.com may publish to it). */
+    alertTopicArn: pulumi.Input<string>;
 }
 
 /** A monthly cost budget per account, kept in the management (payer) account and filtered by linked account. */
@@ -30,6 +32,7 @@ export class AccountBudgets extends pulumi.ComponentResource {
                         thresholdType: "PERCENTAGE",
                         notificationType: "ACTUAL",
                         subscriberEmailAddresses: budget.subscribers,
+                        subscriberSnsTopicArns: [args.alertTopicArn],
                     })),
                 },
                 { parent: this },

@@ -1,3 +1,4 @@
+import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
 import { ConfigReader } from "../lib/config";
 import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
 import { standardTags } from "../lib/tags";
@@ -76,6 +77,10 @@ export interface FoundationConfig {
     registry: RegistryConfig;
     logArchive: LogArchiveConfig;
     budgets: Record<AccountName, BudgetConfig>;
+    /** The public domain whose zone (created here) every environment's zone is delegated from. */
+    parentDomain: string;
+    /** Who every budget alert pages besides the emails (the management account's budget alert topic's subscription). */
+    budgetAlerts: AlertSubscription;
 }
 
 /** Every key the foundation reads: each must be in every foundation stack file. */
@@ -93,10 +98,13 @@ export const FOUNDATION_CONFIG_KEYS = [
     "registry",
     "logArchive",
     "budgets",
+    "budgetAlerts",
+    "parentDomain",
 ] as const;
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]{16}$/;
@@ -347,6 +355,8 @@ export function loadFoundationConfig(): FoundationConfig {
         registry: readRegistry(reader),
         logArchive: readLogArchive(reader),
         budgets: readBudgets(reader),
+        budgetAlerts: readAlertSubscription(reader, "budgetAlerts"),
+        parentDomain: reader.string("parentDomain", { pattern: DOMAIN, hint: "the lower-case public domain the environments live under, e.g. payments.example.com" }),
     };
     reader.done();
     return config;

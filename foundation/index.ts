@@ -7,11 +7,14 @@ import { ciRoleName, roleArn } from "../lib/ci-trust";
 import { AccountRoles, RoleNames } from "./account-roles";
 import { PrDeploymentRole } from "./pr-deployment-role";
 import { AccountBudgets } from "./budgets";
+import { AlertTopic, BUDGETS } from "../lib/alert-topic";
+import { ConfigRecorder } from "./config-recorder";
 import { FOUNDATION_ENVIRONMENT, loadFoundationConfig } from "./config";
 import { Guardrails } from "./guardrails";
 import { IdentityCenter, resolveAssignments } from "./identity-center";
 import { LogArchive } from "./log-archive";
 import { Organization, ORGANIZATION_ACCESS_ROLE } from "./organization";
+import { ParentZone } from "./parent-zone";
 import { OrganizationTrail, trailArn } from "./organization-trail";
 import type { FoundationOutputs } from "./outputs";
 import { CentralRegistry } from "./registry";
@@ -102,6 +105,7 @@ function foundation(): StackOutputs {
             managementAccountId: config.managementAccountId,
             organizationId: organization.organizationId,
             trailArn: trailArn(config.region, config.managementAccountId, trailName),
+            configAccountIds: Object.values(accountIds),
         },
         { provider: members.security },
     );
@@ -111,6 +115,15 @@ function foundation(): StackOutputs {
         // The bucket policy must let CloudTrail in before the trail is created.
         { ...inManagement, dependsOn: [logArchive, ...organization.ready] },
     );
+    // Every account records its configuration into the archive: the aggregator below reads them all.
+    const accountProviders: Record<AccountName, aws.Provider> = { management, ...members };
+    for (const account of Object.keys(accountProviders) as AccountName[]) {
+        new ConfigRecorder(
+            namer.name("config", { suffix: account }),
+            { bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn, archive: logArchive },
+            { provider: accountProviders[account] },
+        );
+    }
     new SecurityServices(
         namer.name("security-services"),
         {
@@ -127,7 +140,21 @@ function foundation(): StackOutputs {
         { ...config.registry, pullAccountIds: WORKLOAD_ACCOUNTS.map((account) => organization.accountIds[account]) },
         inManagement,
     );
-    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds }, inManagement);
+    const budgetAlertsTopic = namer.name("budget-alerts");
+    const budgetAlerts = new AlertTopic(
+        budgetAlertsTopic,
+        {
+            topicName: budgetAlertsTopic,
+            // The topic's own ARN, known before it exists (budgets live in the payer account, in the stacks' region).
+            locatedBy: `arn:aws:sns:${config.region}:${config.managementAccountId}:${budgetAlertsTopic}`,             publishers: [BUDGETS],
+            subscription: config.budgetAlerts,
+            protect: true,
+        },
+        inManagement,
+    );
+    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn }, { ...inManagement, dependsOn: [budgetAlerts] });
+
+    const parentZone = new ParentZone(namer.name("parent-zone"), { domainName: config.parentDomain }, inManagement);
 
     return {
         organizationId: organization.organizationId,
@@ -150,6 +177,8 @@ function foundation(): StackOutputs {
         ecrRepositoryUrls: registry.repositoryUrls,
         logArchiveBucket: logArchive.bucketName,
         identityCenterInstanceArn: config.identityCenter.instanceArn,
+        parentZoneId: parentZone.zoneId,
+        parentZoneNameServers: parentZone.nameServers,
     };
 }
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
 import { SecureBucket } from "../lib/secure-bucket";
 import type { LogArchiveConfig } from "./config";
+import { CONFIG_DELIVERY_PREFIX } from "./config-recorder";
 import { policyDocument } from "./policies/document";
 
 export interface LogArchiveArgs extends LogArchiveConfig {
@@ -12,6 +13,8 @@ export interface LogArchiveArgs extends LogArchiveConfig {
     organizationId: pulumi.Input<string>;
     /** The organization trail's ARN: only that trail may write, so no other trail can fill or spoof the archive. */
     trailArn: string;
+    /** The accounts whose AWS Config delivers here, each only under its own `config/AWSLogs/<account>/Config/` prefix. */
+    configAccountIds: pulumi.Input<string>[];
 }
 
 /** The organization's log archive in the security account: KMS-encrypted, versioned, object-locked. */
@@ -26,7 +29,7 @@ export class LogArchive extends pulumi.ComponentResource {
         const child = { parent: this };
         const trailCondition = { StringEquals: { "aws:SourceArn": args.trailArn } };
 
-        const keyPolicy = pulumi.output(args.securityAccountId).apply((securityAccountId) =>
+        const keyPolicy = pulumi.all([args.securityAccountId, args.configAccountIds]).apply(([securityAccountId, configAccountIds]) =>
             JSON.stringify(
                 policyDocument(
                     { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${securityAccountId}:root` }, Action: "kms:*", Resource: "*" },
@@ -39,6 +42,15 @@ export class LogArchive extends pulumi.ComponentResource {
                         Condition: { ...trailCondition, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${args.managementAccountId}:trail/*` } },
                     },
                     { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: trailCondition },
+                    {
+                        // Config's deliveries are encrypted with this key; only for the organization's own recorders.
+                        Sid: "ConfigEncryptsDeliveries",
+                        Effect: "Allow",
+                        Principal: { Service: "config.amazonaws.com" },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:SourceAccount": configAccountIds } },
+                    },
                 ),
             ),
         );
@@ -82,6 +94,16 @@ export class LogArchive extends pulumi.ComponentResource {
                             Condition: { StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
                         }),
                     ),
+                    {
+                        // Only the audit services write here: no role, not even the security account's own deployer, can forge a log.
+                        Sid: "OnlyAuditServicesWrite",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: `arn:aws:s3:::${args.bucketName}/*`,
+                        Condition: { Bool: { "aws:PrincipalIsAWSService": "false" } },
+                    },
+                    ...configDeliveryStatements(args.bucketName, args.configAccountIds),
                 ],
             },
             { ...child, retainOnDelete: true, protect: true },
@@ -91,4 +113,37 @@ export class LogArchive extends pulumi.ComponentResource {
         this.keyArn = key.arn;
         this.registerOutputs({ bucketName: this.bucketName, keyArn: this.keyArn });
     }
+}
+
+/**
+ * AWS Config (with its service-linked role) checks the bucket, then writes as the service principal
+ * for one account: each account may write only its own prefix, so one account's recorder can
+ * neither fill nor forge another's history
+ * (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
+ */
+function configDeliveryStatements(bucketName: string, accountIds: pulumi.Input<string>[]): pulumi.Output<aws.iam.PolicyStatement>[] {
+    const bucketArn = `arn:aws:s3:::${bucketName}`;
+    const all = pulumi.output(accountIds);
+    return [
+        all.apply((ids): aws.iam.PolicyStatement => ({
+            Sid: "ConfigChecksBucket",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+            Resource: bucketArn,
+            Condition: { StringEquals: { "aws:SourceAccount": ids } },
+        })),
+        ...accountIds.map((accountId) =>
+            pulumi.output(accountId).apply(
+                (id): aws.iam.PolicyStatement => ({
+                    Sid: `ConfigDelivers${id}`,
+                    Effect: "Allow",
+                    Principal: { Service: "config.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `${bucketArn}/${CONFIG_DELIVERY_PREFIX}/AWSLogs/${id}/Config/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": id, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                }),
+            ),
+        ),
+    ];
 }

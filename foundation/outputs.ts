@@ -24,6 +24,10 @@ export interface FoundationOutputs {
     ecrRepositoryUrls: Record<string, string>;
     logArchiveBucket: string;
     identityCenterInstanceArn: string;
+    /** The parent domain's zone (management account) each platform stack writes its NS delegation into. */
+    parentZoneId: string;
+    /** What the registrar must delegate the parent domain to (once, by hand). */
+    parentZoneNameServers: string[];
 }
 
 export const FOUNDATION_OUTPUT_KEYS = [
@@ -41,4 +45,6 @@ export const FOUNDATION_OUTPUT_KEYS = [
     "ecrRepositoryUrls",
     "logArchiveBucket",
     "identityCenterInstanceArn",
+    "parentZoneId",
+    "parentZoneNameServers",
 ] as const satisfies readonly (keyof FoundationOutputs)[];

@@ -28,11 +28,6 @@ export interface DnsConfig {
     domainName: string;
     /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
     privateZoneName: string;
-    /**
-     * The parent domain's hosted zone in the management account (docs/dns-delegation.md): the
-     * stack delegates its public zone there before ACM validates, so the first apply completes.
-     */
-    parentZoneId: string;
 }
 
 /** The Tailscale subnet router: mgmt only, the one way staff enter the network. */
@@ -178,15 +173,10 @@ function readDns(reader: ConfigReader): DnsConfig {
             `set platform:dns.privateZoneName to e.g. internal.${domainName || "<domainName>"}`,
         );
     }
-    const parentZoneId = String(dns.parentZoneId ?? "");
-    if (!/^Z[A-Z0-9]{1,32}$/.test(parentZoneId)) {
-        reader.problem(
-            "dns",
-            `parentZoneId "${parentZoneId}" is not a Route 53 hosted zone id`,
-            "set platform:dns.parentZoneId to the parent domain's zone in the management account (docs/dns-delegation.md)",
-        );
+    if ("parentZoneId" in dns) {
+        reader.problem("dns", "parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output", "remove platform:dns.parentZoneId (docs/dns-delegation.md)");
     }
-    return { domainName, privateZoneName, parentZoneId };
+    return { domainName, privateZoneName };
 }
 
 function readCidrList(reader: ConfigReader, key: string): string[] {

@@ -5,9 +5,12 @@ import { AccountName, PULL_REQUEST_PLATFORM, VPC_CIDRS } from "../lib/environmen
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig, PullRequestGatewayConfig } from "./cluster";
+import { ArgoCdHubConnection, ClusterPlatform, ClusterPlatformArgs, parseClusterConfig, PullRequestGatewayConfig } from "./cluster";
+import { ARGOCD_SERVER_TARGET } from "./cluster/argocd";
+import { CLUSTER_CONFIG_KEY } from "./cluster/config";
 import { accountTargetFor, parsePlatformConfig } from "./config";
 import { DnsZones } from "./edge/dns";
+import { HubIngress } from "./edge/hub-ingress";
 import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
@@ -23,6 +26,14 @@ type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 const reader = new ConfigReader("platform");
 const config = parsePlatformConfig(reader);
 const clusterConfig = parseClusterConfig(reader, config.env);
+const argocdHostname = clusterConfig.argocd?.hostname;
+if (argocdHostname !== undefined && !argocdHostname.endsWith(`.${config.dns.privateZoneName}`)) {
+    reader.problem(
+        CLUSTER_CONFIG_KEY,
+        `argocd.hostname "${argocdHostname}" is not in the private zone ${config.dns.privateZoneName}: no record can point it at the internal ALB, nor can its certificate cover it`,
+        `set platform:${CLUSTER_CONFIG_KEY}.argocd.hostname to e.g. argocd.${config.dns.privateZoneName}`,
+    );
+}
 reader.done();
 
 const { env } = config;
@@ -86,7 +97,7 @@ const common = {
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
-function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequestGateway?: PullRequestGatewayConfig): ClusterPlatform {
+function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequestGateway?: PullRequestGatewayConfig, argocdServer?: ClusterPlatformArgs["argocdServer"]): ClusterPlatform {
     return new ClusterPlatform(
         namer.name("cluster"),
         {
@@ -103,6 +114,7 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequest
             runners: config.runners,
             chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
             pullRequestGateway,
+            argocdServer,
         },
         { provider },
     );
@@ -135,21 +147,40 @@ function hubStack() {
         },
         { provider },
     );
-    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider }, { provider });
+    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider, parentZoneId: foundation.require("parentZoneId") }, { provider });
+    const ingress = new HubIngress(
+        namer.name("ingress"),
+        {
+            namer,
+            context,
+            vpcId: network.vpcId,
+            vpcCidr: config.vpcCidr,
+            privateSubnetIds: network.privateSubnetIds,
+            zones,
+            argocdHostname: argocdHostname!,
+            // Staff reach it over the VPN, whose router forwards from inside this VPC; spoke VPCs have no business here.
+            ingressCidrs: [config.vpcCidr],
+            accessLogRetentionDays: config.flowLogRetentionDays,
+            protect: protectData,
+        },
+        { provider },
+    );
+    const cluster = clusterPlatform(zones, undefined, undefined, { targetGroupArn: ingress.alb.targetGroups[ARGOCD_SERVER_TARGET.service].arn, albSecurityGroupId: ingress.alb.securityGroup.id });
+    ingress.alb.admitTargetsIn(cluster.clusterSecurityGroupId);
     return {
         zones,
-        cluster: clusterPlatform(zones),
+        cluster,
         transitGatewayId: hub.transitGatewayId,
         transitGatewayHubRouteTableId: hub.hubRouteTableId,
         transitGatewaySpokeRouteTableId: hub.spokeRouteTableId,
-        // The hub has no public ingress edge: mgmt serves staff only, through the VPN.
+        // The hub has no public ingress edge: mgmt serves staff only, through the VPN (the internal ALB).
         edge: {
             publicAlbArn: "",
             publicAlbSecurityGroupId: "",
             publicHttpsListenerArn: "",
-            internalAlbArn: "",
-            internalHttpsListenerArn: "",
-            internalAlbSecurityGroupId: "",
+            internalAlbArn: ingress.alb.loadBalancer.arn,
+            internalHttpsListenerArn: ingress.alb.httpsListener.arn,
+            internalAlbSecurityGroupId: ingress.alb.securityGroup.id,
             targetGroupArns: {},
             cloudfrontDistributionId: "",
             cloudfrontDomainName: "",
@@ -188,7 +219,7 @@ function spokeStack() {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management },
+        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management, parentZoneId: foundation.require("parentZoneId") },
         { provider },
     );
     const hub: ArgoCdHubConnection = {

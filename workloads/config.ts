@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
+import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
 import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
 import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
 import { standardTags } from "../lib/tags";
@@ -27,6 +28,7 @@ export const WORKLOADS_CONFIG_KEYS = [
     "namespace",
     "canary",
     "dataServices",
+    "alarms",
 ] as const;
 
 export interface WorkerConfig {
@@ -111,6 +113,8 @@ export interface WorkloadsConfig {
     namespace: NamespaceConfig;
     canary: CanaryConfig;
     dataServices: DataServicesConfig;
+    /** Who the DLQ alarm and the worker page (the environment's alarm topic's subscription). */
+    alarms: AlertSubscription;
     /** Stateful resources are protected and retained on delete. */
     protect: boolean;
 }
@@ -333,6 +337,7 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
         namespace: readNamespace(reader),
         canary: readCanary(reader, env),
         dataServices: readDataServices(reader, env),
+        alarms: readAlertSubscription(reader, "alarms"),
         protect: env === "prod",
     };
     if (config.imageTag === "latest") {

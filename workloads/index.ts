@@ -8,7 +8,7 @@ import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
-import { AlarmTopic } from "./alarm-topic";
+import { AlertTopic, CLOUDWATCH_ALARMS } from "../lib/alert-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
@@ -65,7 +65,13 @@ const ingest = new Ingest(
     inAccount,
 );
 
-const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn, protect: config.protect }, inAccount);
+// What pages the on-call engineer: the DLQ depth alarm and the worker (configuration errors, conflicting payloads).
+const alarms = new AlertTopic(
+    namer.name("alarms"),
+    { topicName: namer.name("payments-alarms"), locatedBy: ingest.table.arn, publishers: [CLOUDWATCH_ALARMS], subscription: config.alarms, protect: config.protect },
+    // Was workloads/alarm-topic.ts: the alias keeps the key and topic in place.
+    { ...inAccount, aliases: [{ type: "payments:workloads:AlarmTopic" }] },
+);
 
 const queue = new ProcessingQueue(
     namer.name("processing"),

@@ -130,7 +130,9 @@ export class ProcessingQueue extends pulumi.ComponentResource {
                 threshold: args.dlqAlarmThreshold,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 treatMissingData: "notBreaching",
+                // The all-clear pages too, so nobody keeps replaying a queue that is already empty.
                 alarmActions: [args.alarmTopicArn],
+                okActions: [args.alarmTopicArn],
             },
             child,
         );

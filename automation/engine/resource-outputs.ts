@@ -54,6 +54,12 @@ const arnId = (service: string, resource: (ctx: MockContext) => string, scope?: 
 /** ARN of an EC2-family resource whose id carries its own prefix. */
 const ec2Arn = (kind: string) => (ctx: MockContext, id: string) => ({ arn: arn(ctx, "ec2", `${kind}/${id}`), ownerId: ctx.account });
 
+/** The names AWS gives the service-linked roles the estate creates (IAM's "services that work with IAM" table). */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = {
+    "config.amazonaws.com": "AWSServiceRoleForConfig",
+    "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
+};
+
 const ALB_HOSTED_ZONE_ID = "Z35SXDOTRQ7X7K"; // us-east-1, per the ELB endpoints table
 const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
@@ -146,6 +152,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
         id: (ctx) => arn(ctx, "iam", `oidc-provider/${String(ctx.inputs.url ?? "").replace(/^https:\/\//, "")}`, { region: false }),
         outputs: (_ctx, id) => ({ arn: id }),
+    },
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+        // The provider's id is the role's ARN; AWS names the role after the service.
+        id: (ctx) => arn(ctx, "iam", `role/aws-service-role/${ctx.inputs.awsServiceName}/${SERVICE_LINKED_ROLE_NAMES[String(ctx.inputs.awsServiceName)] ?? "AWSServiceRole"}`, { region: false }),
+        outputs: (_ctx, id) => ({ arn: id, name: id.split("/").pop() }),
     },
     "aws:kms/key:Key": {
         id: (ctx) => uuidFrom(ctx.urn),

@@ -1,6 +1,8 @@
 import { PlanDocument } from "../../plan-model/types";
 import { Estate } from "./estate";
+import { alertFlows } from "./alert-flows";
 import { ciTrustFlows } from "./ci-trust-flows";
+import { configFlows } from "./config-flows";
 import { identityFlows } from "./identity-flows";
 import { kubernetesFlows } from "./kubernetes-flows";
 import { logEncryptionFlows } from "./log-encryption-flows";
@@ -14,7 +16,17 @@ export { Flow, FlowSummary } from "../../plan-model/flows";
 /** Every flow of a plan: derived from the structure of all its stacks, each proven, failing or unknown. */
 export function evaluateFlows(plan: Pick<PlanDocument, "env" | "stacks">): Flow[] {
     const estate = new Estate(plan as PlanDocument);
-    const flows = [...identityFlows(estate), ...networkFlows(estate), ...kubernetesFlows(estate), ...referenceFlows(estate), ...pullRequestTrustFlows(estate), ...logEncryptionFlows(estate), ...ciTrustFlows(estate)];
+    const flows = [
+        ...identityFlows(estate),
+        ...networkFlows(estate),
+        ...kubernetesFlows(estate),
+        ...referenceFlows(estate),
+        ...configFlows(estate),
+        ...alertFlows(estate),
+        ...pullRequestTrustFlows(estate),
+        ...logEncryptionFlows(estate),
+        ...ciTrustFlows(estate),
+    ];
     // One flow per id: the same fact derived twice (e.g. a trust seen from both sides) is reported once.
     return [...new Map(flows.map((f) => [f.id, f])).values()];
 }

@@ -46,6 +46,37 @@ function targetGroupFlows(estate: Estate): Flow[] {
     return flows;
 }
 
+/**
+ * Internal load balancers (the env's admin ALB, the hub's Argo CD ALB): staff on the VPN reach them
+ * (the VPN router forwards their traffic from inside the mgmt VPC); pods of other environments do not.
+ */
+function internalIngressFlows(estate: Estate): Flow[] {
+    const flows: Flow[] = [];
+    const routers = estate.ofType("aws:ec2/launchTemplate:LaunchTemplate").filter((t) => /vpn-router/.test(t.name));
+    for (const lb of estate.ofType("aws:lb/loadBalancer:LoadBalancer").filter((b) => b.inputs.internal === true)) {
+        const target = groupsEndpoint(estate, `ALB ${lb.inputs.name}`, (lb.inputs.securityGroups as string[]) ?? []);
+        for (const router of routers) {
+            const groups = ((router.inputs.networkInterfaces as any[]) ?? []).flatMap((n) => (n.securityGroups as string[]) ?? []);
+            flows.push(
+                judge(
+                    { kind: "network", subject: `staff on the VPN (${router.name})`, action: "tcp/443", target: `ALB ${lb.inputs.name}`, expect: "allowed", stack: lb.stack },
+                    checkNetwork(estate, groupsEndpoint(estate, `VPN router ${router.name}`, groups), target, 443),
+                ),
+            );
+        }
+        const own = clusterOfStack(estate, lb.stack);
+        for (const cluster of estate.ofType("eks:index:Cluster").filter((c) => c !== own && c.inputs.name !== "mgmt-eks")) {
+            flows.push(
+                judge(
+                    { kind: "network", subject: `pods in ${cluster.inputs.name}`, action: "tcp/443", target: `ALB ${lb.inputs.name}`, expect: "denied", stack: lb.stack },
+                    checkNetwork(estate, clusterPods(estate, cluster), target, 443),
+                ),
+            );
+        }
+    }
+    return flows;
+}
+
 /** Data stores admit the clients named for them, and neither the pods nor the internet. */
 function dataStoreFlows(estate: Estate): Flow[] {
     const flows: Flow[] = [];
@@ -124,5 +155,5 @@ function crossVpcFlows(estate: Estate): Flow[] {
 }
 
 export function networkFlows(estate: Estate): Flow[] {
-    return [...targetGroupFlows(estate), ...dataStoreFlows(estate), ...crossVpcFlows(estate)];
+    return [...targetGroupFlows(estate), ...internalIngressFlows(estate), ...dataStoreFlows(estate), ...crossVpcFlows(estate)];
 }

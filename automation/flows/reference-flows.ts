@@ -190,7 +190,70 @@ function delegationReferences(estate: Estate): Flow[] {
     });
 }
 
+/**
+ * Every NS delegation is written into a zone the estate owns, and that zone is the record's parent
+ * domain: a zone id typed into a stack file names nothing the plan can vouch for (and a wrong one
+ * delegates nothing, or the wrong name).
+ */
+function delegationTargetReferences(estate: Estate): Flow[] {
+    return estate.ofType("aws:route53/record:Record")
+        .filter((r) => r.inputs.type === "NS")
+        .map((record) => {
+            const name = String(record.inputs.name);
+            const zone = estate.ofType("aws:route53/zone:Zone").find((z) => z.id === record.inputs.zoneId);
+            const parent = name.split(".").slice(1).join(".");
+            const holds = zone === undefined ? false : zone.inputs.name === parent && !zone.inputs.vpcs;
+            const because =
+                zone === undefined
+                    ? `zone ${String(record.inputs.zoneId)} is created by no stack of this plan: nothing shows it exists or serves ${parent}`
+                    : holds
+                      ? `zone ${zone.inputs.name} (${zone.stack}) is ${name}'s parent`
+                      : `zone ${zone.inputs.name} is not the public zone of ${parent}`;
+            return reference({ subject: `NS delegation ${record.name}`, action: "is written into its parent domain's zone", target: name, stack: record.stack }, holds, because);
+        });
+}
+
+/**
+ * Argo CD's own URL (the `url` its SSO login redirects to) is served: a record in a private zone
+ * aliases it to an internal load balancer whose HTTPS listener forwards that host to a target
+ * group a TargetGroupBinding fills with argocd-server's pods.
+ */
+function argocdServerReferences(estate: Estate): Flow[] {
+    return estate
+        .ofType("kubernetes:helm.sh/v3:Release")
+        .filter((r) => typeof (r.inputs.values as any)?.configs?.cm?.url === "string")
+        .map((release) => {
+            const url = String((release.inputs.values as any).configs.cm.url);
+            const host = url.replace(/^https:\/\//, "").replace(/\/.*$/, "");
+            const spec = { subject: `Argo CD ${release.name}`, action: "its URL is served to the internal network", target: url, stack: release.stack };
+            const zone = (id: unknown) => estate.ofType("aws:route53/zone:Zone").find((z) => z.id === id);
+            const record = estate.ofType("aws:route53/record:Record").find((r) => r.inputs.name === host && (zone(r.inputs.zoneId)?.inputs.vpcs ?? undefined) !== undefined);
+            if (!record) {
+                return reference(spec, false, `no record for ${host} in a private zone: the UI and SSO login cannot be reached`);
+            }
+            const alias = String((record.inputs.aliases as any[] | undefined)?.[0]?.name ?? "");
+            const lb = estate.ofType("aws:lb/loadBalancer:LoadBalancer").find((b) => b.outputs?.dnsName === alias || alias.startsWith(`internal-${b.inputs.name}-`));
+            if (!lb || lb.inputs.internal !== true) {
+                return reference(spec, false, `${host} points at ${alias || "nothing"}, not an internal load balancer of this plan`);
+            }
+            const listeners = estate.ofType("aws:lb/listener:Listener").filter((l) => l.inputs.loadBalancerArn === lb.arn && l.inputs.protocol === "HTTPS");
+            const rule = estate
+                .ofType("aws:lb/listenerRule:ListenerRule")
+                .find((r) => listeners.some((l) => l.arn === r.inputs.listenerArn) && ((r.inputs.conditions as any[]) ?? []).some((c) => (c.hostHeader?.values ?? []).includes(host)));
+            const groupArn = ((rule?.inputs.actions as any[]) ?? []).find((a) => a.type === "forward")?.targetGroupArn;
+            const binding = estate
+                .ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
+                .find((b) => (b.inputs.spec as any)?.targetGroupARN === groupArn && (b.inputs.spec as any)?.serviceRef?.name === "argocd-server");
+            if (!rule || !binding) {
+                return reference(spec, false, !rule ? `${lb.inputs.name} has no HTTPS rule for ${host}` : "no TargetGroupBinding puts argocd-server's pods in the target group the rule forwards to");
+            }
+            return reference(spec, true, `${host} -> ${lb.inputs.name} (HTTPS rule for the host) -> target group bound to argocd-server`);
+        });
+}
+
 export function referenceFlows(estate: Estate): Flow[] {
     return [
-        ...delegationReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
+        ...delegationReferences(estate),
+        ...delegationTargetReferences(estate),
+        ...argocdServerReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
 }

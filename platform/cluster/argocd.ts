@@ -15,6 +15,12 @@ import { AWS_CLI_IMAGE, CHARTS } from "./versions";
 export const ARGOCD_NAMESPACE = "argocd";
 /** The Argo CD components that talk to destination clusters, and so need the hub role. */
 export const ARGOCD_CLUSTER_CLIENTS = ["argocd-application-controller", "argocd-server"] as const;
+/**
+ * argocd-server behind the hub's internal ALB: the ALB re-encrypts to the pods' own TLS port (8080;
+ * the server keeps TLS on, so nothing crosses the VPC in clear text) and checks /healthz.
+ */
+export const ARGOCD_SERVER_TARGET = { service: "argocd-server", scheme: "internal", port: 8080, protocol: "HTTPS", healthCheckPath: "/healthz" } as const;
+
 /** Where OIDC's client secret lives: created out of band (README, "Argo CD and how it reaches env clusters"), never in config. */
 export const OIDC_SECRET_NAME = "argocd-oidc";
 
@@ -123,6 +129,16 @@ export interface ArgoCdHubArgs extends ClusterAddonArgs {
     chartRepository: pulumi.Input<string>;
     /** One AppProject, and one deployer role the hub may assume, per environment. */
     environments: readonly WorkloadEnvironment[];
+    /** The internal ALB's argocd-server target group: the UI and SSO login are served there, to the VPN only. */
+    serverTarget: ArgoCdServerTarget;
+}
+
+export interface ArgoCdServerTarget {
+    targetGroupArn: pulumi.Input<string>;
+    /** The internal ALB's security group: the LB controller opens the server's port to it and nothing else. */
+    albSecurityGroupId: pulumi.Input<string>;
+    /** The load balancer controller, which serves the TargetGroupBinding kind. */
+    controller: pulumi.Resource;
 }
 
 /**
@@ -178,6 +194,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
             );
         }
 
+        this.bindServer(name, args.serverTarget, k8sOpts, release);
         this.createPullRequestProject(name, args, k8sOpts, release);
         this.chartCredential(name, args, namespace.metadata.name, k8sOpts);
 
@@ -212,6 +229,25 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         this.namespace = namespace.metadata.name;
         this.hubRoleArn = hubRole.roleArn;
         this.registerOutputs({ namespace: this.namespace, hubRoleArn: this.hubRoleArn });
+    }
+
+    /** Registers the argocd-server pods in the internal ALB's target group (the chart's Service, port https). */
+    private bindServer(name: string, target: ArgoCdServerTarget, k8sOpts: pulumi.CustomResourceOptions, release: pulumi.Resource): void {
+        new k8s.apiextensions.CustomResource(
+            `${name}-server-binding`,
+            {
+                apiVersion: "elbv2.k8s.aws/v1beta1",
+                kind: "TargetGroupBinding",
+                metadata: { name: ARGOCD_SERVER_TARGET.service, namespace: ARGOCD_NAMESPACE },
+                spec: {
+                    serviceRef: { name: ARGOCD_SERVER_TARGET.service, port: 443 },
+                    targetGroupARN: target.targetGroupArn,
+                    targetType: "ip",
+                    networking: { ingress: [{ from: [{ securityGroup: { groupID: target.albSecurityGroupId } }], ports: [{ protocol: "TCP", port: ARGOCD_SERVER_TARGET.port }] }] },
+                },
+            },
+            { ...k8sOpts, dependsOn: [release, target.controller] },
+        );
     }
 
     /**

@@ -13,7 +13,7 @@ import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
 import { PullRequestGateway, PullRequestGatewayArgs } from "./addons/pr-gateway";
-import { ArgoCdHub } from "./argocd";
+import { ArgoCdHub, ArgoCdServerTarget } from "./argocd";
 import { CiRunners, RunnersConfig } from "./ci-runners";
 import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
@@ -56,6 +56,8 @@ export interface ClusterPlatformArgs {
     /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
     chartRepository?: pulumi.Input<string>;
     pullRequestGateway?: PullRequestGatewayConfig;
+    /** mgmt only: the internal ALB's argocd-server target group and security group. */
+    argocdServer?: Omit<ArgoCdServerTarget, "controller">;
 }
 
 /**
@@ -192,7 +194,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         );
         const addonArgs: ClusterAddonArgs = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, kubernetes };
 
-        new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
+        const loadBalancerController = new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
         if (args.pullRequestGateway !== undefined) {
             new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
@@ -213,9 +215,18 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             certificateAuthority: cluster.certificateAuthority,
         });
         if (env === "mgmt") {
+            if (args.argocdServer === undefined) {
+                throw new Error("ClusterPlatform(mgmt): args.argocdServer (the internal ALB's argocd-server target group) is required: the UI and SSO login are served there");
+            }
             const hub = new ArgoCdHub(
                 namer.name("argocd"),
-                { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS, chartRepository: args.chartRepository! },
+                {
+                    ...addonArgs,
+                    config: config.argocd!,
+                    environments: DESTINATION_ENVIRONMENTS,
+                    chartRepository: args.chartRepository!,
+                    serverTarget: { ...args.argocdServer, controller: loadBalancerController },
+                },
                 { parent: this },
             );
             this.argocdNamespace = hub.namespace;

@@ -11,8 +11,13 @@ export interface DnsZonesArgs {
     usEast1Provider?: aws.Provider;
     /** The mgmt VPC, so staff on the VPN resolve the env's internal names through the mgmt resolver. */
     hub?: { vpcId: pulumi.Input<string>; provider: aws.Provider };
-    /** The management account's provider, where the parent zone (dns.parentZoneId) lives. */
+    /** The management account's provider, where the parent zone lives. */
     parentProvider: aws.Provider;
+    /**
+     * foundation/org's parentZoneId: the stack delegates its public zone there before ACM
+     * validates, so the first apply completes (docs/dns-delegation.md).
+     */
+    parentZoneId: pulumi.Input<string>;
 }
 
 /**
@@ -36,7 +41,7 @@ export class DnsZones extends pulumi.ComponentResource {
         // ACM finds validation records only once the parent delegates: every validation waits for this.
         const delegation = new aws.route53.Record(
             namer.name("public-zone-delegation"),
-            { zoneId: dns.parentZoneId, name: dns.domainName, type: "NS", ttl: 300, records: this.publicZone.nameServers },
+            { zoneId: args.parentZoneId, name: dns.domainName, type: "NS", ttl: 300, records: this.publicZone.nameServers },
             { parent: this, provider: args.parentProvider },
         );
         this.privateZone = new aws.route53.Zone(

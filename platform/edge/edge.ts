@@ -1,17 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
-import { SecureBucket } from "../../lib/secure-bucket";
-import { statefulOptions } from "../../lib/stateful";
 import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
 import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
-import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
+import { accessLogBucket, AlbRoute, albLogDeliveryStatement, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
 
 /** Host names under the env's domains. */
@@ -68,32 +65,11 @@ export class Edge extends pulumi.ComponentResource {
         const { namer, dns, edge } = args;
         const parent = { parent: this };
 
-        // SSE-S3: ALB access logs support no KMS key. ACLs stay off: CloudFront delivers through
-        // CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
-        // S3 names are global: the account id keeps each account's (and each copy's) name its own.
-        const logs = new SecureBucket(
-            namer.name("edge-logs"),
-            {
-                bucketName: pulumi.output(args.context.accountId).apply((id) => namer.name("edge-logs", { suffix: id, kind: "s3Bucket" })),
-                versioning: false,
-                lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: edge.accessLogRetentionDays } }],
-                forceDestroy: !args.protect,
-                deferPolicy: true,
-            },
-            statefulOptions(args.protect, parent),
-        );
+        // ACLs stay off: CloudFront delivers through CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
+        const logs = accessLogBucket(namer, "edge-logs", { accountId: args.context.accountId, retentionDays: edge.accessLogRetentionDays, protect: args.protect }, this);
         const partition = partitionOf(args.context.region);
-        const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.context.region];
         const logPolicy = logs.attachPolicy((bucketArn) => [
-            {
-                Sid: "AlbAccessLogDelivery",
-                Effect: "Allow",
-                Principal: elbAccount
-                    ? { AWS: `arn:${partition}:iam::${elbAccount}:root` }
-                    : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${args.context.accountId}/*`,
-            } as pulumi.Input<aws.iam.PolicyStatement>,
+            albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region),
             {
                 Sid: "CloudFrontLogDelivery",
                 Effect: "Allow",

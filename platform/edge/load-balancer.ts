@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
+import { partitionOf } from "../../lib/arn";
 import { Namer } from "../../lib/naming";
+import { SecureBucket } from "../../lib/secure-bucket";
+import { statefulOptions } from "../../lib/stateful";
 import { FIRST_WORKLOAD_RULE_PRIORITY } from "../outputs";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers. */
@@ -17,6 +21,8 @@ export interface ServiceTarget {
     healthCheckPath: string;
     /** A port other than the traffic port for health checks. */
     healthCheckPort?: number;
+    /** HTTPS: the ALB re-encrypts to a pod that serves TLS itself (it accepts the pod's own certificate). Default HTTP. */
+    protocol?: "HTTP" | "HTTPS";
 }
 
 export const SERVICE_TARGETS: readonly ServiceTarget[] = [
@@ -24,6 +30,40 @@ export const SERVICE_TARGETS: readonly ServiceTarget[] = [
     { service: "payments-api", scheme: "public", port: 8080, healthCheckPath: "/healthz" },
     { service: "admin-web", scheme: "internal", port: 8080, healthCheckPath: "/healthz" },
 ];
+
+/**
+ * A bucket for load balancer (and CloudFront) logs: SSE-S3, because ALB access logs support no KMS
+ * key; expiring after `retentionDays`; named with the account id, since S3 names are global. Its
+ * policy is attached by the caller (`attachPolicy`), who knows which log writers it admits.
+ */
+export function accessLogBucket(namer: Namer, component: string, args: { accountId: pulumi.Input<string>; retentionDays: number; protect: boolean }, parent: pulumi.Resource): SecureBucket {
+    return new SecureBucket(
+        namer.name(component),
+        {
+            bucketName: pulumi.output(args.accountId).apply((id) => namer.name(component, { suffix: id, kind: "s3Bucket" })),
+            versioning: false,
+            lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }],
+            forceDestroy: !args.protect,
+            deferPolicy: true,
+        },
+        statefulOptions(args.protect, { parent }),
+    );
+}
+
+/**
+ * Lets the region's ELB log-delivery account write this account's ALB access logs under `alb-*`
+ * (ALB access logs support SSE-S3 only); regions without one use the log-delivery service principal.
+ */
+export function albLogDeliveryStatement(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>, region: string): pulumi.Input<aws.iam.PolicyStatement> {
+    const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
+    return {
+        Sid: "AlbAccessLogDelivery",
+        Effect: "Allow",
+        Principal: elbAccount ? { AWS: `arn:${partitionOf(region)}:iam::${elbAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${accountId}/*`,
+    } as pulumi.Input<aws.iam.PolicyStatement>;
+}
 
 export interface AlbRoute {
     service: string;
@@ -46,7 +86,9 @@ export interface ApplicationLoadBalancerArgs {
     /** What a request matching no rule gets. */
     defaultResponse: { statusCode: "403" | "404"; message: string };
     routes: AlbRoute[];
-    /** Targets of this env only, beside SERVICE_TARGETS (the PR gateway of the test env). */
+    /** The services with a target group here; default SERVICE_TARGETS (the workload services). */
+    targets?: readonly ServiceTarget[];
+    /** Targets of this env only, beside those (the PR gateway of the test env). */
     extraTargets?: readonly ServiceTarget[];
     webAclArn?: pulumi.Input<string>;
 }
@@ -104,7 +146,7 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
-        const targets = [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme);
+        const targets = [...(args.targets ?? SERVICE_TARGETS), ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme);
         // Health checks may use their own port (the PR gateway's readiness): pods must admit it too.
         this.targetPorts = [...new Set(targets.flatMap((t) => (t.healthCheckPort === undefined ? [t.port] : [t.port, t.healthCheckPort])))];
         for (const target of targets) {
@@ -113,13 +155,13 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                 {
                     name: namer.name(target.service, { kind: "targetGroup" }),
                     targetType: "ip",
-                    protocol: "HTTP",
+                    protocol: target.protocol ?? "HTTP",
                     port: target.port,
                     vpcId: args.vpcId,
                     deregistrationDelay: 30,
                     healthCheck: {
                         enabled: true,
-                        protocol: "HTTP",
+                        protocol: target.protocol ?? "HTTP",
                         path: target.healthCheckPath,
                         port: target.healthCheckPort === undefined ? "traffic-port" : String(target.healthCheckPort),
                         matcher: "200-399",

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Inventory } from "../harness";
-import { accountOf, foundationOrg, outputsOf, stackFileConfig } from "./fixture";
+import { accountOf, foundationOrg, jsonInput, outputsOf, stackFileConfig } from "./fixture";
 
 describe("foundation budgets", () => {
     let inventory: Inventory;
@@ -26,5 +26,24 @@ describe("foundation budgets", () => {
                 expect(notification.subscriberEmailAddresses).to.have.members(budgets[account].subscribers);
             }
         }
+    });
+
+    it("also publishes every alert to the payer account's encrypted topic, which only Budgets of that account may use", () => {
+        const { accountIds } = outputsOf(inventory);
+        const topic = inventory.one("aws:sns/topic:Topic", "org-budget-alerts");
+        expect(accountOf(inventory, topic)).to.equal(accountIds.management);
+        for (const budget of inventory.ofType("aws:budgets/budget:Budget")) {
+            for (const notification of inventory.input<{ subscriberSnsTopicArns: string[] }[]>(budget, "notifications")) {
+                expect(notification.subscriberSnsTopicArns).to.deep.equal([topic.arn ?? topic.id]);
+            }
+        }
+        const policy = jsonInput(inventory, inventory.one("aws:sns/topicPolicy:TopicPolicy", "org-budget-alerts"), "policy");
+        expect(policy.Statement).to.have.length(1);
+        expect(policy.Statement[0].Principal).to.deep.equal({ Service: "budgets.amazonaws.com" });
+        expect(policy.Statement[0].Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": accountIds.management });
+        const key = jsonInput(inventory, inventory.one("aws:kms/key:Key", "org-budget-alerts-key"), "policy");
+        expect(key.Statement.find((s: { Sid: string }) => s.Sid === "ServicesPublish").Principal).to.deep.equal({ Service: ["budgets.amazonaws.com"] });
+        const subscription = inventory.one("aws:sns/topicSubscription:TopicSubscription", "org-budget-alerts");
+        expect(inventory.input(subscription, "endpoint")).to.equal(stackFileConfig().budgetAlerts.endpoint);
     });
 });

@@ -49,6 +49,22 @@ describe("platform config", () => {
         expect(error.message).to.contain("is in account 222222222222, not 444444444444");
     });
 
+    it("takes the parent zone from foundation/org and refuses a zone id typed into the stack file", async () => {
+        const error = await failureOf(
+            synthesizePlatform("prod", { "platform:dns": { domainName: "prod.payments.example.com", privateZoneName: "internal.prod.payments.example.com", parentZoneId: "Z0PAYMENTSPARENTZONE1" } }),
+        );
+        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error.message).to.contain("platform:dns: parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output");
+        expect(error.message).to.contain("fix: remove platform:dns.parentZoneId");
+    });
+
+    it("refuses an Argo CD hostname outside the hub's private zone (nothing could route or certify it)", async () => {
+        const hub = parse(fs.readFileSync(path.join(__dirname, "..", "..", "platform", "Pulumi.mgmt.yaml"), "utf8")).config["platform:cluster"];
+        const error = await failureOf(synthesizePlatform("mgmt", { "platform:cluster": { ...hub, argocd: { ...hub.argocd, hostname: "argocd.example.org" } } }));
+        expect(error.message).to.contain(`platform:cluster: argocd.hostname "argocd.example.org" is not in the private zone internal.mgmt.payments.example.com`);
+        expect(error.message).to.contain("fix: set platform:cluster.argocd.hostname to e.g. argocd.internal.mgmt.payments.example.com");
+    });
+
     it("allows a single NAT gateway only in test", async () => {
         const error = await failureOf(synthesizePlatform("prod", { "platform:natGateways": "single" }));
         expect(error.message).to.contain(`"single" is allowed only in test`);

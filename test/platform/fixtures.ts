@@ -30,6 +30,8 @@ export function foundationOutputs(): FoundationOutputs {
         ecrRepositoryUrls: {},
         logArchiveBucket: "security-log-archive",
         identityCenterInstanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+        parentZoneId: "Z0123456789PARENTZONE",
+        parentZoneNameServers: ["ns-1.awsdns-01.org"],
     };
 }
 

@@ -44,6 +44,16 @@ describe("workloads config", function () {
         expect(error.message).to.contain("fix: set workloads:canary.enabled to true");
     });
 
+    it("refuses an alarm subscription that would page nobody, naming the key and the fix", async () => {
+        const badProtocol = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "sms", endpoint: "+15550100" } }));
+        expect(isInvalidConfigError(badProtocol), badProtocol.message).to.equal(true);
+        expect(badProtocol.message).to.contain(`workloads:alarms: protocol "sms" is not one alerts can be delivered to`);
+        expect(badProtocol.message).to.contain("fix: set workloads:alarms.protocol to email or https");
+        const badEndpoint = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "https", endpoint: "http://pager.example.com/hook" } }));
+        expect(badEndpoint.message).to.contain(`workloads:alarms: endpoint "http://pager.example.com/hook" is not a valid https endpoint`);
+        expect(badEndpoint.message).to.contain("fix: set workloads:alarms.endpoint, e.g. https://");
+    });
+
     it("requires replicas, 3-AZ data nodes and dedicated masters in prod", async () => {
         const prod = stackFile("prod")["workloads:dataServices"] as { postgres: object; search: object };
         const error = await failureOf(

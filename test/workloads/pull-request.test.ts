@@ -29,6 +29,7 @@ const ALLOWED_TYPES = new Set([
     "aws:lambda/invocation:Invocation",
     "aws:sns/topic:Topic",
     "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:route53/record:Record",
     "kubernetes:core/v1:Namespace",

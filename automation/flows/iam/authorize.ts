@@ -131,7 +131,21 @@ function organization(estate: Estate): OrganizationPolicies {
 }
 
 /** The resource-based policy that governs `resource`, and the account that owns it. */
-function resourcePolicy(estate: Estate, action: string, resource: string): { policy?: Named; account?: string; known: boolean } {
+/**
+ * The tags AWS would see on a resource of the plan (`aws:ResourceTag/<key>`): its own tags over its
+ * provider's defaultTags, which is how the estate tags nearly everything.
+ */
+function resourceTagContext(estate: Estate, resource: EstateResource | undefined): PolicyRequest["context"] {
+    if (!resource) {
+        return {};
+    }
+    const provider = resource.provider ? estate.resources.find((r) => r.urn === resource.provider) : undefined;
+    const defaults = (parsed<{ tags?: Record<string, string> }>(provider?.inputs.defaultTags) ?? {}).tags ?? {};
+    const tags = { ...defaults, ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}) };
+    return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+}
+
+function resourcePolicy(estate: Estate, action: string, resource: string): { policy?: Named; account?: string; known: boolean; tags?: PolicyRequest["context"] } {
     const service = action.split(":")[0].toLowerCase();
     if (service === "sts") {
         const role = estate.ofType("aws:iam/role:Role").find((r) => r.arn === resource);
@@ -155,7 +169,13 @@ function resourcePolicy(estate: Estate, action: string, resource: string): { pol
         const document = key?.inputs.policy ? parsed<PolicyDocument>(key.inputs.policy) : undefined;
         // No policy: the default key policy, which delegates to the account's IAM policies.
         const fallback: PolicyDocument = { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${key?.account}:root` }, Action: "kms:*", Resource: "*" }] };
-        return { policy: key && { name: `key policy of ${key.name}`, document: document ?? fallback }, account: accountFromArn(resource), known: key !== undefined };
+        return { policy: key && { name: `key policy of ${key.name}`, document: document ?? fallback }, account: accountFromArn(resource), known: key !== undefined, tags: resourceTagContext(estate, key) };
+    }
+    if (service === "sns") {
+        const topic = estate.ofType("aws:sns/topic:Topic").find((t) => t.arn === resource || t.id === resource);
+        const policy = estate.ofType("aws:sns/topicPolicy:TopicPolicy").find((p) => p.inputs.arn === resource);
+        // No topic policy: SNS's default policy admits the owning account only (modelled as no statement).
+        return { policy: policy && { name: `topic policy of ${resource.split(":").pop()}`, document: parsed(policy.inputs.policy) }, account: accountFromArn(resource), known: topic !== undefined };
     }
     if (service === "es") {
         const domain = /:domain\/([^/]+)/.exec(resource)?.[1];
@@ -208,6 +228,7 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
         ...(principalAccount ? { "aws:PrincipalAccount": principalAccount } : {}),
         ...(inOrg && estate.organizationId ? { "aws:PrincipalOrgID": estate.organizationId } : {}),
         ...(principal.kind !== "service" ? { "aws:PrincipalIsAWSService": "false" } : {}),
+        ...target.tags,
         ...principal.context,
         ...extraContext,
     };

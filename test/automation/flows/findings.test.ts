@@ -110,6 +110,15 @@ const FINDINGS: Finding[] = [
         plant: (resources) => resources.remove((r) => r.type === "aws:route53/record:Record" && r.inputs.type === "NS"),
     },
     {
+        finding: 7,
+        title: "a parent zone id typed into the stack files (platform:dns.parentZoneId = Z0PAYMENTSPARENTZONE1)",
+        env: "prod",
+        flow: /NS delegation prod-public-zone-delegation -> prod\.payments\.example\.com: is written into its parent domain's zone/,
+        plant: (resources) => {
+            named(resources, "aws:route53/record:Record", /^prod-public-zone-delegation$/)[0].inputs.zoneId = "Z0PAYMENTSPARENTZONE1";
+        },
+    },
+    {
         finding: 9,
         title: "projects that allow only the Git repository",
         env: "prod",
@@ -167,6 +176,136 @@ const FINDINGS: Finding[] = [
             const template = named(resources, "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate")[0];
             const metric = (template.inputs.spec as any).metrics[0];
             metric.provider.prometheus.query = String(metric.provider.prometheus.query).replace(/app=/g, "service=");
+        },
+    },
+    {
+        finding: 14,
+        title: "an organization aggregator while no account records its configuration",
+        env: "prod",
+        flow: /aggregator org-security-services-config-aggregator -> (management|security|test|preprod|prod) \(us-east-1\): sees a recording account/,
+        plant: (resources) => resources.remove((r) => r.type.startsWith("aws:cfg/") && r.type !== "aws:cfg/configurationAggregator:ConfigurationAggregator"),
+    },
+    {
+        finding: 14,
+        title: "recorders delivering to an archive whose bucket policy does not admit Config",
+        env: "prod",
+        flow: /AWS Config \(test\) -> org-audit-logs-\d+\/config\/AWSLogs\/test\/Config .*: s3:PutObject/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const document = policyOf(policy);
+            document.Statement = document.Statement.filter((s: any) => !/^Config/.test(s.Sid));
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 14,
+        title: "recorders delivering with a key Config may not use",
+        env: "prod",
+        flow: /AWS Config \(prod\) -> key of org-audit-logs-\d+: kms:GenerateDataKey/,
+        plant: (resources) => {
+            const key = named(resources, "aws:kms/key:Key", /^org-log-archive-key$/)[0];
+            const document = policyOf(key);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "ConfigEncryptsDeliveries");
+            key.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 14,
+        title: "an archive any role of the security account can write into",
+        env: "prod",
+        flow: /payments-deployment \(security\) -> org-audit-logs-\d+\/config\/AWSLogs\/security\/Config/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const document = policyOf(policy);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "OnlyAuditServicesWrite");
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 18,
+        title: "an alarm topic nobody subscribes to (the old DLQ alarm path)",
+        env: "prod",
+        flow: /alarm prod-payments-processing-dlq-depth -> prod-payments-alarms: alarmActions reach a subscribed topic/,
+        plant: (resources) => resources.remove((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.name === "prod-payments-alarms"),
+    },
+    {
+        finding: 18,
+        title: "an alarm that stays silent when it clears",
+        env: "pr-42",
+        flow: /alarm pr-42-payments-processing-dlq-depth -> \(none\): okActions reach a subscribed topic/,
+        fixedBy: /alarm pr-42-payments-processing-dlq-depth -> pr-42-payments-alarms: okActions/,
+        plant: (resources) => {
+            named(resources, "aws:cloudwatch/metricAlarm:MetricAlarm")[0].inputs.okActions = [];
+        },
+    },
+    {
+        finding: 18,
+        title: "budgets that alert only mailboxes",
+        env: "prod",
+        flow: /budget org-budgets-budget-prod -> \(no topic\): notifications reach a subscribed topic/,
+        fixedBy: /budget org-budgets-budget-prod -> org-budget-alerts: notifications reach a subscribed topic/,
+        plant: (resources) => {
+            for (const notification of named(resources, "aws:budgets/budget:Budget", /budget-prod$/)[0].inputs.notifications as any[]) {
+                delete notification.subscriberSnsTopicArns;
+            }
+        },
+    },
+    {
+        finding: 18,
+        title: "a budget topic whose policy does not admit Budgets",
+        env: "prod",
+        flow: /AWS Budgets \(budget org-budgets-budget-test\) -> topic org-budget-alerts: sns:Publish/,
+        plant: (resources) => {
+            const policy = named(resources, "aws:sns/topicPolicy:TopicPolicy", /^org-budget-alerts$/)[0];
+            const document = policyOf(policy);
+            document.Statement[0].Condition.StringEquals["aws:SourceAccount"] = "000000000000";
+            policy.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 18,
+        title: "an alarm topic encrypted with a key CloudWatch may not use",
+        env: "prod",
+        flow: /CloudWatch \(alarm prod-payments-processing-dlq-depth\) -> key of topic prod-payments-alarms: kms:GenerateDataKey/,
+        plant: (resources) => {
+            const key = named(resources, "aws:kms/key:Key", /^prod-payments-alarms-key$/)[0];
+            const document = policyOf(key);
+            document.Statement = document.Statement.filter((s: any) => s.Sid !== "ServicesPublish");
+            key.inputs.policy = JSON.stringify(document);
+        },
+    },
+    {
+        finding: 15,
+        title: "argocd-server with no name, load balancer or binding (the old hub)",
+        env: "prod",
+        flow: /Argo CD mgmt-argocd -> https:\/\/argocd\.internal\.mgmt\.payments\.example\.com: its URL is served/,
+        plant: (resources) => resources.remove((r) => r.type === "aws:route53/record:Record" && r.name === "mgmt-dns-argocd"),
+    },
+    {
+        finding: 15,
+        title: "argocd-server bound to nothing",
+        env: "prod",
+        flow: /Argo CD mgmt-argocd -> .*: its URL is served/,
+        plant: (resources) => resources.remove((r) => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding" && (r.inputs.metadata as any)?.name === "argocd-server"),
+    },
+    {
+        finding: 15,
+        title: "the Argo CD load balancer opened to the internet",
+        env: "prod",
+        flow: /network:the internet -> ALB mgmt-alb-internal: tcp\/443/,
+        plant: (resources) => {
+            const group = named(resources, "aws:ec2/securityGroup:SecurityGroup", /^mgmt-alb-internal$/)[0];
+            (group.inputs.ingress as any[]).forEach((rule) => (rule.cidrBlocks = ["0.0.0.0/0"]));
+        },
+    },
+    {
+        finding: 15,
+        title: "the Argo CD load balancer open to the other environments' pods",
+        env: "prod",
+        flow: /network:pods in prod-eks -> ALB mgmt-alb-internal: tcp\/443/,
+        plant: (resources) => {
+            const group = named(resources, "aws:ec2/securityGroup:SecurityGroup", /^mgmt-alb-internal$/)[0];
+            (group.inputs.ingress as any[]).forEach((rule) => rule.cidrBlocks.push("10.30.0.0/16"));
         },
     },
     {

@@ -24,6 +24,15 @@ describe("platform/cluster Argo CD", () => {
             expect((mgmt.input<Record<string, string>>(release, "values.configs.rbac"))["policy.csv"]).to.equal("g, platform-admins, role:admin");
         });
 
+        it("puts argocd-server's pods (its TLS port) in the internal ALB's target group, reachable from that ALB only, once the controller runs", () => {
+            const binding = mgmt.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "mgmt-argocd-server-binding");
+            expect(mgmt.input(binding, "metadata")).to.deep.equal({ name: "argocd-server", namespace: "argocd" });
+            expect(mgmt.input(binding, "spec.serviceRef")).to.deep.equal({ name: "argocd-server", port: 443 });
+            expect(mgmt.input(binding, "spec.targetGroupARN")).to.match(/:targetgroup\/mgmt-argocd-server\//);
+            expect(mgmt.input(binding, "spec.networking.ingress")).to.deep.equal([{ from: [{ securityGroup: { groupID: "sg-0internalalb" } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+            expect(mgmt.dependenciesOf(binding).map((d) => d.name)).to.include.members(["mgmt-argocd", "mgmt-aws-load-balancer-controller"]);
+        });
+
         it("creates one AppProject per env, each allowed only its own cluster and no cluster-scoped resources", () => {
             // The PR project (pr-identity-guard.test.ts) is the one more: pr-* of the test cluster only.
             const projects = mgmt.ofType("kubernetes:argoproj.io/v1alpha1:AppProject").filter((p) => mgmt.input(p, "metadata.name") !== "pr");

@@ -56,6 +56,10 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
                             ? undefined
                             : { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN },
                     chartRepository: env === "mgmt" ? `${ACCOUNT.mgmt}.dkr.ecr.us-east-1.amazonaws.com/charts` : undefined,
+                    argocdServer:
+                        env === "mgmt"
+                            ? { targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT.mgmt}:targetgroup/mgmt-argocd-server/0123456789abcdef`, albSecurityGroupId: "sg-0internalalb" }
+                            : undefined,
                     ...overrides,
                 },
                 { providers: [provider] },
