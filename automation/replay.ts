@@ -1,6 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ReplayClock, ReplayError, ReplayIo, replayDeadLetters } from "./replay/move";
-import { parseReplayOptions, REPLAY_USAGE, ReplayUsageError } from "./replay/options";
+import { UsageError } from "../lib/errors";
+import { parseReplayOptions, REPLAY_USAGE } from "./replay/options";
 
 const POLL_INTERVAL_MS = 5_000;
 
@@ -17,7 +18,7 @@ export async function runReplay(
     try {
         options = parseReplayOptions(argv, deps.env ?? process.env);
     } catch (error) {
-        if (error instanceof ReplayUsageError) {
+        if (error instanceof UsageError) {
             io.stderr(`replay: ${error.message}\n\n${REPLAY_USAGE}\n`);
             return 2;
         }

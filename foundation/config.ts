@@ -1,4 +1,5 @@
-import { ConfigReader } from "../lib/config";
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from "../lib/arn";
+import { COMMON_CONFIG_KEYS, ConfigReader } from "../lib/config";
 import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { PERMISSION_SET_NAMES, PermissionSetName } from "./identity-center";
@@ -82,9 +83,7 @@ export interface FoundationConfig {
 
 /** Every key the foundation reads: each must be in every foundation stack file. */
 export const FOUNDATION_CONFIG_KEYS = [
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "managementAccountId",
     "ciRoleArn",
     "githubRepository",
@@ -99,8 +98,6 @@ export const FOUNDATION_CONFIG_KEYS = [
 ] as const;
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]{16}$/;
 const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$/;
@@ -134,7 +131,7 @@ function readAllowedRegions(reader: ConfigReader, region: string): string[] {
     if (regions.length === 0) {
         reader.problem("allowedRegions", "is empty: the region guardrail would deny every regional service", `set foundation:allowedRegions to e.g. [${region}, us-west-2]`);
     }
-    for (const r of regions.filter((r) => !REGION.test(r))) {
+    for (const r of regions.filter((r) => !REGION_PATTERN.test(r))) {
         reader.problem("allowedRegions", `"${r}" is not an AWS region name`, "use names like us-east-1");
     }
     if (region !== "" && !regions.includes(region)) {
@@ -325,12 +322,12 @@ function readBudgets(reader: ConfigReader): Record<AccountName, BudgetConfig> {
 /** Reads and validates the whole foundation configuration; every problem is reported at once. */
 export function loadFoundationConfig(): FoundationConfig {
     const reader = new ConfigReader("foundation");
-    const region = reader.string("region", { pattern: REGION, hint: "us-east-1" });
+    const region = reader.region();
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
-    const managementAccountId = reader.string("managementAccountId", { pattern: ACCOUNT_ID, hint: "the 12-digit management account id" });
-    const ciRoleArn = reader.string("ciRoleArn", { pattern: /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/, hint: "arn:aws:iam::<management account>:role/<CI role>" });
-    if (ACCOUNT_ID.test(managementAccountId) && ciRoleArn.split(":")[4] !== managementAccountId && ciRoleArn !== "") {
+    const managementAccountId = reader.accountId("managementAccountId", "the 12-digit management account id");
+    const ciRoleArn = reader.roleArn("ciRoleArn", "arn:aws:iam::<management account>:role/<CI role>");
+    if (ACCOUNT_ID_PATTERN.test(managementAccountId) && ciRoleArn.split(":")[4] !== managementAccountId && ciRoleArn !== "") {
         reader.problem("ciRoleArn", `${ciRoleArn} is not in the management account ${managementAccountId}`, "use the CI role the bootstrap project created in the management account");
     }
     const githubRepository = reader.string("githubRepository", { pattern: GITHUB_REPOSITORY, hint: "owner/name" });

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./errors";
 
 /** `<org>/<project>/<stack>`, with `<org>` from config `stackOrg` (shared/CONVENTIONS.md). */
 export function stackReferenceName(org: string, project: string, stack: string): string {
     return `${org}/${project}/${stack}`;
 }
 
-export class MissingStackOutputError extends Error {
+export class MissingStackOutputError extends UserError {
     constructor(
         readonly stack: string,
         readonly missing: string[],

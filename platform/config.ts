@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
+import { ROLE_ARN_PATTERN, accountFromArn } from "../lib/arn";
+import { COMMON_CONFIG_KEYS, ConfigReader, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
 import {
     ACCOUNT_OF_ENVIRONMENT,
     AccountName,
@@ -80,11 +81,9 @@ export interface PlatformConfig {
 }
 
 /** Keys every platform stack file holds, and the extra keys by the role the stack plays. */
-export const COMMON_CONFIG_KEYS = [
+export const PLATFORM_CONFIG_KEYS = [
     "stackOrg",
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "vpcCidr",
     "natGateways",
     "flowLogRetentionDays",
@@ -97,14 +96,13 @@ export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
 /** The platform config keys the stack for `env` reads (cluster keys come from platform/cluster/config.ts). */
 export function platformConfigKeys(env: FullEnvironment): string[] {
     return [
-        ...COMMON_CONFIG_KEYS,
+        ...PLATFORM_CONFIG_KEYS,
         ...(env === "mgmt" ? HUB_CONFIG_KEYS : EDGE_CONFIG_KEYS),
         ...(env === "test" ? SHARED_DATA_CONFIG_KEYS : []),
     ];
 }
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 function readVpcCidr(reader: ConfigReader, env: FullEnvironment): string {
@@ -275,8 +273,8 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
     const config: PlatformConfig = {
         env,
         account: ACCOUNT_OF_ENVIRONMENT[env],
-        stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
-        region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),
+        stackOrg: reader.stackOrg(),
+        region: reader.region(),
         owner,
         costCenter,
         tags: standardTags({ environment: env, layer: "platform", owner, costCenter }),
@@ -323,7 +321,7 @@ export function accountTargetFor(
         if (roleArn === undefined || roleArn === null || roleArn === "") {
             return fail(`${foundationStack} exports no deployment role for the "${account}" account, so this stack cannot deploy into it`);
         }
-        const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/.+$/.exec(String(roleArn))?.[1];
+        const roleAccount = ROLE_ARN_PATTERN.test(String(roleArn)) ? accountFromArn(String(roleArn)) : undefined;
         if (roleAccount === undefined) {
             return fail(`the deployment role for the "${account}" account is not an IAM role ARN: ${JSON.stringify(roleArn)}`);
         }

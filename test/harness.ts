@@ -1,8 +1,9 @@
 import * as path from "path";
 import { synthesize as synthesizeProgram } from "../automation/engine/synthesize";
 import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
-import { environmentChain, LayerName, StackTarget } from "../automation/plan/environments";
-import { planEnvironment, REPO_ROOT, StackRegistry, synthesizeStack } from "../automation/plan/plan";
+import { environmentChain, Layer, StackTarget } from "../lib/environments";
+import { REPO_ROOT } from "../lib/repository";
+import { planEnvironment, StackRegistry, synthesizeStack } from "../automation/plan/plan";
 
 /**
  * What a synthesis registered, with queries that let tests read as statements about the
@@ -98,7 +99,7 @@ export async function synthesize(program: () => unknown, options: SynthesizeOpti
 
 const upstreamCache = new Map<string, Promise<StackRegistry>>();
 
-function chainFor(layer: LayerName, stack: string): StackTarget[] {
+function chainFor(layer: Layer, stack: string): StackTarget[] {
     if (layer === "foundation") {
         return [{ project: "foundation", stack }];
     }
@@ -128,7 +129,7 @@ async function upstreamOf(chain: StackTarget[]): Promise<StackRegistry> {
  * Runs `<layer>/index.ts` with its stack file (plus `overrides`), its stack references answered
  * by synthesizing the upstream stacks first (memoized per process).
  */
-export async function synthesizeLayer(layer: LayerName, stack: string, overrides: Record<string, unknown> = {}): Promise<Inventory> {
+export async function synthesizeLayer(layer: Layer, stack: string, overrides: Record<string, unknown> = {}): Promise<Inventory> {
     const chain = chainFor(layer, stack);
     const target = chain[chain.length - 1];
     const registry = await upstreamOf(chain.slice(0, -1));

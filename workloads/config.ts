@@ -1,10 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
-import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber } from "../lib/environments";
+import { COMMON_CONFIG_KEYS, ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
+import { Environment, WORKLOAD_ENVIRONMENTS, WorkloadEnvironment, isPullRequestEnvironment, isWorkloadEnvironment, pullRequestNumber } from "../lib/environments";
 import { standardTags } from "../lib/tags";
-
-/** The stacks of this project: the three workload environments and every `pr-<n>`. */
-export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
 
 /**
  * The keys every workloads stack file holds (`workloads/Pulumi.pr.yaml` included), so a stack
@@ -12,9 +9,7 @@ export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "p
  */
 export const WORKLOADS_CONFIG_KEYS = [
     "stackOrg",
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "deploymentRoleArn",
     "chartRegistry",
     "imageRegistry",
@@ -110,8 +105,6 @@ export interface WorkloadsConfig {
     protect: boolean;
 }
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 const REGISTRY = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\/[a-z0-9._/-]+)?$/;
 const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -285,7 +278,7 @@ function readDataServices(reader: ConfigReader, env: Environment): DataServicesC
 export function loadWorkloadsConfig(stack: string = pulumi.getStack()): WorkloadsConfig {
     const reader = new ConfigReader("workloads");
     const pullRequest = pullRequestNumber(stack);
-    const isWorkloadEnv = (WORKLOAD_ENVIRONMENTS as readonly string[]).includes(stack);
+    const isWorkloadEnv = isWorkloadEnvironment(stack);
     if (pullRequest === undefined && !isWorkloadEnv) {
         reader.problem("stack", `"${stack}" is not a workloads stack`, `select one of ${WORKLOAD_ENVIRONMENTS.join(", ")} or pr-<n> (e.g. pr-42)`);
     }
@@ -293,13 +286,13 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
-    const deploymentRoleArn = reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" });
+    const deploymentRoleArn = reader.roleArn("deploymentRoleArn", "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>");
     const config: WorkloadsConfig = {
         env,
         platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),
         pullRequest,
-        stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
-        region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),
+        stackOrg: reader.stackOrg(),
+        region: reader.region(),
         owner,
         costCenter,
         tags: standardTags({ environment: env, layer: "workloads", owner, costCenter, pullRequest }),

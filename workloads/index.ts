@@ -189,7 +189,7 @@ const routing =
         : new PullRequestRouting(
               namer.name("routing"),
               {
-                  env,
+                  env: `pr-${config.pullRequest}`,
                   pullRequest: config.pullRequest,
                   vpcId,
                   listenerArn: platform.require("publicHttpsListenerArn"),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PullRequestEnvironment, pullRequestHostname } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { ALB_ORIGIN_HOST, API_PATH, FIRST_WORKLOAD_RULE_PRIORITY } from "../platform/outputs";
 import { HTTP_PORT, PUBLIC_SERVICES, ServiceName } from "./services";
@@ -7,11 +8,6 @@ import { HTTP_PORT, PUBLIC_SERVICES, ServiceName } from "./services";
 /** The ALB's highest rule priority. */
 const MAX_RULE_PRIORITY = 50_000;
 const RULES_PER_PULL_REQUEST = 2;
-
-/** The public host of a PR environment. */
-export function pullRequestHostname(env: string, domainName: string): string {
-    return `${env}.${domainName}`;
-}
 
 /**
  * Listener rule priorities of a PR: unique per PR number within the range the platform leaves to
@@ -25,7 +21,7 @@ export function pullRequestRulePriorities(pullRequest: number): { api: number; w
 
 export interface PullRequestRoutingArgs {
     /** `pr-<n>`. */
-    env: string;
+    env: PullRequestEnvironment;
     pullRequest: number;
     vpcId: pulumi.Input<string>;
     /** The test platform's public HTTPS listener (its certificate covers `*.<domain>`). */

@@ -1,4 +1,4 @@
-import { PlanUsageError } from "../engine/project";
+import { UsageError } from "../../lib/errors";
 
 export interface ParsedArgs {
     flags: Map<string, string | true>;
@@ -41,7 +41,7 @@ export function parseArgs(argv: string[], spec: { values: string[]; booleans: st
         }
     }
     if (problems.length > 0) {
-        throw new PlanUsageError(problems.join("; "));
+        throw new UsageError(problems.join("; "));
     }
     return { flags, lists };
 }

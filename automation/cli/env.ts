@@ -1,4 +1,5 @@
-import { UsageError, optionalString, parseChartVersion, parseFlags, requireString } from "../driver/args";
+import { UsageError } from "../../lib/errors";
+import { optionalString, parseChartVersion, parseFlags, requireString } from "../driver/args";
 import { EXIT, PROCESS_IO, makeEngine, reportFailure, type CliIo } from "../driver/cli";
 import { envRun } from "../driver/env";
 import { publish } from "../driver/markdown";

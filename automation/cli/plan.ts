@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isInvalidConfigError } from "../../lib/config";
-import { PlanUsageError } from "../engine/project";
-import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
+import { isUserError, UsageError } from "../../lib/errors";
+import { STACK_TRACES_VARIABLE } from "../engine/synthesize";
 import { renderEstimates } from "../../plan-model/estimates";
 import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
@@ -23,25 +22,11 @@ export interface CliIo {
     stderr(text: string): void;
 }
 
-const USER_ERRORS = new Set(["PlanUsageError", "InvalidConfigError", "MissingStackOutputError"]);
-
-function isUserError(error: unknown): boolean {
-    if (isInvalidConfigError(error)) {
-        return true;
-    }
-    if (error instanceof SynthesisError) {
-        return error.causes.every(isUserError);
-    }
-    const message = error instanceof Error ? error.message : "";
-    // The SDK's own message for `requireOutput` of an output the referenced stack lacks.
-    return error instanceof Error && (USER_ERRORS.has(error.name) || /^Required output '.*' does not exist on stack/.test(message) || message.includes("names no stack"));
-}
-
 function parseConfigPairs(pairs: string[]): Record<string, string> {
     const config: Record<string, string> = {};
     const bad = pairs.filter((pair) => !/^[^=]+=/.test(pair));
     if (bad.length > 0) {
-        throw new PlanUsageError(`--config takes key=value, got ${bad.map((b) => `"${b}"`).join(", ")}`);
+        throw new UsageError(`--config takes key=value, got ${bad.map((b) => `"${b}"`).join(", ")}`);
     }
     for (const pair of pairs) {
         config[pair.slice(0, pair.indexOf("="))] = pair.slice(pair.indexOf("=") + 1);
@@ -52,7 +37,7 @@ function parseConfigPairs(pairs: string[]): Record<string, string> {
 async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean; out?: string }> {
     const { flags, lists } = parseArgs(argv, { values: ["env", "program", "stack", "out"], booleans: ["json", "help"], repeatable: ["config"] });
     if (flags.has("help")) {
-        throw new PlanUsageError(PLAN_USAGE);
+        throw new UsageError(PLAN_USAGE);
     }
     const env = flags.get("env") as string | undefined;
     const program = flags.get("program") as string | undefined;
@@ -71,7 +56,7 @@ async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean;
         problems.push("--stack and --config go with --program; an environment's stacks take their config from their stack files");
     }
     if (problems.length > 0) {
-        throw new PlanUsageError(`${problems.join("; ")}\n\n${PLAN_USAGE}`);
+        throw new UsageError(`${problems.join("; ")}\n\n${PLAN_USAGE}`);
     }
     const doc =
         env !== undefined

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 
+import { UsageError } from "../../lib/errors";
 import {
-    UsageError,
     optionalString,
     parseChartVersion,
     parseDuration,
@@ -15,7 +15,7 @@ import { EXIT, PROCESS_IO, makeEngine, reportFailure, type CliIo } from "../driv
 import { publish } from "../driver/markdown";
 import type { DriverContext } from "../driver/context";
 import { prDown, prGc, prList, prListTable, prPreview, prUp } from "../driver/pr";
-import { REPO_ROOT } from "../driver/stack-config";
+import { REPO_ROOT } from "../../lib/repository";
 import { waitForEnvironment } from "../driver/wait";
 
 export const PR_USAGE = `Usage: npm run pr -- <command> [options]

@@ -1,12 +1,5 @@
+import { UsageError } from "../../lib/errors";
 import { parseArgs } from "../cli/args";
-
-/** Bad usage: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
 
 export type FlagSpec = Record<string, { type: "string" | "boolean" }>;
 

@@ -11,34 +11,12 @@ import * as path from "path";
 
 import * as auto from "@pulumi/pulumi/automation";
 
-import type { FullEnvironment } from "../../lib/environments";
+import type { FullEnvironment, Layer } from "../../lib/environments";
 import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
-import {
-    EngineError,
-    OperationCancelledError,
-    PolicyViolationError,
-    StackLockedError,
-    StackNotFoundError,
-    UpdateFailedError,
-    countChanges,
-    emptyCounts,
-    stackLabel,
-    type ChangeCounts,
-    type ChangeOp,
-    type Engine,
-    type FailedResource,
-    type Layer,
-    type OperationKind,
-    type OperationOptions,
-    type OperationResult,
-    type OutputValue,
-    type ResourceChange,
-    type StackRef,
-    type StackSummary,
-} from "./engine";
+import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, emptyCounts, stackLabel, type ChangeCounts, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
 import { providerAccounts } from "./guard";
 import { policyPackConfigFile } from "../../policy-pack/config-file";
-import { REPO_ROOT } from "./stack-config";
+import { REPO_ROOT } from "../../lib/repository";
 
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
 export const PULUMI_ROOT_ENV = "PAYMENTS_PULUMI_ROOT";

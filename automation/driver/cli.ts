@@ -1,6 +1,5 @@
 /** What the `pr` and `env` CLIs share: engine choice, output, and the mapping of failures to exit codes. */
-import { isInvalidConfigError } from "../../lib/config";
-import { SynthesisError } from "../engine/synthesize";
+import { isUserError, UsageError } from "../../lib/errors";
 import { AutomationApiEngine } from "./automation-engine";
 import { EngineError, type Engine } from "./engine";
 import { publish } from "./markdown";
@@ -22,19 +21,6 @@ export const PROCESS_IO: CliIo = {
 /** Exit codes of both CLIs. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const USER_ERRORS = new Set(["UsageError", "TargetRefusedError", "PlanUsageError", "InvalidConfigError", "MissingStackOutputError"]);
-
-/** Bad usage, a refused target or invalid config: the person running it must change something. */
-export function isUserError(error: unknown): boolean {
-    if (isInvalidConfigError(error)) {
-        return true;
-    }
-    if (error instanceof SynthesisError) {
-        return error.causes.every(isUserError);
-    }
-    return error instanceof Error && USER_ERRORS.has(error.name);
-}
-
 export function makeEngine(options: { offline: boolean; stateDir?: string }): Engine {
     return options.offline ? new OfflineEngine({ stateDir: options.stateDir }) : new AutomationApiEngine();
 }
@@ -47,7 +33,7 @@ export function reportFailure(command: string, error: unknown, io: CliIo, usage:
     }
     const message = error instanceof Error ? error.message : String(error);
     if (isUserError(error)) {
-        io.stderr(`${command}: ${message}\n${error instanceof Error && error.name === "UsageError" ? `\n${usage}\n` : ""}`);
+        io.stderr(`${command}: ${message}\n${error instanceof UsageError ? `\n${usage}\n` : ""}`);
         return EXIT.usage;
     }
     const known = error instanceof EngineError || error instanceof ReportedError;

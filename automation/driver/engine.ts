@@ -4,11 +4,9 @@
  * (offline-engine.ts, the mock-runtime plan plus a stack registry on disk), so the whole lifecycle
  * runs in tests and with `--offline` exactly as it runs in CI.
  */
-import type { FullEnvironment } from "../../lib/environments";
+import type { FullEnvironment, Layer } from "../../lib/environments";
 import type { PlannedStack, Violation } from "../../plan-model/types";
 
-export const LAYERS = ["foundation", "platform", "workloads"] as const;
-export type Layer = (typeof LAYERS)[number];
 
 /** A stack of one of the estate's projects: `<project>/<stack>`. */
 export interface StackRef {
@@ -21,7 +19,6 @@ export function stackLabel(ref: StackRef): string {
 }
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";
-export const CHANGE_OPS: readonly ChangeOp[] = ["create", "update", "replace", "delete", "same"];
 
 export interface ResourceChange {
     urn: string;

@@ -12,32 +12,11 @@ import * as os from "os";
 import * as path from "path";
 import { planEnvironment } from "../plan/plan";
 
-import { isFullEnvironment, type FullEnvironment } from "../../lib/environments";
+import { isFullEnvironment, LAYERS, type FullEnvironment, type Layer } from "../../lib/environments";
 import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../../plan-model/types";
-import {
-    EngineError,
-    LAYERS,
-    OperationCancelledError,
-    PolicyViolationError,
-    StackLockedError,
-    StackNotFoundError,
-    UpdateFailedError,
-    countChanges,
-    stackLabel,
-    type ChangeOp,
-    type Engine,
-    type FailedResource,
-    type Layer,
-    type OperationKind,
-    type OperationOptions,
-    type OperationResult,
-    type OutputValue,
-    type ResourceChange,
-    type StackRef,
-    type StackSummary,
-} from "./engine";
+import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, stackLabel, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
 import { providerAccounts } from "./guard";
-import { REPO_ROOT } from "./stack-config";
+import { REPO_ROOT } from "../../lib/repository";
 
 /** The offline plan API (automation/plan/plan.ts `planEnvironment`); tests may inject another. */
 export type PlanEnvironment = (

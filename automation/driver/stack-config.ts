@@ -1,29 +1,13 @@
-import * as fs from "fs";
 import * as path from "path";
 
-import { parse } from "yaml";
-
-import { UsageError } from "./args";
-import type { Layer } from "./engine";
-
-/** The repository root: layer directories and their stack files live below it. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import type { Layer } from "../../lib/environments";
+import { UsageError } from "../../lib/errors";
+import { REPO_ROOT } from "../../lib/repository";
+import { readStackFile } from "../engine/project";
 
 /** The `config:` map of `<layer>/Pulumi.<name>.yaml`, full keys to values (structured values kept). */
 export function readStackFileConfig(layer: Layer, name: string, repoRoot = REPO_ROOT): Record<string, unknown> {
-    const file = path.join(repoRoot, layer, `Pulumi.${name}.yaml`);
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new UsageError(`${path.relative(repoRoot, file)} does not exist: every stack of ${layer} needs its stack file`);
-    }
-    const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
-    const config = document.config ?? {};
-    if (typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`${path.relative(repoRoot, file)}: "config" must be a mapping of keys to values`);
-    }
-    return config;
+    return readStackFile(path.join(repoRoot, layer, `Pulumi.${name}.yaml`), `${layer}/${name}`);
 }
 
 export interface PrValues {

@@ -1,15 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { UsageError } from "../../lib/errors";
 import { hexFrom } from "./identifiers";
-
-/** Bad usage or invalid input the user must fix: `npm run plan` exits 2 with this message. */
-export class PlanUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "PlanUsageError";
-    }
-}
 
 export interface PulumiProject {
     dir: string;
@@ -31,16 +24,16 @@ function readYaml(file: string, what: string): Record<string, unknown> {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch {
-        throw new PlanUsageError(`${what} not found: ${file}`);
+        throw new UsageError(`${what} not found: ${file}`);
     }
     const document = parseDocument(text, { prettyErrors: true });
     if (document.errors.length > 0) {
         const details = document.errors.map((e) => `  - ${e.message.split("\n")[0]} (line ${e.linePos?.[0].line ?? "?"})`).join("\n");
-        throw new PlanUsageError(`${what} is not valid YAML: ${file}\n${details}\nFix the YAML syntax at the lines shown.`);
+        throw new UsageError(`${what} is not valid YAML: ${file}\n${details}\nFix the YAML syntax at the lines shown.`);
     }
     const value = document.toJS() ?? {};
     if (typeof value !== "object" || Array.isArray(value)) {
-        throw new PlanUsageError(`${what} must be a YAML mapping: ${file}`);
+        throw new UsageError(`${what} must be a YAML mapping: ${file}`);
     }
     return value as Record<string, unknown>;
 }
@@ -53,13 +46,13 @@ export function loadProject(dir: string): PulumiProject {
     const absolute = path.resolve(dir);
     const manifest = readYaml(path.join(absolute, "Pulumi.yaml"), "Pulumi project file");
     if (typeof manifest.name !== "string" || manifest.name === "") {
-        throw new PlanUsageError(`${path.join(absolute, "Pulumi.yaml")} has no "name"; add name: <project>.`);
+        throw new UsageError(`${path.join(absolute, "Pulumi.yaml")} has no "name"; add name: <project>.`);
     }
     const main = typeof manifest.main === "string" ? manifest.main : ".";
     const mainPath = path.resolve(absolute, main);
     const entry = fs.existsSync(mainPath) && fs.statSync(mainPath).isDirectory() ? path.join(mainPath, "index.ts") : mainPath;
     if (!fs.existsSync(entry)) {
-        throw new PlanUsageError(`Program entry not found for project ${manifest.name}: ${entry}`);
+        throw new UsageError(`Program entry not found for project ${manifest.name}: ${entry}`);
     }
     const defaults: Record<string, unknown> = {};
     for (const [key, spec] of Object.entries((manifest.config as Record<string, unknown>) ?? {})) {
@@ -83,16 +76,21 @@ function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** The `config:` mapping of a stack file as written (full or short keys, structured and `secure:` values kept). */
+export function readStackFile(file: string, stackLabel: string): Record<string, unknown> {
+    const raw = readYaml(file, `Stack file for ${stackLabel}`).config ?? {};
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        throw new UsageError(`${file}: "config" must be a mapping of keys to values.`);
+    }
+    return raw as Record<string, unknown>;
+}
+
 /**
  * A stack's configuration as the CLI would hand it to the program. Encrypted (`secure:`) values
  * cannot be decrypted offline: each becomes a stable stand-in that stays secret end to end.
  */
 export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, unknown> = {}, file = stackFilePath(project, stack)): StackConfig {
-    const stackFile = readYaml(file, `Stack file for ${project.name}/${stack}`);
-    const raw = (stackFile.config ?? {}) as Record<string, unknown>;
-    if (typeof raw !== "object" || Array.isArray(raw)) {
-        throw new PlanUsageError(`${file}: "config" must be a mapping of keys to values.`);
-    }
+    const raw = readStackFile(file, `${project.name}/${stack}`);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const set = (key: string, value: unknown) => {

@@ -4,9 +4,9 @@ import { estimatePlan } from "../../plan-model/estimates";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
-import { environmentChain } from "./environments";
+import { environmentChain } from "../../lib/environments";
+import { REPO_ROOT } from "../../lib/repository";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The organization segment of stack names when a stack's config sets no `stackOrg`. */
 export const DEFAULT_STACK_ORG = "organization";

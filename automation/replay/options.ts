@@ -1,4 +1,6 @@
-import { DEFAULT_REGION, isPullRequestEnvironment } from "../../lib/environments";
+import { REGION_PATTERN } from "../../lib/arn";
+import { DEFAULT_REGION, isPullRequestEnvironment, isWorkloadEnvironment } from "../../lib/environments";
+import { UsageError } from "../../lib/errors";
 import { parseArgs } from "../cli/args";
 
 export const REPLAY_USAGE = `Usage:
@@ -17,15 +19,6 @@ Exit codes: 0 moved (or nothing to move), 1 the move failed or was cancelled, 2 
 /** SQS caps a move task's rate at 500 messages per second. */
 export const MAX_MESSAGES_PER_SECOND = 500;
 
-const WORKLOAD_ENVIRONMENTS = ["test", "preprod", "prod"];
-
-export class ReplayUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ReplayUsageError";
-    }
-}
-
 export interface ReplayOptions {
     env: string;
     region: string;
@@ -33,13 +26,13 @@ export interface ReplayOptions {
     dryRun: boolean;
 }
 
-/** `--help` asks for the usage text; anything else wrong is a ReplayUsageError listing every problem. */
+/** `--help` asks for the usage text; anything else wrong is a UsageError listing every problem. */
 export function parseReplayOptions(argv: string[], processEnv: NodeJS.ProcessEnv = process.env): ReplayOptions | "help" {
     let parsed;
     try {
         parsed = parseArgs(argv, { values: ["env", "max-per-second", "region"], booleans: ["dry-run", "help"] });
     } catch (error) {
-        throw new ReplayUsageError((error as Error).message);
+        throw new UsageError((error as Error).message);
     }
     const { flags } = parsed;
     if (flags.has("help")) {
@@ -49,7 +42,7 @@ export function parseReplayOptions(argv: string[], processEnv: NodeJS.ProcessEnv
     const env = flags.get("env") as string | undefined;
     if (env === undefined) {
         problems.push("--env is required");
-    } else if (!WORKLOAD_ENVIRONMENTS.includes(env) && !isPullRequestEnvironment(env)) {
+    } else if (!isWorkloadEnvironment(env) && !isPullRequestEnvironment(env)) {
         problems.push(`--env "${env}" is not a workloads environment (test, preprod, prod or pr-<n>)`);
     }
     const rate = flags.get("max-per-second") as string | undefined;
@@ -58,11 +51,11 @@ export function parseReplayOptions(argv: string[], processEnv: NodeJS.ProcessEnv
         problems.push(`--max-per-second "${rate}" must be a whole number from 1 to ${MAX_MESSAGES_PER_SECOND}`);
     }
     const region = (flags.get("region") as string | undefined) ?? processEnv.AWS_REGION ?? DEFAULT_REGION;
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    if (!REGION_PATTERN.test(region)) {
         problems.push(`region "${region}" is not an AWS region name (e.g. ${DEFAULT_REGION})`);
     }
     if (problems.length > 0) {
-        throw new ReplayUsageError(problems.join("; "));
+        throw new UsageError(problems.join("; "));
     }
     return { env: env!, region, maxPerSecond, dryRun: flags.has("dry-run") };
 }

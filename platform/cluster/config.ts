@@ -1,3 +1,4 @@
+import { ROLE_ARN_PATTERN } from "../../lib/arn";
 import { ConfigReader } from "../../lib/config";
 import { KubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS, isSupportedKubernetesVersion } from "./versions";
 
@@ -63,7 +64,6 @@ interface RawClusterConfig {
     argocd?: { hostname?: unknown; sourceRepos?: unknown; oidc?: Record<string, unknown> };
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 /** A Kubernetes namespace name, or a prefix ending in `*` (EKS access scopes accept a trailing wildcard). */
 const NAMESPACE = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
@@ -232,11 +232,11 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         );
     }
 
-    const adminRoleArns = fields.strings(raw.adminRoleArns, "adminRoleArns", ROLE_ARN, "arn:aws:iam::111111111111:role/PlatformAdmin");
+    const adminRoleArns = fields.strings(raw.adminRoleArns, "adminRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/PlatformAdmin");
     if (Array.isArray(raw.adminRoleArns) && adminRoleArns.length === 0) {
         fields.problem("adminRoleArns", "is empty: with cluster-creator admin off, nobody could administer the cluster", `list at least one role in ${fields.key("adminRoleArns")}`);
     }
-    const developerRoleArns = fields.strings(raw.developerRoleArns, "developerRoleArns", ROLE_ARN, "arn:aws:iam::111111111111:role/Developer", { optional: true });
+    const developerRoleArns = fields.strings(raw.developerRoleArns, "developerRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/Developer", { optional: true });
     if (env === "prod" && developerRoleArns.length > 0) {
         fields.problem("developerRoleArns", "developers get no access to prod clusters", `set ${fields.key("developerRoleArns")} to [] in Pulumi.prod.yaml`);
     }
@@ -268,7 +268,7 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         kubernetesVersion: kubernetesVersion as KubernetesVersion,
         adminRoleArns,
         developerRoleArns,
-        ciDeployRoleArn: fields.string(raw.ciDeployRoleArn, "ciDeployRoleArn", ROLE_ARN, "arn:aws:iam::111111111111:role/ci-deploy"),
+        ciDeployRoleArn: fields.string(raw.ciDeployRoleArn, "ciDeployRoleArn", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/ci-deploy"),
         workloadNamespaces: fields.strings(raw.workloadNamespaces, "workloadNamespaces", NAMESPACE, "payments"),
         bootstrapPublicAccessCidrs,
         nodeGroups: {

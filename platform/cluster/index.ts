@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
+import { FullEnvironment, VPC_CIDRS, WORKLOAD_ENVIRONMENTS } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
 import { AccessGrant, ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGERS_GROUP } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
@@ -21,9 +21,6 @@ import { KUBERNETES_RELEASES } from "./versions";
 
 export { ArgoCdHubConnection } from "./argocd-destination";
 export { ClusterConfig, parseClusterConfig } from "./config";
-
-/** The environments whose clusters the hub deploys to. */
-export const DESTINATION_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
 
 export interface ClusterPlatformArgs {
     env: FullEnvironment;
@@ -165,7 +162,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             roleArn: config.ciDeployRoleArn,
         });
         if (env === "mgmt") {
-            const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: DESTINATION_ENVIRONMENTS }, { parent: this });
+            const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: WORKLOAD_ENVIRONMENTS }, { parent: this });
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;

@@ -1,3 +1,4 @@
+import { isFullEnvironment } from "../../lib/environments";
 import { REQUIRED_TAG_KEYS } from "../../lib/tags";
 import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
 import { isPullRequest } from "../lib/settings";
@@ -49,7 +50,7 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
         remediation: "Build tags with lib/tags.ts standardTags from the stack's own environment.",
         level: "advisory",
         check: (r, ctx) => {
-            if (!TAGGABLE.has(r.type) || !(ctx.pr || ["mgmt", "test", "preprod", "prod"].includes(ctx.env))) {
+            if (!TAGGABLE.has(r.type) || !(ctx.pr || isFullEnvironment(ctx.env))) {
                 return;
             }
             const tags = tagsOf(r);

@@ -4,13 +4,13 @@ import type { PolicyDefinition } from "../lib/definition";
 import { toPolicyPackConfig } from "../lib/pack-config";
 import { POLICIES } from "../policies";
 import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
+import { REPO_ROOT } from "../../lib/repository";
 
 /**
  * Generates what is derived from the policies' metadata: the README section (between the policy-pack markers)
  * and the per-environment `--policy-pack-config` files (policy-pack/config/<env>.json).
  * Run `node -r ./automation/register.js policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const README_FILE = path.join(REPO_ROOT, "README.md");
 const SECTION_BEGIN = "<!-- policy-pack:begin -->\n";
 const SECTION_END = "<!-- policy-pack:end -->";

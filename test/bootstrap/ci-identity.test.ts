@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ciPermissions, ciTrustPolicy, githubSubjects } from "../../bootstrap/ci-identity";
-import { REPO_ROOT, synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import { synthesizeStack } from "../../automation/plan/plan";
 import { Inventory } from "../harness";
 
 describe("CI identity", () => {

@@ -1,6 +1,7 @@
 import * as path from "path";
 import type { FoundationOutputs } from "../../foundation/outputs";
-import { REPO_ROOT, StackRegistry, synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import { StackRegistry, synthesizeStack } from "../../automation/plan/plan";
 import type { PlannedResource } from "../../plan-model/types";
 import { Inventory } from "../harness";
 

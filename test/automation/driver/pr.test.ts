@@ -5,7 +5,8 @@ import * as path from "path";
 
 import { runEnvCli } from "../../../automation/cli/env";
 import { runPrCli } from "../../../automation/cli/pr";
-import { UsageError, parseDuration, parsePrList } from "../../../automation/driver/args";
+import { UsageError } from "../../../lib/errors";
+import { parseDuration, parsePrList } from "../../../automation/driver/args";
 import type { CliIo } from "../../../automation/driver/cli";
 import { ConcurrentUpdateError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
 import { envRun } from "../../../automation/driver/env";
