@@ -29,14 +29,14 @@ export type Domain =
     | "tagging"
     | "environment";
 
-/** What the README table and the generated config are built from. */
+/** What the generated docs/policy-pack.md table and config are built from. */
 export interface PolicyMeta {
     /** The policy id, unique in the pack. */
     name: string;
     domain: Domain;
     /** What the policy requires (shown by Pulumi with every violation). */
     description: string;
-    /** What goes wrong without it, for the README. */
+    /** What goes wrong without it, for docs/policy-pack.md. */
     prevents: string;
     severity: Severity;
     /** What to change to comply. */

@@ -15,7 +15,7 @@ import { S3_POLICIES } from "./s3";
 import { SQS_POLICIES } from "./sqs";
 import { TAGGING_POLICIES } from "./tagging";
 
-/** Every policy of the pack, in README order. */
+/** Every policy of the pack, in the order docs/policy-pack.md lists them. */
 export const POLICIES: readonly PolicyDefinition[] = [
     ...S3_POLICIES,
     ...KMS_POLICIES,

@@ -76,7 +76,7 @@ async function processMessage(record: SQSRecord, leaseExpiresAt: number, deps: W
 }
 
 /**
- * The order makes every retry converge (see README, "Idempotency and retries"):
+ * The order makes every retry converge (see docs/worker.md, "Idempotency and retries"):
  *  1. lease the `processing` payment (a complete one means this is a duplicate: stop);
  *  2. the idempotent writes: PostgreSQL (insert-if-absent), OpenSearch (put by payment id);
  *  3. the one write that cannot be repeated silently, the receipt;

@@ -269,7 +269,7 @@ describe("worker handler", () => {
             expect((await fx.run([message])).batchItemFailures).to.be.empty;
             expect(fx.status(payment.paymentId)).to.equal(PaymentStatus.Complete);
             expect(await fx.transactions()).to.have.length(1);
-            // Receipts are at-least-once: SES has no idempotency key (README, "Idempotency and retries").
+            // Receipts are at-least-once: SES has no idempotency key (docs/worker.md, "Idempotency and retries").
             expect(fx.emails()).to.have.length(2);
         });
     });
