@@ -1,5 +1,5 @@
 import * as path from "path";
-import { synthesize as synthesizeProgram } from "../automation/engine/synthesize";
+import { Diagnostic, synthesize as synthesizeProgram } from "../automation/engine/synthesize";
 import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
 import { environmentChain, Layer, StackTarget } from "../lib/environments";
 import { REPO_ROOT } from "../lib/repository";
@@ -13,6 +13,8 @@ export class Inventory {
     constructor(
         readonly resources: PlannedResource[],
         readonly outputs: Record<string, unknown>,
+        /** What the program logged (warnings for the person running it). */
+        readonly diagnostics: Diagnostic[] = [],
     ) {}
 
     static of(stack: PlannedStack): Inventory {
@@ -86,6 +88,7 @@ export interface SynthesizeOptions {
 export async function synthesize(program: () => unknown, options: SynthesizeOptions): Promise<Inventory> {
     const registry = new StackRegistry(options.stackOutputs);
     const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const diagnostics: Diagnostic[] = [];
     const result = await synthesizeProgram({
         project: options.project,
         stack: options.stack,
@@ -93,8 +96,9 @@ export async function synthesize(program: () => unknown, options: SynthesizeOpti
         config,
         secretKeys: options.secretKeys,
         resolveStackReference: (name) => registry.get(name),
+        onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
     });
-    return new Inventory(result.resources, result.outputs);
+    return new Inventory(result.resources, result.outputs, diagnostics);
 }
 
 const upstreamCache = new Map<string, Promise<StackRegistry>>();

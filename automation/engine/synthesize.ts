@@ -9,7 +9,10 @@ import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../../
 // Runtime internals the public API does not expose: a fresh async-local store per synthesis
 // (what the Automation API's inline programs use) is what keeps consecutive syntheses apart.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
-const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+const runtimeState: {
+    withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+    getStore(): { settings: { engine?: unknown } };
+} = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } = require("@pulumi/pulumi/runtime/settings");
 
@@ -39,6 +42,45 @@ export interface SynthesisRequest {
     /** Answers `new StackReference(name)`; undefined means no such stack. */
     resolveStackReference?: (name: string) => StackOutputs | undefined;
     preview?: boolean;
+    /** Receives what the program logs (`pulumi.log`, the SDK's own errors); without it, they go to stderr. */
+    onDiagnostic?: (diagnostic: Diagnostic) => void;
+}
+
+/** A message the program or the SDK logged, as the engine would show it under the stack. */
+export interface Diagnostic {
+    severity: "info" | "warning" | "error";
+    message: string;
+}
+
+/** How the CLI prints a diagnostic: the format the SDK uses when no engine listens. */
+function formatDiagnostic(diagnostic: Diagnostic): string {
+    return `${diagnostic.severity}: [runtime] ${diagnostic.message}\n`;
+}
+
+const LOG_SEVERITIES: Record<number, Diagnostic["severity"]> = { 1: "info", 2: "warning", 3: "error" };
+
+/**
+ * The part of the engine's gRPC client the SDK calls outside a deployment: logs go to `sink`
+ * (debug messages, which the CLI hides too, go nowhere), and the root-resource handshake is
+ * acknowledged.
+ */
+function diagnosticsEngine(sink: (diagnostic: Diagnostic) => void) {
+    type Callback = (error: Error | null, response?: unknown) => void;
+    return {
+        log(request: { getSeverity(): number; getMessage(): string }, callback: Callback): void {
+            const severity = LOG_SEVERITIES[request.getSeverity()];
+            if (severity !== undefined) {
+                sink({ severity, message: request.getMessage() });
+            }
+            callback(null);
+        },
+        setRootResource(_request: unknown, callback: Callback): void {
+            callback(null);
+        },
+        requirePulumiVersion(_request: unknown, callback: Callback): void {
+            callback(null);
+        },
+    };
 }
 
 export interface SynthesisResult {
@@ -305,6 +347,8 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
 
     return runtimeState.withLocalStorage(async () => {
         await pulumi.runtime.setMocks(mocks, request.project, request.stack, request.preview ?? false, request.organization);
+        const printDiagnostic = (diagnostic: Diagnostic) => process.stderr.write(formatDiagnostic(diagnostic));
+        runtimeState.getStore().settings.engine = diagnosticsEngine(request.onDiagnostic ?? printDiagnostic);
         monitor = runtimeSettings.getMonitor() as MockMonitorInternals;
         const mockMonitor = monitor;
         // URNs as the engine makes them: the parent's whole type chain, except the root stack's.

@@ -2,7 +2,7 @@ import * as path from "path";
 import { evaluateStack } from "../../policy-pack/offline";
 import { estimatePlan } from "../../plan-model/estimates";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
-import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
+import { Diagnostic, StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
 import { environmentChain } from "../../lib/environments";
 import { REPO_ROOT } from "../../lib/repository";
@@ -44,6 +44,8 @@ export interface StackSynthesisOptions {
     /** A stack file other than `Pulumi.<stack>.yaml`, relative to the project directory. */
     stackFile?: string;
     registry?: StackRegistry;
+    /** Receives what the program logs; without it, it goes to stderr. */
+    onDiagnostic?: (diagnostic: Diagnostic) => void;
 }
 
 /** Synthesizes one Pulumi program with its stack file, answering stack references from the registry. */
@@ -61,6 +63,7 @@ export async function synthesizeStack(projectDir: string, stack: string, options
         config: config.values,
         secretKeys: config.secretKeys,
         resolveStackReference: (name) => registry.get(name),
+        onDiagnostic: options.onDiagnostic,
     });
     registry.add(`${organization}/${project.name}/${stack}`, result.referenceableOutputs);
     return { ...result, organization };
