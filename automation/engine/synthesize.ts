@@ -8,10 +8,10 @@ import { PlannedResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../../
 
 // Runtime internals the public API does not expose: a fresh async-local store per synthesis
 // (what the Automation API's inline programs use) is what keeps consecutive syntheses apart.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeState: {
     withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
     getStore(): { settings: { engine?: unknown } };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 } = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
 const runtimeSettings: { waitForRPCs(): Promise<void>; getMonitor(): unknown } = require("@pulumi/pulumi/runtime/settings");
