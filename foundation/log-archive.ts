@@ -45,7 +45,8 @@ export class LogArchive extends pulumi.ComponentResource {
         const key = new aws.kms.Key(
             namer.name("key"),
             { description: "Encrypts the organization CloudTrail log archive", enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy },
-            child,
+            // The audit trail of every account (PCI DSS 10.5): never removed by a stray destroy.
+            { ...child, protect: true },
         );
         new aws.kms.Alias(namer.name("key-alias"), { name: `alias/${namer.name("key")}`, targetKeyId: key.keyId }, child);
 
@@ -83,7 +84,7 @@ export class LogArchive extends pulumi.ComponentResource {
                     ),
                 ],
             },
-            { ...child, retainOnDelete: true },
+            { ...child, retainOnDelete: true, protect: true },
         );
         this.bucketName = bucket.name;
         this.bucketArn = bucket.arn;

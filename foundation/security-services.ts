@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
 import { policyDocument } from "./policies/document";
 
+/** The GuardDuty protection plans every account gets (the policy guardduty-protection-plans holds the requirement and checks this). */
+export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"] as const;
+
 export interface SecurityServicesArgs {
     securityAccountId: pulumi.Input<string>;
     /** Registers the delegated administrators, which only the management account can do. */
@@ -27,7 +30,22 @@ export class SecurityServices extends pulumi.ComponentResource {
         // GuardDuty: the admin account's detector first, then the delegation, then auto-enable for every member.
         const detector = new aws.guardduty.Detector(namer.name("guardduty"), { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" }, child);
         const guardDutyAdmin = new aws.guardduty.OrganizationAdminAccount(namer.name("guardduty-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, detector] });
-        new aws.guardduty.OrganizationConfiguration(namer.name("guardduty-org"), { detectorId: detector.id, autoEnableOrganizationMembers: "ALL" }, { ...child, dependsOn: [guardDutyAdmin] });
+        const guardDutyOrg = new aws.guardduty.OrganizationConfiguration(namer.name("guardduty-org"), { detectorId: detector.id, autoEnableOrganizationMembers: "ALL" }, { ...child, dependsOn: [guardDutyAdmin] });
+        // The protection plans for what the estate runs (S3, EKS, EC2 volumes, RDS, Lambda);
+        // detection alone sees only CloudTrail, VPC flow and DNS logs.
+        for (const feature of GUARDDUTY_FEATURES) {
+            new aws.guardduty.OrganizationConfigurationFeature(
+                namer.name("guardduty-feature", { suffix: feature.toLowerCase().replace(/_/g, "-") }),
+                {
+                    detectorId: detector.id,
+                    name: feature,
+                    autoEnable: "ALL",
+                    // Runtime monitoring needs its agent: GuardDuty manages the EKS add-on.
+                    ...(feature === "RUNTIME_MONITORING" ? { additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", autoEnable: "ALL" }] } : {}),
+                },
+                { ...child, dependsOn: [guardDutyOrg] },
+            );
+        }
 
         const securityHub = new aws.securityhub.Account(namer.name("securityhub"), { enableDefaultStandards: true, autoEnableControls: true }, child);
         const securityHubAdmin = new aws.securityhub.OrganizationAdminAccount(namer.name("securityhub-admin"), { adminAccountId: args.securityAccountId }, { ...inManagement, dependsOn: [...args.organizationReady, securityHub] });

@@ -25,8 +25,8 @@ reader.done();
 const { env } = config;
 const namer = new Namer(env);
 const hubEnv = "mgmt";
-/** What holds data (keys, buckets) survives a stray destroy in prod. */
-const protectData = env === "prod";
+/** What holds data (keys, buckets) survives a stray destroy in prod and in mgmt (held to prod levels: it deploys prod). */
+const protectData = env === "prod" || env === "mgmt";
 
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
 const foundation = new ContractReference<FoundationOutputs>("foundation-org", foundationStack, FOUNDATION_OUTPUT_KEYS);
@@ -200,13 +200,22 @@ function spokeStack() {
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
             protect: protectData,
+            wafLogging: { retentionInDays: config.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
         },
         { provider },
     );
     const sharedData = config.sharedData
         ? new SharedData(
               namer.name("shared-data"),
-              { vpcId: network.vpcId, vpcCidr: config.vpcCidr, isolatedSubnetIds: network.isolatedSubnetIds, privateSubnetIds: network.privateSubnetIds, sizing: config.sharedData },
+              {
+                  vpcId: network.vpcId,
+                  vpcCidr: config.vpcCidr,
+                  isolatedSubnetIds: network.isolatedSubnetIds,
+                  privateSubnetIds: network.privateSubnetIds,
+                  sizing: config.sharedData,
+                  context,
+                  deployRoleArn,
+              },
               { provider },
           ).services
         : null;

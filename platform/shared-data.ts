@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext } from "../lib/aws";
 import { Namer } from "../lib/naming";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
@@ -12,6 +13,9 @@ export interface SharedDataArgs {
     isolatedSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
     sizing: SharedDataConfig;
+    context: AccountContext;
+    /** The role that provisions the shared search domain's index roles (its fine-grained access master). */
+    deployRoleArn: pulumi.Input<string>;
 }
 
 /**
@@ -55,6 +59,9 @@ export class SharedData extends pulumi.ComponentResource {
                 volumeSizeGb: args.sizing.searchVolumeSizeGb,
                 // The test account's only domain: its stack owns the OpenSearch service-linked role.
                 createServiceLinkedRole: true,
+                accountId: args.context.accountId,
+                region: args.context.region,
+                masterRoleTrustedPrincipalArns: [args.deployRoleArn],
                 ...searchDefaultsFor(env),
             },
             { parent: this },

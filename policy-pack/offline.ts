@@ -21,6 +21,37 @@ export interface EvaluateOptions {
     config?: PackConfig;
     /** The policies to run (default: the whole pack); tests narrow it to the policy under test. */
     policies?: readonly PolicyDefinition[];
+    /** Called for every input path a policy reads (`a.b`, list indices left out): how tests hold policies to their declared reads. */
+    observe?: (policy: string, type: string, path: string) => void;
+}
+
+type Observer = (type: string, path: string) => void;
+
+/** Reports every property read (also by JSON.stringify or a descriptor lookup) with its dotted path. */
+function recording(value: unknown, type: string, prefix: string, observer: Observer): unknown {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const pathOf = (key: string | symbol): string | undefined =>
+        typeof key !== "string" || key === "toJSON" || key === "then" ? undefined : Array.isArray(value) ? (/^\d+$/.test(key) ? prefix : undefined) : prefix ? `${prefix}.${key}` : key;
+    const note = (key: string | symbol): string | undefined => {
+        const path = pathOf(key);
+        if (path !== undefined && path !== prefix) {
+            observer(type, path);
+        }
+        return path;
+    };
+    return new Proxy(value as object, {
+        get(target, key, receiver) {
+            const path = note(key);
+            const inner = Reflect.get(target, key, receiver);
+            return path === undefined ? inner : recording(inner, type, path, observer);
+        },
+        getOwnPropertyDescriptor(target, key) {
+            note(key);
+            return Reflect.getOwnPropertyDescriptor(target, key);
+        },
+    });
 }
 
 class NotApplicable extends Error {}
@@ -44,8 +75,9 @@ function withSentinels(value: unknown): unknown {
 }
 
 /** Property bags as @pulumi/policy hands them to policies: unknown-checking proxies. */
-function props(inputs: Record<string, unknown>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
-    return unknownCheckingProxy(withSentinels(inputs) as Record<string, unknown>);
+function props(inputs: Record<string, unknown>, type?: string, observer?: Observer): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    const plain = withSentinels(inputs) as Record<string, unknown>;
+    return unknownCheckingProxy(observer && type ? (recording(plain, type, "", observer) as Record<string, unknown>) : plain);
 }
 
 function options(r: PlannedResource): PolicyResourceOptions {
@@ -107,9 +139,13 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
         return provider ? { type: provider.type, urn: provider.urn, name: provider.name, props: props(provider.inputs) } : undefined;
     };
     const violations: Violation[] = [];
-    const stackResources = policyResources(stack.resources, providerOf);
+    let observing = "";
+    const observe = evaluateOptions.observe;
+    const observer: Observer | undefined = observe ? (type, path) => observe(observing, type, path) : undefined;
+    const stackResources = policyResources(stack.resources, providerOf, observer);
 
     for (const definition of definitions) {
+        observing = definition.meta.name;
         const { enforcementLevel, ...config } = packConfig[definition.meta.name] as { enforcementLevel: string };
         if (enforcementLevel === "disabled") {
             continue;
@@ -122,7 +158,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                 if (definition.types && !definition.types.includes(r.type)) {
                     continue;
                 }
-                const resourceProps = props(r.inputs);
+                const resourceProps = props(r.inputs, r.type, observer);
                 const provider = providerOf(r);
                 const args: ResourceValidationArgs = {
                     type: r.type,
@@ -150,10 +186,10 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
 }
 
 /** The resource graph a stack validation receives: parents and dependencies as objects. */
-function policyResources(resources: PlannedResource[], providerOf: (r: PlannedResource) => PolicyResource["provider"]): PolicyResource[] {
+function policyResources(resources: PlannedResource[], providerOf: (r: PlannedResource) => PolicyResource["provider"], observer?: Observer): PolicyResource[] {
     const result = new Map<string, PolicyResource>();
     for (const r of resources) {
-        const resourceProps = props(r.inputs);
+        const resourceProps = props(r.inputs, r.type, observer);
         const provider = providerOf(r);
         result.set(r.urn, {
             type: r.type,

@@ -106,9 +106,13 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         namer.name("search"),
         {
             env,
+            accountId: config.accountId,
+            region: config.region,
             vpcId,
             subnetIds: platform.require("privateSubnetIds"),
             allowedSecurityGroupIds: clients,
+            // Index roles are mapped by the deployment role during provisioning, by no one else.
+            masterRoleTrustedPrincipalArns: [config.deploymentRoleArn],
             instanceType: search.instanceType,
             instanceCount: search.instanceCount,
             volumeSizeGb: search.volumeSizeGb,

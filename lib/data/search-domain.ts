@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../environments";
 import { Namer } from "../naming";
 import { arnParts } from "../arn";
+import { createLogsKey } from "../aws";
 import { ingressSecurityGroup } from "./ingress-security-group";
 import { createDataKey, statefulOptions } from "../stateful";
 
@@ -14,6 +15,9 @@ const LOG_TYPES = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS",
 
 export interface SearchDomainArgs {
     env: Environment;
+    /** The account and region the domain lives in, for the logs key's policy. */
+    accountId: pulumi.Input<string>;
+    region: string;
     vpcId: pulumi.Input<string>;
     /** Private subnets, one per AZ; a single-AZ domain uses the first. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -28,8 +32,8 @@ export interface SearchDomainArgs {
     zoneAwareness: boolean;
     /** Three dedicated master nodes of this type; omitted means none. */
     dedicatedMasterType?: string;
-    /** Who may assume the fine-grained-access-control master role; defaults to the account (IAM decides). */
-    masterRoleTrustedPrincipalArns?: pulumi.Input<string>[];
+    /** The roles that may assume the fine-grained-access-control master role (never the whole account). */
+    masterRoleTrustedPrincipalArns: pulumi.Input<string>[];
     /**
      * Create the account's OpenSearch service-linked role (required for VPC domains). Only the one
      * stack that owns the account's first domain sets this; AWS refuses a second copy.
@@ -41,8 +45,9 @@ export interface SearchDomainArgs {
 }
 
 /** The environment-dependent settings the issue fixes. */
-export function searchDefaultsFor(env: Environment): Pick<SearchDomainArgs, "zoneAwareness" | "protect"> {
-    return { zoneAwareness: env === "prod", protect: env === "prod" };
+export function searchDefaultsFor(env: Environment): Pick<SearchDomainArgs, "zoneAwareness" | "protect" | "logRetentionDays"> {
+    // PCI DSS 10.5.1: audit log history is kept for at least 12 months where cardholder data lives.
+    return { zoneAwareness: env === "prod", protect: env === "prod", logRetentionDays: env === "prod" ? 365 : 90 };
 }
 
 /**
@@ -87,6 +92,13 @@ export class SearchDomain extends pulumi.ComponentResource {
             this,
         );
 
+        // Audit and slow logs name indices and users: encrypted with a key only this account's log groups may use.
+        const logsKey = createLogsKey(
+            namer.name("search", { suffix: "logs-key" }),
+            `OpenSearch ${this.domainName} logs`,
+            { accountId: args.accountId, region: args.region },
+            stateful(),
+        );
         const logGroups = LOG_TYPES.map(
             (logType) =>
                 new aws.cloudwatch.LogGroup(
@@ -94,6 +106,7 @@ export class SearchDomain extends pulumi.ComponentResource {
                     {
                         name: `/aws/opensearch/${this.domainName}/${logType.toLowerCase()}`,
                         retentionInDays: args.logRetentionDays ?? 90,
+                        kmsKeyId: logsKey.arn,
                     },
                     stateful(),
                 ),
@@ -130,7 +143,7 @@ export class SearchDomain extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const trusted = args.masterRoleTrustedPrincipalArns ?? [location.apply((where) => `arn:${where.partition}:iam::${where.account}:root`)];
+        const trusted = args.masterRoleTrustedPrincipalArns;
         this.masterRole = new aws.iam.Role(
             namer.name("search", { suffix: "master", kind: "iamRole" }),
             {

@@ -13,7 +13,10 @@ import { CHARTS } from "./versions";
 export const ARGOCD_NAMESPACE = "argocd";
 /** The Argo CD components that talk to destination clusters, and so need the hub role. */
 export const ARGOCD_CLUSTER_CLIENTS = ["argocd-application-controller", "argocd-server"] as const;
-/** Where OIDC's client secret lives: created out of band (docs/platform-cluster.md, "Argo CD and how it reaches env clusters"), never in config. */
+/**
+ * Where OIDC's client secret lives: created out of band (docs/platform-cluster.md, "Argo CD and how it
+ * reaches env clusters"), never in config.
+ */
 export const OIDC_SECRET_NAME = "argocd-oidc";
 
 /** The role each env stack creates for Argo CD, named so the hub can be allowed to assume it before it exists. */

@@ -107,7 +107,8 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 deployRoleArn: args.deployRoleArn,
                 access: clusterAccessGrants(env, config, args.deployRoleArn),
                 tags: args.tags,
-                protect: env === "prod",
+                // mgmt is held to prod levels: its Argo CD deploys prod.
+                protect: env === "prod" || env === "mgmt",
             },
             { parent: this },
         );

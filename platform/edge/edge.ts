@@ -10,7 +10,7 @@ import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
 import { Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
 import { ApplicationLoadBalancer } from "./load-balancer";
-import { createWebAcl } from "./waf";
+import { WebAclLogging, createWebAcl } from "./waf";
 
 /**
  * Regions older than August 2022 deliver ALB access logs from an ELB-owned account; newer ones
@@ -45,6 +45,8 @@ export interface EdgeArgs {
     usEast1Provider: aws.Provider;
     /** Prod: the buckets are protected and retained; elsewhere they are emptied on destroy. */
     protect: boolean;
+    /** Where the web ACLs log. */
+    wafLogging: WebAclLogging;
 }
 
 /**
@@ -95,10 +97,10 @@ export class Edge extends pulumi.ComponentResource {
         if (zones.cloudfrontCertificateArn === undefined) {
             throw new Error("Edge needs DnsZones created with a CloudFront certificate");
         }
-        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB` }, parent);
+        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB`, logging: args.wafLogging }, parent);
         this.cloudfrontWebAcl = createWebAcl(
             namer.name("waf", { suffix: "cloudfront", kind: "wafAcl" }),
-            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront` },
+            { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront`, logging: args.wafLogging },
             { parent: this, provider: args.usEast1Provider },
         );
 

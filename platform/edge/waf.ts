@@ -18,9 +18,15 @@ const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sa
  * managed groups bill per request), then AWS's managed groups in blocking mode.
  * CLOUDFRONT-scope ACLs must be created in us-east-1: pass that region's provider in `opts`.
  */
+export interface WebAclLogging {
+    retentionInDays: number;
+    /** A key CloudWatch Logs may use for this account's log groups in the ACL's region. */
+    kmsKeyArn: pulumi.Input<string>;
+}
+
 export function createWebAcl(
     name: string,
-    args: { scope: WebAclScope; rateLimit: number; description: string },
+    args: { scope: WebAclScope; rateLimit: number; description: string; logging: WebAclLogging },
     opts: pulumi.CustomResourceOptions,
 ): aws.wafv2.WebAcl {
     const rules: aws.types.input.wafv2.WebAclRule[] = [
@@ -39,9 +45,17 @@ export function createWebAcl(
             visibilityConfig: visibility(`${name}-${group}`),
         })),
     ];
-    return new aws.wafv2.WebAcl(
+    const acl = new aws.wafv2.WebAcl(
         name,
         { name, description: args.description, scope: args.scope, defaultAction: { allow: {} }, rules, visibilityConfig: visibility(name) },
         opts,
     );
+    // Blocked requests are evidence (PCI DSS 10.2): WAF logs only to log groups named aws-waf-logs-*.
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        { name: `aws-waf-logs-${name}`, retentionInDays: args.logging.retentionInDays, kmsKeyId: args.logging.kmsKeyArn },
+        opts,
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(`${name}-logs`, { resourceArn: acl.arn, logDestinationConfigs: [logGroup.arn] }, opts);
+    return acl;
 }

@@ -25,6 +25,12 @@ export type Domain =
     | "elb"
     | "cloudfront-waf"
     | "iam"
+    | "resource-access"
+    | "logging"
+    | "audit"
+    | "ecr"
+    | "secrets"
+    | "versions"
     | "organizations"
     | "tagging"
     | "environment";
@@ -47,6 +53,16 @@ export interface PolicyMeta {
     prodLevel?: Level;
     checkov?: string;
     trivy?: string;
+    /** Security Hub controls (FSBP and PCI DSS standards) this policy evidences, e.g. `S3.5`. */
+    securityHub?: readonly string[];
+    /** PCI DSS v4.0.1 requirements this policy evidences, e.g. `10.5.1`. */
+    pci?: readonly string[];
+    /**
+     * The input paths the policy reads, by resource type token (`a.b` descends into a nested
+     * block or list element). A test checks each against the provider's Args typings and that
+     * the policy reads nothing else.
+     */
+    reads?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PolicyDefinition {
@@ -145,8 +161,8 @@ function guarded(run: () => void): string | undefined {
 }
 
 function metaOf<C>(spec: Spec<C>): PolicyMeta {
-    const { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy } = spec;
-    return { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy };
+    const { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy, securityHub, pci, reads } = spec;
+    return { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy, securityHub, pci, reads };
 }
 
 /** The policy object Pulumi's analyzer runs, with the metadata kept beside it. */

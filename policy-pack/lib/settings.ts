@@ -14,9 +14,11 @@ export interface Exemption {
     expires: string;
 }
 
-/** A pack-level exemption: names the policy it lifts. */
+/** A pack-level exemption: names the policy it lifts and who answers for it. */
 export interface PackExemption extends Exemption {
     policy: string;
+    /** The team or person who fixes the resource before the expiry. */
+    owner: string;
 }
 
 /** What every policy of the pack reads from its Pulumi policy config (`getConfig()`). */
@@ -75,8 +77,15 @@ export function stackOfUrn(urn: string): string | undefined {
     return match ? match[1] : undefined;
 }
 
+/**
+ * Environments held to prod levels: prod itself, mgmt (its Argo CD deploys prod and its Transit
+ * Gateway reaches prod's VPC, so a weakness there is a path into prod) and org (the organization,
+ * its audit trail and the deployment roles of every account).
+ */
+export const PROD_LEVEL_ENVIRONMENTS = ["prod", "mgmt", "org"];
+
 export function isProd(env: string): boolean {
-    return env === "prod";
+    return PROD_LEVEL_ENVIRONMENTS.includes(env);
 }
 
 /** `pr-<n>`; the issue defines PR environments by the `pr-` prefix, the estate by `pr-<number>`. */

@@ -1,5 +1,5 @@
 import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
-import { referrersOf } from "../lib/links";
+import { referencedBy, referrersOf } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
 import { LOAD_BALANCERS } from "./elb";
 
@@ -10,6 +10,9 @@ const HTTPS_VIEWER = ["redirect-to-https", "https-only"];
 
 /** S3 REST endpoints (website endpoints `s3-website` cannot use OAC and are not S3 origins here). */
 const S3_ORIGIN = /\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/;
+
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+const WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
 
 export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
@@ -121,6 +124,49 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
                 const publicAlb = lb.props.internal !== true && (lb.props.loadBalancerType ?? "application") === "application";
                 if (publicAlb && referrersOf(lb, "resourceArn", associations, lbs).length === 0) {
                     ctx.report(`Internet-facing load balancer ${lb.name} has no WAF web ACL association.`, lb.urn);
+                }
+            });
+        },
+    }),
+    resourcePolicy({
+        name: "cloudfront-origin-https",
+        domain: "cloudfront-waf",
+        description: "CloudFront reaches custom origins over HTTPS only (originProtocolPolicy https-only, TLS 1.2).",
+        prevents: "Requests (cookies, card data) travelling from the edge to the origin in clear.",
+        severity: "high",
+        remediation: 'Set customOriginConfig.originProtocolPolicy "https-only" and originSslProtocols ["TLSv1.2"].',
+        level: "mandatory",
+        securityHub: ["CloudFront.9", "CloudFront.10"],
+        pci: ["4.2.1"],
+        types: DISTRIBUTION,
+        reads: { [DISTRIBUTION[0]]: ["origins.customOriginConfig.originProtocolPolicy", "origins.customOriginConfig.originSslProtocols", "origins.originId"] },
+        check: (d, ctx) => {
+            for (const origin of list(d.props.origins)) {
+                const custom = origin.customOriginConfig;
+                if (custom && (custom.originProtocolPolicy !== "https-only" || list(custom.originSslProtocols).some((p) => p !== "TLSv1.2"))) {
+                    ctx.report(`Distribution ${d.name} reaches origin ${origin.originId} with ${custom.originProtocolPolicy} / ${list(custom.originSslProtocols).join(", ")}.`);
+                }
+            }
+        },
+    }),
+    stackPolicy({
+        name: "waf-logging",
+        domain: "cloudfront-waf",
+        description: "Every WAF web ACL has a logging configuration.",
+        prevents: "Blocked attacks and rate-limit hits leaving no record to investigate.",
+        severity: "medium",
+        remediation: "Add aws.wafv2.WebAclLoggingConfiguration to a log group named aws-waf-logs-<acl> (encrypted, 365 days).",
+        level: "advisory",
+        prodLevel: "mandatory",
+        checkov: "CKV2_AWS_31",
+        securityHub: ["WAF.11"],
+        pci: ["10.2.1"],
+        reads: { [WEB_ACL]: ["name"], [WAF_LOGGING]: ["resourceArn"] },
+        check: (ctx) => {
+            const logging = ofTypes(ctx.resources, [WAF_LOGGING]);
+            ctx.each(ofTypes(ctx.resources, [WEB_ACL]), (acl) => {
+                if (!logging.some((l) => referencedBy(l, "resourceArn", [acl], { nameKeys: ["name"], matches: (v, n) => v.includes(`/webacl/${n}/`) }).includes(acl))) {
+                    ctx.report(`Web ACL ${acl.name} has no logging configuration.`, acl.urn);
                 }
             });
         },

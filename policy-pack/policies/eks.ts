@@ -24,6 +24,8 @@ function encryptsSecrets(cluster: Subject): boolean {
     return config !== undefined && list(config.resources).includes("secrets") && has(config.provider ?? {}, "keyArn");
 }
 
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+
 export const EKS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "eks-private-endpoint",
@@ -79,6 +81,24 @@ export const EKS_POLICIES: PolicyDefinition[] = [
             const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !enabled.includes(t));
             if (missing.length > 0) {
                 ctx.report(`EKS cluster ${cluster.name} does not log ${missing.join(", ")}.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "eks-node-group-no-remote-access",
+        domain: "eks",
+        description: "EKS managed node groups have no SSH remote access (nodes are reached through SSM, never an EC2 key pair).",
+        prevents: "SSH into nodes from anywhere (remoteAccess without source security groups opens port 22 to 0.0.0.0/0).",
+        severity: "high",
+        remediation: "Remove remoteAccess from the aws.eks.NodeGroup; use SSM Session Manager for node access.",
+        level: "mandatory",
+        checkov: "CKV_AWS_100",
+        pci: ["1.3.1", "2.2.4"],
+        types: [NODE_GROUP],
+        reads: { [NODE_GROUP]: ["remoteAccess"] },
+        check: (group, ctx) => {
+            if (has(group.props, "remoteAccess")) {
+                ctx.report(`Node group ${group.name} enables SSH remote access.`);
             }
         },
     }),

@@ -62,8 +62,8 @@ const PACK_EXEMPTION_SCHEMA = {
     type: "array" as const,
     items: {
         type: "object" as const,
-        required: ["policy", "urn", "reason", "expires"],
-        properties: { policy: { type: "string" as const }, urn: { type: "string" as const }, reason: { type: "string" as const }, expires: { type: "string" as const } },
+        required: ["policy", "urn", "reason", "expires", "owner"],
+        properties: { policy: { type: "string" as const }, urn: { type: "string" as const }, reason: { type: "string" as const }, expires: { type: "string" as const }, owner: { type: "string" as const, minLength: 1 } },
     },
 };
 
@@ -179,6 +179,9 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
             const inStack = (e: PackExemption) => stackOfUrn(e.urn) === stack && e.urn.split("::")[1] === ctx.resources[0].urn.split("::")[1];
             for (const e of [...EXEMPTIONS, ...ctx.config.packExemptions].filter(inStack)) {
                 const where = ctx.resources.some((r) => r.urn === e.urn) ? e.urn : undefined;
+                if (!e.owner || e.owner.trim() === "") {
+                    ctx.report(`The exemption from ${e.policy} for ${e.urn} names no owner.`, where);
+                }
                 if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(e.expires) || e.expires < ctx.asOf) {
                     ctx.report(`The exemption from ${e.policy} for ${e.urn} expired on ${e.expires} and no longer applies (reason was: ${e.reason}).`, where);
                 } else if (e.expires > isoDate(latest)) {

@@ -30,6 +30,12 @@ function isWildcardPrincipal(principal: unknown): boolean {
     return false;
 }
 
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+/** AWS managed policies that amount to administrator rights. */
+const ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/** Identity policy documents whose statements iam-no-service-wildcard reads. */
+const IDENTITY_DOCUMENTS: Record<string, string> = { "aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy" };
+
 export const IAM_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "iam-no-admin-wildcard",
@@ -40,7 +46,8 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         remediation: "List the actions and resource ARNs the principal needs; administrator access comes only from Identity Center permission sets.",
         level: "mandatory",
         checkov: "CKV_AWS_62",
-        trivy: "AVD-AWS-0057",
+        securityHub: ["IAM.1"],
+        pci: ["7.2.1"],
         types: [ROLE, ...Object.keys(POLICY_DOCUMENTS)],
         check: (r, ctx) => {
             for (const { label, document } of permissionDocuments(r)) {
@@ -84,6 +91,54 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         types: ["aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"],
         check: (r, ctx) => {
             ctx.report(`${r.type} ${r.name} creates IAM user credentials.`);
+        },
+    }),
+    resourcePolicy<{ adminRoles: string[] }>({
+        name: "iam-no-managed-admin",
+        domain: "iam",
+        description: "No role gets an AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess) except the deployment and break-glass roles, which the SCPs and their trust conditions guard.",
+        prevents: "A workload or CI role that can do everything because a managed admin policy was the quick fix.",
+        severity: "critical",
+        remediation: "Attach a customer policy listing the actions and resource ARNs the role needs; only roles named in the policy's adminRoles config may hold administrator rights.",
+        level: "mandatory",
+        checkov: "CKV_AWS_274",
+        securityHub: ["IAM.1"],
+        pci: ["7.2.1", "7.2.2"],
+        types: [ATTACHMENT, ROLE],
+        reads: { [ATTACHMENT]: ["role", "policyArn"], [ROLE]: ["name", "managedPolicyArns"] },
+        schema: { adminRoles: { type: "array", items: { type: "string" } } },
+        defaults: () => ({ adminRoles: ["payments-deployment", "payments-break-glass"] }),
+        check: (r, ctx) => {
+            const roleName = String(r.type === ROLE ? r.props.name : r.props.role);
+            const arns = r.type === ROLE ? list<string>(r.props.managedPolicyArns) : [r.props.policyArn];
+            const admin = arns.map(String).filter((arn) => ADMIN_MANAGED_POLICIES.some((p) => arn.endsWith(`:policy/${p}`)));
+            if (admin.length > 0 && !ctx.config.adminRoles.includes(roleName)) {
+                ctx.report(`${r.name} gives role ${roleName} the AWS managed ${admin.join(", ")}.`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "iam-no-service-wildcard",
+        domain: "iam",
+        description: 'No IAM policy allows every action of a service ("<service>:*") on Resource "*".',
+        prevents: "A role that can, e.g., delete every table or read every secret of the account because one action was needed.",
+        severity: "high",
+        remediation: "List the actions the principal needs and scope Resource to the ARNs it touches.",
+        level: "mandatory",
+        securityHub: ["IAM.21"],
+        pci: ["7.2.1", "7.2.2"],
+        types: [ROLE, ...Object.keys(IDENTITY_DOCUMENTS)],
+        reads: { [ROLE]: ["inlinePolicies"], ...Object.fromEntries(Object.entries(IDENTITY_DOCUMENTS).map(([t, k]) => [t, [k]])) },
+        check: (r, ctx) => {
+            const documents = r.type === ROLE ? list(r.props.inlinePolicies).map((p) => p.policy) : [r.props[IDENTITY_DOCUMENTS[r.type]]];
+            for (const document of documents) {
+                for (const s of statements(jsonDocument(document, `${r.name}'s policy`))) {
+                    const wild = s.actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a));
+                    if (s.effect === "Allow" && wild.length > 0 && s.resources.includes("*")) {
+                        ctx.report(`${r.name} allows ${wild.join(", ")} on "*".`);
+                    }
+                }
+            }
         },
     }),
 ];

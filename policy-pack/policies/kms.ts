@@ -1,6 +1,11 @@
 import { PolicyDefinition, resourcePolicy } from "../lib/definition";
+import { has, list } from "../lib/values";
 
 const KEY = ["aws:kms/key:Key"];
+
+const TOPIC = "aws:sns/topic:Topic";
+const SECRET = "aws:secretsmanager/secret:Secret";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
 export const KMS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
@@ -40,6 +45,33 @@ export const KMS_POLICIES: PolicyDefinition[] = [
                     `KMS key ${key.name} has a ${days}-day deletion window; at least ${ctx.config.minDeletionWindowDays} is required ` +
                         "(the organization SCP denies kms:ScheduleKeyDeletion below that, so deleting this key, e.g. destroying the stack, would fail).",
                 );
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "kms-encrypted-topics-secrets-volumes",
+        domain: "kms",
+        description: "SNS topics and Secrets Manager secrets name a KMS key; launch template volumes are encrypted.",
+        prevents: "Notifications, secrets and node volumes protected only by AWS-owned keys nobody can audit or revoke (or not at all).",
+        severity: "medium",
+        remediation: "Set kmsMasterKeyId on aws.sns.Topic, kmsKeyId on aws.secretsmanager.Secret, and ebs.encrypted true on every launch template block device.",
+        level: "mandatory",
+        checkov: "CKV_AWS_26",
+        trivy: "AVD-AWS-0095",
+        securityHub: ["SNS.1"],
+        pci: ["3.5.1"],
+        types: [TOPIC, SECRET, LAUNCH_TEMPLATE],
+        reads: { [TOPIC]: ["kmsMasterKeyId"], [SECRET]: ["kmsKeyId"], [LAUNCH_TEMPLATE]: ["blockDeviceMappings.deviceName", "blockDeviceMappings.ebs.encrypted"] },
+        check: (r, ctx) => {
+            if (r.type === TOPIC && !has(r.props, "kmsMasterKeyId")) {
+                ctx.report(`Topic ${r.name} is not encrypted with a KMS key.`);
+            } else if (r.type === SECRET && !has(r.props, "kmsKeyId")) {
+                ctx.report(`Secret ${r.name} uses the AWS managed key, not a customer-managed KMS key.`);
+            } else if (r.type === LAUNCH_TEMPLATE) {
+                const plain = list(r.props.blockDeviceMappings).filter((m: any) => m.ebs && String(m.ebs.encrypted) !== "true"); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                if (plain.length > 0) {
+                    ctx.report(`Launch template ${r.name} has unencrypted volumes: ${plain.map((m: any) => m.deviceName).join(", ")}.`); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                }
             }
         },
     }),

@@ -9,7 +9,7 @@ const INVOKE_CONFIG = ["aws:lambda/functionEventInvokeConfig:FunctionEventInvoke
 /** Services that invoke Lambda asynchronously (events are queued inside Lambda and retried). */
 const ASYNC_PRINCIPALS = ["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com", "ses.amazonaws.com", "logs.amazonaws.com", "iot.amazonaws.com", "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com"];
 
-/** functionName may be a name, an ARN or a qualified ARN. */
+/** A function reference (Permission.function, FunctionEventInvokeConfig.functionName) may be a name, an ARN or a qualified ARN. */
 const FUNCTION_LINK = {
     nameKeys: ["name"],
     matches: (value: string, name: string) => value === name || value.endsWith(`:function:${name}`) || value.includes(`:function:${name}:`),
@@ -18,6 +18,7 @@ const FUNCTION_LINK = {
 export const LAMBDA_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "lambda-in-vpc",
+        reads: { [FUNCTION[0]]: ["vpcConfig.subnetIds", "vpcConfig.securityGroupIds"] },
         domain: "lambda",
         description: "Lambda functions run in the VPC's private subnets with security groups.",
         prevents: "Functions reaching data stores and the internet outside the VPC's controls and flow logs.",
@@ -35,6 +36,7 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
     }),
     resourcePolicy({
         name: "lambda-tracing",
+        reads: { [FUNCTION[0]]: ["tracingConfig.mode"] },
         domain: "lambda",
         description: "Lambda functions have X-Ray active tracing.",
         prevents: "Payment processing failures that cannot be followed across services.",
@@ -53,6 +55,11 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "lambda-async-failure-destination",
+        reads: {
+            [FUNCTION[0]]: ["name", "deadLetterConfig.targetArn"],
+            [PERMISSION[0]]: ["principal", "function"],
+            [INVOKE_CONFIG[0]]: ["functionName", "destinationConfig.onFailure.destination"],
+        },
         domain: "lambda",
         description: "Lambda functions invoked asynchronously (S3, SNS, EventBridge, ...) have a dead-letter queue or an on-failure destination.",
         prevents: "Events silently discarded after Lambda's asynchronous retries run out.",
@@ -65,7 +72,7 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
             const asyncInvoked = new Set(
                 ofTypes(ctx.resources, PERMISSION)
                     .filter((p) => ASYNC_PRINCIPALS.includes(String(p.props.principal)))
-                    .flatMap((p) => referencedBy(p, "functionName", functions, FUNCTION_LINK)),
+                    .flatMap((p) => referencedBy(p, "function", functions, FUNCTION_LINK)),
             );
             const invokeConfigs = ofTypes(ctx.resources, INVOKE_CONFIG);
             invokeConfigs.flatMap((c) => referencedBy(c, "functionName", functions, FUNCTION_LINK)).forEach((f) => asyncInvoked.add(f));

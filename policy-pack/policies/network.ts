@@ -107,6 +107,8 @@ function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
     return ofTypes(ctx.resources, [VPC, AWSX_VPC]).filter((v) => vpcRoot(v) === v);
 }
 
+const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
 export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "sg-no-public-ingress",
@@ -226,6 +228,28 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
                 } else if (!closed.has(vpc)) {
                     ctx.report(`VPC ${vpc.name}'s default security group has rules.`, vpc.urn);
                 }
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "sg-no-unrestricted-egress",
+        domain: "network",
+        description: "No security group allows all protocols and ports out to 0.0.0.0/0 or ::/0; egress to the internet names its ports.",
+        prevents: "A compromised workload exfiltrating data on any port, unseen by the rules a reviewer reads.",
+        severity: "medium",
+        remediation: "Replace the all-traffic egress rule with rules for the ports needed (e.g. 443) or for the VPC CIDR.",
+        level: "mandatory",
+        trivy: "AVD-AWS-0104",
+        pci: ["1.3.2", "1.4.2"],
+        types: [SECURITY_GROUP, EGRESS_RULE],
+        reads: { [SECURITY_GROUP]: ["egress.protocol", "egress.cidrBlocks", "egress.ipv6CidrBlocks"], [EGRESS_RULE]: ["ipProtocol", "cidrIpv4", "cidrIpv6"] },
+        check: (r, ctx) => {
+            const rules =
+                r.type === EGRESS_RULE
+                    ? [{ protocol: r.props.ipProtocol, cidrs: [r.props.cidrIpv4, r.props.cidrIpv6] }]
+                    : list(r.props.egress).map((e: any) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] })); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+            if (rules.some((rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))))) {
+                ctx.report(`${r.name} allows all traffic out to the internet.`);
             }
         },
     }),

@@ -1,5 +1,6 @@
-import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
-import { has } from "../lib/values";
+import { PolicyDefinition, Subject, resourcePolicy, stackPolicy } from "../lib/definition";
+import { referencedBy } from "../lib/links";
+import { has, list, ofTypes } from "../lib/values";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const CLUSTER = "aws:rds/cluster:Cluster";
@@ -10,6 +11,8 @@ export const DATABASES = [INSTANCE, CLUSTER];
 function isReplica(db: Subject): boolean {
     return has(db.props, "replicateSourceDb") || has(db.props, "replicationSourceIdentifier");
 }
+
+const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 
 export const RDS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
@@ -38,7 +41,8 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         remediation: "Set publiclyAccessible: false and place the instance in the isolated subnets.",
         level: "mandatory",
         checkov: "CKV_AWS_17",
-        trivy: "AVD-AWS-0082",
+        securityHub: ["RDS.2"],
+        pci: ["1.4.4"],
         types: [INSTANCE, CLUSTER_INSTANCE],
         check: (db, ctx) => {
             if (db.props.publiclyAccessible === true) {
@@ -121,6 +125,31 @@ export const RDS_POLICIES: PolicyDefinition[] = [
             if (db.props.skipFinalSnapshot === true || !has(db.props, "finalSnapshotIdentifier")) {
                 ctx.report(`Prod database ${db.name} would be deleted without a final snapshot (set skipFinalSnapshot: false and finalSnapshotIdentifier).`);
             }
+        },
+    }),
+    stackPolicy({
+        name: "rds-force-ssl",
+        domain: "rds",
+        description: "PostgreSQL instances use a parameter group with rds.force_ssl = 1.",
+        prevents: "Clients connecting without TLS, sending card data and credentials in clear inside the VPC.",
+        severity: "high",
+        remediation: 'Give the instance an aws.rds.ParameterGroup with parameters [{ name: "rds.force_ssl", value: "1" }] (the postgres15+ default, but explicit survives family changes).',
+        level: "mandatory",
+        checkov: "CKV2_AWS_69",
+        pci: ["4.2.1"],
+        reads: { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] },
+        check: (ctx) => {
+            const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
+            ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
+                if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
+                    return;
+                }
+                const linked = referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] });
+                const forced = linked.some((g) => list(g.props.parameters).some((p: any) => p.name === "rds.force_ssl" && String(p.value) === "1")); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                if (!forced) {
+                    ctx.report(`Database ${db.name} has no parameter group setting rds.force_ssl = 1.`, db.urn);
+                }
+            });
         },
     }),
 ];

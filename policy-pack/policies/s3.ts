@@ -4,7 +4,8 @@ import { LinkOptions, referencedBy, referrersOf } from "../lib/links";
 import { CannotVerifyError, isUnknownValueError } from "../lib/unknowns";
 import { jsonDocument, list, ofTypes, statements } from "../lib/values";
 
-export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
+export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", BUCKET_V2];
 const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
 const ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"];
 const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
@@ -14,6 +15,14 @@ const ACL = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
 const LOGGING = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const DISTRIBUTIONS = ["aws:cloudfront/distribution:Distribution"];
+
+const BUCKET_NAME = { [BUCKET_TYPES[0]]: ["bucket"], [BUCKET_V2]: ["bucket"] };
+/** What finding log-delivery buckets reads: the inputs that name a bucket as a log target. */
+const LOG_SOURCES = {
+    [DISTRIBUTIONS[0]]: ["loggingConfig.bucket"],
+    ...Object.fromEntries(LOGGING.map((t) => [t, ["targetBucket"]])),
+    ...Object.fromEntries(LOAD_BALANCERS.map((t) => [t, ["accessLogs.bucket"]])),
+};
 
 /** A bucket input may hold the bucket's name, its ARN or (CloudFront logging) its domain name. */
 const BUCKET_LINK: LinkOptions = {
@@ -88,9 +97,32 @@ function isLogBucket(bucket: PolicyResource, targets: LogTargets): boolean {
 
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped engine JSON */
 function encryptionAlgorithms(rules: unknown): string[] {
-    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    return list(rules).map((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""));
 }
+
+/**
+ * The algorithms a bucket declares inline. `Bucket` nests single objects
+ * (`serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault`); `BucketV2` nests
+ * lists under plural names (`serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`).
+ */
+function inlineAlgorithms(bucket: PolicyResource): string[] {
+    if (bucket.type === BUCKET_V2) {
+        return list(bucket.props.serverSideEncryptionConfigurations)
+            .flatMap((c: any) => list(c?.rules))
+            .flatMap((rule: any) => list(rule?.applyServerSideEncryptionByDefaults))
+            .map((d: any) => String(d?.sseAlgorithm ?? ""));
+    }
+    return encryptionAlgorithms(bucket.props.serverSideEncryptionConfiguration?.rule);
+}
+
+/** Inline versioning: `Bucket.versioning.enabled`, `BucketV2.versionings[].enabled`. */
+function inlineVersioning(bucket: PolicyResource): boolean {
+    const blocks = bucket.type === BUCKET_V2 ? list(bucket.props.versionings) : list(bucket.props.versioning);
+    return blocks.some((v: any) => v?.enabled === true);
+}
+/* eslint-enable @typescript-eslint/no-explicit-any -- back to typed code */
 
 /** A statement that denies every S3 action to everyone when the request is not over TLS. */
 function deniesInsecureTransport(policy: unknown, what: string): boolean {
@@ -108,6 +140,7 @@ function deniesInsecureTransport(policy: unknown, what: string): boolean {
 export const S3_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "s3-public-access-block",
+        reads: { ...BUCKET_NAME, [PUBLIC_ACCESS_BLOCK[0]]: ["bucket", "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] },
         domain: "s3",
         description: "Every S3 bucket has a public access block with all four settings on.",
         prevents: "Buckets or objects made public by a bucket policy or ACL.",
@@ -129,6 +162,11 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-encryption",
+        reads: {
+            [BUCKET_TYPES[0]]: ["bucket", "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm"],
+            [BUCKET_V2]: ["bucket", "serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults.sseAlgorithm"],
+            ...Object.fromEntries(ENCRYPTION.map((t) => [t, ["bucket", "rules.applyServerSideEncryptionByDefault.sseAlgorithm"]])),
+        },
         domain: "s3",
         description: "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS).",
         prevents: "Data at rest whose encryption depends on an account default nobody reviewed.",
@@ -136,10 +174,11 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
         level: "mandatory",
         checkov: "CKV_AWS_19",
-        trivy: "AVD-AWS-0088",
+        securityHub: ["S3.4"],
+        pci: ["3.5.1"],
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
-                const inline = encryptionAlgorithms(list(bucket.props.serverSideEncryptionConfiguration).flatMap((c: any) => list(c?.rule ?? c?.rules))); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                const inline = inlineAlgorithms(bucket);
                 const separate = companions(ctx, bucket, ENCRYPTION).flatMap((c) => encryptionAlgorithms(c.props.rules));
                 if (![...inline, ...separate].some((a) => ALGORITHMS.includes(a))) {
                     ctx.report(`Bucket ${bucket.name} has no default encryption configuration.`, bucket.urn);
@@ -148,6 +187,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-tls-only",
+        reads: { [BUCKET_TYPES[0]]: ["bucket", "policy"], [BUCKET_V2]: ["bucket", "policy"], [BUCKET_POLICY[0]]: ["bucket", "policy"] },
         domain: "s3",
         description: "Every S3 bucket policy denies requests that do not use TLS (aws:SecureTransport = false).",
         prevents: "Objects read or written over plain HTTP.",
@@ -167,6 +207,12 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-versioning",
+        reads: {
+            ...LOG_SOURCES,
+            [BUCKET_TYPES[0]]: ["bucket", "versioning.enabled"],
+            [BUCKET_V2]: ["bucket", "versionings.enabled"],
+            ...Object.fromEntries(VERSIONING.map((t) => [t, ["bucket", "versioningConfiguration.status"]])),
+        },
         domain: "s3",
         description: "Every S3 bucket that holds data (not a log delivery target) has versioning enabled.",
         prevents: "Data lost to an overwrite or a delete with no earlier version to restore.",
@@ -182,7 +228,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
                 if (isLogBucket(bucket, logs)) {
                     return;
                 }
-                const inline = list(bucket.props.versioning).some((v: any) => v?.enabled === true); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                const inline = inlineVersioning(bucket);
                 const separate = companions(ctx, bucket, VERSIONING).some((v) => v.props.versioningConfiguration?.status === "Enabled");
                 if (!inline && !separate) {
                     unlessLogTarget(bucket, logs, () => ctx.report(`Data bucket ${bucket.name} does not enable versioning.`, bucket.urn));
@@ -192,6 +238,13 @@ export const S3_POLICIES: PolicyDefinition[] = [
     }),
     stackPolicy({
         name: "s3-acls-disabled",
+        reads: {
+            [DISTRIBUTIONS[0]]: ["loggingConfig.bucket"],
+            [BUCKET_TYPES[0]]: ["bucket", "acl", "grants"],
+            [BUCKET_V2]: ["bucket", "acl", "grants"],
+            ...Object.fromEntries(OWNERSHIP.map((t) => [t, ["bucket", "rule.objectOwnership"]])),
+            ...Object.fromEntries(ACL.map((t) => [t, ["bucket"]])),
+        },
         domain: "s3",
         description: "S3 buckets keep ACLs disabled (object ownership BucketOwnerEnforced, no ACL resources or grants).",
         prevents: "Access granted through object or bucket ACLs that bucket policies and IAM reviews do not show.",

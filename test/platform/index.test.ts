@@ -64,7 +64,8 @@ describe("platform stacks", () => {
         expect(sizing("prod")).to.deep.equal({ nat: "onePerAz", flowLogDays: 365, albDeletionProtection: true, priceClass: "PriceClass_All", sharedData: false });
         expect(sizing("preprod")).to.deep.equal({ nat: "onePerAz", flowLogDays: 90, albDeletionProtection: false, priceClass: "PriceClass_100", sharedData: false });
         expect(sizing("test")).to.deep.equal({ nat: "single", flowLogDays: 30, albDeletionProtection: false, priceClass: "PriceClass_100", sharedData: true });
-        expect(sizing("mgmt")).to.deep.include({ nat: "onePerAz", flowLogDays: 90 });
+        // mgmt is held to prod levels (it deploys prod): a year of flow logs, as PCI DSS 10.5.1 asks.
+        expect(sizing("mgmt")).to.deep.include({ nat: "onePerAz", flowLogDays: 365 });
     });
 
     it("hosts the shared PostgreSQL and OpenSearch in test, in the data and private tiers, for pr-<n> environments", () => {

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const DIST = "aws:cloudfront/distribution:Distribution";
@@ -67,5 +68,29 @@ describe("policy-pack cloudfront-waf", () => {
             b.add("aws:lb/loadBalancer:LoadBalancer", "prod-alb", {});
             expectViolation("alb-waf", b, ["prod-alb"], /no WAF/);
         });
+    });
+});
+
+describe("policy-pack cloudfront-waf (v2 classes)", () => {
+    it("cloudfront-origin-https", () => {
+        const b = new StackBuilder("prod");
+        const origin = (originProtocolPolicy: string) => ({
+            defaultCacheBehavior: { allowedMethods: ["GET"], cachedMethods: ["GET"], targetOriginId: "alb", viewerProtocolPolicy: "https-only" },
+            enabled: true,
+            origins: [{ originId: "alb", domainName: "origin.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy, originSslProtocols: ["TLSv1.2"] } }],
+            restrictions: { geoRestriction: { restrictionType: "none" } },
+            viewerCertificate: { cloudfrontDefaultCertificate: true },
+        });
+        b.resource(aws.cloudfront.Distribution, "prod-cdn", origin("match-viewer"));
+        b.resource(aws.cloudfront.Distribution, "prod-ok", origin("https-only"));
+        expectViolation("cloudfront-origin-https", b, ["prod-cdn"], /origin alb with match-viewer/);
+    });
+    it("waf-logging", () => {
+        const b = new StackBuilder("prod");
+        const visibilityConfig = { cloudwatchMetricsEnabled: true, metricName: "m", sampledRequestsEnabled: true };
+        b.resource(aws.wafv2.WebAcl, "prod-waf", { name: "prod-waf", scope: "REGIONAL", defaultAction: { allow: {} }, visibilityConfig });
+        const logged = b.resource(aws.wafv2.WebAcl, "prod-logged", { name: "prod-logged", scope: "REGIONAL", defaultAction: { allow: {} }, visibilityConfig });
+        b.resource(aws.wafv2.WebAclLoggingConfiguration, "prod-logged-logs", { resourceArn: "arn:aws:wafv2:us-east-1:206217865489:regional/webacl/prod-logged/abc", logDestinationConfigs: ["arn:lg"] }, { dependsOn: [logged] });
+        expectViolation("waf-logging", b, ["prod-waf"], /no logging configuration/);
     });
 });

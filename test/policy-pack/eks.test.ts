@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const AWS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -19,6 +20,8 @@ function clusters(component: Record<string, unknown>, child: Record<string, unkn
     b.add(AWS_CLUSTER, "prod-eks-eksCluster", child, { parent });
     return b;
 }
+
+const ROLE_ARN = "arn:aws:iam::206217865489:role/prod-worker";
 
 describe("policy-pack eks", () => {
     it("passes compliant clusters (component and aws resource) on every EKS policy", () => {
@@ -43,7 +46,7 @@ describe("policy-pack eks", () => {
         it("skips a cluster exempted by URN until the exemption expires", () => {
             const b = new StackBuilder("mgmt", "platform");
             const cluster = b.add(COMPONENT, "mgmt-eks", { ...GOOD_COMPONENT, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
-            const exemption = { policy: "eks-private-endpoint", urn: cluster.urn, reason: "bootstrap run before the mgmt runners exist", expires: "2026-12-01" };
+            const exemption = { policy: "eks-private-endpoint", owner: "platform-team", urn: cluster.urn, reason: "bootstrap run before the mgmt runners exist", expires: "2026-12-01" };
             expectCompliant("eks-private-endpoint", b, { exemptions: [exemption], asOf: "2026-11-22" });
             expectViolation("eks-private-endpoint", b, ["mgmt-eks"], /expired on 2026-12-01/, { exemptions: [exemption], asOf: "2026-12-02" });
         });
@@ -66,5 +69,15 @@ describe("policy-pack eks", () => {
             b.add(COMPONENT, "prod-eks", { ...GOOD_COMPONENT, enabledClusterLogTypes: UNKNOWN });
             expectCannotVerify("eks-control-plane-logs", b);
         });
+    });
+});
+
+describe("policy-pack eks (v2 classes)", () => {
+    it("eks-node-group-no-remote-access", () => {
+        const b = new StackBuilder("prod");
+        const base = { clusterName: "prod-eks", nodeRoleArn: ROLE_ARN, subnetIds: ["subnet-1"], scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 } };
+        b.resource(aws.eks.NodeGroup, "prod-ssh", { ...base, remoteAccess: { ec2SshKey: "ops" } });
+        b.resource(aws.eks.NodeGroup, "prod-ok", base);
+        expectViolation("eks-node-group-no-remote-access", b, ["prod-ssh"], /SSH/);
     });
 });

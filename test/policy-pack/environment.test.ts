@@ -112,7 +112,7 @@ describe("policy-pack environment", () => {
         it("passes a current exemption and reports an expired and an over-long one", () => {
             const b = new StackBuilder("test");
             const q = b.add("aws:sqs/queue:Queue", "q", {});
-            const base = { policy: "sqs-encryption", urn: q.urn, reason: "migrating to the shared data key in PR #12" };
+            const base = { policy: "sqs-encryption", owner: "payments-team", urn: q.urn, reason: "migrating to the shared data key in PR #12" };
             expectCompliant("policy-exemptions-valid", b, { exemptions: [{ ...base, expires: "2026-12-31" }], asOf: "2026-11-22" });
             const found = violationsOf("policy-exemptions-valid", b, { exemptions: [{ ...base, expires: "2026-11-01" }, { ...base, expires: "2028-01-01" }], asOf: "2026-11-22" });
             expect(found.map((v) => v.message)).to.have.length(2);
@@ -120,10 +120,16 @@ describe("policy-pack environment", () => {
             expect(found[1].message).to.match(/more than 180 days ahead/);
             expect(found.every((v) => v.enforcementLevel === "advisory" && v.urn === q.urn)).to.equal(true);
         });
+        it("reports an exemption that names no owner", () => {
+            const b = new StackBuilder("test");
+            const q = b.add("aws:sqs/queue:Queue", "q", {});
+            const found = violationsOf("policy-exemptions-valid", b, { exemptions: [{ policy: "sqs-encryption", owner: " ", urn: q.urn, reason: "migrating to the shared data key", expires: "2026-12-31" }], asOf: "2026-11-22" });
+            expect(found.map((v) => v.message)).to.deep.equal([`The exemption from sqs-encryption for ${q.urn} names no owner.`]);
+        });
         it("ignores exemptions for other stacks", () => {
             const b = new StackBuilder("test");
             b.add("aws:sqs/queue:Queue", "q", {});
-            const other = { policy: "sqs-encryption", urn: "urn:pulumi:prod::workloads::aws:sqs/queue:Queue::q", reason: "another stack's business", expires: "2020-01-01" };
+            const other = { policy: "sqs-encryption", owner: "payments-team", urn: "urn:pulumi:prod::workloads::aws:sqs/queue:Queue::q", reason: "another stack's business", expires: "2020-01-01" };
             expectCompliant("policy-exemptions-valid", b, { exemptions: [other], asOf: "2026-11-22" });
         });
     });

@@ -7,6 +7,17 @@ import { policyNamed } from "../../policy-pack/policies";
 
 export const UNKNOWN = UNKNOWN_PLACEHOLDER;
 
+export type ResourceClass = new (name: string, args: any, opts?: any) => unknown;
+
+/** The type token a provider class registers with (a static the typings do not declare). */
+export function typeToken(cls: ResourceClass): string {
+    const token = (cls as unknown as { __pulumiType?: unknown }).__pulumiType;
+    if (typeof token !== "string") {
+        throw new Error(`${cls.name} is not a Pulumi resource class`);
+    }
+    return token;
+}
+
 interface AddOptions {
     protect?: boolean;
     parent?: PlannedResource;
@@ -52,6 +63,14 @@ export class StackBuilder {
         };
         this.resources.push(resource);
         return resource;
+    }
+
+    /**
+     * Adds a resource from its provider class with inputs typed by the class's own Args, so a
+     * property name the provider does not have fails to compile (`b.resource(aws.lambda.Permission, ...)`).
+     */
+    resource<C extends ResourceClass>(cls: C, name: string, inputs: ConstructorParameters<C>[1], options: AddOptions = {}): PlannedResource {
+        return this.add(typeToken(cls), name, inputs as Record<string, unknown>, options);
     }
 
     build(): PlannedStack {

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const doc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement });
@@ -65,5 +66,22 @@ describe("policy-pack iam", () => {
             b.add("aws:iam/accessKey:AccessKey", "ci-bot-key", { user: "ci-bot" });
             expectViolation("iam-no-users", b, ["ci-bot", "ci-bot-key"], /IAM user credentials/);
         });
+    });
+});
+
+describe("policy-pack iam (v2 classes)", () => {
+    it("iam-no-managed-admin: flags AdministratorAccess on a workload role, allows the deployment role", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-admin", { role: "prod-worker", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+        b.resource(aws.iam.RolePolicyAttachment, "prod-deploy-admin", { role: "payments-deployment", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-xray", { role: "prod-worker", policyArn: "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess" });
+        expectViolation("iam-no-managed-admin", b, ["prod-worker-admin"], /gives role prod-worker the AWS managed .*policy\/AdministratorAccess/);
+    });
+    it('iam-no-service-wildcard: flags "dynamodb:*" on "*", passes scoped actions', () => {
+        const b = new StackBuilder("prod");
+        const policy = (Action: string, Resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] });
+        b.resource(aws.iam.RolePolicy, "prod-wide", { role: "prod-worker", policy: policy("dynamodb:*", "*") });
+        b.resource(aws.iam.RolePolicy, "prod-narrow", { role: "prod-worker", policy: policy("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:206217865489:table/prod-payments") });
+        expectViolation("iam-no-service-wildcard", b, ["prod-wide"], /dynamodb:\* on "\*"/);
     });
 });

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -120,5 +121,15 @@ describe("policy-pack network", () => {
             expectViolation("vpc-default-sg-closed", network(true, null), ["prod-vpc"], /not managed/);
             expectViolation("vpc-default-sg-closed", network(true, { ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }] }), ["prod-vpc"], /has rules/);
         });
+    });
+});
+
+describe("policy-pack network (v2 classes)", () => {
+    it("sg-no-unrestricted-egress: flags all-traffic egress to the internet, passes 443 out", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.ec2.SecurityGroup, "prod-open", { vpcId: "vpc-1", egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-open-rule", { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" });
+        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-https", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+        expectViolation("sg-no-unrestricted-egress", b, ["prod-open", "prod-open-rule"], /all traffic out/);
     });
 });

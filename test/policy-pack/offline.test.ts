@@ -48,7 +48,7 @@ describe("policy-pack offline evaluation", () => {
     it("skips a resource under a valid exemption in a stack policy, and reports it again once expired", () => {
         const b = new StackBuilder("test");
         const bucket = b.add("aws:s3/bucket:Bucket", "legacy", { bucket: "legacy" });
-        const exemption = { policy: "s3-tls-only", urn: bucket.urn, reason: "third-party uploader without TLS until vendor fix VND-123", expires: "2026-12-31" };
+        const exemption = { policy: "s3-tls-only", owner: "payments-team", urn: bucket.urn, reason: "third-party uploader without TLS until vendor fix VND-123", expires: "2026-12-31" };
         expect(violationsOf("s3-tls-only", b, { exemptions: [exemption], asOf: "2026-12-31" })).to.deep.equal([]);
         const expired = violationsOf("s3-tls-only", b, { exemptions: [exemption], asOf: "2027-01-01" });
         expect(expired).to.have.length(1);

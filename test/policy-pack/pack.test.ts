@@ -8,7 +8,7 @@ import { POLICIES } from "../../policy-pack/policies";
 import { CONFIG_DIR, DOC_FILE, docSection, renderConfigs, renderDocs } from "../../policy-pack/scripts/generate";
 
 const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
-const DOMAINS = ["s3", "kms", "dynamodb", "sqs", "lambda", "rds", "opensearch", "eks", "network", "elb", "cloudfront-waf", "iam", "organizations", "tagging", "environment"];
+const DOMAINS = ["s3", "kms", "dynamodb", "sqs", "lambda", "rds", "opensearch", "eks", "network", "elb", "cloudfront-waf", "iam", "organizations", "tagging", "environment", "resource-access", "logging", "audit", "ecr", "versions"];
 
 function sourceFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
 const DB = "aws:rds/instance:Instance";
@@ -79,5 +80,16 @@ describe("policy-pack rds", () => {
                 throw new Error("expected both problems");
             }
         });
+    });
+});
+
+describe("policy-pack rds (v2 classes)", () => {
+    it("rds-force-ssl: follows parameterGroupName to the group", () => {
+        const b = new StackBuilder("prod");
+        b.resource(aws.rds.ParameterGroup, "prod-tls", { name: "prod-tls", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "1" }] });
+        b.resource(aws.rds.ParameterGroup, "prod-lax", { name: "prod-lax", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] });
+        b.resource(aws.rds.Instance, "prod-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-tls" });
+        b.resource(aws.rds.Instance, "prod-lax-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-lax" });
+        expectViolation("rds-force-ssl", b, ["prod-lax-db"], /rds.force_ssl/);
     });
 });

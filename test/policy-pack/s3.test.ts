@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { PlannedResource } from "../../plan-model/types";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
@@ -36,6 +37,35 @@ function fullBucket(b: StackBuilder, name: string, overrides: Partial<Record<str
 }
 
 describe("policy-pack s3", () => {
+    describe("BucketV2 inline configuration (the provider's plural list inputs)", () => {
+        it("passes a BucketV2 that declares encryption and versioning inline", () => {
+            const b = new StackBuilder("prod");
+            b.resource(aws.s3.BucketV2, "prod-raw", {
+                bucket: "prod-raw",
+                serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }], bucketKeyEnabled: true }] }],
+                versionings: [{ enabled: true }],
+            });
+            expectCompliant("s3-encryption", b);
+            expectCompliant("s3-versioning", b);
+        });
+        it("flags a BucketV2 whose inline versioning is off and that declares no encryption", () => {
+            const b = new StackBuilder("prod");
+            b.resource(aws.s3.BucketV2, "prod-raw", { bucket: "prod-raw", versionings: [{ enabled: false }] });
+            expectViolation("s3-encryption", b, ["prod-raw"], /encryption/);
+            expectViolation("s3-versioning", b, ["prod-raw"], /versioning/);
+        });
+        it("passes a Bucket (v1) that declares both inline", () => {
+            const b = new StackBuilder("prod");
+            b.resource(aws.s3.Bucket, "prod-raw", {
+                bucket: "prod-raw",
+                serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+                versioning: { enabled: true },
+            });
+            expectCompliant("s3-encryption", b);
+            expectCompliant("s3-versioning", b);
+        });
+    });
+
     describe("s3-public-access-block", () => {
         it("passes a bucket whose access block sets all four flags", () => {
             const b = new StackBuilder("prod");

@@ -6,7 +6,15 @@ import { synthesize } from "../harness";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
 const sizing = { instanceClass: "db.t4g.medium", allocatedStorageGb: 50, maxAllocatedStorageGb: 200, databaseName: "payments", readReplicaCount: 0 };
-const search = { instanceType: "t3.medium.search", instanceCount: 1, volumeSizeGb: 20, createServiceLinkedRole: true };
+const search = {
+    instanceType: "t3.medium.search",
+    instanceCount: 1,
+    volumeSizeGb: 20,
+    createServiceLinkedRole: true,
+    accountId: "902105368459",
+    region: "us-east-1",
+    masterRoleTrustedPrincipalArns: ["arn:aws:iam::902105368459:role/payments-deployment"],
+};
 
 describe("workloads data-service components (as platform/test uses them)", () => {
     it("shares test's PostgreSQL and OpenSearch with the VPC by CIDR, and exports what PRs need", async () => {
