@@ -90,10 +90,12 @@ export interface Subject {
     type: string;
     urn: string;
     name: string;
-    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    props: Record<string, any>;
     protect: boolean;
     parent?: string;
-    provider?: { type: string; urn: string; name: string; props: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    provider?: { type: string; urn: string; name: string; props: Record<string, any> };
 }
 
 export interface StackContext<C> extends CheckContext<C> {
