@@ -1,9 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CI_TARGETS, CiTarget, PREVIEW_ROLE_NAME, TARGET_ACCOUNT, ciRoleName, permissionSetRolePattern, roleArn } from "../lib/ci-trust";
+import { AccountName } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { policyDocument } from "./policies/document";
 
 const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
+const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 /** Role names are the same in every account: the guardrails exempt them by name. */
 export interface RoleNames {
@@ -11,30 +14,60 @@ export interface RoleNames {
     breakGlass: string;
 }
 
-/** Identity Center puts permission-set roles under this path, optionally with a region segment. */
-export function permissionSetRolePattern(accountId: string, permissionSet: string): string {
-    return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
-}
+export { permissionSetRolePattern };
 
 /** Break-glass users live in the management account under this path, with hardware MFA. */
 export const BREAK_GLASS_USER_PATH = "/break-glass/";
 
 /**
- * Who may become the deployment role: the management account's CI role, and platform admins
- * signed in to the management account through the PlatformAdmin permission set. Nobody else.
+ * Who may become the deployment role: the CI deploy roles of the environments this account hosts
+ * (session tags included: configure-aws-credentials tags every session it creates), and platform
+ * admins signed in to the management account through the PlatformAdmin permission set. Nobody else.
  */
-export function deploymentTrustPolicy(managementAccountId: string, ciRoleArn: string): string {
+export function deploymentTrustPolicy(managementAccountId: string, ciRoleArns: string[]): string {
     return JSON.stringify(
         policyDocument(
-            { Sid: "ManagementCiRole", Effect: "Allow", Principal: { AWS: ciRoleArn }, Action: "sts:AssumeRole" },
+            { Sid: "EnvironmentCiRoles", Effect: "Allow", Principal: { AWS: ciRoleArns }, Action: ["sts:AssumeRole", "sts:TagSession"] },
             {
                 Sid: "PlatformAdmins",
                 Effect: "Allow",
                 Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
-                Action: "sts:AssumeRole",
+                Action: ["sts:AssumeRole", "sts:TagSession"],
                 Condition: { ArnLike: { "aws:PrincipalArn": permissionSetRolePattern(managementAccountId, "PlatformAdmin") } },
             },
         ),
+    );
+}
+
+/** The CI deploy (or preview) roles an account's roles trust: those of the targets it hosts; foundation's for security. */
+export function ciRoleArnsFor(account: AccountName, level: "deploy" | "preview", managementAccountId: string): string[] {
+    const targets = account === "security" ? (["org"] as CiTarget[]) : CI_TARGETS.filter((target) => TARGET_ACCOUNT[target] === account);
+    return targets.map((target) => roleArn(managementAccountId, ciRoleName(level, target)));
+}
+
+/** Read-only, and blind to data: what `pulumi preview` needs, nothing a pull request could exfiltrate. */
+export function previewDataDenial(): string {
+    return JSON.stringify(
+        policyDocument({
+            Sid: "NoDataReads",
+            Effect: "Deny",
+            Action: [
+                "s3:GetObject*",
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "sqs:ReceiveMessage",
+                "secretsmanager:GetSecretValue",
+                "ssm:GetParameter*",
+                "kms:Decrypt",
+                "lambda:GetFunction",
+                "logs:GetLogEvents",
+                "logs:FilterLogEvents",
+                "logs:StartQuery",
+            ],
+            Resource: "*",
+        }),
     );
 }
 
@@ -58,8 +91,8 @@ export function breakGlassTrustPolicy(managementAccountId: string): string {
 }
 
 export interface AccountRolesArgs {
+    account: AccountName;
     managementAccountId: string;
-    ciRoleArn: string;
     roleNames: RoleNames;
     /** The management account gets only the deployment role: break-glass there is the root user's job. */
     breakGlass: boolean;
@@ -68,6 +101,7 @@ export interface AccountRolesArgs {
 /** The roles every stack and every incident responder enters an account through. */
 export class AccountRoles extends pulumi.ComponentResource {
     readonly deploymentRoleArn: pulumi.Output<string>;
+    readonly previewRoleArn: pulumi.Output<string>;
     readonly breakGlassRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: AccountRolesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,12 +118,27 @@ export class AccountRoles extends pulumi.ComponentResource {
             "deployment",
             args.roleNames.deployment,
             "Assumed by Pulumi stacks (CI and platform admins) to deploy into this account",
-            deploymentTrustPolicy(args.managementAccountId, args.ciRoleArn),
+            deploymentTrustPolicy(args.managementAccountId, ciRoleArnsFor(args.account, "deploy", args.managementAccountId)),
             7200,
         ).arn;
+        const preview = new aws.iam.Role(
+            namer.name("preview"),
+            {
+                name: PREVIEW_ROLE_NAME,
+                description: "Assumed by CI previews: read-only, no data reads",
+                assumeRolePolicy: JSON.stringify(
+                    policyDocument({ Sid: "PreviewCiRoles", Effect: "Allow", Principal: { AWS: ciRoleArnsFor(args.account, "preview", args.managementAccountId) }, Action: ["sts:AssumeRole", "sts:TagSession"] }),
+                ),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
+        new aws.iam.RolePolicyAttachment(namer.name("preview", { suffix: "read-only" }), { role: preview.name, policyArn: READ_ONLY_ACCESS }, child);
+        new aws.iam.RolePolicy(namer.name("preview", { suffix: "no-data" }), { role: preview.name, policy: previewDataDenial() }, child);
+        this.previewRoleArn = preview.arn;
         if (args.breakGlass) {
             this.breakGlassRoleArn = role("break-glass", args.roleNames.breakGlass, "Emergency access, exempt from the guardrails that stop everyone else", breakGlassTrustPolicy(args.managementAccountId), 3600).arn;
         }
-        this.registerOutputs({ deploymentRoleArn: this.deploymentRoleArn, breakGlassRoleArn: this.breakGlassRoleArn });
+        this.registerOutputs({ deploymentRoleArn: this.deploymentRoleArn, previewRoleArn: this.previewRoleArn, breakGlassRoleArn: this.breakGlassRoleArn });
     }
 }

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from "../lib/arn";
+import { REGION_PATTERN } from "../lib/arn";
 import { COMMON_CONFIG_KEYS, ConfigReader } from "../lib/config";
 import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
 import { standardTags } from "../lib/tags";
@@ -66,8 +66,6 @@ export interface FoundationConfig {
     costCenter: string;
     tags: Record<string, string>;
     managementAccountId: string;
-    /** The CI role bootstrap created in the management account: the one automation principal deploying roles trust. */
-    ciRoleArn: string;
     /** `owner/name` of this repository on GitHub. */
     githubRepository: string;
     /** The same name in every account; must equal bootstrap's deploymentRoleName, which the CI role may assume. */
@@ -85,7 +83,6 @@ export interface FoundationConfig {
 export const FOUNDATION_CONFIG_KEYS = [
     ...COMMON_CONFIG_KEYS,
     "managementAccountId",
-    "ciRoleArn",
     "githubRepository",
     "deploymentRoleName",
     "breakGlassRoleName",
@@ -326,10 +323,6 @@ export function loadFoundationConfig(): FoundationConfig {
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const managementAccountId = reader.accountId("managementAccountId", "the 12-digit management account id");
-    const ciRoleArn = reader.roleArn("ciRoleArn", "arn:aws:iam::<management account>:role/<CI role>");
-    if (ACCOUNT_ID_PATTERN.test(managementAccountId) && ciRoleArn.split(":")[4] !== managementAccountId && ciRoleArn !== "") {
-        reader.problem("ciRoleArn", `${ciRoleArn} is not in the management account ${managementAccountId}`, "use the CI role the bootstrap project created in the management account");
-    }
     const githubRepository = reader.string("githubRepository", { pattern: GITHUB_REPOSITORY, hint: "owner/name" });
     const deploymentRoleName = reader.string("deploymentRoleName", { pattern: ROLE_NAME, hint: "the bootstrap stack's deploymentRoleName, e.g. payments-deployment" });
     const breakGlassRoleName = reader.string("breakGlassRoleName", { pattern: ROLE_NAME, hint: "payments-break-glass" });
@@ -342,7 +335,6 @@ export function loadFoundationConfig(): FoundationConfig {
         costCenter,
         tags: standardTags({ environment: FOUNDATION_ENVIRONMENT, layer: "foundation", owner, costCenter }),
         managementAccountId,
-        ciRoleArn,
         githubRepository,
         deploymentRoleName,
         breakGlassRoleName,

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_OF_ENVIRONMENT, AccountName, MEMBER_ACCOUNTS, MemberAccount, WORKLOAD_ENVIRONMENTS } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
+import { ciRoleName, roleArn } from "../lib/ci-trust";
 import { AccountRoles, RoleNames } from "./account-roles";
+import { PrDeploymentRole } from "./pr-deployment-role";
 import { AccountBudgets } from "./budgets";
 import { FOUNDATION_ENVIRONMENT, loadFoundationConfig } from "./config";
 import { Guardrails } from "./guardrails";
@@ -33,7 +35,7 @@ function foundation(): StackOutputs {
     const inManagement = { provider: management };
 
     const organization = new Organization(namer.name("organization"), { accounts: config.accounts, protectedAccounts: ["prod"] }, inManagement);
-    const roleArgs = { managementAccountId: config.managementAccountId, ciRoleArn: config.ciRoleArn, roleNames };
+    const roleArgs = { managementAccountId: config.managementAccountId, roleNames };
     const accountIds: Record<AccountName, pulumi.Input<string>> = { management: config.managementAccountId, ...organization.accountIds };
 
     new Guardrails(
@@ -66,10 +68,16 @@ function foundation(): StackOutputs {
             }),
         ]),
     ) as Record<MemberAccount, aws.Provider>;
-    const managementRoles = new AccountRoles(namer.name("roles", { suffix: "management" }), { ...roleArgs, breakGlass: false }, inManagement);
+    const managementRoles = new AccountRoles(namer.name("roles", { suffix: "management" }), { ...roleArgs, account: "management", breakGlass: false }, inManagement);
     const memberRoles = Object.fromEntries(
-        MEMBER_ACCOUNTS.map((account) => [account, new AccountRoles(namer.name("roles", { suffix: account }), { ...roleArgs, breakGlass: true }, { provider: members[account] })]),
+        MEMBER_ACCOUNTS.map((account) => [account, new AccountRoles(namer.name("roles", { suffix: account }), { ...roleArgs, account, breakGlass: true }, { provider: members[account] })]),
     ) as Record<MemberAccount, AccountRoles>;
+    // Pull requests deploy into the test account only, through this role alone.
+    const prRole = new PrDeploymentRole(
+        namer.name("pr-deployment"),
+        { accountId: organization.accountIds.test, prCiRoleArn: roleArn(config.managementAccountId, ciRoleName("pr")) },
+        { provider: members.test },
+    );
 
     new IdentityCenter(
         namer.name("identity-center"),
@@ -124,6 +132,12 @@ function foundation(): StackOutputs {
             management: managementRoles.deploymentRoleArn,
             ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].deploymentRoleArn])) as Record<MemberAccount, pulumi.Output<string>>),
         }),
+        previewRoleArns: pulumi.output({
+            management: managementRoles.previewRoleArn,
+            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].previewRoleArn])) as Record<MemberAccount, pulumi.Output<string>>),
+        }),
+        pullRequestDeploymentRoleArn: prRole.roleArn,
+        pullRequestBoundaryArn: prRole.boundaryArn,
         breakGlassRoleArns: pulumi.output(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].breakGlassRoleArn!])) as Record<MemberAccount, pulumi.Output<string>>),
         allowedRegions: config.allowedRegions,
         ecrRegistry: `${config.managementAccountId}.dkr.ecr.${config.region}.amazonaws.com`,

@@ -11,6 +11,12 @@ export interface FoundationOutputs {
     accountIds: Record<AccountName, string>;
     /** The role every stack assumes to deploy into an account, management included. */
     deploymentRoleArns: Record<AccountName, string>;
+    /** Read-only (no data reads) roles for `pulumi preview`, by account. */
+    previewRoleArns: Record<AccountName, string>;
+    /** The test account's role for pr-<n> stacks: pr-* resources only. */
+    pullRequestDeploymentRoleArn: string;
+    /** The boundary every role a pr-<n> stack creates must carry. */
+    pullRequestBoundaryArn: string;
     breakGlassRoleArns: Record<MemberAccount, string>;
     allowedRegions: string[];
     ecrRegistry: string;
@@ -26,6 +32,9 @@ export const FOUNDATION_OUTPUT_KEYS = [
     "ouIds",
     "accountIds",
     "deploymentRoleArns",
+    "previewRoleArns",
+    "pullRequestDeploymentRoleArn",
+    "pullRequestBoundaryArn",
     "breakGlassRoleArns",
     "allowedRegions",
     "ecrRegistry",

@@ -61,3 +61,23 @@ export function createLogsKey(name: string, description: string, context: Accoun
     );
     return new aws.kms.Key(name, { description, enableKeyRotation: true, deletionWindowInDays: 30, policy }, opts);
 }
+
+/** The one statement of a traced VPC Lambda whose actions have no resource-level permissions (its ENIs, X-Ray). */
+export const UNSCOPED_STATEMENT_SID = "NoResourceLevelPermissions";
+export function vpcFunctionUnscopedStatement(): aws.iam.PolicyStatement {
+    return {
+        Sid: UNSCOPED_STATEMENT_SID,
+        Effect: "Allow",
+        Action: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+        ],
+        Resource: "*",
+    };
+}

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from "./arn";
+import { isPullRequestEnvironment } from "./environments";
 import { UserError } from "./errors";
 
 /** One thing wrong with a stack's configuration: the key, what is wrong, and how to fix it. */
@@ -12,6 +13,8 @@ export interface ConfigProblem {
 /** The keys every layer's stack files hold: where it deploys and whom its resources are tagged to. */
 export const COMMON_CONFIG_KEYS = ["region", "owner", "costCenter"] as const;
 
+const INVALID_CONFIG_MARKER = "payments:InvalidConfigError";
+
 /** The values CloudWatch Logs accepts for a log group's retention. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -20,6 +23,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
  * in one pass instead of one `pulumi up` per mistake.
  */
 export class InvalidConfigError extends UserError {
+    readonly marker = INVALID_CONFIG_MARKER;
+
     constructor(
         readonly stack: string,
         readonly problems: ConfigProblem[],
@@ -28,13 +33,22 @@ export class InvalidConfigError extends UserError {
             `Invalid configuration for stack ${stack} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n"),
         );
-        this.name = "InvalidConfigError";
     }
 }
 
-/** `<project>/<stack>` and the stack file that holds its configuration. */
+/** True for an InvalidConfigError even when it comes from another copy of this module. */
+export function isInvalidConfigError(error: unknown): error is InvalidConfigError {
+    return typeof error === "object" && error !== null && (error as { marker?: unknown }).marker === INVALID_CONFIG_MARKER;
+}
+
+/**
+ * `<project>/<stack>` and the stack file to fix: a `pr-<n>` stack's config is made from the
+ * template `Pulumi.pr.yaml` on every run, so that is the file to change.
+ */
 export function currentStackLabel(): string {
-    return `${pulumi.getProject()}/${pulumi.getStack()} (${pulumi.getProject()}/Pulumi.${pulumi.getStack()}.yaml)`;
+    const stack = pulumi.getStack();
+    const file = isPullRequestEnvironment(stack) ? "Pulumi.pr.yaml, the template of every pr-<n> stack" : `Pulumi.${stack}.yaml`;
+    return `${pulumi.getProject()}/${stack} (${pulumi.getProject()}/${file})`;
 }
 
 /**

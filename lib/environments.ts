@@ -85,10 +85,18 @@ export function environmentChain(env: string): StackTarget[] {
         return upstream;
     }
     if (isPullRequestEnvironment(env)) {
-        return [...upstream, { project: "platform", stack: "test" }, { project: "workloads", stack: env, stackFile: PR_STACK_TEMPLATE }];
+        return [...upstream, { project: "platform", stack: PULL_REQUEST_PLATFORM }, { project: "workloads", stack: env, stackFile: PR_STACK_TEMPLATE }];
     }
     if (isFullEnvironment(env)) {
         return [...upstream, { project: "platform", stack: env }, { project: "workloads", stack: env }];
     }
     throw new UsageError(`Unknown environment "${env}". Use one of ${FULL_ENVIRONMENTS.join(", ")}, or pr-<n> (e.g. pr-42).`);
+}
+
+/** The platform every `pr-<n>` runs on. */
+export const PULL_REQUEST_PLATFORM = "test" satisfies WorkloadEnvironment;
+
+/** Name prefixes (before the first `-`) of the environments a platform env hosts: test also hosts every `pr-<n>`. */
+export function hostedEnvironmentPrefixes(env: FullEnvironment): string[] {
+    return env === "test" ? ["test", "pr"] : [env];
 }

@@ -1,58 +1,42 @@
 /**
- * One kind of error for what the person running a command must fix (bad usage, invalid config,
- * a refused target, a missing stack output): the CLIs print its message without a stack trace
- * and exit 2. Everything else is a failure of the estate or the tooling.
- *
- * The offline engine evaluates each program with fresh copies of the repository's modules, so an
- * error a program throws is an instance of another copy of its class. `instanceof` on UserError
- * and its subclasses therefore compares class names recorded under a registry-wide symbol
- * instead of prototypes.
+ * The one kind of error a person fixes by changing what they ran or wrote (a flag, a config key,
+ * a stack file, a lock to remove): every CLI prints its message without a stack trace and exits 2.
+ * Subclass it; the CLIs recognise it by type (`error instanceof UserError`), never by name.
  */
 const USER_ERROR = Symbol.for("payments.UserError");
 
 export class UserError extends Error {
-    /** The names of this error's classes, from its own up to UserError. */
-    readonly [USER_ERROR]: readonly string[];
+    readonly [USER_ERROR] = true;
 
-    static [Symbol.hasInstance](value: unknown): boolean {
-        const kinds = typeof value === "object" && value !== null ? (value as { [USER_ERROR]?: unknown })[USER_ERROR] : undefined;
-        return Array.isArray(kinds) && kinds.includes(this.name);
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = new.target.name;
     }
 
-    constructor(message: string) {
-        super(message);
-        this.name = new.target.name;
-        const kinds: string[] = [];
-        for (let kind: unknown = new.target; kind !== Error && typeof kind === "function"; kind = Object.getPrototypeOf(kind)) {
-            kinds.push((kind as { name: string }).name);
+    /**
+     * The offline engine re-evaluates a program's modules (this one included) for every synthesis,
+     * so an error a program throws comes from another copy of this class: the brand, not the
+     * prototype chain, decides. Subclasses keep the ordinary prototype check.
+     */
+    static [Symbol.hasInstance](value: unknown): boolean {
+        if (this !== UserError) {
+            return Function.prototype[Symbol.hasInstance].call(this, value);
         }
-        this[USER_ERROR] = kinds;
+        return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[USER_ERROR] === true;
     }
 }
 
-/** Bad command-line usage: the CLI prints the message and its usage text. */
+/** The command line is wrong: the CLI names the problem, points to --help and exits 2. */
 export class UsageError extends UserError {}
 
 /**
- * What the Pulumi SDK raises, as a plain Error, for a stack reference the user must fix: an output
- * the referenced stack lacks (`requireOutput`), or a stack the plan did not synthesize first.
+ * The operation failed for a reason outside the tooling and the command line (a program that
+ * throws, a resource the cloud refused, an unreachable endpoint): the message says it all, so a
+ * CLI prints it without a stack trace and exits with its failure code (not 2).
  */
-const SDK_USER_ERRORS = [/^Required output '.*' does not exist on stack/, /names no stack/];
-
-/**
- * True for a UserError, for the SDK's stack-reference errors, and for an error that gathers
- * several causes (a failed synthesis) when every cause is one.
- */
-export function isUserError(error: unknown): boolean {
-    if (error instanceof UserError) {
-        return true;
+export class OperationalError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = new.target.name;
     }
-    if (!(error instanceof Error)) {
-        return false;
-    }
-    const causes = (error as { causes?: unknown }).causes;
-    if (Array.isArray(causes)) {
-        return causes.length > 0 && causes.every(isUserError);
-    }
-    return SDK_USER_ERRORS.some((pattern) => pattern.test(error.message));
 }

@@ -28,6 +28,8 @@ export interface PodIdentityRoleArgs {
     policy?: pulumi.Input<aws.iam.PolicyDocument>;
     /** AWS-maintained policies, used only where AWS tracks the controller's API needs (CNI, EBS CSI). */
     managedPolicyArns?: pulumi.Input<string>[];
+    /** Required on roles a pull request creates (the PR deployment role may create no other). */
+    permissionsBoundary?: pulumi.Input<string>;
 }
 
 /**
@@ -48,6 +50,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
                 name,
                 description: `Pod Identity role for ${args.serviceAccounts.map((sa) => `${sa.namespace}/${sa.serviceAccount}`).join(", ") || component}`,
                 assumeRolePolicy: JSON.stringify(POD_IDENTITY_TRUST),
+                permissionsBoundary: args.permissionsBoundary,
             },
             { parent: this },
         );

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_ROLE_NAME } from "./ci-trust";
 
 export interface AccountProviderArgs {
     region: string;
@@ -13,6 +14,20 @@ export interface AccountProviderArgs {
 }
 
 /**
+ * In a preview job (`PAYMENTS_TRUST_LEVEL=preview`, set by pull-request.yml) the CI role may assume
+ * only each account's read-only preview role: the provider assumes that one instead. Updates never do.
+ */
+export function roleForTrustLevel(roleArn: string, trustLevel: string | undefined, dryRun: boolean): string {
+    if (trustLevel !== "preview") {
+        return roleArn;
+    }
+    if (!dryRun) {
+        throw new Error("PAYMENTS_TRUST_LEVEL=preview: this job may only run previews (pulumi preview), not updates");
+    }
+    return roleArn.replace(/:role\/.*$/, `:role/${PREVIEW_ROLE_NAME}`);
+}
+
+/**
  * The explicit provider every resource in a stack uses: it assumes the target account's role
  * and applies the standard tags as defaultTags, so no resource depends on ambient credentials.
  */
@@ -21,7 +36,10 @@ export function accountProvider(name: string, args: AccountProviderArgs, opts?: 
         name,
         {
             region: args.region as aws.Region,
-            assumeRoles: args.roleArn === undefined ? undefined : [{ roleArn: args.roleArn, sessionName: args.sessionName }],
+            assumeRoles:
+                args.roleArn === undefined
+                    ? undefined
+                    : [{ roleArn: pulumi.output(args.roleArn).apply((arn) => roleForTrustLevel(arn, process.env.PAYMENTS_TRUST_LEVEL, pulumi.runtime.isDryRun())), sessionName: args.sessionName }],
             allowedAccountIds: args.allowedAccountIds,
             defaultTags: { tags: args.tags },
         },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 export interface SecureBucketArgs {
     /** The physical bucket name (lib/naming, kind "s3Bucket"). */
-    bucketName: string;
+    bucketName: pulumi.Input<string>;
     /** SSE-KMS with this key; omitted means SSE-S3, which is what ALB access logs require. */
     kmsKeyArn?: pulumi.Input<string>;
     versioning: boolean;

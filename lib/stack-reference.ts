@@ -16,7 +16,6 @@ export class MissingStackOutputError extends UserError {
             `Stack ${stack} does not export ${missing.map((m) => `"${m}"`).join(", ")}, which ${consumer} requires. ` +
                 `Update that stack (pulumi up) so it exports its full contract, or check the stack name and the contract interface.`,
         );
-        this.name = "MissingStackOutputError";
     }
 }
 

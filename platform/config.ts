@@ -1,3 +1,5 @@
+import type { TrustLevel } from "../lib/ci-trust";
+import { RunnersConfig, TRUST_LEVELS } from "./cluster/ci-runners";
 import * as pulumi from "@pulumi/pulumi";
 import { ROLE_ARN_PATTERN, accountFromArn } from "../lib/arn";
 import { COMMON_CONFIG_KEYS, ConfigReader, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
@@ -27,6 +29,11 @@ export interface DnsConfig {
     domainName: string;
     /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
     privateZoneName: string;
+    /**
+     * The parent domain's hosted zone in the management account (docs/dns-delegation.md): the
+     * stack delegates its public zone there before ACM validates, so the first apply completes.
+     */
+    parentZoneId: string;
 }
 
 /** The Tailscale subnet router: mgmt only, the one way staff enter the network. */
@@ -74,6 +81,8 @@ export interface PlatformConfig {
     dns: DnsConfig;
     /** Set in mgmt only. */
     vpnRouter?: VpnRouterConfig;
+    /** Set in mgmt only: the CI runner scale sets. */
+    runners?: RunnersConfig;
     /** Set in test, preprod and prod. */
     edge?: EdgeConfig;
     /** Set in test only. */
@@ -89,7 +98,7 @@ export const PLATFORM_CONFIG_KEYS = [
     "flowLogRetentionDays",
     "dns",
 ] as const;
-export const HUB_CONFIG_KEYS = ["vpnRouter", "tailscaleAuthKey"] as const;
+export const HUB_CONFIG_KEYS = ["vpnRouter", "tailscaleAuthKey", "runners"] as const;
 export const EDGE_CONFIG_KEYS = ["edge", "originVerifySecret", "allowedVpnCidrs"] as const;
 export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
 
@@ -167,7 +176,15 @@ function readDns(reader: ConfigReader): DnsConfig {
             `set platform:dns.privateZoneName to e.g. internal.${domainName || "<domainName>"}`,
         );
     }
-    return { domainName, privateZoneName };
+    const parentZoneId = String(dns.parentZoneId ?? "");
+    if (!/^Z[A-Z0-9]{1,32}$/.test(parentZoneId)) {
+        reader.problem(
+            "dns",
+            `parentZoneId "${parentZoneId}" is not a Route 53 hosted zone id`,
+            "set platform:dns.parentZoneId to the parent domain's zone in the management account (docs/dns-delegation.md)",
+        );
+    }
+    return { domainName, privateZoneName, parentZoneId };
 }
 
 function readCidrList(reader: ConfigReader, key: string): string[] {
@@ -187,6 +204,23 @@ function readCidrList(reader: ConfigReader, key: string): string[] {
         }
     }
     return cidrs as string[];
+}
+
+function readRunners(reader: ConfigReader): RunnersConfig {
+    const raw = reader.object<{ githubConfigUrl?: unknown; maxRunners?: Record<string, unknown> }>("runners") ?? {};
+    const githubConfigUrl = String(raw.githubConfigUrl ?? "");
+    if (!/^https:\/\/github\.com\/[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(githubConfigUrl)) {
+        reader.problem("runners", `githubConfigUrl "${githubConfigUrl}" is not a GitHub repository URL`, "set platform:runners.githubConfigUrl, e.g. https://github.com/acme-payments/estate");
+    }
+    const maxRunners = {} as Record<TrustLevel, number>;
+    for (const level of TRUST_LEVELS) {
+        const value = Number(raw.maxRunners?.[level]);
+        if (!Number.isInteger(value) || value < 1 || value > 100) {
+            reader.problem("runners", `maxRunners.${level} "${String(raw.maxRunners?.[level])}" is not a whole number from 1 to 100`, `set platform:runners.maxRunners.${level}`);
+        }
+        maxRunners[level] = value;
+    }
+    return { githubConfigUrl, maxRunners };
 }
 
 function readVpnRouter(reader: ConfigReader): VpnRouterConfig {
@@ -285,6 +319,7 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
     };
     if (env === "mgmt") {
         config.vpnRouter = readVpnRouter(reader);
+        config.runners = readRunners(reader);
     } else {
         config.edge = readEdge(reader, env);
     }

@@ -1,19 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FOUNDATION_OUTPUT_KEYS, FoundationOutputs } from "../foundation/outputs";
 import { ConfigReader } from "../lib/config";
-import { AccountName, VPC_CIDRS } from "../lib/environments";
+import { AccountName, PULL_REQUEST_PLATFORM, VPC_CIDRS } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig } from "./cluster";
+import { ArgoCdHubConnection, ClusterPlatform, parseClusterConfig, PullRequestGatewayConfig } from "./cluster";
 import { accountTargetFor, parsePlatformConfig } from "./config";
 import { DnsZones } from "./edge/dns";
-import { Edge } from "./edge/edge";
+import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
 import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
+import { PULL_REQUEST_QUOTAS, ServiceQuotaRequests } from "./service-quotas";
 import { SharedData } from "./shared-data";
 import { TransitGatewayHub, TransitGatewaySpoke } from "./transit-gateway";
 import { VpnRouter } from "./vpn-router";
+import { WorkerSecurityGroup } from "../lib/data/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -27,6 +29,7 @@ const namer = new Namer(env);
 const hubEnv = "mgmt";
 /** What holds data (keys, buckets) survives a stray destroy in prod and in mgmt (held to prod levels: it deploys prod). */
 const protectData = env === "prod" || env === "mgmt";
+const hostsPullRequests = env === PULL_REQUEST_PLATFORM;
 
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
 const foundation = new ContractReference<FoundationOutputs>("foundation-org", foundationStack, FOUNDATION_OUTPUT_KEYS);
@@ -81,7 +84,7 @@ const common = {
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
-function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPlatform {
+function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequestGateway?: PullRequestGatewayConfig): ClusterPlatform {
     return new ClusterPlatform(
         namer.name("cluster"),
         {
@@ -91,9 +94,13 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection): ClusterPla
             privateSubnetIds: network.privateSubnetIds,
             mgmtVpcCidr: VPC_CIDRS[hubEnv],
             deployRoleArn,
+            managementAccountId: accountIds.apply((ids) => ids.management),
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
             hub,
+            runners: config.runners,
+            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
+            pullRequestGateway,
         },
         { provider },
     );
@@ -126,7 +133,7 @@ function hubStack() {
         },
         { provider },
     );
-    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId }, { provider });
+    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider }, { provider });
     return {
         zones,
         cluster: clusterPlatform(zones),
@@ -150,6 +157,7 @@ function hubStack() {
             cloudfrontWebAclArn: "",
         } satisfies StackExports<Partial<PlatformOutputs>>,
         sharedData: null,
+        pullRequestWorkerSecurityGroupId: null,
     };
 }
 
@@ -177,7 +185,7 @@ function spokeStack() {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management } },
+        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management },
         { provider },
     );
     const hub: ArgoCdHubConnection = {
@@ -201,6 +209,7 @@ function spokeStack() {
             usEast1Provider: usEast1,
             protect: protectData,
             wafLogging: { retentionInDays: config.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
+            pullRequests: hostsPullRequests,
         },
         { provider },
     );
@@ -222,9 +231,25 @@ function spokeStack() {
     const targetGroupArns = pulumi
         .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
         .apply((entries) => Object.fromEntries(entries));
+    const prGatewayGroup = edge.publicAlb.targetGroups[PR_GATEWAY_TARGET.service];
+    const pullRequestGateway = hostsPullRequests
+        ? { domainName: config.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
+        : undefined;
+    if (hostsPullRequests) {
+        new ServiceQuotaRequests(namer.name("quotas"), { namer, requests: PULL_REQUEST_QUOTAS }, { provider });
+    }
+    // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
+    const prWorkers = hostsPullRequests
+        ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
+        : undefined;
+    const cluster = clusterPlatform(zones, hub, pullRequestGateway);
+    for (const alb of [edge.publicAlb, edge.internalAlb]) {
+        alb.admitTargetsIn(cluster.clusterSecurityGroupId);
+    }
     return {
         zones,
-        cluster: clusterPlatform(zones, hub),
+        cluster,
+        pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
@@ -258,6 +283,7 @@ const outputs: StackExports<PlatformOutputs> = {
     publicZoneId: role.zones.publicZone.zoneId,
     privateZoneId: role.zones.privateZone.zoneId,
     sharedData: role.sharedData,
+    pullRequestWorkerSecurityGroupId: role.pullRequestWorkerSecurityGroupId,
     clusterName: role.cluster.clusterName,
     clusterEndpoint: role.cluster.clusterEndpoint,
     clusterCertificateAuthority: role.cluster.clusterCertificateAuthority,

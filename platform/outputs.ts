@@ -53,6 +53,8 @@ export interface PlatformOutputs {
     privateZoneId: string;
     /** Present in test only. */
     sharedData: SharedDataServices | null;
+    /** Test only: the security group every PR's worker shares (one set of Lambda ENIs for all PRs). */
+    pullRequestWorkerSecurityGroupId: string | null;
 }
 
 // How the platform's edge routes requests, which workloads follow when they add their own
@@ -62,8 +64,35 @@ export interface PlatformOutputs {
 export const API_PATH = "/api/*";
 /** The host under the env's domain that CloudFront uses as the public ALB's origin. */
 export const ALB_ORIGIN_HOST = "origin";
-/** Listener rule priorities below this are the platform's; workloads (e.g. pr-<n> hosts) use this and above. */
+/** Listener rule priorities below this are the platform's; workloads use this and above (PR hosts need none: PR_GATEWAY). */
 export const FIRST_WORKLOAD_RULE_PRIORITY = 100;
+
+/**
+ * The one entry of every PR environment in the env that hosts them (test): a Gateway API gateway
+ * (Envoy Gateway, platform/cluster/addons/pr-gateway.ts) that the public ALB forwards all
+ * `pr-*.<domain>` hosts to through ONE listener rule and ONE target group. A `pr-<n>` attaches an
+ * HTTPRoute from its own namespace, so it needs no listener rule, priority or target group.
+ */
+export const PR_GATEWAY = {
+    /** Envoy Gateway runs the proxies in its own namespace; the Gateway and our Service over the proxies live there too. */
+    namespace: "envoy-gateway-system",
+    gatewayClass: "pull-requests",
+    name: "pull-requests",
+    listener: "http",
+    /** The port the proxies listen on, the ALB target group's port and the PR services' port. */
+    port: 8080,
+    /** Envoy Gateway's proxy readiness endpoint, which the ALB health check uses (no route answers a bare IP). */
+    readinessPort: 19001,
+    readinessPath: "/ready",
+    /** Only namespaces carrying this label may attach routes; a PR's namespace sets it to the PR number. */
+    namespaceLabel: "payments.io/pull-request",
+} as const;
+
+/** Labels Envoy Gateway puts on the proxy pods of one Gateway: what PR namespaces admit HTTP from. */
+export const PR_GATEWAY_PROXY_LABELS = {
+    "gateway.envoyproxy.io/owning-gateway-name": PR_GATEWAY.name,
+    "gateway.envoyproxy.io/owning-gateway-namespace": PR_GATEWAY.namespace,
+};
 
 export const PLATFORM_OUTPUT_KEYS = [
     "environment",
@@ -105,4 +134,5 @@ export const PLATFORM_OUTPUT_KEYS = [
     "publicZoneId",
     "privateZoneId",
     "sharedData",
+    "pullRequestWorkerSecurityGroupId",
 ] as const satisfies readonly (keyof PlatformOutputs)[];

@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE, WORKLOAD_DEPLOYERS_GROUP } from "../lib/cluster-rbac";
 import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { PodIdentityRole } from "../lib/pod-identity";
+import { PR_GATEWAY } from "../platform/outputs";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
 import { HTTP_PORT, METRICS_PORT, NAME_LABEL, ServiceName, serviceSelector } from "./services";
 
@@ -13,7 +15,15 @@ const POD_IDENTITY_AGENT = "169.254.170.23/32";
 export interface NamespaceQuota {
     cpu: string;
     memory: string;
+    requestsCpu?: string;
+    requestsMemory?: string;
     pods: number;
+}
+
+/** Pods that may send HTTP to the services: the PR gateway's proxies, for a PR namespace. */
+export interface IngressPeer {
+    namespace: string;
+    podLabels: Record<string, string>;
 }
 
 export interface AppNamespaceArgs {
@@ -25,12 +35,18 @@ export interface AppNamespaceArgs {
     quota: NamespaceQuota;
     /** The ALBs register pod IPs and the metrics collector scrapes from inside the VPC. */
     vpcCidr: pulumi.Input<string>;
+    /** A PR's number: labels the namespace so the PR gateway admits its routes. */
+    pullRequest?: number;
+    /** When set, HTTP comes only from these pods (a PR behind the gateway) instead of the VPC (ALB target groups). */
+    httpFrom?: IngressPeer;
     /** The aws provider for IAM and Pod Identity; Kubernetes objects use `kubernetes`. */
     kubernetes: k8s.Provider;
     clusterName: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
     dataKeyArn: pulumi.Input<string>;
+    /** pr-<n>: the boundary every role it creates must carry. */
+    permissionsBoundary?: string;
 }
 
 /** A tier-1 API permission set: its table, its payload prefix, the data key; nothing else. */
@@ -99,6 +115,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                         "pod-security.kubernetes.io/audit": "restricted",
                         "pod-security.kubernetes.io/warn": "restricted",
                         "payments.io/environment": args.env,
+                        ...(args.pullRequest === undefined ? {} : { [PR_GATEWAY.namespaceLabel]: String(args.pullRequest) }),
                     },
                 },
             },
@@ -107,14 +124,32 @@ export class AppNamespace extends pulumi.ComponentResource {
         const ns = this.namespace.metadata.name;
         const inNamespace = (objectName: string) => ({ name: objectName, namespace: ns });
 
+        // Quotas, limits and the CRDs the charts render are outside every EKS access policy: the
+        // platform's workload-deployer role grants them, bound here for this namespace only.
+        // The owner binding lets CI delete this namespace (and no other) on teardown.
+        const bind = (role: string, groups: string[]) =>
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-${role.split(":")[1]}`,
+                {
+                    metadata: inNamespace(role),
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+                    subjects: groups.map((group) => ({ kind: "Group", name: group, apiGroup: "rbac.authorization.k8s.io" })),
+                },
+                k8sOpts,
+            );
+        const afterRbac = {
+            ...k8sOpts,
+            dependsOn: [bind(WORKLOAD_DEPLOYER_ROLE, [NAMESPACE_MANAGERS_GROUP, WORKLOAD_DEPLOYERS_GROUP]), bind(NAMESPACE_OWNER_ROLE, [NAMESPACE_MANAGERS_GROUP])],
+        };
+
         new k8s.core.v1.ResourceQuota(
             `${name}-quota`,
             {
                 metadata: inNamespace("payments-quota"),
                 spec: {
                     hard: {
-                        "requests.cpu": args.quota.cpu,
-                        "requests.memory": args.quota.memory,
+                        "requests.cpu": args.quota.requestsCpu ?? args.quota.cpu,
+                        "requests.memory": args.quota.requestsMemory ?? args.quota.memory,
                         "limits.cpu": args.quota.cpu,
                         "limits.memory": args.quota.memory,
                         pods: String(args.quota.pods),
@@ -123,7 +158,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     },
                 },
             },
-            k8sOpts,
+            afterRbac,
         );
         // With a quota on requests and limits, pods without them are rejected; these defaults fill them in.
         new k8s.core.v1.LimitRange(
@@ -141,7 +176,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     ],
                 },
             },
-            k8sOpts,
+            afterRbac,
         );
 
         this.networkPolicies(name, ns, args, k8sOpts);
@@ -162,6 +197,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     namer,
                     clusterName: args.clusterName,
                     serviceAccounts: [{ namespace: args.name, serviceAccount: service }],
+                    permissionsBoundary: args.permissionsBoundary,
                     policy: pulumi.all([args.tableArn, args.bucketArn, args.dataKeyArn]).apply(([table, bucket, key]) => policy(table, bucket, key)),
                 },
                 // The association names the namespace, which must exist first.
@@ -193,11 +229,21 @@ export class AppNamespace extends pulumi.ComponentResource {
                 },
             ],
         });
-        // Target groups register pod IPs, so ALB traffic and the metrics collector arrive from VPC addresses.
+        // Target groups register pod IPs, so ALB traffic and the metrics collector arrive from VPC addresses;
+        // behind the PR gateway, HTTP comes only from its proxies.
         policy("allow-from-vpc", {
             podSelector: { matchExpressions: [services] },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT)] }],
+            ingress:
+                args.httpFrom === undefined
+                    ? [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT)] }]
+                    : [
+                          {
+                              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.httpFrom.namespace } }, podSelector: { matchLabels: args.httpFrom.podLabels } }],
+                              ports: [tcp(HTTP_PORT)],
+                          },
+                          { from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(METRICS_PORT)] },
+                      ],
         });
         const callers = args.services.filter((s) => s !== "payments-api");
         if (args.services.includes("payments-api") && callers.length > 0) {

@@ -16,8 +16,8 @@ export interface CanarySettings {
 
 export interface ServiceRelease {
     service: ServiceName;
-    /** The ALB target group the chart's TargetGroupBinding joins. */
-    targetGroupArn: pulumi.Input<string>;
+    /** The ALB target group the chart's TargetGroupBinding joins; none behind the PR gateway. */
+    targetGroupArn?: pulumi.Input<string>;
     /** Pod Identity role, when the service calls AWS (informational for the chart; the association grants it). */
     roleArn?: pulumi.Input<string>;
     /** Service-specific settings (table names, queue URLs, endpoints...), rendered as container env by the chart. */
@@ -29,8 +29,10 @@ export interface ArgoApplicationsArgs {
     /** The platform env: its Argo CD AppProject and registered cluster share its name (platform/cluster/argocd.ts). */
     platformEnv: WorkloadEnvironment;
     namespace: pulumi.Input<string>;
-    /** Where Applications live in the hub. */
+    /** Where Applications live in the hub: the control-plane namespace, or the PR project's own (pr-<n>). */
     argocdNamespace: pulumi.Input<string>;
+    /** The AppProject: the platform env's, or the PR project (only it admits the PR namespace). */
+    project: string;
     hubKubernetes: k8s.Provider;
     /** The env cluster, for the AnalysisTemplate the Rollouts controller there reads. */
     envKubernetes: k8s.Provider;
@@ -57,7 +59,8 @@ export function canaryStrategy(service: ServiceName, canary: Pick<CanarySettings
 
 /** 5xx share of the canary's requests, from the metrics the platform collects. */
 function errorRateQuery(namespace: string): string {
-    const selector = `namespace="${namespace}",service="{{args.service}}"`;
+    // Series carry the labels the platform's scrape configuration sets: `app` is the pod's app.kubernetes.io/name.
+    const selector = `namespace="${namespace}",app="{{args.service}}"`;
     return `sum(rate(http_requests_total{${selector},status=~"5.."}[2m])) / clamp_min(sum(rate(http_requests_total{${selector}}[2m])), 1e-9)`;
 }
 
@@ -115,7 +118,7 @@ export class ArgoApplications extends pulumi.ComponentResource {
                 image: { repository: `${args.imageRegistry}/${release.service}`, tag: args.imageTag },
                 serviceAccount: { create: false, name: release.service },
                 ports: { http: HTTP_PORT, metrics: METRICS_PORT },
-                targetGroupBinding: { enabled: true, targetGroupArn: release.targetGroupArn },
+                targetGroupBinding: release.targetGroupArn === undefined ? { enabled: false } : { enabled: true, targetGroupArn: release.targetGroupArn },
                 aws: { region: args.region, roleArn: release.roleArn },
                 settings: release.settings,
                 rollout:
@@ -134,7 +137,7 @@ export class ArgoApplications extends pulumi.ComponentResource {
                         finalizers: ["resources-finalizer.argocd.argoproj.io"],
                     },
                     spec: {
-                        project: args.platformEnv,
+                        project: args.project,
                         source: {
                             // Argo CD addresses OCI Helm repositories without a scheme.
                             repoURL: args.chartRegistry,

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ROLE_ARN_PATTERN } from "../lib/arn";
+import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
 import { COMMON_CONFIG_KEYS, ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
-import { Environment, WORKLOAD_ENVIRONMENTS, WorkloadEnvironment, isPullRequestEnvironment, isWorkloadEnvironment, pullRequestNumber } from "../lib/environments";
+import { Environment, WORKLOAD_ENVIRONMENTS, WorkloadEnvironment, isPullRequestEnvironment, isWorkloadEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 
 /**
@@ -46,8 +48,12 @@ export interface RawPayloadConfig {
 }
 
 export interface NamespaceConfig {
+    /** CPU and memory limits the namespace's pods may add up to. */
     cpu: string;
     memory: string;
+    /** What they may request (reserve on nodes), when less than the limits: what the cluster must hold for every live PR. */
+    requestsCpu?: string;
+    requestsMemory?: string;
     pods: number;
 }
 
@@ -207,7 +213,13 @@ function readRawPayload(reader: ConfigReader, env: Environment): RawPayloadConfi
 
 function readNamespace(reader: ConfigReader): NamespaceConfig {
     const f = fields<NamespaceConfig>(reader, "namespace");
-    return { cpu: f.text("cpu", KUBE_QUANTITY, "8"), memory: f.text("memory", KUBE_QUANTITY, "16Gi"), pods: f.integer("pods", 1, 1000) };
+    return {
+        cpu: f.text("cpu", KUBE_QUANTITY, "8"),
+        memory: f.text("memory", KUBE_QUANTITY, "16Gi"),
+        ...(f.raw.requestsCpu === undefined ? {} : { requestsCpu: f.text("requestsCpu", KUBE_QUANTITY, "500m") }),
+        ...(f.raw.requestsMemory === undefined ? {} : { requestsMemory: f.text("requestsMemory", KUBE_QUANTITY, "1Gi") }),
+        pods: f.integer("pods", 1, 1000),
+    };
 }
 
 function readCanary(reader: ConfigReader, env: Environment): CanaryConfig {
@@ -287,9 +299,16 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
     const deploymentRoleArn = reader.roleArn("deploymentRoleArn", "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>");
+    if (pullRequest !== undefined && ROLE_ARN_PATTERN.test(deploymentRoleArn) && !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)) {
+        reader.problem(
+            "deploymentRoleArn",
+            `${deploymentRoleArn} is not the PR deployment role: a pull request's code must not run as an account administrator`,
+            `set workloads:deploymentRoleArn to foundation/org's pullRequestDeploymentRoleArn (role/${PR_DEPLOYMENT_ROLE_NAME})`,
+        );
+    }
     const config: WorkloadsConfig = {
         env,
-        platformEnv: pullRequest !== undefined ? "test" : (env as WorkloadEnvironment),
+        platformEnv: pullRequest !== undefined ? PULL_REQUEST_PLATFORM : (env as WorkloadEnvironment),
         pullRequest,
         stackOrg: reader.stackOrg(),
         region: reader.region(),

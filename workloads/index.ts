@@ -1,26 +1,30 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, prBoundaryArn } from "../lib/ci-trust";
 import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
-import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, SharedDataServices } from "../platform/outputs";
+import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
+import { AlarmTopic } from "./alarm-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
 import { loadWorkloadsConfig } from "./config";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
+import { DataProvisioning } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
-import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
+import { SearchDomain, searchDefaultsFor, searchMasterRoleName } from "../lib/data/search-domain";
 import { PUBLIC_SERVICES, SERVICES, ServiceName } from "./services";
 import { sharedDataServices } from "../lib/data/shared-data";
-import { WORKER_DB_USER, databaseNameFor, indexPrefixFor, namespaceFor } from "./tenancy";
-import { WorkerFunction } from "./worker-function";
-import { WorkerSecurityGroup } from "./worker-security-group";
+import { databaseNameFor, indexPrefixFor, namespaceFor, workerDatabaseUserFor } from "./tenancy";
+import { transactionIndexName } from "./worker/contract";
+import { WorkerFunction, workerRoleName } from "./worker-function";
+import { WorkerSecurityGroup } from "../lib/data/worker-security-group";
 
 type StackExports<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -44,6 +48,8 @@ const envKubernetes = new k8s.Provider(namer.name("kubernetes"), { kubeconfig: p
 const hubKubernetes = new k8s.Provider(namer.name("kubernetes", { suffix: "argocd-hub" }), { kubeconfig: platform.require("argocdHubKubeconfig") });
 /** Options of every AWS-side component: the account provider flows to all their children. */
 const inAccount = { provider };
+/** The PR deployment role may create roles only with this boundary. */
+const permissionsBoundary = pullRequest ? prBoundaryArn(config.accountId) : undefined;
 
 const ingest = new Ingest(
     namer.name("ingest"),
@@ -58,6 +64,8 @@ const ingest = new Ingest(
     inAccount,
 );
 
+const alarms = new AlarmTopic(namer.name("alarms"), { env, locatedBy: ingest.table.arn, protect: config.protect }, inAccount);
+
 const queue = new ProcessingQueue(
     namer.name("processing"),
     {
@@ -67,12 +75,25 @@ const queue = new ProcessingQueue(
         consumerBatchingWindowSeconds: config.worker.batchingWindowSeconds,
         maxReceiveCount: config.queue.maxReceiveCount,
         dlqAlarmThreshold: config.queue.dlqAlarmThreshold,
+        alarmTopicArn: alarms.topic.arn,
     },
     inAccount,
 );
 
 const vpcId = platform.require("vpcId");
-const workerNetwork = new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount);
+/** A PR's worker joins the group the test platform shares among all PR workers; other envs own theirs. */
+function workerSecurityGroupId(): pulumi.Output<string> {
+    if (pullRequest) {
+        return platform.require("pullRequestWorkerSecurityGroupId").apply((id) => {
+            if (id === null) {
+                throw new Error(`${platformStack} exports no pullRequestWorkerSecurityGroupId: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
+            }
+            return id;
+        });
+    }
+    return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
+}
+const workerSecurityGroup = workerSecurityGroupId();
 
 /** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
 function dataServices(): pulumi.Output<SharedDataServices> {
@@ -85,7 +106,7 @@ function dataServices(): pulumi.Output<SharedDataServices> {
         });
     }
     const { postgres, search } = config.dataServices;
-    const clients = [workerNetwork.securityGroup.id];
+    const clients = [workerSecurityGroup];
     const database = new PostgresDatabase(
         namer.name("postgres"),
         {
@@ -140,14 +161,45 @@ const sender = {
 
 const databaseName = databaseNameFor(env);
 const indexPrefix = indexPrefixFor(env);
+const iamRoleArn = (name: string) => `arn:${sesLocation.partition}:iam::${config.accountId}:role/${name}`;
+// Both names are fixed by the naming helper, so the grants can be made before the roles exist.
+const workerRoleArn = iamRoleArn(workerRoleName(env));
+const provisioning = new DataProvisioning(
+    namer.name("data-provisioning"),
+    {
+        env,
+        subnetIds: platform.require("privateSubnetIds"),
+        securityGroupId: workerSecurityGroup,
+        database: {
+            host: data.postgresEndpoint,
+            port: data.postgresPort,
+            masterSecretArn: data.postgresSecretArn,
+            database: databaseName,
+            workerUser: workerDatabaseUserFor(env),
+            dropOnDelete: pullRequest,
+        },
+        search: {
+            endpoint: pulumi.interpolate`https://${data.opensearchEndpoint}`,
+            masterRoleArn: iamRoleArn(searchMasterRoleName(platformEnv)),
+            roleName: `${indexPrefix}-worker`,
+            index: transactionIndexName(indexPrefix),
+            backendRoles: [workerRoleArn],
+            dropIndexOnDelete: pullRequest,
+        },
+        logRetentionDays: config.worker.logRetentionDays,
+    },
+    inAccount,
+);
 const worker = new WorkerFunction(
     namer.name("worker"),
     {
         env,
         subnetIds: platform.require("privateSubnetIds"),
-        securityGroupId: workerNetwork.securityGroup.id,
+        securityGroupId: workerSecurityGroup,
         ...config.worker,
         queueArn: queue.queue.arn,
+        deadLetterQueue: { arn: queue.deadLetterQueue.arn, url: queue.deadLetterQueue.url },
+        alarmTopic: { arn: alarms.topic.arn, keyArn: alarms.key.arn },
         tableName: ingest.table.name,
         tableArn: ingest.table.arn,
         bucketArn: ingest.bucket.arn,
@@ -156,12 +208,14 @@ const worker = new WorkerFunction(
             host: data.postgresEndpoint,
             port: data.postgresPort,
             name: databaseName,
-            user: WORKER_DB_USER,
+            user: workerDatabaseUserFor(env),
             instanceArn: data.postgresInstanceArn,
             resourceId: data.postgresResourceId,
         },
         search: { endpoint: data.opensearchEndpoint, domainArn: data.opensearchDomainArn, indexPrefix },
         email: sender,
+        permissionsBoundary,
+        provisioning: [provisioning.database, provisioning.searchAccess],
     },
     inAccount,
 );
@@ -177,35 +231,30 @@ const appNamespace = new AppNamespace(
         services,
         quota: config.namespace,
         vpcCidr: platform.require("vpcCidr"),
+        pullRequest: config.pullRequest,
+        httpFrom: pullRequest ? { namespace: PR_GATEWAY.namespace, podLabels: PR_GATEWAY_PROXY_LABELS } : undefined,
         kubernetes: envKubernetes,
         clusterName,
         tableArn: ingest.table.arn,
         bucketArn: ingest.bucket.arn,
         dataKeyArn: ingest.dataKey.arn,
+        permissionsBoundary,
     },
     inAccount,
 );
 email?.authorizeSenders([worker.role.arn, appNamespace.roleArns["payments-api"]!]);
 
-const routing =
-    config.pullRequest === undefined
-        ? undefined
-        : new PullRequestRouting(
-              namer.name("routing"),
-              {
-                  env: `pr-${config.pullRequest}`,
-                  pullRequest: config.pullRequest,
-                  vpcId,
-                  listenerArn: platform.require("publicHttpsListenerArn"),
-                  domainName,
-                  publicZoneId: platform.require("publicZoneId"),
-              },
-              inAccount,
-          );
+const routing = pullRequest
+    ? new PullRequestRouting(
+          namer.name("routing"),
+          { env, namespace: appNamespace.namespace.metadata.name, domainName, publicZoneId: platform.require("publicZoneId"), kubernetes: envKubernetes },
+          { ...inAccount, dependsOn: [appNamespace] },
+      )
+    : undefined;
 const platformTargetGroups = platform.require("targetGroupArns");
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> =>
-    routing?.targetGroupArns[service] ??
-    platformTargetGroups.apply((groups) => {
+/** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
+    pullRequest ? undefined : platformTargetGroups.apply((groups) => {
         const arn = groups?.[service];
         if (arn === undefined) {
             throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);
@@ -225,12 +274,10 @@ const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
         API_BASE_PATH: "/api",
         STATIC_ASSETS_BUCKET: platform.require("staticAssetsBucket"),
     },
+    // Only what its role may read (AppNamespace adminPolicy): no queue or search endpoint it could never reach.
     "admin-web": {
         PAYMENTS_TABLE_NAME: ingest.table.name,
         RAW_PAYLOAD_BUCKET: ingest.bucket.bucket,
-        PROCESSING_QUEUE_URL: queue.queue.url,
-        DEAD_LETTER_QUEUE_URL: queue.deadLetterQueue.url,
-        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${data.opensearchEndpoint}`,
     },
 };
 const releases: ServiceRelease[] = services.map((service) => ({
@@ -246,7 +293,8 @@ const applications = new ArgoApplications(
         env,
         platformEnv,
         namespace: appNamespace.namespace.metadata.name,
-        argocdNamespace: platform.require("argocdNamespace"),
+        argocdNamespace: pullRequest ? PR_APPLICATIONS_NAMESPACE : platform.require("argocdNamespace"),
+        project: pullRequest ? PR_APP_PROJECT : platformEnv,
         hubKubernetes,
         envKubernetes,
         region: config.region,

@@ -1,82 +1,55 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PullRequestEnvironment, pullRequestHostname } from "../lib/environments";
 import { Namer } from "../lib/naming";
-import { ALB_ORIGIN_HOST, API_PATH, FIRST_WORKLOAD_RULE_PRIORITY } from "../platform/outputs";
-import { HTTP_PORT, PUBLIC_SERVICES, ServiceName } from "./services";
-
-/** The ALB's highest rule priority. */
-const MAX_RULE_PRIORITY = 50_000;
-const RULES_PER_PULL_REQUEST = 2;
-
-/**
- * Listener rule priorities of a PR: unique per PR number within the range the platform leaves to
- * workloads, API path before the catch-all host rule.
- */
-export function pullRequestRulePriorities(pullRequest: number): { api: number; web: number } {
-    const slots = Math.floor((MAX_RULE_PRIORITY - FIRST_WORKLOAD_RULE_PRIORITY) / RULES_PER_PULL_REQUEST);
-    const api = FIRST_WORKLOAD_RULE_PRIORITY + (pullRequest % slots) * RULES_PER_PULL_REQUEST;
-    return { api, web: api + 1 };
-}
+import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../platform/outputs";
+import { HTTP_PORT } from "./services";
 
 export interface PullRequestRoutingArgs {
-    /** `pr-<n>`. */
     env: PullRequestEnvironment;
-    pullRequest: number;
-    vpcId: pulumi.Input<string>;
-    /** The test platform's public HTTPS listener (its certificate covers `*.<domain>`). */
-    listenerArn: pulumi.Input<string>;
+    /** The PR's namespace, where the route lives beside the services it points at. */
+    namespace: pulumi.Input<string>;
     domainName: pulumi.Input<string>;
     publicZoneId: pulumi.Input<string>;
+    kubernetes: k8s.Provider;
 }
 
 /**
- * `pr-<n>.<test domain>` on the test platform's public ALB: the PR's own target groups (joined by
- * its pods through TargetGroupBinding), two host rules on the shared listener and a DNS name
- * pointing at the ALB's origin record. No load balancer, certificate or distribution of its own.
+ * `pr-<n>.<test domain>` through the test platform's shared PR gateway: the ALB forwards every
+ * `pr-*` host to the gateway with one platform rule, and this HTTPRoute sends the PR's host to its
+ * own services (`/api` to payments-api, the rest to payments-web). No target group, listener rule
+ * or priority per PR, so nothing two live PRs could contend for but their hostnames, which are
+ * unique by PR number and enforced by the platform's admission policy.
  */
 export class PullRequestRouting extends pulumi.ComponentResource {
     readonly hostname: pulumi.Output<string>;
-    readonly targetGroupArns: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
 
     constructor(name: string, args: PullRequestRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:PullRequestRouting", name, {}, opts);
         const namer = new Namer(args.env);
         this.hostname = pulumi.output(args.domainName).apply((domain) => pullRequestHostname(args.env, domain));
-        const priorities = pullRequestRulePriorities(args.pullRequest);
+        const backend = (service: string) => [{ kind: "Service", name: service, port: HTTP_PORT }];
+        // API_PATH is the ALB's pattern (`/api/*`); Gateway API prefixes are whole path segments.
+        const apiPrefix = API_PATH.replace(/\/\*$/, "");
 
-        for (const service of PUBLIC_SERVICES) {
-            const groupName = namer.name(service, { kind: "targetGroup" });
-            const group = new aws.lb.TargetGroup(
-                groupName,
-                {
-                    name: groupName,
-                    vpcId: args.vpcId,
-                    targetType: "ip",
-                    protocol: "HTTP",
-                    port: HTTP_PORT,
-                    deregistrationDelay: 30,
-                    healthCheck: { path: "/healthz", matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+        new k8s.apiextensions.CustomResource(
+            namer.name("route"),
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name: "payments", namespace: args.namespace },
+                spec: {
+                    parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: PR_GATEWAY.name, namespace: PR_GATEWAY.namespace, sectionName: PR_GATEWAY.listener }],
+                    hostnames: [this.hostname],
+                    rules: [
+                        { matches: [{ path: { type: "PathPrefix", value: apiPrefix } }], backendRefs: backend("payments-api") },
+                        { matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: backend("payments-web") },
+                    ],
                 },
-                { parent: this },
-            );
-            this.targetGroupArns[service] = group.arn;
-        }
-
-        const rule = (service: ServiceName, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[]) =>
-            new aws.lb.ListenerRule(
-                namer.name(service, { suffix: "rule" }),
-                {
-                    listenerArn: args.listenerArn,
-                    priority,
-                    conditions,
-                    actions: [{ type: "forward", targetGroupArn: this.targetGroupArns[service] }],
-                },
-                { parent: this },
-            );
-        const host = { hostHeader: { values: [this.hostname] } };
-        rule("payments-api", priorities.api, [host, { pathPattern: { values: [API_PATH] } }]);
-        rule("payments-web", priorities.web, [host]);
+            },
+            { parent: this, provider: args.kubernetes },
+        );
 
         new aws.route53.Record(
             namer.name("host"),

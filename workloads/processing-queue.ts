@@ -24,6 +24,8 @@ export interface ProcessingQueueArgs {
     maxReceiveCount: number;
     /** DLQ depth at which the alarm fires. */
     dlqAlarmThreshold: number;
+    /** Where the DLQ alarm pages. */
+    alarmTopicArn: pulumi.Input<string>;
 }
 
 /**
@@ -128,6 +130,7 @@ export class ProcessingQueue extends pulumi.ComponentResource {
                 threshold: args.dlqAlarmThreshold,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 treatMissingData: "notBreaching",
+                alarmActions: [args.alarmTopicArn],
             },
             child,
         );

@@ -5,8 +5,17 @@ import { Environment } from "../lib/environments";
  * own database and index prefix, so PRs never see each other's (or test's) data.
  */
 
-/** The PostgreSQL role the worker logs in as with IAM authentication (granted `rds_iam`). */
+/** The PostgreSQL role a full environment's worker logs in as with IAM authentication (granted `rds_iam`). */
 export const WORKER_DB_USER = "payments_worker";
+
+/**
+ * The PostgreSQL role an environment's worker logs in as. Each PR has its own (`payments_pr_<n>`),
+ * owning only its database: `rds-db:connect` names the user, so one PR's worker role cannot log in
+ * as another's, and a shared user would reach every PR database on the shared instance.
+ */
+export function workerDatabaseUserFor(env: Environment): string {
+    return env.startsWith("pr-") ? databaseNameFor(env) : WORKER_DB_USER;
+}
 
 /** `payments` for a full environment, `payments_pr_<n>` for a PR (PostgreSQL identifiers take no "-"). */
 export function databaseNameFor(env: Environment): string {

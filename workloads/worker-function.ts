@@ -4,12 +4,10 @@ import { Environment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { arnParts } from "../lib/arn";
 import { RAW_PAYLOAD_PREFIX } from "./ingest";
-import { serviceTrustDocument } from "../lib/aws";
+import { serviceTrustDocument, vpcFunctionUnscopedStatement } from "../lib/aws";
 import { bundleWorker } from "./worker/bundle";
 import { WORKER_ARCHITECTURE, WORKER_HANDLER, WORKER_RUNTIME, WORKER_RUNTIME_ENVIRONMENT, WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
 
-/** The one IAM statement whose actions have no resource-level permissions (ENIs in the VPC, X-Ray). */
-export const UNSCOPED_STATEMENT_SID = "NoResourceLevelPermissions";
 
 export interface WorkerDatabase {
     host: pulumi.Input<string>;
@@ -45,6 +43,10 @@ export interface WorkerFunctionArgs {
     batchSize: number;
     batchingWindowSeconds: number;
     queueArn: pulumi.Input<string>;
+    /** Poison goes straight here, with its reason as message attributes. */
+    deadLetterQueue: { arn: pulumi.Input<string>; url: pulumi.Input<string> };
+    /** Configuration errors and conflicting payloads page through this topic (encrypted with `keyArn`). */
+    alarmTopic: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
     tableName: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
@@ -54,6 +56,15 @@ export interface WorkerFunctionArgs {
     search: WorkerSearch;
     email: WorkerEmail;
     logRetentionDays: number;
+    /** pr-<n>: the boundary every role it creates must carry. */
+    permissionsBoundary?: string;
+    /** What must exist before messages flow: the database, grants and search role mapping. */
+    provisioning?: pulumi.Resource[];
+}
+
+/** The worker's IAM role name (fixed, so grants and role mappings can name it before it exists). */
+export function workerRoleName(env: Environment): string {
+    return new Namer(env).name("payments-worker", { kind: "iamRole" });
 }
 
 /**
@@ -70,7 +81,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
         super("payments:workloads:WorkerFunction", name, {}, opts);
         const namer = new Namer(args.env);
         const functionName = namer.name("payments-worker", { kind: "lambdaFunction" });
-        const roleName = namer.name("payments-worker", { kind: "iamRole" });
+        const roleName = workerRoleName(args.env);
 
         const logGroup = new aws.cloudwatch.LogGroup(
             functionName,
@@ -80,7 +91,12 @@ export class WorkerFunction extends pulumi.ComponentResource {
 
         this.role = new aws.iam.Role(
             roleName,
-            { name: roleName, description: `Payments worker Lambda (${args.env})`, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) },
+            {
+                name: roleName,
+                description: `Payments worker Lambda (${args.env})`,
+                assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")),
+                permissionsBoundary: args.permissionsBoundary,
+            },
             { parent: this },
         );
 
@@ -92,6 +108,9 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 policy: pulumi
                     .all([
                         args.queueArn,
+                        args.deadLetterQueue.arn,
+                        args.alarmTopic.arn,
+                        args.alarmTopic.keyArn,
                         args.tableArn,
                         args.bucketArn,
                         args.dataKeyArn,
@@ -102,7 +121,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                         args.email.configurationSetArn,
                         logGroup.arn,
                     ])
-                    .apply(([queueArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
+                    .apply(([queueArn, deadLetterQueueArn, alarmTopicArn, alarmKeyArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
                         const db = arnParts(instanceArn);
                         return JSON.stringify({
                             Version: "2012-10-17",
@@ -113,6 +132,9 @@ export class WorkerFunction extends pulumi.ComponentResource {
                                     Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
                                     Resource: queueArn,
                                 },
+                                { Sid: "DeadLetterPoison", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+                                { Sid: "PageOnCall", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
+                                { Sid: "EncryptPages", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: alarmKeyArn },
                                 { Sid: "ReadRawPayloads", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
                                 { Sid: "CompletePayments", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn },
                                 { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
@@ -130,21 +152,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                                 },
                                 { Sid: "SendReceipts", Effect: "Allow", Action: "ses:SendEmail", Resource: [identityArn, configurationSetArn] },
                                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                                {
-                                    Sid: UNSCOPED_STATEMENT_SID,
-                                    Effect: "Allow",
-                                    Action: [
-                                        "ec2:CreateNetworkInterface",
-                                        "ec2:DescribeNetworkInterfaces",
-                                        "ec2:DescribeSubnets",
-                                        "ec2:DeleteNetworkInterface",
-                                        "ec2:AssignPrivateIpAddresses",
-                                        "ec2:UnassignPrivateIpAddresses",
-                                        "xray:PutTraceSegments",
-                                        "xray:PutTelemetryRecords",
-                                    ],
-                                    Resource: "*",
-                                },
+                                vpcFunctionUnscopedStatement(),
                             ],
                         } satisfies aws.iam.PolicyDocument);
                     }),
@@ -162,6 +170,8 @@ export class WorkerFunction extends pulumi.ComponentResource {
             OPENSEARCH_INDEX_PREFIX: args.search.indexPrefix,
             SES_FROM_ADDRESS: args.email.fromAddress,
             SES_CONFIGURATION_SET: args.email.configurationSetName,
+            DEAD_LETTER_QUEUE_URL: args.deadLetterQueue.url,
+            ALARM_TOPIC_ARN: args.alarmTopic.arn,
         };
 
         this.function = new aws.lambda.Function(
@@ -203,7 +213,7 @@ export class WorkerFunction extends pulumi.ComponentResource {
                 // and push healthy messages towards the DLQ.
                 scalingConfig: { maximumConcurrency: args.reservedConcurrency },
             },
-            { parent: this, dependsOn: [policy] },
+            { parent: this, dependsOn: [policy, ...(args.provisioning ?? [])] },
         );
 
         this.registerOutputs({ functionName: this.function.name, roleArn: this.role.arn });

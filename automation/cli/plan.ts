@@ -1,28 +1,48 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isUserError, UsageError } from "../../lib/errors";
-import { STACK_TRACES_VARIABLE } from "../engine/synthesize";
+import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
 import { renderEstimates } from "../../plan-model/estimates";
 import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";
 import { renderPlan } from "../plan/render";
-import { parseArgs } from "./args";
+import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
+import { REVIEW_USAGE, runReviewCli } from "../review/cli";
+import { assertWritable } from "./output-files";
+import { HELP, UsageError, optionsHelp, parseOptions, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
+
+/** One line per option, in alphabetical order: adding an option is one line that no other addition touches. */
+export const PLAN_OPTIONS = {
+    base: { type: "string", value: "GIT_REF", help: "review the change from GIT_REF to the working tree (docs/change-review.md)" },
+    config: { type: "string", multiple: true, value: "KEY=VALUE", help: "a config value for --program's stack, over its stack file" },
+    env: { type: "string", value: "ENV", help: "mgmt, test, preprod, prod or pr-<n>: every stack the environment needs" },
+    "fail-on-danger": { type: "boolean", help: "with --base: exit 1 on any danger, not only on new violations or failing flows" },
+    json: { type: "boolean", help: "print exactly one JSON document (plan-model/plan.schema.json)" },
+    markdown: { type: "string", value: "FILE", help: "with --base: write the review as a pull-request comment to FILE" },
+    out: { type: "string", value: "FILE", help: "also write the JSON document to FILE (removed when the plan fails)" },
+    program: { type: "string", value: "DIR", help: "any Pulumi TypeScript program (with --stack)" },
+    report: { type: "string", value: "FILE.md|FILE.html", help: "write the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts)" },
+    stack: { type: "string", value: "NAME", help: "the stack of --program, configured by DIR/Pulumi.NAME.yaml" },
+} as const satisfies OptionSpecs;
+
+export type PlanOptions = OptionValues<typeof PLAN_OPTIONS>;
 
 export const PLAN_USAGE = `Usage:
-  npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [--json] [--out FILE]
-  npm run plan -- --program DIR --stack NAME [--config key=value ...] [--json] [--out FILE]
+  npm run plan -- --env <mgmt|test|preprod|prod|pr-<n>> [options]
+  npm run plan -- --program DIR --stack NAME [--config key=value ...] [options]
+${REVIEW_USAGE}
 
 Synthesizes the stacks offline with Pulumi's mock runtime and evaluates the policy pack.
---json prints exactly one JSON document; --out FILE also writes that document to FILE.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or invalid config,
-3 a program failed for another reason.`;
 
-export interface CliIo {
-    stdout(text: string): void;
-    stderr(text: string): void;
-}
+${optionsHelp(PLAN_OPTIONS)}
 
-function parseConfigPairs(pairs: string[]): Record<string, string> {
+Environment: ${STACK_TRACES_VARIABLE}=1 shows the program's stack traces when it fails;
+PLAN_SYNTHESIS_TIMEOUT (default 10m) bounds each stack's synthesis.
+Exit codes: 0 no mandatory violation and no failing flow, 1 a mandatory violation or a failing flow,
+2 bad usage or invalid config, 3 a program failed (or never finished) for another reason.`;
+
+export type { CliIo };
+
+function parseConfigPairs(pairs: readonly string[]): Record<string, string> {
     const config: Record<string, string> = {};
     const bad = pairs.filter((pair) => !/^[^=]+=/.test(pair));
     if (bad.length > 0) {
@@ -34,61 +54,89 @@ function parseConfigPairs(pairs: string[]): Record<string, string> {
     return config;
 }
 
-async function plan(argv: string[]): Promise<{ doc: PlanDocument; json: boolean; out?: string }> {
-    const { flags, lists } = parseArgs(argv, { values: ["env", "program", "stack", "out"], booleans: ["json", "help"], repeatable: ["config"] });
-    if (flags.has("help")) {
-        throw new UsageError(PLAN_USAGE);
-    }
-    const env = flags.get("env") as string | undefined;
-    const program = flags.get("program") as string | undefined;
-    const stack = flags.get("stack") as string | undefined;
+function checkTarget(options: PlanOptions): void {
     const problems: string[] = [];
-    if (env !== undefined && program !== undefined) {
+    if (options.env !== undefined && options.program !== undefined) {
         problems.push("give either --env or --program, not both");
     }
-    if (env === undefined && program === undefined) {
+    if (options.env === undefined && options.program === undefined) {
         problems.push("--env or --program is required");
     }
-    if (program !== undefined && stack === undefined) {
+    if (options.program !== undefined && options.stack === undefined) {
         problems.push("--program needs --stack NAME");
     }
-    if (env !== undefined && (stack !== undefined || lists.has("config"))) {
+    if (options.env !== undefined && (options.stack !== undefined || options.config !== undefined)) {
         problems.push("--stack and --config go with --program; an environment's stacks take their config from their stack files");
     }
-    if (problems.length > 0) {
-        throw new UsageError(`${problems.join("; ")}\n\n${PLAN_USAGE}`);
+    const reportProblem = options.report === undefined ? undefined : reportFileProblem(options.report);
+    if (reportProblem !== undefined) {
+        problems.push(reportProblem);
     }
-    const doc =
-        env !== undefined
-            ? await planEnvironment(env)
-            : await planProgram(path.resolve(program as string), stack as string, { config: parseConfigPairs(lists.get("config") ?? []) });
-    return { doc, json: flags.has("json"), out: flags.get("out") as string | undefined };
+    if (problems.length > 0) {
+        throw new UsageError(problems.join("\n"));
+    }
+}
+
+async function plan(options: PlanOptions): Promise<PlanDocument> {
+    return options.env !== undefined
+        ? planEnvironment(options.env)
+        : planProgram(path.resolve(options.program as string), options.stack as string, { config: parseConfigPairs(options.config ?? []) });
+}
+
+/** With PLAN_STACK_TRACES=1, where in the program each error was raised. */
+function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
+    if (env[STACK_TRACES_VARIABLE] !== "1") {
+        return "";
+    }
+    const causes = Array.isArray((error as { causes?: unknown }).causes) ? (error as { causes: unknown[] }).causes : [error];
+    // A cause wrapped to say where to fix it keeps the program's own error (and trace) as its cause.
+    const traces = causes
+        .map((c) => (c instanceof Error && c.cause instanceof Error ? c.cause : c))
+        .filter((c): c is Error => c instanceof Error && c.stack !== undefined)
+        .map((c) => c.stack);
+    return traces.length > 0 ? `program stack traces (${STACK_TRACES_VARIABLE}=1):\n${traces.join("\n")}\n` : "";
 }
 
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
-export async function runPlanCli(argv: string[], io: CliIo): Promise<number> {
+export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
+    const env = io.env ?? process.env;
+    let out: string | undefined;
     try {
-        const { doc, json, out } = await plan(argv);
+        const options = parseOptions(argv, PLAN_OPTIONS);
+        if (options === HELP) {
+            io.stdout(`${PLAN_USAGE}\n`);
+            return 0;
+        }
+        if (options.base !== undefined) {
+            return await runReviewCli({ ...options, base: options.base }, io);
+        }
+        checkTarget(options);
+        out = options.out;
+        if (out !== undefined) {
+            assertWritable(out, "--out");
+        }
+        const doc = await plan(options);
         const serialized = JSON.stringify(doc, null, 2) + "\n";
         if (out !== undefined) {
             fs.writeFileSync(out, serialized);
         }
-        io.stdout(json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
-        return doc.summary.mandatory > 0 ? 1 : 0;
-    } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (isUserError(error)) {
-            io.stderr(`plan: ${message}\n`);
-            return 2;
+        if (options.report !== undefined) {
+            writePciReport(options.report, doc);
         }
-        const trace = error instanceof Error && error.stack && error.stack !== `${error.name}: ${error.message}` ? error.stack : message;
-        io.stderr(`plan: failed: ${trace}\n(rerun with ${STACK_TRACES_VARIABLE}=1 for the program's stack traces)\n`);
-        return 3;
+        io.stdout(options.json ? serialized : renderPlan(doc, doc.estimates ? [renderEstimates(doc.estimates), ""] : []));
+        return doc.summary.mandatory > 0 || (doc.summary.flows?.failing ?? 0) > 0 ? 1 : 0;
+    } catch (error) {
+        // A gate that reads --out must never find the document of an earlier, successful plan.
+        if (out !== undefined) {
+            fs.rmSync(out, { force: true });
+        }
+        const code = reportError("plan", error, io, 3);
+        const hint = error instanceof SynthesisError ? `(rerun with ${STACK_TRACES_VARIABLE}=1 for the program's stack traces)\n` : "";
+        io.stderr(programTraces(error, env) || hint);
+        return code;
     }
 }
 
 if (require.main === module) {
-    runPlanCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => {
-        process.exitCode = code;
-    });
+    runAsProcess((argv) => runPlanCli(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }));
 }

@@ -10,13 +10,29 @@
 import * as path from "path";
 
 import * as auto from "@pulumi/pulumi/automation";
+import { version as pulumiSdkVersion } from "@pulumi/pulumi/version";
 
 import type { FullEnvironment, Layer } from "../../lib/environments";
+import { UserError } from "../../lib/errors";
 import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
 import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, emptyCounts, stackLabel, type ChangeCounts, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
 import { providerAccounts } from "./guard";
 import { policyPackConfigFile } from "../../policy-pack/config-file";
 import { REPO_ROOT } from "../../lib/repository";
+
+/** The real engine needs the Pulumi CLI, and there is none where we looked. */
+export class PulumiCliMissingError extends UserError {
+    constructor(root: string | undefined) {
+        super(
+            `the Pulumi CLI is not installed ${root ? `in ${root}/bin` : "on PATH"}: install it (https://www.pulumi.com/docs/install/, ` +
+                `v${PINNED_PULUMI_VERSION} as in package.json's @pulumi/pulumi), or set ${PULUMI_ROOT_ENV} to the directory holding bin/pulumi; ` +
+                `without a backend, add --offline`,
+        );
+    }
+}
+
+/** The CLI version the SDK in package.json pairs with. */
+const PINNED_PULUMI_VERSION: string = pulumiSdkVersion;
 
 /** A directory holding `bin/pulumi`: a pinned CLI install, or the tests' recording stand-in. */
 export const PULUMI_ROOT_ENV = "PAYMENTS_PULUMI_ROOT";
@@ -298,7 +314,10 @@ export class AutomationApiEngine implements Engine {
     private pulumiCommand(): Promise<auto.PulumiCommand> {
         if (this.command === undefined) {
             const root = this.options.pulumiRoot ?? process.env[PULUMI_ROOT_ENV];
-            this.command = auto.PulumiCommand.get({ root, skipVersionCheck: this.options.skipVersionCheck });
+            this.command = auto.PulumiCommand.get({ root, skipVersionCheck: this.options.skipVersionCheck }).catch((error: unknown) => {
+                this.command = undefined;
+                throw /ENOENT/.test(String((error as Error).message)) ? new PulumiCliMissingError(root) : error;
+            });
         }
         return this.command;
     }

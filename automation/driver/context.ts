@@ -1,6 +1,8 @@
 import type { EventEmitter } from "events";
 
-import { formatDuration } from "./args";
+import { OperationalError } from "../../lib/errors";
+
+import { formatDuration } from "../deadline";
 import type { Engine, StackRef } from "./engine";
 import { retryWhileLocked, type LockRetryPolicy } from "./retry";
 import { withCancellation } from "./signals";
@@ -22,9 +24,10 @@ export function runOperation<T>(ctx: DriverContext, ref: StackRef, operation: (s
     return withCancellation(
         ctx.engine,
         ref,
-        (signal) =>
-            retryWhileLocked(() => operation(signal), {
+        (signal, running) =>
+            retryWhileLocked(() => running(() => operation(signal)), {
                 ...ctx.lockRetry,
+                signal,
                 onRetry: (error, attempt, delay) => ctx.log(`${error.message}; retry ${attempt} in ${formatDuration(delay)}\n`),
             }),
         { signals: ctx.signals, log: ctx.log },
@@ -32,7 +35,7 @@ export function runOperation<T>(ctx: DriverContext, ref: StackRef, operation: (s
 }
 
 /** An operation failed after producing a report: the CLI publishes the Markdown, then fails. */
-export class ReportedError extends Error {
+export class ReportedError extends OperationalError {
     constructor(
         readonly cause: Error,
         readonly markdown: string,

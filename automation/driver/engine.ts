@@ -4,7 +4,9 @@
  * (offline-engine.ts, the mock-runtime plan plus a stack registry on disk), so the whole lifecycle
  * runs in tests and with `--offline` exactly as it runs in CI.
  */
+import type { CapacityEstimate } from "../../plan-model/estimates";
 import type { FullEnvironment, Layer } from "../../lib/environments";
+import { OperationalError, UserError } from "../../lib/errors";
 import type { PlannedStack, Violation } from "../../plan-model/types";
 
 
@@ -72,6 +74,8 @@ export interface OperationResult {
     elapsedMs: number;
     /** The synthesized stack behind the result, when the engine has one (offline): lets callers estimate cost. */
     planned?: PlannedStack;
+    /** For a PR stack planned with its platform (offline): how many PR environments the platform holds. */
+    capacity?: CapacityEstimate;
 }
 
 export interface StackSummary {
@@ -81,6 +85,10 @@ export interface StackSummary {
     createdAt?: Date;
     resourceCount?: number;
     updateInProgress: boolean;
+    /** The stack's lock outlived its holder (a process on this host that is gone): what to remove. */
+    staleLock?: string;
+    /** The stack's record cannot be read: what is wrong and the file. */
+    unreadable?: string;
 }
 
 export interface OperationOptions {
@@ -121,25 +129,36 @@ export interface Engine {
      * synthesizes (offline) reads them from the same plan it is about to apply.
      */
     platformOutputs(env: FullEnvironment, forStack?: { ref: StackRef; config?: Record<string, unknown> }): Promise<Record<string, unknown>>;
-    /** Stops the stack's running update (lock released), for a runner that is going away. */
+    /**
+     * Stops the stack's running update that this process started (lock released), for a runner
+     * that is going away. Never touches a lock another process holds.
+     */
     cancel(ref: StackRef): Promise<void>;
 }
 
 /** Base of every error an engine throws on purpose, so the CLI can print them without a stack trace. */
-export class EngineError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
+export class EngineError extends OperationalError {}
 
 /** Another update holds the stack (Pulumi's "[409] Conflict" / "the stack is currently locked by"). */
 export class StackLockedError extends EngineError {
     constructor(
         readonly ref: StackRef,
         readonly holder: string,
+        /** How to release the lock once its holder is known to be gone, when the engine knows better than `pulumi cancel`. */
+        readonly release?: string,
     ) {
         super(`${stackLabel(ref)} is locked by another update (${holder})`);
+    }
+}
+
+/** A lock file nobody can read: no one can tell whether its holder still runs, so a person decides. */
+export class LockUnreadableError extends UserError {
+    constructor(
+        readonly ref: StackRef,
+        readonly file: string,
+        reason: string,
+    ) {
+        super(`the lock of ${stackLabel(ref)} cannot be read (${file}: ${reason}); if no update of ${stackLabel(ref)} is running, remove it: rm ${file}`);
     }
 }
 /** The Automation API calls a locked stack a concurrent update; same thing. */
@@ -184,7 +203,10 @@ export class PolicyViolationError extends EngineError {
 }
 
 export class OperationCancelledError extends EngineError {
-    constructor(readonly ref: StackRef) {
-        super(`the operation on ${stackLabel(ref)} was cancelled; the stack lock is released and the next run picks up from its state`);
+    constructor(
+        readonly ref: StackRef,
+        detail = "; the stack lock is released and the next run picks up from its state",
+    ) {
+        super(`the operation on ${stackLabel(ref)} was cancelled${detail.startsWith(";") ? detail : ` ${detail}`}`);
     }
 }

@@ -4,7 +4,7 @@
  * workflow passes after the GitHub environment's reviewers approved.
  */
 import { isWorkloadEnvironment, WORKLOAD_ENVIRONMENTS, type WorkloadEnvironment } from "../../lib/environments";
-import { UsageError } from "../../lib/errors";
+import { UsageError } from "../cli/framework";
 import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";

@@ -10,7 +10,6 @@ export class TargetRefusedError extends UserError {
         readonly reasons: string[],
     ) {
         super(`refusing to touch ${stackLabel(ref)}: ${reasons.join("; ")}`);
-        this.name = "TargetRefusedError";
     }
 }
 

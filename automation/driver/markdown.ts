@@ -5,7 +5,7 @@
 import * as fs from "fs";
 
 import type { Violation } from "../../plan-model/types";
-import { formatDuration } from "./args";
+import { formatDuration } from "../deadline";
 import { stackLabel, type FailedResource, type OperationResult, type OutputValue } from "./engine";
 
 export const COMMENT_MARKER = "<!-- payments-pr-environment -->";

@@ -14,8 +14,29 @@ import { planEnvironment } from "../plan/plan";
 
 import { isFullEnvironment, LAYERS, type FullEnvironment, type Layer } from "../../lib/environments";
 import { SECRET_PLACEHOLDER, type PlanDocument, type PlannedResource, type PlannedStack } from "../../plan-model/types";
-import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, stackLabel, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
+import {
+    EngineError,
+    LockUnreadableError,
+    OperationCancelledError,
+    PolicyViolationError,
+    StackLockedError,
+    StackNotFoundError,
+    UpdateFailedError,
+    countChanges,
+    stackLabel,
+    type ChangeOp,
+    type Engine,
+    type FailedResource,
+    type OperationKind,
+    type OperationOptions,
+    type OperationResult,
+    type OutputValue,
+    type ResourceChange,
+    type StackRef,
+    type StackSummary,
+} from "./engine";
 import { providerAccounts } from "./guard";
+import { UserError } from "../../lib/errors";
 import { REPO_ROOT } from "../../lib/repository";
 
 /** The offline plan API (automation/plan/plan.ts `planEnvironment`); tests may inject another. */
@@ -110,6 +131,59 @@ function outputsOf(raw: Record<string, unknown>): Record<string, OutputValue> {
     return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, { value, secret: value === SECRET_PLACEHOLDER }]));
 }
 
+/** A registry file that is not a stack record: every command on that stack refuses to touch it. */
+export class RegistryEntryError extends UserError {
+    constructor(
+        readonly ref: StackRef,
+        readonly file: string,
+        problem: string,
+    ) {
+        super(
+            `the offline registry entry of ${stackLabel(ref)} is unreadable (${file}: ${problem}); nothing was changed. ` +
+                `Restore the file, or remove it to forget the stack: rm ${file}`,
+        );
+    }
+}
+
+/** What is wrong with a parsed registry file, if anything. */
+function recordProblem(value: unknown, ref: StackRef): string | undefined {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        return `holds ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}, not a stack record`;
+    }
+    const record = value as Partial<Record<keyof StackRecord, unknown>>;
+    const missing = [
+        ...(record.project === ref.project && record.stack === ref.stack ? [] : ["project/stack naming this stack"]),
+        ...(typeof record.createdAt === "string" ? [] : ["createdAt"]),
+        ...(Array.isArray(record.resources) ? [] : ["resources (a list)"]),
+        ...(Array.isArray(record.updates) ? [] : ["updates (a list)"]),
+        ...(record.outputs !== null && typeof record.outputs === "object" ? [] : ["outputs (a mapping)"]),
+        ...(record.config !== null && typeof record.config === "object" ? [] : ["config (a mapping)"]),
+    ];
+    return missing.length > 0 ? `lacks ${missing.join(", ")}` : undefined;
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+    try {
+        const value = JSON.parse(text) as Partial<LockHolder> | null;
+        return value !== null && typeof value === "object" && Number.isInteger(value.pid) && typeof value.host === "string" ? (value as LockHolder) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function isOurs(holder: LockHolder): boolean {
+    return holder.pid === process.pid && holder.host === os.hostname();
+}
+
+/** Held by a process on this host that no longer runs: nobody will ever release it. */
+function isStale(holder: LockHolder): boolean {
+    return holder.host === os.hostname() && !processAlive(holder.pid);
+}
+
+function describeHolder(holder: LockHolder): string {
+    return `${holder.operation ?? "an operation"} by pid ${holder.pid} on ${holder.host} since ${holder.startedAt ?? "an unknown time"}`;
+}
+
 function processAlive(pid: number): boolean {
     try {
         process.kill(pid, 0);
@@ -125,9 +199,12 @@ export class OfflineEngine implements Engine {
     private readonly plan: PlanEnvironment;
     private readonly failWhen: FailureInjector | undefined;
     private readonly plans = new Map<string, Promise<PlanDocument>>();
+    /** The capacity estimate of the plan each planned stack came from. */
+    private readonly capacities = new WeakMap<PlannedStack, NonNullable<OperationResult["capacity"]>>();
 
     constructor(options: OfflineEngineOptions = {}) {
-        this.stateDir = path.resolve(options.stateDir ?? process.env[STATE_DIR_ENV] ?? DEFAULT_STATE_DIR);
+        // An empty variable is an unset one: never the current directory (the checkout).
+        this.stateDir = path.resolve(options.stateDir || process.env[STATE_DIR_ENV] || DEFAULT_STATE_DIR);
         this.plan = options.plan ?? planEnvironment;
         this.failWhen = options.failWhen ?? injectorFromEnvironment();
     }
@@ -227,19 +304,34 @@ export class OfflineEngine implements Engine {
         if (!fs.existsSync(dir)) {
             return [];
         }
-        return fs
-            .readdirSync(dir)
-            .filter((file) => file.endsWith(".json"))
-            .map((file) => this.read({ project, stack: file.slice(0, -".json".length) }))
-            .filter((record): record is StackRecord => record !== undefined)
-            .map((record) => ({
-                ref: { project: record.project, stack: record.stack },
-                createdAt: new Date(record.createdAt),
-                lastUpdate: record.updates.length > 0 ? new Date(record.updates[record.updates.length - 1].finishedAt) : undefined,
-                resourceCount: record.resources.length,
-                updateInProgress: fs.existsSync(this.lockPath(record)),
-            }))
-            .sort((a, b) => a.ref.stack.localeCompare(b.ref.stack, "en", { numeric: true }));
+        const summaries: StackSummary[] = [];
+        for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+            const ref: StackRef = { project, stack: file.slice(0, -".json".length) };
+            const lock = this.readLockQuietly(this.lockPath(ref));
+            const stale = lock !== undefined && isStale(lock);
+            const locking = {
+                updateInProgress: fs.existsSync(this.lockPath(ref)) && !stale,
+                ...(stale ? { staleLock: `${describeHolder(lock)}, which is gone: rm ${this.lockPath(ref)}` } : {}),
+            };
+            let record: StackRecord | undefined;
+            try {
+                record = this.read(ref);
+            } catch (error) {
+                // One damaged entry must not hide every other stack: list it as such.
+                summaries.push({ ref, ...locking, unreadable: (error as Error).message });
+                continue;
+            }
+            if (record !== undefined) {
+                summaries.push({
+                    ref,
+                    createdAt: new Date(record.createdAt),
+                    lastUpdate: record.updates.length > 0 ? new Date(record.updates[record.updates.length - 1].finishedAt) : undefined,
+                    resourceCount: record.resources.length,
+                    ...locking,
+                });
+            }
+        }
+        return summaries.sort((a, b) => a.ref.stack.localeCompare(b.ref.stack, "en", { numeric: true }));
     }
 
     async stackExists(ref: StackRef): Promise<boolean> {
@@ -275,8 +367,14 @@ export class OfflineEngine implements Engine {
         return platform.outputs;
     }
 
+    /** Releases the stack's lock only when this process holds it: another holder's lock is never touched. */
     async cancel(ref: StackRef): Promise<void> {
-        fs.rmSync(this.lockPath(ref), { force: true });
+        const lock = this.lockPath(ref);
+        const holder = this.readLock(ref, lock);
+        if (holder !== undefined && !isOurs(holder)) {
+            throw new EngineError(`${stackLabel(ref)} is locked by ${describeHolder(holder)}, not by this process: its lock is left alone`);
+        }
+        fs.rmSync(lock, { force: true });
     }
 
     private async planned(ref: StackRef, options: OperationOptions): Promise<PlannedStack> {
@@ -287,7 +385,9 @@ export class OfflineEngine implements Engine {
                 `the offline plan of ${planEnvironmentOf(ref)} has no stack ${stackLabel(ref)} (it has ${document.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")})`,
             );
         }
-        return options.policyPack === false ? { ...stack, violations: [] } : stack;
+        const planned = options.policyPack === false ? { ...stack, violations: [] } : stack;
+        if (document.estimates?.capacity !== undefined) this.capacities.set(planned, document.estimates.capacity);
+        return planned;
     }
 
     private planDocument(env: string, overrides: Record<string, Record<string, unknown>>): Promise<PlanDocument> {
@@ -353,6 +453,15 @@ export class OfflineEngine implements Engine {
                 options.onOutput?.(`  ~ ${change.type} ${change.urn} skipped (a dependency failed)\n`);
                 continue;
             }
+            if (change.op === "delete") {
+                // As the engine does: what a remaining resource depends on (its parent, provider or a
+                // dependency, e.g. the provider of a resource whose delete failed) stays.
+                const dependent = [...state.values()].find((r) => r.urn !== change.urn && (r.dependencies.includes(change.urn) || r.parent === change.urn || r.provider === change.urn));
+                if (dependent !== undefined) {
+                    options.onOutput?.(`  ~ ${change.type} ${change.urn} kept (${dependent.urn} still depends on it)\n`);
+                    continue;
+                }
+            }
             const message = this.failWhen?.({ ref, urn: change.urn, type: change.type, op: change.op });
             if (message !== undefined) {
                 blocked.add(change.urn);
@@ -402,6 +511,7 @@ export class OfflineEngine implements Engine {
             failedResources,
             elapsedMs: Date.now() - started,
             planned,
+            capacity: planned && this.capacities.get(planned),
         };
     }
 
@@ -423,32 +533,58 @@ export class OfflineEngine implements Engine {
             throwIfAborted(ref, options.signal);
             return await body();
         } finally {
-            fs.rmSync(lock, { force: true });
+            // Release only what is still ours (a person may have removed a lock they judged stale).
+            const current = this.readLockQuietly(lock);
+            if (current !== undefined && isOurs(current) && current.startedAt === holder.startedAt) {
+                fs.rmSync(lock, { force: true });
+            }
         }
     }
 
     private acquire(ref: StackRef, lock: string, holder: LockHolder, retryStale: boolean): void {
+        // Written aside, then linked into place: the lock never exists without its holder in it.
+        const temp = `${lock}.${process.pid}.${Date.now()}.tmp`;
+        fs.writeFileSync(temp, JSON.stringify(holder));
         try {
-            fs.writeFileSync(lock, JSON.stringify(holder), { flag: "wx" });
+            fs.linkSync(temp, lock);
         } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
                 throw error;
             }
-            const existing = this.readLock(lock);
+            const existing = this.readLock(ref, lock);
             // A lock left by a process that died on this host cannot be released by anyone else.
-            if (retryStale && existing !== undefined && existing.host === holder.host && !processAlive(existing.pid)) {
+            if (retryStale && existing !== undefined && isStale(existing)) {
                 fs.rmSync(lock, { force: true });
                 this.acquire(ref, lock, holder, false);
                 return;
             }
-            const who = existing === undefined ? "unknown holder" : `${existing.operation} by pid ${existing.pid} on ${existing.host} since ${existing.startedAt}`;
-            throw new StackLockedError(ref, who);
+            throw new StackLockedError(ref, existing === undefined ? "unknown holder" : describeHolder(existing), `If that process is gone, remove the lock: rm ${lock}`);
+        } finally {
+            fs.rmSync(temp, { force: true });
         }
     }
 
-    private readLock(lock: string): LockHolder | undefined {
+    /** The lock's holder; undefined when there is no lock; LockUnreadableError when nobody can tell who holds it. */
+    private readLock(ref: StackRef, lock: string): LockHolder | undefined {
+        let text: string;
         try {
-            return JSON.parse(fs.readFileSync(lock, "utf8")) as LockHolder;
+            text = fs.readFileSync(lock, "utf8");
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+                return undefined;
+            }
+            throw new LockUnreadableError(ref, lock, (error as Error).message);
+        }
+        const holder = parseHolder(text);
+        if (holder === undefined) {
+            throw new LockUnreadableError(ref, lock, "it does not name a holder (pid, host)");
+        }
+        return holder;
+    }
+
+    private readLockQuietly(lock: string): LockHolder | undefined {
+        try {
+            return parseHolder(fs.readFileSync(lock, "utf8"));
         } catch {
             return undefined;
         }
@@ -462,18 +598,32 @@ export class OfflineEngine implements Engine {
         return path.join(this.stateDir, ref.project, `${ref.stack}.lock`);
     }
 
+    /** The stack's record; undefined when there is none; RegistryEntryError when the file is not a record (never overwritten). */
     private read(ref: StackRef): StackRecord | undefined {
         if (!(LAYERS as readonly string[]).includes(ref.project)) {
             return undefined;
         }
+        const file = this.recordPath(ref);
+        let text: string;
         try {
-            return JSON.parse(fs.readFileSync(this.recordPath(ref), "utf8")) as StackRecord;
+            text = fs.readFileSync(file, "utf8");
         } catch (error) {
             if ((error as NodeJS.ErrnoException).code === "ENOENT") {
                 return undefined;
             }
-            throw new EngineError(`the offline registry entry ${this.recordPath(ref)} is unreadable: ${(error as Error).message}`);
+            throw new RegistryEntryError(ref, file, (error as Error).message);
         }
+        let value: unknown;
+        try {
+            value = JSON.parse(text);
+        } catch (error) {
+            throw new RegistryEntryError(ref, file, `not JSON (${(error as Error).message})`);
+        }
+        const problem = recordProblem(value, ref);
+        if (problem !== undefined) {
+            throw new RegistryEntryError(ref, file, problem);
+        }
+        return value as StackRecord;
     }
 
     private write(record: StackRecord): void {
@@ -489,9 +639,11 @@ export class OfflineEngine implements Engine {
         return path.join(this.stateDir, "platforms.json");
     }
 
+    /** A cache of plan outputs (rebuilt by the next plan): a damaged one counts as empty. */
     private readPlatforms(): Partial<Record<FullEnvironment, Record<string, unknown>>> {
         try {
-            return JSON.parse(fs.readFileSync(this.platformsPath(), "utf8")) as Partial<Record<FullEnvironment, Record<string, unknown>>>;
+            const value = JSON.parse(fs.readFileSync(this.platformsPath(), "utf8")) as unknown;
+            return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Partial<Record<FullEnvironment, Record<string, unknown>>>) : {};
         } catch {
             return {};
         }

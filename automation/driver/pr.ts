@@ -4,7 +4,7 @@
  */
 import { pullRequestHostname, pullRequestNumber } from "../../lib/environments";
 import { accountFromArn } from "../../lib/arn";
-import { formatDuration } from "./args";
+import { formatDuration } from "../deadline";
 import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, stackLabel, type Engine, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";
@@ -152,6 +152,9 @@ export interface PrStackInfo {
     ageMs?: number;
     resourceCount?: number;
     updateInProgress: boolean;
+    /** A lock whose holder is gone: nobody updates the stack, and the next run clears it. */
+    staleLock?: string;
+    unreadable?: string;
 }
 
 export async function prList(ctx: DriverContext): Promise<PrStackInfo[]> {
@@ -168,8 +171,17 @@ export async function prList(ctx: DriverContext): Promise<PrStackInfo[]> {
             ageMs: summary.createdAt ? now - summary.createdAt.getTime() : undefined,
             resourceCount: summary.resourceCount,
             updateInProgress: summary.updateInProgress,
+            ...(summary.staleLock === undefined ? {} : { staleLock: summary.staleLock }),
+            ...(summary.unreadable === undefined ? {} : { unreadable: summary.unreadable }),
         }))
         .sort((a, b) => a.pr - b.pr);
+}
+
+function state(stack: PrStackInfo): string {
+    if (stack.unreadable !== undefined) {
+        return `unreadable: ${stack.unreadable}`;
+    }
+    return stack.updateInProgress ? "updating" : stack.staleLock !== undefined ? `stale lock: ${stack.staleLock}` : "";
 }
 
 export function prListTable(stacks: readonly PrStackInfo[]): string {
@@ -177,7 +189,7 @@ export function prListTable(stacks: readonly PrStackInfo[]): string {
         return "No PR environments.\n";
     }
     const rows = stacks.map((s) =>
-        [`#${s.pr}`, s.stack, s.ageMs === undefined ? "-" : formatDuration(s.ageMs), s.lastUpdate ?? "never", String(s.resourceCount ?? "-"), s.updateInProgress ? "updating" : ""].join(" | "),
+        [`#${s.pr}`, s.stack, s.ageMs === undefined ? "-" : formatDuration(s.ageMs), s.lastUpdate ?? "never", String(s.resourceCount ?? "-"), state(s)].join(" | "),
     );
     return ["| PR | stack | age | last update | resources | |", "|---|---|---|---|---|---|", ...rows.map((r) => `| ${r} |`), ""].join("\n");
 }

@@ -1,4 +1,4 @@
-import { formatDuration } from "./args";
+import { formatDuration } from "../deadline";
 import { EngineError } from "./engine";
 import type { DriverContext } from "./context";
 

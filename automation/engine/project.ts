@@ -1,8 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { UsageError } from "../../lib/errors";
+import { UserError } from "../../lib/errors";
 import { hexFrom } from "./identifiers";
+
+/** Bad usage or invalid input the user must fix: `npm run plan` exits 2 with this message. */
+export class PlanUsageError extends UserError {}
 
 export interface PulumiProject {
     dir: string;
@@ -19,21 +22,22 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-function readYaml(file: string, what: string): Record<string, unknown> {
+/** A YAML file that must hold a mapping; any problem is a PlanUsageError naming the file and the lines. */
+export function readYaml(file: string, what: string): Record<string, unknown> {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch {
-        throw new UsageError(`${what} not found: ${file}`);
+        throw new PlanUsageError(`${what} not found: ${file}`);
     }
     const document = parseDocument(text, { prettyErrors: true });
     if (document.errors.length > 0) {
         const details = document.errors.map((e) => `  - ${e.message.split("\n")[0]} (line ${e.linePos?.[0].line ?? "?"})`).join("\n");
-        throw new UsageError(`${what} is not valid YAML: ${file}\n${details}\nFix the YAML syntax at the lines shown.`);
+        throw new PlanUsageError(`${what} is not valid YAML: ${file}\n${details}\nFix the YAML syntax at the lines shown.`);
     }
     const value = document.toJS() ?? {};
     if (typeof value !== "object" || Array.isArray(value)) {
-        throw new UsageError(`${what} must be a YAML mapping: ${file}`);
+        throw new PlanUsageError(`${what} must be a YAML mapping: ${file}`);
     }
     return value as Record<string, unknown>;
 }
@@ -46,13 +50,13 @@ export function loadProject(dir: string): PulumiProject {
     const absolute = path.resolve(dir);
     const manifest = readYaml(path.join(absolute, "Pulumi.yaml"), "Pulumi project file");
     if (typeof manifest.name !== "string" || manifest.name === "") {
-        throw new UsageError(`${path.join(absolute, "Pulumi.yaml")} has no "name"; add name: <project>.`);
+        throw new PlanUsageError(`${path.join(absolute, "Pulumi.yaml")} has no "name"; add name: <project>.`);
     }
     const main = typeof manifest.main === "string" ? manifest.main : ".";
     const mainPath = path.resolve(absolute, main);
     const entry = fs.existsSync(mainPath) && fs.statSync(mainPath).isDirectory() ? path.join(mainPath, "index.ts") : mainPath;
     if (!fs.existsSync(entry)) {
-        throw new UsageError(`Program entry not found for project ${manifest.name}: ${entry}`);
+        throw new PlanUsageError(`Program entry not found for project ${manifest.name}: ${entry}`);
     }
     const defaults: Record<string, unknown> = {};
     for (const [key, spec] of Object.entries((manifest.config as Record<string, unknown>) ?? {})) {
@@ -79,8 +83,8 @@ function toConfigString(value: unknown): string {
 /** The `config:` mapping of a stack file as written (full or short keys, structured and `secure:` values kept). */
 export function readStackFile(file: string, stackLabel: string): Record<string, unknown> {
     const raw = readYaml(file, `Stack file for ${stackLabel}`).config ?? {};
-    if (typeof raw !== "object" || Array.isArray(raw)) {
-        throw new UsageError(`${file}: "config" must be a mapping of keys to values.`);
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new PlanUsageError(`${file}: "config" must be a mapping of keys to values.`);
     }
     return raw as Record<string, unknown>;
 }

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseMaybeJson } from "../../plan-model/json";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as crypto from "crypto";
 import { DEFAULT_REGION } from "../../lib/environments";
+import { OperationalError, UserError } from "../../lib/errors";
+import { durationSetting, formatDuration, withDeadline } from "../deadline";
 import { accountFromArn, partitionOf } from "../../lib/arn";
 import { hexFrom } from "./identifiers";
 import { INVOKE_MOCKS, MockContext, MockProps, RESOURCE_MOCKS } from "./resource-outputs";
@@ -44,6 +48,10 @@ export interface SynthesisRequest {
     preview?: boolean;
     /** Receives what the program logs (`pulumi.log`, the SDK's own errors); without it, they go to stderr. */
     onDiagnostic?: (diagnostic: Diagnostic) => void;
+    /** Where the stack's config comes from (its stack file), for messages about a config key. */
+    configSource?: string;
+    /** The synthesis fails once it takes longer (default: PLAN_SYNTHESIS_TIMEOUT, else 10 min). */
+    timeoutMs?: number;
 }
 
 /** A message the program or the SDK logged, as the engine would show it under the stack. */
@@ -91,18 +99,103 @@ export interface SynthesisResult {
     outputs: Record<string, unknown>;
     /** Stack outputs as stack references receive them. */
     referenceableOutputs: StackOutputs;
+    /**
+     * Keyed digests of the secret inputs, by resource URN and property path (`a.b[0]`), so that a
+     * change review can tell a changed secret from an unchanged one without seeing either. The key
+     * lives only in this process: nothing outside it can test a guess against a digest.
+     */
+    secretFingerprints: Map<string, Map<string, string>>;
+}
+
+const FINGERPRINT_KEY = crypto.randomBytes(32);
+
+function fingerprintSecrets(value: unknown, path: string, into: Map<string, string>): void {
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => fingerprintSecrets(item, `${path}[${i}]`, into));
+    } else if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (isSignature(record, rpc.specialSecretSig)) {
+            into.set(path, crypto.createHmac("sha256", FINGERPRINT_KEY).update(JSON.stringify(toRawValue(record.value).value) ?? "").digest("hex"));
+            return;
+        }
+        for (const [key, child] of Object.entries(record)) {
+            fingerprintSecrets(child, path ? `${path}.${key}` : key, into);
+        }
+    }
+}
+
+/** Bounds each stack's synthesis (a duration, e.g. 90s or 10m). */
+export const SYNTHESIS_TIMEOUT_VARIABLE = "PLAN_SYNTHESIS_TIMEOUT";
+export const DEFAULT_SYNTHESIS_TIMEOUT_MS = 10 * 60_000;
+
+function causeList(stackLabel: string, causes: unknown[]): string {
+    return `${stackLabel} failed to synthesize:\n${causes.map((c) => `  - ${c instanceof Error ? c.message : String(c)}`).join("\n")}`;
 }
 
 /** A program that failed while it ran (not a config problem): carries every error it raised. */
-export class SynthesisError extends Error {
+export class SynthesisError extends OperationalError {
+    constructor(
+        readonly stackLabel: string,
+        readonly causes: unknown[],
+        message = causeList(stackLabel, causes),
+    ) {
+        super(message);
+    }
+}
+
+/** A program that failed only on what the person running it must fix (config, stack references): exit 2. */
+export class ProgramInputError extends UserError {
     constructor(
         readonly stackLabel: string,
         readonly causes: unknown[],
     ) {
-        super(`${stackLabel} failed to synthesize:\n${causes.map((c) => `  - ${c instanceof Error ? c.message : String(c)}`).join("\n")}`);
-        this.name = "SynthesisError";
+        super(causeList(stackLabel, causes));
     }
 }
+
+/** A program that never finished: an output waits on something that never settles. */
+export class SynthesisTimeoutError extends SynthesisError {
+    constructor(stackLabel: string, reason: "deadline" | "stalled", limitMs: number, unsettled: string[] | undefined) {
+        const what =
+            unsettled === undefined
+                ? "the program itself never returned (it awaits something that never settles)"
+                : unsettled.length > 0
+                  ? `these stack outputs never settled: ${unsettled.join(", ")}`
+                  : "its resource registrations never finished";
+        const why =
+            reason === "stalled"
+                ? "nothing is left that could settle them"
+                : `gave up after ${formatDuration(limitMs)} (${SYNTHESIS_TIMEOUT_VARIABLE} sets the limit)`;
+        super(stackLabel, [], `${stackLabel} never finished synthesizing: ${what}; ${why}. Check what those outputs wait on.`);
+    }
+}
+
+/** A config value the program cannot use (Pulumi's own checks: missing key, wrong type). */
+export class ConfigValueError extends UserError {}
+
+/**
+ * The SDK's errors about what the person running the plan controls, as user errors that say where
+ * to fix them: config the program requires (Pulumi's Config*Error) and stack outputs it requires.
+ */
+function asInputError(error: unknown, configSource: string | undefined, ours: readonly UserError[]): unknown {
+    // The SDK re-wraps what our mocks throw ("failed to read resource ...: <message>"): the original says it best.
+    const original = ours.find((e) => error !== e && error instanceof Error && error.message.includes(e.message));
+    if (original !== undefined) {
+        return original;
+    }
+    const runError = error as { __pulumiRunError?: boolean; constructor?: { name?: string }; message?: string } | undefined;
+    if (runError?.__pulumiRunError && /^Config[A-Za-z]*Error$/.test(runError.constructor?.name ?? "")) {
+        const message = String(runError.message).replace(/\s+please set a value using the command `pulumi config set[^`]*`/, "");
+        return new ConfigValueError(`${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`, { cause: error });
+    }
+    if (typeof runError?.message === "string" && /^Required output '.*' does not exist on stack/.test(runError.message)) {
+        return new StackReferenceError(`${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`, { cause: error });
+    }
+    return error;
+}
+
+/** A stack reference the plan cannot answer: the name is wrong or the stack is not in the chain. */
+export class StackReferenceError extends UserError {}
 
 interface AccountContext {
     account: string;
@@ -111,7 +204,14 @@ interface AccountContext {
 
 type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
 interface RegisterRequest {
+    getAliasesList(): AliasMessage[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -204,17 +304,6 @@ function toRawValue(value: unknown): { value: unknown; secret: boolean } {
     return { value, secret: false };
 }
 
-function parseMaybeJson(value: unknown): unknown {
-    if (typeof value !== "string") {
-        return value;
-    }
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
-
 /** Where an aws provider deploys: the account of the role it assumes, else the one it is pinned to. */
 function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountContext): AccountContext {
     const assumeRoles = parseMaybeJson(inputs.assumeRoles) as { roleArn?: string }[] | undefined;
@@ -224,6 +313,12 @@ function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountCo
         account: roleAccount ?? (Array.isArray(allowed) && allowed.length > 0 ? String(allowed[0]) : fallback.account),
         region: typeof inputs.region === "string" && inputs.region !== "" ? inputs.region : fallback.region,
     };
+}
+
+/** A remote component's scalar outputs (ids, names, lists of ids): what the flows check joins its children by. */
+function plainOutputs(computed: Record<string, unknown>): Record<string, unknown> {
+    const scalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+    return Object.fromEntries(Object.entries(computed).filter(([k, v]) => !/kubeconfig/i.test(k) && (scalar(v) || (Array.isArray(v) && v.every(scalar)))));
 }
 
 function unwrapSecrets(value: unknown): unknown {
@@ -249,6 +344,18 @@ function distinctErrors(errors: unknown[]): unknown[] {
     });
 }
 
+/**
+ * The SDK interpolates every registration's response into a debug-log line that nothing prints
+ * offline; a protobuf message's own toString serialises it whole, which cost more than anything
+ * the engine does per resource.
+ */
+function withoutDebugText(response: unknown): unknown {
+    if (response !== null && typeof response === "object") {
+        Object.defineProperty(response, "toString", { value: () => "[RegisterResourceResponse]" });
+    }
+    return response;
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -267,6 +374,9 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
     const fallback: AccountContext = { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION };
     const providerAccounts = new Map<string, AccountContext>();
     const captured: PlannedResource[] = [];
+    const secretFingerprints = new Map<string, Map<string, string>>();
+    // What the provider would report for each custom resource: the flows check joins resources by these.
+    const physical = new Map<string, Pick<PlannedResource, "id" | "arn" | "account" | "outputs">>();
     const errors: unknown[] = [];
     let rootOutputs: Record<string, unknown> = {};
     let monitor: MockMonitorInternals | undefined;
@@ -288,9 +398,10 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 const name = String(args.inputs.name);
                 const outputs = request.resolveStackReference?.(name);
                 if (!outputs) {
-                    throw new Error(
+                    throw remember(new StackReferenceError(
                         `${label}: stack reference "${name}" names no stack that this plan synthesized before it. ` +
                             `Check the stack name (<stackOrg>/<project>/<stack>) and that the referenced stack is earlier in the chain.`,
+                        ),
                     );
                 }
                 return { id: name, state: { name, outputs: outputs.values, secretOutputNames: outputs.secretNames } };
@@ -325,6 +436,11 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const mock = RESOURCE_MOCKS[args.type];
             const id = args.custom ? (args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx)) : undefined;
             const computed = mock?.outputs?.(ctx, id ?? "") ?? {};
+            if (registering && id !== undefined) {
+                physical.set(registering.urn, { id, account: where.account, ...(typeof computed.arn === "string" ? { arn: computed.arn } : {}) });
+            } else if (registering && mock?.outputs) {
+                physical.set(registering.urn, { account: where.account, outputs: plainOutputs(computed) });
+            }
             const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
             return { id, state: { ...generic, ...args.inputs, ...computed } };
         },
@@ -341,6 +457,12 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         },
     };
 
+    // User errors the mocks raise, so their SDK-wrapped copies can be traced back to them.
+    const thrownByMocks: UserError[] = [];
+    const remember = (error: UserError): UserError => {
+        thrownByMocks.push(error);
+        return error;
+    };
     const onError = (error: unknown) => {
         errors.push(error);
     };
@@ -358,8 +480,25 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             const qualifiedType = parentType === undefined || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
             return `urn:pulumi:${request.stack}::${request.project}::${qualifiedType}::${name}`;
         };
+        // The URNs a resource's `aliases` name, resolved the way the engine resolves alias specs.
+        const aliasUrns = (req: RegisterRequest): string[] =>
+            req.getAliasesList().map((alias) => {
+                const spec = alias.getSpec();
+                if (alias.hasUrn() || spec === undefined) {
+                    return alias.getUrn();
+                }
+                const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+                const urn = mockMonitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+                return urn.replace(`urn:pulumi:${request.stack}::${request.project}::`, `urn:pulumi:${spec.getStack() || request.stack}::${spec.getProject() || request.project}::`);
+            });
         const capture = (req: RegisterRequest | ReadRequest, wireInputs: Record<string, unknown>, registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">) => {
             const urn = mockMonitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const aliases = "getAliasesList" in req ? aliasUrns(req) : [];
+            const fingerprints = new Map<string, string>();
+            fingerprintSecrets(wireInputs, "", fingerprints);
+            if (fingerprints.size > 0) {
+                secretFingerprints.set(urn, fingerprints);
+            }
             captured.push({
                 urn,
                 type: req.getType(),
@@ -371,6 +510,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 protect: registration.protect,
                 retainOnDelete: registration.retainOnDelete,
                 dependencies: [...new Set(req.getDependenciesList())],
+                ...(aliases.length > 0 ? { aliases } : {}),
             });
             return urn;
         };
@@ -387,7 +527,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             // The mock monitor calls newResource synchronously from here, before its first await.
             registering = { urn, where };
             try {
-                return registerResource(req, callback);
+                return registerResource(req, (error, response) => callback(error, withoutDebugText(response)));
             } finally {
                 registering = undefined;
             }
@@ -418,14 +558,32 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
             Error.stackTraceLimit = 0;
         }
-        try {
+        // Which stack outputs are still pending (undefined until the program returns its exports).
+        let unsettled: Set<string> | undefined;
+        const run = async () => {
             await pulumi.runtime.runInPulumiStack(async () => {
                 const exported = await request.program();
-                return typeof exported === "function" ? await exported() : exported;
+                const outputs = typeof exported === "function" ? await exported() : exported;
+                unsettled = new Set(Object.keys(outputs ?? {}));
+                for (const [key, value] of Object.entries(outputs ?? {})) {
+                    const settled = pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<unknown> }).promise() : Promise.resolve(value);
+                    settled.then(
+                        () => unsettled?.delete(key),
+                        () => unsettled?.delete(key),
+                    );
+                }
+                return outputs;
             });
             await runtimeSettings.waitForRPCs();
             await Promise.all(pendingReferences);
+        };
+        const limitMs = request.timeoutMs ?? durationSetting(SYNTHESIS_TIMEOUT_VARIABLE, DEFAULT_SYNTHESIS_TIMEOUT_MS);
+        try {
+            await withDeadline(run(), limitMs, (reason) => new SynthesisTimeoutError(label, reason, limitMs, unsettled && [...unsettled].sort()));
         } catch (error) {
+            if (error instanceof SynthesisTimeoutError) {
+                throw error;
+            }
             errors.unshift(error);
         } finally {
             Error.prepareStackTrace = prepareStackTrace;
@@ -438,7 +596,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const distinct = distinctErrors(errors);
+            const distinct = distinctErrors(distinctErrors(errors).map((error) => asInputError(error, request.configSource, thrownByMocks)));
             // A named error (a config or contract problem) is the root cause: the plain errors
             // beside it are the SDK re-reporting it through every output that depended on it.
             const rootCauses = distinct.filter((e) => e instanceof Error && e.name !== "Error");
@@ -446,7 +604,7 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             if (reported.length === 1 && rootCauses.length === 1) {
                 throw reported[0];
             }
-            throw new SynthesisError(label, reported);
+            throw reported.every((e) => e instanceof UserError) ? new ProgramInputError(label, reported) : new SynthesisError(label, reported);
         }
 
         const secretNames: string[] = [];
@@ -463,10 +621,12 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             stack: request.stack,
             resources: captured.map((resource) => ({
                 ...resource,
+                ...physical.get(resource.urn),
                 dependencies: [...new Set(resource.dependencies.map((urn) => syntheticParents.get(urn) ?? urn))].filter((urn) => urn !== resource.urn),
             })),
             outputs: toPlanValue(rootOutputs) as Record<string, unknown>,
             referenceableOutputs: { values, secretNames },
+            secretFingerprints,
         };
     });
 }

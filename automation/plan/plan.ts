@@ -1,10 +1,11 @@
 import * as path from "path";
 import { evaluateStack } from "../../policy-pack/offline";
 import { estimatePlan } from "../../plan-model/estimates";
+import { evaluateFlows, summarizeFlows } from "../flows";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
 import { Diagnostic, StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
-import { environmentChain } from "../../lib/environments";
+import { environmentChain, type StackTarget } from "../../lib/environments";
 import { REPO_ROOT } from "../../lib/repository";
 
 
@@ -64,12 +65,14 @@ export async function synthesizeStack(projectDir: string, stack: string, options
         secretKeys: config.secretKeys,
         resolveStackReference: (name) => registry.get(name),
         onDiagnostic: options.onDiagnostic,
+        configSource: path.relative(process.cwd(), file) || file,
     });
     registry.add(`${organization}/${project.name}/${stack}`, result.referenceableOutputs);
     return { ...result, organization };
 }
 
-function planned(result: SynthesisResult): PlannedStack {
+/** A synthesized stack with the policy pack evaluated on it. */
+export function planned(result: SynthesisResult): PlannedStack {
     const stack: PlannedStack = { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
     stack.violations = evaluateStack(stack);
     return stack;
@@ -77,6 +80,7 @@ function planned(result: SynthesisResult): PlannedStack {
 
 export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument {
     const violations = stacks.flatMap((s) => s.violations);
+    const flows = evaluateFlows({ env, stacks });
     const doc: Omit<PlanDocument, "estimates"> = {
         env,
         stacks,
@@ -85,9 +89,10 @@ export function planDocument(env: string, stacks: PlannedStack[]): PlanDocument 
             resources: stacks.reduce((sum, s) => sum + s.resources.length, 0),
             mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+            flows: summarizeFlows(flows),
         },
     };
-    return { ...doc, estimates: estimatePlan(doc) };
+    return { ...doc, estimates: estimatePlan(doc), flows };
 }
 
 export interface EnvironmentPlanOptions {
@@ -108,6 +113,38 @@ export async function planEnvironment(env: string, options: EnvironmentPlanOptio
         stacks.push(planned(result));
     }
     return planDocument(env, stacks);
+}
+
+/** Plans of several environments of one checkout, each stack synthesized once however many environments share it. */
+export interface EnvironmentPlans {
+    docs: PlanDocument[];
+    /** Secret fingerprints by `<project>/<stack>` (see SynthesisResult.secretFingerprints). */
+    secretFingerprints: Map<string, SynthesisResult["secretFingerprints"]>;
+}
+
+/**
+ * Plans `envs` from the checkout at `root` (default: this one) with this engine and policy pack.
+ * Another checkout's programs load its own sources and, through a node_modules link, these SDKs.
+ */
+export async function planEnvironments(envs: string[], root = REPO_ROOT, chainOf: (env: string) => StackTarget[] = environmentChain): Promise<EnvironmentPlans> {
+    const registry = new StackRegistry();
+    const stacks = new Map<string, PlannedStack>();
+    const secretFingerprints = new Map<string, SynthesisResult["secretFingerprints"]>();
+    const docs: PlanDocument[] = [];
+    for (const env of envs) {
+        const chain: PlannedStack[] = [];
+        for (const target of chainOf(env)) {
+            const key = `${target.project}/${target.stack}`;
+            if (!stacks.has(key)) {
+                const result = await synthesizeStack(path.join(root, target.project), target.stack, { stackFile: target.stackFile, registry });
+                stacks.set(key, planned(result));
+                secretFingerprints.set(key, result.secretFingerprints);
+            }
+            chain.push(stacks.get(key)!);
+        }
+        docs.push(planDocument(env, chain));
+    }
+    return { docs, secretFingerprints };
 }
 
 export interface ProgramPlanOptions {

@@ -39,16 +39,31 @@ function violations(stack: PlannedStack): string[] {
     ];
 }
 
+function flowSection(doc: PlanDocument): string[] {
+    const flows = doc.flows ?? [];
+    const summary = doc.summary.flows;
+    if (!summary) {
+        return [];
+    }
+    const failing = flows.filter((f) => f.result === "failing");
+    return [
+        `Flows: ${summary.proven} proven, ${summary.failing} failing, ${summary.unknown} unknown`,
+        ...failing.map((f) => `  [failing] ${f.kind}: ${f.subject} -> ${f.target}: ${f.action} (expected ${f.expect})\n      because ${f.because}  [${f.stack}]`),
+        "",
+    ];
+}
+
 /** The preview-like text for people: a tree per stack, counts by type, policy results, summary. */
 export function renderPlan(doc: PlanDocument, extraSections: string[] = []): string {
     const lines = [`Plan for ${doc.env}: ${doc.summary.stacks} stack(s), ${doc.summary.resources} resources`, ""];
     for (const stack of doc.stacks) {
         lines.push(`${stack.project}/${stack.stack}  (${stack.resources.length} resources)`, ...tree(stack.resources), "", "  Resources by type:", ...countsByType(stack), ...violations(stack), "");
     }
-    lines.push(...extraSections);
+    lines.push(...extraSections, ...flowSection(doc));
+    const flows = doc.summary.flows ? `, ${doc.summary.flows.failing} failing flows` : "";
     lines.push(
         `Summary: ${doc.summary.stacks} stacks, ${doc.summary.resources} resources, ` +
-            `${doc.summary.mandatory} mandatory and ${doc.summary.advisory} advisory policy violations`,
+            `${doc.summary.mandatory} mandatory and ${doc.summary.advisory} advisory policy violations${flows}`,
     );
     return lines.join("\n") + "\n";
 }

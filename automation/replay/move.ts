@@ -7,7 +7,9 @@ import {
     SQSClient,
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
+import { OperationalError } from "../../lib/errors";
 import { processingQueueNames } from "../../workloads/worker/contract";
+import { formatDuration } from "../deadline";
 import { ReplayOptions } from "./options";
 
 export interface ReplayIo {
@@ -22,11 +24,36 @@ export interface ReplayClock {
 }
 
 /** The replay cannot go on (a queue is missing, another task runs, the task failed). */
-export class ReplayError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ReplayError";
+export class ReplayError extends OperationalError {}
+
+/** Where the client sends its requests: the configured endpoint, else SQS's regional one. */
+async function endpointOf(sqs: SQSClient, region: string): Promise<string> {
+    const configured = await sqs.config.endpoint?.();
+    return configured ? `${configured.protocol}//${configured.hostname}${configured.port ? `:${configured.port}` : ""}${configured.path}` : `https://sqs.${region}.amazonaws.com`;
+}
+
+/** One SQS request; a failure names what was asked, of which queue, at which endpoint, and why. */
+async function request<T>(sqs: SQSClient, send: () => Promise<T>, what: string, options: Pick<ReplayOptions, "region" | "requestTimeoutMs">): Promise<T> {
+    try {
+        return await send();
+    } catch (error) {
+        if (error instanceof ReplayError || isQueueMissing(error)) {
+            throw error;
+        }
+        const { name, message } = error as Error;
+        const why =
+            name === "TimeoutError" || name === "RequestTimeout"
+                ? `no answer within ${formatDuration(options.requestTimeoutMs)} (--request-timeout)`
+                : name === "SyntaxError"
+                  ? `the answer is not an SQS response (${message}): check the endpoint (AWS_ENDPOINT_URL)`
+                  : `${name}: ${message}`;
+        throw new ReplayError(`${what} at ${await endpointOf(sqs, options.region)} failed: ${why}`);
     }
+}
+
+function isQueueMissing(error: unknown): boolean {
+    const name = (error as Error).name;
+    return error instanceof QueueDoesNotExist || name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue";
 }
 
 export type ReplayOutcome =
@@ -44,20 +71,23 @@ interface QueueInfo {
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
-async function describeQueue(sqs: SQSClient, name: string, region: string): Promise<QueueInfo> {
+async function describeQueue(sqs: SQSClient, name: string, options: ReplayOptions): Promise<QueueInfo> {
     let url: string | undefined;
     try {
-        url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+        url = (await request(sqs, () => sqs.send(new GetQueueUrlCommand({ QueueName: name })), `GetQueueUrl of ${name}`, options)).QueueUrl;
     } catch (error) {
-        if (error instanceof QueueDoesNotExist || (error as Error).name === "QueueDoesNotExist" || (error as Error).name === "AWS.SimpleQueueService.NonExistentQueue") {
+        if (isQueueMissing(error)) {
             throw new ReplayError(
-                `queue ${name} does not exist in ${region} for these credentials: check --env, --region and that you use the environment's account`,
+                `queue ${name} does not exist in ${options.region} for these credentials: check --env, --region and that you use the environment's account`,
             );
         }
         throw error;
     }
-    const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url!, AttributeNames: ["QueueArn", "ApproximateNumberOfMessages", "RedrivePolicy"] }),
+    const { Attributes = {} } = await request(
+        sqs,
+        () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url!, AttributeNames: ["QueueArn", "ApproximateNumberOfMessages", "RedrivePolicy"] })),
+        `GetQueueAttributes of ${name}`,
+        options,
     );
     const redrive = Attributes.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }) : undefined;
     return {
@@ -89,15 +119,17 @@ function findTask(entries: ListMessageMoveTasksResultEntry[], taskHandle: string
  */
 export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, io: ReplayIo, clock: ReplayClock): Promise<ReplayOutcome> {
     const names = processingQueueNames(options.env);
-    const dlq = await describeQueue(sqs, names.deadLetterQueue, options.region);
-    const queue = await describeQueue(sqs, names.queue, options.region);
+    const dlq = await describeQueue(sqs, names.deadLetterQueue, options);
+    const queue = await describeQueue(sqs, names.queue, options);
     if (queue.deadLetterTargetArn !== dlq.arn) {
         throw new ReplayError(
             `${queue.name} does not dead-letter into ${dlq.name} (its redrive policy names ${queue.deadLetterTargetArn ?? "no queue"}); refusing to move messages between unrelated queues`,
         );
     }
 
-    const { Results: existing = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 }));
+    const listTasks = () =>
+        request(sqs, () => sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 })), `ListMessageMoveTasks of ${dlq.name}`, options);
+    const { Results: existing = [] } = await listTasks();
     const running = existing.find((t) => t.Status === "RUNNING");
     if (running !== undefined) {
         throw new ReplayError(
@@ -119,8 +151,11 @@ export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, 
         return { kind: "dry-run", messages: dlq.messages };
     }
 
-    const { TaskHandle: taskHandle } = await sqs.send(
-        new StartMessageMoveTaskCommand({ SourceArn: dlq.arn, DestinationArn: queue.arn, MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
+    const { TaskHandle: taskHandle } = await request(
+        sqs,
+        () => sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn, DestinationArn: queue.arn, MaxNumberOfMessagesPerSecond: options.maxPerSecond })),
+        `StartMessageMoveTask from ${dlq.name} to ${queue.name}`,
+        options,
     );
     if (taskHandle === undefined) {
         throw new ReplayError("SQS started no message move task (no task handle returned)");
@@ -131,13 +166,22 @@ export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, 
     );
 
     let lastProgress = "";
-    for (;;) {
+    let last: ListMessageMoveTasksResultEntry | undefined;
+    for (let waited = 0; ; waited += clock.pollIntervalMs) {
+        if (waited >= options.timeoutMs) {
+            const state = last === undefined ? "SQS never listed it" : `it is still ${last.Status} (${last.ApproximateNumberOfMessagesMoved ?? 0} moved)`;
+            throw new ReplayError(
+                `stopped following the move task ${taskHandle} from ${dlq.name} after ${formatDuration(options.timeoutMs)} (--timeout): ${state}. ` +
+                    `It goes on in SQS: follow it with aws sqs list-message-move-tasks --source-arn ${dlq.arn} --region ${options.region}, or cancel it with the command above`,
+            );
+        }
         await clock.sleep(clock.pollIntervalMs);
-        const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 }));
+        const { Results = [] } = await listTasks();
         const task = findTask(Results, taskHandle, earlierTasks);
         if (task === undefined) {
             continue;
         }
+        last = task;
         const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
         const progress = `${task.Status}: ${moved} of ${task.ApproximateNumberOfMessagesToMove ?? "?"} moved`;
         if (progress !== lastProgress) {

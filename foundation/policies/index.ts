@@ -82,14 +82,14 @@ export const ORGANIZATION_POLICY_SPECS: OrganizationPolicySpec[] = [
     {
         key: "scp-security-services",
         type: "SERVICE_CONTROL_POLICY",
-        description: "Protect CloudTrail, GuardDuty, Security Hub, Config, Access Analyzer and VPC flow logs",
+        description: "Protect CloudTrail, GuardDuty, Security Hub, Config and Access Analyzer",
         targets: ["root"],
         build: (params) => protectSecurityServicesPolicy(params),
     },
     {
         key: "scp-prod-data",
         type: "SERVICE_CONTROL_POLICY",
-        description: "Deleting prod RDS, DynamoDB and S3 data stores takes break-glass",
+        description: "Deleting prod RDS, DynamoDB and S3 data stores or prod VPC flow logs takes break-glass",
         targets: ["prod"],
         build: (params) => prodDataProtectionPolicy(params),
     },

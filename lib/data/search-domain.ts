@@ -44,6 +44,11 @@ export interface SearchDomainArgs {
     protect: boolean;
 }
 
+/** The fine-grained access control master role of the domain `env` owns (computable without its stack). */
+export function searchMasterRoleName(env: Environment): string {
+    return new Namer(env).name("search", { suffix: "master", kind: "iamRole" });
+}
+
 /** The environment-dependent settings the issue fixes. */
 export function searchDefaultsFor(env: Environment): Pick<SearchDomainArgs, "zoneAwareness" | "protect" | "logRetentionDays"> {
     // PCI DSS 10.5.1: audit log history is kept for at least 12 months where cardholder data lives.
@@ -145,9 +150,9 @@ export class SearchDomain extends pulumi.ComponentResource {
 
         const trusted = args.masterRoleTrustedPrincipalArns;
         this.masterRole = new aws.iam.Role(
-            namer.name("search", { suffix: "master", kind: "iamRole" }),
+            searchMasterRoleName(args.env),
             {
-                name: namer.name("search", { suffix: "master", kind: "iamRole" }),
+                name: searchMasterRoleName(args.env),
                 description: `Fine-grained access control master of ${this.domainName}: maps index roles, nothing else`,
                 assumeRolePolicy: pulumi.all(trusted).apply((principals) =>
                     JSON.stringify({

@@ -12,13 +12,14 @@
  * the own stacks' reference graph, i.e. the sum along the chain; teardown runs the chain backwards.
  */
 import { PlanDocument, PlannedResource, PlannedStack } from "../types";
+import { estimateCapacity } from "./capacity";
 import { createTasks, deleteTasks, longestPath, Task } from "./critical-path";
 import { CostLine, HOURS_PER_MONTH, priceRuleOf, PricingContext } from "./prices";
 import { timingOf } from "./timings";
 import type { CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
 
-export { renderEstimates, renderStackEstimateMarkdown } from "./render";
-export type { CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
+export { renderCapacityMarkdown, renderEstimates, renderStackEstimateMarkdown } from "./render";
+export type { CapacityEstimate, CapacityRow, CostItem, Estimate, PlanEstimates, StackEstimate } from "./types";
 
 interface Detailed {
     estimate: Estimate;
@@ -98,6 +99,11 @@ function detailedStack(stack: PlannedStack): Detailed {
     };
 }
 
+/** A stack's fixed monthly cost lines, each with the resource that causes it (what a change review compares). */
+export function costItems(stack: PlannedStack): CostItem[] {
+    return costsOf(stack.resources, new Set(), new Set(), new Set());
+}
+
 /** Time and fixed-cost estimate of one stack. */
 export function estimateStack(stack: PlannedStack): StackEstimate {
     return { project: stack.project, stack: stack.stack, shared: false, ...detailedStack(stack).estimate };
@@ -154,5 +160,6 @@ export function estimatePlan(doc: Omit<PlanDocument, "estimates">): PlanEstimate
             notes: own.flatMap((s) => of(s).notes.map((n) => `${stackKey(s)}: ${n}`)),
         },
         stacks: doc.stacks.map((s) => ({ project: s.project, stack: s.stack, shared: !own.includes(s), ...of(s) })),
+        capacity: estimateCapacity(doc.stacks),
     };
 }

@@ -479,6 +479,7 @@ export const PRICING: Record<string, PriceRule> = {
     ...each(["aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
         free("queue settings")),
     "aws:lambda/function:Function": usage(USAGE.lambda),
+    "aws:lambda/invocation:Invocation": usage(USAGE.lambda),
     ...each(["aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/permission:Permission", "aws:lambda/alias:Alias",
         "aws:lambda/layerVersion:LayerVersion", "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
     free("no charge of their own (SQS polling by an event source mapping is free; invocations are priced as Lambda usage)")),
@@ -506,6 +507,9 @@ export const PRICING: Record<string, PriceRule> = {
         ? [{ item: `advanced SSM parameter (${r.name})`, monthlyUsd: UNIT_PRICES.ssmAdvancedParameterMonth.usd }] : []),
     ...each(["aws:ssm/document:Document", "aws:ssm/association:Association"], free("Systems Manager documents and State Manager have no charge")),
     "aws:cloudwatch/logGroup:LogGroup": usage(USAGE.logs),
+    // Vended logs are billed per GB delivered (CloudWatch Logs pricing, "Vended logs"): usage only.
+    "aws:cloudwatch/logDelivery:LogDelivery": usage(USAGE.logs),
+    ...each(["aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"], free("log delivery settings")),
     ...each(["aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
         "aws:cloudwatch/logMetricFilter:LogMetricFilter"], free("log settings")),
     "aws:cloudwatch/metricAlarm:MetricAlarm": fixed(alarmLines),
@@ -522,6 +526,9 @@ export const PRICING: Record<string, PriceRule> = {
         "aws:iam/serviceLinkedRole:ServiceLinkedRole", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
         "aws:iam/accountAlias:AccountAlias", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
         "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"], free("IAM has no charge")),
+
+    // A request, approved (or not) by AWS later: no charge.
+    "aws:servicequotas/serviceQuota:ServiceQuota": free("Service Quotas requests have no charge"),
 
     // --- organization, identity, audit
     ...each(["aws:organizations/account:Account", "aws:organizations/organization:Organization",

@@ -1,5 +1,5 @@
 /** The estimates block of the human plan output: a short aligned table plus the few facts behind it. */
-import type { Estimate, PlanEstimates, StackEstimate } from "./types";
+import type { CapacityEstimate, Estimate, PlanEstimates, StackEstimate } from "./types";
 import { PRICE_REGION, PRICES_AS_OF } from "./prices";
 
 const MAX_PATH_STEPS = 8;
@@ -55,8 +55,37 @@ export function renderEstimates(est: PlanEstimates): string {
     if (gaps((e) => e.unknownTypes).length > 0) lines.push(`  UNKNOWN types, not estimated: ${gaps((e) => e.unknownTypes).join(", ")}`);
     if (gaps((e) => e.unknownPrices).length > 0) lines.push(`  UNKNOWN prices, not costed: ${gaps((e) => e.unknownPrices).join(", ")}`);
     for (const note of env.notes) lines.push(`  note: ${note}`);
+    if (est.capacity) lines.push(...renderCapacity(est.capacity));
     return lines.join("\n");
 }
+
+const CAPACITY_LIMITS_SHOWN = 3;
+
+function limitLine(row: CapacityEstimate["rows"][number]): string {
+    return `${row.name} ${row.fits} (${row.perPullRequest}/PR, ${row.platformFixed} fixed, limit ${row.limit} ${row.limitFrom})`;
+}
+
+/** The ceiling and the first limits, for the human plan output. */
+function renderCapacity(capacity: CapacityEstimate): string[] {
+    const lines = [
+        `  capacity: ${capacity.livePullRequests} live PR environments on ${capacity.platform} (quotas as of ${capacity.quotasAsOf})`,
+        ...capacity.rows.slice(0, CAPACITY_LIMITS_SHOWN).map((row, i) => `    ${i + 1}. ${limitLine(row)}`),
+    ];
+    for (const gap of capacity.unknown) lines.push(`    UNKNOWN limit, not counted: ${gap}`);
+    return lines;
+}
+
+/** The ceiling and the first limits as Markdown, for the PR environment report. */
+export function renderCapacityMarkdown(capacity: CapacityEstimate): string {
+    return [
+        `**Capacity**: ${capacity.livePullRequests} live PR environments fit on \`${capacity.platform}\` (quotas as of ${capacity.quotasAsOf}).`,
+        "",
+        "| limit | PRs that fit | per PR | platform fixed | limit |",
+        "|---|---|---|---|---|",
+        ...capacity.rows.slice(0, CAPACITY_LIMITS_SHOWN).map((r) => `| ${r.name} | ${r.fits} | ${r.perPullRequest} | ${r.platformFixed} | ${r.limit} (${r.limitFrom}) |`),
+    ].join("\n");
+}
+
 
 /** A stack's estimate as Markdown, for the PR environment summary. */
 export function renderStackEstimateMarkdown(e: StackEstimate): string {

@@ -1,3 +1,5 @@
+import type { QuotaId } from "./quotas";
+
 /** The estimates section of the plan JSON (`estimates`): what `estimatePlan` produces. */
 export interface CostItem {
     urn?: string;
@@ -41,4 +43,37 @@ export interface PlanEstimates {
     counted: string[];
     environment: Estimate;
     stacks: StackEstimate[];
+    /** How many PR environments the test platform holds (plans of a `pr-<n>`, which include platform/test). */
+    capacity?: CapacityEstimate;
 }
+
+export interface CapacityRow {
+    quota: QuotaId;
+    name: string;
+    scope: string;
+    perPullRequest: number;
+    platformFixed: number;
+    limit: number;
+    /** `default` (AWS's), `requested` (a Service Quotas request in the platform stack) or `derived` (from sizing). */
+    limitFrom: "default" | "requested" | "derived";
+    /** Live PRs that fit; null when a PR uses none of it. */
+    fits: number | null;
+    /** How the figures were obtained. */
+    basis: string;
+    source: string;
+}
+
+export interface CapacityEstimate {
+    /** `<project>/<stack>` of the platform and of the PR stack the figures come from. */
+    platform: string;
+    pullRequestStack: string;
+    livePullRequests: number;
+    /** The quotas that set the ceiling. */
+    limitedBy: QuotaId[];
+    /** Every quota, fewest fitting PRs first (unlimited last). */
+    rows: CapacityRow[];
+    quotasAsOf: string;
+    /** Quotas whose limit is unknown to the tables (an instance type...): left out of the ceiling. */
+    unknown: string[];
+}
+

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
 
 /** EKS access policies this estate grants (arn:aws:eks::aws:cluster-access-policy/<name>). */
 export type AccessPolicyName = "AmazonEKSClusterAdminPolicy" | "AmazonEKSAdminPolicy" | "AmazonEKSEditPolicy" | "AmazonEKSViewPolicy";
@@ -20,9 +21,39 @@ export interface AccessGrant {
     userName?: string;
 }
 
-/** Kubernetes groups this layer binds with its own RBAC objects. */
-export const NAMESPACE_MANAGERS_GROUP = "payments:namespace-managers";
-export const ARGOCD_WRITERS_GROUP = "payments:argocd-writers";
+
+/**
+ * What a workload namespace needs that no EKS access policy grants (access policies cover
+ * neither ResourceQuota/LimitRange writes nor any CRD): bound in each workload namespace, by the
+ * workloads stack, to the CI identity and Argo CD's deployer.
+ */
+const ALL_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
+export const WORKLOAD_DEPLOYER_RULES = [
+    { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: ALL_VERBS },
+    { apiGroups: ["argoproj.io"], resources: ["rollouts", "rollouts/scale", "analysistemplates", "experiments"], verbs: ALL_VERBS },
+    { apiGroups: ["argoproj.io"], resources: ["analysisruns"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["elbv2.k8s.aws"], resources: ["targetgroupbindings"], verbs: ALL_VERBS },
+    // A PR's route on the shared PR gateway (platform/outputs.ts PR_GATEWAY); the admission policy limits its hosts.
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ALL_VERBS },
+];
+
+/**
+ * Deleting and changing one namespace (`pr down`, `pr gc`): bound by a RoleBinding inside that
+ * namespace, which Kubernetes matches against requests on the namespace object itself, so CI can
+ * delete the namespaces it made and no other (kube-system included).
+ */
+export const NAMESPACE_OWNER_RULES = [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "update", "patch", "delete"] }];
+
+/**
+ * The cluster-scoped rights of the CI identity in env clusters: creating namespaces (`pr up`) and
+ * binding the owner and workload-deployer roles (only those: RBAC's escalation check sees to it)
+ * inside a namespace.
+ */
+export const NAMESPACE_MANAGER_RULES = [
+    { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create"] },
+    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ALL_VERBS },
+    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"], resourceNames: [WORKLOAD_DEPLOYER_ROLE, NAMESPACE_OWNER_ROLE] },
+];
 
 export function accessPolicyArn(policy: AccessPolicyName): string {
     return `arn:aws:eks::aws:cluster-access-policy/${policy}`;

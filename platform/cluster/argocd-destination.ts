@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
+import { WORKLOAD_DEPLOYERS_GROUP } from "../../lib/cluster-rbac";
 import { grantAccess } from "./access";
 import { argocdDeployerRoleName, clusterSecretName } from "./argocd";
 
@@ -65,6 +66,8 @@ export class ArgoCdDestination extends pulumi.ComponentResource {
                 { policy: "AmazonEKSViewPolicy" },
                 { policy: "AmazonEKSAdminPolicy", namespaces: args.workloadNamespaces },
             ],
+            // Rollouts and TargetGroupBindings (CRDs no access policy covers), per namespace by RoleBinding.
+            kubernetesGroups: [WORKLOAD_DEPLOYERS_GROUP],
         });
 
         new k8s.core.v1.Secret(

@@ -1,14 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { REPOSITORY_URL_ANNOTATION } from "../../lib/argocd";
+import { ARGOCD_WRITERS_GROUP } from "../../lib/cluster-rbac";
 import { WorkloadEnvironment } from "../../lib/environments";
 import { physicalName } from "../../lib/naming";
-import { ARGOCD_WRITERS_GROUP } from "./access";
+import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, PR_ARGOCD_WRITERS_GROUP, PR_NAME_PATTERN } from "../../lib/ci-trust";
 import { ClusterAddonArgs, pinnedRelease } from "./addons/helm";
 import { ArgoCdConfig } from "./config";
 import { SYSTEM_PLACEMENT } from "./node-groups";
 import { PodIdentityRole, arnContext } from "../../lib/pod-identity";
-import { CHARTS } from "./versions";
+import { AWS_CLI_IMAGE, CHARTS } from "./versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** The Argo CD components that talk to destination clusters, and so need the hub role. */
@@ -18,6 +20,41 @@ export const ARGOCD_CLUSTER_CLIENTS = ["argocd-application-controller", "argocd-
  * reaches env clusters"), never in config.
  */
 export const OIDC_SECRET_NAME = "argocd-oidc";
+
+/** The Argo CD repository Secret holding the ECR login for the chart repository. */
+export const ECR_CREDENTIAL_SECRET = "ecr-charts";
+const ECR_CREDENTIAL_REFRESHER = "ecr-credential-refresher";
+
+/** ECR logins last 12 hours: the refresher renews it every 6, so one failed run never stops syncs. */
+export const ECR_REFRESH_SCHEDULE = "17 */6 * * *";
+
+/** Pull-only access to the chart repositories, plus the login token ECR requires first. */
+export function chartPullPolicy(clusterArn: string): aws.iam.PolicyDocument {
+    const { partition, region, accountId } = arnContext(clusterArn);
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "Login", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+            {
+                Sid: "PullCharts",
+                Effect: "Allow",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"],
+                Resource: `arn:${partition}:ecr:${region}:${accountId}:repository/charts/*`,
+            },
+        ],
+    };
+}
+
+/** Renews the repository Secret's password with a fresh ECR login, through the API server (no kubectl in the image). */
+export function refreshScript(region: string, namespace: string): string {
+    return [
+        "set -eu",
+        "sa=/var/run/secrets/kubernetes.io/serviceaccount",
+        `password=$(aws ecr get-login-password --region ${region})`,
+        `printf '{"stringData":{"password":"%s"}}' "$password" > /tmp/patch.json`,
+        `curl -sSf -o /dev/null --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/merge-patch+json" -X PATCH --data @/tmp/patch.json https://kubernetes.default.svc/api/v1/namespaces/${namespace}/secrets/${ECR_CREDENTIAL_SECRET}`,
+    ].join("\n");
+}
 
 /** The role each env stack creates for Argo CD, named so the hub can be allowed to assume it before it exists. */
 export function argocdDeployerRoleName(env: string): string {
@@ -71,6 +108,9 @@ export function argocdValues(config: ArgoCdConfig): Record<string, unknown> {
                 // Destinations grant namespaced rights; watch only what the deployer role may see.
                 "resource.respectRBAC": "normal",
             },
+            // Applications outside the control-plane namespace: only projects listing that namespace in
+            // sourceNamespaces (the PR project) admit them, so whoever writes there cannot name another project.
+            params: { "application.namespaces": PR_APPLICATIONS_NAMESPACE },
             rbac: {
                 "policy.default": "role:readonly",
                 "policy.csv": config.oidc.adminGroups.map((group) => `g, ${group}, role:admin`).join("\n"),
@@ -82,6 +122,8 @@ export function argocdValues(config: ArgoCdConfig): Record<string, unknown> {
 
 export interface ArgoCdHubArgs extends ClusterAddonArgs {
     config: ArgoCdConfig;
+    /** The central ECR's Helm chart repository (`<registry>/charts`, OCI) the Applications pull from. */
+    chartRepository: pulumi.Input<string>;
     /** One AppProject, and one deployer role the hub may assume, per environment. */
     environments: readonly WorkloadEnvironment[];
 }
@@ -124,7 +166,8 @@ export class ArgoCdHub extends pulumi.ComponentResource {
                     metadata: { name: env, namespace: namespace.metadata.name },
                     spec: {
                         description: `Workloads of the ${env} environment`,
-                        sourceRepos: args.config.sourceRepos,
+                        // Applications pull versioned charts from the central ECR (OCI).
+                        sourceRepos: pulumi.output(args.chartRepository).apply((charts) => [...args.config.sourceRepos, charts]),
                         // The cluster registered under the env's name; its access entry limits the namespaces.
                         destinations: [{ name: env, namespace: "*" }],
                         clusterResourceWhitelist: [],
@@ -137,6 +180,9 @@ export class ArgoCdHub extends pulumi.ComponentResource {
                 { ...k8sOpts, dependsOn: [release] },
             );
         }
+
+        this.createPullRequestProject(name, args, k8sOpts, release);
+        this.chartCredential(name, args, namespace.metadata.name, k8sOpts);
 
         // CI (workloads and env platform stacks) writes Applications and its env's cluster Secret, nothing else.
         const writer = new k8s.rbac.v1.Role(
@@ -169,5 +215,135 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         this.namespace = namespace.metadata.name;
         this.hubRoleArn = hubRole.roleArn;
         this.registerOutputs({ namespace: this.namespace, hubRoleArn: this.hubRoleArn });
+    }
+
+    /**
+     * Pull requests' Applications live in their own namespace, admitted only by the PR project,
+     * whose only destinations are pr-* namespaces of the test cluster; the PR CI identity may write
+     * Applications there and nowhere else in the hub.
+     */
+    private createPullRequestProject(name: string, args: ArgoCdHubArgs, k8sOpts: pulumi.CustomResourceOptions, release: pulumi.Resource): void {
+        const prNamespace = new k8s.core.v1.Namespace(`${name}-pr-applications`, { metadata: { name: PR_APPLICATIONS_NAMESPACE } }, k8sOpts);
+        new k8s.apiextensions.CustomResource(
+            `${name}-project-${PR_APP_PROJECT}`,
+            {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "AppProject",
+                metadata: { name: PR_APP_PROJECT, namespace: ARGOCD_NAMESPACE },
+                spec: {
+                    description: "Pull request environments: pr-* namespaces of the test cluster only",
+                    sourceRepos: pulumi.output(args.chartRepository).apply((charts) => [...args.config.sourceRepos, charts]),
+                    sourceNamespaces: [PR_APPLICATIONS_NAMESPACE],
+                    destinations: [{ name: "test", namespace: PR_NAME_PATTERN }],
+                    clusterResourceWhitelist: [],
+                    namespaceResourceBlacklist: [
+                        { group: "", kind: "ResourceQuota" },
+                        { group: "", kind: "LimitRange" },
+                    ],
+                },
+            },
+            { ...k8sOpts, dependsOn: [release] },
+        );
+        const writer = new k8s.rbac.v1.Role(
+            `${name}-pr-writer`,
+            {
+                metadata: { name: "payments-pr-argocd-writer", namespace: prNamespace.metadata.name },
+                rules: [{ apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+            },
+            k8sOpts,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-pr-writer`,
+            {
+                metadata: { name: "payments-pr-argocd-writer", namespace: prNamespace.metadata.name },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: writer.metadata.name },
+                subjects: [{ kind: "Group", name: PR_ARGOCD_WRITERS_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
+            },
+            k8sOpts,
+        );
+    }
+
+    /**
+     * Helm pulls the charts from ECR with a login that expires after 12 hours: a repository Secret
+     * (enableOCI) whose password a CronJob renews with its own Pod Identity role, pull-only on charts/*.
+     */
+    private chartCredential(name: string, args: ArgoCdHubArgs, namespace: pulumi.Output<string>, k8sOpts: pulumi.CustomResourceOptions): void {
+        const secret = new k8s.core.v1.Secret(
+            `${name}-ecr-charts`,
+            {
+                metadata: {
+                    name: ECR_CREDENTIAL_SECRET,
+                    namespace,
+                    labels: { "argocd.argoproj.io/secret-type": "repository" },
+                    annotations: { [REPOSITORY_URL_ANNOTATION]: args.chartRepository },
+                },
+                type: "Opaque",
+                stringData: { name: ECR_CREDENTIAL_SECRET, type: "helm", url: args.chartRepository, enableOCI: "true", username: "AWS", password: "" },
+            },
+            // The password is the refresher's: an update must not blank it.
+            { ...k8sOpts, ignoreChanges: ["stringData.password", "data.password"] },
+        );
+        const role = new PodIdentityRole(
+            ECR_CREDENTIAL_REFRESHER,
+            {
+                namer: args.namer,
+                clusterName: args.clusterName,
+                serviceAccounts: [{ namespace: ARGOCD_NAMESPACE, serviceAccount: ECR_CREDENTIAL_REFRESHER }],
+                policy: pulumi.output(args.clusterArn).apply(chartPullPolicy),
+            },
+            { parent: this },
+        );
+        new k8s.core.v1.ServiceAccount(`${name}-ecr-refresher`, { metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace } }, k8sOpts);
+        const writer = new k8s.rbac.v1.Role(
+            `${name}-ecr-refresher`,
+            { metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace }, rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [ECR_CREDENTIAL_SECRET], verbs: ["get", "patch"] }] },
+            k8sOpts,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-ecr-refresher`,
+            {
+                metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: writer.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: ECR_CREDENTIAL_REFRESHER, namespace: ARGOCD_NAMESPACE }],
+            },
+            k8sOpts,
+        );
+        const region = pulumi.output(args.clusterArn).apply((arn) => arnContext(arn).region);
+        new k8s.batch.v1.CronJob(
+            `${name}-ecr-refresher`,
+            {
+                metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace },
+                spec: {
+                    schedule: ECR_REFRESH_SCHEDULE,
+                    concurrencyPolicy: "Forbid",
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 3,
+                            template: {
+                                spec: {
+                                    serviceAccountName: ECR_CREDENTIAL_REFRESHER,
+                                    restartPolicy: "OnFailure",
+                                    securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                                    ...SYSTEM_PLACEMENT,
+                                    containers: [
+                                        {
+                                            name: "refresh",
+                                            image: AWS_CLI_IMAGE,
+                                            command: ["/bin/sh", "-c"],
+                                            args: [region.apply((r) => refreshScript(r, ARGOCD_NAMESPACE))],
+                                            env: [{ name: "HOME", value: "/tmp" }],
+                                            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                        },
+                                    ],
+                                    volumes: [{ name: "tmp", emptyDir: {} }],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            { ...k8sOpts, dependsOn: [secret, role] },
+        );
     }
 }

@@ -39,8 +39,6 @@ export interface ClusterConfig {
     adminRoleArns: string[];
     /** IAM roles given read-only view; always empty in prod. */
     developerRoleArns: string[];
-    /** The CI role that deploys workloads; namespaced edit rights on `workloadNamespaces` only. */
-    ciDeployRoleArn: string;
     /** Namespaces workloads (and Argo CD) deploy into; a trailing `*` matches a prefix (e.g. `pr-*`). */
     workloadNamespaces: string[];
     /** mgmt bootstrap only: CIDRs the public endpoint is opened to for one run; empty = private only. */
@@ -56,7 +54,6 @@ interface RawClusterConfig {
     kubernetesVersion?: unknown;
     adminRoleArns?: unknown;
     developerRoleArns?: unknown;
-    ciDeployRoleArn?: unknown;
     workloadNamespaces?: unknown;
     bootstrapPublicAccessCidrs?: unknown;
     nodeGroups?: Record<string, unknown>;
@@ -198,7 +195,6 @@ function placeholderConfig(): ClusterConfig {
         kubernetesVersion: SUPPORTED_KUBERNETES_VERSIONS[0],
         adminRoleArns: [],
         developerRoleArns: [],
-        ciDeployRoleArn: "",
         workloadNamespaces: [],
         bootstrapPublicAccessCidrs: [],
         nodeGroups: { system: empty, general: empty },
@@ -268,7 +264,6 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         kubernetesVersion: kubernetesVersion as KubernetesVersion,
         adminRoleArns,
         developerRoleArns,
-        ciDeployRoleArn: fields.string(raw.ciDeployRoleArn, "ciDeployRoleArn", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/ci-deploy"),
         workloadNamespaces: fields.strings(raw.workloadNamespaces, "workloadNamespaces", NAMESPACE, "payments"),
         bootstrapPublicAccessCidrs,
         nodeGroups: {

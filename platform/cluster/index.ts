@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FullEnvironment, VPC_CIDRS, WORKLOAD_ENVIRONMENTS } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
-import { AccessGrant, ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGERS_GROUP } from "./access";
+import { ciRoleName, PR_ARGOCD_WRITERS_GROUP, PR_DEPLOYERS_GROUP, PR_KUBERNETES_USER } from "../../lib/ci-trust";
+import { ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGER_ROLE, NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
+import { AccessGrant, NAMESPACE_MANAGER_RULES, NAMESPACE_OWNER_RULES, WORKLOAD_DEPLOYER_RULES } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
 import { AwsLoadBalancerController } from "./addons/aws-load-balancer-controller";
 import { ClusterAutoscaler } from "./addons/cluster-autoscaler";
@@ -10,17 +12,23 @@ import { ExternalDns } from "./addons/external-dns";
 import { ClusterAddonArgs } from "./addons/helm";
 import { ManagedPrometheus } from "./addons/managed-prometheus";
 import { MetricsServer } from "./addons/metrics-server";
+import { PullRequestGateway, PullRequestGatewayArgs } from "./addons/pr-gateway";
 import { ArgoCdHub } from "./argocd";
+import { CiRunners, RunnersConfig } from "./ci-runners";
+import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
 import { ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
-import { roleKubeconfig } from "./kubeconfig";
+import { callerKubeconfig } from "./kubeconfig";
 import { ManagedAddons } from "./managed-addons";
 import { NodeGroups } from "./node-groups";
 import { KUBERNETES_RELEASES } from "./versions";
 
 export { ArgoCdHubConnection } from "./argocd-destination";
 export { ClusterConfig, parseClusterConfig } from "./config";
+
+/** The env hosts PR environments: their shared gateway behind the public ALB (platform/edge). */
+export type PullRequestGatewayConfig = Pick<PullRequestGatewayArgs, "domainName" | "targetGroupArn" | "albSecurityGroupId">;
 
 export interface ClusterPlatformArgs {
     env: FullEnvironment;
@@ -32,25 +40,59 @@ export interface ClusterPlatformArgs {
     mgmtVpcCidr?: string;
     /** The deployment role the stack's AWS provider assumes: gets cluster-admin for the Helm releases. */
     deployRoleArn: pulumi.Input<string>;
+    /** Where the CI roles live (foundation/org accountIds.management). */
+    managementAccountId: pulumi.Input<string>;
     /** The env's private hosted zone, for external-dns. */
     privateZoneId: pulumi.Input<string>;
     /** Standard tags, for inputs the provider's defaultTags do not reach. */
     tags: Record<string, string>;
     /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
     hub?: ArgoCdHubConnection;
+    /** mgmt only: the CI runner scale sets. */
+    runners?: RunnersConfig;
+    /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
+    chartRepository?: pulumi.Input<string>;
+    pullRequestGateway?: PullRequestGatewayConfig;
 }
 
-/** Who may do what in the cluster (access entries), derived from config for one env. */
-export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>): Record<string, AccessGrant> {
+/**
+ * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
+ * clusters with their own (management-account) CI role: kubeconfigs name no role to assume, so the
+ * job's trust level alone decides the entry it gets.
+ * - env clusters: the env's deploy CI role edits its workload namespaces and manages namespaces
+ *   (RBAC); its preview CI role may view; in test the PR CI role gets the same only in pr-*
+ *   namespaces, and an admission policy (PrIdentityGuard) refuses it anything outside them.
+ * - the hub: each env's deploy CI role writes Argo CD Applications (argocd namespace); the PR CI
+ *   role writes Applications of the PR project in the PR applications namespace only.
+ */
+export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>, managementAccountId: pulumi.Input<string>): Record<string, AccessGrant> {
+    const ci = (name: string) => pulumi.interpolate`arn:aws:iam::${managementAccountId}:role/${name}`;
     const grants: Record<string, AccessGrant> = {
         "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
-        "ci-deploy": {
-            principalArn: config.ciDeployRoleArn,
-            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: config.workloadNamespaces }],
-            // In env clusters CI creates its namespaces; in the hub it writes Argo CD Applications.
-            kubernetesGroups: [env === "mgmt" ? ARGOCD_WRITERS_GROUP : NAMESPACE_MANAGERS_GROUP],
-        },
     };
+    if (env === "mgmt") {
+        for (const target of WORKLOAD_ENVIRONMENTS) {
+            grants[`ci-deploy-${target}`] = { principalArn: ci(ciRoleName("deploy", target)), policies: [], kubernetesGroups: [ARGOCD_WRITERS_GROUP] };
+        }
+        grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
+    } else {
+        const prNamespaces = config.workloadNamespaces.filter((namespace) => namespace.startsWith("pr-"));
+        const envNamespaces = config.workloadNamespaces.filter((namespace) => !prNamespaces.includes(namespace));
+        grants["ci-deploy"] = {
+            principalArn: ci(ciRoleName("deploy", env)),
+            policies: [{ policy: "AmazonEKSEditPolicy", namespaces: envNamespaces }],
+            kubernetesGroups: [NAMESPACE_MANAGERS_GROUP],
+        };
+        grants["ci-preview"] = { principalArn: ci(ciRoleName("preview", env)), policies: [{ policy: "AmazonEKSViewPolicy" }] };
+        if (env === "test") {
+            grants["ci-pr"] = {
+                principalArn: ci(ciRoleName("pr")),
+                policies: [{ policy: "AmazonEKSEditPolicy", namespaces: prNamespaces }],
+                kubernetesGroups: [NAMESPACE_MANAGERS_GROUP, PR_DEPLOYERS_GROUP],
+                userName: PR_KUBERNETES_USER,
+            };
+        }
+    }
     config.adminRoleArns.forEach((principalArn, index) => {
         grants[`admin-${index}`] = { principalArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] };
     });
@@ -73,7 +115,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     readonly clusterCertificateAuthority: pulumi.Output<string>;
     readonly clusterOidcIssuer: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
-    /** Secret: authenticates as the CI deploy role (namespaced rights), for the workloads layer. */
+    /** Secret: authenticates as whoever runs it (a CI role's own access entry decides its rights), for the workloads layer. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly metricsQueryEndpoint: pulumi.Output<string>;
     readonly argocdNamespace: pulumi.Output<string>;
@@ -85,6 +127,9 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ClusterPlatform", name, {}, opts);
         const { env, config } = args;
+        if (env === "mgmt" && args.chartRepository === undefined) {
+            throw new Error("ClusterPlatform(mgmt): args.chartRepository (foundation/org's ecrRegistry + /charts) is required for Argo CD's chart credential");
+        }
         if (env === "mgmt" ? config.argocd === undefined : args.hub === undefined) {
             throw new Error(
                 env === "mgmt"
@@ -105,7 +150,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
                 mgmtVpcCidr: args.mgmtVpcCidr ?? VPC_CIDRS.mgmt,
                 bootstrapPublicAccessCidrs: env === "mgmt" ? config.bootstrapPublicAccessCidrs : [],
                 deployRoleArn: args.deployRoleArn,
-                access: clusterAccessGrants(env, config, args.deployRoleArn),
+                access: clusterAccessGrants(env, config, args.deployRoleArn, args.managementAccountId),
                 tags: args.tags,
                 // mgmt is held to prod levels: its Argo CD deploys prod.
                 protect: env === "prod" || env === "mgmt",
@@ -146,6 +191,9 @@ export class ClusterPlatform extends pulumi.ComponentResource {
 
         new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
+        if (args.pullRequestGateway !== undefined) {
+            new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
+        }
         new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
         new ClusterAutoscaler(namer.name("cluster-autoscaler"), { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
         const metrics = new ManagedPrometheus(
@@ -154,23 +202,34 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // The CI deploy role's kubeconfig: what workloads use, and in mgmt also what they reach the hub with.
-        const deployKubeconfig = roleKubeconfig({
+        // What workloads (and, in mgmt, everyone writing to the hub) connect with: the caller's own identity.
+        const deployKubeconfig = callerKubeconfig({
             clusterName: cluster.clusterName,
             clusterArn: cluster.clusterArn,
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
-            roleArn: config.ciDeployRoleArn,
         });
         if (env === "mgmt") {
-            const hub = new ArgoCdHub(namer.name("argocd"), { ...addonArgs, config: config.argocd!, environments: WORKLOAD_ENVIRONMENTS }, { parent: this });
+            const hub = new ArgoCdHub(
+                namer.name("argocd"),
+                { ...addonArgs, config: config.argocd!, environments: WORKLOAD_ENVIRONMENTS, chartRepository: args.chartRepository! },
+                { parent: this },
+            );
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
+            if (args.runners === undefined) {
+                throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
+            }
+            new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
+            new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: HUB_GUARD }, { parent: this });
         } else {
             const hub = args.hub!;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
             this.createNamespaceManagerRbac(namer, kubernetes);
+            if (env === "test") {
+                new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: ENV_CLUSTER_GUARD }, { parent: this });
+            }
             const hubKubernetes = new k8s.Provider(namer.name("argocd-hub-k8s"), { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
             new ArgoCdDestination(
                 namer.name("argocd-destination"),
@@ -206,24 +265,21 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         });
     }
 
-    /** Namespace lifecycle is the one cluster-scoped right CI needs; no access policy grants only that. */
+    /** The RBAC the env cluster's groups get (access policies cannot express it): see access.ts. */
     private createNamespaceManagerRbac(namer: Namer, kubernetes: k8s.Provider): void {
-        const role = new k8s.rbac.v1.ClusterRole(
-            namer.name("namespace-manager"),
-            {
-                metadata: { name: "payments:namespace-manager" },
-                rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "update", "patch"] }],
-            },
-            { parent: this, provider: kubernetes },
-        );
+        const opts = { parent: this, provider: kubernetes };
+        const role = new k8s.rbac.v1.ClusterRole(namer.name("namespace-manager"), { metadata: { name: NAMESPACE_MANAGER_ROLE }, rules: NAMESPACE_MANAGER_RULES }, opts);
         new k8s.rbac.v1.ClusterRoleBinding(
             namer.name("namespace-manager"),
             {
-                metadata: { name: "payments:namespace-manager" },
+                metadata: { name: NAMESPACE_MANAGER_ROLE },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
                 subjects: [{ kind: "Group", name: NAMESPACE_MANAGERS_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
             },
-            { parent: this, provider: kubernetes },
+            opts,
         );
+        // Bound per namespace by the workloads stack, never cluster-wide.
+        new k8s.rbac.v1.ClusterRole(namer.name("workload-deployer"), { metadata: { name: WORKLOAD_DEPLOYER_ROLE }, rules: WORKLOAD_DEPLOYER_RULES }, opts);
+        new k8s.rbac.v1.ClusterRole(namer.name("namespace-owner"), { metadata: { name: NAMESPACE_OWNER_ROLE }, rules: NAMESPACE_OWNER_RULES }, opts);
     }
 }

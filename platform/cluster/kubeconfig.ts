@@ -7,18 +7,17 @@ export interface KubeconfigArgs {
     endpoint: pulumi.Input<string>;
     /** Base64 PEM. */
     certificateAuthority: pulumi.Input<string>;
-    /** The IAM role `aws eks get-token` assumes: decides which access entry the holder gets. */
-    roleArn: pulumi.Input<string>;
 }
 
 /**
- * A kubeconfig (JSON, secret) that authenticates as one specific role, so each consumer gets the
- * access entry meant for it rather than the platform deploy role's cluster-admin.
+ * A kubeconfig (JSON, secret) that authenticates as the caller's own AWS identity: no role to
+ * assume, so a CI job gets exactly the access entry of its trust level's CI role (a PR job the PR
+ * one, a deploy job its environment's) and a platform admin the admin entry.
  */
-export function roleKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
+export function callerKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
     const kubeconfig = pulumi
-        .all([args.clusterName, args.clusterArn, args.endpoint, args.certificateAuthority, args.roleArn])
-        .apply(([clusterName, clusterArn, endpoint, caData, roleArn]) =>
+        .all([args.clusterName, args.clusterArn, args.endpoint, args.certificateAuthority])
+        .apply(([clusterName, clusterArn, endpoint, caData]) =>
             JSON.stringify({
                 apiVersion: "v1",
                 kind: "Config",
@@ -32,7 +31,7 @@ export function roleKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
                             exec: {
                                 apiVersion: "client.authentication.k8s.io/v1beta1",
                                 command: "aws",
-                                args: ["--region", arnContext(clusterArn).region, "eks", "get-token", "--cluster-name", clusterName, "--role-arn", roleArn, "--output", "json"],
+                                args: ["--region", arnContext(clusterArn).region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
                             },
                         },
                     },

@@ -4,7 +4,7 @@
  */
 
 /** An exact SemVer (no range, no `latest`): what `helm install --version` resolves without choice. */
-export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+$/;
+export const EXACT_CHART_VERSION = /^v?\d+\.\d+\.\d+$/;
 
 export interface PinnedChart {
     chart: string;
@@ -19,7 +19,18 @@ export const CHARTS = {
     externalDns: { chart: "external-dns", version: "1.19.0", repository: "https://kubernetes-sigs.github.io/external-dns/" },
     clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.50.1", repository: "https://kubernetes.github.io/autoscaler" },
     argoCd: { chart: "argo-cd", version: "8.6.4", repository: "https://argoproj.github.io/argo-helm" },
+    // GitHub Actions Runner Controller: controller and scale sets must be the same version.
+    arcController: { chart: "gha-runner-scale-set-controller", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
+    arcRunnerScaleSet: { chart: "gha-runner-scale-set", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
+    // Published as an OCI artifact only, tagged with a leading "v".
+    envoyGateway: { chart: "gateway-helm", version: "v1.5.0", repository: "oci://docker.io/envoyproxy" },
 } as const satisfies Record<string, PinnedChart>;
+
+/** The runner image of every scale set (GitHub's, pinned). */
+export const RUNNER_IMAGE = "ghcr.io/actions/actions-runner:2.328.0";
+
+/** The AWS CLI image that refreshes Argo CD's ECR credential (public.ecr.aws/aws-cli/aws-cli). */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.27.50";
 
 /** EKS managed add-ons and the Kubernetes-minor-bound images, per supported control-plane version. */
 export interface KubernetesRelease {

@@ -31,9 +31,17 @@ export interface CdnArgs {
     /** CLOUDFRONT-scope web ACL (us-east-1). */
     webAclArn: pulumi.Input<string>;
     priceClass: CloudFrontPriceClass;
-    logBucketDomainName: pulumi.Input<string>;
+    /** Suffix of the global S3 names. */
+    accountId: pulumi.Input<string>;
+    /** Standard logs (v2) go here under CLOUDFRONT_LOG_PREFIX, written by CloudWatch log delivery. */
+    logBucketArn: pulumi.Input<string>;
+    /** CloudFront's log delivery source lives in us-east-1. */
+    usEast1Provider: aws.Provider;
     protect: boolean;
 }
+
+/** Where CloudFront's standard logs land in the edge-logs bucket. */
+export const CLOUDFRONT_LOG_PREFIX = "cloudfront";
 
 /**
  * The env's CloudFront distribution: the only public entry for browsers. Static assets come from
@@ -52,7 +60,12 @@ export class Cdn extends pulumi.ComponentResource {
         // SSE-S3: CloudFront's OAC reads it without a KMS key grant. In non-prod, destroy empties it.
         const assets = new SecureBucket(
             namer.name("static-assets"),
-            { bucketName: namer.name("static-assets", { kind: "s3Bucket" }), versioning: true, forceDestroy: !args.protect, deferPolicy: true },
+            {
+                bucketName: pulumi.output(args.accountId).apply((id) => namer.name("static-assets", { suffix: id, kind: "s3Bucket" })),
+                versioning: true,
+                forceDestroy: !args.protect,
+                deferPolicy: true,
+            },
             statefulOptions(args.protect, parent),
         );
         this.staticAssets = assets.bucket;
@@ -122,10 +135,27 @@ export class Cdn extends pulumi.ComponentResource {
                     },
                 ],
                 restrictions: { geoRestriction: { restrictionType: "none" } },
-                loggingConfig: { bucket: args.logBucketDomainName, prefix: "cloudfront/", includeCookies: false },
             },
             parent,
         );
+        // Standard logging v2: CloudWatch log delivery writes with a bucket-policy grant (the legacy
+        // logging needs bucket ACLs and an account outside the organization, which the RCP denies).
+        const inUsEast1 = { parent: this, provider: args.usEast1Provider };
+        const source = new aws.cloudwatch.LogDeliverySource(
+            namer.name("cdn-logs"),
+            { name: namer.name("cdn-logs"), logType: "ACCESS_LOGS", resourceArn: this.distribution.arn },
+            inUsEast1,
+        );
+        const destination = new aws.cloudwatch.LogDeliveryDestination(
+            namer.name("cdn-logs"),
+            {
+                name: namer.name("cdn-logs"),
+                outputFormat: "parquet",
+                deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${args.logBucketArn}/${CLOUDFRONT_LOG_PREFIX}` },
+            },
+            inUsEast1,
+        );
+        new aws.cloudwatch.LogDelivery(namer.name("cdn-logs"), { deliverySourceName: source.name, deliveryDestinationArn: destination.arn }, inUsEast1);
         const distributionArn = this.distribution.arn;
         assets.attachPolicy((bucketArn) => [
             {

@@ -11,10 +11,13 @@ export interface DnsZonesArgs {
     usEast1Provider?: aws.Provider;
     /** The mgmt VPC, so staff on the VPN resolve the env's internal names through the mgmt resolver. */
     hub?: { vpcId: pulumi.Input<string>; provider: aws.Provider };
+    /** The management account's provider, where the parent zone (dns.parentZoneId) lives. */
+    parentProvider: aws.Provider;
 }
 
 /**
- * The env's public zone (delegated from the parent domain by an NS record outside this stack),
+ * The env's public zone (delegated from the parent domain's zone by an NS record this stack
+ * writes there first, docs/dns-delegation.md),
  * its private zone (which external-dns writes service names into), and DNS-validated
  * certificates: one regional for the ALBs, and where CloudFront serves the env one in us-east-1.
  */
@@ -30,6 +33,12 @@ export class DnsZones extends pulumi.ComponentResource {
         super("payments:platform:DnsZones", name, {}, opts);
         const { namer, dns } = args;
         this.publicZone = new aws.route53.Zone(namer.name("public-zone"), { name: dns.domainName, comment: `${namer.env} public zone` }, { parent: this });
+        // ACM finds validation records only once the parent delegates: every validation waits for this.
+        const delegation = new aws.route53.Record(
+            namer.name("public-zone-delegation"),
+            { zoneId: dns.parentZoneId, name: dns.domainName, type: "NS", ttl: 300, records: this.publicZone.nameServers },
+            { parent: this, provider: args.parentProvider },
+        );
         this.privateZone = new aws.route53.Zone(
             namer.name("private-zone"),
             { name: dns.privateZoneName, comment: `${namer.env} internal names`, vpcs: [{ vpcId: args.vpcId }] },
@@ -87,7 +96,7 @@ export class DnsZones extends pulumi.ComponentResource {
         this.albCertificateArn = new aws.acm.CertificateValidation(
             namer.name("alb-cert"),
             { certificateArn: albCertificate.arn, validationRecordFqdns: [apexRecord.fqdn, privateRecord.fqdn] },
-            { parent: this },
+            { parent: this, dependsOn: [delegation] },
         ).certificateArn;
 
         if (args.usEast1Provider) {
@@ -100,7 +109,7 @@ export class DnsZones extends pulumi.ComponentResource {
             this.cloudfrontCertificateArn = new aws.acm.CertificateValidation(
                 namer.name("cloudfront-cert"),
                 { certificateArn: cloudfrontCertificate.arn, validationRecordFqdns: [apexRecord.fqdn] },
-                usEast1,
+                { ...usEast1, dependsOn: [delegation] },
             ).certificateArn;
         }
         this.registerOutputs({ publicZoneId: this.publicZone.zoneId });

@@ -1,30 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
 import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
 import { statefulOptions } from "../../lib/stateful";
-import { ALB_ORIGIN_HOST, API_PATH } from "../outputs";
-import { Cdn, ORIGIN_VERIFY_HEADER } from "./cdn";
+import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
 import { DnsZones } from "./dns";
-import { ApplicationLoadBalancer } from "./load-balancer";
+import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
+import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
-
-/**
- * Regions older than August 2022 deliver ALB access logs from an ELB-owned account; newer ones
- * from the log-delivery service principal (Elastic Load Balancing user guide, "Enable access logs").
- */
-const ELB_LOG_ACCOUNTS: Record<string, string> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-central-1": "054676820928",
-};
 
 /** Host names under the env's domains. */
 export const ADMIN_HOST = "admin";
@@ -47,7 +35,21 @@ export interface EdgeArgs {
     protect: boolean;
     /** Where the web ACLs log. */
     wafLogging: WebAclLogging;
+    /** The env hosts PR environments: `pr-*.<domain>` goes to the PR gateway through one rule and one target group. */
+    pullRequests: boolean;
 }
+
+/** The PR gateway's target on the public ALB (its proxies answer readiness on their own port). */
+export const PR_GATEWAY_TARGET: ServiceTarget = {
+    service: "pr-gateway",
+    scheme: "public",
+    port: PR_GATEWAY.port,
+    healthCheckPath: PR_GATEWAY.readinessPath,
+    healthCheckPort: PR_GATEWAY.readinessPort,
+};
+
+/** After the CloudFront-only rules: PR hosts reach the ALB directly, without CloudFront's header. */
+const PR_GATEWAY_RULE_PRIORITY = 30;
 
 /**
  * The env's ingress: CloudFront (WAF, TLS 1.2+, HSTS) in front of a public ALB that answers only
@@ -66,12 +68,13 @@ export class Edge extends pulumi.ComponentResource {
         const { namer, dns, edge } = args;
         const parent = { parent: this };
 
-        // SSE-S3 and ACLs available: the only settings ALB access logs and CloudFront standard logs can write to.
+        // SSE-S3: ALB access logs support no KMS key. ACLs stay off: CloudFront delivers through
+        // CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
+        // S3 names are global: the account id keeps each account's (and each copy's) name its own.
         const logs = new SecureBucket(
             namer.name("edge-logs"),
             {
-                bucketName: namer.name("edge-logs", { kind: "s3Bucket" }),
-                objectOwnership: "BucketOwnerPreferred",
+                bucketName: pulumi.output(args.context.accountId).apply((id) => namer.name("edge-logs", { suffix: id, kind: "s3Bucket" })),
                 versioning: false,
                 lifecycleRules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: edge.accessLogRetentionDays } }],
                 forceDestroy: !args.protect,
@@ -80,7 +83,7 @@ export class Edge extends pulumi.ComponentResource {
             statefulOptions(args.protect, parent),
         );
         const partition = partitionOf(args.context.region);
-        const elbAccount = ELB_LOG_ACCOUNTS[args.context.region];
+        const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.context.region];
         const logPolicy = logs.attachPolicy((bucketArn) => [
             {
                 Sid: "AlbAccessLogDelivery",
@@ -90,6 +93,17 @@ export class Edge extends pulumi.ComponentResource {
                     : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                 Action: "s3:PutObject",
                 Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${args.context.accountId}/*`,
+            } as pulumi.Input<aws.iam.PolicyStatement>,
+            {
+                Sid: "CloudFrontLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${bucketArn}/${CLOUDFRONT_LOG_PREFIX}/AWSLogs/${args.context.accountId}/*`,
+                Condition: {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": args.context.accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:logs:us-east-1:${args.context.accountId}:delivery-source:*` },
+                },
             } as pulumi.Input<aws.iam.PolicyStatement>,
         ]);
 
@@ -117,7 +131,9 @@ export class Edge extends pulumi.ComponentResource {
                 routes: [
                     { service: "payments-api", priority: 10, conditions: [originVerified, { pathPattern: { values: [API_PATH] } }] },
                     { service: "payments-web", priority: 20, conditions: [originVerified] },
+                    ...(args.pullRequests ? [pullRequestRoute(dns.domainName)] : []),
                 ],
+                extraTargets: args.pullRequests ? [PR_GATEWAY_TARGET] : [],
                 webAclArn: this.publicWebAcl.arn,
             },
             { parent: this, dependsOn: [logPolicy] },
@@ -156,11 +172,13 @@ export class Edge extends pulumi.ComponentResource {
                 originVerifySecret: edge.originVerifySecret,
                 webAclArn: this.cloudfrontWebAcl.arn,
                 priceClass: edge.cloudfrontPriceClass,
-                logBucketDomainName: logs.bucket.bucketDomainName,
+                accountId: args.context.accountId,
+                logBucketArn: logs.bucket.arn,
+                usEast1Provider: args.usEast1Provider,
                 protect: args.protect,
             },
-            // CloudFront grants itself log delivery through the bucket ACL, which needs the ownership controls in place.
-            { parent: this, dependsOn: [logs] },
+            // Log delivery checks the bucket policy when the delivery is created.
+            { parent: this, dependsOn: [logPolicy] },
         );
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
@@ -171,4 +189,8 @@ export class Edge extends pulumi.ComponentResource {
     private alias(name: string, zone: aws.route53.Zone, recordName: string, type: "A" | "AAAA", target: pulumi.Input<string>, targetZoneId: pulumi.Input<string>): void {
         new aws.route53.Record(name, { zoneId: zone.zoneId, name: recordName, type, aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: false }] }, { parent: this });
     }
+}
+
+function pullRequestRoute(domainName: string): AlbRoute {
+    return { service: PR_GATEWAY_TARGET.service, priority: PR_GATEWAY_RULE_PRIORITY, conditions: [{ hostHeader: { values: [pullRequestHostPattern(domainName)] } }] };
 }

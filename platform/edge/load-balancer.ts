@@ -15,6 +15,8 @@ export interface ServiceTarget {
     /** Default port; TargetGroupBinding registers each pod with its own container port. */
     port: number;
     healthCheckPath: string;
+    /** A port other than the traffic port for health checks. */
+    healthCheckPort?: number;
 }
 
 export const SERVICE_TARGETS: readonly ServiceTarget[] = [
@@ -44,6 +46,8 @@ export interface ApplicationLoadBalancerArgs {
     /** What a request matching no rule gets. */
     defaultResponse: { statusCode: "403" | "404"; message: string };
     routes: AlbRoute[];
+    /** Targets of this env only, beside SERVICE_TARGETS (the PR gateway of the test env). */
+    extraTargets?: readonly ServiceTarget[];
     webAclArn?: pulumi.Input<string>;
 }
 
@@ -57,12 +61,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly httpsListener: aws.lb.Listener;
     readonly targetGroups: Record<string, aws.lb.TargetGroup> = {};
+    /** The ports its targets listen on (TargetGroupBinding registers pod IPs on these). */
+    readonly targetPorts: number[];
+    private readonly albName: string;
 
     constructor(name: string, args: ApplicationLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ApplicationLoadBalancer", name, {}, opts);
         const { namer, scheme } = args;
         const parent = { parent: this };
         const albName = namer.name("alb", { suffix: scheme, kind: "loadBalancer" });
+        this.albName = albName;
 
         this.securityGroup = new aws.ec2.SecurityGroup(
             albName,
@@ -96,7 +104,10 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             new aws.wafv2.WebAclAssociation(albName, { resourceArn: this.loadBalancer.arn, webAclArn: args.webAclArn }, parent);
         }
 
-        for (const target of SERVICE_TARGETS.filter((t) => t.scheme === scheme)) {
+        const targets = [...SERVICE_TARGETS, ...(args.extraTargets ?? [])].filter((t) => t.scheme === scheme);
+        // Health checks may use their own port (the PR gateway's readiness): pods must admit it too.
+        this.targetPorts = [...new Set(targets.flatMap((t) => (t.healthCheckPort === undefined ? [t.port] : [t.port, t.healthCheckPort])))];
+        for (const target of targets) {
             this.targetGroups[target.service] = new aws.lb.TargetGroup(
                 namer.name(target.service, { kind: "targetGroup" }),
                 {
@@ -106,7 +117,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                     port: target.port,
                     vpcId: args.vpcId,
                     deregistrationDelay: 30,
-                    healthCheck: { enabled: true, protocol: "HTTP", path: target.healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        path: target.healthCheckPath,
+                        port: target.healthCheckPort === undefined ? "traffic-port" : String(target.healthCheckPort),
+                        matcher: "200-399",
+                        interval: 15,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
                 },
                 parent,
             );
@@ -149,5 +169,19 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             );
         }
         this.registerOutputs({ loadBalancerArn: this.loadBalancer.arn });
+    }
+
+    /**
+     * Lets this ALB reach its targets: pods registered by IP sit behind the cluster security group,
+     * which admits only itself until told otherwise (every target would stay unhealthy).
+     */
+    admitTargetsIn(podSecurityGroupId: pulumi.Input<string>): void {
+        for (const port of this.targetPorts) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${this.albName}-to-pods-${port}`,
+                { securityGroupId: podSecurityGroupId, referencedSecurityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Targets of ${this.albName} (pod IPs)` },
+                { parent: this },
+            );
+        }
     }
 }

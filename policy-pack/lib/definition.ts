@@ -49,8 +49,10 @@ export interface PolicyMeta {
     remediation: string;
     /** Level outside prod (and in prod unless `prodLevel` is set). */
     level: Level;
-    /** Stricter level for the prod environment. */
+    /** Stricter level for the environments held to prod levels (prod, mgmt, org: lib/settings.ts). */
     prodLevel?: Level;
+    /** Why the level differs between those environments and the others (required with prodLevel). */
+    levelReason?: string;
     checkov?: string;
     trivy?: string;
     /** Security Hub controls (FSBP and PCI DSS standards) this policy evidences, e.g. `S3.5`. */
@@ -163,8 +165,8 @@ function guarded(run: () => void): string | undefined {
 }
 
 function metaOf<C>(spec: Spec<C>): PolicyMeta {
-    const { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy, securityHub, pci, reads } = spec;
-    return { name, domain, description, prevents, severity, remediation, level, prodLevel, checkov, trivy, securityHub, pci, reads };
+    const { name, domain, description, prevents, severity, remediation, level, prodLevel, levelReason, checkov, trivy, securityHub, pci, reads } = spec;
+    return { name, domain, description, prevents, severity, remediation, level, prodLevel, levelReason, checkov, trivy, securityHub, pci, reads };
 }
 
 /** The policy object Pulumi's analyzer runs, with the metadata kept beside it. */

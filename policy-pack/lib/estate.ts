@@ -1,8 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-
-/** The repository root: the pack runs from policy-pack/ (real previews) or is imported (offline plan, tests). */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "../../lib/repository";
 
 let cached: string[] | undefined;
 

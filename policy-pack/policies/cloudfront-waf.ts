@@ -158,6 +158,7 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.wafv2.WebAclLoggingConfiguration to a log group named aws-waf-logs-<acl> (encrypted, 365 days).",
         level: "advisory",
         prodLevel: "mandatory",
+        levelReason: "Blocked-request logs are PCI DSS 10.2 evidence where cardholder data flows or prod is controlled from; short-lived environments would store logs nobody reviews.",
         checkov: "CKV2_AWS_31",
         securityHub: ["WAF.11"],
         pci: ["10.2.1"],

@@ -85,6 +85,7 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         remediation: "Set accessLogs { bucket: <log bucket>, enabled: true } (the bucket policy must allow the ELB log delivery service).",
         level: "advisory",
         prodLevel: "mandatory",
+        levelReason: "Access logs are PCI DSS 10.2 evidence only where cardholder data flows (prod) or prod is controlled from (mgmt, org); elsewhere they are optional cost.",
         checkov: "CKV_AWS_91",
         types: LOAD_BALANCERS,
         check: (lb, ctx) => {

@@ -44,6 +44,7 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
         remediation: 'Set tracingConfig: { mode: "Active" } and allow xray:PutTraceSegments in the role.',
         level: "advisory",
         prodLevel: "mandatory",
+        levelReason: "Following a payment across services is needed to investigate production incidents; elsewhere traces are optional debugging aids.",
         checkov: "CKV_AWS_50",
         trivy: "AVD-AWS-0066",
         types: FUNCTION,

@@ -174,7 +174,6 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
         level: "mandatory",
         checkov: "CKV_AWS_19",
-        securityHub: ["S3.4"],
         pci: ["3.5.1"],
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
@@ -220,6 +219,7 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: 'Add aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".',
         level: "advisory",
         prodLevel: "mandatory",
+        levelReason: "Restoring an overwritten object matters where payment data and audit evidence live; test and PR buckets hold disposable data and pay for every old version.",
         checkov: "CKV_AWS_21",
         trivy: "AVD-AWS-0090",
         check: (ctx) => {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyDefinition } from "../lib/definition";
 import { toPolicyPackConfig } from "../lib/pack-config";
+import { renderCoverage } from "../coverage/render";
 import { POLICIES } from "../policies";
 import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
 import { REPO_ROOT } from "../../lib/repository";
@@ -13,6 +14,7 @@ import { REPO_ROOT } from "../../lib/repository";
  * Run `node -r ./automation/register.js policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
 export const DOC_FILE = path.join(REPO_ROOT, "docs", "policy-pack.md");
+export const COVERAGE_FILE = path.join(REPO_ROOT, "docs", "policy-coverage.md");
 const SECTION_BEGIN = "<!-- policy-pack:begin -->\n";
 const SECTION_END = "<!-- policy-pack:end -->";
 
@@ -44,7 +46,7 @@ function cell(text: string): string {
 }
 
 function level(p: PolicyDefinition): string {
-    return p.meta.prodLevel && p.meta.prodLevel !== p.meta.level ? `${p.meta.level}; **${p.meta.prodLevel} in prod**` : p.meta.level;
+    return p.meta.prodLevel && p.meta.prodLevel !== p.meta.level ? `${p.meta.level}; **${p.meta.prodLevel} in prod, mgmt, org** (${p.meta.levelReason ?? ""})` : p.meta.level;
 }
 
 function ids(p: PolicyDefinition): string {
@@ -69,7 +71,7 @@ The same policy objects run in three places:
 
 ### Environments, levels and configuration
 - The **environment** is the stack name (read from each resource's URN), unless the policy config sets \`environment\`.
-  \`prod\` gets stricter defaults: some policies only apply there (Multi-AZ, deletion protection, stateful resources
+  \`prod\`, \`mgmt\` (its Argo CD deploys prod) and \`org\` get prod levels (\`PROD_LEVEL_ENVIRONMENTS\`); they get stricter defaults: some policies only apply there (Multi-AZ, deletion protection, stateful resources
   protected), others demand more (30-day RDS backups instead of 7, customer-managed DynamoDB keys), and the policies whose
   level column says so are mandatory in prod only. \`pr-*\` stacks get the PR rules (no slow or hourly-billed resources,
   nothing protected, the \`PullRequest\` tag, the spin-up/cost budget).
@@ -137,5 +139,6 @@ if (require.main === module) {
     for (const [file, text] of Object.entries(renderConfigs())) {
         fs.writeFileSync(path.join(CONFIG_DIR, file), text);
     }
-    console.log(`wrote ${DOC_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
+    fs.writeFileSync(COVERAGE_FILE, renderCoverage());
+    console.log(`wrote ${DOC_FILE}, ${COVERAGE_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
 }

@@ -7,15 +7,20 @@ import {
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { runReplay } from "../../automation/replay";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import * as net from "net";
+import { replayClient, runReplay } from "../../automation/replay";
 
 const ACCOUNT = "333333333333";
 const arn = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
 const url = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
 
 describe("npm run replay", () => {
-    const sqs = mockClient(SQSClient);
+    // Mocked for this block only: the block below talks to a real (black-holed) endpoint.
+    let sqs: AwsClientStub<SQSClient>;
+    before(() => {
+        sqs = mockClient(SQSClient);
+    });
     let out: string;
     let err: string;
     let sleeps: number[];
@@ -133,13 +138,42 @@ describe("npm run replay", () => {
         expect(err).to.contain("failed: AccessDenied on kms:Decrypt").and.contain("the rest are still in prod-payments-processing-dlq");
     });
 
-    it("exits 1 on an AWS error, naming it", async () => {
+    it("exits 1 on an AWS error, naming it, the request, the queue and the endpoint", async () => {
         sqs.on(GetQueueUrlCommand).rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
         expect(await replay("--env", "prod")).to.equal(1);
         expect(err).to.contain("ExpiredToken").and.contain("expired");
+        expect(err).to.contain("GetQueueUrl of prod-payments-processing-dlq at https://sqs.us-east-1.amazonaws.com failed");
     });
 
-    describe("bad usage exits 2 with every problem and the usage text, before calling AWS", () => {
+    it("labels an answer that is not SQS's (a SyntaxError) with the queue and the endpoint to check", async () => {
+        queues("prod", 4);
+        sqs.on(ListMessageMoveTasksCommand).rejects(new SyntaxError("Unexpected token < in JSON at position 0"));
+        expect(await replay("--env", "prod")).to.equal(1);
+        expect(err).to.contain("ListMessageMoveTasks of prod-payments-processing-dlq at https://sqs.us-east-1.amazonaws.com failed").and.contain("not an SQS response");
+        expect(err).not.to.contain("SyntaxError:");
+    });
+
+    it("stops following a task that SQS never lists, after --timeout, saying it goes on in SQS", async () => {
+        queues("prod", 4);
+        sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "handle-3" });
+        sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
+        expect(await replay("--env", "prod", "--timeout", "1m")).to.equal(1);
+        expect(err).to.contain("after 1 min (--timeout): SQS never listed it").and.contain("aws sqs list-message-move-tasks");
+        expect(sleeps).to.have.length(12);
+    });
+
+    it("stops following a task that stays RUNNING, after --timeout", async () => {
+        queues("prod", 4);
+        sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "handle-4" });
+        sqs.on(ListMessageMoveTasksCommand)
+            .resolvesOnce({ Results: [] })
+            .resolves({ Results: [{ TaskHandle: "handle-4", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 2 }] });
+        expect(await replay("--env", "prod", "--timeout", "30s")).to.equal(1);
+        expect(err).to.contain("it is still RUNNING (2 moved)");
+        expect(sleeps).to.have.length(6);
+    });
+
+    describe("bad usage exits 2 with every problem and where the usage is, before calling AWS", () => {
         const cases: Array<[string[], string[]]> = [
             [[], ["--env is required"]],
             [["--env", "mgmt"], ['--env "mgmt" is not a workloads environment']],
@@ -148,12 +182,15 @@ describe("npm run replay", () => {
             [["--env", "prod", "--max-per-second", "2.5"], ["whole number"]],
             [["--env", "prod", "--force"], ['unknown option "--force"']],
             [["--env"], ["--env needs a value"]],
+            [["--env", "prod", "--env", "test"], ["--env was given 2 times"]],
+            [["--env", "prod", "--dry-run=false"], ["--dry-run takes no value"]],
+            [["--env", "prod", "--timeout", "forever", "--request-timeout", "0s"], ['--timeout must be a duration like 30s', '--request-timeout must be a duration']],
         ];
         for (const [argv, messages] of cases) {
             it(`npm run replay -- ${argv.join(" ")}`, async () => {
                 expect(await replay(...argv)).to.equal(2);
                 for (const message of messages) expect(err).to.contain(message);
-                expect(err).to.contain("Usage:");
+                expect(err).to.contain("npm run replay -- --help");
                 expect(sqs.calls()).to.be.empty;
             });
         }
@@ -161,6 +198,39 @@ describe("npm run replay", () => {
 
     it("--help prints the usage and exits 0", async () => {
         expect(await replay("--help")).to.equal(0);
-        expect(out).to.contain("npm run replay -- --env");
+        expect(out).to.contain("npm run replay -- --env").and.to.contain("--request-timeout").and.to.contain("--timeout");
+    });
+});
+
+describe("npm run replay against an endpoint that never answers", () => {
+    let server: net.Server;
+    let endpoint: string;
+    const sockets: net.Socket[] = [];
+
+    before(async () => {
+        // Accepts connections and reads requests, never answers: a black-holed endpoint.
+        server = net.createServer((socket) => void sockets.push(socket.on("data", () => undefined)));
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    });
+    after(async () => {
+        sockets.forEach((s) => s.destroy());
+        await new Promise((resolve) => server.close(resolve));
+    });
+
+    it("gives up after --request-timeout, naming the request, the queue and the endpoint", async function () {
+        this.timeout(30_000);
+        let err = "";
+        const code = await runReplay(
+            ["--env", "test", "--request-timeout", "1s"],
+            { stdout: () => undefined, stderr: (t) => void (err += t) },
+            {
+                sqs: (region, requestTimeoutMs) =>
+                    replayClient(region, requestTimeoutMs, { endpoint, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example" } }),
+                env: {},
+            },
+        );
+        expect(code).to.equal(1);
+        expect(err).to.contain(`GetQueueUrl of test-payments-processing-dlq at ${endpoint}/ failed: no answer within 1.0 s (--request-timeout)`);
     });
 });

@@ -9,11 +9,14 @@ async function bootstrap(config: Record<string, unknown> = {}): Promise<Inventor
 }
 
 describe("bootstrap stack", () => {
-    it("exports the backend URL, the secrets-provider URL and the CI role ARN", async () => {
+    it("exports the backend URL, one secrets-provider URL per environment and every CI role ARN", async () => {
         const { outputs } = await bootstrap();
         expect(outputs.backendUrl).to.equal("s3://mgmt-pulumi-state-111111111111");
-        expect(outputs.secretsProviderUrl).to.equal("awskms://alias/mgmt-pulumi-secrets?region=us-east-1");
-        expect(outputs.ciRoleArn).to.equal("arn:aws:iam::111111111111:role/mgmt-ci");
+        expect(outputs.secretsProviderUrls).to.deep.equal(
+            Object.fromEntries(["org", "mgmt", "test", "preprod", "prod"].map((env) => [env, `awskms://alias/mgmt-pulumi-secrets-${env}?region=us-east-1`])),
+        );
+        expect((outputs.ciRoleArns as Record<string, string>)["mgmt-ci-deploy-prod"]).to.equal("arn:aws:iam::111111111111:role/mgmt-ci-deploy-prod");
+        expect(Object.keys(outputs.ciRoleArns as object)).to.have.length(11);
     });
 
     it("deploys only into the management account, with the standard tags", async () => {
@@ -25,7 +28,7 @@ describe("bootstrap stack", () => {
         expect(custom.filter((r) => r.provider !== provider.urn)).to.deep.equal([]);
     });
 
-    it("protects and retains the state bucket and both keys", async () => {
+    it("protects and retains the state bucket and every key", async () => {
         const inventory = await bootstrap();
         for (const resource of [inventory.one("aws:s3/bucket:Bucket"), ...inventory.ofType("aws:kms/key:Key")]) {
             expect(resource, resource.name).to.include({ protect: true, retainOnDelete: true });
@@ -43,7 +46,7 @@ describe("bootstrap stack", () => {
     });
 
     it("reports every bad config key at once", async () => {
-        const error = await bootstrap({ managementAccountId: "12345", githubRepository: "not a repo", ciBranches: [], ciEnvironments: [] }).then(() => undefined, (e: Error) => e);
-        expect(error?.message).to.include("payments-bootstrap:managementAccountId").and.to.include("payments-bootstrap:githubRepository").and.to.include("payments-bootstrap:ciBranches");
+        const error = await bootstrap({ managementAccountId: "12345", githubRepository: "not a repo" }).then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.include("payments-bootstrap:managementAccountId").and.to.include("payments-bootstrap:githubRepository");
     });
 });

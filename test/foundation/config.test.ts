@@ -72,9 +72,9 @@ describe("foundation config validation", () => {
         expect(problems.map((p) => p.problem)).to.deep.equal(['accounts.prod.ou is "Workloads/NonProd", but the prod guardrails are attached to Workloads/Prod']);
     });
 
-    it("reports a missing key and a CI role outside the management account", async () => {
-        const problems = await problemsOf({ "foundation:ciRoleArn": "arn:aws:iam::999999999999:role/ci", "foundation:githubRepository": "" });
-        expect(problems.map((p) => p.key)).to.have.members(["foundation:ciRoleArn", "foundation:githubRepository"]);
+    it("reports a bad role name and a missing repository together", async () => {
+        const problems = await problemsOf({ "foundation:deploymentRoleName": "bad name!", "foundation:githubRepository": "" });
+        expect(problems.map((p) => p.key)).to.have.members(["foundation:deploymentRoleName", "foundation:githubRepository"]);
     });
 
     it("refuses a break-glass role named like the deployment role, which would exempt every deployment", async () => {

@@ -62,11 +62,17 @@ describe("foundation guardrails as deployed", () => {
         expect(regions.Statement[0].Condition.ArnNotLike["aws:PrincipalArn"]).to.deep.equal(["arn:aws:iam::*:role/payments-break-glass"]);
         const baseline = jsonInput(inventory, inventory.one(POLICY, "org-guardrails-scp-baseline"), "content");
         const publicAccess = baseline.Statement.find((s: { Sid: string }) => s.Sid === "ProtectS3PublicAccessBlock");
-        expect(publicAccess.Condition.ArnNotLike["aws:PrincipalArn"]).to.deep.equal(["arn:aws:iam::*:role/payments-deployment", "arn:aws:iam::*:role/OrganizationAccountAccessRole"]);
+        expect(publicAccess.Condition.ArnNotLike["aws:PrincipalArn"]).to.deep.equal([
+            "arn:aws:iam::*:role/payments-deployment",
+            "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+            "arn:aws:iam::*:role/payments-pr-deployment",
+        ]);
+        const prBuckets = baseline.Statement.find((s: { Sid: string }) => s.Sid === "PrBucketsOnly");
+        expect(prBuckets).to.deep.include({ NotResource: "arn:aws:s3:::pr-*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/payments-pr-deployment" } } });
     });
 
     it("exempts role names that the stack really creates", () => {
         const roleNames = inventory.ofType("aws:iam/role:Role").map((r) => inventory.input<string>(r, "name"));
-        expect(roleNames).to.include.members(["payments-deployment", "payments-break-glass"]);
+        expect(roleNames).to.include.members(["payments-deployment", "payments-break-glass", "payments-pr-deployment"]);
     });
 });

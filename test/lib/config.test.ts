@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ConfigReader, InvalidConfigError } from "../../lib/config";
+import { UserError } from "../../lib/errors";
 import { synthesize } from "../harness";
 
 function readAll(): void {
@@ -23,6 +24,12 @@ describe("ConfigReader", () => {
         const { problems, message } = error as InvalidConfigError;
         expect(problems.map((p) => p.key)).to.deep.equal(["demo:region", "demo:owner", "demo:replicas", "demo:enabled", "demo:cidrs"]);
         expect(message).to.include("demo/dev").and.to.include("5 problems").and.to.include("fix: pulumi config set owner");
+    });
+
+    it("is a user error (exit 2 in every CLI), and names the template Pulumi.pr.yaml for a pr-<n> stack", async () => {
+        const error = await synthesize(readAll, { project: "workloads", stack: "pr-5", config: {} }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.be.instanceOf(UserError);
+        expect((error as Error).message).to.include("workloads/pr-5 (workloads/Pulumi.pr.yaml").and.not.to.include("Pulumi.pr-5.yaml");
     });
 
     it("accepts a valid configuration", async () => {

@@ -33,7 +33,8 @@ describe("platform ingress edge", () => {
             expect(lb.inputs).to.include({ internal: false, loadBalancerType: "application", dropInvalidHeaderFields: true, enableDeletionProtection: true });
             expect(lb.inputs.subnets).to.deep.equal(stack.outputs.publicSubnetIds);
             expect(edge.input(lb, "accessLogs")).to.deep.include({ enabled: true, prefix: "alb-public" });
-            expect(edge.input(lb, "accessLogs.bucket")).to.equal("prod-edge-logs");
+            // S3 names are global: the account id keeps the name this account's.
+            expect(edge.input(lb, "accessLogs.bucket")).to.equal(`prod-edge-logs-${ACCOUNTS.prod}`);
             expect(alb(testEdge, "public", "test").one(LB).inputs.enableDeletionProtection, "test ALBs may be destroyed").to.equal(false);
         });
 
@@ -131,7 +132,7 @@ describe("platform ingress edge", () => {
             expect(s3.originAccessControlId).to.be.a("string").and.not.equal("");
             expect(d.dependencies).to.include(oac.urn);
             expect(oac.inputs).to.include({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
-            expect(s3.domainName).to.match(/^prod-static-assets\.s3\./);
+            expect(s3.domainName).to.match(new RegExp(`^prod-static-assets-${ACCOUNTS.prod}\\.s3\\.`));
             const policy = JSON.parse(String(within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
             const grant = policy.Statement.find((s: { Effect: string }) => s.Effect === "Allow");
             expect(grant.Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
@@ -162,7 +163,14 @@ describe("platform ingress edge", () => {
 
         it("logs requests and adds HSTS and the other security headers to every response", () => {
             const d = distribution();
-            expect(edge.input(d, "loggingConfig")).to.deep.include({ bucket: "prod-edge-logs.s3.amazonaws.com", prefix: "cloudfront/" });
+            // Standard logging v2 (CloudWatch log delivery, in us-east-1): no bucket ACLs, no account outside the organization.
+            expect(d.inputs.loggingConfig).to.equal(undefined);
+            const source = edge.one("aws:cloudwatch/logDeliverySource:LogDeliverySource");
+            expect(source.inputs).to.include({ logType: "ACCESS_LOGS" });
+            expect(providerOf(stack, source).region).to.equal("us-east-1");
+            const destination = edge.one("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination");
+            expect(edge.input(destination, "deliveryDestinationConfiguration.destinationResourceArn")).to.equal(`arn:aws:s3:::prod-edge-logs-${ACCOUNTS.prod}/cloudfront`);
+            expect(edge.one("aws:cloudwatch/logDelivery:LogDelivery").inputs.deliverySourceName).to.equal(source.inputs.name);
             const headers = edge.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
             expect(edge.input(headers, "securityHeadersConfig.strictTransportSecurity")).to.deep.include({ accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, override: true });
             const behaviours = [edge.input<Record<string, unknown>>(d, "defaultCacheBehavior"), ...edge.input<Record<string, unknown>[]>(d, "orderedCacheBehaviors")];

@@ -76,7 +76,7 @@ describe("platform stacks", () => {
         expect(shared.opensearchEndpoint).to.be.a("string").and.not.equal("");
         const data = within(test, "payments:platform:SharedData");
         expect(data.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).to.deep.equal(test.outputs.isolatedSubnetIds);
-        expect(data.one("aws:rds/instance:Instance").inputs.instanceClass).to.equal("db.t4g.medium");
+        expect(data.one("aws:rds/instance:Instance").inputs.instanceClass).to.equal("db.t4g.large");
         expect(data.one("aws:opensearch/domain:Domain").inputs.clusterConfig).to.deep.include({ instanceType: "t3.medium.search", instanceCount: 1 });
     });
 });

@@ -40,7 +40,7 @@ describe("policy-pack on a deliberately bad program (test/fixtures/bad-program)"
     });
 
     it("makes `npm run plan -- --program <fixture> --stack dev --json` exit 1 with the violations in the JSON", () => {
-        const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(REPO_ROOT, "automation", "cli", "plan.ts"), "--program", FIXTURE, "--stack", "dev", "--json"], {
+        const run = spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), "--program", FIXTURE, "--stack", "dev", "--json"], {
             cwd: REPO_ROOT,
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,

@@ -27,6 +27,9 @@ describe("policy-pack structure", () => {
             expect(policy.remediationSteps, meta.name).to.have.length.greaterThan(10);
             expect(["low", "medium", "high", "critical"]).to.include(policy.severity);
             expect(["advisory", "mandatory"]).to.include(policy.enforcementLevel);
+            if (meta.prodLevel !== undefined && meta.prodLevel !== meta.level) {
+                expect(meta.levelReason, `${meta.name} says why prod levels differ`).to.be.a("string").with.length.greaterThan(20);
+            }
             // The analyzer server exits when a schema declares enforcementLevel itself.
             expect(policy.configSchema?.properties).to.not.have.property("enforcementLevel");
         }

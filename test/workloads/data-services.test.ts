@@ -108,7 +108,7 @@ describe("workloads data services and protection", function () {
         expect(ingress[0].inputs.cidrIpv4).to.equal(undefined);
         const worker = prod.one("aws:ec2/securityGroup:SecurityGroup", "prod-payments-worker-sg");
         expect(prod.dependenciesOf(ingress[0]).map((r) => r.urn)).to.include.members([dbGroup.urn, worker.urn]);
-        expect(prod.input(prod.one("aws:lambda/function:Function"), "vpcConfig.securityGroupIds")).to.have.length(1);
+        expect(prod.input(prod.one("aws:lambda/function:Function", "prod-payments-worker"), "vpcConfig.securityGroupIds")).to.have.length(1);
     });
 
     it("reads from prod's configured number of replicas, preprod runs Multi-AZ without any", () => {
@@ -161,7 +161,7 @@ describe("workloads data services and protection", function () {
         const shared = platform.outputs.sharedData as Record<string, string>;
         expect(test.ofType(RDS)).to.have.length(0);
         expect(test.ofType(DOMAIN)).to.have.length(0);
-        const variables = test.input<Record<string, string>>(test.one("aws:lambda/function:Function"), "environment.variables");
+        const variables = test.input<Record<string, string>>(test.one("aws:lambda/function:Function", "test-payments-worker"), "environment.variables");
         expect(variables.DB_HOST).to.equal(shared.postgresEndpoint);
         expect(variables.OPENSEARCH_ENDPOINT).to.equal(`https://${shared.opensearchEndpoint}`);
         expect(variables.DB_NAME).to.equal("payments");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { arnParts } from "../../lib/arn";
 import { DLQ_RETENTION_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from "../../workloads/processing-queue";
-import { UNSCOPED_STATEMENT_SID } from "../../workloads/worker-function";
+import { UNSCOPED_STATEMENT_SID } from "../../lib/aws";
 import { WORKER_ENVIRONMENT_VARIABLES } from "../../workloads/worker/contract";
 import { Inventory } from "../harness";
 import { asList, platformOf, policyOf, workloadsOf } from "./fixture";
@@ -58,7 +58,7 @@ for (const env of ["prod", "pr-42"]) {
         });
 
         it("encrypts both queues, long-polls, and keeps messages invisible for 6x the worker's timeout", () => {
-            const worker = stack.one(FUNCTION);
+            const worker = stack.one(FUNCTION, `${env}-payments-worker`);
             const timeout = stack.input<number>(worker, "timeout");
             const window = stack.input<number>(stack.one("aws:lambda/eventSourceMapping:EventSourceMapping"), "maximumBatchingWindowInSeconds");
             expect(stack.input<number>(queue(), "visibilityTimeoutSeconds")).to.equal(VISIBILITY_TIMEOUT_FACTOR * timeout + window).and.be.at.least(6 * timeout);
@@ -79,7 +79,7 @@ for (const env of ["prod", "pr-42"]) {
 
         it("feeds the worker from the queue in batches with partial batch responses", () => {
             const mapping = stack.one("aws:lambda/eventSourceMapping:EventSourceMapping");
-            const worker = stack.one(FUNCTION);
+            const worker = stack.one(FUNCTION, `${env}-payments-worker`);
             expect(stack.input(mapping, "eventSourceArn")).to.equal(arnOf(queue()));
             expect(stack.input(mapping, "functionName")).to.be.a("string").and.match(new RegExp(`:function:${stack.input(worker, "name")}$`));
             expect(stack.input(mapping, "functionResponseTypes")).to.deep.equal(["ReportBatchItemFailures"]);
@@ -88,7 +88,7 @@ for (const env of ["prod", "pr-42"]) {
         });
 
         it("runs the worker on Node.js 22, arm64, in the private subnets, traced, with reserved concurrency", () => {
-            const worker = stack.one(FUNCTION);
+            const worker = stack.one(FUNCTION, `${env}-payments-worker`);
             expect(stack.input(worker, "runtime")).to.equal("nodejs22.x");
             expect(stack.input(worker, "architectures")).to.deep.equal(["arm64"]);
             expect(stack.input(worker, "handler")).to.equal("index.handler");
@@ -114,7 +114,7 @@ for (const env of ["prod", "pr-42"]) {
             expect(bySid.ReadRawPayloads).to.deep.include({ Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${stack.outputs.rawPayloadBucketArn}/payments/*` });
             expect(bySid.CompletePayments).to.deep.include({ Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: stack.outputs.paymentsTableArn });
             expect(bySid.UseDataKey.Resource).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
-            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(/^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/payments_worker$/);
+            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(new RegExp(String.raw`^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/${env === "pr-42" ? "payments_pr_42" : "payments_worker"}$`));
             const domainArn = shared?.opensearchDomainArn ?? `arn:aws:es:us-east-1:${arnParts(String(stack.outputs.paymentsTableArn)).account}:domain/${env}-search`;
             expect(asList(bySid.IndexTransactions.Resource)).to.deep.equal([`${domainArn}/payments-${env}-transactions`, `${domainArn}/payments-${env}-transactions/*`]);
             if (shared !== null) {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { REQUIRED_TAG_KEYS } from "../../lib/tags";
-import { pullRequestRulePriorities } from "../../workloads/pr-routing";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS } from "../../platform/outputs";
 import { Inventory, synthesizeLayer } from "../harness";
 import { platformOf, workloadsOf } from "./fixture";
 
@@ -22,24 +22,29 @@ const ALLOWED_TYPES = new Set([
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
     "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:cloudwatch/logGroup:LogGroup",
-    "aws:ec2/securityGroup:SecurityGroup",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:lambda/function:Function",
     "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:lambda/invocation:Invocation",
+    "aws:sns/topic:Topic",
+    "aws:sns/topicPolicy:TopicPolicy",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-    "aws:lb/targetGroup:TargetGroup",
-    "aws:lb/listenerRule:ListenerRule",
     "aws:route53/record:Record",
     "kubernetes:core/v1:Namespace",
     "kubernetes:core/v1:ResourceQuota",
     "kubernetes:core/v1:LimitRange",
     "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     "kubernetes:argoproj.io/v1alpha1:Application",
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
 ]);
-const FORBIDDEN = /^aws:(eks\/cluster|eks\/nodeGroup|ec2\/natGateway|rds\/|opensearch\/domain|cloudfront\/distribution|lb\/loadBalancer|sesv2\/)/;
+/**
+ * Slow or hourly-billed, or bounded by a per-ALB or per-VPC quota that 200 live PRs would exhaust
+ * (listener rules, target groups; a security group of its own costs 3 Lambda ENIs of 250 per VPC).
+ */
+const FORBIDDEN = /^aws:(eks\/cluster|eks\/nodeGroup|ec2\/natGateway|rds\/|opensearch\/domain|cloudfront\/distribution|lb\/|sesv2\/|ec2\/securityGroup|vpc\/securityGroup)/;
 
 describe("workloads pr-42 footprint", function () {
     let pr: Inventory;
@@ -75,12 +80,12 @@ describe("workloads pr-42 footprint", function () {
     });
 
     it("tears down without waiting for the worker's network interfaces to be released", () => {
-        expect(pr.input(pr.one("aws:lambda/function:Function"), "replaceSecurityGroupsOnDestroy")).to.equal(true);
+        expect(pr.input(pr.one("aws:lambda/function:Function", "pr-42-payments-worker"), "replaceSecurityGroupsOnDestroy")).to.equal(true);
     });
 
     it("uses its own database name and index prefix on the shared test instances", () => {
         const shared = platform.outputs.sharedData as Record<string, string>;
-        const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function"), "environment.variables");
+        const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function", "pr-42-payments-worker"), "environment.variables");
         expect(variables).to.include({ DB_HOST: shared.postgresEndpoint, DB_NAME: "payments_pr_42", OPENSEARCH_INDEX_PREFIX: "payments-pr-42" });
         expect(variables.OPENSEARCH_ENDPOINT).to.equal(`https://${shared.opensearchEndpoint}`);
         for (const app of pr.ofType("kubernetes:argoproj.io/v1alpha1:Application")) {
@@ -88,52 +93,61 @@ describe("workloads pr-42 footprint", function () {
         }
     });
 
-    it("routes pr-42.<test domain> on the test platform's public listener to its own target groups", () => {
+    it("routes pr-42.<test domain> through the platform's shared PR gateway: one HTTPRoute, no listener rule or target group", () => {
         const host = `pr-42.${platform.outputs.domainName}`;
         expect(pr.outputs.publicHostname).to.equal(host);
-        const rules = pr.ofType("aws:lb/listenerRule:ListenerRule");
-        expect(rules).to.have.length(2);
-        const groups = pr.ofType("aws:lb/targetGroup:TargetGroup");
-        for (const rule of rules) {
-            expect(pr.input(rule, "listenerArn")).to.equal(platform.outputs.publicHttpsListenerArn);
-            expect(pr.input(rule, "conditions[0].hostHeader.values")).to.deep.equal([host]);
-            expect(groups.some((g) => rule.dependencies.includes(g.urn)), rule.name).to.equal(true);
-        }
-        expect(pr.input(pr.one("aws:lb/listenerRule:ListenerRule", "pr-42-payments-api-rule"), "priority")).to.equal(pullRequestRulePriorities(42).api);
-        expect(pr.input(pr.one("aws:lb/listenerRule:ListenerRule", "pr-42-payments-api-rule"), "conditions[1].pathPattern.values")).to.deep.equal(["/api/*"]);
-        for (const group of groups) {
-            expect(pr.input(group, "targetType")).to.equal("ip");
-            expect(pr.input(group, "vpcId")).to.equal(platform.outputs.vpcId);
-        }
+        const route = pr.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+        expect(pr.input(route, "metadata.namespace")).to.equal("pr-42");
+        expect(pr.input(route, "spec.hostnames")).to.deep.equal([host]);
+        expect(pr.input(route, "spec.parentRefs")).to.deep.equal([
+            { group: "gateway.networking.k8s.io", kind: "Gateway", name: PR_GATEWAY.name, namespace: PR_GATEWAY.namespace, sectionName: PR_GATEWAY.listener },
+        ]);
+        const rules = pr.input<{ matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[]>(route, "spec.rules");
+        expect(rules.map((r) => [r.matches[0].path.value, r.backendRefs[0].name, r.backendRefs[0].port])).to.deep.equal([
+            ["/api", "payments-api", 8080],
+            ["/", "payments-web", 8080],
+        ]);
+        expect(pr.resources.filter((r) => r.type.startsWith("aws:lb/"))).to.deep.equal([]);
         const record = pr.one("aws:route53/record:Record");
         expect(pr.input(record, "name")).to.equal(host);
         expect(pr.input(record, "zoneId")).to.equal(platform.outputs.publicZoneId);
     });
 
-    it("gives distinct PRs distinct rule priorities above the platform's own", () => {
-        const seen = new Set<number>();
-        for (const n of [1, 2, 42, 43, 999, 24_949]) {
-            const { api, web } = pullRequestRulePriorities(n);
-            expect(api).to.be.at.least(100);
-            expect(web).to.be.at.most(50_000);
-            expect(seen.has(api) || seen.has(web), `PR ${n}`).to.equal(false);
-            seen.add(api).add(web);
+    it("labels its namespace for the gateway and admits HTTP only from the gateway's proxies", () => {
+        const namespace = pr.one("kubernetes:core/v1:Namespace");
+        expect(pr.input(namespace, `metadata.labels`)).to.include({ [PR_GATEWAY.namespaceLabel]: "42" });
+        const policy = pr.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => pr.input(p, "metadata.name") === "allow-from-vpc")!;
+        const ingress = pr.input<{ from: Record<string, unknown>[]; ports: { port: number }[] }[]>(policy, "spec.ingress");
+        const http = ingress.filter((rule) => rule.ports.some((p) => p.port === 8080));
+        expect(http).to.have.length(1);
+        expect(http[0].from).to.deep.equal([
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PR_GATEWAY.namespace } }, podSelector: { matchLabels: PR_GATEWAY_PROXY_LABELS } },
+        ]);
+    });
+
+    it("runs its worker and its provisioner in the security group the platform shares among PR workers", () => {
+        expect(platform.outputs.pullRequestWorkerSecurityGroupId).to.be.a("string").and.not.equal("");
+        const functions = pr.ofType("aws:lambda/function:Function");
+        expect(functions.map((fn) => fn.name).sort()).to.deep.equal(["pr-42-payments-provisioner", "pr-42-payments-worker"]);
+        for (const fn of functions) {
+            expect(pr.input(fn, "vpcConfig.securityGroupIds"), fn.name).to.deep.equal([platform.outputs.pullRequestWorkerSecurityGroupId]);
         }
     });
 
-    it("deploys the PR's chart and image into namespace pr-42, bound to its own target groups", async () => {
+    it("deploys the PR's chart and image into namespace pr-42, bound to no target group (the gateway reaches its services)", async () => {
         const custom = await synthesizeLayer("workloads", "pr-42", { "workloads:chartVersion": "1.3.0-pr.42", "workloads:imageTag": "0a1b2c3d" });
         expect(custom.input(custom.one("kubernetes:core/v1:Namespace"), "metadata.name")).to.equal("pr-42");
         const apps = custom.ofType("kubernetes:argoproj.io/v1alpha1:Application");
         expect(apps.map((a) => custom.input(a, "metadata.name"))).to.have.members(["pr-42-payments-web", "pr-42-payments-api"]);
-        const groups = custom.ofType("aws:lb/targetGroup:TargetGroup").map((g) => g.urn);
         for (const app of apps) {
             expect(custom.input(app, "spec.source.targetRevision")).to.equal("1.3.0-pr.42");
             expect(custom.input(app, "spec.source.helm.valuesObject.image.tag")).to.equal("0a1b2c3d");
             expect(custom.input(app, "spec.destination")).to.deep.equal({ name: "test", namespace: "pr-42" });
-            expect(custom.input(app, "spec.project")).to.equal("test");
+            // The PR project, from the PR applications namespace: the only project that admits that namespace.
+            expect(custom.input(app, "spec.project")).to.equal("pr");
+            expect(custom.input(app, "metadata.namespace")).to.equal("argocd-pr");
             expect(custom.input(app, "spec.source.helm.valuesObject.rollout.enabled")).to.equal(false);
-            expect(groups.some((urn) => app.dependencies.includes(urn)), app.name).to.equal(true);
+            expect(custom.input(app, "spec.source.helm.valuesObject.targetGroupBinding"), app.name).to.deep.equal({ enabled: false });
         }
     });
 });

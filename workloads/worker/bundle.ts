@@ -1,38 +1,46 @@
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { digest, readEntry, writeEntry } from "../../lib/disk-cache";
 
-interface CachedBundle {
+export interface WorkerBundle {
     code: string;
     sourceMap: string;
-    /** Every file esbuild read, with its modification time then. */
-    inputs: [string, number][];
+    /** The repository's files esbuild read (relative to this directory); node_modules are covered by the lockfile. */
+    inputs: string[];
+    /** Digest of esbuild's version, the options, the lockfile and every input's content. */
+    key: string;
 }
 
-/**
- * Process-wide, not module-level: the offline engine re-evaluates program modules for every
- * stack it synthesizes, and rebuilding an unchanged worker each time would dominate a plan.
- */
-const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
-
-function mtime(file: string): number {
-    try {
-        return fs.statSync(file).mtimeMs;
-    } catch {
-        return -1;
-    }
+/** A Lambda function of this layer, bundled from one entry point (relative to this directory). */
+interface LambdaEntry {
+    entry: string;
+    /** Persistent cache namespace. */
+    namespace: string;
+    /**
+     * Process-wide, not module-level: the offline engine re-evaluates program modules for every
+     * stack it synthesizes; the persistent cache (lib/disk-cache.js) spares the build across processes.
+     */
+    memory: symbol;
 }
 
-/** The worker and its dependencies as one CommonJS file plus its source map (not written to disk). */
-export function buildWorkerBundle(): CachedBundle {
-    const result = buildSync({
-        metafile: true,
+const WORKER: LambdaEntry = { entry: "index.ts", namespace: "worker-bundle", memory: Symbol.for("payments.workloads.workerBundle") };
+const PROVISIONER: LambdaEntry = {
+    entry: path.join("..", "provisioner", "index.ts"),
+    namespace: "provisioner-bundle",
+    memory: Symbol.for("payments.workloads.provisionerBundle"),
+};
+const LOCKFILE = path.resolve(__dirname, "..", "..", "package-lock.json");
+
+function buildOptions(entry: string) {
+    return {
         // Metafile input paths are relative to this directory, whatever the process's working directory.
         absWorkingDir: __dirname,
-        entryPoints: [path.join(__dirname, "index.ts")],
+        entryPoints: [path.join(__dirname, entry)],
         // Names the outputs and anchors the map's relative source paths; nothing is written.
         outfile: path.join(__dirname, "dist", "index.js"),
+        metafile: true,
         write: false,
         bundle: true,
         platform: "node",
@@ -46,35 +54,99 @@ export function buildWorkerBundle(): CachedBundle {
         // pg's optional native binding, which the worker never loads.
         external: ["pg-native"],
         logLevel: "silent",
-    });
-    const file = (suffix: string) => {
-        const output = result.outputFiles.find((f) => f.path.endsWith(suffix));
-        if (output === undefined) {
-            throw new Error(`esbuild produced no ${suffix} for the worker`);
-        }
-        return output.text;
-    };
-    const inputs = Object.keys(result.metafile.inputs).map((input): [string, number] => {
-        const absolute = path.resolve(__dirname, input);
-        return [absolute, mtime(absolute)];
-    });
-    return { code: file("index.js"), sourceMap: file("index.js.map"), inputs };
+    } satisfies BuildOptions;
+}
+
+function readOrEmpty(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return "";
+    }
 }
 
 /**
- * The Lambda `code` for the worker (handler `index.handler`). Built once per process while none of
- * its inputs change: esbuild's output is deterministic, so every stack gets the same archive and a
- * rebuild only changes the asset when the code changed.
+ * What decides the output besides the repository's own sources. Paths are relative to this
+ * directory, so another checkout of the same revision (e.g. `plan --base`'s worktree) shares it.
  */
-export function bundleWorker(): pulumi.asset.AssetArchive {
-    const cache = globalThis as unknown as Record<symbol, CachedBundle | undefined>;
-    let bundle = cache[BUNDLE_CACHE];
-    if (bundle === undefined || bundle.inputs.some(([file, modified]) => mtime(file) !== modified)) {
-        bundle = buildWorkerBundle();
-        cache[BUNDLE_CACHE] = bundle;
+function toolchainKey(lambda: LambdaEntry): string {
+    const relativeOptions = { ...buildOptions(lambda.entry), absWorkingDir: ".", entryPoints: [lambda.entry], outfile: path.join("dist", "index.js") };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version only, not esbuild itself
+    return digest(require("esbuild/package.json").version, JSON.stringify(relativeOptions), readOrEmpty(LOCKFILE));
+}
+
+function bundleKey(toolchain: string, inputs: string[]): string {
+    return digest(toolchain, ...inputs.flatMap((input) => [input, readOrEmpty(path.resolve(__dirname, input))]));
+}
+
+/** Builds a Lambda entry point and its dependencies as one CommonJS file plus its source map (nothing written to disk). */
+function buildBundle(lambda: LambdaEntry): WorkerBundle {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the cache misses
+    const result = (require("esbuild") as typeof import("esbuild")).buildSync(buildOptions(lambda.entry));
+    const file = (suffix: string) => {
+        const output = result.outputFiles.find((f) => f.path.endsWith(suffix));
+        if (output === undefined) {
+            throw new Error(`esbuild produced no ${suffix} for ${lambda.entry}`);
+        }
+        return output.text;
+    };
+    const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.split(/[\\/]/).includes("node_modules"));
+    return { code: file("index.js"), sourceMap: file("index.js.map"), inputs, key: bundleKey(toolchainKey(lambda), inputs) };
+}
+
+/** Builds the worker (handler `index.handler`), bypassing every cache. */
+export function buildWorkerBundle(): WorkerBundle {
+    return buildBundle(WORKER);
+}
+
+/**
+ * The bundle for the current sources: from this process, else from the persistent cache (found
+ * through the input list the last build recorded under the toolchain's key; a changed input
+ * changes the bundle key, and a new import is a change to an existing input), else built.
+ */
+function cachedBundle(lambda: LambdaEntry): WorkerBundle {
+    const memory = globalThis as unknown as Record<symbol, WorkerBundle | undefined>;
+    const toolchain = toolchainKey(lambda);
+    // This process's own build answers when the cache cannot be written (another revision's
+    // copy of this module, in the same process, keeps its bundle under the same symbol: check the shape).
+    const own = typeof memory[lambda.memory]?.key === "string" ? memory[lambda.memory] : undefined;
+    const recordedInputs = readEntry<string[]>(lambda.namespace, toolchain) ?? own?.inputs;
+    const key = recordedInputs ? bundleKey(toolchain, recordedInputs) : undefined;
+    if (key !== undefined && own?.key === key) {
+        return own;
     }
+    const cached = key !== undefined ? readEntry<WorkerBundle>(lambda.namespace, key) : undefined;
+    const bundle = cached !== undefined && cached.key === key ? cached : buildBundle(lambda);
+    if (bundle !== cached) {
+        writeEntry(lambda.namespace, bundle.key, bundle);
+        writeEntry(lambda.namespace, toolchain, bundle.inputs);
+    }
+    memory[lambda.memory] = bundle;
+    return bundle;
+}
+
+/** The worker bundle for the current sources (see cachedBundle). */
+export function workerBundle(): WorkerBundle {
+    return cachedBundle(WORKER);
+}
+
+/**
+ * A Lambda `code` archive (handler `index.handler`). esbuild's output is deterministic, so every
+ * stack gets the same archive and the asset changes only when the code does.
+ */
+function archive(bundle: WorkerBundle): pulumi.asset.AssetArchive {
     return new pulumi.asset.AssetArchive({
         "index.js": new pulumi.asset.StringAsset(bundle.code),
         "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
     });
+}
+
+/** The worker's Lambda code. */
+export function bundleWorker(): pulumi.asset.AssetArchive {
+    return archive(workerBundle());
+}
+
+/** The provisioning function's Lambda code (workloads/provisioner). */
+export function bundleProvisioner(): pulumi.asset.AssetArchive {
+    return archive(cachedBundle(PROVISIONER));
 }

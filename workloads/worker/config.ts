@@ -6,6 +6,8 @@ export interface WorkerConfig {
     database: { host: string; port: number; name: string; user: string };
     openSearch: { endpoint: string; indexPrefix: string };
     email: { fromAddress: string; configurationSet: string };
+    deadLetterQueueUrl: string;
+    alarmTopicArn: string;
 }
 
 /** The function is misconfigured: no message can succeed until the deployment is fixed. */
@@ -50,5 +52,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
         database: { host: values.DB_HOST, port, name: values.DB_NAME, user: values.DB_USER },
         openSearch: { endpoint: values.OPENSEARCH_ENDPOINT, indexPrefix: values.OPENSEARCH_INDEX_PREFIX },
         email: { fromAddress: values.SES_FROM_ADDRESS, configurationSet: values.SES_CONFIGURATION_SET },
+        deadLetterQueueUrl: values.DEAD_LETTER_QUEUE_URL,
+        alarmTopicArn: values.ALARM_TOPIC_ARN,
     };
 }

@@ -22,6 +22,8 @@ export const WORKER_ENVIRONMENT_VARIABLES = [
     "OPENSEARCH_INDEX_PREFIX",
     "SES_FROM_ADDRESS",
     "SES_CONFIGURATION_SET",
+    "DEAD_LETTER_QUEUE_URL",
+    "ALARM_TOPIC_ARN",
 ] as const;
 export type WorkerEnvironmentVariable = (typeof WORKER_ENVIRONMENT_VARIABLES)[number];
 

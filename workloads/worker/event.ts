@@ -7,6 +7,8 @@ export interface PayloadObject {
     key: string;
     /** Set on versioned buckets: the worker reads exactly the version that raised the event. */
     versionId?: string;
+    /** The object's size as the event reports it, checked against the limit before any read. */
+    size?: number;
     paymentId: string;
 }
 
@@ -27,7 +29,7 @@ export function decodeS3Key(key: string): string {
     try {
         return decodeURIComponent(key.replace(/\+/g, " "));
     } catch {
-        throw new PoisonMessageError(`object key "${key}" is not URL-encoded`);
+        throw new PoisonMessageError("bad-object-key", `object key "${key}" is not URL-encoded`);
     }
 }
 
@@ -36,7 +38,7 @@ export function paymentIdFromKey(key: string): string {
     const fileName = key.slice(key.lastIndexOf("/") + 1);
     const id = fileName.endsWith(PAYLOAD_OBJECT_SUFFIX) ? fileName.slice(0, -PAYLOAD_OBJECT_SUFFIX.length) : "";
     if (!isUuid(id)) {
-        throw new PoisonMessageError(`object key "${key}" does not end in "<payment UUID>${PAYLOAD_OBJECT_SUFFIX}"`);
+        throw new PoisonMessageError("bad-object-key", `object key "${key}" does not end in "<payment UUID>${PAYLOAD_OBJECT_SUFFIX}"`);
     }
     return id.toLowerCase();
 }
@@ -51,16 +53,16 @@ export function parseNotification(body: string): NotificationBody {
     try {
         parsed = JSON.parse(body);
     } catch {
-        throw new PoisonMessageError("message body is not JSON");
+        throw new PoisonMessageError("bad-notification", "message body is not JSON");
     }
     if (!isRecord(parsed)) {
-        throw new PoisonMessageError("message body is not a JSON object");
+        throw new PoisonMessageError("bad-notification", "message body is not a JSON object");
     }
     if (parsed.Event === "s3:TestEvent") {
         return { kind: "test-event" };
     }
     if (!Array.isArray(parsed.Records) || parsed.Records.length === 0) {
-        throw new PoisonMessageError("message body is not an S3 event notification (no Records)");
+        throw new PoisonMessageError("bad-notification", "message body is not an S3 event notification (no Records)");
     }
     const objects: PayloadObject[] = [];
     const ignoredEvents: string[] = [];
@@ -70,7 +72,7 @@ export function parseNotification(body: string): NotificationBody {
         const object = s3 && isRecord(s3.object) ? s3.object : undefined;
         const eventName = isRecord(record) ? record.eventName : undefined;
         if (typeof eventName !== "string" || typeof bucket !== "string" || !object || typeof object.key !== "string") {
-            throw new PoisonMessageError(`Records[${i}] is not an S3 event record (eventName, s3.bucket.name, s3.object.key)`);
+            throw new PoisonMessageError("bad-notification", `Records[${i}] is not an S3 event record (eventName, s3.bucket.name, s3.object.key)`);
         }
         // Only new payloads carry work; deletions, restores and lifecycle events do not.
         if (!eventName.startsWith("ObjectCreated:")) {
@@ -79,7 +81,8 @@ export function parseNotification(body: string): NotificationBody {
         }
         const key = decodeS3Key(object.key);
         const versionId = typeof object.versionId === "string" && object.versionId !== "" ? object.versionId : undefined;
-        objects.push({ bucket, key, versionId, paymentId: paymentIdFromKey(key) });
+        const size = typeof object.size === "number" ? object.size : undefined;
+        objects.push({ bucket, key, versionId, ...(size !== undefined ? { size } : {}), paymentId: paymentIdFromKey(key) });
     });
     return { kind: "objects", objects, ignoredEvents };
 }

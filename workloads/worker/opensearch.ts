@@ -15,7 +15,7 @@ export class OpenSearchIndexer implements Indexer {
         const response = await this.client.index({ index, id, body: document });
         const status = response.statusCode ?? 0;
         if (status !== 200 && status !== 201) {
-            throw new Error(`OpenSearch answered ${status} indexing ${index}/${id}`);
+            throw Object.assign(new Error(`OpenSearch answered ${status} indexing ${index}/${id}`), { statusCode: status });
         }
     }
 }

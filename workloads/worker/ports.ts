@@ -13,6 +13,16 @@ export interface Indexer {
     index(index: string, id: string, document: Record<string, unknown>): Promise<void>;
 }
 
+/** Moves a poison message to the dead-letter queue at once, its failure attached as message attributes. */
+export interface DeadLetters {
+    send(message: { messageId: string; body: string }, failure: { failureClass: string; reason: string; message: string }): Promise<void>;
+}
+
+/** Pages a person (the alarm topic): configuration errors and conflicting payloads. */
+export interface Alarms {
+    page(subject: string, details: Record<string, unknown>): Promise<void>;
+}
+
 /** One JSON object per line, so CloudWatch Logs Insights can filter on fields. */
 export interface Logger {
     info(message: string, fields?: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 import { Signer } from "@aws-sdk/rds-signer";
-import { Pool } from "pg";
+import { Pool, PoolConfig } from "pg";
 import { WorkerConfig } from "./config";
 import { Database } from "./ports";
 
@@ -9,21 +9,27 @@ import { Database } from "./ports";
  * connection, so no password exists anywhere.
  *
  * One connection per function instance: statements of concurrent messages queue on it, which
- * keeps the instance's connection count at the function's reserved concurrency, and the
- * migration's transaction stays on one session.
+ * keeps the instance's connection count at the function's reserved concurrency.
  */
+export function iamConnection(config: WorkerConfig["database"], region: string): PoolConfig {
+    const signer = new Signer({ hostname: config.host, port: config.port, username: config.user, region });
+    return {
+        host: config.host,
+        port: config.port,
+        database: config.name,
+        user: config.user,
+        password: () => signer.getAuthToken(),
+        ssl: { rejectUnauthorized: true },
+    };
+}
+
 export class PostgresDatabase implements Database {
     private readonly pool: Pool;
 
-    constructor(config: WorkerConfig["database"], region: string) {
-        const signer = new Signer({ hostname: config.host, port: config.port, username: config.user, region });
+    /** `connection`: where and as whom (`iamConnection` in Lambda, a loopback server in tests). */
+    constructor(connection: PoolConfig) {
         this.pool = new Pool({
-            host: config.host,
-            port: config.port,
-            database: config.name,
-            user: config.user,
-            password: () => signer.getAuthToken(),
-            ssl: { rejectUnauthorized: true },
+            ...connection,
             max: 1,
             connectionTimeoutMillis: 5_000,
             // Lambda freezes idle instances; a connection that outlives its RDS session is dropped and redialled.
@@ -37,5 +43,9 @@ export class PostgresDatabase implements Database {
     async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> {
         const result = await this.pool.query(sql, params);
         return { rows: result.rows as R[] };
+    }
+
+    async end(): Promise<void> {
+        await this.pool.end();
     }
 }

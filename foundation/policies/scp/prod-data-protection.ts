@@ -1,9 +1,14 @@
 import { GuardrailParameters } from "../parameters";
 import { policyDocument, roleArnPattern, StaticPolicyDocument } from "../document";
 
-/** Production data stores survive a bad change or a stolen session: deleting them takes break-glass. */
+/**
+ * Production data stores and the prod VPCs' flow logs survive a bad change or a stolen session:
+ * deleting them takes break-glass (non-prod environments replace flow logs and tear down freely).
+ */
 export function prodDataProtectionPolicy(params: Pick<GuardrailParameters, "breakGlassRoleName">): StaticPolicyDocument {
-    return policyDocument({
+    const breakGlassOnly = { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.breakGlassRoleName)] } };
+    return policyDocument(
+        {
         Sid: "ProtectProdDataStores",
         Effect: "Deny",
         Action: [
@@ -15,8 +20,10 @@ export function prodDataProtectionPolicy(params: Pick<GuardrailParameters, "brea
             "dynamodb:DeleteTable",
             "dynamodb:DeleteBackup",
             "s3:DeleteBucket",
-        ],
-        Resource: "*",
-        Condition: { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.breakGlassRoleName)] } },
-    });
+            ],
+            Resource: "*",
+            Condition: breakGlassOnly,
+        },
+        { Sid: "ProtectProdFlowLogs", Effect: "Deny", Action: ["ec2:DeleteFlowLogs"], Resource: "*", Condition: breakGlassOnly },
+    );
 }

@@ -1,3 +1,4 @@
+import { PR_DEPLOYMENT_ROLE_NAME, PR_NAME_PATTERN } from "../../../lib/ci-trust";
 import { GuardrailParameters } from "../parameters";
 import { policyDocument, roleArnPattern, StaticPolicyDocument } from "../document";
 
@@ -8,11 +9,22 @@ import { policyDocument, roleArnPattern, StaticPolicyDocument } from "../documen
  * management-account administrators can assume, and they can detach any SCP anyway.
  */
 export function protectS3PublicAccessBlockPolicy(params: Pick<GuardrailParameters, "deploymentRoleName" | "organizationAccessRoleName">): StaticPolicyDocument {
-    return policyDocument({
-        Sid: "ProtectS3PublicAccessBlock",
-        Effect: "Deny",
-        Action: ["s3:PutBucketPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
-        Resource: "*",
-        Condition: { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.deploymentRoleName), roleArnPattern(params.organizationAccessRoleName)] } },
-    });
+    const pr = roleArnPattern(PR_DEPLOYMENT_ROLE_NAME);
+    return policyDocument(
+        {
+            Sid: "ProtectS3PublicAccessBlock",
+            Effect: "Deny",
+            Action: ["s3:PutBucketPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
+            Resource: "*",
+            Condition: { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.deploymentRoleName), roleArnPattern(params.organizationAccessRoleName), pr] } },
+        },
+        {
+            // The PR deployment role sets the blocks of its own pr-* buckets, and no other.
+            Sid: "PrBucketsOnly",
+            Effect: "Deny",
+            Action: ["s3:PutBucketPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
+            NotResource: `arn:aws:s3:::${PR_NAME_PATTERN}`,
+            Condition: { ArnLike: { "aws:PrincipalArn": pr } },
+        },
+    );
 }

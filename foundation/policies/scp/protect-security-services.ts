@@ -3,7 +3,9 @@ import { policyDocument, roleArnPattern, StaticPolicyDocument } from "../documen
 
 /**
  * The actions that would blind the organization's audit: stopping or deleting the trail,
- * GuardDuty, Security Hub, Config, Access Analyzer or VPC flow logs. Only break-glass may.
+ * GuardDuty, Security Hub, Config or Access Analyzer. Only break-glass may. VPC flow logs are
+ * not here: test and preprod replace them and tear their VPCs down; prod's are protected by the
+ * prod-only SCP (prod-data-protection.ts).
  */
 export function protectSecurityServicesPolicy(params: Pick<GuardrailParameters, "breakGlassRoleName">): StaticPolicyDocument {
     return policyDocument({
@@ -32,7 +34,6 @@ export function protectSecurityServicesPolicy(params: Pick<GuardrailParameters, 
             "config:DeleteRetentionConfiguration",
             "config:StopConfigurationRecorder",
             "access-analyzer:DeleteAnalyzer",
-            "ec2:DeleteFlowLogs",
         ],
         Resource: "*",
         Condition: { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.breakGlassRoleName)] } },

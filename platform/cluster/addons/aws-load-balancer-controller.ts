@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FullEnvironment, hostedEnvironmentPrefixes } from "../../../lib/environments";
 import { SYSTEM_PLACEMENT } from "../node-groups";
 import { PodIdentityRole, arnContext } from "../../../lib/pod-identity";
 import { CHARTS } from "../versions";
@@ -8,7 +9,7 @@ import { ClusterAddonArgs, pinnedRelease } from "./helm";
 export const LBC_SERVICE_ACCOUNT = { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" };
 
 export interface AwsLoadBalancerControllerArgs extends ClusterAddonArgs {
-    env: string;
+    env: FullEnvironment;
     vpcId: pulumi.Input<string>;
 }
 
@@ -18,7 +19,7 @@ export interface AwsLoadBalancerControllerArgs extends ClusterAddonArgs {
  * groups and node security-group rules in this VPC, and no right to create load balancers: an
  * Ingress that tried would be denied instead of growing an edge nobody reviewed.
  */
-export function loadBalancerControllerPolicy(clusterArn: string, env: string, vpcId: string): aws.iam.PolicyDocument {
+export function loadBalancerControllerPolicy(clusterArn: string, env: FullEnvironment, vpcId: string): aws.iam.PolicyDocument {
     const { partition, region, accountId } = arnContext(clusterArn);
     return {
         Version: "2012-10-17",
@@ -48,7 +49,8 @@ export function loadBalancerControllerPolicy(clusterArn: string, env: string, vp
                 Sid: "BindTargets",
                 Effect: "Allow",
                 Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-                Resource: `arn:${partition}:elasticloadbalancing:${region}:${accountId}:targetgroup/${env}-*/*`,
+                // Target groups of every environment this cluster hosts (test: its own and each pr-<n>'s).
+                Resource: hostedEnvironmentPrefixes(env).map((prefix) => `arn:${partition}:elasticloadbalancing:${region}:${accountId}:targetgroup/${prefix}-*/*`),
             },
             {
                 Sid: "NodeSecurityGroupRulesInThisVpc",

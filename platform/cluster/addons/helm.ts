@@ -35,9 +35,11 @@ export function pinnedRelease(
         args.namer.name(args.release),
         {
             name: args.release,
-            chart: args.chart.chart,
+            // An OCI chart is addressed by its full reference; a classic repository by name plus repo URL.
+            ...(args.chart.repository.startsWith("oci://")
+                ? { chart: `${args.chart.repository}/${args.chart.chart}` }
+                : { chart: args.chart.chart, repositoryOpts: { repo: args.chart.repository } }),
             version: args.chart.version,
-            repositoryOpts: { repo: args.chart.repository },
             namespace: args.namespace,
             createNamespace: args.createNamespace ?? false,
             values: args.values,

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { grantAccess } from "../access";
 import { ClusterAddonArgs } from "./helm";
 
 /** The Kubernetes user the managed collector's access entry maps to (AWS's documented name). */
@@ -55,11 +54,6 @@ export interface ManagedPrometheusArgs extends ClusterAddonArgs {
     clusterSecurityGroupId: pulumi.Input<string>;
 }
 
-/** An IAM role ARN without its path: the form EKS access entries accept for service-linked roles. */
-export function withoutRolePath(roleArn: string): string {
-    return roleArn.replace(/:role\/.*\/([^/]+)$/, ":role/$1");
-}
-
 /**
  * Amazon Managed Prometheus with an AWS managed collector: nothing to run or patch in the cluster,
  * storage and query HA are AWS's, and Argo Rollouts queries it with SigV4.
@@ -73,7 +67,9 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
         super("payments:platform:ManagedPrometheus", name, {}, opts);
         this.workspace = new aws.amp.Workspace(name, { alias: args.namer.name("metrics") }, { parent: this });
 
-        // RBAC first, so the collector's first scrape is not rejected.
+        // RBAC first, so the collector's first scrape is not rejected. The scraper's access entry
+        // (its service-linked role as COLLECTOR_USER) is AMP's to create: EKS refuses entries for
+        // service-linked roles from anyone else.
         const clusterRole = new k8s.rbac.v1.ClusterRole(
             `${name}-collector`,
             {
@@ -97,7 +93,7 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
             { parent: this, provider: args.kubernetes },
         );
 
-        const scraper = new aws.amp.Scraper(
+        new aws.amp.Scraper(
             name,
             {
                 alias: args.namer.name("metrics-collector"),
@@ -107,11 +103,6 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [binding] },
         );
-        grantAccess(this, `${name}-collector`, args.clusterName, {
-            principalArn: scraper.roleArn.apply(withoutRolePath),
-            policies: [],
-            userName: COLLECTOR_USER,
-        });
 
         this.queryEndpoint = this.workspace.prometheusEndpoint;
         this.registerOutputs({ queryEndpoint: this.queryEndpoint });

@@ -9,6 +9,7 @@ import { REPO_ROOT } from "../../../lib/repository";
 
 /** Engine fixture: exercises config, secrets and references, and breaks several guardrails on purpose. */
 const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");
+const NEVER_SETTLES = path.join(__dirname, "..", "..", "fixtures", "never-settles");
 
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
@@ -29,7 +30,8 @@ describe("npm run plan", () => {
         expect(stack).to.include({ project: "payments-bootstrap", stack: "mgmt" });
         expect(stack.resources[0]).to.have.all.keys("urn", "type", "name", "custom", "parent", "provider", "inputs", "protect", "retainOnDelete", "dependencies");
         expect(stack.violations).to.deep.equal([]);
-        expect(doc.summary).to.deep.equal({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: 0 });
+        expect(doc.summary).to.deep.include({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: 0 });
+        expect(doc.summary.flows).to.include({ failing: 0 });
     });
 
     it("reports the policy pack's violations and exits 1 on a mandatory one", async () => {
@@ -90,6 +92,80 @@ describe("npm run plan", () => {
                 expect(stdout).to.equal("");
                 expect(stderr).to.match(message);
             });
+        }
+    });
+
+    describe("as a process", function () {
+        const run = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+            spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+                env: { ...process.env, PLAN_STACK_TRACES: "", ...env },
+                // A guard for the test run only: the plan must end by itself long before this.
+                timeout: 90_000,
+            });
+
+        it("fails with exit 3 naming the outputs that never settle, and removes a stale --out", function () {
+            const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
+            fs.writeFileSync(out, '{"env": "an earlier, successful plan"}');
+            const result = run(["--program", NEVER_SETTLES, "--stack", "dev", "--json", "--out", out]);
+            expect(result.signal, "ended by itself").to.equal(null);
+            expect(result.status, result.stderr).to.equal(3);
+            expect(result.stdout).to.equal("");
+            expect(result.stderr).to.contain("never-settles/dev never finished synthesizing").and.to.contain("these stack outputs never settled: endpoint");
+            expect(result.stderr).not.to.contain("settled,");
+            expect(fs.existsSync(out), "no stale --out for a gate to read").to.equal(false);
+        });
+
+        it("exits 2 with the key and the fix for a missing required key or a wrongly typed --config value, without a trace", function () {
+            const missing = run(["--program", BASIC, "--stack", "missing", "--json"]);
+            expect(missing.status, missing.stderr).to.equal(2);
+            expect(missing.stderr).to.contain("basic:bucketPrefix").and.to.contain("fix: set the key in").and.to.contain("Pulumi.missing.yaml");
+            const typed = run(["--program", BASIC, "--stack", "dev", "--config", "basic:replicas=many", "--json"]);
+            expect(typed.status, typed.stderr).to.equal(2);
+            expect(typed.stderr).to.contain("'basic:replicas' value 'many' is not a valid number").and.to.contain("fix:");
+            for (const result of [missing, typed]) {
+                expect(result.stderr).not.to.match(/\n\s+at /).and.not.to.contain("synthesize.ts");
+            }
+        });
+
+        it("PLAN_STACK_TRACES=1 shows where in the program the error was raised", function () {
+            const result = run(["--program", BASIC, "--stack", "dev", "--config", "basic:replicas=many"], { PLAN_STACK_TRACES: "1" });
+            expect(result.status).to.equal(2);
+            expect(result.stderr).to.contain("program stack traces").and.to.match(/at .*basic[\\/]index\.ts/);
+        });
+
+        it("--help prints the usage on stdout and exits 0", function () {
+            const result = run(["--help"]);
+            expect(result.status).to.equal(0);
+            expect(result.stdout).to.contain("npm run plan -- --env").and.to.contain("--out FILE");
+            expect(result.stderr).to.equal("");
+        });
+    });
+
+    it("refuses an --out it could not write before planning, and a repeated flag", async () => {
+        const missingDir = path.join(os.tmpdir(), "no-such-dir-for-plan", "plan.json");
+        const unwritable = await plan("--program", BASIC, "--stack", "dev", "--out", missingDir);
+        expect(unwritable.code).to.equal(2);
+        expect(unwritable.stderr).to.contain("--out").and.to.contain("does not exist").and.to.contain("nothing was run");
+        const repeated = await plan("--env", "test", "--env", "prod");
+        expect(repeated.code).to.equal(2);
+        expect(repeated.stderr).to.contain("--env was given 2 times");
+    });
+
+    it("gives up on a synthesis at its deadline, naming the unsettled outputs", async () => {
+        const previous = process.env.PLAN_SYNTHESIS_TIMEOUT;
+        process.env.PLAN_SYNTHESIS_TIMEOUT = "1s";
+        try {
+            const { code, stderr } = await plan("--program", NEVER_SETTLES, "--stack", "dev");
+            expect(code).to.equal(3);
+            expect(stderr).to.contain("these stack outputs never settled: endpoint").and.to.contain("PLAN_SYNTHESIS_TIMEOUT");
+        } finally {
+            if (previous === undefined) {
+                delete process.env.PLAN_SYNTHESIS_TIMEOUT;
+            } else {
+                process.env.PLAN_SYNTHESIS_TIMEOUT = previous;
+            }
         }
     });
 

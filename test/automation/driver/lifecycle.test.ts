@@ -77,6 +77,9 @@ describe("PR environment lifecycle (offline engine, real plan)", function () {
         expect(first.url).to.match(/^https:\/\/pr-7\.[a-z0-9.-]+$/);
         expect(first.markdown).to.contain(`**URL:** ${first.url}`).and.to.contain(`commit | ${SHA}`);
         expect(first.markdown).to.not.match(/BEGIN CERTIFICATE|password/i);
+        // The platform's PR ceiling and its first limits, from the same offline plan.
+        expect(first.result.capacity?.livePullRequests).to.be.at.least(200);
+        expect(first.markdown).to.contain(`**Capacity**: ${first.result.capacity!.livePullRequests} live PR environments`);
         const secrets = Object.entries(first.result.outputs).filter(([, o]) => o.secret);
         for (const [key] of secrets) {
             expect(first.markdown, key).to.contain(`| \`${key}\` | [secret] |`);

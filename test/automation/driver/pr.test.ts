@@ -1,20 +1,23 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import { EventEmitter } from "events";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 import { runEnvCli } from "../../../automation/cli/env";
 import { runPrCli } from "../../../automation/cli/pr";
-import { UsageError } from "../../../lib/errors";
-import { parseDuration, parsePrList } from "../../../automation/driver/args";
-import type { CliIo } from "../../../automation/driver/cli";
-import { ConcurrentUpdateError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
+import { parsePrList } from "../../../automation/driver/args";
+import { UsageError } from "../../../automation/cli/framework";
+import { parseDuration } from "../../../automation/deadline";
+import type { CliIo } from "../../../automation/cli/framework";
+import { ConcurrentUpdateError, OperationCancelledError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
 import { envRun } from "../../../automation/driver/env";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
 import { COMMENT_MARKER } from "../../../automation/driver/markdown";
-import { OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
+import { DEFAULT_STATE_DIR, OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
 import type { DriverContext } from "../../../automation/driver/context";
-import { prDown, prGc, prList, prUp } from "../../../automation/driver/pr";
+import { prDown, prGc, prList, prListTable, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
 import { withCancellation } from "../../../automation/driver/signals";
 import { PROD_ACCOUNT, TEST_ACCOUNT, fakePlan, tempRepo, type FakePlanOptions } from "./fixtures";
@@ -214,17 +217,156 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         const seen = await withCancellation(
             engine,
             ref,
-            async (signal) => {
-                signals.emit("SIGTERM");
-                const abortedAfterFirst = signal.aborted;
-                signals.emit("SIGINT");
-                return abortedAfterFirst;
-            },
+            (signal, running) =>
+                running(async () => {
+                    signals.emit("SIGTERM");
+                    const abortedAfterFirst = signal.aborted;
+                    signals.emit("SIGINT");
+                    return abortedAfterFirst;
+                }),
             { signals, log: () => undefined },
         );
         expect(seen).to.equal(true);
         expect(cancelled).to.deep.equal([ref]);
         expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).to.equal(0);
+    });
+
+    it("a SIGINT while waiting for another update's lock stops the wait at once; a second signal cancels nothing and leaves the lock", async function () {
+        const lock = path.join(stateDir, "workloads", "pr-7.lock");
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        const other = JSON.stringify({ pid: process.ppid, host: os.hostname(), operation: "up", startedAt: "2026-11-22T05:00:00Z" });
+        fs.writeFileSync(lock, other);
+        const ctx = context();
+        const signals = ctx.signals as EventEmitter;
+        const cancelled: StackRef[] = [];
+        const engine = ctx.engine;
+        const watched: DriverContext = {
+            ...ctx,
+            engine: Object.assign(Object.create(engine) as Engine, { cancel: async (ref: StackRef) => void cancelled.push(ref) }),
+            // A real wait: the signals arrive while the retry sleeps.
+            lockRetry: { timeoutMs: 60_000, initialDelayMs: 30_000 },
+        };
+        const started = Date.now();
+        const pending = prUp(watched, { pr: 7, sha: SHA }).catch((e: unknown) => e);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!logs.includes("retry 1")) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        signals.emit("SIGINT");
+        signals.emit("SIGTERM");
+        const error = await pending;
+        expect(Date.now() - started).to.be.lessThan(20_000);
+        expect(error).to.be.instanceOf(OperationCancelledError);
+        expect((error as Error).message).to.contain("while it waited for another update's lock; nothing was changed");
+        expect(cancelled, "no backend cancel for an update this run does not hold").to.deep.equal([]);
+        expect(logs).to.contain("nothing to cancel, no lock touched");
+        expect(fs.readFileSync(lock, "utf8")).to.equal(other);
+    });
+
+    it("the offline engine's cancel releases only its own lock, never another holder's", async function () {
+        const lock = path.join(stateDir, "workloads", "pr-7.lock");
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        const other = JSON.stringify({ pid: process.ppid, host: os.hostname(), operation: "up", startedAt: "2026-11-22T05:00:00Z" });
+        fs.writeFileSync(lock, other);
+        const error = await context().engine.cancel({ project: "workloads", stack: "pr-7" }).catch((e: unknown) => e);
+        expect((error as Error).message).to.contain(`pid ${process.ppid}`).and.to.contain("not by this process: its lock is left alone");
+        expect(fs.readFileSync(lock, "utf8")).to.equal(other);
+    });
+
+    it("takes over a lock whose holder died on this host, and lists such a lock as stale", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        const lock = path.join(stateDir, "workloads", "pr-7.lock");
+        const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid as number;
+        fs.writeFileSync(lock, JSON.stringify({ pid: dead, host: os.hostname(), operation: "up", startedAt: "2026-11-22T05:00:00Z" }));
+        const [listed] = await prList(context());
+        expect(listed.updateInProgress).to.equal(false);
+        expect(listed.staleLock).to.contain(`pid ${dead}`).and.to.contain(`rm ${lock}`);
+        expect(prListTable([listed])).to.contain("stale lock").and.not.to.contain("updating");
+        expect((await prUp(context(), { pr: 7, sha: "4567def" })).result.counts.update).to.be.greaterThan(0);
+        expect(fs.existsSync(lock)).to.equal(false);
+    });
+
+    it("reports an unreadable lock at once, with the file to remove, instead of waiting on it", async function () {
+        const lock = path.join(stateDir, "workloads", "pr-7.lock");
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        fs.writeFileSync(lock, "{not json");
+        const io = capture();
+        const started = Date.now();
+        const ctx = { ...context(), lockRetry: { timeoutMs: 60_000, initialDelayMs: 30_000 } };
+        expect(await runPrCli(["up", "--pr", "7", "--sha", SHA], io, ctx)).to.equal(2);
+        expect(Date.now() - started).to.be.lessThan(20_000);
+        expect(io.err).to.contain(`rm ${lock}`).and.not.to.contain("pulumi cancel").and.not.to.match(/\n\s+at /);
+    });
+
+    describe("a damaged registry entry", function () {
+        for (const [what, content] of [
+            ["truncated", '{"project": "workloads", "stack": "pr-7", "crea'],
+            ["{}", "{}"],
+            ["null", "null"],
+            ["[]", "[]"],
+        ] as const) {
+            it(`${what}: named with its file, never overwritten, and other PRs still work`, async function () {
+                await prUp(context(), { pr: 7, sha: SHA });
+                await prUp(context(), { pr: 8, sha: SHA });
+                const file = path.join(stateDir, "workloads", "pr-7.json");
+                fs.writeFileSync(file, content);
+                const up = capture();
+                expect(await runPrCli(["up", "--pr", "7", "--sha", SHA], up, context())).to.equal(2);
+                expect(up.err).to.contain(file).and.to.contain(`rm ${file}`).and.not.to.contain("TypeError");
+                expect(fs.readFileSync(file, "utf8"), "never overwritten").to.equal(content);
+                const list = capture();
+                expect(await runPrCli(["list"], list, context())).to.equal(0);
+                expect(list.out).to.contain("unreadable").and.to.contain("pr-8");
+                expect((await prDown(context(), 8)).existed).to.equal(true);
+            });
+        }
+    });
+
+    it("refuses --open \"\" (an unset variable) and destroys nothing; --open none means no PR is open", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        for (const open of ["", ","]) {
+            const io = capture();
+            expect(await runPrCli(["gc", "--max-age", "3d", "--open", open], io, context())).to.equal(2);
+            expect(io.err).to.match(/--open/);
+        }
+        expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
+        expect(await runPrCli(["gc", "--max-age", "3d", "--open", "none"], capture(), context())).to.equal(0);
+        expect(await prList(context())).to.deep.equal([]);
+    });
+
+    it("checks --markdown and GITHUB_STEP_SUMMARY before it changes anything", async function () {
+        for (const [argv, env, label] of [
+            [["--markdown", path.join(repo, "missing-dir", "comment.md")], {}, "--markdown"],
+            [[], { GITHUB_STEP_SUMMARY: path.join(repo, "missing-dir", "summary.md") }, "GITHUB_STEP_SUMMARY"],
+        ] as const) {
+            const io = capture({ ...env });
+            expect(await runPrCli(["up", "--pr", "7", "--sha", SHA, ...argv], io, context())).to.equal(2);
+            expect(io.err).to.contain(label).and.to.contain("does not exist").and.not.to.contain("ENOENT");
+            expect(await prList(context()), "nothing was created").to.deep.equal([]);
+        }
+    });
+
+    it("a failed delete keeps what the failed resource needs (its provider) and the stack", async function () {
+        await prUp(context(), { pr: 7, sha: SHA });
+        const failTable: FailureInjector = (step) => (step.type === "aws:dynamodb/table:Table" && step.op === "delete" ? "ResourceInUseException" : undefined);
+        const error = await context({ failWhen: failTable }).engine.destroy({ project: "workloads", stack: "pr-7" }).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(UpdateFailedError);
+        const record = JSON.parse(fs.readFileSync(path.join(stateDir, "workloads", "pr-7.json"), "utf8")) as { resources: { type: string }[] };
+        expect(record.resources.map((r) => r.type)).to.deep.equal(["pulumi:providers:aws", "aws:dynamodb/table:Table"]);
+    });
+
+    it("an empty PAYMENTS_OFFLINE_STATE_DIR is unset: the registry stays out of the current directory", function () {
+        const previous = process.env.PAYMENTS_OFFLINE_STATE_DIR;
+        process.env.PAYMENTS_OFFLINE_STATE_DIR = "";
+        try {
+            expect(new OfflineEngine().stateDir).to.equal(DEFAULT_STATE_DIR).and.not.to.equal(process.cwd());
+        } finally {
+            if (previous === undefined) {
+                delete process.env.PAYMENTS_OFFLINE_STATE_DIR;
+            } else {
+                process.env.PAYMENTS_OFFLINE_STATE_DIR = previous;
+            }
+        }
     });
 
     describe("promotions", function () {
@@ -283,6 +425,9 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
                 [["up", "--pr", "7", "--sha", SHA, "--force"], "--force"],
                 [["gc", "--max-age", "3 days"], "--max-age must be a duration"],
                 [["gc", "--max-age", "3d", "--open", "1,x"], "--open must be a pull request number"],
+                [["up", "--pr", "7", "--pr", "8", "--sha", SHA], "--pr was given 2 times: give it once"],
+                [["list", "--offline=false"], "--offline takes no value"],
+                [["up", "--pr", "7", "--sha", SHA, "--lock-timeout", "soon"], "--lock-timeout must be a duration"],
             ];
             for (const [argv, message] of cases) {
                 const io = capture();
@@ -298,7 +443,7 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
             expect(refused.err).to.contain("refusing to touch workloads/pr-9");
 
             const gc = capture();
-            expect(await runPrCli(["gc", "--max-age", "3d", "--open", ""], gc, context())).to.equal(1);
+            expect(await runPrCli(["gc", "--max-age", "3d", "--open", "none"], gc, context())).to.equal(1);
             expect(gc.err).to.contain("could not be destroyed: pr-9");
         });
 

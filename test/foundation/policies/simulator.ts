@@ -52,7 +52,7 @@ function isMember(account: SimulatedAccount): account is MemberAccount {
 }
 
 /** What applies to one account: every level of its hierarchy, with what is attached there. */
-function orgPolicies(account: SimulatedAccount, type: OrganizationPolicyType): Simulation["serviceControlPolicies"] {
+export function orgPolicies(account: SimulatedAccount, type: OrganizationPolicyType): Simulation["serviceControlPolicies"] {
     if (!isMember(account)) {
         // Neither SCPs nor RCPs apply to the management account or to accounts outside the organization.
         return [];

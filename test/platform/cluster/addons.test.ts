@@ -32,12 +32,19 @@ describe("platform/cluster add-ons", () => {
     });
 
     it("pins every Helm release to an exact chart version from its upstream repository", () => {
-        const pinned = new Map<string, { version: string; repository: string }>(Object.values(CHARTS).map((c) => [c.chart, c]));
+        // OCI charts (the runner controller's) are addressed by a full oci:// reference instead of a repository.
+        const reference = (c: { chart: string; repository: string }) => (c.repository.startsWith("oci://") ? `${c.repository}/${c.chart}` : c.chart);
+        const pinned = new Map<string, { version: string; repository: string }>(Object.values(CHARTS).map((c) => [reference(c), c]));
         for (const release of [...prod.ofType(RELEASE), ...mgmt.ofType(RELEASE)]) {
             const version = release.inputs.version as string;
+            const chart = pinned.get(release.inputs.chart as string)!;
             expect(version, `${release.name} version`).to.match(EXACT_CHART_VERSION);
-            expect(version).to.equal(pinned.get(release.inputs.chart as string)!.version);
-            expect(prod.input(release, "repositoryOpts.repo")).to.equal(pinned.get(release.inputs.chart as string)!.repository).and.match(/^https:\/\//);
+            expect(version).to.equal(chart.version);
+            if (chart.repository.startsWith("oci://")) {
+                expect(release.inputs.repositoryOpts, release.name).to.equal(undefined);
+            } else {
+                expect(prod.input(release, "repositoryOpts.repo")).to.equal(chart.repository).and.match(/^https:\/\//);
+            }
         }
         expect(EXACT_CHART_VERSION.test("^1.2.0")).to.equal(false);
         expect(EXACT_CHART_VERSION.test("1.x")).to.equal(false);
@@ -91,7 +98,7 @@ describe("platform/cluster add-ons", () => {
         const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));
         expect(actions.filter((a) => /Create|Delete|Modify/.test(a))).to.deep.equal([]);
         const bind = statements.find((s) => s.Sid === "BindTargets")!;
-        expect(bind.Resource).to.equal("arn:aws:elasticloadbalancing:us-east-1:444444444444:targetgroup/prod-*/*");
+        expect(bind.Resource).to.deep.equal(["arn:aws:elasticloadbalancing:us-east-1:444444444444:targetgroup/prod-*/*"]);
         const rules = statements.find((s) => s.Sid === "NodeSecurityGroupRulesInThisVpc")!;
         expect(rules.Condition).to.deep.equal({ ArnEquals: { "ec2:Vpc": "arn:aws:ec2:us-east-1:444444444444:vpc/vpc-0123456789abcdef0" } });
     });
@@ -118,8 +125,12 @@ describe("platform/cluster add-ons", () => {
         expect(prod.input(scraper, "source.eks.securityGroupIds")).to.deep.equal([prod.outputs.clusterSecurityGroupId]);
         expect(scraper.dependencies).to.include(workspace.urn);
         expect(prod.outputs.metricsQueryEndpoint).to.match(/^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-.+\/$/);
-        const collector = prod.one("aws:eks/accessEntry:AccessEntry", "prod-metrics-collector");
-        expect(collector.inputs.userName).to.equal("aps-collector-user");
-        expect(collector.inputs.principalArn).to.match(/^arn:aws:iam::\d{12}:role\/AWSServiceRoleForAmazonPrometheusScraper_/);
+        // AMP creates the collector's access entry for its service-linked role; EKS refuses ours.
+        expect(prod.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).to.not.include("prod-metrics-collector");
+        expect(prod.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prod-metrics-collector").inputs.subjects).to.deep.include({
+            kind: "User",
+            name: "aps-collector-user",
+            apiGroup: "rbac.authorization.k8s.io",
+        });
     });
 });

@@ -25,19 +25,22 @@ describe("platform/cluster Argo CD", () => {
         });
 
         it("creates one AppProject per env, each allowed only its own cluster and no cluster-scoped resources", () => {
-            const projects = mgmt.ofType("kubernetes:argoproj.io/v1alpha1:AppProject");
+            // The PR project (pr-identity-guard.test.ts) is the one more: pr-* of the test cluster only.
+            const projects = mgmt.ofType("kubernetes:argoproj.io/v1alpha1:AppProject").filter((p) => mgmt.input(p, "metadata.name") !== "pr");
             expect(projects.map((p) => mgmt.input(p, "metadata.name"))).to.have.members(["test", "preprod", "prod"]);
             for (const project of projects) {
                 const env = mgmt.input<string>(project, "metadata.name");
                 expect(mgmt.input(project, "spec.destinations")).to.deep.equal([{ name: env, namespace: "*" }]);
                 expect(mgmt.input(project, "spec.clusterResourceWhitelist")).to.deep.equal([]);
-                expect(mgmt.input(project, "spec.sourceRepos")).to.deep.equal(["https://github.com/example/payments-deploy.git"]);
+                // Applications pull versioned charts from the central ECR (OCI), with the hub's refreshed credential.
+                expect(mgmt.input(project, "spec.sourceRepos")).to.deep.equal(["https://github.com/example/payments-deploy.git", "111111111111.dkr.ecr.us-east-1.amazonaws.com/charts"]);
             }
         });
 
         it("binds the hub role to the Argo CD components that reach clusters, allowed only to assume env deployer roles", () => {
             const associations = mgmt.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.inputs.namespace === "argocd");
-            expect(associations.map((a) => a.inputs.serviceAccount)).to.have.members(["argocd-application-controller", "argocd-server"]);
+            // The chart-credential refresher has its own role (pull-only), not the hub's.
+            expect(associations.map((a) => a.inputs.serviceAccount)).to.have.members(["argocd-application-controller", "argocd-server", "ecr-credential-refresher"]);
             const policy = JSON.parse(mgmt.one("aws:iam/rolePolicy:RolePolicy", "mgmt-argocd-hub").inputs.policy as string);
             expect(policy).to.deep.equal(argocdHubPolicy("arn:aws:eks:us-east-1:111111111111:cluster/mgmt-eks", ["test", "preprod", "prod"]));
             expect(policy.Statement[0].Resource).to.deep.equal([
@@ -53,7 +56,7 @@ describe("platform/cluster Argo CD", () => {
             const secretUpdates = rules.find((r) => r.resources.includes("secrets") && r.verbs.includes("update"))!;
             expect(secretUpdates.resourceNames).to.deep.equal(["cluster-test", "cluster-preprod", "cluster-prod"]);
             const ci = Object.values(mgmt.input<Record<string, { principalArn: string; kubernetesGroups?: string[] }>>(mgmt.one("eks:index:Cluster"), "accessEntries")).find((e) =>
-                e.principalArn.endsWith(":role/ci-deploy"),
+                e.principalArn.endsWith(":role/mgmt-ci-deploy-test"),
             )!;
             expect(ci.kubernetesGroups).to.deep.equal(["payments:argocd-writers"]);
             expect(mgmt.outputs.argocdHubKubeconfig).to.equal("[secret]");

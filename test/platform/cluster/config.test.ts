@@ -103,8 +103,7 @@ describe("platform/cluster config", () => {
             "test",
             stackValue("test", {
                 kubernetesVersion: "1.20",
-                adminRoleArns: [],
-                ciDeployRoleArn: "not-an-arn",
+                adminRoleArns: ["not-an-arn"],
                 workloadNamespaces: ["payments", "kube-system"],
                 nodeGroups: { general: { instanceTypes: ["m7i.xlarge"], minSize: 4, desiredSize: 2, maxSize: 3 } },
             }),
@@ -112,8 +111,7 @@ describe("platform/cluster config", () => {
         const keys = error!.problems.map((p) => p.key);
         expect(keys).to.include.members([
             "platform:cluster.kubernetesVersion",
-            "platform:cluster.adminRoleArns",
-            "platform:cluster.ciDeployRoleArn",
+            "platform:cluster.adminRoleArns[0]",
             "platform:cluster.workloadNamespaces",
             "platform:cluster.nodeGroups.system",
             "platform:cluster.nodeGroups.general",

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { VPC_CIDRS } from "../../../lib/environments";
 import { CONTROL_PLANE_LOG_TYPES, disableClusterCreatorAdmin } from "../../../platform/cluster/eks-cluster";
-import { roleKubeconfig } from "../../../platform/cluster/kubeconfig";
+import { callerKubeconfig } from "../../../platform/cluster/kubeconfig";
 import { KUBERNETES_RELEASES } from "../../../platform/cluster/versions";
 import { Inventory } from "../../harness";
 import { clusterConfigFor, synthesizeCluster } from "./fixture";
@@ -78,7 +78,7 @@ describe("platform/cluster EKS control plane", () => {
     });
 
     describe("access entries", () => {
-        const entries = (inventory: Inventory) => inventory.input<Record<string, { principalArn: string; accessPolicies: Record<string, { accessScope: { type: string; namespaces?: string[] } }> }>>(inventory.one(EKS), "accessEntries");
+        const entries = (inventory: Inventory) => inventory.input<Record<string, { principalArn: string; kubernetesGroups?: string[]; username?: string; accessPolicies: Record<string, { accessScope: { type: string; namespaces?: string[] } }> }>>(inventory.one(EKS), "accessEntries");
 
         it("gives platform admins and the deploy role cluster-admin", () => {
             const all = entries(prod);
@@ -87,31 +87,36 @@ describe("platform/cluster EKS control plane", () => {
             admins.forEach((e) => expect(e.accessPolicies.AmazonEKSClusterAdminPolicy.accessScope.type).to.equal("cluster"));
         });
 
-        it("gives developers view in non-prod and nothing in prod", () => {
+        it("gives developers view in non-prod and nothing in prod (only the env's preview CI role views prod)", () => {
             const viewers = (inventory: Inventory) => Object.values(entries(inventory)).filter((e) => "AmazonEKSViewPolicy" in e.accessPolicies);
-            expect(viewers(test).map((e) => e.principalArn)).to.deep.equal(["arn:aws:iam::222222222222:role/Developer"]);
-            expect(viewers(prod)).to.deep.equal([]);
+            const ciPreview = (env: string) => `arn:aws:iam::111111111111:role/mgmt-ci-preview-${env}`;
+            expect(viewers(test).map((e) => e.principalArn)).to.have.members(["arn:aws:iam::222222222222:role/Developer", ciPreview("test")]);
+            expect(viewers(prod).map((e) => e.principalArn)).to.deep.equal([ciPreview("prod")]);
         });
 
-        it("scopes the CI deploy role to the workload namespaces", () => {
-            const ci = Object.values(entries(test)).find((e) => e.principalArn.endsWith(":role/ci-deploy"))!;
-            expect(Object.keys(ci.accessPolicies)).to.deep.equal(["AmazonEKSEditPolicy"]);
-            expect(ci.accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["payments", "pr-*"] });
+        it("maps each CI role of the env to its own entry: deploy edits the env's namespaces, preview views, PR edits only pr-* (test)", () => {
+            const ci = (name: string) => Object.values(entries(test)).find((e) => e.principalArn === `arn:aws:iam::111111111111:role/${name}`)!;
+            expect(ci("mgmt-ci-deploy-test").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["payments"] });
+            expect(ci("mgmt-ci-deploy-test").kubernetesGroups).to.deep.equal(["payments:namespace-managers"]);
+            expect(Object.keys(ci("mgmt-ci-preview-test").accessPolicies)).to.deep.equal(["AmazonEKSViewPolicy"]);
+            expect(ci("mgmt-ci-pr")).to.deep.include({ kubernetesGroups: ["payments:namespace-managers", "payments:pr-deployers"], username: "payments:ci-pr" });
+            expect(ci("mgmt-ci-pr").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["pr-*"] });
+            expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-pr");
+            expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-deploy-test");
         });
 
-        it("hands out a secret kubeconfig that authenticates as the CI role, not the deploy role", async () => {
+        it("hands out a secret kubeconfig that authenticates as the caller, assuming no role", async () => {
             expect(prod.outputs.kubeconfig).to.equal("[secret]");
-            const kubeconfig = roleKubeconfig({
+            const kubeconfig = callerKubeconfig({
                 clusterName: "prod-eks",
                 clusterArn: "arn:aws:eks:us-east-1:444444444444:cluster/prod-eks",
                 endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
                 certificateAuthority: "Q0E=",
-                roleArn: clusterConfigFor("prod").ciDeployRoleArn,
             });
             const parsed = JSON.parse(await new Promise<string>((resolve) => kubeconfig.apply(resolve)));
             expect(parsed.clusters[0].cluster).to.deep.equal({ server: "https://ABC.gr7.us-east-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" });
             const args: string[] = parsed.users[0].user.exec.args;
-            expect(args.slice(args.indexOf("--role-arn"), args.indexOf("--role-arn") + 2)).to.deep.equal(["--role-arn", "arn:aws:iam::444444444444:role/ci-deploy"]);
+            expect(args).to.not.include("--role-arn");
             expect(args).to.include.members(["--region", "us-east-1", "--cluster-name", "prod-eks"]);
         });
     });

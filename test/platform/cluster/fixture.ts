@@ -13,7 +13,6 @@ export function clusterConfigFor(env: FullEnvironment): ClusterConfig {
         kubernetesVersion: "1.33",
         adminRoleArns: [role(env, "PlatformAdmin")],
         developerRoleArns: prod ? [] : [role(env, "Developer")],
-        ciDeployRoleArn: role(env, "ci-deploy"),
         workloadNamespaces: env === "mgmt" ? [] : env === "test" ? ["payments", "pr-*"] : ["payments"],
         bootstrapPublicAccessCidrs: [],
         nodeGroups: {
@@ -48,12 +47,15 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
                     vpcId: "vpc-0123456789abcdef0",
                     privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
                     deployRoleArn: role(env, `${env}-deployment`),
+                    managementAccountId: ACCOUNT.mgmt,
+                    runners: env === "mgmt" ? { githubConfigUrl: "https://github.com/example/estate", maxRunners: { pr: 20, preview: 10, deploy: 4 } } : undefined,
                     privateZoneId: "Z0PRIVATEZONE",
                     tags: { Environment: env, Project: "payments", Layer: "platform", ManagedBy: "pulumi", Owner: "platform", CostCenter: "cc-1" },
                     hub:
                         env === "mgmt"
                             ? undefined
                             : { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN },
+                    chartRepository: env === "mgmt" ? `${ACCOUNT.mgmt}.dkr.ecr.us-east-1.amazonaws.com/charts` : undefined,
                     ...overrides,
                 },
                 { providers: [provider] },

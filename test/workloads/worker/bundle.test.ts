@@ -5,7 +5,7 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
-import { buildWorkerBundle, bundleWorker } from "../../../workloads/worker/bundle";
+import { buildWorkerBundle, bundleProvisioner, bundleWorker } from "../../../workloads/worker/bundle";
 
 /** Optional modules that the bundled libraries load inside try/catch and the worker never needs. */
 const OPTIONAL_REQUIRES = new Set(["pg-native", "@aws-sdk/signature-v4-crt"]);
@@ -46,6 +46,11 @@ describe("worker bundle", () => {
             OPENSEARCH_INDEX_PREFIX: "test",
             SES_FROM_ADDRESS: "receipts@example.com",
             SES_CONFIGURATION_SET: "test",
+            // Nothing listens there: the poison cannot be dead-lettered, so it stays a failed item.
+            DEAD_LETTER_QUEUE_URL: "http://127.0.0.1:1/000000000000/test-payments-processing-dlq",
+            ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:000000000000:test-payments-alarms",
+            AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+            AWS_SECRET_ACCESS_KEY: "secret",
             AWS_REGION: "us-east-1",
         };
         // The bundle runs with no node_modules next to it, as in Lambda.
@@ -68,5 +73,12 @@ describe("worker bundle", () => {
         const assets = await archive.assets;
         expect(Object.keys(assets).sort()).to.deep.equal(["index.js", "index.js.map"]);
         expect(await (assets["index.js"] as pulumi.asset.StringAsset).text).to.equal(code);
+    });
+
+    it("builds the provisioning function the same way, as self-contained code", async () => {
+        const assets = await bundleProvisioner().assets;
+        const provisioner = await (assets["index.js"] as pulumi.asset.StringAsset).text;
+        const required = new Set([...provisioner.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+        expect([...required].filter((m) => !m.startsWith("node:") && !builtinModules.includes(m) && !OPTIONAL_REQUIRES.has(m))).to.deep.equal([]);
     });
 });

@@ -13,6 +13,8 @@ describe("worker configuration", () => {
         OPENSEARCH_INDEX_PREFIX: "prod",
         SES_FROM_ADDRESS: "receipts@payments.example.com",
         SES_CONFIGURATION_SET: "prod-payments",
+        DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/222222222222/prod-payments-processing-dlq",
+        ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:222222222222:prod-payments-alarms",
         AWS_REGION: "us-east-1",
     };
 
@@ -23,6 +25,8 @@ describe("worker configuration", () => {
             database: { host: env.DB_HOST, port: 5432, name: "payments", user: "payments_worker" },
             openSearch: { endpoint: env.OPENSEARCH_ENDPOINT, indexPrefix: "prod" },
             email: { fromAddress: env.SES_FROM_ADDRESS, configurationSet: "prod-payments" },
+            deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
+            alarmTopicArn: env.ALARM_TOPIC_ARN,
         });
     });
 

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { PoisonMessageError } from "../../../workloads/worker/errors";
 import { parseNotification, paymentIdFromKey } from "../../../workloads/worker/event";
-import { formatAmount, parsePayment } from "../../../workloads/worker/payment";
 
 const ID = "0b6d1b2c-3d4e-4f5a-8b9c-0d1e2f3a4b5c";
 
@@ -30,30 +29,5 @@ describe("worker event parsing", () => {
     it("rejects a key that is not valid URL encoding as poison", () => {
         const body = JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: { key: "payments/%E0%A4%A.json" } } }] });
         expect(() => parseNotification(body)).to.throw(PoisonMessageError, "not URL-encoded");
-    });
-});
-
-describe("worker payload contract", () => {
-    const valid = { paymentId: ID, amountMinor: 500, currency: "EUR", customerEmail: "a@b.co", createdAt: "2026-11-22T06:00:00Z" };
-
-    it("accepts a valid payload and normalises the timestamp", () => {
-        expect(parsePayment(JSON.stringify(valid), ID)).to.deep.equal({ ...valid, createdAt: "2026-11-22T06:00:00.000Z" });
-    });
-
-    it("lists every problem of an invalid payload", () => {
-        const bad = { paymentId: ID, amountMinor: -1, currency: "euro", customerEmail: "nobody", createdAt: "yesterday", merchantReference: 7 };
-        expect(() => parsePayment(JSON.stringify(bad), ID))
-            .to.throw(PoisonMessageError)
-            .with.property("message")
-            .that.contains("amountMinor")
-            .and.contains("currency")
-            .and.contains("customerEmail")
-            .and.contains("createdAt")
-            .and.contains("merchantReference");
-    });
-
-    it("formats amounts with the currency's own minor unit", () => {
-        expect(formatAmount({ amountMinor: 12_345, currency: "USD" })).to.equal("$123.45");
-        expect(formatAmount({ amountMinor: 12_345, currency: "JPY" })).to.equal("¥12,345");
     });
 });

@@ -31,7 +31,7 @@ export class FakePaymentsTable {
         return item === undefined ? {} : { Item: { ...item } };
     }
 
-    update(input: UpdateCommandInput): Record<string, never> {
+    update(input: UpdateCommandInput): { Attributes?: Item } {
         this.checkTable(input.TableName, input.Key);
         const names = input.ExpressionAttributeNames ?? {};
         const values = input.ExpressionAttributeValues ?? {};
@@ -59,7 +59,7 @@ export class FakePaymentsTable {
             throw new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
         }
         this.items.set(id, next);
-        return {};
+        return input.ReturnValues === "ALL_NEW" ? { Attributes: { ...next } } : {};
     }
 
     private checkTable(tableName: string | undefined, key: Record<string, unknown> | undefined): void {

@@ -1,22 +1,9 @@
 import { expect } from "chai";
 import { WorkerConfigError } from "../../../workloads/worker/config";
 import { processingQueueNames, transactionIndexName } from "../../../workloads/worker/contract";
-import { createRuntimeDependencies, once } from "../../../workloads/worker/runtime";
+import { createRuntimeDependencies } from "../../../workloads/worker/runtime";
 
 describe("worker runtime wiring", () => {
-    it("connects once per instance, but tries again after a failed attempt", async () => {
-        let attempts = 0;
-        const connect = once(async () => {
-            attempts++;
-            if (attempts === 1) throw new Error("database starting up");
-            return attempts;
-        });
-        expect(await connect().catch((e: Error) => e.message)).to.equal("database starting up");
-        expect(await connect()).to.equal(2);
-        expect(await connect()).to.equal(2);
-        expect(attempts).to.equal(2);
-    });
-
     it("refuses to wire a misconfigured function", () => {
         expect(() => createRuntimeDependencies({ AWS_REGION: "us-east-1" })).to.throw(WorkerConfigError, "TABLE_NAME is not set");
     });

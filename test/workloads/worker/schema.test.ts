@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
+import { PoisonMessageError } from "../../../workloads/worker/errors";
 import { MIGRATIONS, migrate, recordTransaction } from "../../../workloads/worker/schema";
 
 describe("worker schema (PostgreSQL via PGlite)", () => {
@@ -24,8 +25,11 @@ describe("worker schema (PostgreSQL via PGlite)", () => {
             customerEmail: "a@b.co",
             createdAt: "2026-11-22T06:00:00.000Z",
         };
-        expect(await recordTransaction(db, payment, "s3://b/k")).to.equal(true);
-        expect(await recordTransaction(db, { ...payment, amountMinor: 1 }, "s3://b/k")).to.equal(false);
+        const digest = "a".repeat(64);
+        expect(await recordTransaction(db, { payment, digest }, { uri: "s3://b/k" })).to.deep.equal({ payment, inserted: true });
+        expect(await recordTransaction(db, { payment, digest }, { uri: "s3://b/k?versionId=2", versionId: "2" })).to.deep.equal({ payment, inserted: false });
+        const conflict = await recordTransaction(db, { payment: { ...payment, amountMinor: 1 }, digest: "b".repeat(64) }, { uri: "s3://b/k" }).catch((e: unknown) => e);
+        expect(conflict).to.be.instanceOf(PoisonMessageError).with.property("reason", "conflicting-payload");
         const { rows } = await db.query<{ amount_minor: unknown; merchant_reference: unknown }>(
             "SELECT amount_minor::text AS amount_minor, merchant_reference FROM payment_transactions",
         );

@@ -9,7 +9,7 @@ import { randomUUID } from "crypto";
 import { PAYMENTS_TABLE_KEY, PaymentStatus } from "../../../workloads/worker/contract";
 import { PaymentLedger } from "../../../workloads/worker/ledger";
 import { Payment } from "../../../workloads/worker/payment";
-import { Database, Indexer, Logger } from "../../../workloads/worker/ports";
+import { Alarms, Database, DeadLetters, Indexer, Logger } from "../../../workloads/worker/ports";
 import { handleBatch, WorkerDependencies } from "../../../workloads/worker/processor";
 import { migrate } from "../../../workloads/worker/schema";
 import { FakePaymentsTable } from "./fake-payments-table";
@@ -45,6 +45,20 @@ export class SwitchableDatabase implements Database {
     }
 }
 
+/** The DLQ and the alarm topic as lists of what was sent to them. */
+export class CapturingNotifications implements DeadLetters, Alarms {
+    readonly deadLettered: Array<{ messageId: string; body: string; failureClass: string; reason: string; message: string }> = [];
+    readonly pages: Array<{ subject: string; details: Record<string, unknown> }> = [];
+
+    async send(message: { messageId: string; body: string }, failure: { failureClass: string; reason: string; message: string }): Promise<void> {
+        this.deadLettered.push({ messageId: message.messageId, body: message.body, ...failure });
+    }
+
+    async page(subject: string, details: Record<string, unknown>): Promise<void> {
+        this.pages.push({ subject, details });
+    }
+}
+
 export interface CapturedLog {
     level: "info" | "warn" | "error";
     message: string;
@@ -60,6 +74,7 @@ export class WorkerFixture {
     database!: SwitchableDatabase;
     table!: FakePaymentsTable;
     indexer!: FakeIndexer;
+    notifications!: CapturingNotifications;
     objects = new Map<string, string>();
     logs: CapturedLog[] = [];
     clock = Date.parse("2026-11-22T07:00:00Z");
@@ -85,14 +100,17 @@ export class WorkerFixture {
         this.database = new SwitchableDatabase(this.engine);
         this.table = new FakePaymentsTable(TABLE, PAYMENTS_TABLE_KEY);
         this.indexer = new FakeIndexer();
+        this.notifications = new CapturingNotifications();
         this.objects = new Map();
         this.logs = [];
         this.sesCount = 0;
         for (const mock of [this.s3, this.ses, this.dynamo]) mock.reset();
-        this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
-            const body = this.objects.get(`${input.Bucket}/${input.Key}`);
-            if (body === undefined) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} });
-            return { Body: { transformToString: async () => body } };
+        // Versioned objects live under "<bucket>/<key>?<versionId>", the current one under "<bucket>/<key>".
+        this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; VersionId?: string }) => {
+            const body = this.objects.get(`${input.Bucket}/${input.Key}${input.VersionId ? `?${input.VersionId}` : ""}`);
+            if (body === undefined) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
+            const bytes = new TextEncoder().encode(body);
+            return { ContentLength: bytes.byteLength, Body: { transformToByteArray: async () => bytes } };
         });
         this.dynamo.on(UpdateCommand).callsFake(async (input) => this.table.update(input));
         this.dynamo.on(GetCommand).callsFake(async (input) => this.table.get(input));
@@ -111,6 +129,8 @@ export class WorkerFixture {
             ledger: new PaymentLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" })), TABLE),
             database: async () => this.database,
             indexer: this.indexer,
+            deadLetters: this.notifications,
+            alarms: this.notifications,
             config: {
                 openSearch: { endpoint: "https://search.example.com", indexPrefix: INDEX_PREFIX },
                 email: { fromAddress: FROM, configurationSet: CONFIGURATION_SET },
@@ -138,8 +158,12 @@ export class WorkerFixture {
     }
 
     run(records: SQSRecord[], remainingMs = 60_000) {
+        return this.runWith(records, this.dependencies(), remainingMs);
+    }
+
+    runWith(records: SQSRecord[], deps: WorkerDependencies, remainingMs = 60_000) {
         const event: SQSEvent = { Records: records };
-        return handleBatch(event, { getRemainingTimeInMillis: () => remainingMs }, this.dependencies());
+        return handleBatch(event, { getRemainingTimeInMillis: () => remainingMs }, deps);
     }
 
     emails(): SendEmailCommandInput[] {
@@ -160,7 +184,7 @@ export class WorkerFixture {
 }
 
 /** The SQS record Lambda delivers for an S3 notification of `key`. */
-export function s3Message(key: string, options: { messageId?: string; eventName?: string; versionId?: string } = {}): SQSRecord {
+export function s3Message(key: string, options: { messageId?: string; eventName?: string; versionId?: string; size?: number } = {}): SQSRecord {
     return sqsMessage(
         JSON.stringify({
             Records: [
@@ -172,7 +196,7 @@ export function s3Message(key: string, options: { messageId?: string; eventName?
                     s3: {
                         s3SchemaVersion: "1.0",
                         bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
-                        object: { key: encodeURIComponent(key).replace(/%2F/g, "/"), size: 100, ...(options.versionId ? { versionId: options.versionId } : {}) },
+                        object: { key: encodeURIComponent(key).replace(/%2F/g, "/"), size: options.size ?? 100, ...(options.versionId ? { versionId: options.versionId } : {}) },
                     },
                 },
             ],

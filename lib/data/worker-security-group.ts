@@ -1,13 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../lib/environments";
-import { Namer } from "../lib/naming";
-import { POSTGRES_PORT } from "../lib/data/database";
+import { Environment } from "../environments";
+import { Namer } from "../naming";
+import { POSTGRES_PORT } from "./database";
 
 export interface WorkerSecurityGroupArgs {
     env: Environment;
     vpcId: pulumi.Input<string>;
     vpcCidr: pulumi.Input<string>;
+    /** `payments-worker` (an env's own worker); `pr-workers` for the group the test platform shares among all PR workers. */
+    component?: string;
 }
 
 /**
@@ -20,10 +22,10 @@ export class WorkerSecurityGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: WorkerSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:WorkerSecurityGroup", name, {}, opts);
-        const groupName = new Namer(args.env).name("payments-worker", { suffix: "sg" });
+        const groupName = new Namer(args.env).name(args.component ?? "payments-worker", { suffix: "sg" });
         this.securityGroup = new aws.ec2.SecurityGroup(
             groupName,
-            { name: groupName, description: `Payments worker Lambda (${args.env}): no ingress`, vpcId: args.vpcId },
+            { name: groupName, description: `Payments worker Lambda (${groupName}): no ingress`, vpcId: args.vpcId },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
