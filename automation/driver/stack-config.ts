@@ -7,7 +7,8 @@ import { readStackFile } from "../engine/project";
 
 /** The `config:` map of `<layer>/Pulumi.<name>.yaml`, full keys to values (structured values kept). */
 export function readStackFileConfig(layer: Layer, name: string, repoRoot = REPO_ROOT): Record<string, unknown> {
-    return readStackFile(path.join(repoRoot, layer, `Pulumi.${name}.yaml`), `${layer}/${name}`);
+    const file = path.join(repoRoot, layer, `Pulumi.${name}.yaml`);
+    return readStackFile(file, `Stack file ${path.relative(repoRoot, file)}`);
 }
 
 export interface PrValues {

@@ -81,8 +81,8 @@ function toConfigString(value: unknown): string {
 }
 
 /** The `config:` mapping of a stack file as written (full or short keys, structured and `secure:` values kept). */
-export function readStackFile(file: string, stackLabel: string): Record<string, unknown> {
-    const raw = readYaml(file, `Stack file for ${stackLabel}`).config ?? {};
+export function readStackFile(file: string, what: string): Record<string, unknown> {
+    const raw = readYaml(file, what).config ?? {};
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         throw new PlanUsageError(`${file}: "config" must be a mapping of keys to values.`);
     }
@@ -94,7 +94,7 @@ export function readStackFile(file: string, stackLabel: string): Record<string, 
  * cannot be decrypted offline: each becomes a stable stand-in that stays secret end to end.
  */
 export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, unknown> = {}, file = stackFilePath(project, stack)): StackConfig {
-    const raw = readStackFile(file, `${project.name}/${stack}`);
+    const raw = readStackFile(file, `Stack file for ${project.name}/${stack}`);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const set = (key: string, value: unknown) => {
