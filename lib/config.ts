@@ -13,8 +13,6 @@ export interface ConfigProblem {
 /** The keys every layer's stack files hold: where it deploys and whom its resources are tagged to. */
 export const COMMON_CONFIG_KEYS = ["region", "owner", "costCenter"] as const;
 
-const INVALID_CONFIG_MARKER = "payments:InvalidConfigError";
-
 /** The values CloudWatch Logs accepts for a log group's retention. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -23,8 +21,6 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
  * in one pass instead of one `pulumi up` per mistake.
  */
 export class InvalidConfigError extends UserError {
-    readonly marker = INVALID_CONFIG_MARKER;
-
     constructor(
         readonly stack: string,
         readonly problems: ConfigProblem[],
@@ -34,11 +30,6 @@ export class InvalidConfigError extends UserError {
                 problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n"),
         );
     }
-}
-
-/** True for an InvalidConfigError even when it comes from another copy of this module. */
-export function isInvalidConfigError(error: unknown): error is InvalidConfigError {
-    return typeof error === "object" && error !== null && (error as { marker?: unknown }).marker === INVALID_CONFIG_MARKER;
 }
 
 /**

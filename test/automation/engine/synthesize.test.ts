@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
-import { UsageError } from "../../../lib/errors";
+import { PlanUsageError } from "../../../automation/engine/project";
 import { SECRET_PLACEHOLDER } from "../../../plan-model/types";
 import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
 import * as aws from "@pulumi/aws";
@@ -40,13 +40,13 @@ describe("offline engine", () => {
 
         it("rejects an unparseable stack file naming the file and the line", async () => {
             const error = await synthesizeStack(BASIC, "broken").then(() => undefined, (e: Error) => e);
-            expect(error).to.be.instanceOf(UsageError);
+            expect(error).to.be.instanceOf(PlanUsageError);
             expect(error!.message).to.include("Pulumi.broken.yaml").and.to.match(/not valid YAML/).and.to.match(/line \d+/);
         });
 
         it("rejects a missing stack file naming the file", async () => {
             const error = await synthesizeStack(BASIC, "nope").then(() => undefined, (e: Error) => e);
-            expect(error).to.be.instanceOf(UsageError);
+            expect(error).to.be.instanceOf(PlanUsageError);
             expect(error!.message).to.include("Pulumi.nope.yaml");
         });
     });
