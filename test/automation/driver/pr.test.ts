@@ -15,7 +15,8 @@ import { ConcurrentUpdateError, OperationCancelledError, StackLockedError, Updat
 import { envRun } from "../../../automation/driver/env";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
 import { COMMENT_MARKER } from "../../../automation/driver/markdown";
-import { DEFAULT_STATE_DIR, OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
+import type { FailureInjector } from "../../../automation/driver/offline-changes";
+import { DEFAULT_STATE_DIR, OfflineEngine } from "../../../automation/driver/offline-engine";
 import type { DriverContext } from "../../../automation/driver/context";
 import { prDown, prGc, prList, prListTable, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
