@@ -66,7 +66,8 @@ export interface SharedDataConfig {
     searchVolumeSizeGb: number;
 }
 
-export interface PlatformConfig {
+/** What every platform stack reads, hub or env. */
+interface PlatformConfigBase {
     env: FullEnvironment;
     /** The account the stack deploys into (shared/CONVENTIONS.md, "Accounts and environments"). */
     account: AccountName;
@@ -79,15 +80,25 @@ export interface PlatformConfig {
     natGateways: NatGatewayStrategy;
     flowLogRetentionDays: number;
     dns: DnsConfig;
-    /** Set in mgmt only. */
-    vpnRouter?: VpnRouterConfig;
-    /** Set in mgmt only: the CI runner scale sets. */
-    runners?: RunnersConfig;
-    /** Set in test, preprod and prod. */
-    edge?: EdgeConfig;
+}
+
+/** platform/mgmt: the hub (Transit Gateway, VPN entry, Argo CD, CI runners), no public edge. */
+export interface HubConfig extends PlatformConfigBase {
+    role: "hub";
+    vpnRouter: VpnRouterConfig;
+    /** The CI runner scale sets. */
+    runners: RunnersConfig;
+}
+
+/** platform/<test|preprod|prod>: a spoke of the hub with its public ingress edge. */
+export interface SpokeConfig extends PlatformConfigBase {
+    role: "spoke";
+    edge: EdgeConfig;
     /** Set in test only. */
     sharedData?: SharedDataConfig;
 }
+
+export type PlatformConfig = HubConfig | SpokeConfig;
 
 /** Keys every platform stack file holds, and the extra keys by the role the stack plays. */
 export const PLATFORM_CONFIG_KEYS = [
@@ -304,7 +315,7 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
     }
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
-    const config: PlatformConfig = {
+    const base: PlatformConfigBase = {
         env,
         account: ACCOUNT_OF_ENVIRONMENT[env],
         stackOrg: reader.stackOrg(),
@@ -318,15 +329,9 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
         dns: readDns(reader),
     };
     if (env === "mgmt") {
-        config.vpnRouter = readVpnRouter(reader);
-        config.runners = readRunners(reader);
-    } else {
-        config.edge = readEdge(reader, env);
+        return { ...base, role: "hub", vpnRouter: readVpnRouter(reader), runners: readRunners(reader) };
     }
-    if (env === "test") {
-        config.sharedData = readSharedData(reader);
-    }
-    return config;
+    return { ...base, role: "spoke", edge: readEdge(reader, env), ...(env === "test" ? { sharedData: readSharedData(reader) } : {}) };
 }
 
 /** Where a stack deploys: the account's id and the role that deploys into it. */

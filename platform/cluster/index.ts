@@ -17,7 +17,7 @@ import { ArgoCdHub } from "./argocd";
 import { CiRunners, RunnersConfig } from "./ci-runners";
 import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
-import { ClusterConfig } from "./config";
+import { ArgoCdConfig, ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
 import { callerKubeconfig } from "./kubeconfig";
 import { ManagedAddons } from "./managed-addons";
@@ -30,7 +30,7 @@ export { ClusterConfig, parseClusterConfig } from "./config";
 /** The env hosts PR environments: their shared gateway behind the public ALB (platform/edge). */
 export type PullRequestGatewayConfig = Pick<PullRequestGatewayArgs, "domainName" | "targetGroupArn" | "albSecurityGroupId">;
 
-export interface ClusterPlatformArgs {
+interface ClusterPlatformBaseArgs {
     env: FullEnvironment;
     config: ClusterConfig;
     vpcId: pulumi.Input<string>;
@@ -46,14 +46,26 @@ export interface ClusterPlatformArgs {
     privateZoneId: pulumi.Input<string>;
     /** Standard tags, for inputs the provider's defaultTags do not reach. */
     tags: Record<string, string>;
-    /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
-    hub?: ArgoCdHubConnection;
-    /** mgmt only: the CI runner scale sets. */
-    runners?: RunnersConfig;
-    /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
-    chartRepository?: pulumi.Input<string>;
+}
+
+/** mgmt's cluster: the Argo CD hub and the CI runner scale sets. */
+export interface HubClusterArgs extends ClusterPlatformBaseArgs {
+    role: "hub";
+    argocd: ArgoCdConfig;
+    runners: RunnersConfig;
+    /** The central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
+    chartRepository: pulumi.Input<string>;
+}
+
+/** An env's cluster: registers with the hub; test's also hosts the PR gateway. */
+export interface SpokeClusterArgs extends ClusterPlatformBaseArgs {
+    role: "spoke";
+    /** The hub from platform/mgmt's outputs, where the env registers its cluster. */
+    hub: ArgoCdHubConnection;
     pullRequestGateway?: PullRequestGatewayConfig;
 }
+
+export type ClusterPlatformArgs = HubClusterArgs | SpokeClusterArgs;
 
 /**
  * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
@@ -127,16 +139,6 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ClusterPlatform", name, {}, opts);
         const { env, config } = args;
-        if (env === "mgmt" && args.chartRepository === undefined) {
-            throw new Error("ClusterPlatform(mgmt): args.chartRepository (foundation/org's ecrRegistry + /charts) is required for Argo CD's chart credential");
-        }
-        if (env === "mgmt" ? config.argocd === undefined : args.hub === undefined) {
-            throw new Error(
-                env === "mgmt"
-                    ? "ClusterPlatform(mgmt): config.argocd is required for the Argo CD hub"
-                    : `ClusterPlatform(${env}): args.hub (platform/mgmt's argocdHubKubeconfig, argocdNamespace, argocdHubRoleArn) is required to register with Argo CD`,
-            );
-        }
         const namer = new Namer(env);
         const release = KUBERNETES_RELEASES[config.kubernetesVersion];
 
@@ -191,7 +193,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
 
         new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
-        if (args.pullRequestGateway !== undefined) {
+        if (args.role === "spoke" && args.pullRequestGateway !== undefined) {
             new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
         }
         new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
@@ -209,22 +211,19 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
         });
-        if (env === "mgmt") {
+        if (args.role === "hub") {
             const hub = new ArgoCdHub(
                 namer.name("argocd"),
-                { ...addonArgs, config: config.argocd!, environments: WORKLOAD_ENVIRONMENTS, chartRepository: args.chartRepository! },
+                { ...addonArgs, config: args.argocd, environments: WORKLOAD_ENVIRONMENTS, chartRepository: args.chartRepository },
                 { parent: this },
             );
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
-            if (args.runners === undefined) {
-                throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
-            }
             new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
             new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: HUB_GUARD }, { parent: this });
         } else {
-            const hub = args.hub!;
+            const { hub } = args;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
             this.createNamespaceManagerRbac(namer, kubernetes);
             if (env === "test") {
