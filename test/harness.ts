@@ -1,5 +1,6 @@
 import * as path from "path";
-import { Diagnostic, synthesize as synthesizeProgram } from "../automation/engine/synthesize";
+import type { Diagnostic } from "../automation/engine/diagnostics";
+import { synthesize as synthesizeProgram } from "../automation/engine/synthesize";
 import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
 import { environmentChain, Layer, StackTarget } from "../lib/environments";
 import { REPO_ROOT } from "../lib/repository";

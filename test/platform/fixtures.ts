@@ -1,7 +1,7 @@
 import * as path from "path";
 import type { FoundationOutputs } from "../../foundation/outputs";
 import { REPO_ROOT } from "../../lib/repository";
-import type { Diagnostic } from "../../automation/engine/synthesize";
+import type { Diagnostic } from "../../automation/engine/diagnostics";
 import { StackRegistry, synthesizeStack } from "../../automation/plan/plan";
 import type { PlannedResource } from "../../plan-model/types";
 import { Inventory } from "../harness";
