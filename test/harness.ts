@@ -4,7 +4,7 @@ import { synthesize as synthesizeProgram } from "../automation/engine/synthesize
 import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
 import { environmentChain, Layer, StackTarget } from "../lib/environments";
 import { REPO_ROOT } from "../lib/repository";
-import { planEnvironment, StackRegistry, synthesizeStack } from "../automation/plan/plan";
+import { planDocument, planned, StackRegistry, synthesizeStack } from "../automation/plan/plan";
 
 /**
  * What a synthesis registered, with queries that let tests read as statements about the
@@ -102,7 +102,37 @@ export async function synthesize(program: () => unknown, options: SynthesizeOpti
     return new Inventory(result.resources, result.outputs, diagnostics);
 }
 
-const upstreamCache = new Map<string, Promise<StackRegistry>>();
+type StackResult = Awaited<ReturnType<typeof synthesizeStack>>;
+
+/**
+ * Each stack of the estate synthesized at most once per test process, as its stack file says:
+ * every stack has one chain, so the result is the same whichever environment asked for it first.
+ */
+const stackResults = new Map<string, Promise<StackResult>>();
+const plannedStacks = new WeakMap<StackResult, PlannedStack>();
+
+function registryOf(results: readonly StackResult[]): StackRegistry {
+    const registry = new StackRegistry();
+    for (const result of results) {
+        registry.add(`${result.organization}/${result.project}/${result.stack}`, result.referenceableOutputs);
+    }
+    return registry;
+}
+
+/** The chain's stacks in order, each synthesized once with its references answered by the stacks before it. */
+async function chainResults(chain: readonly StackTarget[]): Promise<StackResult[]> {
+    const results: StackResult[] = [];
+    for (const target of chain) {
+        const key = `${target.project}/${target.stack}`;
+        let cached = stackResults.get(key);
+        if (!cached) {
+            cached = synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, { stackFile: target.stackFile, registry: registryOf(results) });
+            stackResults.set(key, cached);
+        }
+        results.push(await cached);
+    }
+    return results;
+}
 
 function chainFor(layer: Layer, stack: string): StackTarget[] {
     if (layer === "foundation") {
@@ -114,30 +144,14 @@ function chainFor(layer: Layer, stack: string): StackTarget[] {
     return environmentChain(stack);
 }
 
-async function upstreamOf(chain: StackTarget[]): Promise<StackRegistry> {
-    const key = chain.map((t) => `${t.project}/${t.stack}`).join(",");
-    let cached = upstreamCache.get(key);
-    if (!cached) {
-        cached = (async () => {
-            const registry = new StackRegistry();
-            for (const target of chain) {
-                await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, { stackFile: target.stackFile, registry });
-            }
-            return registry;
-        })();
-        upstreamCache.set(key, cached);
-    }
-    return (await cached).copy();
-}
-
 /**
  * Runs `<layer>/index.ts` with its stack file (plus `overrides`), its stack references answered
- * by synthesizing the upstream stacks first (memoized per process).
+ * by the upstream stacks (synthesized once per process).
  */
 export async function synthesizeLayer(layer: Layer, stack: string, overrides: Record<string, unknown> = {}): Promise<Inventory> {
     const chain = chainFor(layer, stack);
     const target = chain[chain.length - 1];
-    const registry = await upstreamOf(chain.slice(0, -1));
+    const registry = registryOf(await chainResults(chain.slice(0, -1)));
     const result = await synthesizeStack(path.join(REPO_ROOT, layer), stack, { stackFile: target.stackFile, config: overrides, registry });
     return new Inventory(result.resources, result.outputs);
 }
@@ -148,7 +162,16 @@ const planCache = new Map<string, Promise<PlanDocument>>();
 export function planOf(env: string): Promise<PlanDocument> {
     let cached = planCache.get(env);
     if (!cached) {
-        cached = planEnvironment(env);
+        cached = chainResults(environmentChain(env)).then((results) =>
+            planDocument(
+                env,
+                results.map((result) => {
+                    const stack = plannedStacks.get(result) ?? planned(result);
+                    plannedStacks.set(result, stack);
+                    return stack;
+                }),
+            ),
+        );
         planCache.set(env, cached);
     }
     return cached;
