@@ -238,9 +238,6 @@ function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
               { provider },
           ).services
         : null;
-    const targetGroupArns = pulumi
-        .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
-        .apply((entries) => Object.fromEntries(entries));
     const prGatewayGroup = edge.publicAlb.targetGroups[PR_GATEWAY_TARGET.service];
     const pullRequestGateway = hostsPullRequests
         ? { domainName: spokeConfig.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
@@ -264,7 +261,7 @@ function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
         internalAlbArn: edge.internalAlb.loadBalancer.arn,
         internalHttpsListenerArn: edge.internalAlb.httpsListener.arn,
         internalAlbSecurityGroupId: edge.internalAlb.securityGroup.id,
-        targetGroupArns,
+        targetGroupArns: edge.targetGroupArns,
         cloudfrontDistributionId: edge.cdn.distribution.id,
         cloudfrontDomainName: edge.cdn.distribution.domainName,
         staticAssetsBucket: edge.cdn.staticAssets.bucket,

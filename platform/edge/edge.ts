@@ -62,6 +62,8 @@ export class Edge extends pulumi.ComponentResource {
     readonly cdn: Cdn;
     readonly publicWebAcl: aws.wafv2.WebAcl;
     readonly cloudfrontWebAcl: aws.wafv2.WebAcl;
+    /** Every service's target group ARN on either ALB, by service name (what workloads bind to). */
+    readonly targetGroupArns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:Edge", name, {}, opts);
@@ -183,6 +185,9 @@ export class Edge extends pulumi.ComponentResource {
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
         }
+        this.targetGroupArns = pulumi
+            .all(Object.entries({ ...this.publicAlb.targetGroups, ...this.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
+            .apply((entries) => Object.fromEntries(entries));
         this.registerOutputs({});
     }
 
