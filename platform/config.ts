@@ -13,6 +13,10 @@ import {
 } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { cidrsOverlap, parseCidr } from "./cidr";
+import type { DnsSettings } from "./edge/dns";
+import type { EdgeSettings } from "./edge/edge";
+import { CLOUDFRONT_PRICE_CLASSES, type CloudFrontPriceClass } from "./edge/cdn";
+import type { SharedDataSizing } from "./shared-data";
 
 /** Every VPC spans three AZs (shared/CONVENTIONS.md). */
 export const AVAILABILITY_ZONE_COUNT = 3;
@@ -21,49 +25,10 @@ export const AVAILABILITY_ZONE_COUNT = 3;
 export const NAT_GATEWAY_STRATEGIES = ["onePerAz", "single"] as const;
 export type NatGatewayStrategy = (typeof NAT_GATEWAY_STRATEGIES)[number];
 
-export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
-
-export interface DnsConfig {
-    /** The env's public domain: CloudFront answers on it, services on `<host>.<domainName>`. */
-    domainName: string;
-    /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
-    privateZoneName: string;
-    /**
-     * The parent domain's hosted zone in the management account (docs/dns-delegation.md): the
-     * stack delegates its public zone there before ACM validates, so the first apply completes.
-     */
-    parentZoneId: string;
-}
-
 /** The Tailscale subnet router: mgmt only, the one way staff enter the network. */
 export interface VpnRouterConfig {
     instanceType: string;
     authKey: pulumi.Output<string>;
-}
-
-/** The public ingress edge: workload environments (test, preprod, prod) only. */
-export interface EdgeConfig {
-    /** Requests per IP per 5 minutes before the WAF rate rule blocks. */
-    wafRateLimit: number;
-    albDeletionProtection: boolean;
-    /** Days the ALB and CloudFront access logs are kept. */
-    accessLogRetentionDays: number;
-    cloudfrontPriceClass: CloudFrontPriceClass;
-    /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
-    originVerifySecret: pulumi.Output<string>;
-    /** Sources, besides the mgmt VPC, allowed on the internal ALB (e.g. the tailnet range if router SNAT is off). */
-    allowedVpnCidrs: string[];
-}
-
-/** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
-export interface SharedDataConfig {
-    postgresInstanceClass: string;
-    postgresAllocatedStorageGb: number;
-    postgresMaxAllocatedStorageGb: number;
-    searchInstanceType: string;
-    searchInstanceCount: number;
-    searchVolumeSizeGb: number;
 }
 
 /** What every platform stack reads, hub or env. */
@@ -79,7 +44,7 @@ interface PlatformConfigBase {
     vpcCidr: string;
     natGateways: NatGatewayStrategy;
     flowLogRetentionDays: number;
-    dns: DnsConfig;
+    dns: DnsSettings;
 }
 
 /** platform/mgmt: the hub (Transit Gateway, VPN entry, Argo CD, CI runners), no public edge. */
@@ -93,9 +58,9 @@ export interface HubConfig extends PlatformConfigBase {
 /** platform/<test|preprod|prod>: a spoke of the hub with its public ingress edge. */
 export interface SpokeConfig extends PlatformConfigBase {
     role: "spoke";
-    edge: EdgeConfig;
+    edge: EdgeSettings;
     /** Set in test only. */
-    sharedData?: SharedDataConfig;
+    sharedData?: SharedDataSizing;
 }
 
 export type PlatformConfig = HubConfig | SpokeConfig;
@@ -173,8 +138,8 @@ function readRetention(reader: ConfigReader, key: string): number {
     return days;
 }
 
-function readDns(reader: ConfigReader): DnsConfig {
-    const dns = reader.object<Partial<DnsConfig>>("dns") ?? {};
+function readDns(reader: ConfigReader): DnsSettings {
+    const dns = reader.object<Partial<DnsSettings>>("dns") ?? {};
     const domainName = String(dns.domainName ?? "");
     const privateZoneName = String(dns.privateZoneName ?? "");
     if (!DOMAIN.test(domainName)) {
@@ -243,8 +208,8 @@ function readVpnRouter(reader: ConfigReader): VpnRouterConfig {
     return { instanceType, authKey: reader.secret("tailscaleAuthKey") };
 }
 
-function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
-    const edge = reader.object<Partial<Record<keyof EdgeConfig, unknown>>>("edge") ?? {};
+function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeSettings {
+    const edge = reader.object<Partial<Record<keyof EdgeSettings, unknown>>>("edge") ?? {};
     const wafRateLimit = Number(edge.wafRateLimit);
     if (!Number.isInteger(wafRateLimit) || wafRateLimit < 10 || wafRateLimit > 2_000_000_000) {
         reader.problem("edge", `wafRateLimit ${JSON.stringify(edge.wafRateLimit)} is not an integer in 10..2000000000`, "set platform:edge.wafRateLimit (requests per IP per 5 minutes)");
@@ -273,8 +238,8 @@ function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
     };
 }
 
-function readSharedData(reader: ConfigReader): SharedDataConfig {
-    const data = reader.object<Partial<Record<keyof SharedDataConfig, unknown>>>("sharedData") ?? {};
+function readSharedData(reader: ConfigReader): SharedDataSizing {
+    const data = reader.object<Partial<Record<keyof SharedDataSizing, unknown>>>("sharedData") ?? {};
     const text = (field: "postgresInstanceClass" | "searchInstanceType", pattern: RegExp, example: string): string => {
         const value = String(data[field] ?? "");
         if (!pattern.test(value)) {
@@ -289,7 +254,7 @@ function readSharedData(reader: ConfigReader): SharedDataConfig {
         }
         return value;
     };
-    const shared: SharedDataConfig = {
+    const shared: SharedDataSizing = {
         postgresInstanceClass: text("postgresInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "db.t4g.medium"),
         postgresAllocatedStorageGb: count("postgresAllocatedStorageGb", 20),
         postgresMaxAllocatedStorageGb: count("postgresMaxAllocatedStorageGb", 20),

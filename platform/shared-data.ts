@@ -4,15 +4,24 @@ import { Namer } from "../lib/naming";
 import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
 import { sharedDataServices } from "../lib/data/shared-data";
-import { SharedDataConfig } from "./config";
 import { SharedDataServices } from "./outputs";
+
+/** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
+export interface SharedDataSizing {
+    postgresInstanceClass: string;
+    postgresAllocatedStorageGb: number;
+    postgresMaxAllocatedStorageGb: number;
+    searchInstanceType: string;
+    searchInstanceCount: number;
+    searchVolumeSizeGb: number;
+}
 
 export interface SharedDataArgs {
     vpcId: pulumi.Input<string>;
     vpcCidr: string;
     isolatedSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
-    sizing: SharedDataConfig;
+    sizing: SharedDataSizing;
     context: AccountContext;
     /** The role that provisions the shared search domain's index roles (its fine-grained access master). */
     deployRoleArn: pulumi.Input<string>;

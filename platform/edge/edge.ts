@@ -4,15 +4,28 @@ import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../lib/aws-log-delivery";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
-import { DnsConfig, EdgeConfig } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
 import { statefulOptions } from "../../lib/stateful";
 import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
-import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
-import { DnsZones } from "./dns";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER, type CloudFrontPriceClass } from "./cdn";
+import { DnsZones, type DnsSettings } from "./dns";
 import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
 import { AlbRoute, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
+
+/** The public ingress edge: workload environments (test, preprod, prod) only. */
+export interface EdgeSettings {
+    /** Requests per IP per 5 minutes before the WAF rate rule blocks. */
+    wafRateLimit: number;
+    albDeletionProtection: boolean;
+    /** Days the ALB and CloudFront access logs are kept. */
+    accessLogRetentionDays: number;
+    cloudfrontPriceClass: CloudFrontPriceClass;
+    /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
+    originVerifySecret: pulumi.Output<string>;
+    /** Sources, besides the mgmt VPC, allowed on the internal ALB (e.g. the tailnet range if router SNAT is off). */
+    allowedVpnCidrs: string[];
+}
 
 /** Host names under the env's domains. */
 export const ADMIN_HOST = "admin";
@@ -24,9 +37,9 @@ export interface EdgeArgs {
     vpcCidr: string;
     publicSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
-    dns: DnsConfig;
+    dns: DnsSettings;
     zones: DnsZones;
-    edge: EdgeConfig;
+    edge: EdgeSettings;
     /** Sources allowed on the internal ALB: the mgmt VPC (VPN router, Argo CD) and configured VPN ranges. */
     internalIngressCidrs: string[];
     /** CLOUDFRONT-scope WAF lives in us-east-1. */
