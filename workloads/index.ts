@@ -4,9 +4,8 @@ import { PR_APP_PROJECT, PR_APPLICATIONS_NAMESPACE, prBoundaryArn } from "../lib
 import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
-import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
-import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
 import { AlarmTopic } from "./alarm-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
@@ -15,6 +14,7 @@ import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { DataProvisioning } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
+import { PlatformReference } from "./platform-reference";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
@@ -33,8 +33,7 @@ const { env, platformEnv } = config;
 const namer = new Namer(env);
 const pullRequest = isPullRequestEnvironment(env);
 
-const platformStack = stackReferenceName(config.stackOrg, "platform", platformEnv);
-const platform = new ContractReference<PlatformOutputs>(`platform-${platformEnv}`, platformStack, PLATFORM_OUTPUT_KEYS);
+const platform = new PlatformReference(config.stackOrg, platformEnv, `workloads/${env}`);
 
 const provider = accountProvider(namer.name("aws"), {
     region: config.region,
@@ -84,12 +83,7 @@ const vpcId = platform.require("vpcId");
 /** A PR's worker joins the group the test platform shares among all PR workers; other envs own theirs. */
 function workerSecurityGroupId(): pulumi.Output<string> {
     if (pullRequest) {
-        return platform.require("pullRequestWorkerSecurityGroupId").apply((id) => {
-            if (id === null) {
-                throw new Error(`${platformStack} exports no pullRequestWorkerSecurityGroupId: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
-            }
-            return id;
-        });
+        return platform.requireSet("pullRequestWorkerSecurityGroupId", `update platform/${platformEnv} (pulumi up there)`);
     }
     return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
 }
@@ -98,12 +92,7 @@ const workerSecurityGroup = workerSecurityGroupId();
 /** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
 function dataServices(): pulumi.Output<SharedDataServices> {
     if (config.dataServices.mode === "shared") {
-        return platform.require("sharedData").apply((shared) => {
-            if (shared === null) {
-                throw new Error(`${platformStack} exports no sharedData: set platform:sharedData in its stack file and run pulumi up there, then re-run workloads/${env}`);
-            }
-            return shared;
-        });
+        return platform.requireSet("sharedData", "set platform:sharedData in its stack file and run pulumi up there");
     }
     const { postgres, search } = config.dataServices;
     const clients = [workerSecurityGroup];
@@ -251,16 +240,8 @@ const routing = pullRequest
           { ...inAccount, dependsOn: [appNamespace] },
       )
     : undefined;
-const platformTargetGroups = platform.require("targetGroupArns");
 /** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
-    pullRequest ? undefined : platformTargetGroups.apply((groups) => {
-        const arn = groups?.[service];
-        if (arn === undefined) {
-            throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);
-        }
-        return arn;
-    });
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined => (pullRequest ? undefined : platform.targetGroupArn(service));
 
 const publicHostname = routing?.hostname ?? domainName;
 const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
