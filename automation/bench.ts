@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { CACHE_DIR_VARIABLE, cacheRoot } from "../lib/disk-cache";
+import { REPO_ROOT } from "../lib/repository";
 import { ALL_ENVIRONMENTS } from "./review/review";
 import { HELP, UsageError, parseOptions, runAsProcess, type OptionSpecs } from "./cli/framework";
 
@@ -33,7 +34,6 @@ export const WARM_TARGET_RATIO = 3;
 /** `npm run bench -- --review`: a change review of all five environments against planning them once. */
 export const REVIEW_TARGET_RATIO = 2.5;
 const ENV = "pr-42";
-const REPO_ROOT = path.resolve(__dirname, "..");
 const RUN_DEADLINE_MS = 300_000;
 
 /** Wall time of one Node.js process running `args` with the given cache directory. */

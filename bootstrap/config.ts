@@ -12,7 +12,6 @@ export interface BootstrapConfig {
     noncurrentVersionRetentionDays: number;
 }
 
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -20,7 +19,7 @@ export function readBootstrapConfig(): BootstrapConfig {
     const reader = new ConfigReader();
     const config: BootstrapConfig = {
         region: reader.string("region", { default: DEFAULT_REGION }),
-        managementAccountId: reader.string("managementAccountId", { pattern: ACCOUNT_ID, hint: "the 12-digit management account id" }),
+        managementAccountId: reader.accountId("managementAccountId", "the 12-digit management account id"),
         owner: reader.string("owner"),
         costCenter: reader.string("costCenter"),
         githubRepository: reader.string("githubRepository", { pattern: REPOSITORY, hint: "owner/name" }),

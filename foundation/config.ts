@@ -1,5 +1,6 @@
 import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
-import { ConfigReader } from "../lib/config";
+import { REGION_PATTERN } from "../lib/arn";
+import { COMMON_CONFIG_KEYS, ConfigReader, DOMAIN_PATTERN } from "../lib/config";
 import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { PERMISSION_SET_NAMES, PermissionSetName } from "./identity-center";
@@ -85,9 +86,7 @@ export interface FoundationConfig {
 
 /** Every key the foundation reads: each must be in every foundation stack file. */
 export const FOUNDATION_CONFIG_KEYS = [
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "managementAccountId",
     "githubRepository",
     "deploymentRoleName",
@@ -103,9 +102,6 @@ export const FOUNDATION_CONFIG_KEYS = [
 ] as const;
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]{16}$/;
 const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$/;
@@ -139,7 +135,7 @@ function readAllowedRegions(reader: ConfigReader, region: string): string[] {
     if (regions.length === 0) {
         reader.problem("allowedRegions", "is empty: the region guardrail would deny every regional service", `set foundation:allowedRegions to e.g. [${region}, us-west-2]`);
     }
-    for (const r of regions.filter((r) => !REGION.test(r))) {
+    for (const r of regions.filter((r) => !REGION_PATTERN.test(r))) {
         reader.problem("allowedRegions", `"${r}" is not an AWS region name`, "use names like us-east-1");
     }
     if (region !== "" && !regions.includes(region)) {
@@ -330,10 +326,10 @@ function readBudgets(reader: ConfigReader): Record<AccountName, BudgetConfig> {
 /** Reads and validates the whole foundation configuration; every problem is reported at once. */
 export function loadFoundationConfig(): FoundationConfig {
     const reader = new ConfigReader("foundation");
-    const region = reader.string("region", { pattern: REGION, hint: "us-east-1" });
+    const region = reader.region();
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
-    const managementAccountId = reader.string("managementAccountId", { pattern: ACCOUNT_ID, hint: "the 12-digit management account id" });
+    const managementAccountId = reader.accountId("managementAccountId", "the 12-digit management account id");
     const githubRepository = reader.string("githubRepository", { pattern: GITHUB_REPOSITORY, hint: "owner/name" });
     const deploymentRoleName = reader.string("deploymentRoleName", { pattern: ROLE_NAME, hint: "the bootstrap stack's deploymentRoleName, e.g. payments-deployment" });
     const breakGlassRoleName = reader.string("breakGlassRoleName", { pattern: ROLE_NAME, hint: "payments-break-glass" });
@@ -356,7 +352,7 @@ export function loadFoundationConfig(): FoundationConfig {
         logArchive: readLogArchive(reader),
         budgets: readBudgets(reader),
         budgetAlerts: readAlertSubscription(reader, "budgetAlerts"),
-        parentDomain: reader.string("parentDomain", { pattern: DOMAIN, hint: "the lower-case public domain the environments live under, e.g. payments.example.com" }),
+        parentDomain: reader.string("parentDomain", { pattern: DOMAIN_PATTERN, hint: "the lower-case public domain the environments live under, e.g. payments.example.com" }),
     };
     reader.done();
     return config;

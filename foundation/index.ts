@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AccountName, MEMBER_ACCOUNTS, MemberAccount } from "../lib/environments";
+import { ACCOUNT_OF_ENVIRONMENT, AccountName, MEMBER_ACCOUNTS, MemberAccount, WORKLOAD_ENVIRONMENTS } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ciRoleName, roleArn } from "../lib/ci-trust";
@@ -23,7 +23,6 @@ import { SecurityServices } from "./security-services";
 type StackOutputs = { [K in keyof FoundationOutputs]: pulumi.Input<FoundationOutputs[K]> };
 
 /** The workload accounts: their clusters pull from the central registry. */
-const WORKLOAD_ACCOUNTS: MemberAccount[] = ["test", "preprod", "prod"];
 
 function foundation(): StackOutputs {
     const config = loadFoundationConfig();
@@ -137,7 +136,7 @@ function foundation(): StackOutputs {
 
     const registry = new CentralRegistry(
         namer.name("registry"),
-        { ...config.registry, pullAccountIds: WORKLOAD_ACCOUNTS.map((account) => organization.accountIds[account]) },
+        { ...config.registry, pullAccountIds: WORKLOAD_ENVIRONMENTS.map((env) => organization.accountIds[ACCOUNT_OF_ENVIRONMENT[env]]) },
         inManagement,
     );
     const budgetAlertsTopic = namer.name("budget-alerts");

@@ -1,3 +1,9 @@
+/** An AWS region name: us-east-1, eu-central-1, us-gov-west-1. */
+export const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
+export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
+/** An IAM role ARN (no wildcards), in any partition. */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
+
 /** The ARN partition of a region, computed instead of invoked so plans need no credentials. */
 export function partitionOf(region: string): string {
     if (region.startsWith("us-gov-")) {
@@ -30,5 +36,5 @@ export function arnParts(arn: string): ArnParts {
 /** The 12-digit account id of an ARN, or undefined when it names none (e.g. an S3 bucket). */
 export function accountFromArn(arn: string): string | undefined {
     const account = arn.split(":")[4];
-    return account !== undefined && /^[0-9]{12}$/.test(account) ? account : undefined;
+    return account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
 }

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from "./arn";
+import { isPullRequestEnvironment } from "./environments";
 import { UserError } from "./errors";
 
 /** One thing wrong with a stack's configuration: the key, what is wrong, and how to fix it. */
@@ -8,18 +10,19 @@ export interface ConfigProblem {
     fix: string;
 }
 
-/** The values CloudWatch Logs accepts for a log group's retention. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** The keys every layer's stack files hold: where it deploys and whom its resources are tagged to. */
+export const COMMON_CONFIG_KEYS = ["region", "owner", "costCenter"] as const;
 
-const INVALID_CONFIG_MARKER = "payments:InvalidConfigError";
+/** The values CloudWatch Logs accepts for a log group's retention. */
+/** A lower-case DNS name (public or private zone, hostname): labels of at most 63 characters, 253 in all. */
+export const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /**
  * Thrown once per stack with every problem found, so a platform engineer fixes the stack file
  * in one pass instead of one `pulumi up` per mistake.
  */
 export class InvalidConfigError extends UserError {
-    readonly marker = INVALID_CONFIG_MARKER;
-
     constructor(
         readonly stack: string,
         readonly problems: ConfigProblem[],
@@ -31,18 +34,13 @@ export class InvalidConfigError extends UserError {
     }
 }
 
-/** True for an InvalidConfigError even when it comes from another copy of this module. */
-export function isInvalidConfigError(error: unknown): error is InvalidConfigError {
-    return typeof error === "object" && error !== null && (error as { marker?: unknown }).marker === INVALID_CONFIG_MARKER;
-}
-
 /**
  * `<project>/<stack>` and the stack file to fix: a `pr-<n>` stack's config is made from the
  * template `Pulumi.pr.yaml` on every run, so that is the file to change.
  */
 export function currentStackLabel(): string {
     const stack = pulumi.getStack();
-    const file = /^pr-[0-9]+$/.test(stack) ? "Pulumi.pr.yaml, the template of every pr-<n> stack" : `Pulumi.${stack}.yaml`;
+    const file = isPullRequestEnvironment(stack) ? "Pulumi.pr.yaml, the template of every pr-<n> stack" : `Pulumi.${stack}.yaml`;
     return `${pulumi.getProject()}/${stack} (${pulumi.getProject()}/${file})`;
 }
 
@@ -84,6 +82,26 @@ export class ConfigReader {
             this.problem(key, `"${value}" does not match ${options.pattern}`, `set ${key} to a value like ${options.hint ?? options.pattern.source}`);
         }
         return value;
+    }
+
+    /** An AWS region name. */
+    region(key = "region"): string {
+        return this.string(key, { pattern: REGION_PATTERN, hint: "us-east-1" });
+    }
+
+    /** A 12-digit AWS account id. */
+    accountId(key: string, hint = "a 12-digit AWS account id"): string {
+        return this.string(key, { pattern: ACCOUNT_ID_PATTERN, hint });
+    }
+
+    /** An IAM role ARN. */
+    roleArn(key: string, hint: string): string {
+        return this.string(key, { pattern: ROLE_ARN_PATTERN, hint });
+    }
+
+    /** The organization segment of stack reference names (`<org>/<project>/<stack>`). */
+    stackOrg(): string {
+        return this.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" });
     }
 
     optionalString(key: string): string | undefined {

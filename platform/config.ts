@@ -1,7 +1,8 @@
 import type { TrustLevel } from "../lib/ci-trust";
 import { RunnersConfig, TRUST_LEVELS } from "./cluster/ci-runners";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
+import { ROLE_ARN_PATTERN, accountFromArn } from "../lib/arn";
+import { COMMON_CONFIG_KEYS, ConfigReader, DOMAIN_PATTERN, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
 import {
     ACCOUNT_OF_ENVIRONMENT,
     AccountName,
@@ -12,6 +13,10 @@ import {
 } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { cidrsOverlap, parseCidr } from "./cidr";
+import type { DnsSettings } from "./edge/dns";
+import type { EdgeSettings } from "./edge/edge";
+import { CLOUDFRONT_PRICE_CLASSES, type CloudFrontPriceClass } from "./edge/cdn";
+import type { SharedDataSizing } from "./shared-data";
 
 /** Every VPC spans three AZs (shared/CONVENTIONS.md). */
 export const AVAILABILITY_ZONE_COUNT = 3;
@@ -20,47 +25,14 @@ export const AVAILABILITY_ZONE_COUNT = 3;
 export const NAT_GATEWAY_STRATEGIES = ["onePerAz", "single"] as const;
 export type NatGatewayStrategy = (typeof NAT_GATEWAY_STRATEGIES)[number];
 
-export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
-
-export interface DnsConfig {
-    /** The env's public domain: CloudFront answers on it, services on `<host>.<domainName>`. */
-    domainName: string;
-    /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
-    privateZoneName: string;
-}
-
 /** The Tailscale subnet router: mgmt only, the one way staff enter the network. */
 export interface VpnRouterConfig {
     instanceType: string;
     authKey: pulumi.Output<string>;
 }
 
-/** The public ingress edge: workload environments (test, preprod, prod) only. */
-export interface EdgeConfig {
-    /** Requests per IP per 5 minutes before the WAF rate rule blocks. */
-    wafRateLimit: number;
-    albDeletionProtection: boolean;
-    /** Days the ALB and CloudFront access logs are kept. */
-    accessLogRetentionDays: number;
-    cloudfrontPriceClass: CloudFrontPriceClass;
-    /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
-    originVerifySecret: pulumi.Output<string>;
-    /** Sources, besides the mgmt VPC, allowed on the internal ALB (e.g. the tailnet range if router SNAT is off). */
-    allowedVpnCidrs: string[];
-}
-
-/** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
-export interface SharedDataConfig {
-    postgresInstanceClass: string;
-    postgresAllocatedStorageGb: number;
-    postgresMaxAllocatedStorageGb: number;
-    searchInstanceType: string;
-    searchInstanceCount: number;
-    searchVolumeSizeGb: number;
-}
-
-export interface PlatformConfig {
+/** What every platform stack reads, hub or env. */
+interface PlatformConfigBase {
     env: FullEnvironment;
     /** The account the stack deploys into (shared/CONVENTIONS.md, "Accounts and environments"). */
     account: AccountName;
@@ -72,23 +44,31 @@ export interface PlatformConfig {
     vpcCidr: string;
     natGateways: NatGatewayStrategy;
     flowLogRetentionDays: number;
-    dns: DnsConfig;
-    /** Set in mgmt only. */
-    vpnRouter?: VpnRouterConfig;
-    /** Set in mgmt only: the CI runner scale sets. */
-    runners?: RunnersConfig;
-    /** Set in test, preprod and prod. */
-    edge?: EdgeConfig;
-    /** Set in test only. */
-    sharedData?: SharedDataConfig;
+    dns: DnsSettings;
 }
 
+/** platform/mgmt: the hub (Transit Gateway, VPN entry, Argo CD, CI runners), no public edge. */
+export interface HubConfig extends PlatformConfigBase {
+    role: "hub";
+    vpnRouter: VpnRouterConfig;
+    /** The CI runner scale sets. */
+    runners: RunnersConfig;
+}
+
+/** platform/<test|preprod|prod>: a spoke of the hub with its public ingress edge. */
+export interface SpokeConfig extends PlatformConfigBase {
+    role: "spoke";
+    edge: EdgeSettings;
+    /** Set in test only. */
+    sharedData?: SharedDataSizing;
+}
+
+export type PlatformConfig = HubConfig | SpokeConfig;
+
 /** Keys every platform stack file holds, and the extra keys by the role the stack plays. */
-export const COMMON_CONFIG_KEYS = [
+export const PLATFORM_CONFIG_KEYS = [
     "stackOrg",
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "vpcCidr",
     "natGateways",
     "flowLogRetentionDays",
@@ -101,14 +81,12 @@ export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
 /** The platform config keys the stack for `env` reads (cluster keys come from platform/cluster/config.ts). */
 export function platformConfigKeys(env: FullEnvironment): string[] {
     return [
-        ...COMMON_CONFIG_KEYS,
+        ...PLATFORM_CONFIG_KEYS,
         ...(env === "mgmt" ? HUB_CONFIG_KEYS : EDGE_CONFIG_KEYS),
         ...(env === "test" ? SHARED_DATA_CONFIG_KEYS : []),
     ];
 }
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 function readVpcCidr(reader: ConfigReader, env: FullEnvironment): string {
@@ -159,14 +137,14 @@ function readRetention(reader: ConfigReader, key: string): number {
     return days;
 }
 
-function readDns(reader: ConfigReader): DnsConfig {
-    const dns = reader.object<Partial<DnsConfig>>("dns") ?? {};
+function readDns(reader: ConfigReader): DnsSettings {
+    const dns = reader.object<Partial<DnsSettings>>("dns") ?? {};
     const domainName = String(dns.domainName ?? "");
     const privateZoneName = String(dns.privateZoneName ?? "");
-    if (!DOMAIN.test(domainName)) {
+    if (!DOMAIN_PATTERN.test(domainName)) {
         reader.problem("dns", `domainName "${domainName}" is not a lower-case DNS name`, "set platform:dns.domainName to the env's public domain, e.g. test.payments.example.com");
     }
-    if (!DOMAIN.test(privateZoneName) || !privateZoneName.endsWith(`.${domainName}`)) {
+    if (!DOMAIN_PATTERN.test(privateZoneName) || !privateZoneName.endsWith(`.${domainName}`)) {
         reader.problem(
             "dns",
             `privateZoneName "${privateZoneName}" must be a subdomain of domainName "${domainName}" (its certificate is validated in the public zone)`,
@@ -224,8 +202,8 @@ function readVpnRouter(reader: ConfigReader): VpnRouterConfig {
     return { instanceType, authKey: reader.secret("tailscaleAuthKey") };
 }
 
-function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
-    const edge = reader.object<Partial<Record<keyof EdgeConfig, unknown>>>("edge") ?? {};
+function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeSettings {
+    const edge = reader.object<Partial<Record<keyof EdgeSettings, unknown>>>("edge") ?? {};
     const wafRateLimit = Number(edge.wafRateLimit);
     if (!Number.isInteger(wafRateLimit) || wafRateLimit < 10 || wafRateLimit > 2_000_000_000) {
         reader.problem("edge", `wafRateLimit ${JSON.stringify(edge.wafRateLimit)} is not an integer in 10..2000000000`, "set platform:edge.wafRateLimit (requests per IP per 5 minutes)");
@@ -254,8 +232,8 @@ function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeConfig {
     };
 }
 
-function readSharedData(reader: ConfigReader): SharedDataConfig {
-    const data = reader.object<Partial<Record<keyof SharedDataConfig, unknown>>>("sharedData") ?? {};
+function readSharedData(reader: ConfigReader): SharedDataSizing {
+    const data = reader.object<Partial<Record<keyof SharedDataSizing, unknown>>>("sharedData") ?? {};
     const text = (field: "postgresInstanceClass" | "searchInstanceType", pattern: RegExp, example: string): string => {
         const value = String(data[field] ?? "");
         if (!pattern.test(value)) {
@@ -270,7 +248,7 @@ function readSharedData(reader: ConfigReader): SharedDataConfig {
         }
         return value;
     };
-    const shared: SharedDataConfig = {
+    const shared: SharedDataSizing = {
         postgresInstanceClass: text("postgresInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "db.t4g.medium"),
         postgresAllocatedStorageGb: count("postgresAllocatedStorageGb", 20),
         postgresMaxAllocatedStorageGb: count("postgresMaxAllocatedStorageGb", 20),
@@ -296,11 +274,11 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
     }
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
-    const config: PlatformConfig = {
+    const base: PlatformConfigBase = {
         env,
         account: ACCOUNT_OF_ENVIRONMENT[env],
-        stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
-        region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),
+        stackOrg: reader.stackOrg(),
+        region: reader.region(),
         owner,
         costCenter,
         tags: standardTags({ environment: env, layer: "platform", owner, costCenter }),
@@ -310,15 +288,9 @@ export function parsePlatformConfig(reader: ConfigReader): PlatformConfig {
         dns: readDns(reader),
     };
     if (env === "mgmt") {
-        config.vpnRouter = readVpnRouter(reader);
-        config.runners = readRunners(reader);
-    } else {
-        config.edge = readEdge(reader, env);
+        return { ...base, role: "hub", vpnRouter: readVpnRouter(reader), runners: readRunners(reader) };
     }
-    if (env === "test") {
-        config.sharedData = readSharedData(reader);
-    }
-    return config;
+    return { ...base, role: "spoke", edge: readEdge(reader, env), ...(env === "test" ? { sharedData: readSharedData(reader) } : {}) };
 }
 
 /** Where a stack deploys: the account's id and the role that deploys into it. */
@@ -348,7 +320,7 @@ export function accountTargetFor(
         if (roleArn === undefined || roleArn === null || roleArn === "") {
             return fail(`${foundationStack} exports no deployment role for the "${account}" account, so this stack cannot deploy into it`);
         }
-        const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/.+$/.exec(String(roleArn))?.[1];
+        const roleAccount = ROLE_ARN_PATTERN.test(String(roleArn)) ? accountFromArn(String(roleArn)) : undefined;
         if (roleAccount === undefined) {
             return fail(`the deployment role for the "${account}" account is not an IAM role ARN: ${JSON.stringify(roleArn)}`);
         }

@@ -5,15 +5,15 @@ import { AccountName, PULL_REQUEST_PLATFORM, VPC_CIDRS } from "../lib/environmen
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
 import { ContractReference, stackReferenceName } from "../lib/stack-reference";
-import { ArgoCdHubConnection, ClusterPlatform, ClusterPlatformArgs, parseClusterConfig, PullRequestGatewayConfig } from "./cluster";
+import { ClusterPlatform, HubClusterArgs, parseClusterConfig, SpokeClusterArgs } from "./cluster";
 import { ARGOCD_SERVER_TARGET } from "./cluster/argocd";
 import { CLUSTER_CONFIG_KEY } from "./cluster/config";
-import { accountTargetFor, parsePlatformConfig } from "./config";
+import { accountTargetFor, HubConfig, parsePlatformConfig, SpokeConfig } from "./config";
 import { DnsZones } from "./edge/dns";
 import { HubIngress } from "./edge/hub-ingress";
 import { Edge, PR_GATEWAY_TARGET } from "./edge/edge";
 import { Network } from "./network";
-import { PLATFORM_OUTPUT_KEYS, PlatformOutputs } from "./outputs";
+import { HUB_OUTPUT_KEYS, HubOutputs, PlatformOutputs } from "./outputs";
 import { PULL_REQUEST_QUOTAS, ServiceQuotaRequests } from "./service-quotas";
 import { PullRequestProvisioner } from "./pull-request-provisioner";
 import { SharedData } from "./shared-data";
@@ -93,11 +93,10 @@ const common = {
     isolatedSubnetIds: network.isolatedSubnetIds,
     natGatewayStrategy: config.natGateways,
     domainName: config.dns.domainName,
-    logsKeyArn: network.logsKey.arn,
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
-function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequestGateway?: PullRequestGatewayConfig, argocdServer?: ClusterPlatformArgs["argocdServer"]): ClusterPlatform {
+function clusterPlatform(zones: DnsZones, role: Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer"> | Pick<SpokeClusterArgs, "role" | "hub" | "pullRequestGateway">): ClusterPlatform {
     return new ClusterPlatform(
         namer.name("cluster"),
         {
@@ -110,17 +109,32 @@ function clusterPlatform(zones: DnsZones, hub?: ArgoCdHubConnection, pullRequest
             managementAccountId: accountIds.apply((ids) => ids.management),
             privateZoneId: zones.privateZone.zoneId,
             tags: config.tags,
-            hub,
-            runners: config.runners,
-            chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
-            pullRequestGateway,
-            argocdServer,
+            ...role,
         },
         { provider },
     );
 }
 
-function hubStack() {
+/** What every stack exports from its DNS zones and cluster. */
+function zoneAndClusterOutputs(zones: DnsZones, cluster: ClusterPlatform) {
+    return {
+        publicZoneId: zones.publicZone.zoneId,
+        privateZoneId: zones.privateZone.zoneId,
+        clusterName: cluster.clusterName,
+        clusterEndpoint: cluster.clusterEndpoint,
+        clusterCertificateAuthority: cluster.clusterCertificateAuthority,
+        clusterOidcIssuer: cluster.clusterOidcIssuer,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        kubeconfig: pulumi.secret(cluster.kubeconfig),
+        argocdHubKubeconfig: pulumi.secret(cluster.argocdHubKubeconfig),
+        argocdNamespace: cluster.argocdNamespace,
+        argocdHubRoleArn: cluster.argocdHubRoleArn,
+        metricsQueryEndpoint: cluster.metricsQueryEndpoint,
+    };
+}
+
+/** platform/mgmt: Transit Gateway hub, VPN entry, Argo CD hub and CI runners; no public edge. */
+function hubStack(hubConfig: HubConfig): StackExports<HubOutputs> {
     const spokes = { test: VPC_CIDRS.test, preprod: VPC_CIDRS.preprod, prod: VPC_CIDRS.prod };
     const hub = new TransitGatewayHub(
         namer.name("transit-gateway"),
@@ -136,70 +150,67 @@ function hubStack() {
         namer.name("vpn-router"),
         {
             namer,
-            region: config.region,
+            region: hubConfig.region,
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             advertisedCidrs: Object.values(VPC_CIDRS),
-            instanceType: config.vpnRouter!.instanceType,
-            authKey: config.vpnRouter!.authKey,
+            instanceType: hubConfig.vpnRouter.instanceType,
+            authKey: hubConfig.vpnRouter.authKey,
             kmsKey: network.logsKey,
-            tags: config.tags,
+            tags: hubConfig.tags,
         },
         { provider },
     );
-    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider, parentZoneId: foundation.require("parentZoneId") }, { provider });
+    const zones = new DnsZones(
+        namer.name("dns"),
+        { namer, dns: hubConfig.dns, vpcId: network.vpcId, parentProvider: provider, parentZoneId: foundation.require("parentZoneId") },
+        { provider },
+    );
+    const { argocd } = clusterConfig;
+    if (argocd === undefined) {
+        // parseClusterConfig reports a missing platform:cluster.argocd in mgmt before anything is built.
+        throw new Error("platform/mgmt: platform:cluster.argocd is required for the Argo CD hub");
+    }
     const ingress = new HubIngress(
         namer.name("ingress"),
         {
             namer,
             context,
             vpcId: network.vpcId,
-            vpcCidr: config.vpcCidr,
+            vpcCidr: hubConfig.vpcCidr,
             privateSubnetIds: network.privateSubnetIds,
             zones,
-            argocdHostname: argocdHostname!,
+            argocdHostname: argocd.hostname,
             // Staff reach it over the VPN, whose router forwards from inside this VPC; spoke VPCs have no business here.
-            ingressCidrs: [config.vpcCidr],
-            accessLogRetentionDays: config.flowLogRetentionDays,
+            ingressCidrs: [hubConfig.vpcCidr],
+            accessLogRetentionDays: hubConfig.flowLogRetentionDays,
             protect: protectData,
         },
         { provider },
     );
-    const cluster = clusterPlatform(zones, undefined, undefined, { targetGroupArn: ingress.alb.targetGroups[ARGOCD_SERVER_TARGET.service].arn, albSecurityGroupId: ingress.alb.securityGroup.id });
+    const cluster = clusterPlatform(zones, {
+        role: "hub",
+        argocd,
+        runners: hubConfig.runners,
+        chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
+        argocdServer: { targetGroupArn: ingress.alb.targetGroups[ARGOCD_SERVER_TARGET.service].arn, albSecurityGroupId: ingress.alb.securityGroup.id },
+    });
     ingress.alb.admitTargetsIn(cluster.clusterSecurityGroupId);
     return {
-        zones,
-        cluster,
+        ...common,
         transitGatewayId: hub.transitGatewayId,
         transitGatewayHubRouteTableId: hub.hubRouteTableId,
         transitGatewaySpokeRouteTableId: hub.spokeRouteTableId,
-        // The hub has no public ingress edge: mgmt serves staff only, through the VPN (the internal ALB).
-        edge: {
-            publicAlbArn: "",
-            publicAlbSecurityGroupId: "",
-            publicHttpsListenerArn: "",
-            internalAlbArn: ingress.alb.loadBalancer.arn,
-            internalHttpsListenerArn: ingress.alb.httpsListener.arn,
-            internalAlbSecurityGroupId: ingress.alb.securityGroup.id,
-            targetGroupArns: {},
-            cloudfrontDistributionId: "",
-            cloudfrontDomainName: "",
-            staticAssetsBucket: "",
-            staticAssetsBucketArn: "",
-            publicWebAclArn: "",
-            cloudfrontWebAclArn: "",
-        } satisfies StackExports<Partial<PlatformOutputs>>,
-        sharedData: null,
-        pullRequestWorkerSecurityGroupId: null,
-        pullRequestProvisionerFunctionName: null,
+        ...zoneAndClusterOutputs(zones, cluster),
     };
 }
 
-function spokeStack() {
-    const edgeConfig = config.edge!;
-    const mgmt = new ContractReference<PlatformOutputs>("platform-mgmt", stackReferenceName(config.stackOrg, "platform", hubEnv), PLATFORM_OUTPUT_KEYS);
-    const management = providerFor(namer.name("aws", { suffix: "management" }), "management", config.region).provider;
-    const usEast1 = providerFor(namer.name("aws", { suffix: "us-east-1" }), config.account, "us-east-1").provider;
+/** platform/<test|preprod|prod>: a spoke of the hub with its public ingress edge (and, in test, shared data and the PR gateway). */
+function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
+    const edgeConfig = spokeConfig.edge;
+    const mgmt = new ContractReference<HubOutputs>("platform-mgmt", stackReferenceName(spokeConfig.stackOrg, "platform", hubEnv), HUB_OUTPUT_KEYS);
+    const management = providerFor(namer.name("aws", { suffix: "management" }), "management", spokeConfig.region).provider;
+    const usEast1 = providerFor(namer.name("aws", { suffix: "us-east-1" }), spokeConfig.account, "us-east-1").provider;
 
     const transitGatewayId = mgmt.require("transitGatewayId");
     const transitGatewayHubRouteTableId = mgmt.require("transitGatewayHubRouteTableId");
@@ -219,10 +230,10 @@ function spokeStack() {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management, parentZoneId: foundation.require("parentZoneId") },
+        { namer, dns: spokeConfig.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management, parentZoneId: foundation.require("parentZoneId") },
         { provider },
     );
-    const hub: ArgoCdHubConnection = {
+    const hub = {
         kubeconfig: mgmt.require("argocdHubKubeconfig"),
         namespace: mgmt.require("argocdNamespace"),
         hubRoleArn: mgmt.require("argocdHubRoleArn"),
@@ -233,48 +244,45 @@ function spokeStack() {
             namer,
             context,
             vpcId: network.vpcId,
-            vpcCidr: config.vpcCidr,
+            vpcCidr: spokeConfig.vpcCidr,
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
-            dns: config.dns,
+            dns: spokeConfig.dns,
             zones,
             edge: edgeConfig,
             internalIngressCidrs: [VPC_CIDRS[hubEnv], ...edgeConfig.allowedVpnCidrs],
             usEast1Provider: usEast1,
             protect: protectData,
-            wafLogging: { retentionInDays: config.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
+            wafLogging: { retentionInDays: spokeConfig.flowLogRetentionDays, kmsKeyArn: network.logsKey.arn },
             pullRequests: hostsPullRequests,
         },
         { provider },
     );
-    const sharedData = config.sharedData
+    const sharedData = spokeConfig.sharedData
         ? new SharedData(
               namer.name("shared-data"),
               {
                   vpcId: network.vpcId,
-                  vpcCidr: config.vpcCidr,
+                  vpcCidr: spokeConfig.vpcCidr,
                   isolatedSubnetIds: network.isolatedSubnetIds,
                   privateSubnetIds: network.privateSubnetIds,
-                  sizing: config.sharedData,
+                  sizing: spokeConfig.sharedData,
                   context,
                   deployRoleArn,
               },
               { provider },
           )
         : undefined;
-    const targetGroupArns = pulumi
-        .all(Object.entries({ ...edge.publicAlb.targetGroups, ...edge.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
-        .apply((entries) => Object.fromEntries(entries));
     const prGatewayGroup = edge.publicAlb.targetGroups[PR_GATEWAY_TARGET.service];
     const pullRequestGateway = hostsPullRequests
-        ? { domainName: config.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
+        ? { domainName: spokeConfig.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
         : undefined;
     if (hostsPullRequests) {
         new ServiceQuotaRequests(namer.name("quotas"), { namer, requests: PULL_REQUEST_QUOTAS }, { provider });
     }
     // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
     const prWorkers = hostsPullRequests
-        ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: config.vpcCidr, component: "pr-workers" }, { provider })
+        ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: spokeConfig.vpcCidr, component: "pr-workers" }, { provider })
         : undefined;
     // The only holder of the shared master secret that pull requests reach, and only by invoking it.
     const prProvisioner =
@@ -286,66 +294,40 @@ function spokeStack() {
                       securityGroupId: prWorkers.securityGroup.id,
                       shared: sharedData.services,
                       searchMasterRoleArn: sharedData.searchMasterRoleArn,
-                      logRetentionDays: config.flowLogRetentionDays,
+                      logRetentionDays: spokeConfig.flowLogRetentionDays,
                       logsKeyArn: network.logsKey.arn,
                   },
                   { provider },
               )
             : undefined;
-    const cluster = clusterPlatform(zones, hub, pullRequestGateway);
+    const cluster = clusterPlatform(zones, { role: "spoke", hub, pullRequestGateway });
     for (const alb of [edge.publicAlb, edge.internalAlb]) {
         alb.admitTargetsIn(cluster.clusterSecurityGroupId);
     }
     return {
-        zones,
-        cluster,
-        pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
-        pullRequestProvisionerFunctionName: prProvisioner?.functionName ?? null,
+        ...common,
+        publicAlbArn: edge.publicAlb.loadBalancer.arn,
+        publicAlbSecurityGroupId: edge.publicAlb.securityGroup.id,
+        publicHttpsListenerArn: edge.publicAlb.httpsListener.arn,
+        internalAlbArn: edge.internalAlb.loadBalancer.arn,
+        internalHttpsListenerArn: edge.internalAlb.httpsListener.arn,
+        internalAlbSecurityGroupId: edge.internalAlb.securityGroup.id,
+        targetGroupArns: edge.targetGroupArns,
+        cloudfrontDistributionId: edge.cdn.distribution.id,
+        cloudfrontDomainName: edge.cdn.distribution.domainName,
+        staticAssetsBucket: edge.cdn.staticAssets.bucket,
+        staticAssetsBucketArn: edge.cdn.staticAssets.arn,
+        publicWebAclArn: edge.publicWebAcl.arn,
+        cloudfrontWebAclArn: edge.cloudfrontWebAcl.arn,
         transitGatewayId,
         transitGatewayHubRouteTableId,
         transitGatewaySpokeRouteTableId,
-        edge: {
-            publicAlbArn: edge.publicAlb.loadBalancer.arn,
-            publicAlbSecurityGroupId: edge.publicAlb.securityGroup.id,
-            publicHttpsListenerArn: edge.publicAlb.httpsListener.arn,
-            internalAlbArn: edge.internalAlb.loadBalancer.arn,
-            internalHttpsListenerArn: edge.internalAlb.httpsListener.arn,
-            internalAlbSecurityGroupId: edge.internalAlb.securityGroup.id,
-            targetGroupArns,
-            cloudfrontDistributionId: edge.cdn.distribution.id,
-            cloudfrontDomainName: edge.cdn.distribution.domainName,
-            staticAssetsBucket: edge.cdn.staticAssets.bucket,
-            staticAssetsBucketArn: edge.cdn.staticAssets.arn,
-            publicWebAclArn: edge.publicWebAcl.arn,
-            cloudfrontWebAclArn: edge.cloudfrontWebAcl.arn,
-        },
         sharedData: sharedData?.services ?? null,
+        pullRequestWorkerSecurityGroupId: prWorkers?.securityGroup.id ?? null,
+        pullRequestProvisionerFunctionName: prProvisioner?.functionName ?? null,
+        logsKeyArn: network.logsKey.arn,
+        ...zoneAndClusterOutputs(zones, cluster),
     };
 }
 
-const role = env === hubEnv ? hubStack() : spokeStack();
-
-const outputs: StackExports<PlatformOutputs> = {
-    ...common,
-    ...role.edge,
-    transitGatewayId: role.transitGatewayId,
-    transitGatewayHubRouteTableId: role.transitGatewayHubRouteTableId,
-    transitGatewaySpokeRouteTableId: role.transitGatewaySpokeRouteTableId,
-    publicZoneId: role.zones.publicZone.zoneId,
-    privateZoneId: role.zones.privateZone.zoneId,
-    sharedData: role.sharedData,
-    pullRequestWorkerSecurityGroupId: role.pullRequestWorkerSecurityGroupId,
-    pullRequestProvisionerFunctionName: role.pullRequestProvisionerFunctionName,
-    clusterName: role.cluster.clusterName,
-    clusterEndpoint: role.cluster.clusterEndpoint,
-    clusterCertificateAuthority: role.cluster.clusterCertificateAuthority,
-    clusterOidcIssuer: role.cluster.clusterOidcIssuer,
-    clusterSecurityGroupId: role.cluster.clusterSecurityGroupId,
-    kubeconfig: pulumi.secret(role.cluster.kubeconfig),
-    argocdHubKubeconfig: pulumi.secret(role.cluster.argocdHubKubeconfig),
-    argocdNamespace: role.cluster.argocdNamespace,
-    argocdHubRoleArn: role.cluster.argocdHubRoleArn,
-    metricsQueryEndpoint: role.cluster.metricsQueryEndpoint,
-};
-
-export = outputs;
+export = config.role === "hub" ? hubStack(config) : spokeStack(config);

@@ -2,11 +2,8 @@ import type { SharedDataServices } from "../lib/data/shared-data";
 
 export type { SharedDataServices };
 
-/**
- * What each platform/<env> stack exports for workloads (and, from mgmt, for the env platforms).
- * Consumers read it only through lib/stack-reference.ts with PLATFORM_OUTPUT_KEYS.
- */
-export interface PlatformOutputs {
+/** What every platform stack exports, the hub and the environments alike. */
+interface CommonPlatformOutputs {
     environment: string;
     accountId: string;
     region: string;
@@ -24,11 +21,33 @@ export interface PlatformOutputs {
     clusterSecurityGroupId: string;
     /** Secret. */
     kubeconfig: string;
-    /** Secret: the Argo CD hub cluster's kubeconfig, re-exported so workloads read only their own platform stack. */
+    /** Secret: the Argo CD hub cluster's kubeconfig (an env re-exports mgmt's, so workloads read only their own platform stack). */
     argocdHubKubeconfig: string;
     argocdNamespace: string;
-    /** The hub's Argo CD IAM role (mgmt's value, re-exported by every env): env deployer roles trust it. */
+    /** The hub's Argo CD IAM role (an env re-exports mgmt's): env deployer roles trust it. */
     argocdHubRoleArn: string;
+    metricsQueryEndpoint: string;
+    transitGatewayId: string;
+    /** The hub's route tables (an env re-exports mgmt's): mgmt is associated with `hub`, envs with `spokes`. */
+    transitGatewayHubRouteTableId: string;
+    transitGatewaySpokeRouteTableId: string;
+    domainName: string;
+    publicZoneId: string;
+    privateZoneId: string;
+}
+
+/**
+ * What platform/mgmt (the hub) exports: what the env platforms read from it (Transit Gateway,
+ * Argo CD hub, the mgmt VPC). The hub has no public edge and no shared data, so it exports neither.
+ * Consumers read it only through lib/stack-reference.ts with HUB_OUTPUT_KEYS.
+ */
+export type HubOutputs = CommonPlatformOutputs;
+
+/**
+ * What platform/<test|preprod|prod> exports for workloads. Consumers read it only through
+ * lib/stack-reference.ts with PLATFORM_OUTPUT_KEYS.
+ */
+export interface PlatformOutputs extends CommonPlatformOutputs {
     publicAlbArn: string;
     publicAlbSecurityGroupId: string;
     publicHttpsListenerArn: string;
@@ -43,14 +62,6 @@ export interface PlatformOutputs {
     staticAssetsBucketArn: string;
     publicWebAclArn: string;
     cloudfrontWebAclArn: string;
-    metricsQueryEndpoint: string;
-    transitGatewayId: string;
-    /** The hub's route tables (mgmt's values, re-exported by every env): mgmt is associated with `hub`, envs with `spokes`. */
-    transitGatewayHubRouteTableId: string;
-    transitGatewaySpokeRouteTableId: string;
-    domainName: string;
-    publicZoneId: string;
-    privateZoneId: string;
     /** Present in test only. */
     sharedData: SharedDataServices | null;
     /** Test only: the security group every PR's worker shares (one set of Lambda ENIs for all PRs). */
@@ -101,7 +112,7 @@ export const PR_GATEWAY_PROXY_LABELS = {
     "gateway.envoyproxy.io/owning-gateway-namespace": PR_GATEWAY.namespace,
 };
 
-export const PLATFORM_OUTPUT_KEYS = [
+export const HUB_OUTPUT_KEYS = [
     "environment",
     "accountId",
     "region",
@@ -120,6 +131,17 @@ export const PLATFORM_OUTPUT_KEYS = [
     "argocdHubKubeconfig",
     "argocdNamespace",
     "argocdHubRoleArn",
+    "metricsQueryEndpoint",
+    "transitGatewayId",
+    "transitGatewayHubRouteTableId",
+    "transitGatewaySpokeRouteTableId",
+    "domainName",
+    "publicZoneId",
+    "privateZoneId",
+] as const satisfies readonly (keyof HubOutputs)[];
+
+export const PLATFORM_OUTPUT_KEYS = [
+    ...HUB_OUTPUT_KEYS,
     "publicAlbArn",
     "publicAlbSecurityGroupId",
     "publicHttpsListenerArn",
@@ -133,13 +155,6 @@ export const PLATFORM_OUTPUT_KEYS = [
     "staticAssetsBucketArn",
     "publicWebAclArn",
     "cloudfrontWebAclArn",
-    "metricsQueryEndpoint",
-    "transitGatewayId",
-    "transitGatewayHubRouteTableId",
-    "transitGatewaySpokeRouteTableId",
-    "domainName",
-    "publicZoneId",
-    "privateZoneId",
     "sharedData",
     "pullRequestWorkerSecurityGroupId",
     "pullRequestProvisionerFunctionName",

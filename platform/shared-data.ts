@@ -6,15 +6,24 @@ import { SearchDomain, searchDefaultsFor } from "../lib/data/search-domain";
 import { sharedDataServices } from "../lib/data/shared-data";
 import { provisionerRoleName, pullRequestProvisionerName } from "../lib/provisioning";
 import { roleArn } from "../lib/ci-trust";
-import { SharedDataConfig } from "./config";
 import { SharedDataServices } from "./outputs";
+
+/** Sizing of the data services the test platform hosts for workloads/test and every pr-<n>. */
+export interface SharedDataSizing {
+    postgresInstanceClass: string;
+    postgresAllocatedStorageGb: number;
+    postgresMaxAllocatedStorageGb: number;
+    searchInstanceType: string;
+    searchInstanceCount: number;
+    searchVolumeSizeGb: number;
+}
 
 export interface SharedDataArgs {
     vpcId: pulumi.Input<string>;
     vpcCidr: string;
     isolatedSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
-    sizing: SharedDataConfig;
+    sizing: SharedDataSizing;
     context: AccountContext;
     /** The account's deployment role, which may also act as the search master (break-glass). */
     deployRoleArn: pulumi.Input<string>;

@@ -75,7 +75,8 @@ function withSentinels(value: unknown): unknown {
 }
 
 /** Property bags as @pulumi/policy hands them to policies: unknown-checking proxies. */
-function props(inputs: Record<string, unknown>, type?: string, observer?: Observer): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+function props(inputs: Record<string, unknown>, type?: string, observer?: Observer): Record<string, any> {
     const plain = withSentinels(inputs) as Record<string, unknown>;
     return unknownCheckingProxy(observer && type ? (recording(plain, type, "", observer) as Record<string, unknown>) : plain);
 }
@@ -91,8 +92,12 @@ function options(r: PlannedResource): PolicyResourceOptions {
     };
 }
 
+/** Any resource class the SDK passes to `asType` (constructor arguments vary per type). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameters differ per resource type
+type ResourceClass = new (...rest: any[]) => unknown;
+
 function isTypeOf(type: string) {
-    return (resourceClass: { new (...rest: any[]): unknown }): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    return (resourceClass: ResourceClass): boolean => (resourceClass as { __pulumiType?: string }).__pulumiType === type;
 }
 
 /** Runs one validation the way the analyzer server does, turning its outcome into violations. */
@@ -169,7 +174,7 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                     ...(provider ? { provider } : {}),
                     stackTags: new Map(),
                     isType: isTypeOf(r.type),
-                    asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                    asType: ((resourceClass: ResourceClass) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"],
                     getConfig,
                     notApplicable,
                 };
@@ -201,7 +206,7 @@ function policyResources(resources: PlannedResource[], providerOf: (r: PlannedRe
             dependencies: [],
             propertyDependencies: {},
             isType: isTypeOf(r.type),
-            asType: ((resourceClass: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"], // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+            asType: ((resourceClass: ResourceClass) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"],
         });
     }
     for (const r of resources) {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../automation/plan/plan";
+import { REPO_ROOT } from "../lib/repository";
 import { planOf } from "./harness";
 
 /** shared/CONVENTIONS.md, "What the offline engine cannot catch", pinned down as tests. */

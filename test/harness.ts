@@ -1,8 +1,10 @@
 import * as path from "path";
+import type { Diagnostic } from "../automation/engine/diagnostics";
 import { synthesize as synthesizeProgram } from "../automation/engine/synthesize";
 import { PlanDocument, PlannedResource, PlannedStack } from "../plan-model/types";
-import { environmentChain, LayerName, StackTarget } from "../automation/plan/environments";
-import { planEnvironment, REPO_ROOT, StackRegistry, synthesizeStack } from "../automation/plan/plan";
+import { environmentChain, Layer, StackTarget } from "../lib/environments";
+import { REPO_ROOT } from "../lib/repository";
+import { planDocument, planned, StackRegistry, synthesizeStack } from "../automation/plan/plan";
 
 /**
  * What a synthesis registered, with queries that let tests read as statements about the
@@ -12,6 +14,8 @@ export class Inventory {
     constructor(
         readonly resources: PlannedResource[],
         readonly outputs: Record<string, unknown>,
+        /** What the program logged (warnings for the person running it). */
+        readonly diagnostics: Diagnostic[] = [],
     ) {}
 
     static of(stack: PlannedStack): Inventory {
@@ -85,6 +89,7 @@ export interface SynthesizeOptions {
 export async function synthesize(program: () => unknown, options: SynthesizeOptions): Promise<Inventory> {
     const registry = new StackRegistry(options.stackOutputs);
     const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const diagnostics: Diagnostic[] = [];
     const result = await synthesizeProgram({
         project: options.project,
         stack: options.stack,
@@ -92,13 +97,44 @@ export async function synthesize(program: () => unknown, options: SynthesizeOpti
         config,
         secretKeys: options.secretKeys,
         resolveStackReference: (name) => registry.get(name),
+        onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
     });
-    return new Inventory(result.resources, result.outputs);
+    return new Inventory(result.resources, result.outputs, diagnostics);
 }
 
-const upstreamCache = new Map<string, Promise<StackRegistry>>();
+type StackResult = Awaited<ReturnType<typeof synthesizeStack>>;
 
-function chainFor(layer: LayerName, stack: string): StackTarget[] {
+/**
+ * Each stack of the estate synthesized at most once per test process, as its stack file says:
+ * every stack has one chain, so the result is the same whichever environment asked for it first.
+ */
+const stackResults = new Map<string, Promise<StackResult>>();
+const plannedStacks = new WeakMap<StackResult, PlannedStack>();
+
+function registryOf(results: readonly StackResult[]): StackRegistry {
+    const registry = new StackRegistry();
+    for (const result of results) {
+        registry.add(`${result.organization}/${result.project}/${result.stack}`, result.referenceableOutputs);
+    }
+    return registry;
+}
+
+/** The chain's stacks in order, each synthesized once with its references answered by the stacks before it. */
+async function chainResults(chain: readonly StackTarget[]): Promise<StackResult[]> {
+    const results: StackResult[] = [];
+    for (const target of chain) {
+        const key = `${target.project}/${target.stack}`;
+        let cached = stackResults.get(key);
+        if (!cached) {
+            cached = synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry: registryOf(results) });
+            stackResults.set(key, cached);
+        }
+        results.push(await cached);
+    }
+    return results;
+}
+
+function chainFor(layer: Layer, stack: string): StackTarget[] {
     if (layer === "foundation") {
         return [{ project: "foundation", stack }];
     }
@@ -110,30 +146,14 @@ function chainFor(layer: LayerName, stack: string): StackTarget[] {
     return environmentChain(stack);
 }
 
-async function upstreamOf(chain: StackTarget[]): Promise<StackRegistry> {
-    const key = chain.map((t) => `${t.project}/${t.stack}`).join(",");
-    let cached = upstreamCache.get(key);
-    if (!cached) {
-        cached = (async () => {
-            const registry = new StackRegistry();
-            for (const target of chain) {
-                await synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry });
-            }
-            return registry;
-        })();
-        upstreamCache.set(key, cached);
-    }
-    return (await cached).copy();
-}
-
 /**
  * Runs `<layer>/index.ts` with its stack file (plus `overrides`), its stack references answered
- * by synthesizing the upstream stacks first (memoized per process).
+ * by the upstream stacks (synthesized once per process).
  */
-export async function synthesizeLayer(layer: LayerName, stack: string, overrides: Record<string, unknown> = {}): Promise<Inventory> {
+export async function synthesizeLayer(layer: Layer, stack: string, overrides: Record<string, unknown> = {}): Promise<Inventory> {
     const chain = chainFor(layer, stack);
     const target = chain[chain.length - 1];
-    const registry = await upstreamOf(chain.slice(0, -1));
+    const registry = registryOf(await chainResults(chain.slice(0, -1)));
     const result = await synthesizeStack(path.join(REPO_ROOT, layer), stack, { stackFile: target.stackFile, config: overrides, registry });
     return new Inventory(result.resources, result.outputs);
 }
@@ -144,7 +164,16 @@ const planCache = new Map<string, Promise<PlanDocument>>();
 export function planOf(env: string): Promise<PlanDocument> {
     let cached = planCache.get(env);
     if (!cached) {
-        cached = planEnvironment(env);
+        cached = chainResults(environmentChain(env)).then((results) =>
+            planDocument(
+                env,
+                results.map((result) => {
+                    const stack = plannedStacks.get(result) ?? planned(result);
+                    plannedStacks.set(result, stack);
+                    return stack;
+                }),
+            ),
+        );
         planCache.set(env, cached);
     }
     return cached;

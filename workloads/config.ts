@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ROLE_ARN_PATTERN } from "../lib/arn";
 import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
 import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
-import { ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
-import { Environment, WorkloadEnvironment, isPullRequestEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
+import { COMMON_CONFIG_KEYS, ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
+import { Environment, WORKLOAD_ENVIRONMENTS, WorkloadEnvironment, isPullRequestEnvironment, isWorkloadEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
 import { standardTags } from "../lib/tags";
-
-/** The stacks of this project: the three workload environments and every `pr-<n>`. */
-export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
 
 /**
  * The keys every workloads stack file holds (`workloads/Pulumi.pr.yaml` included), so a stack
@@ -14,9 +12,7 @@ export const WORKLOAD_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "p
  */
 export const WORKLOADS_CONFIG_KEYS = [
     "stackOrg",
-    "region",
-    "owner",
-    "costCenter",
+    ...COMMON_CONFIG_KEYS,
     "deploymentRoleArn",
     "chartRegistry",
     "imageRegistry",
@@ -119,8 +115,6 @@ export interface WorkloadsConfig {
     protect: boolean;
 }
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 const REGISTRY = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\/[a-z0-9._/-]+)?$/;
 const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -300,7 +294,7 @@ function readDataServices(reader: ConfigReader, env: Environment): DataServicesC
 export function loadWorkloadsConfig(stack: string = pulumi.getStack()): WorkloadsConfig {
     const reader = new ConfigReader("workloads");
     const pullRequest = pullRequestNumber(stack);
-    const isWorkloadEnv = (WORKLOAD_ENVIRONMENTS as readonly string[]).includes(stack);
+    const isWorkloadEnv = isWorkloadEnvironment(stack);
     if (pullRequest === undefined && !isWorkloadEnv) {
         reader.problem("stack", `"${stack}" is not a workloads stack`, `select one of ${WORKLOAD_ENVIRONMENTS.join(", ")} or pr-<n> (e.g. pr-42)`);
     }
@@ -308,8 +302,8 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
-    const deploymentRoleArn = reader.string("deploymentRoleArn", { pattern: ROLE_ARN, hint: "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>" });
-    if (pullRequest !== undefined && ROLE_ARN.test(deploymentRoleArn) && !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)) {
+    const deploymentRoleArn = reader.roleArn("deploymentRoleArn", "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>");
+    if (pullRequest !== undefined && ROLE_ARN_PATTERN.test(deploymentRoleArn) && !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)) {
         reader.problem(
             "deploymentRoleArn",
             `${deploymentRoleArn} is not the PR deployment role: a pull request's code must not run as an account administrator`,
@@ -320,8 +314,8 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
         env,
         platformEnv: pullRequest !== undefined ? PULL_REQUEST_PLATFORM : (env as WorkloadEnvironment),
         pullRequest,
-        stackOrg: reader.string("stackOrg", { hint: "the Pulumi organization, `organization` on a self-managed backend" }),
-        region: reader.string("region", { pattern: REGION, hint: "us-east-1" }),
+        stackOrg: reader.stackOrg(),
+        region: reader.region(),
         owner,
         costCenter,
         tags: standardTags({ environment: env, layer: "workloads", owner, costCenter, pullRequest }),

@@ -5,9 +5,8 @@ import { provisionerRoleName } from "../lib/provisioning";
 import { isPullRequestEnvironment } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { accountProvider } from "../lib/provider";
-import { ContractReference, stackReferenceName } from "../lib/stack-reference";
 import { partitionOf } from "../lib/arn";
-import { PLATFORM_OUTPUT_KEYS, PlatformOutputs, PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
+import { PR_GATEWAY, PR_GATEWAY_PROXY_LABELS, SharedDataServices } from "../platform/outputs";
 import { AlertTopic, CLOUDWATCH_ALARMS } from "../lib/alert-topic";
 import { AppNamespace } from "./app-namespace";
 import { ArgoApplications, ServiceRelease } from "./argo-applications";
@@ -16,6 +15,7 @@ import { PostgresDatabase, postgresDefaultsFor } from "../lib/data/database";
 import { DataProvisioning, DataProvisioningArgs } from "./data-provisioning";
 import { Ingest } from "./ingest";
 import { WorkloadsOutputs } from "./outputs";
+import { PlatformReference } from "./platform-reference";
 import { PullRequestRouting } from "./pr-routing";
 import { ProcessingQueue } from "./processing-queue";
 import { ReceiptEmail, receiptConfigurationSetName, receiptFromAddress, sesArn } from "./receipt-email";
@@ -34,8 +34,7 @@ const { env, platformEnv } = config;
 const namer = new Namer(env);
 const pullRequest = isPullRequestEnvironment(env);
 
-const platformStack = stackReferenceName(config.stackOrg, "platform", platformEnv);
-const platform = new ContractReference<PlatformOutputs>(`platform-${platformEnv}`, platformStack, PLATFORM_OUTPUT_KEYS);
+const platform = new PlatformReference(config.stackOrg, platformEnv, `workloads/${env}`);
 
 const provider = accountProvider(namer.name("aws"), {
     region: config.region,
@@ -91,12 +90,7 @@ const vpcId = platform.require("vpcId");
 /** A PR's worker joins the group the test platform shares among all PR workers; other envs own theirs. */
 function workerSecurityGroupId(): pulumi.Output<string> {
     if (pullRequest) {
-        return platform.require("pullRequestWorkerSecurityGroupId").apply((id) => {
-            if (id === null) {
-                throw new Error(`${platformStack} exports no pullRequestWorkerSecurityGroupId: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
-            }
-            return id;
-        });
+        return platform.requireSet("pullRequestWorkerSecurityGroupId", `update platform/${platformEnv} (pulumi up there)`);
     }
     return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
 }
@@ -105,12 +99,7 @@ const workerSecurityGroup = workerSecurityGroupId();
 /** test and every pr-<n> use the test platform's instances; preprod and prod own theirs. */
 function dataServices(): pulumi.Output<SharedDataServices> {
     if (config.dataServices.mode === "shared") {
-        return platform.require("sharedData").apply((shared) => {
-            if (shared === null) {
-                throw new Error(`${platformStack} exports no sharedData: set platform:sharedData in its stack file and run pulumi up there, then re-run workloads/${env}`);
-            }
-            return shared;
-        });
+        return platform.requireSet("sharedData", "set platform:sharedData in its stack file and run pulumi up there");
     }
     const { postgres, search } = config.dataServices;
     const clients = [workerSecurityGroup];
@@ -175,12 +164,7 @@ const logsKeyArn = platform.require("logsKeyArn");
 /** A PR invokes the test platform's provisioner with its number; a full environment runs its own. */
 function provisionerFor(): DataProvisioningArgs["provisioner"] {
     if (pullRequest) {
-        const functionName = platform.require("pullRequestProvisionerFunctionName").apply((name) => {
-            if (name === null) {
-                throw new Error(`${platformStack} exports no pullRequestProvisionerFunctionName: update platform/${platformEnv} (pulumi up there), then re-run workloads/${env}`);
-            }
-            return name;
-        });
+        const functionName = platform.requireSet("pullRequestProvisionerFunctionName", `update platform/${platformEnv} (pulumi up there)`);
         return { kind: "pull-request", functionName };
     }
     return {
@@ -270,16 +254,8 @@ const routing = pullRequest
           { ...inAccount, dependsOn: [appNamespace] },
       )
     : undefined;
-const platformTargetGroups = platform.require("targetGroupArns");
 /** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
-    pullRequest ? undefined : platformTargetGroups.apply((groups) => {
-        const arn = groups?.[service];
-        if (arn === undefined) {
-            throw new Error(`${platformStack} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);
-        }
-        return arn;
-    });
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined => (pullRequest ? undefined : platform.targetGroupArn(service));
 
 const publicHostname = routing?.hostname ?? domainName;
 const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {

@@ -1,7 +1,7 @@
 /**
  * What each workloads/<env> (and pr-<n>) stack exports: for operators, the replay command
- * (automation/replay) and CI. Consumers read it only through lib/stack-reference.ts with
- * WORKLOADS_OUTPUT_KEYS.
+ * (automation/replay), CI and the PR driver (which reads `publicHostname`). No stack references
+ * workloads, so there is no key list for lib/stack-reference.ts.
  */
 export interface WorkloadsOutputs {
     environment: string;
@@ -33,29 +33,3 @@ export interface WorkloadsOutputs {
     /** Argo CD Application names in the hub, by service. */
     argocdApplications: Record<string, string>;
 }
-
-export const WORKLOADS_OUTPUT_KEYS = [
-    "environment",
-    "pullRequest",
-    "namespace",
-    "paymentsTableName",
-    "paymentsTableArn",
-    "rawPayloadBucket",
-    "rawPayloadBucketArn",
-    "processingQueueUrl",
-    "processingQueueArn",
-    "deadLetterQueueUrl",
-    "deadLetterQueueArn",
-    "workerFunctionName",
-    "workerRoleArn",
-    "apiRoleArn",
-    "adminRoleArn",
-    "postgresEndpoint",
-    "databaseName",
-    "opensearchEndpoint",
-    "opensearchIndexPrefix",
-    "sesIdentityArn",
-    "sesConfigurationSet",
-    "publicHostname",
-    "argocdApplications",
-] as const satisfies readonly (keyof WorkloadsOutputs)[];

@@ -1,18 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PullRequestEnvironment, pullRequestHostname } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../platform/outputs";
 import { HTTP_PORT } from "./services";
 
-/** The public host of a PR environment. */
-export function pullRequestHostname(env: string, domainName: string): string {
-    return `${env}.${domainName}`;
-}
-
 export interface PullRequestRoutingArgs {
-    /** `pr-<n>`. */
-    env: string;
+    env: PullRequestEnvironment;
     /** The PR's namespace, where the route lives beside the services it points at. */
     namespace: pulumi.Input<string>;
     domainName: pulumi.Input<string>;

@@ -12,11 +12,10 @@
  */
 import { parseArgs } from "node:util";
 
-import { OperationalError, UserError } from "../../lib/errors";
+import { OperationalError, UsageError, UserError } from "../../lib/errors";
 
-
-/** The command line is wrong: the CLI names the problem, points to --help and exits 2. */
-export class UsageError extends UserError {}
+// Every CLI imports the framework; the class itself lives in lib/ so that lib's own checks can throw it.
+export { UsageError };
 
 export interface OptionSpec {
     type: "string" | "boolean";

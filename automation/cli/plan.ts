@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { STACK_TRACES_VARIABLE, SynthesisError } from "../engine/synthesize";
+import { STACK_TRACES_VARIABLE } from "../engine/synthesize";
+import { SynthesisError } from "../engine/synthesis-errors";
 import { renderEstimates } from "../../plan-model/estimates";
 import { PlanDocument } from "../../plan-model/types";
 import { planEnvironment, planProgram } from "../plan/plan";

@@ -6,7 +6,7 @@ import { EXIT, assertReportFilesWritable, makeEngine, reportFailure } from "../d
 import { publish } from "../driver/markdown";
 import type { DriverContext } from "../driver/context";
 import { prDown, prGc, prList, prListTable, prPreview, prUp } from "../driver/pr";
-import { REPO_ROOT } from "../driver/stack-config";
+import { REPO_ROOT } from "../../lib/repository";
 import { waitForEnvironment } from "../driver/wait";
 import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, runAsProcess, type CliIo, type OptionSpecs } from "./framework";
 

@@ -12,35 +12,13 @@ import * as path from "path";
 import * as auto from "@pulumi/pulumi/automation";
 import { version as pulumiSdkVersion } from "@pulumi/pulumi/version";
 
-import type { FullEnvironment } from "../../lib/environments";
+import type { FullEnvironment, Layer } from "../../lib/environments";
 import { UserError } from "../../lib/errors";
 import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
-import {
-    EngineError,
-    OperationCancelledError,
-    PolicyViolationError,
-    StackLockedError,
-    StackNotFoundError,
-    UpdateFailedError,
-    countChanges,
-    emptyCounts,
-    stackLabel,
-    type ChangeCounts,
-    type ChangeOp,
-    type Engine,
-    type FailedResource,
-    type Layer,
-    type OperationKind,
-    type OperationOptions,
-    type OperationResult,
-    type OutputValue,
-    type ResourceChange,
-    type StackRef,
-    type StackSummary,
-} from "./engine";
+import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, emptyCounts, stackLabel, type ChangeCounts, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
 import { providerAccounts } from "./guard";
 import { policyPackConfigFile } from "../../policy-pack/config-file";
-import { REPO_ROOT } from "./stack-config";
+import { REPO_ROOT } from "../../lib/repository";
 
 /** The real engine needs the Pulumi CLI, and there is none where we looked. */
 export class PulumiCliMissingError extends UserError {

@@ -5,12 +5,10 @@
  * runs in tests and with `--offline` exactly as it runs in CI.
  */
 import type { CapacityEstimate } from "../../plan-model/estimates";
-import type { FullEnvironment } from "../../lib/environments";
+import type { FullEnvironment, Layer } from "../../lib/environments";
 import { OperationalError, UserError } from "../../lib/errors";
 import type { PlannedStack, Violation } from "../../plan-model/types";
 
-export const LAYERS = ["foundation", "platform", "workloads"] as const;
-export type Layer = (typeof LAYERS)[number];
 
 /** A stack of one of the estate's projects: `<project>/<stack>`. */
 export interface StackRef {
@@ -23,7 +21,6 @@ export function stackLabel(ref: StackRef): string {
 }
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";
-export const CHANGE_OPS: readonly ChangeOp[] = ["create", "update", "replace", "delete", "same"];
 
 export interface ResourceChange {
     urn: string;

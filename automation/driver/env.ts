@@ -3,15 +3,15 @@
  * each with the policy pack. Prod only with an explicit `--confirm prod`, which the deploy
  * workflow passes after the GitHub environment's reviewers approved.
  */
+import { isWorkloadEnvironment, WORKLOAD_ENVIRONMENTS, type WorkloadEnvironment } from "../../lib/environments";
 import { UsageError } from "../cli/framework";
 import { ReportedError, runOperation, type DriverContext } from "./context";
 import { UpdateFailedError, isNoOp, type OperationResult, type StackRef } from "./engine";
 import { estimateSection } from "./estimate";
 import { operationMarkdown } from "./markdown";
-import { readStackFileConfig, REPO_ROOT } from "./stack-config";
+import { REPO_ROOT } from "../../lib/repository";
+import { readStackFileConfig } from "./stack-config";
 
-export const PROMOTION_ENVIRONMENTS = ["test", "preprod", "prod"] as const;
-export type PromotionEnvironment = (typeof PROMOTION_ENVIRONMENTS)[number];
 export const PROMOTION_LAYERS = ["platform", "workloads"] as const;
 export type PromotionLayer = (typeof PROMOTION_LAYERS)[number];
 
@@ -24,9 +24,9 @@ export interface EnvRequest {
 }
 
 /** Validated request: the environment, the layers in dependency order. */
-export function promotionPlan(request: EnvRequest): { env: PromotionEnvironment; layers: PromotionLayer[] } {
-    if (!(PROMOTION_ENVIRONMENTS as readonly string[]).includes(request.env)) {
-        throw new UsageError(`--env must be one of ${PROMOTION_ENVIRONMENTS.join(", ")}, got "${request.env}" (PR environments use \`npm run pr\`)`);
+export function promotionPlan(request: EnvRequest): { env: WorkloadEnvironment; layers: PromotionLayer[] } {
+    if (!isWorkloadEnvironment(request.env)) {
+        throw new UsageError(`--env must be one of ${WORKLOAD_ENVIRONMENTS.join(", ")}, got "${request.env}" (PR environments use \`npm run pr\`)`);
     }
     if (request.layer !== undefined && !(PROMOTION_LAYERS as readonly string[]).includes(request.layer)) {
         throw new UsageError(`--layer must be one of ${PROMOTION_LAYERS.join(", ")}, got "${request.layer}"`);
@@ -34,7 +34,7 @@ export function promotionPlan(request: EnvRequest): { env: PromotionEnvironment;
     if (request.chartVersion !== undefined && request.layer === "platform") {
         throw new UsageError("--chart-version applies to the workloads layer; drop it or use --layer workloads");
     }
-    const env = request.env as PromotionEnvironment;
+    const env = request.env as WorkloadEnvironment;
     if (env === "prod" && request.action === "up" && request.confirm !== "prod") {
         throw new UsageError("refusing to update prod without --confirm prod (the deploy workflow passes it after the prod environment's approval)");
     }

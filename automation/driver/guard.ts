@@ -1,6 +1,6 @@
-import { UserError } from "../../lib/errors";
 import { pullRequestNumber } from "../../lib/environments";
-import { accountFromArn } from "../../lib/arn";
+import { UserError } from "../../lib/errors";
+import { ACCOUNT_ID_PATTERN, accountFromArn } from "../../lib/arn";
 import { stackLabel, type StackRef } from "./engine";
 
 /** The PR driver was asked to touch something that is not a PR environment in the test account. */
@@ -42,7 +42,7 @@ export function assertPullRequestTarget(facts: TargetFacts, rules: TargetRules):
     } else if (rules.pr !== undefined && pr !== rules.pr) {
         reasons.push(`stack "${facts.ref.stack}" is not the stack of PR ${rules.pr} (pr-${rules.pr})`);
     }
-    if (!/^[0-9]{12}$/.test(rules.testAccountId)) {
+    if (!ACCOUNT_ID_PATTERN.test(rules.testAccountId)) {
         reasons.push(`the test account id "${rules.testAccountId}" is not a 12-digit AWS account id`);
     }
     const foreign = [...new Set(facts.accounts)].filter((account) => account !== rules.testAccountId);
@@ -64,7 +64,7 @@ export function providerAccounts(resources: readonly { type: string; inputs?: Re
     for (const resource of resources.filter((r) => r.type === "pulumi:providers:aws")) {
         const inputs = Object.fromEntries(Object.entries(resource.inputs ?? {}).map(([k, v]) => [k, decodeProviderInput(v)]));
         const allowed = Array.isArray(inputs.allowedAccountIds) ? inputs.allowedAccountIds : [];
-        allowed.filter((a): a is string => typeof a === "string" && /^[0-9]{12}$/.test(a)).forEach((a) => accounts.add(a));
+        allowed.filter((a): a is string => typeof a === "string" && ACCOUNT_ID_PATTERN.test(a)).forEach((a) => accounts.add(a));
         for (const role of [inputs.assumeRoles, inputs.assumeRole].flat()) {
             const arn = (role as { roleArn?: unknown } | undefined)?.roleArn;
             const account = typeof arn === "string" ? accountFromArn(arn) : undefined;

@@ -2,7 +2,7 @@
  * PR environments: `workloads/pr-<n>` stacks on the test platform. Every mutating path goes
  * through assertPullRequestTarget (guard.ts) first.
  */
-import { pullRequestNumber } from "../../lib/environments";
+import { pullRequestHostname, pullRequestNumber } from "../../lib/environments";
 import { accountFromArn } from "../../lib/arn";
 import { formatDuration } from "../deadline";
 import { ReportedError, runOperation, type DriverContext } from "./context";
@@ -10,7 +10,8 @@ import { UpdateFailedError, isNoOp, stackLabel, type Engine, type OperationResul
 import { estimateSection } from "./estimate";
 import { assertPullRequestTarget } from "./guard";
 import { operationMarkdown } from "./markdown";
-import { pullRequestConfig, REPO_ROOT } from "./stack-config";
+import { REPO_ROOT } from "../../lib/repository";
+import { pullRequestConfig } from "./stack-config";
 
 export function prStackRef(pr: number): StackRef {
     return { project: "workloads", stack: `pr-${pr}` };
@@ -34,8 +35,9 @@ async function guard(ctx: DriverContext, ref: StackRef, pr: number | undefined, 
     return assertPullRequestTarget({ ref, accounts: configAccount ? [...accounts, configAccount] : accounts }, { testAccountId: platform.accountId, pr });
 }
 
+/** Where the PR's stack will serve, before it has a `publicHostname` output (a preview, a failed first up). */
 export function prUrl(pr: number, domainName: string): string {
-    return `https://pr-${pr}.${domainName}`;
+    return `https://${pullRequestHostname(`pr-${pr}`, domainName)}`;
 }
 
 /** The stack's own `publicHostname` output (WorkloadsOutputs), when it has one. */

@@ -1,24 +1,14 @@
-import * as fs from "fs";
 import * as path from "path";
 
-import { readYaml } from "../engine/project";
-import { UsageError } from "../cli/framework";
-import type { Layer } from "./engine";
-
-/** The repository root: layer directories and their stack files live below it. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import type { Layer } from "../../lib/environments";
+import { UsageError } from "../../lib/errors";
+import { REPO_ROOT } from "../../lib/repository";
+import { readStackFile } from "../engine/project";
 
 /** The `config:` map of `<layer>/Pulumi.<name>.yaml`, full keys to values (structured values kept). */
 export function readStackFileConfig(layer: Layer, name: string, repoRoot = REPO_ROOT): Record<string, unknown> {
     const file = path.join(repoRoot, layer, `Pulumi.${name}.yaml`);
-    if (!fs.existsSync(file)) {
-        throw new UsageError(`${path.relative(repoRoot, file)} does not exist: every stack of ${layer} needs its stack file`);
-    }
-    const config = readYaml(file, `Stack file ${path.relative(repoRoot, file)}`).config ?? {};
-    if (config === null || typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`${path.relative(repoRoot, file)}: "config" must be a mapping of keys to values`);
-    }
-    return config as Record<string, unknown>;
+    return readStackFile(file, `Stack file ${path.relative(repoRoot, file)}`);
 }
 
 export interface PrValues {

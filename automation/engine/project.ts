@@ -80,16 +80,21 @@ function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** The `config:` mapping of a stack file as written (full or short keys, structured and `secure:` values kept). */
+export function readStackFile(file: string, what: string): Record<string, unknown> {
+    const raw = readYaml(file, what).config ?? {};
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new PlanUsageError(`${file}: "config" must be a mapping of keys to values.`);
+    }
+    return raw as Record<string, unknown>;
+}
+
 /**
  * A stack's configuration as the CLI would hand it to the program. Encrypted (`secure:`) values
  * cannot be decrypted offline: each becomes a stable stand-in that stays secret end to end.
  */
 export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, unknown> = {}, file = stackFilePath(project, stack)): StackConfig {
-    const stackFile = readYaml(file, `Stack file for ${project.name}/${stack}`);
-    const raw = (stackFile.config ?? {}) as Record<string, unknown>;
-    if (typeof raw !== "object" || Array.isArray(raw)) {
-        throw new PlanUsageError(`${file}: "config" must be a mapping of keys to values.`);
-    }
+    const raw = readStackFile(file, `Stack file for ${project.name}/${stack}`);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const set = (key: string, value: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * Prints the side-by-side estimate table for the README from real offline plans:
+ * Prints the side-by-side estimate table for docs/estimates.md from real offline plans:
  *   node -r ./automation/register.js automation/estimates/compare.ts [env ...]   (default: pr-42 test prod)
  * The first environment is compared with each full one as "PR / full" ratios.
  */

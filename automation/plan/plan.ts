@@ -3,11 +3,13 @@ import { evaluateStack } from "../../policy-pack/offline";
 import { estimatePlan } from "../../plan-model/estimates";
 import { evaluateFlows, summarizeFlows } from "../flows";
 import { loadProject, loadStackConfig, requireProgram, stackFilePath } from "../engine/project";
-import { StackOutputs, synthesize, SynthesisResult } from "../engine/synthesize";
+import type { Diagnostic } from "../engine/diagnostics";
+import type { StackOutputs } from "../engine/stack-references";
+import { synthesize, SynthesisResult } from "../engine/synthesize";
 import { PlanDocument, PlannedStack } from "../../plan-model/types";
-import { environmentChain, StackTarget } from "./environments";
+import { environmentChain, type StackTarget } from "../../lib/environments";
+import { REPO_ROOT } from "../../lib/repository";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The organization segment of stack names when a stack's config sets no `stackOrg`. */
 export const DEFAULT_STACK_ORG = "organization";
@@ -45,6 +47,8 @@ export interface StackSynthesisOptions {
     /** A stack file other than `Pulumi.<stack>.yaml`, relative to the project directory. */
     stackFile?: string;
     registry?: StackRegistry;
+    /** Receives what the program logs; without it, it goes to stderr. */
+    onDiagnostic?: (diagnostic: Diagnostic) => void;
 }
 
 /** Synthesizes one Pulumi program with its stack file, answering stack references from the registry. */
@@ -62,6 +66,7 @@ export async function synthesizeStack(projectDir: string, stack: string, options
         config: config.values,
         secretKeys: config.secretKeys,
         resolveStackReference: (name) => registry.get(name),
+        onDiagnostic: options.onDiagnostic,
         configSource: path.relative(process.cwd(), file) || file,
     });
     registry.add(`${organization}/${project.name}/${stack}`, result.referenceableOutputs);

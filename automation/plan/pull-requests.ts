@@ -8,8 +8,9 @@ import * as path from "path";
 import { estimateCapacity } from "../../plan-model/estimates/capacity";
 import type { CapacityEstimate } from "../../plan-model/estimates/types";
 import type { PlannedResource, PlannedStack } from "../../plan-model/types";
-import { environmentChain } from "./environments";
-import { planned, REPO_ROOT, StackRegistry, synthesizeStack } from "./plan";
+import { environmentChain } from "../../lib/environments";
+import { planned, StackRegistry, synthesizeStack } from "./plan";
+import { REPO_ROOT } from "../../lib/repository";
 
 export interface PullRequestFleet {
     /** foundation/org, platform/mgmt, platform/test: synthesized once. */

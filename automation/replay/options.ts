@@ -1,4 +1,5 @@
-import { DEFAULT_REGION, isPullRequestEnvironment } from "../../lib/environments";
+import { REGION_PATTERN } from "../../lib/arn";
+import { DEFAULT_REGION, isPullRequestEnvironment, isWorkloadEnvironment } from "../../lib/environments";
 import { HELP, UsageError, optionsHelp, parseOptions, type OptionSpecs } from "../cli/framework";
 import { parseDuration } from "../deadline";
 
@@ -28,8 +29,6 @@ export const DEFAULT_REPLAY_TIMEOUT_MS = 60 * 60_000;
 /** SQS caps a move task's rate at 500 messages per second. */
 export const MAX_MESSAGES_PER_SECOND = 500;
 
-const WORKLOAD_ENVIRONMENTS = ["test", "preprod", "prod"];
-
 export interface ReplayOptions {
     env: string;
     region: string;
@@ -49,7 +48,7 @@ export function parseReplayOptions(argv: string[], processEnv: NodeJS.ProcessEnv
     const env = flags.env;
     if (env === undefined) {
         problems.push("--env is required");
-    } else if (!WORKLOAD_ENVIRONMENTS.includes(env) && !isPullRequestEnvironment(env)) {
+    } else if (!isWorkloadEnvironment(env) && !isPullRequestEnvironment(env)) {
         problems.push(`--env "${env}" is not a workloads environment (test, preprod, prod or pr-<n>)`);
     }
     const rate = flags["max-per-second"];
@@ -58,7 +57,7 @@ export function parseReplayOptions(argv: string[], processEnv: NodeJS.ProcessEnv
         problems.push(`--max-per-second "${rate}" must be a whole number from 1 to ${MAX_MESSAGES_PER_SECOND}`);
     }
     const region = flags.region ?? (processEnv.AWS_REGION || DEFAULT_REGION);
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    if (!REGION_PATTERN.test(region)) {
         problems.push(`region "${region}" is not an AWS region name (e.g. ${DEFAULT_REGION})`);
     }
     const duration = (flag: "request-timeout" | "timeout", fallback: number): number => {

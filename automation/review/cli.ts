@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { UsageError } from "../cli/framework";
 import type { PlanOptions } from "../cli/plan";
-import { environmentChain } from "../plan/environments";
+import { environmentChain } from "../../lib/environments";
 import { planEnvironments } from "../plan/plan";
 import { renderReviewMarkdown } from "./markdown";
 import { ALL_ENVIRONMENTS, reviewChange, reviewExitCode } from "./review";

@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { PlanUsageError } from "../engine/project";
 import { PlanDocument } from "../../plan-model/types";
-import { EnvironmentPlans, planEnvironments, REPO_ROOT } from "../plan/plan";
+import { EnvironmentPlans, planEnvironments } from "../plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 
 const INSTALL_DEADLINE_MS = 15 * 60_000;
 const PLAN_DEADLINE_MS = 10 * 60_000;

@@ -347,7 +347,7 @@ function autoScalingLines(r: PlannedResource, ctx: PricingContext): CostLine[] {
     return nodeLines(r, ctx, nodes, template && stringAt(template, "instanceType"), diskGb, volumeType, false);
 }
 
-/** Short names of the usage-based charges left out (the README's "Cost model" has the unit prices). */
+/** Short names of the usage-based charges left out (docs/estimates.md, "Cost model", has the unit prices). */
 const USAGE = {
     s3: "S3 storage/requests",
     sqs: "SQS requests",

@@ -21,7 +21,10 @@ export const ARGOCD_CLUSTER_CLIENTS = ["argocd-application-controller", "argocd-
  */
 export const ARGOCD_SERVER_TARGET = { service: "argocd-server", scheme: "internal", port: 8080, protocol: "HTTPS", healthCheckPath: "/healthz" } as const;
 
-/** Where OIDC's client secret lives: created out of band (README, "Argo CD and how it reaches env clusters"), never in config. */
+/**
+ * Where OIDC's client secret lives: created out of band (docs/platform-cluster.md, "Argo CD and how it
+ * reaches env clusters"), never in config.
+ */
 export const OIDC_SECRET_NAME = "argocd-oidc";
 
 /** The Argo CD repository Secret holding the ECR login for the chart repository. */

@@ -1,4 +1,5 @@
-import { ConfigReader } from "../../lib/config";
+import { ROLE_ARN_PATTERN } from "../../lib/arn";
+import { ConfigReader, DOMAIN_PATTERN } from "../../lib/config";
 import { KubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS, isSupportedKubernetesVersion } from "./versions";
 
 /** The one stack-file key the cluster side reads: `platform:cluster`, a YAML mapping. */
@@ -60,11 +61,9 @@ interface RawClusterConfig {
     argocd?: { hostname?: unknown; sourceRepos?: unknown; oidc?: Record<string, unknown> };
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 /** A Kubernetes namespace name, or a prefix ending in `*` (EKS access scopes accept a trailing wildcard). */
 const NAMESPACE = /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 /** One node per AZ: the minimum that survives an AZ loss with capacity left in the other two. */
 export const PROD_MIN_NODES_PER_GROUP = 3;
@@ -178,7 +177,7 @@ function readArgoCd(fields: FieldReader, raw: RawClusterConfig["argocd"], env: s
     }
     const oidc = raw.oidc ?? {};
     return {
-        hostname: fields.string(raw.hostname, "argocd.hostname", HOSTNAME, "argocd.mgmt.internal.example.com"),
+        hostname: fields.string(raw.hostname, "argocd.hostname", DOMAIN_PATTERN, "argocd.mgmt.internal.example.com"),
         sourceRepos: fields.strings(raw.sourceRepos, "argocd.sourceRepos", /^https:\/\/\S+$/, "https://github.com/example/payments-deploy.git"),
         oidc: {
             name: fields.string(oidc.name, "argocd.oidc.name", /^.{1,64}$/, "SSO"),
@@ -228,11 +227,11 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         );
     }
 
-    const adminRoleArns = fields.strings(raw.adminRoleArns, "adminRoleArns", ROLE_ARN, "arn:aws:iam::111111111111:role/PlatformAdmin");
+    const adminRoleArns = fields.strings(raw.adminRoleArns, "adminRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/PlatformAdmin");
     if (Array.isArray(raw.adminRoleArns) && adminRoleArns.length === 0) {
         fields.problem("adminRoleArns", "is empty: with cluster-creator admin off, nobody could administer the cluster", `list at least one role in ${fields.key("adminRoleArns")}`);
     }
-    const developerRoleArns = fields.strings(raw.developerRoleArns, "developerRoleArns", ROLE_ARN, "arn:aws:iam::111111111111:role/Developer", { optional: true });
+    const developerRoleArns = fields.strings(raw.developerRoleArns, "developerRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/Developer", { optional: true });
     if (env === "prod" && developerRoleArns.length > 0) {
         fields.problem("developerRoleArns", "developers get no access to prod clusters", `set ${fields.key("developerRoleArns")} to [] in Pulumi.prod.yaml`);
     }

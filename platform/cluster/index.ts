@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FullEnvironment, VPC_CIDRS, WorkloadEnvironment } from "../../lib/environments";
+import { FullEnvironment, VPC_CIDRS, WORKLOAD_ENVIRONMENTS } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
 import { ciRoleName, PR_ARGOCD_WRITERS_GROUP, PR_DEPLOYERS_GROUP, PR_KUBERNETES_USER } from "../../lib/ci-trust";
 import { ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGER_ROLE, NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
@@ -17,7 +17,7 @@ import { ArgoCdHub, ArgoCdServerTarget } from "./argocd";
 import { CiRunners, RunnersConfig } from "./ci-runners";
 import { ENV_CLUSTER_GUARD, HUB_GUARD, PrIdentityGuard } from "./pr-identity-guard";
 import { ArgoCdDestination, ArgoCdHubConnection } from "./argocd-destination";
-import { ClusterConfig } from "./config";
+import { ArgoCdConfig, ClusterConfig } from "./config";
 import { EksCluster } from "./eks-cluster";
 import { callerKubeconfig } from "./kubeconfig";
 import { ManagedAddons } from "./managed-addons";
@@ -30,10 +30,7 @@ export { ClusterConfig, parseClusterConfig } from "./config";
 /** The env hosts PR environments: their shared gateway behind the public ALB (platform/edge). */
 export type PullRequestGatewayConfig = Pick<PullRequestGatewayArgs, "domainName" | "targetGroupArn" | "albSecurityGroupId">;
 
-/** The environments whose clusters the hub deploys to. */
-export const DESTINATION_ENVIRONMENTS: readonly WorkloadEnvironment[] = ["test", "preprod", "prod"];
-
-export interface ClusterPlatformArgs {
+interface ClusterPlatformBaseArgs {
     env: FullEnvironment;
     config: ClusterConfig;
     vpcId: pulumi.Input<string>;
@@ -49,16 +46,28 @@ export interface ClusterPlatformArgs {
     privateZoneId: pulumi.Input<string>;
     /** Standard tags, for inputs the provider's defaultTags do not reach. */
     tags: Record<string, string>;
-    /** Env stacks only: the hub from platform/mgmt's outputs, where the env registers its cluster. */
-    hub?: ArgoCdHubConnection;
-    /** mgmt only: the CI runner scale sets. */
-    runners?: RunnersConfig;
-    /** mgmt only: the central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
-    chartRepository?: pulumi.Input<string>;
-    pullRequestGateway?: PullRequestGatewayConfig;
-    /** mgmt only: the internal ALB's argocd-server target group and security group. */
-    argocdServer?: Omit<ArgoCdServerTarget, "controller">;
 }
+
+/** mgmt's cluster: the Argo CD hub and the CI runner scale sets. */
+export interface HubClusterArgs extends ClusterPlatformBaseArgs {
+    role: "hub";
+    argocd: ArgoCdConfig;
+    runners: RunnersConfig;
+    /** The central ECR's chart repository (`<registry>/charts`) Argo CD pulls from. */
+    chartRepository: pulumi.Input<string>;
+    /** The internal ALB's argocd-server target group and security group: the UI and SSO login are served there. */
+    argocdServer: Omit<ArgoCdServerTarget, "controller">;
+}
+
+/** An env's cluster: registers with the hub; test's also hosts the PR gateway. */
+export interface SpokeClusterArgs extends ClusterPlatformBaseArgs {
+    role: "spoke";
+    /** The hub from platform/mgmt's outputs, where the env registers its cluster. */
+    hub: ArgoCdHubConnection;
+    pullRequestGateway?: PullRequestGatewayConfig;
+}
+
+export type ClusterPlatformArgs = HubClusterArgs | SpokeClusterArgs;
 
 /**
  * Who may do what in the cluster (access entries), derived from config for one env. CI jobs reach
@@ -76,7 +85,7 @@ export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig,
         "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
     };
     if (env === "mgmt") {
-        for (const target of DESTINATION_ENVIRONMENTS) {
+        for (const target of WORKLOAD_ENVIRONMENTS) {
             grants[`ci-deploy-${target}`] = { principalArn: ci(ciRoleName("deploy", target)), policies: [], kubernetesGroups: [ARGOCD_WRITERS_GROUP] };
         }
         grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
@@ -132,16 +141,6 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:ClusterPlatform", name, {}, opts);
         const { env, config } = args;
-        if (env === "mgmt" && args.chartRepository === undefined) {
-            throw new Error("ClusterPlatform(mgmt): args.chartRepository (foundation/org's ecrRegistry + /charts) is required for Argo CD's chart credential");
-        }
-        if (env === "mgmt" ? config.argocd === undefined : args.hub === undefined) {
-            throw new Error(
-                env === "mgmt"
-                    ? "ClusterPlatform(mgmt): config.argocd is required for the Argo CD hub"
-                    : `ClusterPlatform(${env}): args.hub (platform/mgmt's argocdHubKubeconfig, argocdNamespace, argocdHubRoleArn) is required to register with Argo CD`,
-            );
-        }
         const namer = new Namer(env);
         const release = KUBERNETES_RELEASES[config.kubernetesVersion];
 
@@ -196,7 +195,7 @@ export class ClusterPlatform extends pulumi.ComponentResource {
 
         const loadBalancerController = new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
-        if (args.pullRequestGateway !== undefined) {
+        if (args.role === "spoke" && args.pullRequestGateway !== undefined) {
             new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
         }
         new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
@@ -214,17 +213,14 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
         });
-        if (env === "mgmt") {
-            if (args.argocdServer === undefined) {
-                throw new Error("ClusterPlatform(mgmt): args.argocdServer (the internal ALB's argocd-server target group) is required: the UI and SSO login are served there");
-            }
+        if (args.role === "hub") {
             const hub = new ArgoCdHub(
                 namer.name("argocd"),
                 {
                     ...addonArgs,
-                    config: config.argocd!,
-                    environments: DESTINATION_ENVIRONMENTS,
-                    chartRepository: args.chartRepository!,
+                    config: args.argocd,
+                    environments: WORKLOAD_ENVIRONMENTS,
+                    chartRepository: args.chartRepository,
                     serverTarget: { ...args.argocdServer, controller: loadBalancerController },
                 },
                 { parent: this },
@@ -232,13 +228,10 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             this.argocdNamespace = hub.namespace;
             this.argocdHubRoleArn = hub.hubRoleArn;
             this.argocdHubKubeconfig = deployKubeconfig;
-            if (args.runners === undefined) {
-                throw new Error("ClusterPlatform(mgmt): args.runners (platform:runners) is required: the CI jobs that reach private clusters run there");
-            }
             new CiRunners(namer.name("ci-runners"), { ...addonArgs, config: args.runners }, { parent: this });
             new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: HUB_GUARD }, { parent: this });
         } else {
-            const hub = args.hub!;
+            const { hub } = args;
             new ArgoRollouts(namer.name("argo-rollouts"), { ...addonArgs, metricsWorkspaceArn: metrics.workspace.arn }, { parent: this });
             this.createNamespaceManagerRbac(namer, kubernetes);
             if (env === "test") {

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { CloudFrontPriceClass } from "../config";
 import { SecureBucket } from "../../lib/secure-bucket";
 import { statefulOptions } from "../../lib/stateful";
 import { API_PATH } from "../outputs";
+
+export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
 
 /** The header CloudFront adds to every origin request; the public ALB forwards nothing without it. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";

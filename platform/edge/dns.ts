@@ -1,11 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
-import { DnsConfig } from "../config";
+
+/** The env's DNS: its public domain, private zone and where the public zone is delegated. */
+export interface DnsSettings {
+    /** The env's public domain: CloudFront answers on it, services on `<host>.<domainName>`. */
+    domainName: string;
+    /** The private zone (associated with the VPC) for internal names; a subdomain of domainName. */
+    privateZoneName: string;
+}
 
 export interface DnsZonesArgs {
     namer: Namer;
-    dns: DnsConfig;
+    dns: DnsSettings;
     vpcId: pulumi.Input<string>;
     /** Given where CloudFront serves the env: it only accepts certificates from us-east-1, whatever the stack's region. */
     usEast1Provider?: aws.Provider;

@@ -3,13 +3,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../../lib/naming";
 import { partitionOf } from "../../lib/arn";
 import { AccountContext } from "../../lib/aws";
-import { DnsConfig, EdgeConfig } from "../config";
 import { ALB_ORIGIN_HOST, API_PATH, PR_GATEWAY } from "../outputs";
-import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER } from "./cdn";
-import { DnsZones } from "./dns";
+import { Cdn, CLOUDFRONT_LOG_PREFIX, ORIGIN_VERIFY_HEADER, type CloudFrontPriceClass } from "./cdn";
+import { DnsZones, type DnsSettings } from "./dns";
 import { pullRequestHostPattern } from "../cluster/addons/pr-gateway";
 import { accessLogBucket, AlbRoute, albLogDeliveryStatement, ApplicationLoadBalancer, ServiceTarget } from "./load-balancer";
 import { WebAclLogging, createWebAcl } from "./waf";
+
+/** The public ingress edge: workload environments (test, preprod, prod) only. */
+export interface EdgeSettings {
+    /** Requests per IP per 5 minutes before the WAF rate rule blocks. */
+    wafRateLimit: number;
+    albDeletionProtection: boolean;
+    /** Days the ALB and CloudFront access logs are kept. */
+    accessLogRetentionDays: number;
+    cloudfrontPriceClass: CloudFrontPriceClass;
+    /** Value of the header CloudFront adds to origin requests and the public ALB requires. */
+    originVerifySecret: pulumi.Output<string>;
+    /** Sources, besides the mgmt VPC, allowed on the internal ALB (e.g. the tailnet range if router SNAT is off). */
+    allowedVpnCidrs: string[];
+}
 
 /** Host names under the env's domains. */
 export const ADMIN_HOST = "admin";
@@ -21,9 +34,9 @@ export interface EdgeArgs {
     vpcCidr: string;
     publicSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
-    dns: DnsConfig;
+    dns: DnsSettings;
     zones: DnsZones;
-    edge: EdgeConfig;
+    edge: EdgeSettings;
     /** Sources allowed on the internal ALB: the mgmt VPC (VPN router, Argo CD) and configured VPN ranges. */
     internalIngressCidrs: string[];
     /** CLOUDFRONT-scope WAF lives in us-east-1. */
@@ -59,6 +72,8 @@ export class Edge extends pulumi.ComponentResource {
     readonly cdn: Cdn;
     readonly publicWebAcl: aws.wafv2.WebAcl;
     readonly cloudfrontWebAcl: aws.wafv2.WebAcl;
+    /** Every service's target group ARN on either ALB, by service name (what workloads bind to). */
+    readonly targetGroupArns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:Edge", name, {}, opts);
@@ -159,6 +174,9 @@ export class Edge extends pulumi.ComponentResource {
         for (const type of ["A", "AAAA"] as const) {
             this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
         }
+        this.targetGroupArns = pulumi
+            .all(Object.entries({ ...this.publicAlb.targetGroups, ...this.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
+            .apply((entries) => Object.fromEntries(entries));
         this.registerOutputs({});
     }
 

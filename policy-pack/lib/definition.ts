@@ -35,14 +35,14 @@ export type Domain =
     | "tagging"
     | "environment";
 
-/** What the README table and the generated config are built from. */
+/** What the generated docs/policy-pack.md table and config are built from. */
 export interface PolicyMeta {
     /** The policy id, unique in the pack. */
     name: string;
     domain: Domain;
     /** What the policy requires (shown by Pulumi with every violation). */
     description: string;
-    /** What goes wrong without it, for the README. */
+    /** What goes wrong without it, for docs/policy-pack.md. */
     prevents: string;
     severity: Severity;
     /** What to change to comply. */
@@ -105,10 +105,12 @@ export interface Subject {
     type: string;
     urn: string;
     name: string;
-    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    props: Record<string, any>;
     protect: boolean;
     parent?: string;
-    provider?: { type: string; urn: string; name: string; props: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+    provider?: { type: string; urn: string; name: string; props: Record<string, any> };
 }
 
 export interface StackContext<C> extends CheckContext<C> {

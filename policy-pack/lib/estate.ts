@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-
-/** The repository root: the pack runs from policy-pack/ (real previews) or is imported (offline plan, tests). */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { LAYERS } from "../../lib/environments";
+import { REPO_ROOT } from "../../lib/repository";
 
 let cached: string[] | undefined;
 
@@ -13,7 +12,7 @@ let cached: string[] | undefined;
  */
 export function estateAccounts(): string[] {
     if (cached === undefined) {
-        const files = ["foundation", "platform", "workloads", "."].flatMap((dir) => {
+        const files = [...LAYERS, "."].flatMap((dir) => {
             const folder = path.join(REPO_ROOT, dir);
             return fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join(folder, f)) : [];
         });

@@ -20,7 +20,7 @@ import { SQS_POLICIES } from "./sqs";
 import { TAGGING_POLICIES } from "./tagging";
 import { VERSIONS_POLICIES } from "./versions";
 
-/** Every policy of the pack, in README order. */
+/** Every policy of the pack, in the order docs/policy-pack.md lists them. */
 export const POLICIES: readonly PolicyDefinition[] = [
     ...S3_POLICIES,
     ...KMS_POLICIES,

@@ -70,9 +70,9 @@ export const KMS_POLICIES: PolicyDefinition[] = [
             } else if (r.type === SECRET && !has(r.props, "kmsKeyId")) {
                 ctx.report(`Secret ${r.name} uses the AWS managed key, not a customer-managed KMS key.`);
             } else if (r.type === LAUNCH_TEMPLATE) {
-                const plain = list(r.props.blockDeviceMappings).filter((m: any) => m.ebs && String(m.ebs.encrypted) !== "true"); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                const plain = list(r.props.blockDeviceMappings).filter((m) => m.ebs && String(m.ebs.encrypted) !== "true");
                 if (plain.length > 0) {
-                    ctx.report(`Launch template ${r.name} has unencrypted volumes: ${plain.map((m: any) => m.deviceName).join(", ")}.`); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                    ctx.report(`Launch template ${r.name} has unencrypted volumes: ${plain.map((m) => m.deviceName).join(", ")}.`);
                 }
             }
         },

@@ -39,7 +39,7 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
         prevents: "Logs holding request details readable by anyone with logs:GetLogEvents, with no key policy or key audit trail in between.",
         severity: "medium",
-        remediation: "Set kmsKeyId to a key whose policy lets logs.<region>.amazonaws.com use it for this account's log groups (platform/aws.ts createLogsKey).",
+        remediation: "Set kmsKeyId to a key whose policy lets logs.<region>.amazonaws.com use it for this account's log groups (lib/aws.ts createLogsKey).",
         level: "advisory",
         prodLevel: "mandatory",
         levelReason: "Production logs can carry payment identifiers and are audit evidence; test and PR data is synthetic, so an unencrypted group there is advisory.",

@@ -270,7 +270,7 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             const rules =
                 r.type === EGRESS_RULE
                     ? [{ protocol: r.props.ipProtocol, cidrs: [r.props.cidrIpv4, r.props.cidrIpv6] }]
-                    : list(r.props.egress).map((e: any) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] })); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                    : list(r.props.egress).map((e) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] }));
             if (rules.some((rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))))) {
                 ctx.report(`${r.name} allows all traffic out to the internet.`);
             }

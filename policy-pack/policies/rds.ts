@@ -152,7 +152,7 @@ export const RDS_POLICIES: PolicyDefinition[] = [
                     return;
                 }
                 const linked = referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] });
-                const forced = linked.some((g) => list(g.props.parameters).some((p: any) => p.name === "rds.force_ssl" && String(p.value) === "1")); // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped engine JSON
+                const forced = linked.some((g) => list(g.props.parameters).some((p) => p.name === "rds.force_ssl" && String(p.value) === "1"));
                 if (!forced) {
                     ctx.report(`Database ${db.name} has no parameter group setting rds.force_ssl = 1.`, db.urn);
                 }

@@ -1,3 +1,4 @@
+import { isFullEnvironment } from "../../lib/environments";
 import { REQUIRED_TAG_KEYS } from "../../lib/tags";
 import { PolicyDefinition, Subject, resourcePolicy } from "../lib/definition";
 import { isPullRequest } from "../lib/settings";
@@ -51,7 +52,7 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
         level: "advisory",
         reads: { "*": ["tags"] },
         check: (r, ctx) => {
-            if (!TAGGABLE.has(r.type) || !(ctx.pr || ["mgmt", "test", "preprod", "prod"].includes(ctx.env))) {
+            if (!TAGGABLE.has(r.type) || !(ctx.pr || isFullEnvironment(ctx.env))) {
                 return;
             }
             const tags = tagsOf(r);

@@ -5,36 +5,37 @@ import { toPolicyPackConfig } from "../lib/pack-config";
 import { renderCoverage } from "../coverage/render";
 import { POLICIES } from "../policies";
 import { DEFAULT_ALLOWED_REGIONS } from "../policies/environment";
+import { REPO_ROOT } from "../../lib/repository";
 
 /**
- * Generates what is derived from the policies' metadata: the README section (between the policy-pack markers)
+ * Generates what is derived from the policies' metadata: the manual's section (docs/policy-pack.md, between the
+ * policy-pack markers)
  * and the per-environment `--policy-pack-config` files (policy-pack/config/<env>.json).
  * Run `node -r ./automation/register.js policy-pack/scripts/generate.ts`; a test fails when either is stale.
  */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const DOC_FILE = path.join(REPO_ROOT, "docs", "policy-pack.md");
 export const COVERAGE_FILE = path.join(REPO_ROOT, "docs", "policy-coverage.md");
-export const README_FILE = path.join(REPO_ROOT, "README.md");
 const SECTION_BEGIN = "<!-- policy-pack:begin -->\n";
 const SECTION_END = "<!-- policy-pack:end -->";
 
-function sectionBounds(readme: string): [number, number] {
-    const begin = readme.indexOf(SECTION_BEGIN);
-    const end = readme.indexOf(SECTION_END);
+function sectionBounds(doc: string): [number, number] {
+    const begin = doc.indexOf(SECTION_BEGIN);
+    const end = doc.indexOf(SECTION_END);
     if (begin < 0 || end < begin) {
-        throw new Error(`README.md lacks the ${SECTION_BEGIN.trim()} ... ${SECTION_END} markers for the policy-pack section`);
+        throw new Error(`docs/policy-pack.md lacks the ${SECTION_BEGIN.trim()} ... ${SECTION_END} markers for the policy-pack section`);
     }
     return [begin + SECTION_BEGIN.length, end];
 }
 
-/** The generated policy-pack section of the README. */
-export function readmeSection(readme: string): string {
-    const [begin, end] = sectionBounds(readme);
-    return readme.slice(begin, end);
+/** The generated section of docs/policy-pack.md. */
+export function docSection(doc: string): string {
+    const [begin, end] = sectionBounds(doc);
+    return doc.slice(begin, end);
 }
 
-export function withReadmeSection(readme: string, section: string): string {
-    const [begin, end] = sectionBounds(readme);
-    return readme.slice(0, begin) + section + readme.slice(end);
+export function withDocSection(doc: string, section: string): string {
+    const [begin, end] = sectionBounds(doc);
+    return doc.slice(0, begin) + section + doc.slice(end);
 }
 export const CONFIG_DIR = path.join(REPO_ROOT, "policy-pack", "config");
 /** One config per full environment; `pr` serves every pr-<n> stack. */
@@ -133,11 +134,11 @@ export function renderConfigs(policies: readonly PolicyDefinition[] = POLICIES):
 }
 
 if (require.main === module) {
-    fs.writeFileSync(README_FILE, withReadmeSection(fs.readFileSync(README_FILE, "utf8"), renderDocs()));
+    fs.writeFileSync(DOC_FILE, withDocSection(fs.readFileSync(DOC_FILE, "utf8"), renderDocs()));
     fs.mkdirSync(CONFIG_DIR, { recursive: true });
     for (const [file, text] of Object.entries(renderConfigs())) {
         fs.writeFileSync(path.join(CONFIG_DIR, file), text);
     }
     fs.writeFileSync(COVERAGE_FILE, renderCoverage());
-    console.log(`wrote ${README_FILE}, ${COVERAGE_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
+    console.log(`wrote ${DOC_FILE}, ${COVERAGE_FILE} and ${Object.keys(renderConfigs()).length} files in ${CONFIG_DIR}`);
 }

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { CACHE_DIR_VARIABLE, readEntry } from "../../lib/disk-cache";
 import { NAMESPACE, OPTIONS, transpile, transpileKey } from "../../automation/register";
-import { REPO_ROOT } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 
 const REGISTER = path.join(REPO_ROOT, "automation", "register.js");
 /** Prints what the module computed and whether this process had to load esbuild to run it. */

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CI_ROLES, ciRoleNameOf, ciTrustPolicy, secretsKeyUsers } from "../../bootstrap/ci-identity";
-import { REPO_ROOT, synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import { synthesizeStack } from "../../automation/plan/plan";
 import { ciRoleNames } from "../../lib/ci-trust";
 import { Inventory } from "../harness";
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { REPO_ROOT, synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import { synthesizeStack } from "../../automation/plan/plan";
 import { Inventory } from "../harness";
 
 async function bootstrap(config: Record<string, unknown> = {}): Promise<Inventory> {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { InvalidConfigError, isInvalidConfigError } from "../../lib/config";
+import { InvalidConfigError } from "../../lib/config";
 import { synthesizeLayer } from "../harness";
 import { stackFileConfig } from "./fixture";
 
@@ -14,7 +14,7 @@ async function problemsOf(overrides: Record<string, unknown>): Promise<InvalidCo
     try {
         await synthesizeLayer("foundation", "org", overrides);
     } catch (error) {
-        if (isInvalidConfigError(error)) {
+        if (error instanceof InvalidConfigError) {
             return error.problems;
         }
         throw error;

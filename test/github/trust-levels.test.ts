@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { CI_ROLES, ciRoleNameOf } from "../../bootstrap/ci-identity";
 import { CI_TARGETS } from "../../lib/ci-trust";
-import { REPO_ROOT } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 import { jsonInput } from "../foundation/fixture";
 import { decide, Estate, synthesizedEstate } from "../lib/ci-trust-simulator";
 

@@ -1,5 +1,6 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { REPO_ROOT, synthesizeStack } from "../../automation/plan/plan";
+import { synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 import type { FoundationOutputs } from "../../foundation/outputs";
 import type { AccountName } from "../../lib/environments";
 import { foundationOrg, outputsOf } from "../foundation/fixture";

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { CI_TARGETS, CiTarget } from "../../lib/ci-trust";
 import type { AccountName } from "../../lib/environments";
-import { REPO_ROOT } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 import { accountOf, jsonInput } from "../foundation/fixture";
 import { decide, Decision, Estate, synthesizedEstate } from "./ci-trust-simulator";
 import { prBoundaryPolicy } from "../../foundation/pr-deployment-role";

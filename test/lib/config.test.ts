@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigReader, InvalidConfigError, isInvalidConfigError } from "../../lib/config";
+import { ConfigReader, InvalidConfigError } from "../../lib/config";
 import { UserError } from "../../lib/errors";
 import { synthesize } from "../harness";
 
@@ -20,7 +20,7 @@ describe("ConfigReader", () => {
             stack: "dev",
             config: { "demo:region": "mars-1", "demo:replicas": "2.5", "demo:enabled": "yes" },
         }).then(() => undefined, (e: unknown) => e);
-        expect(isInvalidConfigError(error)).to.equal(true);
+        expect(error instanceof InvalidConfigError).to.equal(true);
         const { problems, message } = error as InvalidConfigError;
         expect(problems.map((p) => p.key)).to.deep.equal(["demo:region", "demo:owner", "demo:replicas", "demo:enabled", "demo:cidrs"]);
         expect(message).to.include("demo/dev").and.to.include("5 problems").and.to.include("fix: pulumi config set owner");

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 
-import { planProgram, REPO_ROOT } from "../../automation/plan/plan";
+import { planProgram } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
 import { planOf } from "../harness";
 
 const SCHEMA_FILE = path.join(REPO_ROOT, "plan-model", "plan.schema.json");

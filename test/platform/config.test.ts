@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { isInvalidConfigError } from "../../lib/config";
+import { InvalidConfigError } from "../../lib/config";
 import { FULL_ENVIRONMENTS } from "../../lib/environments";
 import { CLUSTER_CONFIG_KEY } from "../../platform/cluster/config";
 import { platformConfigKeys } from "../../platform/config";
@@ -21,7 +21,7 @@ async function failureOf(run: Promise<unknown>): Promise<Error> {
 describe("platform config", () => {
     it("rejects a VPC CIDR that overlaps another environment's, naming both ranges and the fix", async () => {
         const error = await failureOf(synthesizePlatform("prod", { "platform:vpcCidr": "10.10.128.0/17" }));
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain("platform:vpcCidr");
         expect(error.message).to.contain("overlaps the VPC CIDR of test (10.10.0.0/16)");
         expect(error.message).to.contain("set platform:vpcCidr to 10.30.0.0/16");
@@ -36,7 +36,7 @@ describe("platform config", () => {
         const foundation = foundationOutputs();
         delete (foundation.deploymentRoleArns as Partial<typeof foundation.deploymentRoleArns>).prod;
         const error = await failureOf(synthesizePlatform("prod", {}, foundation));
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain(`exports no deployment role for the "prod" account`);
         expect(error.message).to.contain("deploymentRoleArns.prod");
         expect(error.message).to.match(/fix: add the "prod" account's deployment role .* foundation/);
@@ -53,7 +53,7 @@ describe("platform config", () => {
         const error = await failureOf(
             synthesizePlatform("prod", { "platform:dns": { domainName: "prod.payments.example.com", privateZoneName: "internal.prod.payments.example.com", parentZoneId: "Z0PAYMENTSPARENTZONE1" } }),
         );
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain("platform:dns: parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output");
         expect(error.message).to.contain("fix: remove platform:dns.parentZoneId");
     });

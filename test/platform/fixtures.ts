@@ -1,6 +1,8 @@
 import * as path from "path";
 import type { FoundationOutputs } from "../../foundation/outputs";
-import { REPO_ROOT, StackRegistry, synthesizeStack } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import type { Diagnostic } from "../../automation/engine/diagnostics";
+import { StackRegistry, synthesizeStack } from "../../automation/plan/plan";
 import type { PlannedResource } from "../../plan-model/types";
 import { Inventory } from "../harness";
 
@@ -40,8 +42,13 @@ const PLATFORM_DIR = path.join(REPO_ROOT, "platform");
 const ORG = "organization";
 
 async function synthesizeWith(stack: string, overrides: Record<string, unknown>, upstream: Record<string, Record<string, unknown>>): Promise<Inventory> {
-    const result = await synthesizeStack(PLATFORM_DIR, stack, { config: overrides, registry: new StackRegistry(upstream) });
-    return new Inventory(result.resources, result.outputs);
+    const diagnostics: Diagnostic[] = [];
+    const result = await synthesizeStack(PLATFORM_DIR, stack, {
+        config: overrides,
+        registry: new StackRegistry(upstream),
+        onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    });
+    return new Inventory(result.resources, result.outputs, diagnostics);
 }
 
 /**

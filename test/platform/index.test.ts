@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { FULL_ENVIRONMENTS, FullEnvironment } from "../../lib/environments";
-import { PLATFORM_OUTPUT_KEYS } from "../../platform/outputs";
+import { HUB_OUTPUT_KEYS, PLATFORM_OUTPUT_KEYS } from "../../platform/outputs";
 import { Inventory } from "../harness";
 import { providerOf, synthesizePlatform, within } from "./fixtures";
 
@@ -13,8 +13,8 @@ describe("platform stacks", () => {
     });
 
     for (const env of FULL_ENVIRONMENTS) {
-        it(`${env} exports exactly the PlatformOutputs contract`, () => {
-            expect(Object.keys(stacks[env].outputs).sort()).to.deep.equal([...PLATFORM_OUTPUT_KEYS].sort());
+        it(`${env} exports exactly its contract (${env === "mgmt" ? "HubOutputs" : "PlatformOutputs"})`, () => {
+            expect(Object.keys(stacks[env].outputs).sort()).to.deep.equal([...(env === "mgmt" ? HUB_OUTPUT_KEYS : PLATFORM_OUTPUT_KEYS)].sort());
             expect(stacks[env].outputs.environment).to.equal(env);
             expect(stacks[env].outputs.kubeconfig).to.equal("[secret]");
         });
@@ -40,13 +40,13 @@ describe("platform stacks", () => {
         }
     });
 
-    it("keeps the hub free of public ingress: no ALB, CloudFront or shared data in mgmt", () => {
+    it("keeps the hub free of public ingress: no ALB, CloudFront or shared data in mgmt, and no empty exports for them", () => {
         const mgmt = stacks.mgmt;
         expect(mgmt.ofType("aws:cloudfront/distribution:Distribution")).to.have.length(0);
         expect(within(mgmt, "payments:platform:Network").resources.length).to.be.greaterThan(0);
         expect(mgmt.resources.filter((r) => r.type === "payments:platform:Edge")).to.have.length(0);
-        expect(mgmt.outputs.publicAlbArn).to.equal("");
-        expect(mgmt.outputs.sharedData).to.equal(null);
+        expect(mgmt.outputs).not.to.have.any.keys("publicAlbArn", "targetGroupArns", "sharedData", "pullRequestWorkerSecurityGroupId");
+        expect(Object.values(mgmt.outputs).filter((value) => value === "" || value === null)).to.deep.equal([]);
     });
 
     it("sizes each environment from its stack file", () => {
@@ -58,7 +58,7 @@ describe("platform stacks", () => {
                 flowLogDays: inventory.one("aws:cloudwatch/logGroup:LogGroup", `${env}-vpc-flow-logs`).inputs.retentionInDays,
                 albDeletionProtection: edge?.one("aws:lb/loadBalancer:LoadBalancer", `${env}-alb-public`).inputs.enableDeletionProtection,
                 priceClass: edge?.one("aws:cloudfront/distribution:Distribution").inputs.priceClass,
-                sharedData: inventory.outputs.sharedData !== null,
+                sharedData: inventory.outputs.sharedData !== undefined && inventory.outputs.sharedData !== null,
             };
         };
         expect(sizing("prod")).to.deep.equal({ nat: "onePerAz", flowLogDays: 365, albDeletionProtection: true, priceClass: "PriceClass_All", sharedData: false });

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { PlanDocument } from "../../plan-model/types";
-import { REPO_ROOT, planProgram } from "../../automation/plan/plan";
+import { REPO_ROOT } from "../../lib/repository";
+import { planProgram } from "../../automation/plan/plan";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "bad-program");
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { EXEMPTIONS } from "../../policy-pack/exemptions";
 import { POLICIES } from "../../policy-pack/policies";
-import { CONFIG_DIR, README_FILE, readmeSection, renderConfigs, renderDocs } from "../../policy-pack/scripts/generate";
+import { CONFIG_DIR, DOC_FILE, docSection, renderConfigs, renderDocs } from "../../policy-pack/scripts/generate";
 
 const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
 const DOMAINS = ["s3", "kms", "dynamodb", "sqs", "lambda", "rds", "opensearch", "eks", "network", "elb", "cloudfront-waf", "iam", "organizations", "tagging", "environment", "resource-access", "logging", "audit", "ecr", "versions"];
@@ -15,7 +15,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("policy-pack structure", () => {
-    it("has at least 40 uniquely named policies, each with the metadata the README and Pulumi need", () => {
+    it("has at least 40 uniquely named policies, each with the metadata the manual and Pulumi need", () => {
         expect(POLICIES.length).to.be.at.least(40);
         const names = POLICIES.map((p) => p.meta.name);
         expect(new Set(names).size).to.equal(names.length);
@@ -90,8 +90,8 @@ describe("policy-pack structure", () => {
         }
     });
 
-    it("keeps the README's policy-pack section and policy-pack/config/*.json in sync with the metadata (run policy-pack/scripts/generate.ts)", () => {
-        expect(readmeSection(fs.readFileSync(README_FILE, "utf8"))).to.equal(renderDocs());
+    it("keeps docs/policy-pack.md's generated section and policy-pack/config/*.json in sync with the metadata (run policy-pack/scripts/generate.ts)", () => {
+        expect(docSection(fs.readFileSync(DOC_FILE, "utf8"))).to.equal(renderDocs());
         for (const [file, text] of Object.entries(renderConfigs())) {
             expect(fs.readFileSync(path.join(CONFIG_DIR, file), "utf8"), file).to.equal(text);
         }

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../automation/plan/plan";
-import { isInvalidConfigError } from "../../lib/config";
+import { REPO_ROOT } from "../../lib/repository";
+import { InvalidConfigError } from "../../lib/config";
 import { WORKLOADS_CONFIG_KEYS, WorkloadsConfig, loadWorkloadsConfig } from "../../workloads/config";
 import { synthesize, synthesizeLayer } from "../harness";
 
@@ -36,7 +36,7 @@ describe("workloads config", function () {
                 "workloads:dataServices": "shared",
             }),
         );
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain("workloads/prod");
         expect(error.message).to.contain("workloads:rawPayload: objectLockDays is 0 in prod");
         expect(error.message).to.contain("workloads:canary: canary releases are off in prod");
@@ -46,7 +46,7 @@ describe("workloads config", function () {
 
     it("refuses an alarm subscription that would page nobody, naming the key and the fix", async () => {
         const badProtocol = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "sms", endpoint: "+15550100" } }));
-        expect(isInvalidConfigError(badProtocol), badProtocol.message).to.equal(true);
+        expect(badProtocol instanceof InvalidConfigError, badProtocol.message).to.equal(true);
         expect(badProtocol.message).to.contain(`workloads:alarms: protocol "sms" is not one alerts can be delivered to`);
         expect(badProtocol.message).to.contain("fix: set workloads:alarms.protocol to email or https");
         const badEndpoint = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "https", endpoint: "http://pager.example.com/hook" } }));
@@ -75,7 +75,7 @@ describe("workloads config", function () {
                 "workloads:worker": { ...(stackFile("pr")["workloads:worker"] as object), batchSize: 100, batchingWindowSeconds: 0 },
             }),
         );
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain("pr-42 uses the test platform's PostgreSQL and OpenSearch and must not create its own");
         expect(error.message).to.contain(`workloads:imageTag: "latest" is mutable`);
         expect(error.message).to.match(/workloads:chartVersion: "main" does not match/);
@@ -89,7 +89,7 @@ describe("workloads config", function () {
 
     it("names a stack that is not a workloads environment, and every missing key", async () => {
         const error = await failureOf(synthesize(() => loadWorkloadsConfig(), { project: "workloads", stack: "staging" }));
-        expect(isInvalidConfigError(error), error.message).to.equal(true);
+        expect(error instanceof InvalidConfigError, error.message).to.equal(true);
         expect(error.message).to.contain(`"staging" is not a workloads stack`);
         for (const key of ["owner", "deploymentRoleArn", "chartRegistry", "worker", "dataServices"]) {
             expect(error.message).to.contain(`workloads:${key}: is required but not set`);

@@ -7,7 +7,7 @@ import { runEnvCli } from "../../../automation/cli/env";
 import { runPrCli } from "../../../automation/cli/pr";
 import type { CliIo } from "../../../automation/cli/framework";
 import { AutomationApiEngine } from "../../../automation/driver/automation-engine";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
 import { tempRepo } from "../driver/fixtures";
 
 /** Every CLI of the repository, as `npm run <name>` starts it. */

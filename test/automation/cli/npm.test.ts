@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { refuseNpmBannerBeforeJson } from "../../../automation/cli/framework";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
 
 const BASIC = path.join(REPO_ROOT, "test", "fixtures", "engine", "basic");
 

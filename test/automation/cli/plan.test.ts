@@ -5,7 +5,7 @@ import * as path from "path";
 import { runPlanCli } from "../../../automation/cli/plan";
 import { spawnSync } from "child_process";
 import { PlanDocument } from "../../../plan-model/types";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
 
 /** Engine fixture: exercises config, secrets and references, and breaks several guardrails on purpose. */
 const BASIC = path.join(__dirname, "..", "..", "fixtures", "engine", "basic");

@@ -16,9 +16,9 @@ import {
     isNoOp,
     type StackRef,
 } from "../../../automation/driver/engine";
-import { FAIL_URN_ENV } from "../../../automation/driver/offline-engine";
+import { FAIL_URN_ENV } from "../../../automation/driver/offline-changes";
 import { retryWhileLocked } from "../../../automation/driver/retry";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
 
 /** The faithful stand-in CLI: it runs the program through the offline engine and the policy pack. */
 const STAND_IN = path.join(REPO_ROOT, "test", "fixtures", "pulumi-cli");

@@ -11,13 +11,14 @@ import * as path from "path";
 import { runEnvCli } from "../../../automation/cli/env";
 import { UpdateFailedError, isNoOp, type StackRef } from "../../../automation/driver/engine";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
-import { OfflineEngine, type FailureInjector, type PlanEnvironment } from "../../../automation/driver/offline-engine";
+import type { FailureInjector } from "../../../automation/driver/offline-changes";
+import { OfflineEngine, type PlanEnvironment } from "../../../automation/driver/offline-engine";
 import type { DriverContext } from "../../../automation/driver/context";
 import { prDown, prGc, prList, prPreview, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
 import { planEnvironment } from "../../../automation/plan/plan";
 import { accountFromArn } from "../../../lib/arn";
-import { REPO_ROOT } from "../../../automation/driver/stack-config";
+import { REPO_ROOT } from "../../../lib/repository";
 
 const SHA = "5f2c9e1a0b7d4c3e8f6a1b2c3d4e5f6a7b8c9d0e";
 const NEXT_SHA = "0000000000000000000000000000000000000002";

@@ -13,7 +13,8 @@ import {
     isNoOp,
     type StackRef,
 } from "../../../automation/driver/engine";
-import { OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
+import type { FailureInjector } from "../../../automation/driver/offline-changes";
+import { OfflineEngine } from "../../../automation/driver/offline-engine";
 import { TEST_ACCOUNT, fakePlan } from "./fixtures";
 
 const PR: StackRef = { project: "workloads", stack: "pr-7" };

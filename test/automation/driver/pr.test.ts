@@ -15,12 +15,14 @@ import { ConcurrentUpdateError, OperationCancelledError, StackLockedError, Updat
 import { envRun } from "../../../automation/driver/env";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
 import { COMMENT_MARKER } from "../../../automation/driver/markdown";
-import { DEFAULT_STATE_DIR, OfflineEngine, type FailureInjector } from "../../../automation/driver/offline-engine";
+import type { FailureInjector } from "../../../automation/driver/offline-changes";
+import { DEFAULT_STATE_DIR, OfflineEngine } from "../../../automation/driver/offline-engine";
 import type { DriverContext } from "../../../automation/driver/context";
 import { prDown, prGc, prList, prListTable, prUp } from "../../../automation/driver/pr";
 import { StackStillLockedError } from "../../../automation/driver/retry";
 import { withCancellation } from "../../../automation/driver/signals";
-import { REPO_ROOT, synthesizeStack } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
+import { synthesizeStack } from "../../../automation/plan/plan";
 import { PROD_ACCOUNT, TEST_ACCOUNT, fakePlan, tempRepo, type FakePlanOptions } from "./fixtures";
 
 const SHA = "0123abc";

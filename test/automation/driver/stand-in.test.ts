@@ -9,8 +9,8 @@ import type { CliIo } from "../../../automation/cli/framework";
 import { runPrCli } from "../../../automation/cli/pr";
 import { AutomationApiEngine } from "../../../automation/driver/automation-engine";
 import type { DriverContext } from "../../../automation/driver/context";
-import { LAYERS } from "../../../automation/driver/engine";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { LAYERS } from "../../../lib/environments";
+import { REPO_ROOT } from "../../../lib/repository";
 
 const STAND_IN = path.join(REPO_ROOT, "test", "fixtures", "pulumi-cli");
 const SHA = "0123abc";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { evaluateFlows, Flow } from "../../../automation/flows";
 import { PlanDocument, PlannedResource } from "../../../plan-model/types";
-import { planEnvironment } from "../../../automation/plan/plan";
+import { planOf } from "../../harness";
 
 /**
  * Each #12 finding, planted back on a copy of a real plan: the flow that names it must fail on
@@ -341,8 +341,8 @@ describe("flows: each #12 finding planted back fails its flow", function () {
     const plans: Partial<Record<Finding["env"], PlanDocument>> = {};
 
     before(async () => {
-        plans.prod = await planEnvironment("prod");
-        plans["pr-42"] = await planEnvironment("pr-42");
+        plans.prod = await planOf("prod");
+        plans["pr-42"] = await planOf("pr-42");
     });
 
     for (const finding of FINDINGS) {

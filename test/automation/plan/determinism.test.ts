@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as path from "path";
 
-import { REPO_ROOT, StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
+import { StackRegistry, synthesizeStack } from "../../../automation/plan/plan";
 
 /**
  * The offline engine decides "no changes" by comparing a stack's recorded resources with a new

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigReader, InvalidConfigError, isInvalidConfigError } from "../../../lib/config";
+import { ConfigReader, InvalidConfigError } from "../../../lib/config";
 import { FullEnvironment } from "../../../lib/environments";
 import { ClusterConfig, parseClusterConfig } from "../../../platform/cluster/config";
 import { synthesize } from "../../harness";
@@ -32,7 +32,7 @@ async function parse(env: FullEnvironment, cluster: unknown): Promise<{ config?:
         );
         return { config };
     } catch (error) {
-        if (isInvalidConfigError(error)) {
+        if (error instanceof InvalidConfigError) {
             return { error };
         }
         throw error;

@@ -156,7 +156,12 @@ describe("platform/cluster EKS control plane", () => {
         const cidrs = ["203.0.113.10/32"];
         const mgmt = await synthesizeCluster("mgmt", { config: { ...clusterConfigFor("mgmt"), bootstrapPublicAccessCidrs: cidrs } });
         expect(mgmt.one(EKS).inputs).to.deep.include({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: cidrs });
+        // The person running the bootstrap is told to close it again.
+        expect(mgmt.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message)).to.satisfy((messages: string[]) =>
+            messages.some((m) => m.includes("public endpoint is open to 203.0.113.10/32") && m.includes("bootstrapPublicAccessCidrs to []")),
+        );
         const env = await synthesizeCluster("preprod", { config: { ...clusterConfigFor("preprod"), bootstrapPublicAccessCidrs: cidrs } });
         expect(env.one(EKS).inputs).to.include({ endpointPublicAccess: false });
+        expect(env.diagnostics).to.deep.equal([]);
     });
 });

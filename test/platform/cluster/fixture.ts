@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { FullEnvironment } from "../../../lib/environments";
-import { ClusterConfig, ClusterPlatform, ClusterPlatformArgs } from "../../../platform/cluster";
+import { ClusterConfig, ClusterPlatform, ClusterPlatformArgs, HubClusterArgs, SpokeClusterArgs } from "../../../platform/cluster";
 import { Inventory, synthesize } from "../../harness";
 
 export const ACCOUNT = { mgmt: "111111111111", test: "222222222222", preprod: "333333333333", prod: "444444444444" } as const;
@@ -39,29 +39,34 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
     return synthesize(
         () => {
             const provider = new aws.Provider("aws", { region: "us-east-1", allowedAccountIds: [ACCOUNT[env]] });
+            const config = clusterConfigFor(env);
+            const clusterRole: Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer"> | Pick<SpokeClusterArgs, "role" | "hub"> =
+                env === "mgmt"
+                    ? {
+                          role: "hub",
+                          argocd: config.argocd!,
+                          runners: { githubConfigUrl: "https://github.com/example/estate", maxRunners: { pr: 20, preview: 10, deploy: 4 } },
+                          chartRepository: `${ACCOUNT.mgmt}.dkr.ecr.us-east-1.amazonaws.com/charts`,
+                          argocdServer: {
+                              targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT.mgmt}:targetgroup/mgmt-argocd-server/0123456789abcdef`,
+                              albSecurityGroupId: "sg-0internalalb",
+                          },
+                      }
+                    : { role: "spoke", hub: { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN } };
             const platform = new ClusterPlatform(
                 "cluster",
                 {
                     env,
-                    config: clusterConfigFor(env),
+                    config,
                     vpcId: "vpc-0123456789abcdef0",
                     privateSubnetIds: ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"],
                     deployRoleArn: role(env, `${env}-deployment`),
                     managementAccountId: ACCOUNT.mgmt,
-                    runners: env === "mgmt" ? { githubConfigUrl: "https://github.com/example/estate", maxRunners: { pr: 20, preview: 10, deploy: 4 } } : undefined,
                     privateZoneId: "Z0PRIVATEZONE",
                     tags: { Environment: env, Project: "payments", Layer: "platform", ManagedBy: "pulumi", Owner: "platform", CostCenter: "cc-1" },
-                    hub:
-                        env === "mgmt"
-                            ? undefined
-                            : { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN },
-                    chartRepository: env === "mgmt" ? `${ACCOUNT.mgmt}.dkr.ecr.us-east-1.amazonaws.com/charts` : undefined,
-                    argocdServer:
-                        env === "mgmt"
-                            ? { targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT.mgmt}:targetgroup/mgmt-argocd-server/0123456789abcdef`, albSecurityGroupId: "sg-0internalalb" }
-                            : undefined,
+                    ...clusterRole,
                     ...overrides,
-                },
+                } as ClusterPlatformArgs,
                 { providers: [provider] },
             );
             return {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CACHE_DIR_VARIABLE } from "../../../lib/disk-cache";
-import { REPO_ROOT } from "../../../automation/plan/plan";
+import { REPO_ROOT } from "../../../lib/repository";
 import type { WorkerBundle } from "../../../lib/lambda-bundle";
 
 const BUNDLE_CACHE = Symbol.for("payments.workloads.workerBundle");
