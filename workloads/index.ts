@@ -218,7 +218,7 @@ const worker = new WorkerFunction(
         email: sender,
         permissionsBoundary,
         provisioning: provisioning.invocations,
-        logsKeyArn,
+        logsKeyArn: pullRequest ? undefined : logsKeyArn,
     },
     inAccount,
 );

@@ -57,8 +57,12 @@ export interface WorkerFunctionArgs {
     search: WorkerSearch;
     email: WorkerEmail;
     logRetentionDays: number;
-    /** The account's logs key (platform's), whose policy admits CloudWatch Logs: events carry payment ids. */
-    logsKeyArn: pulumi.Input<string>;
+    /**
+     * The account's logs key (platform's), whose policy admits CloudWatch Logs: events carry payment
+     * ids. None for a PR: its deployment role is denied every key of another environment, and
+     * CloudWatch Logs may call KMS on the caller's behalf (kms:ViaService) when a key is associated.
+     */
+    logsKeyArn?: pulumi.Input<string>;
     /** pr-<n>: the boundary every role it creates must carry. */
     permissionsBoundary?: string;
     /** What must exist before messages flow: the database, grants and search role mapping. */

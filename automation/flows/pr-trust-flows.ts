@@ -74,7 +74,13 @@ function grantsUsableFlows(estate: Estate, role: EstateResource): Flow[] {
                             expect: "allowed",
                             stack: role.stack,
                         },
-                        authorize(estate, principal, String(action), resource === "*" ? inAccount(String(action), role) : resource, resourceTagContext(estate, resource)),
+                        authorize(
+                            estate,
+                            principal,
+                            String(action),
+                            resource === "*" ? inAccount(String(action), role) : resource,
+                            resourceTagContext(estate, resource),
+                        ),
                     ),
                 ),
             ),
@@ -144,6 +150,34 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     if (provisionerRole) {
         flows.push(...grantsUsableFlows(estate, provisionerRole));
     }
+    // Reading the master secret decrypts it with the shared database's key, through Secrets Manager (a conditional grant).
+    const shared = estate.stackOutputs("platform", "test")?.sharedData as { postgresSecretArn?: string; postgresResourceId?: string } | null | undefined;
+    const masterSecret = shared?.postgresSecretArn ?? arn("secretsmanager", "secret:rds!db-shared");
+    const sharedKey = estate.ofType("aws:rds/instance:Instance").find((i) => i.account === testAccount && typeof i.inputs.masterUserSecretKmsKeyId === "string")
+        ?.inputs.masterUserSecretKmsKeyId as string | undefined;
+    const viaSecretsManager = { "kms:EncryptionContext:SecretARN": masterSecret, "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" };
+    const decryptMasterSecret = (role: EstateResource, expect: "allowed" | "denied") =>
+        sharedKey &&
+        flows.push(
+            judge(
+                {
+                    kind: "identity",
+                    subject: `role ${roleNameOf(role)}`,
+                    action: "kms:Decrypt",
+                    target: "the shared database's key, for its master secret",
+                    expect,
+                    stack: role.stack,
+                },
+                authorize(estate, rolePrincipal(estate, roleArnOf(role)), "kms:Decrypt", sharedKey, {
+                    ...resourceTagContext(estate, sharedKey),
+                    ...viaSecretsManager,
+                }),
+            ),
+        );
+    if (provisionerRole) {
+        decryptMasterSecret(provisionerRole, "allowed");
+    }
+
     // Every other function of the test account, and the environment's own provisioner (in no PR plan).
     const others = new Set([
         ...estate
@@ -161,16 +195,35 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     }
 
     // The shared master secret (platform/test's; a stand-in ARN when the plan holds no test platform).
-    const shared = estate.stackOutputs("platform", "test")?.sharedData as { postgresSecretArn?: string; postgresResourceId?: string } | null | undefined;
-    const masterSecret = shared?.postgresSecretArn ?? arn("secretsmanager", "secret:rds!db-shared");
     asDeployer("secretsmanager:GetSecretValue", "the shared database's master secret", masterSecret, "denied", foundationStack);
 
     // Since the PR gateway (platform/test), a PR adds an HTTPRoute: no target group, listener rule or security group of its own.
     const tagged = { "aws:RequestTag/PullRequest": "42", "aws:ResourceTag/PullRequest": "42", "aws:TagKeys": "PullRequest" };
-    asDeployer("elasticloadbalancing:CreateTargetGroup", "target group pr-42-payments-api", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"), "denied", foundationStack, tagged);
-    asDeployer("elasticloadbalancing:CreateRule", "a rule on the shared public listener", arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"), "denied", foundationStack, tagged);
+    asDeployer(
+        "elasticloadbalancing:CreateTargetGroup",
+        "target group pr-42-payments-api",
+        arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"),
+        "denied",
+        foundationStack,
+        tagged,
+    );
+    asDeployer(
+        "elasticloadbalancing:CreateRule",
+        "a rule on the shared public listener",
+        arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"),
+        "denied",
+        foundationStack,
+        tagged,
+    );
     asDeployer("ec2:CreateSecurityGroup", "a security group in the test VPC", arn("ec2", "security-group/*"), "denied", foundationStack, tagged);
-    asDeployer("ec2:AuthorizeSecurityGroupIngress", "a security group tagged PullRequest", arn("ec2", "security-group/sg-0123456789abcdef0"), "denied", foundationStack, tagged);
+    asDeployer(
+        "ec2:AuthorizeSecurityGroupIngress",
+        "a security group tagged PullRequest",
+        arn("ec2", "security-group/sg-0123456789abcdef0"),
+        "denied",
+        foundationStack,
+        tagged,
+    );
 
     // The test cluster's load balancer controller binds the environment's target groups only (a PR has none).
     for (const association of estate
@@ -178,8 +231,20 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
         .filter((a) => a.inputs.serviceAccount === "aws-load-balancer-controller" && a.account === testAccount)) {
         flows.push(
             judge(
-                { kind: "identity", subject: `aws-load-balancer-controller (${association.inputs.clusterName})`, action: "elasticloadbalancing:RegisterTargets", target: "target group pr-42-payments-api", expect: "denied", stack: association.stack },
-                authorize(estate, rolePrincipal(estate, String(association.inputs.roleArn)), "elasticloadbalancing:RegisterTargets", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef")),
+                {
+                    kind: "identity",
+                    subject: `aws-load-balancer-controller (${association.inputs.clusterName})`,
+                    action: "elasticloadbalancing:RegisterTargets",
+                    target: "target group pr-42-payments-api",
+                    expect: "denied",
+                    stack: association.stack,
+                },
+                authorize(
+                    estate,
+                    rolePrincipal(estate, String(association.inputs.roleArn)),
+                    "elasticloadbalancing:RegisterTargets",
+                    arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"),
+                ),
             ),
         );
     }
@@ -243,6 +308,7 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
                 asDeployer("iam:PutRolePolicy", `role ${name}`, roleArnOf(role), "allowed", stack, withBoundary);
             }
             flows.push(...grantsUsableFlows(estate, role));
+            decryptMasterSecret(role, "denied");
             flows.push(
                 judge(
                     {
