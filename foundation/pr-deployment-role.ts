@@ -81,13 +81,15 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
         {
             Sid: "PrNamedResources",
             Effect: "Allow",
-            Action: ["s3:*", "dynamodb:*", "sqs:*", "lambda:*", "logs:*"],
+            Action: ["s3:*", "dynamodb:*", "sqs:*", "sns:*", "lambda:*", "logs:*"],
             Resource: [
                 `arn:aws:s3:::${PR}`,
                 `arn:aws:s3:::${PR}/*`,
                 arn("dynamodb", `table/${PR}`),
                 arn("dynamodb", `table/${PR}/*`),
                 arn("sqs", PR),
+                // The PR's alarm topic, its policy and subscriptions (subscription ARNs extend the topic's).
+                arn("sns", PR),
                 arn("lambda", `function:${PR}`),
                 arn("logs", `log-group:/aws/lambda/${PR}`),
                 arn("logs", `log-group:/aws/lambda/${PR}:*`),

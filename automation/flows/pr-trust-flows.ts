@@ -104,6 +104,33 @@ function admits(document: PolicyDocument, name: string, action: string, resource
         : { allowed: false, because: `${name} admits no such request` };
 }
 
+/**
+ * The call that creates each AWS resource type a pr-<n> stack declares, and the resource it is
+ * authorized against: the PR deployment role must be able to make it, or `pr up` fails on AWS.
+ */
+const CREATE_CALLS: Record<string, { action: string; resource: (r: EstateResource) => string | undefined }> = {
+    "aws:sns/topic:Topic": { action: "sns:CreateTopic", resource: (r) => r.arn },
+    "aws:sns/topicPolicy:TopicPolicy": { action: "sns:SetTopicAttributes", resource: (r) => r.inputs.arn as string | undefined },
+    "aws:sns/topicSubscription:TopicSubscription": { action: "sns:Subscribe", resource: (r) => r.inputs.topic as string | undefined },
+    "aws:sqs/queue:Queue": { action: "sqs:CreateQueue", resource: (r) => r.arn },
+    "aws:dynamodb/table:Table": { action: "dynamodb:CreateTable", resource: (r) => r.arn },
+    "aws:s3/bucket:Bucket": { action: "s3:CreateBucket", resource: (r) => r.arn },
+    "aws:lambda/function:Function": { action: "lambda:CreateFunction", resource: (r) => r.arn },
+    "aws:cloudwatch/logGroup:LogGroup": { action: "logs:CreateLogGroup", resource: (r) => r.arn },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { action: "cloudwatch:PutMetricAlarm", resource: (r) => r.arn },
+};
+
+/** The tags a create call sends: the provider's default tags and the resource's own, as request tags. */
+function requestTagContext(estate: Estate, resource: EstateResource): Record<string, string> {
+    const provider = resource.provider ? estate.resources.find((r) => resource.provider!.startsWith(r.urn)) : undefined;
+    const defaults = parsed<{ tags?: Record<string, string> } | undefined>(provider?.inputs.defaultTags)?.tags ?? {};
+    const tags = { ...defaults, ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}) };
+    return {
+        ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, String(value)])),
+        "aws:TagKeys": Object.keys(tags).join(","),
+    };
+}
+
 export function pullRequestTrustFlows(estate: Estate): Flow[] {
     const deploymentArn = estate.foundation?.pullRequestDeploymentRoleArn as string | undefined;
     const boundaryArn = estate.foundation?.pullRequestBoundaryArn as string | undefined;
@@ -249,6 +276,10 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
         );
     }
 
+    // Topics: a PR manages its own (pr-*) and no other environment's.
+    asDeployer("sns:SetTopicAttributes", "topic test-payments-alarms", arn("sns", "test-payments-alarms"), "denied", foundationStack, tagged);
+    asDeployer("sns:Subscribe", "topic test-payments-alarms", arn("sns", "test-payments-alarms"), "denied", foundationStack, tagged);
+
     // Roles: only with the boundary, which cannot be swapped for another.
     const rogue = `arn:aws:iam::${testAccount}:role/pr-42-rogue`;
     asDeployer("iam:CreateRole", "role pr-42-rogue without a permissions boundary", rogue, "denied", foundationStack);
@@ -285,6 +316,13 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
 
     // Each pr-<n> stack: its roles carry the boundary, the PR deployment role can create and grant them, and their grants are usable.
     for (const stack of estate.stacks("workloads").filter((s) => /\/pr-\d+$/.test(s))) {
+        for (const resource of estate.resources.filter((r) => r.stack === stack && CREATE_CALLS[r.type] !== undefined)) {
+            const call = CREATE_CALLS[resource.type];
+            const target = call.resource(resource);
+            if (target !== undefined) {
+                asDeployer(call.action, `${resource.type.split(":")[1]} ${resource.name}`, target, "allowed", stack, requestTagContext(estate, resource));
+            }
+        }
         for (const role of estate.ofType("aws:iam/role:Role").filter((r) => r.stack === stack)) {
             const name = roleNameOf(role);
             const roleBoundary = role.inputs.permissionsBoundary as string | undefined;

@@ -79,6 +79,24 @@ describe("flows: the PR trust level (boundary, PR provisioner, PR deployment rol
         expect(flow(flows, /^identity:payments-pr-deployment \(test\) -> function test-payments-provisioner: lambda:InvokeFunction$/).result).to.equal("failing");
     });
 
+    it("fails when the PR deployment role cannot create what a pr-<n> stack declares (its alarm topic: the gap found this round)", () => {
+        const before = evaluateFlows(plan);
+        for (const action of ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sqs:CreateQueue", "dynamodb:CreateTable", "lambda:CreateFunction"]) {
+            const creates = before.filter((f) => new RegExp(`^identity:payments-pr-deployment \\(test\\) -> \\S+ pr-42-[^:]*: ${action}$`).test(f.id));
+            expect(creates, action).to.not.be.empty;
+            expect(creates.map((f) => f.result), action).to.deep.equal(creates.map(() => "proven"));
+        }
+        const planted = copy();
+        editPolicy(resource(planted, "aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy", (statements) =>
+            statements.map((s) => (s.Sid === "PrNamedResources" ? { ...s, Action: s.Action.filter((a: string) => a !== "sns:*") } : s)),
+        );
+        const flows = evaluateFlows(planted);
+        for (const action of ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe"]) {
+            expect(flow(flows, new RegExp(`^identity:payments-pr-deployment \\(test\\) -> \\S+ pr-42-[^:]*: ${action}$`)).result, action).to.equal("failing");
+        }
+        expect(flow(flows, /^identity:payments-pr-deployment \(test\) -> topic test-payments-alarms: sns:Subscribe$/).result).to.equal("proven");
+    });
+
     it("fails when the PR deployment role may again create target groups, listener rules or security groups", () => {
         const planted = copy();
         editPolicy(resource(planted, "aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy", (statements) => [
