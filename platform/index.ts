@@ -133,7 +133,8 @@ function hubStack() {
         },
         { provider },
     );
-    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider }, { provider });
+    const queryLogging = { accountId, kmsKeyArn: network.logsKey.arn, retentionInDays: config.flowLogRetentionDays };
+    const zones = new DnsZones(namer.name("dns"), { namer, dns: config.dns, vpcId: network.vpcId, parentProvider: provider, queryLogging }, { provider });
     return {
         zones,
         cluster: clusterPlatform(zones),
@@ -185,7 +186,15 @@ function spokeStack() {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: config.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management },
+        {
+            namer,
+            dns: config.dns,
+            vpcId: network.vpcId,
+            usEast1Provider: usEast1,
+            hub: { vpcId: mgmt.require("vpcId"), provider: management },
+            parentProvider: management,
+            queryLogging: { accountId, kmsKeyArn: network.logsKey.arn, retentionInDays: config.flowLogRetentionDays },
+        },
         { provider },
     );
     const hub: ArgoCdHubConnection = {

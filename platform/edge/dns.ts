@@ -13,6 +13,8 @@ export interface DnsZonesArgs {
     hub?: { vpcId: pulumi.Input<string>; provider: aws.Provider };
     /** The management account's provider, where the parent zone (dns.parentZoneId) lives. */
     parentProvider: aws.Provider;
+    /** Public zone query logging: Route 53 writes only to us-east-1 log groups (usEast1Provider, else the stack runs there). */
+    queryLogging: { accountId: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string>; retentionInDays: number };
 }
 
 /**
@@ -99,6 +101,8 @@ export class DnsZones extends pulumi.ComponentResource {
             { parent: this, dependsOn: [delegation] },
         ).certificateArn;
 
+        this.logQueries(args);
+
         if (args.usEast1Provider) {
             const usEast1 = { parent: this, provider: args.usEast1Provider };
             const cloudfrontCertificate = new aws.acm.Certificate(
@@ -113,5 +117,41 @@ export class DnsZones extends pulumi.ComponentResource {
             ).certificateArn;
         }
         this.registerOutputs({ publicZoneId: this.publicZone.zoneId });
+    }
+
+    /** Who resolved which public name, from where (PCI DSS 10.2): Route 53 query logs to CloudWatch Logs. */
+    private logQueries(args: DnsZonesArgs): void {
+        const { namer, dns, queryLogging } = args;
+        const inUsEast1 = { parent: this, ...(args.usEast1Provider ? { provider: args.usEast1Provider } : {}) };
+        const logGroup = new aws.cloudwatch.LogGroup(
+            namer.name("dns-query-logs"),
+            { name: `/aws/route53/${dns.domainName}`, retentionInDays: queryLogging.retentionInDays, kmsKeyId: queryLogging.kmsKeyArn },
+            inUsEast1,
+        );
+        const writeAccess = new aws.cloudwatch.LogResourcePolicy(
+            namer.name("dns-query-logs"),
+            {
+                policyName: namer.name("dns-query-logs"),
+                policyDocument: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "Route53WritesThisAccountsQueryLogs",
+                            Effect: "Allow",
+                            Principal: { Service: "route53.amazonaws.com" },
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                            Condition: { StringEquals: { "aws:SourceAccount": queryLogging.accountId }, ArnLike: { "aws:SourceArn": "arn:aws:route53:::hostedzone/*" } },
+                        },
+                    ],
+                }),
+            },
+            inUsEast1,
+        );
+        new aws.route53.QueryLog(
+            namer.name("dns-query-logs"),
+            { zoneId: this.publicZone.zoneId, cloudwatchLogGroupArn: logGroup.arn },
+            { ...inUsEast1, dependsOn: [writeAccess] },
+        );
     }
 }
