@@ -80,6 +80,7 @@ const T = {
     configAggregator: "aws:cfg/configurationAggregator:ConfigurationAggregator",
     analyzer: "aws:accessanalyzer/analyzer:Analyzer",
     record: "aws:route53/record:Record",
+    queryLog: "aws:route53/queryLog:QueryLog",
     inspectorOrg: "aws:inspector2/organizationConfiguration:OrganizationConfiguration",
     inspectorEnabler: "aws:inspector2/enabler:Enabler",
 } as const;
@@ -225,7 +226,7 @@ const CHECKOV: Row[] = [
     ["CKV_AWS_149", "Secrets Manager secret encrypted with a customer-managed key", [T.secret], "covered", "kms-encrypted-topics-secrets-volumes"],
     ["CKV2_AWS_57", "Secrets Manager automatic rotation", [T.secret], "gap", "the one secret is a third-party auth key rotated by its issuer"],
     ["CKV2_AWS_38", "Route 53 public zone has DNSSEC", [T.zone], "gap", "no DNSSEC signing (needs a KMS signing key and the parent zone's DS record, outside the estate)"],
-    ["CKV2_AWS_39", "Route 53 public zone has query logging", [T.zone], "gap", "no query logging configured"],
+    ["CKV2_AWS_39", "Route 53 public zone has query logging", [T.zone, T.queryLog], "covered", "route53-query-logging"],
     ["CKV2_AWS_23", "Route 53 A records are attached to a resource", [T.record], "covered", "route53-alias-records"],
     ["CKV_AWS_234", "ACM certificate uses transparency logging", [T.cert], "gap", "default on and set ENABLED in the estate; not enforced"],
     ["CKV2_AWS_71", "ACM certificate names have no wildcard", [T.cert], "gap", "the ALB certificates carry *.<env> names on purpose (pr-<n> hosts); no policy"],
