@@ -228,7 +228,7 @@ const CHECKOV: Row[] = [
     ["CKV2_AWS_38", "Route 53 public zone has DNSSEC", [T.zone], "gap", "no DNSSEC signing (needs a KMS signing key and the parent zone's DS record, outside the estate)"],
     ["CKV2_AWS_39", "Route 53 public zone has query logging", [T.zone, T.queryLog], "covered", "route53-query-logging"],
     ["CKV2_AWS_23", "Route 53 A records are attached to a resource", [T.record], "covered", "route53-alias-records"],
-    ["CKV_AWS_234", "ACM certificate uses transparency logging", [T.cert], "gap", "default on and set ENABLED in the estate; not enforced"],
+    ["CKV_AWS_234", "ACM certificate uses transparency logging", [T.cert], "covered", "acm-transparency-logging"],
     ["CKV2_AWS_71", "ACM certificate names have no wildcard", [T.cert], "gap", "the ALB certificates carry *.<env> names on purpose (pr-<n> hosts); no policy"],
     ["CKV2_AWS_16", "DynamoDB tables scale their capacity", [T.table], "covered", "dynamodb-capacity-scales"],
     ["CKV2_AWS_43", "S3 bucket does not allow access to all authenticated users", [T.bucket], "covered", "s3-acls-disabled"],
