@@ -47,6 +47,7 @@ const MISTAKES: [resource: string, policy: string][] = [
     ["probe-headerless-cdn", "cloudfront-security-headers"],
     ["probe-open-domain", "opensearch-fine-grained-access"],
     ["probe-fragile-domain", "opensearch-ha-prod"],
+    ["probe-hidden-cert", "acm-transparency-logging"],
 ];
 
 describe("policy-pack on the probe program (one realistic mistake per class, test/fixtures/probe-program)", function () {
