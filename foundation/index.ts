@@ -153,7 +153,11 @@ function foundation(): StackOutputs {
     );
     new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn }, { ...inManagement, dependsOn: [budgetAlerts] });
 
-    const parentZone = new ParentZone(namer.name("parent-zone"), { domainName: config.parentDomain }, inManagement);
+    const parentZone = new ParentZone(
+        namer.name("parent-zone"),
+        { domainName: config.parentDomain, context: { accountId: config.managementAccountId, region: config.region } },
+        inManagement,
+    );
 
     return {
         organizationId: organization.organizationId,

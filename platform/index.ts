@@ -163,7 +163,14 @@ function hubStack(hubConfig: HubConfig): StackExports<HubOutputs> {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: hubConfig.dns, vpcId: network.vpcId, parentProvider: provider, parentZoneId: foundation.require("parentZoneId") },
+        {
+            namer,
+            dns: hubConfig.dns,
+            vpcId: network.vpcId,
+            parentProvider: provider,
+            parentZoneId: foundation.require("parentZoneId"),
+            queryLogging: { accountId, kmsKeyArn: network.logsKey.arn, retentionInDays: hubConfig.flowLogRetentionDays },
+        },
         { provider },
     );
     const { argocd } = clusterConfig;
@@ -230,7 +237,16 @@ function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
     );
     const zones = new DnsZones(
         namer.name("dns"),
-        { namer, dns: spokeConfig.dns, vpcId: network.vpcId, usEast1Provider: usEast1, hub: { vpcId: mgmt.require("vpcId"), provider: management }, parentProvider: management, parentZoneId: foundation.require("parentZoneId") },
+        {
+            namer,
+            dns: spokeConfig.dns,
+            vpcId: network.vpcId,
+            usEast1Provider: usEast1,
+            hub: { vpcId: mgmt.require("vpcId"), provider: management },
+            parentProvider: management,
+            parentZoneId: foundation.require("parentZoneId"),
+            queryLogging: { accountId, kmsKeyArn: network.logsKey.arn, retentionInDays: spokeConfig.flowLogRetentionDays },
+        },
         { provider },
     );
     const hub = {

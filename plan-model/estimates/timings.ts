@@ -261,6 +261,8 @@ export const TIMINGS: Record<string, TimingEntry> = {
         "aws:guardduty/organizationConfiguration:OrganizationConfiguration",
         "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "aws:guardduty/detectorFeature:DetectorFeature", "aws:securityhub/account:Account",
+        "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount", "aws:inspector2/enabler:Enabler",
+        "aws:inspector2/memberAssociation:MemberAssociation", "aws:inspector2/organizationConfiguration:OrganizationConfiguration",
         "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
         "aws:securityhub/organizationConfiguration:OrganizationConfiguration",
         "aws:securityhub/standardsSubscription:StandardsSubscription", "aws:securityhub/findingAggregator:FindingAggregator",

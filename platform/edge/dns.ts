@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logDnsQueries } from "../../lib/dns-query-logs";
 import { Namer } from "../../lib/naming";
 
 /** The env's DNS: its public domain, private zone and where the public zone is delegated. */
@@ -25,6 +26,8 @@ export interface DnsZonesArgs {
      * validates, so the first apply completes (docs/dns-delegation.md).
      */
     parentZoneId: pulumi.Input<string>;
+    /** Public zone query logging: Route 53 writes only to us-east-1 log groups (usEast1Provider, else the stack runs there). */
+    queryLogging: { accountId: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string>; retentionInDays: number };
 }
 
 /**
@@ -110,6 +113,12 @@ export class DnsZones extends pulumi.ComponentResource {
             { certificateArn: albCertificate.arn, validationRecordFqdns: [apexRecord.fqdn, privateRecord.fqdn] },
             { parent: this, dependsOn: [delegation] },
         ).certificateArn;
+
+        logDnsQueries(
+            args.namer.name("dns-query-logs"),
+            { zoneId: this.publicZone.zoneId, domainName: args.dns.domainName, ...args.queryLogging },
+            { parent: this, ...(args.usEast1Provider ? { provider: args.usEast1Provider } : {}) },
+        );
 
         if (args.usEast1Provider) {
             const usEast1 = { parent: this, provider: args.usEast1Provider };

@@ -52,9 +52,12 @@ it; the note says which), **gap** (applies, nothing enforces it yet) or **not-ap
 listed with a reason in \`NO_ANCHOR_CHECKS\`, and when a policy's anchor ids are missing from the table.
 
 **How to read the percentages.** They are (covered + partial) / (rows - not-applicable) over the rows of this table. The
-rows are the checks we identified for the estate's types and could name with confidence; they are not a complete export
-of each rule set (no scanner ran here: there is no network). Ids marked (?) were written from memory and are not
-confirmed against the rule set's source: ${uncertain.length} rows, listed at the end. The Security Hub PCI DSS rows reuse FSBP control ids; which
+rows are the checks we identified for the estate's types; they are not a complete export of each rule set (no scanner
+ran here: there is no network). Checkov ids and titles were checked against the checks' source
+(bridgecrewio/checkov \`checkov/terraform/checks/{resource,graph_checks}/aws\`; "graph checks" here are the \`CKV2_AWS\`
+ids, a few \`CKV_AWS\` ids are graph checks too) and Trivy ids against aquasecurity/trivy-checks (\`checks/cloud/aws\`,
+none deprecated). Security Hub control ids could not be checked against AWS's control reference offline: ids marked (?)
+are the ones we are least sure of, ${uncertain.length} rows listed at the end. The Security Hub PCI DSS rows reuse FSBP control ids; which
 ones the PCI standard contains is unconfirmed (all marked (?)).
 
 | Rule set | Applicable rows | Covered | Partial | Gap | Not applicable | Covered + partial |

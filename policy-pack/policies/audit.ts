@@ -17,9 +17,9 @@ const INSPECTOR_ORG = "aws:inspector2/organizationConfiguration:OrganizationConf
 const SECURITY_HUB = "aws:securityhub/account:Account";
 const SECURITY_HUB_ORG = "aws:securityhub/organizationConfiguration:OrganizationConfiguration";
 
-/** What Inspector must scan: node instances, container images, Lambda packages. */
-export const INSPECTOR_SCANS = ["EC2", "ECR", "LAMBDA"];
-const AUTO_ENABLE_KEYS: Record<string, string> = { EC2: "ec2", ECR: "ecr", LAMBDA: "lambda" };
+/** What Inspector must scan: node instances, container images, Lambda packages and Lambda code. */
+export const INSPECTOR_SCANS = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"];
+const AUTO_ENABLE_KEYS: Record<string, string> = { EC2: "ec2", ECR: "ecr", LAMBDA: "lambda", LAMBDA_CODE: "lambdaCode" };
 
 /** The organization's audit baseline: CloudTrail, GuardDuty, Inspector and Security Hub. */
 export const AUDIT_POLICIES: PolicyDefinition[] = [
@@ -99,7 +99,7 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
         description: `The stack that holds the organization delegates Amazon Inspector and has it scan ${INSPECTOR_SCANS.join(", ")} in the admin account, the existing members and (auto-enable) every new account.`,
         prevents: "Known CVEs in node AMIs, container images and Lambda dependencies going unnoticed (PCI DSS 11.3.1, 6.3.3).",
         severity: "high",
-        remediation: "In the foundation: aws.inspector2.DelegatedAdminAccount (management account), aws.inspector2.Enabler with resourceTypes EC2, ECR, LAMBDA for the admin and member accounts, aws.inspector2.OrganizationConfiguration autoEnable { ec2, ecr, lambda: true }.",
+        remediation: "In the foundation: aws.inspector2.DelegatedAdminAccount (management account), aws.inspector2.Enabler with resourceTypes EC2, ECR, LAMBDA, LAMBDA_CODE for the admin and member accounts, aws.inspector2.OrganizationConfiguration autoEnable { ec2, ecr, lambda, lambdaCode: true }.",
         level: "mandatory",
         securityHub: ["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
         pci: ["11.3.1", "6.3.3"],

@@ -12,6 +12,7 @@ const HTTPS_VIEWER = ["redirect-to-https", "https-only"];
 const S3_ORIGIN = /\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/;
 
 const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
 /** The AWS managed rule group for known exploit payloads (Log4j JNDI lookups among them). */
 const KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet";
 const LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
@@ -250,6 +251,23 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
                 ctx.report(`Web ACL ${acl.name} does not use ${KNOWN_BAD_INPUTS}.`);
             } else if (list(knownBad.overrideAction)[0]?.count !== undefined) {
                 ctx.report(`Web ACL ${acl.name} only counts ${KNOWN_BAD_INPUTS} matches (overrideAction count).`);
+            }
+        },
+    }),
+    resourcePolicy({
+        name: "acm-transparency-logging",
+        domain: "cloudfront-waf",
+        description: "ACM certificates keep Certificate Transparency logging (the default); none opts out.",
+        prevents: "A certificate for our names that browsers reject (Chrome and Safari require CT) and that monitors of the CT logs cannot see.",
+        severity: "low",
+        remediation: 'Remove options.certificateTransparencyLoggingPreference "DISABLED" (or set it to "ENABLED").',
+        level: "mandatory",
+        checkov: "CKV_AWS_234",
+        types: [CERTIFICATE],
+        reads: { [CERTIFICATE]: ["options.certificateTransparencyLoggingPreference"] },
+        check: (cert, ctx) => {
+            if (list(cert.props.options)[0]?.certificateTransparencyLoggingPreference === "DISABLED") {
+                ctx.report(`Certificate ${cert.name} opts out of Certificate Transparency logging.`);
             }
         },
     }),

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PolicyDefinition, StackContext, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
-import { lineage, referencedBy } from "../lib/links";
+import { lineage, referencedBy, referrersOf } from "../lib/links";
 import { OPEN_CIDRS, coversPort, list, ofTypes } from "../lib/values";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -118,6 +118,8 @@ function rootVpcs(ctx: StackContext<object>): PolicyResource[] {
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const FUNCTION = "aws:lambda/function:Function";
 const RECORD = "aws:route53/record:Record";
+const ZONE = "aws:route53/zone:Zone";
+const QUERY_LOG = "aws:route53/queryLog:QueryLog";
 
 export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
@@ -365,6 +367,27 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             if (["A", "AAAA"].includes(String(record.props.type)) && list(record.props.aliases).length === 0 && list(record.props.records).length > 0) {
                 ctx.report(`DNS record ${record.name} (${record.props.type}) names literal addresses instead of an alias to a resource.`);
             }
+        },
+    }),
+    stackPolicy({
+        name: "route53-query-logging",
+        domain: "network",
+        description: "Every public Route 53 hosted zone has query logging (aws.route53.QueryLog to a CloudWatch log group in us-east-1).",
+        prevents: "No record of which names were resolved from where: DNS reconnaissance and exfiltration through lookups go unseen.",
+        severity: "low",
+        remediation: "Add a log group /aws/route53/<zone> in us-east-1, an aws.cloudwatch.LogResourcePolicy letting route53.amazonaws.com write to it (aws:SourceAccount), and aws.route53.QueryLog { zoneId, cloudwatchLogGroupArn }.",
+        level: "mandatory",
+        checkov: "CKV2_AWS_39",
+        pci: ["10.2.1"],
+        reads: { [ZONE]: ["vpcs", "name"], [QUERY_LOG]: ["zoneId"] },
+        check: (ctx) => {
+            const zones = ofTypes(ctx.resources, [ZONE]);
+            const queryLogs = ofTypes(ctx.resources, [QUERY_LOG]);
+            ctx.each(zones, (zone) => {
+                if (list(zone.props.vpcs).length === 0 && referrersOf(zone, "zoneId", queryLogs, zones).length === 0) {
+                    ctx.report(`Public hosted zone ${zone.name} does not log DNS queries.`, zone.urn);
+                }
+            });
         },
     }),
 ];

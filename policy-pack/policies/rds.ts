@@ -1,4 +1,5 @@
-import { PolicyDefinition, Subject, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
+import type { PolicyResource } from "@pulumi/policy";
+import { PolicyDefinition, StackContext, Subject, resourcePolicy, sameReads, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
 
@@ -14,6 +15,26 @@ function isReplica(db: Subject): boolean {
 }
 
 const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
+/** What postgresInstances reads. */
+const POSTGRES_PARAMETER_READS = { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] };
+
+/**
+ * Runs `check` on each PostgreSQL instance (replicas included: they take their own parameter group)
+ * with the parameters its parameter group sets.
+ */
+function postgresInstances(ctx: StackContext<object>, check: (db: PolicyResource, parameters: Map<string, string>) => void): void {
+    const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
+    ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
+        if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
+            return;
+        }
+        const parameters = new Map<string, string>();
+        for (const group of referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] })) {
+            list(group.props.parameters).forEach((p: { name: string; value: unknown }) => parameters.set(p.name, String(p.value)));
+        }
+        check(db, parameters);
+    });
+}
 
 export const RDS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
@@ -144,20 +165,13 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_69",
         pci: ["4.2.1"],
-        reads: { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] },
-        check: (ctx) => {
-            const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
-            ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
-                if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
-                    return;
-                }
-                const linked = referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] });
-                const forced = linked.some((g) => list(g.props.parameters).some((p) => p.name === "rds.force_ssl" && String(p.value) === "1"));
-                if (!forced) {
+        reads: POSTGRES_PARAMETER_READS,
+        check: (ctx) =>
+            postgresInstances(ctx, (db, parameters) => {
+                if (parameters.get("rds.force_ssl") !== "1") {
                     ctx.report(`Database ${db.name} has no parameter group setting rds.force_ssl = 1.`, db.urn);
                 }
-            });
-        },
+            }),
     }),
     resourcePolicy({
         name: "rds-monitoring",
@@ -194,17 +208,9 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         level: "mandatory",
         checkov: "CKV2_AWS_30",
         pci: ["10.2.1", "10.2.2"],
-        reads: { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] },
-        check: (ctx) => {
-            const groups = ofTypes(ctx.resources, [PARAMETER_GROUP]);
-            ctx.each(ofTypes(ctx.resources, [INSTANCE]), (db) => {
-                if (!String(db.props.engine ?? "postgres").startsWith("postgres") && !has(db.props, "replicateSourceDb")) {
-                    return;
-                }
-                const parameters = new Map<string, string>();
-                for (const group of referencedBy(db, "parameterGroupName", groups, { nameKeys: ["name"] })) {
-                    list(group.props.parameters).forEach((p: { name: string; value: unknown }) => parameters.set(p.name, String(p.value)));
-                }
+        reads: POSTGRES_PARAMETER_READS,
+        check: (ctx) =>
+            postgresInstances(ctx, (db, parameters) => {
                 const missing = [
                     ["ddl", "mod", "all"].includes(parameters.get("log_statement") ?? "") ? undefined : "log_statement ddl",
                     Number(parameters.get("log_min_duration_statement") ?? -1) >= 0 ? undefined : "log_min_duration_statement",
@@ -213,7 +219,6 @@ export const RDS_POLICIES: PolicyDefinition[] = [
                 if (missing.length > 0) {
                     ctx.report(`Database ${db.name} has no parameter group setting ${missing.join(", ")}.`, db.urn);
                 }
-            });
-        },
+            }),
     }),
 ];

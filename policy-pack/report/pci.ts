@@ -27,7 +27,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "1.2",
         title: "Network security controls are configured and maintained",
-        policies: ["vpc-flow-logs", "vpc-default-sg-closed", "region-allow-list", "explicit-provider"],
+        policies: ["vpc-flow-logs", "vpc-default-sg-closed", "sg-descriptions", "region-allow-list", "explicit-provider"],
         organizationPolicies: ["scp-regions", "scp-baseline"],
         flowKinds: ["network"],
         notEvidenced: "the review of rule sets every six months (1.2.7) is a process",
@@ -49,7 +49,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "2.2",
         title: "System components are configured and managed securely",
-        policies: ["ec2-imdsv2", "versions-current", "s3-acls-disabled", "vpc-default-sg-closed", "tagging-required-tags"],
+        policies: ["ec2-imdsv2", "versions-current", "eks-version-supported", "s3-acls-disabled", "vpc-default-sg-closed", "opensearch-fine-grained-access", "tagging-required-tags"],
         organizationPolicies: ["scp-baseline"],
         flowKinds: [],
         notEvidenced: "vendor default accounts inside images and applications (2.2.2) and the configuration standards document (2.2.1)",
@@ -88,7 +88,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "6.4",
         title: "Public-facing web applications are protected against attacks",
-        policies: ["cloudfront-waf", "alb-waf", "waf-logging", "elb-drop-invalid-headers"],
+        policies: ["cloudfront-waf", "alb-waf", "waf-managed-rules", "waf-logging", "elb-drop-invalid-headers", "cloudfront-security-headers"],
         organizationPolicies: [],
         flowKinds: [],
         notEvidenced: "the payment-page script inventory and change detection (6.4.3)",
@@ -112,7 +112,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "8.3",
         title: "Strong authentication for users and administrators",
-        policies: ["rds-iam-auth"],
+        policies: ["rds-iam-auth", "lambda-env-no-secrets"],
         organizationPolicies: ["rcp-github-federation"],
         flowKinds: [],
         notEvidenced: "password and MFA settings of Identity Center, configured in its console",
@@ -144,7 +144,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "10.2",
         title: "Audit logs record user activity and security events",
-        policies: ["cloudtrail-baseline", "service-log-exports", "eks-control-plane-logs", "vpc-flow-logs", "elb-access-logs", "cloudfront-logging", "waf-logging"],
+        policies: ["cloudtrail-baseline", "service-log-exports", "rds-postgres-logging", "eks-control-plane-logs", "vpc-flow-logs", "elb-access-logs", "cloudfront-logging", "waf-logging", "route53-query-logging"],
         organizationPolicies: ["scp-security-services"],
         flowKinds: [],
     },
@@ -158,7 +158,7 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "10.4",
         title: "Audit logs are reviewed to identify anomalies",
-        policies: ["guardduty-protection-plans"],
+        policies: ["guardduty-protection-plans", "cloudtrail-cloudwatch-logs", "securityhub-enabled"],
         organizationPolicies: ["scp-security-services"],
         flowKinds: [],
         notEvidenced: "the daily review itself (10.4.1) is a process; GuardDuty and Security Hub findings are its input",

@@ -192,6 +192,21 @@ describe("platform ingress edge", () => {
         const origin = records.find((r) => r.inputs.name === "origin.prod.payments.example.com")!;
         expect(edge.input(origin, "aliases[0].name")).to.match(/^prod-alb-public-.*\.elb\.amazonaws\.com$/);
     });
+
+    it("logs the public zone's DNS queries to a KMS-encrypted us-east-1 log group only Route 53 of this account may write", () => {
+        const zones = within(stack, "payments:platform:DnsZones");
+        const queryLog = zones.one("aws:route53/queryLog:QueryLog");
+        const group = zones.one("aws:cloudwatch/logGroup:LogGroup", "prod-dns-query-logs");
+        expect(group.inputs.name).to.equal("/aws/route53/prod.payments.example.com");
+        expect(zones.input<string>(group, "kmsKeyId")).to.match(/^arn:aws:kms:us-east-1:/);
+        expect(group.inputs.retentionInDays).to.be.at.least(365);
+        expect(providerOf(stack, group).region).to.equal("us-east-1");
+        expect(zones.input<string>(queryLog, "cloudwatchLogGroupArn")).to.match(/:log-group:\/aws\/route53\/prod\.payments\.example\.com$/);
+        expect(zones.dependenciesOf(queryLog).map((d) => d.type)).to.include("aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+        const policy = JSON.parse(zones.input<string>(zones.one("aws:cloudwatch/logResourcePolicy:LogResourcePolicy"), "policyDocument"));
+        expect(policy.Statement[0].Principal).to.deep.equal({ Service: "route53.amazonaws.com" });
+        expect(policy.Statement[0].Condition.StringEquals["aws:SourceAccount"]).to.equal(ACCOUNTS.prod);
+    });
 });
 
 function assertWebAclRules(acl: PlannedResource, rateLimit: number): void {

@@ -33,7 +33,7 @@ describe("policy-pack audit", () => {
         b.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
         b.resource(aws.inspector2.Enabler, "org-inspector", { accountIds: ["111111111111"], resourceTypes: ["EC2", "ECR"] });
         b.resource(aws.inspector2.OrganizationConfiguration, "org-inspector-org", { autoEnable: { ec2: true, ecr: true } });
-        expectViolation("inspector-enabled", b, ["org-organization"], /no delegated administrator.*new accounts do not get LAMBDA scanning.*no aws.inspector2.Enabler scans LAMBDA/);
+        expectViolation("inspector-enabled", b, ["org-organization"], /no delegated administrator.*new accounts do not get LAMBDA, LAMBDA_CODE scanning.*no aws.inspector2.Enabler scans LAMBDA, LAMBDA_CODE/);
         const ok = new StackBuilder("org", "foundation");
         ok.resource(aws.organizations.Organization, "org-organization", { featureSet: "ALL" });
         ok.resource(aws.inspector2.DelegatedAdminAccount, "org-inspector-admin", { accountId: "222222222222" });

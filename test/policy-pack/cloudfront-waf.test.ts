@@ -82,6 +82,13 @@ describe("policy-pack cloudfront-waf", () => {
         expectViolation("waf-managed-rules", b, ["prod-empty-waf", "prod-counting-waf"], /has no rules|only counts/);
     });
 
+    it("acm-transparency-logging flags a certificate that opts out; the default passes", () => {
+        const b = new StackBuilder("prod", "platform");
+        b.resource(aws.acm.Certificate, "prod-alb-cert", { domainName: "prod.payments.example.com", validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "ENABLED" } });
+        b.resource(aws.acm.Certificate, "prod-default-cert", { domainName: "api.prod.payments.example.com", validationMethod: "DNS" });
+        b.resource(aws.acm.Certificate, "prod-hidden-cert", { domainName: "hidden.prod.payments.example.com", validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "DISABLED" } });
+        expectViolation("acm-transparency-logging", b, ["prod-hidden-cert"], /Certificate Transparency/);
+    });
     describe("alb-waf", () => {
         it("passes an internet-facing ALB with a web ACL association and ignores internal ones", () => {
             const b = new StackBuilder("prod", "platform");

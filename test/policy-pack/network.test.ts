@@ -173,3 +173,14 @@ describe("policy-pack route53", () => {
         expectViolation("route53-alias-records", b, ["prod-dns-legacy"], /literal addresses/);
     });
 });
+
+describe("policy-pack route53 query logging", () => {
+    it("route53-query-logging: public zones log queries; private zones are not required to", () => {
+        const b = new StackBuilder("prod", "platform");
+        const logged = b.resource(aws.route53.Zone, "prod-public-zone", { name: "prod.payments.example.com" });
+        b.resource(aws.route53.QueryLog, "prod-dns-query-logs", { zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/route53/prod.payments.example.com" }, { dependsOn: [logged] });
+        b.resource(aws.route53.Zone, "prod-quiet-zone", { name: "quiet.payments.example.com" });
+        b.resource(aws.route53.Zone, "prod-private-zone", { name: "internal.prod.payments.example.com", vpcs: [{ vpcId: "vpc-1" }] });
+        expectViolation("route53-query-logging", b, ["prod-quiet-zone"], /does not log DNS queries/);
+    });
+});

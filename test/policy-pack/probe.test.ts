@@ -27,6 +27,27 @@ const MISTAKES: [resource: string, policy: string][] = [
     ["probe-no-audit-domain", "service-log-exports"],
     ["probe-unlogged-waf", "waf-logging"],
     ["probe-old-runtime", "versions-current"],
+    // v2 classes
+    ["probe-stale-nodes", "eks-version-supported"],
+    ["probe-unscanned-org", "inspector-enabled"],
+    ["probe-unscanned-org", "securityhub-enabled"],
+    ["probe-blind-db", "rds-monitoring"],
+    ["probe-unlogged-db", "rds-postgres-logging"],
+    ["probe-s3-only-trail", "cloudtrail-cloudwatch-logs"],
+    ["probe-undocumented-sg", "sg-descriptions"],
+    ["probe-coarse-template", "ec2-detailed-monitoring"],
+    ["probe-one-az-fn", "multi-az-placement"],
+    ["probe-leaky-fn", "lambda-env-no-secrets"],
+    ["probe-ip-record", "route53-alias-records"],
+    ["probe-unlogged-zone", "route53-query-logging"],
+    ["probe-hoarding-repo", "ecr-lifecycle-policy"],
+    ["probe-hoarding-bucket", "s3-lifecycle"],
+    ["probe-fixed-table", "dynamodb-capacity-scales"],
+    ["probe-counting-waf", "waf-managed-rules"],
+    ["probe-headerless-cdn", "cloudfront-security-headers"],
+    ["probe-open-domain", "opensearch-fine-grained-access"],
+    ["probe-fragile-domain", "opensearch-ha-prod"],
+    ["probe-hidden-cert", "acm-transparency-logging"],
 ];
 
 describe("policy-pack on the probe program (one realistic mistake per class, test/fixtures/probe-program)", function () {

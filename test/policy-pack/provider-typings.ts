@@ -59,8 +59,16 @@ function nestedInputType(typeText: string): Members | undefined {
     return inputTypes.get(match[1])?.get(match[2]);
 }
 
-/** The Args members of an `aws:<module>/<file>:<Class>` resource type, or an error text. */
+const EKS_DIR = path.dirname(require.resolve("@pulumi/eks/package.json"));
+/** Component resources the policies read (offline only their inputs are visible): their Args interfaces. */
+const COMPONENT_ARGS: Record<string, { file: string; name: string }> = { "eks:index:Cluster": { file: path.join(EKS_DIR, "cluster.d.ts"), name: "ClusterArgs" } };
+
+/** The Args members of an `aws:<module>/<file>:<Class>` resource type (or a known component), or an error text. */
 export function argsOf(token: string): Members | string {
+    const component = COMPONENT_ARGS[token];
+    if (component) {
+        return interfaces(component.file).byName.get(component.name) ?? `${token}: ${component.file} declares no ${component.name}`;
+    }
     const match = /^aws:([a-z0-9]+)\/([A-Za-z0-9]+):([A-Za-z0-9]+)$/.exec(token);
     if (!match) {
         return `${token} is not an AWS resource type token`;
