@@ -15,7 +15,11 @@ const EVERYTHING = ["bootstrap", "lib", "foundation", "platform", "workloads", "
 
 function zone(target, allowed) {
     const from = EVERYTHING.filter((folder) => folder !== target && !allowed.includes(folder)).map((folder) => `./${folder}`);
-    return { target: `./${target}`, from, message: `${target}/ must not import this folder (README.md, "Layout": lib <- foundation <- platform <- workloads; plan-model <- policy-pack <- automation)` };
+    return {
+        target: `./${target}`,
+        from,
+        message: `${target}/ must not import this folder (README.md, "Layout": lib <- foundation <- platform <- workloads; plan-model <- policy-pack <- automation)`,
+    };
 }
 
 const boundaries = [
@@ -23,10 +27,25 @@ const boundaries = [
     zone("plan-model", []),
     zone("foundation", ["lib"]),
     zone("platform", ["lib", "foundation"]),
-    { target: "./platform", from: "./foundation", except: ["./outputs.ts"], message: "platform/ reads foundation/ only through foundation/outputs.ts" },
+    {
+        target: "./platform",
+        from: "./foundation",
+        except: ["./outputs.ts"],
+        message: "platform/ reads foundation/ only through foundation/outputs.ts",
+    },
     zone("workloads", ["lib", "foundation", "platform"]),
-    { target: "./workloads", from: "./foundation", except: ["./outputs.ts"], message: "workloads/ reads foundation/ only through foundation/outputs.ts" },
-    { target: "./workloads", from: "./platform", except: ["./outputs.ts"], message: "workloads/ reads platform/ only through platform/outputs.ts" },
+    {
+        target: "./workloads",
+        from: "./foundation",
+        except: ["./outputs.ts"],
+        message: "workloads/ reads foundation/ only through foundation/outputs.ts",
+    },
+    {
+        target: "./workloads",
+        from: "./platform",
+        except: ["./outputs.ts"],
+        message: "workloads/ reads platform/ only through platform/outputs.ts",
+    },
     zone("bootstrap", ["lib"]),
     zone("policy-pack", ["lib", "plan-model"]),
     zone("automation", [...LAYERS, "bootstrap", "plan-model", "policy-pack"]),
@@ -55,8 +74,12 @@ module.exports = tseslint.config(
             "@eslint-community/eslint-comments/require-description": "error",
             // A file-wide disable after the imports is fine when its reason covers the whole file.
             "@eslint-community/eslint-comments/disable-enable-pair": "off",
-            // Comments already fit; code lines reach 140 with the prettier format commit.
-            "max-len": ["error", { code: 400, comments: 140, ignoreUrls: true }],
+            // Prettier wraps code at 140; what it cannot wrap (comments) must fit too. Long messages
+            // stay whole strings so they can be found with grep.
+            "max-len": [
+                "error",
+                { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+            ],
         },
     },
     {

@@ -27,8 +27,12 @@ async function main(): Promise<void> {
     const mandatory = fleet.pullRequests.flatMap((s) => s.violations.filter((v) => v.enforcementLevel === "mandatory"));
     const ceiling = fleet.capacity?.livePullRequests ?? 0;
     const perPr = (planned - start) / count;
-    console.log(`planned ${count} PR stacks on one platform in ${((planned - start) / 1000).toFixed(1)} s (${perPr.toFixed(0)} ms per PR, upstream included)`);
-    console.log(`conflict check: ${(performance.now() - planned).toFixed(0)} ms, ${conflicts.length} conflicts; mandatory violations: ${mandatory.length}`);
+    console.log(
+        `planned ${count} PR stacks on one platform in ${((planned - start) / 1000).toFixed(1)} s (${perPr.toFixed(0)} ms per PR, upstream included)`,
+    );
+    console.log(
+        `conflict check: ${(performance.now() - planned).toFixed(0)} ms, ${conflicts.length} conflicts; mandatory violations: ${mandatory.length}`,
+    );
     console.log(`capacity: ${ceiling} live PRs, limited by ${fleet.capacity?.limitedBy.join(", ") ?? "-"}`);
     for (const conflict of conflicts.slice(0, 20)) console.log(`  conflict: ${conflict}`);
     const ok = conflicts.length === 0 && mandatory.length === 0 && ceiling >= count;

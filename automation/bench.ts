@@ -110,7 +110,8 @@ function main(runs: number): number {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
     const sdk = median(samples.sdk);
-    const row = (label: string, ms: number) => `${label.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms   ${(ms / sdk).toFixed(2).padStart(5)}x`;
+    const row = (label: string, ms: number) =>
+        `${label.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms   ${(ms / sdk).toFixed(2).padStart(5)}x`;
     const warmRatio = median(samples.warm) / sdk;
     console.log(`median of ${runs} run(s) each, whole processes, in turn\n`);
     console.log(row("SDK load (@pulumi/pulumi + @pulumi/aws)", sdk));

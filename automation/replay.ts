@@ -6,8 +6,17 @@ import { parseReplayOptions, REPLAY_USAGE } from "./replay/options";
 const POLL_INTERVAL_MS = 5_000;
 
 /** The SQS client of a replay: every request has a deadline (connect and answer), retried a few times. */
-export function replayClient(region: string, requestTimeoutMs: number, config: Omit<SQSClientConfig, "region" | "requestHandler"> = {}): SQSClient {
-    return new SQSClient({ maxAttempts: 3, ...config, region, requestHandler: { connectionTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true } });
+export function replayClient(
+    region: string,
+    requestTimeoutMs: number,
+    config: Omit<SQSClientConfig, "region" | "requestHandler"> = {},
+): SQSClient {
+    return new SQSClient({
+        maxAttempts: 3,
+        ...config,
+        region,
+        requestHandler: { connectionTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
+    });
 }
 
 /**
@@ -26,7 +35,10 @@ export async function runReplay(
             return 0;
         }
         const sqs = (deps.sqs ?? replayClient)(options.region, options.requestTimeoutMs);
-        const clock = deps.clock ?? { pollIntervalMs: POLL_INTERVAL_MS, sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+        const clock = deps.clock ?? {
+            pollIntervalMs: POLL_INTERVAL_MS,
+            sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+        };
         await replayDeadLetters(sqs, options, io, clock);
         return 0;
     } catch (error) {

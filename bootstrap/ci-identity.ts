@@ -57,7 +57,12 @@ export function ciTrustPolicy(providerArn: string, repository: string, spec: CiR
         Principal: { Federated: providerArn },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
-            StringEquals: { [claim("aud")]: GITHUB_OIDC_AUDIENCE, [claim("sub")]: `repo:${repository}:${sub}`, [claim("repository")]: repository, ...extra },
+            StringEquals: {
+                [claim("aud")]: GITHUB_OIDC_AUDIENCE,
+                [claim("sub")]: `repo:${repository}:${sub}`,
+                [claim("repository")]: repository,
+                ...extra,
+            },
         },
     });
     const workflow = (file: string) => `${repository}/.github/workflows/${file}@refs/heads/main`;
@@ -67,11 +72,17 @@ export function ciTrustPolicy(providerArn: string, repository: string, spec: CiR
                 Version: "2012-10-17",
                 Statement: [
                     statement("PullRequests", "pull_request"),
-                    statement("PrGarbageCollectorOnMain", "ref:refs/heads/main", { [claim("ref")]: "refs/heads/main", [claim("job_workflow_ref")]: workflow("pr-gc.yml") }),
+                    statement("PrGarbageCollectorOnMain", "ref:refs/heads/main", {
+                        [claim("ref")]: "refs/heads/main",
+                        [claim("job_workflow_ref")]: workflow("pr-gc.yml"),
+                    }),
                 ],
             };
         case "preview":
-            return { Version: "2012-10-17", Statement: [statement("PreviewEnvironment", `environment:${githubEnvironment("preview", spec.target)}`)] };
+            return {
+                Version: "2012-10-17",
+                Statement: [statement("PreviewEnvironment", `environment:${githubEnvironment("preview", spec.target)}`)],
+            };
         case "deploy":
             return {
                 Version: "2012-10-17",
@@ -106,18 +117,45 @@ export function ciPermissions(spec: CiRoleSpec, args: CiPermissionsArgs): aws.ia
     const own = TARGET_STACKS[owner];
     const [ownEnv, ...readEnvs] = decryptEnvironments(owner);
     const writes = spec.level !== "preview";
-    const assumable = spec.level === "pr" ? PR_DEPLOYMENT_ROLE_NAME : spec.level === "preview" ? PREVIEW_ROLE_NAME : args.deploymentRoleName;
+    const assumable =
+        spec.level === "pr" ? PR_DEPLOYMENT_ROLE_NAME : spec.level === "preview" ? PREVIEW_ROLE_NAME : args.deploymentRoleName;
     const statements: aws.iam.PolicyStatement[] = [
         // Object names only: what a role may read or write is decided below, per stack.
-        { Sid: "ListState", Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning"], Resource: args.stateBucketArn },
+        {
+            Sid: "ListState",
+            Effect: "Allow" as const,
+            Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning"],
+            Resource: args.stateBucketArn,
+        },
         { Sid: "BackendMetadata", Effect: "Allow" as const, Action: "s3:GetObject", Resource: `${args.stateBucketArn}/.pulumi/meta.yaml` },
         writes
-            ? { Sid: "OwnState", Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: objects(own.flatMap(stateObjectPatterns)) }
+            ? {
+                  Sid: "OwnState",
+                  Effect: "Allow" as const,
+                  Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                  Resource: objects(own.flatMap(stateObjectPatterns)),
+              }
             : { Sid: "OwnStateReadOnly", Effect: "Allow" as const, Action: "s3:GetObject", Resource: objects(own.map(checkpointPattern)) },
-        ...(writes ? [] : [{ Sid: "PreviewLocks", Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: objects(own.map(lockObjectPattern)) }]),
+        ...(writes
+            ? []
+            : [
+                  {
+                      Sid: "PreviewLocks",
+                      Effect: "Allow" as const,
+                      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                      Resource: objects(own.map(lockObjectPattern)),
+                  },
+              ]),
         ...(TARGET_READS[owner].length === 0
             ? []
-            : [{ Sid: "ReferencedOutputs", Effect: "Allow" as const, Action: "s3:GetObject", Resource: objects(TARGET_READS[owner].map(checkpointPattern)) }]),
+            : [
+                  {
+                      Sid: "ReferencedOutputs",
+                      Effect: "Allow" as const,
+                      Action: "s3:GetObject",
+                      Resource: objects(TARGET_READS[owner].map(checkpointPattern)),
+                  },
+              ]),
         {
             Sid: "StateBucketKeyThroughS3",
             Effect: "Allow",
@@ -131,8 +169,22 @@ export function ciPermissions(spec: CiRoleSpec, args: CiPermissionsArgs): aws.ia
             Action: writes ? ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"],
             Resource: args.secretsKeyArns[ownEnv],
         },
-        ...(readEnvs.length === 0 ? [] : [{ Sid: "ReferencedStacksSecretsKeys", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: readEnvs.map((env) => args.secretsKeyArns[env]) }]),
-        { Sid: "AssumeTargetRole", Effect: "Allow" as const, Action: ["sts:AssumeRole", "sts:TagSession"], Resource: `arn:aws:iam::*:role/${assumable}` },
+        ...(readEnvs.length === 0
+            ? []
+            : [
+                  {
+                      Sid: "ReferencedStacksSecretsKeys",
+                      Effect: "Allow" as const,
+                      Action: "kms:Decrypt",
+                      Resource: readEnvs.map((env) => args.secretsKeyArns[env]),
+                  },
+              ]),
+        {
+            Sid: "AssumeTargetRole",
+            Effect: "Allow" as const,
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            Resource: `arn:aws:iam::*:role/${assumable}`,
+        },
     ];
     return { Version: "2012-10-17", Statement: statements };
 }
@@ -170,7 +222,9 @@ export class CiIdentity extends pulumi.ComponentResource {
                     {
                         name: roleName,
                         description: describe(spec, args.githubRepository),
-                        assumeRolePolicy: this.oidcProvider.arn.apply((arn) => JSON.stringify(ciTrustPolicy(arn, args.githubRepository, spec))),
+                        assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
+                            JSON.stringify(ciTrustPolicy(arn, args.githubRepository, spec)),
+                        ),
                         maxSessionDuration: 7200,
                     },
                     { parent: this },
@@ -190,7 +244,10 @@ export class CiIdentity extends pulumi.ComponentResource {
             const role = this.role(spec);
             new aws.iam.RolePolicy(
                 ciRoleNameOf(spec),
-                { role: role.name, policy: pulumi.output(args).apply((resolved) => JSON.stringify(ciPermissions(spec, resolved as CiPermissionsArgs))) },
+                {
+                    role: role.name,
+                    policy: pulumi.output(args).apply((resolved) => JSON.stringify(ciPermissions(spec, resolved as CiPermissionsArgs))),
+                },
                 { parent: this },
             );
         }

@@ -20,7 +20,10 @@ const ci = new CiIdentity("ci", { env, githubRepository: config.githubRepository
 const keyUsers = Object.fromEntries(
     CI_TARGETS.map((target) => {
         const users = secretsKeyUsers(target);
-        return [target, { encrypt: users.encrypt.map((spec) => ci.role(spec).arn), decrypt: users.decrypt.map((spec) => ci.role(spec).arn) }];
+        return [
+            target,
+            { encrypt: users.encrypt.map((spec) => ci.role(spec).arn), decrypt: users.decrypt.map((spec) => ci.role(spec).arn) },
+        ];
     }),
 ) as Record<CiTarget, { encrypt: pulumi.Output<string>[]; decrypt: pulumi.Output<string>[] }>;
 
@@ -38,7 +41,11 @@ const backend = new StateBackend(
 );
 ci.grant(
     pulumi
-        .all([backend.bucket.arn, backend.stateKey.arn, pulumi.all(Object.fromEntries(CI_TARGETS.map((target) => [target, backend.secretsKeys[target].arn])))])
+        .all([
+            backend.bucket.arn,
+            backend.stateKey.arn,
+            pulumi.all(Object.fromEntries(CI_TARGETS.map((target) => [target, backend.secretsKeys[target].arn]))),
+        ])
         .apply(([stateBucketArn, stateKeyArn, secretsKeyArns]) => ({
             stateBucketArn,
             stateKeyArn,
@@ -51,4 +58,6 @@ ci.grant(
 export const backendUrl: pulumi.Output<string> = backend.backendUrl;
 export const secretsProviderUrls: pulumi.Output<Record<CiTarget, string>> = backend.secretsProviderUrls;
 /** What each workflow secret (PULUMI_CI_ROLE_*) holds: the CI role of each trust level and target. */
-export const ciRoleArns: pulumi.Output<Record<string, string>> = pulumi.all(Object.fromEntries(CI_ROLES.map((spec) => [ciRoleNameOf(spec), ci.role(spec).arn])));
+export const ciRoleArns: pulumi.Output<Record<string, string>> = pulumi.all(
+    Object.fromEntries(CI_ROLES.map((spec) => [ciRoleNameOf(spec), ci.role(spec).arn])),
+);

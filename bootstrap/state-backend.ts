@@ -16,8 +16,20 @@ export interface StateBackendArgs {
 }
 
 const KEY_ADMINISTRATION = [
-    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*",
-    "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
 ];
 const ENCRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"];
 
@@ -26,17 +38,50 @@ const ENCRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:Descr
  * (and readers of its stacks' outputs, decrypt only) and the platform admins may use it. IAM policies
  * of other principals in the account cannot widen that: the key policy names no `:root` for use.
  */
-export function secretsKeyPolicy(accountId: string, users: { encrypt: string[]; decrypt: string[] }, adminPrincipalPatterns: string[]): aws.iam.PolicyDocument {
+export function secretsKeyPolicy(
+    accountId: string,
+    users: { encrypt: string[]; decrypt: string[] },
+    adminPrincipalPatterns: string[],
+): aws.iam.PolicyDocument {
     const root = `arn:aws:iam::${accountId}:root`;
     return {
         Version: "2012-10-17",
         Statement: [
             { Sid: "KeyAdministration", Effect: "Allow" as const, Principal: { AWS: root }, Action: KEY_ADMINISTRATION, Resource: "*" },
-            ...(users.encrypt.length === 0 ? [] : [{ Sid: "EnvironmentCiRoles", Effect: "Allow" as const, Principal: { AWS: users.encrypt }, Action: ENCRYPT, Resource: "*" }]),
-            ...(users.decrypt.length === 0 ? [] : [{ Sid: "ReadersOfItsStackOutputs", Effect: "Allow" as const, Principal: { AWS: users.decrypt }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" }]),
+            ...(users.encrypt.length === 0
+                ? []
+                : [
+                      {
+                          Sid: "EnvironmentCiRoles",
+                          Effect: "Allow" as const,
+                          Principal: { AWS: users.encrypt },
+                          Action: ENCRYPT,
+                          Resource: "*",
+                      },
+                  ]),
+            ...(users.decrypt.length === 0
+                ? []
+                : [
+                      {
+                          Sid: "ReadersOfItsStackOutputs",
+                          Effect: "Allow" as const,
+                          Principal: { AWS: users.decrypt },
+                          Action: ["kms:Decrypt", "kms:DescribeKey"],
+                          Resource: "*",
+                      },
+                  ]),
             ...(adminPrincipalPatterns.length === 0
                 ? []
-                : [{ Sid: "PlatformAdmins", Effect: "Allow" as const, Principal: { AWS: root }, Action: ENCRYPT, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": adminPrincipalPatterns } } }]),
+                : [
+                      {
+                          Sid: "PlatformAdmins",
+                          Effect: "Allow" as const,
+                          Principal: { AWS: root },
+                          Action: ENCRYPT,
+                          Resource: "*",
+                          Condition: { ArnLike: { "aws:PrincipalArn": adminPrincipalPatterns } },
+                      },
+                  ]),
         ],
     };
 }
@@ -45,7 +90,15 @@ export function secretsKeyPolicy(accountId: string, users: { encrypt: string[]; 
 export function accountRootKeyPolicy(accountId: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }],
+        Statement: [
+            {
+                Sid: "EnableIamPolicies",
+                Effect: "Allow" as const,
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ],
     };
 }
 
@@ -75,10 +128,19 @@ export class StateBackend extends pulumi.ComponentResource {
         );
         this.legacySecretsKey = new aws.kms.Key(
             physicalName(args.env, "pulumi-secrets"),
-            { description: "Former secrets provider of every stack: no CI role may use it", enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy },
+            {
+                description: "Former secrets provider of every stack: no CI role may use it",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: keyPolicy,
+            },
             keep,
         );
-        new aws.kms.Alias(physicalName(args.env, "pulumi-secrets"), { name: `alias/${physicalName(args.env, "pulumi-secrets")}`, targetKeyId: this.legacySecretsKey.keyId }, { parent: this });
+        new aws.kms.Alias(
+            physicalName(args.env, "pulumi-secrets"),
+            { name: `alias/${physicalName(args.env, "pulumi-secrets")}`, targetKeyId: this.legacySecretsKey.keyId },
+            { parent: this },
+        );
         for (const target of CI_TARGETS) {
             const users = args.secretsKeyUsers[target];
             const name = physicalName(args.env, "pulumi-secrets", { suffix: target });
@@ -90,7 +152,9 @@ export class StateBackend extends pulumi.ComponentResource {
                     deletionWindowInDays: 30,
                     policy: pulumi
                         .all([pulumi.all(users.encrypt), pulumi.all(users.decrypt)])
-                        .apply(([encrypt, decrypt]) => JSON.stringify(secretsKeyPolicy(args.accountId, { encrypt, decrypt }, args.adminPrincipalPatterns))),
+                        .apply(([encrypt, decrypt]) =>
+                            JSON.stringify(secretsKeyPolicy(args.accountId, { encrypt, decrypt }, args.adminPrincipalPatterns)),
+                        ),
                 },
                 keep,
             );
@@ -116,7 +180,12 @@ export class StateBackend extends pulumi.ComponentResource {
             keep,
         );
         this.backendUrl = pulumi.interpolate`s3://${this.bucket.name}`;
-        this.secretsProviderUrls = pulumi.output(Object.fromEntries(CI_TARGETS.map((target) => [target, `awskms://${secretsKeyAlias(target)}?region=${args.region}`])) as Record<CiTarget, string>);
+        this.secretsProviderUrls = pulumi.output(
+            Object.fromEntries(CI_TARGETS.map((target) => [target, `awskms://${secretsKeyAlias(target)}?region=${args.region}`])) as Record<
+                CiTarget,
+                string
+            >,
+        );
         this.registerOutputs({ backendUrl: this.backendUrl, secretsProviderUrls: this.secretsProviderUrls });
     }
 }

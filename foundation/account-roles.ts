@@ -109,8 +109,16 @@ export class AccountRoles extends pulumi.ComponentResource {
         const namer = new Namer(name);
         const child = { parent: this };
         const role = (suffix: string, roleName: string, description: string, assumeRolePolicy: string, maxSessionDuration: number) => {
-            const created = new aws.iam.Role(namer.name(suffix), { name: roleName, description, assumeRolePolicy, maxSessionDuration }, child);
-            new aws.iam.RolePolicyAttachment(namer.name(suffix, { suffix: "admin" }), { role: created.name, policyArn: ADMINISTRATOR_ACCESS }, child);
+            const created = new aws.iam.Role(
+                namer.name(suffix),
+                { name: roleName, description, assumeRolePolicy, maxSessionDuration },
+                child,
+            );
+            new aws.iam.RolePolicyAttachment(
+                namer.name(suffix, { suffix: "admin" }),
+                { role: created.name, policyArn: ADMINISTRATOR_ACCESS },
+                child,
+            );
             return created;
         };
         // Two hours: an EKS cluster update outlasts the one-hour default session.
@@ -127,18 +135,37 @@ export class AccountRoles extends pulumi.ComponentResource {
                 name: PREVIEW_ROLE_NAME,
                 description: "Assumed by CI previews: read-only, no data reads",
                 assumeRolePolicy: JSON.stringify(
-                    policyDocument({ Sid: "PreviewCiRoles", Effect: "Allow", Principal: { AWS: ciRoleArnsFor(args.account, "preview", args.managementAccountId) }, Action: ["sts:AssumeRole", "sts:TagSession"] }),
+                    policyDocument({
+                        Sid: "PreviewCiRoles",
+                        Effect: "Allow",
+                        Principal: { AWS: ciRoleArnsFor(args.account, "preview", args.managementAccountId) },
+                        Action: ["sts:AssumeRole", "sts:TagSession"],
+                    }),
                 ),
                 maxSessionDuration: 3600,
             },
             child,
         );
-        new aws.iam.RolePolicyAttachment(namer.name("preview", { suffix: "read-only" }), { role: preview.name, policyArn: READ_ONLY_ACCESS }, child);
+        new aws.iam.RolePolicyAttachment(
+            namer.name("preview", { suffix: "read-only" }),
+            { role: preview.name, policyArn: READ_ONLY_ACCESS },
+            child,
+        );
         new aws.iam.RolePolicy(namer.name("preview", { suffix: "no-data" }), { role: preview.name, policy: previewDataDenial() }, child);
         this.previewRoleArn = preview.arn;
         if (args.breakGlass) {
-            this.breakGlassRoleArn = role("break-glass", args.roleNames.breakGlass, "Emergency access, exempt from the guardrails that stop everyone else", breakGlassTrustPolicy(args.managementAccountId), 3600).arn;
+            this.breakGlassRoleArn = role(
+                "break-glass",
+                args.roleNames.breakGlass,
+                "Emergency access, exempt from the guardrails that stop everyone else",
+                breakGlassTrustPolicy(args.managementAccountId),
+                3600,
+            ).arn;
         }
-        this.registerOutputs({ deploymentRoleArn: this.deploymentRoleArn, previewRoleArn: this.previewRoleArn, breakGlassRoleArn: this.breakGlassRoleArn });
+        this.registerOutputs({
+            deploymentRoleArn: this.deploymentRoleArn,
+            previewRoleArn: this.previewRoleArn,
+            breakGlassRoleArn: this.breakGlassRoleArn,
+        });
     }
 }

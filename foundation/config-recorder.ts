@@ -27,7 +27,11 @@ export class ConfigRecorder extends pulumi.ComponentResource {
         const namer = new Namer(name);
         // AWS creates this role itself only when Config is first enabled from the console; here it is ours
         // (an account that already has it: `pulumi import`, see docs/foundation.md).
-        const role = new aws.iam.ServiceLinkedRole(namer.name("service-role"), { awsServiceName: "config.amazonaws.com" }, { parent: this });
+        const role = new aws.iam.ServiceLinkedRole(
+            namer.name("service-role"),
+            { awsServiceName: "config.amazonaws.com" },
+            { parent: this },
+        );
         const recorder = new aws.cfg.Recorder(
             namer.name("recorder"),
             { name: "default", roleArn: role.arn, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } },
@@ -46,7 +50,11 @@ export class ConfigRecorder extends pulumi.ComponentResource {
             { parent: this, dependsOn: [recorder, args.archive] },
         );
         // Recording starts only once it has somewhere to deliver.
-        new aws.cfg.RecorderStatus(namer.name("recording"), { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
+        new aws.cfg.RecorderStatus(
+            namer.name("recording"),
+            { name: recorder.name, isEnabled: true },
+            { parent: this, dependsOn: [channel] },
+        );
         this.registerOutputs({});
     }
 }

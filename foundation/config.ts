@@ -133,7 +133,11 @@ function readAllowedRegions(reader: ConfigReader, region: string): string[] {
     }
     const regions = stringList(reader, "allowedRegions", raw, "allowedRegions");
     if (regions.length === 0) {
-        reader.problem("allowedRegions", "is empty: the region guardrail would deny every regional service", `set foundation:allowedRegions to e.g. [${region}, us-west-2]`);
+        reader.problem(
+            "allowedRegions",
+            "is empty: the region guardrail would deny every regional service",
+            `set foundation:allowedRegions to e.g. [${region}, us-west-2]`,
+        );
     }
     for (const r of regions.filter((r) => !REGION_PATTERN.test(r))) {
         reader.problem("allowedRegions", `"${r}" is not an AWS region name`, "use names like us-east-1");
@@ -155,7 +159,11 @@ function readAccounts(reader: ConfigReader): Record<MemberAccount, MemberAccount
         return accounts;
     }
     for (const key of Object.keys(raw).filter((k) => !(MEMBER_ACCOUNTS as readonly string[]).includes(k))) {
-        reader.problem("accounts", `"${key}" is not a member account of the estate`, `remove it, or add it to shared/CONVENTIONS.md first; the members are ${MEMBER_ACCOUNTS.join(", ")}`);
+        reader.problem(
+            "accounts",
+            `"${key}" is not a member account of the estate`,
+            `remove it, or add it to shared/CONVENTIONS.md first; the members are ${MEMBER_ACCOUNTS.join(", ")}`,
+        );
     }
     for (const account of MEMBER_ACCOUNTS) {
         const entry = raw[account];
@@ -167,13 +175,25 @@ function readAccounts(reader: ConfigReader): Record<MemberAccount, MemberAccount
         const email = String(entry.email ?? "");
         const ou = String(entry.ou ?? "");
         if (!ACCOUNT_NAME.test(name)) {
-            reader.problem("accounts", `accounts.${account}.name "${name}" is not 1-50 printable characters`, `set accounts.${account}.name, e.g. payments-${account}`);
+            reader.problem(
+                "accounts",
+                `accounts.${account}.name "${name}" is not 1-50 printable characters`,
+                `set accounts.${account}.name, e.g. payments-${account}`,
+            );
         }
         if (!EMAIL.test(email)) {
-            reader.problem("accounts", `accounts.${account}.email "${email}" is not an email address`, `set accounts.${account}.email to a mailbox you own, e.g. aws-${account}@example.com`);
+            reader.problem(
+                "accounts",
+                `accounts.${account}.email "${email}" is not an email address`,
+                `set accounts.${account}.email to a mailbox you own, e.g. aws-${account}@example.com`,
+            );
         }
         if (!(ORGANIZATIONAL_UNITS as readonly string[]).includes(ou)) {
-            reader.problem("accounts", `accounts.${account}.ou "${ou}" is not an OU of the organization`, `set accounts.${account}.ou to one of ${ORGANIZATIONAL_UNITS.join(", ")}`);
+            reader.problem(
+                "accounts",
+                `accounts.${account}.ou "${ou}" is not an OU of the organization`,
+                `set accounts.${account}.ou to one of ${ORGANIZATIONAL_UNITS.join(", ")}`,
+            );
         }
         accounts[account] = { name, email, ou: ou as OrganizationalUnitPath };
     }
@@ -184,14 +204,22 @@ function readAccounts(reader: ConfigReader): Record<MemberAccount, MemberAccount
             const value = entry[field].toLowerCase();
             const first = seen.get(value);
             if (value !== "" && first !== undefined) {
-                reader.problem("accounts", `accounts.${first} and accounts.${account} have the same ${field} "${entry[field]}"`, `give every account its own ${field}`);
+                reader.problem(
+                    "accounts",
+                    `accounts.${first} and accounts.${account} have the same ${field} "${entry[field]}"`,
+                    `give every account its own ${field}`,
+                );
             }
             seen.set(value, account);
         }
     }
     // The prod data guardrails are attached to Workloads/Prod: prod anywhere else would lose them.
     if (accounts.prod && accounts.prod.ou !== "Workloads/Prod" && (ORGANIZATIONAL_UNITS as readonly string[]).includes(accounts.prod.ou)) {
-        reader.problem("accounts", `accounts.prod.ou is "${accounts.prod.ou}", but the prod guardrails are attached to Workloads/Prod`, "set accounts.prod.ou to Workloads/Prod");
+        reader.problem(
+            "accounts",
+            `accounts.prod.ou is "${accounts.prod.ou}", but the prod guardrails are attached to Workloads/Prod`,
+            "set accounts.prod.ou to Workloads/Prod",
+        );
     }
     return accounts;
 }
@@ -205,18 +233,34 @@ function readIdentityCenter(reader: ConfigReader): IdentityCenterConfig {
     const instanceArn = String(ic.instanceArn ?? "");
     const identityStoreId = String(ic.identityStoreId ?? "");
     if (!INSTANCE_ARN.test(instanceArn)) {
-        reader.problem("identityCenter", `instanceArn "${instanceArn}" is not an Identity Center instance ARN`, "copy it from IAM Identity Center > Settings (arn:aws:sso:::instance/ssoins-<16 hex>)");
+        reader.problem(
+            "identityCenter",
+            `instanceArn "${instanceArn}" is not an Identity Center instance ARN`,
+            "copy it from IAM Identity Center > Settings (arn:aws:sso:::instance/ssoins-<16 hex>)",
+        );
     }
     if (!IDENTITY_STORE_ID.test(identityStoreId)) {
-        reader.problem("identityCenter", `identityStoreId "${identityStoreId}" is not an identity store id`, "copy it from IAM Identity Center > Settings (d-<10 hex>)");
+        reader.problem(
+            "identityCenter",
+            `identityStoreId "${identityStoreId}" is not an identity store id`,
+            "copy it from IAM Identity Center > Settings (d-<10 hex>)",
+        );
     }
     const groups: Record<string, string> = {};
     if (!isRecord(ic.groups)) {
-        reader.problem("identityCenter", "groups is not a mapping of group name to group id", "set identityCenter.groups, e.g. platform-admins: <group id>");
+        reader.problem(
+            "identityCenter",
+            "groups is not a mapping of group name to group id",
+            "set identityCenter.groups, e.g. platform-admins: <group id>",
+        );
     } else {
         for (const [group, id] of Object.entries(ic.groups)) {
             if (typeof id !== "string" || !GROUP_ID.test(id)) {
-                reader.problem("identityCenter", `groups.${group} "${String(id)}" is not an identity store group id`, "copy the group id from IAM Identity Center > Groups");
+                reader.problem(
+                    "identityCenter",
+                    `groups.${group} "${String(id)}" is not an identity store group id`,
+                    "copy the group id from IAM Identity Center > Groups",
+                );
             }
             groups[group] = String(id);
         }
@@ -224,7 +268,11 @@ function readIdentityCenter(reader: ConfigReader): IdentityCenterConfig {
     const assignments: AssignmentConfig[] = [];
     const rawAssignments = Array.isArray(ic.assignments) ? ic.assignments : [];
     if (!Array.isArray(ic.assignments)) {
-        reader.problem("identityCenter", "assignments is not a list", "set identityCenter.assignments to a list of { group, permissionSet, accounts }");
+        reader.problem(
+            "identityCenter",
+            "assignments is not a list",
+            "set identityCenter.assignments to a list of { group, permissionSet, accounts }",
+        );
     }
     rawAssignments.forEach((entry: unknown, i: number) => {
         const a = isRecord(entry) ? entry : {};
@@ -233,13 +281,25 @@ function readIdentityCenter(reader: ConfigReader): IdentityCenterConfig {
         const permissionSet = String(a.permissionSet ?? "");
         const accounts = stringList(reader, "identityCenter", a.accounts, `identityCenter.${where}.accounts`);
         if (!(group in groups)) {
-            reader.problem("identityCenter", `${where}.group "${group}" is not in identityCenter.groups`, `add ${group} to identityCenter.groups or fix the name (known: ${Object.keys(groups).join(", ")})`);
+            reader.problem(
+                "identityCenter",
+                `${where}.group "${group}" is not in identityCenter.groups`,
+                `add ${group} to identityCenter.groups or fix the name (known: ${Object.keys(groups).join(", ")})`,
+            );
         }
         if (!(PERMISSION_SET_NAMES as readonly string[]).includes(permissionSet)) {
-            reader.problem("identityCenter", `${where}.permissionSet "${permissionSet}" is not a permission set`, `use one of ${PERMISSION_SET_NAMES.join(", ")}`);
+            reader.problem(
+                "identityCenter",
+                `${where}.permissionSet "${permissionSet}" is not a permission set`,
+                `use one of ${PERMISSION_SET_NAMES.join(", ")}`,
+            );
         }
         for (const account of accounts.filter((name) => !(ALL_ACCOUNTS as readonly string[]).includes(name))) {
-            reader.problem("identityCenter", `${where} assigns ${permissionSet} to the unknown account "${account}"`, `use account names from ${ALL_ACCOUNTS.join(", ")}`);
+            reader.problem(
+                "identityCenter",
+                `${where} assigns ${permissionSet} to the unknown account "${account}"`,
+                `use account names from ${ALL_ACCOUNTS.join(", ")}`,
+            );
         }
         assignments.push({ group, permissionSet: permissionSet as PermissionSetName, accounts: accounts as AccountName[] });
     });
@@ -255,7 +315,11 @@ function readRegistry(reader: ConfigReader): RegistryConfig {
     const images = stringList(reader, "registry", registry.images, "registry.images");
     const charts = stringList(reader, "registry", registry.charts, "registry.charts");
     for (const name of [...images, ...charts].filter((n) => !REPOSITORY_NAME.test(n))) {
-        reader.problem("registry", `repository name "${name}" is not a valid ECR name`, "use lower-case letters, digits and . _ - (e.g. payments-api)");
+        reader.problem(
+            "registry",
+            `repository name "${name}" is not a valid ECR name`,
+            "use lower-case letters, digits and . _ - (e.g. payments-api)",
+        );
     }
     const positive = (field: string, value: unknown): number => {
         const n = Number(value);
@@ -264,7 +328,12 @@ function readRegistry(reader: ConfigReader): RegistryConfig {
         }
         return n;
     };
-    return { images, charts, maxImageCount: positive("maxImageCount", registry.maxImageCount), untaggedExpiryDays: positive("untaggedExpiryDays", registry.untaggedExpiryDays) };
+    return {
+        images,
+        charts,
+        maxImageCount: positive("maxImageCount", registry.maxImageCount),
+        untaggedExpiryDays: positive("untaggedExpiryDays", registry.untaggedExpiryDays),
+    };
 }
 
 function readLogArchive(reader: ConfigReader): LogArchiveConfig {
@@ -276,13 +345,25 @@ function readLogArchive(reader: ConfigReader): LogArchiveConfig {
     const days = (field: keyof LogArchiveConfig): number => {
         const n = Number(archive[field]);
         if (!Number.isInteger(n) || n < 1) {
-            reader.problem("logArchive", `logArchive.${field} "${String(archive[field])}" is not a positive number of days`, `set logArchive.${field}`);
+            reader.problem(
+                "logArchive",
+                `logArchive.${field} "${String(archive[field])}" is not a positive number of days`,
+                `set logArchive.${field}`,
+            );
         }
         return n;
     };
-    const config = { objectLockDays: days("objectLockDays"), transitionToGlacierDays: days("transitionToGlacierDays"), expirationDays: days("expirationDays") };
+    const config = {
+        objectLockDays: days("objectLockDays"),
+        transitionToGlacierDays: days("transitionToGlacierDays"),
+        expirationDays: days("expirationDays"),
+    };
     if (config.expirationDays <= Math.max(config.objectLockDays, config.transitionToGlacierDays)) {
-        reader.problem("logArchive", `expirationDays ${config.expirationDays} must be later than objectLockDays and transitionToGlacierDays`, "raise logArchive.expirationDays");
+        reader.problem(
+            "logArchive",
+            `expirationDays ${config.expirationDays} must be later than objectLockDays and transitionToGlacierDays`,
+            "raise logArchive.expirationDays",
+        );
     }
     return config;
 }
@@ -300,20 +381,36 @@ function readBudgets(reader: ConfigReader): Record<AccountName, BudgetConfig> {
     for (const account of ALL_ACCOUNTS) {
         const entry = all[account];
         if (!isRecord(entry)) {
-            reader.problem("budgets", `has no budget for the ${account} account`, `add budgets.${account} with monthlyLimitUsd, thresholdsPercent and subscribers`);
+            reader.problem(
+                "budgets",
+                `has no budget for the ${account} account`,
+                `add budgets.${account} with monthlyLimitUsd, thresholdsPercent and subscribers`,
+            );
             continue;
         }
         const monthlyLimitUsd = Number(entry.monthlyLimitUsd);
         if (!Number.isFinite(monthlyLimitUsd) || monthlyLimitUsd <= 0) {
-            reader.problem("budgets", `budgets.${account}.monthlyLimitUsd "${String(entry.monthlyLimitUsd)}" is not a positive amount`, `set budgets.${account}.monthlyLimitUsd`);
+            reader.problem(
+                "budgets",
+                `budgets.${account}.monthlyLimitUsd "${String(entry.monthlyLimitUsd)}" is not a positive amount`,
+                `set budgets.${account}.monthlyLimitUsd`,
+            );
         }
         const thresholds = Array.isArray(entry.thresholdsPercent) ? entry.thresholdsPercent.map(Number) : [];
         if (thresholds.length === 0 || thresholds.some((t) => !Number.isFinite(t) || t <= 0 || t > 1000)) {
-            reader.problem("budgets", `budgets.${account}.thresholdsPercent must be a non-empty list of percentages (0-1000]`, `set budgets.${account}.thresholdsPercent, e.g. [50, 80, 100]`);
+            reader.problem(
+                "budgets",
+                `budgets.${account}.thresholdsPercent must be a non-empty list of percentages (0-1000]`,
+                `set budgets.${account}.thresholdsPercent, e.g. [50, 80, 100]`,
+            );
         }
         const subscribers = stringList(reader, "budgets", entry.subscribers, `budgets.${account}.subscribers`);
         if (subscribers.length === 0 || subscribers.length > 10) {
-            reader.problem("budgets", `budgets.${account}.subscribers has ${subscribers.length} addresses; AWS Budgets takes 1 to 10 per notification`, `list 1-10 addresses in budgets.${account}.subscribers`);
+            reader.problem(
+                "budgets",
+                `budgets.${account}.subscribers has ${subscribers.length} addresses; AWS Budgets takes 1 to 10 per notification`,
+                `list 1-10 addresses in budgets.${account}.subscribers`,
+            );
         }
         for (const email of subscribers.filter((s) => !EMAIL.test(s))) {
             reader.problem("budgets", `budgets.${account}.subscribers has "${email}", which is not an email address`, "fix the address");
@@ -331,10 +428,17 @@ export function loadFoundationConfig(): FoundationConfig {
     const costCenter = reader.string("costCenter");
     const managementAccountId = reader.accountId("managementAccountId", "the 12-digit management account id");
     const githubRepository = reader.string("githubRepository", { pattern: GITHUB_REPOSITORY, hint: "owner/name" });
-    const deploymentRoleName = reader.string("deploymentRoleName", { pattern: ROLE_NAME, hint: "the bootstrap stack's deploymentRoleName, e.g. payments-deployment" });
+    const deploymentRoleName = reader.string("deploymentRoleName", {
+        pattern: ROLE_NAME,
+        hint: "the bootstrap stack's deploymentRoleName, e.g. payments-deployment",
+    });
     const breakGlassRoleName = reader.string("breakGlassRoleName", { pattern: ROLE_NAME, hint: "payments-break-glass" });
     if (deploymentRoleName !== "" && deploymentRoleName === breakGlassRoleName) {
-        reader.problem("breakGlassRoleName", "is the same as deploymentRoleName, so every deployment would be exempt from the break-glass-only guardrails", "give the break-glass role its own name");
+        reader.problem(
+            "breakGlassRoleName",
+            "is the same as deploymentRoleName, so every deployment would be exempt from the break-glass-only guardrails",
+            "give the break-glass role its own name",
+        );
     }
     const config: FoundationConfig = {
         region,
@@ -352,7 +456,10 @@ export function loadFoundationConfig(): FoundationConfig {
         logArchive: readLogArchive(reader),
         budgets: readBudgets(reader),
         budgetAlerts: readAlertSubscription(reader, "budgetAlerts"),
-        parentDomain: reader.string("parentDomain", { pattern: DOMAIN_PATTERN, hint: "the lower-case public domain the environments live under, e.g. payments.example.com" }),
+        parentDomain: reader.string("parentDomain", {
+            pattern: DOMAIN_PATTERN,
+            hint: "the lower-case public domain the environments live under, e.g. payments.example.com",
+        }),
     };
     reader.done();
     return config;

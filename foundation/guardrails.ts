@@ -25,12 +25,18 @@ export class Guardrails extends pulumi.ComponentResource {
                     name: policyName,
                     description: spec.description,
                     type: spec.type,
-                    content: pulumi.output(args.organizationId).apply((organizationId) => minified(spec.build({ ...args.parameters, organizationId }))),
+                    content: pulumi
+                        .output(args.organizationId)
+                        .apply((organizationId) => minified(spec.build({ ...args.parameters, organizationId }))),
                 },
                 child,
             );
             for (const target of spec.targets) {
-                new aws.organizations.PolicyAttachment(namer.name(spec.key, { suffix: target }), { policyId: policy.id, targetId: args.targetIds[target] }, child);
+                new aws.organizations.PolicyAttachment(
+                    namer.name(spec.key, { suffix: target }),
+                    { policyId: policy.id, targetId: args.targetIds[target] },
+                    child,
+                );
             }
             this.policyIds[spec.key] = policy.id;
         }

@@ -45,9 +45,22 @@ const DENY_DATA_READS = policyDocument({
 });
 
 export const PERMISSION_SETS: Record<PermissionSetName, PermissionSetDefinition> = {
-    PlatformAdmin: { description: "Platform engineers: full administration; may assume the deployment roles", sessionDuration: "PT1H", managedPolicyArns: [AWS_MANAGED("AdministratorAccess")] },
-    Developer: { description: "Service developers in non-production: everything but IAM and Organizations", sessionDuration: "PT8H", managedPolicyArns: [AWS_MANAGED("PowerUserAccess")] },
-    ReadOnly: { description: "Read the configuration of the estate, not its data", sessionDuration: "PT8H", managedPolicyArns: [AWS_MANAGED("ReadOnlyAccess")], inlinePolicy: DENY_DATA_READS },
+    PlatformAdmin: {
+        description: "Platform engineers: full administration; may assume the deployment roles",
+        sessionDuration: "PT1H",
+        managedPolicyArns: [AWS_MANAGED("AdministratorAccess")],
+    },
+    Developer: {
+        description: "Service developers in non-production: everything but IAM and Organizations",
+        sessionDuration: "PT8H",
+        managedPolicyArns: [AWS_MANAGED("PowerUserAccess")],
+    },
+    ReadOnly: {
+        description: "Read the configuration of the estate, not its data",
+        sessionDuration: "PT8H",
+        managedPolicyArns: [AWS_MANAGED("ReadOnlyAccess")],
+        inlinePolicy: DENY_DATA_READS,
+    },
     SupportAdmin: {
         description: "Support staff who operate the internal admin tool: view-only AWS plus AWS Support cases",
         sessionDuration: "PT4H",
@@ -67,7 +80,9 @@ export function effectivePermissionSet(permissionSet: PermissionSetName, account
 }
 
 /** One row per (group, permission set, account), after the prod rule, without duplicates. */
-export function resolveAssignments(assignments: { group: string; permissionSet: PermissionSetName; accounts: AccountName[] }[]): Assignment[] {
+export function resolveAssignments(
+    assignments: { group: string; permissionSet: PermissionSetName; accounts: AccountName[] }[],
+): Assignment[] {
     const rows = new Map<string, Assignment>();
     for (const { group, permissionSet, accounts } of assignments) {
         for (const account of accounts) {
@@ -102,7 +117,12 @@ export class IdentityCenter extends pulumi.ComponentResource {
             // AWSReservedSSO_<name>_* roles Identity Center derives from it.
             const permissionSet = new aws.ssoadmin.PermissionSet(
                 logical,
-                { instanceArn: args.instanceArn, name: permissionSetName, description: definition.description, sessionDuration: definition.sessionDuration },
+                {
+                    instanceArn: args.instanceArn,
+                    name: permissionSetName,
+                    description: definition.description,
+                    sessionDuration: definition.sessionDuration,
+                },
                 child,
             );
             definition.managedPolicyArns.forEach((managedPolicyArn) => {
@@ -115,7 +135,11 @@ export class IdentityCenter extends pulumi.ComponentResource {
             if (definition.inlinePolicy) {
                 new aws.ssoadmin.PermissionSetInlinePolicy(
                     logical,
-                    { instanceArn: args.instanceArn, permissionSetArn: permissionSet.arn, inlinePolicy: JSON.stringify(definition.inlinePolicy) },
+                    {
+                        instanceArn: args.instanceArn,
+                        permissionSetArn: permissionSet.arn,
+                        inlinePolicy: JSON.stringify(definition.inlinePolicy),
+                    },
                     child,
                 );
             }

@@ -37,7 +37,11 @@ function foundation(): StackOutputs {
     });
     const inManagement = { provider: management };
 
-    const organization = new Organization(namer.name("organization"), { accounts: config.accounts, protectedAccounts: ["prod"] }, inManagement);
+    const organization = new Organization(
+        namer.name("organization"),
+        { accounts: config.accounts, protectedAccounts: ["prod"] },
+        inManagement,
+    );
     const roleArgs = { managementAccountId: config.managementAccountId, roleNames };
     const accountIds: Record<AccountName, pulumi.Input<string>> = { management: config.managementAccountId, ...organization.accountIds };
 
@@ -71,9 +75,20 @@ function foundation(): StackOutputs {
             }),
         ]),
     ) as Record<MemberAccount, aws.Provider>;
-    const managementRoles = new AccountRoles(namer.name("roles", { suffix: "management" }), { ...roleArgs, account: "management", breakGlass: false }, inManagement);
+    const managementRoles = new AccountRoles(
+        namer.name("roles", { suffix: "management" }),
+        { ...roleArgs, account: "management", breakGlass: false },
+        inManagement,
+    );
     const memberRoles = Object.fromEntries(
-        MEMBER_ACCOUNTS.map((account) => [account, new AccountRoles(namer.name("roles", { suffix: account }), { ...roleArgs, account, breakGlass: true }, { provider: members[account] })]),
+        MEMBER_ACCOUNTS.map((account) => [
+            account,
+            new AccountRoles(
+                namer.name("roles", { suffix: account }),
+                { ...roleArgs, account, breakGlass: true },
+                { provider: members[account] },
+            ),
+        ]),
     ) as Record<MemberAccount, AccountRoles>;
     // Pull requests deploy into the test account only, through this role alone.
     const prRole = new PrDeploymentRole(
@@ -110,7 +125,13 @@ function foundation(): StackOutputs {
     );
     new OrganizationTrail(
         trailName,
-        { trailName, bucketName: logArchive.bucketName, kmsKeyArn: logArchive.keyArn, managementAccountId: config.managementAccountId, region: config.region },
+        {
+            trailName,
+            bucketName: logArchive.bucketName,
+            kmsKeyArn: logArchive.keyArn,
+            managementAccountId: config.managementAccountId,
+            region: config.region,
+        },
         // The bucket policy must let CloudTrail in before the trail is created.
         { ...inManagement, dependsOn: [logArchive, ...organization.ready] },
     );
@@ -145,13 +166,18 @@ function foundation(): StackOutputs {
         {
             topicName: budgetAlertsTopic,
             // The topic's own ARN, known before it exists (budgets live in the payer account, in the stacks' region).
-            locatedBy: `arn:aws:sns:${config.region}:${config.managementAccountId}:${budgetAlertsTopic}`,             publishers: [BUDGETS],
+            locatedBy: `arn:aws:sns:${config.region}:${config.managementAccountId}:${budgetAlertsTopic}`,
+            publishers: [BUDGETS],
             subscription: config.budgetAlerts,
             protect: true,
         },
         inManagement,
     );
-    new AccountBudgets(namer.name("budgets"), { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn }, { ...inManagement, dependsOn: [budgetAlerts] });
+    new AccountBudgets(
+        namer.name("budgets"),
+        { budgets: config.budgets, accountIds, alertTopicArn: budgetAlerts.topic.arn },
+        { ...inManagement, dependsOn: [budgetAlerts] },
+    );
 
     const parentZone = new ParentZone(
         namer.name("parent-zone"),
@@ -166,15 +192,26 @@ function foundation(): StackOutputs {
         accountIds: pulumi.output(accountIds),
         deploymentRoleArns: pulumi.output({
             management: managementRoles.deploymentRoleArn,
-            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].deploymentRoleArn])) as Record<MemberAccount, pulumi.Output<string>>),
+            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].deploymentRoleArn])) as Record<
+                MemberAccount,
+                pulumi.Output<string>
+            >),
         }),
         previewRoleArns: pulumi.output({
             management: managementRoles.previewRoleArn,
-            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].previewRoleArn])) as Record<MemberAccount, pulumi.Output<string>>),
+            ...(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].previewRoleArn])) as Record<
+                MemberAccount,
+                pulumi.Output<string>
+            >),
         }),
         pullRequestDeploymentRoleArn: prRole.roleArn,
         pullRequestBoundaryArn: prRole.boundaryArn,
-        breakGlassRoleArns: pulumi.output(Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].breakGlassRoleArn!])) as Record<MemberAccount, pulumi.Output<string>>),
+        breakGlassRoleArns: pulumi.output(
+            Object.fromEntries(MEMBER_ACCOUNTS.map((account) => [account, memberRoles[account].breakGlassRoleArn!])) as Record<
+                MemberAccount,
+                pulumi.Output<string>
+            >,
+        ),
         allowedRegions: config.allowedRegions,
         ecrRegistry: `${config.managementAccountId}.dkr.ecr.${config.region}.amazonaws.com`,
         ecrRepositoryUrls: registry.repositoryUrls,

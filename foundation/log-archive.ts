@@ -32,16 +32,34 @@ export class LogArchive extends pulumi.ComponentResource {
         const keyPolicy = pulumi.all([args.securityAccountId, args.configAccountIds]).apply(([securityAccountId, configAccountIds]) =>
             JSON.stringify(
                 policyDocument(
-                    { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${securityAccountId}:root` }, Action: "kms:*", Resource: "*" },
+                    {
+                        Sid: "AccountAdministersThroughIam",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${securityAccountId}:root` },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
                     {
                         Sid: "CloudTrailEncryptsOrganizationTrail",
                         Effect: "Allow",
                         Principal: { Service: "cloudtrail.amazonaws.com" },
                         Action: "kms:GenerateDataKey*",
                         Resource: "*",
-                        Condition: { ...trailCondition, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${args.managementAccountId}:trail/*` } },
+                        Condition: {
+                            ...trailCondition,
+                            StringLike: {
+                                "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${args.managementAccountId}:trail/*`,
+                            },
+                        },
                     },
-                    { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: trailCondition },
+                    {
+                        Sid: "CloudTrailDescribesKey",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "kms:DescribeKey",
+                        Resource: "*",
+                        Condition: trailCondition,
+                    },
                     {
                         // Config's deliveries are encrypted with this key; only for the organization's own recorders.
                         Sid: "ConfigEncryptsDeliveries",
@@ -56,7 +74,12 @@ export class LogArchive extends pulumi.ComponentResource {
         );
         const key = new aws.kms.Key(
             namer.name("key"),
-            { description: "Encrypts the organization CloudTrail log archive", enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy },
+            {
+                description: "Encrypts the organization CloudTrail log archive",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: keyPolicy,
+            },
             // The audit trail of every account (PCI DSS 10.5): never removed by a stray destroy.
             { ...child, protect: true },
         );
@@ -81,19 +104,25 @@ export class LogArchive extends pulumi.ComponentResource {
                     },
                 ],
                 policyStatements: [
-                    pulumi.interpolate`arn:aws:s3:::${args.bucketName}`.apply(
-                        (arn): aws.iam.PolicyStatement => ({ Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: trailCondition }),
-                    ),
-                    pulumi.output(args.organizationId).apply(
-                        (organizationId): aws.iam.PolicyStatement => ({
-                            Sid: "CloudTrailWritesOrganizationTrail",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: [`arn:aws:s3:::${args.bucketName}/AWSLogs/${args.managementAccountId}/*`, `arn:aws:s3:::${args.bucketName}/AWSLogs/${organizationId}/*`],
-                            Condition: { StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
-                        }),
-                    ),
+                    pulumi.interpolate`arn:aws:s3:::${args.bucketName}`.apply((arn): aws.iam.PolicyStatement => ({
+                        Sid: "CloudTrailAclCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: arn,
+                        Condition: trailCondition,
+                    })),
+                    pulumi.output(args.organizationId).apply((organizationId): aws.iam.PolicyStatement => ({
+                        Sid: "CloudTrailWritesOrganizationTrail",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: [
+                            `arn:aws:s3:::${args.bucketName}/AWSLogs/${args.managementAccountId}/*`,
+                            `arn:aws:s3:::${args.bucketName}/AWSLogs/${organizationId}/*`,
+                        ],
+                        Condition: { StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                    })),
                     {
                         // Only the audit services write here: no role, not even the security account's own deployer, can forge a log.
                         Sid: "OnlyAuditServicesWrite",
@@ -134,16 +163,14 @@ function configDeliveryStatements(bucketName: string, accountIds: pulumi.Input<s
             Condition: { StringEquals: { "aws:SourceAccount": ids } },
         })),
         ...accountIds.map((accountId) =>
-            pulumi.output(accountId).apply(
-                (id): aws.iam.PolicyStatement => ({
-                    Sid: `ConfigDelivers${id}`,
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: `${bucketArn}/${CONFIG_DELIVERY_PREFIX}/AWSLogs/${id}/Config/*`,
-                    Condition: { StringEquals: { "aws:SourceAccount": id, "s3:x-amz-acl": "bucket-owner-full-control" } },
-                }),
-            ),
+            pulumi.output(accountId).apply((id): aws.iam.PolicyStatement => ({
+                Sid: `ConfigDelivers${id}`,
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${bucketArn}/${CONFIG_DELIVERY_PREFIX}/AWSLogs/${id}/Config/*`,
+                Condition: { StringEquals: { "aws:SourceAccount": id, "s3:x-amz-acl": "bucket-owner-full-control" } },
+            })),
         ),
     ];
 }

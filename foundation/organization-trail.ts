@@ -30,7 +30,12 @@ export class OrganizationTrail extends pulumi.ComponentResource {
         super("payments:foundation:OrganizationTrail", name, {}, opts);
         // CloudWatch Logs as well as S3: metric filters and alarms see API activity within minutes.
         const child = { parent: this };
-        const logsKey = createLogsKey(`${name}-logs-key`, `${args.trailName} CloudWatch log group`, { accountId: args.managementAccountId, region: args.region }, { ...child, protect: true });
+        const logsKey = createLogsKey(
+            `${name}-logs-key`,
+            `${args.trailName} CloudWatch log group`,
+            { accountId: args.managementAccountId, region: args.region },
+            { ...child, protect: true },
+        );
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: `/aws/cloudtrail/${args.trailName}`, retentionInDays: TRAIL_LOG_RETENTION_DAYS, kmsKeyId: logsKey.arn },
@@ -51,7 +56,13 @@ export class OrganizationTrail extends pulumi.ComponentResource {
                 role: deliveryRole.name,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:log-stream:*` }],
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:log-stream:*`,
+                        },
+                    ],
                 }),
             },
             child,
@@ -73,7 +84,10 @@ export class OrganizationTrail extends pulumi.ComponentResource {
             },
             // The component's dependencies (the archive's bucket policy) must hold for the trail itself,
             // and the role must be allowed to write before CloudTrail validates it.
-            { parent: this, dependsOn: pulumi.output(opts?.dependsOn ?? []).apply((deps) => [...(Array.isArray(deps) ? deps : [deps]), delivery]) },
+            {
+                parent: this,
+                dependsOn: pulumi.output(opts?.dependsOn ?? []).apply((deps) => [...(Array.isArray(deps) ? deps : [deps]), delivery]),
+            },
         );
         this.arn = trail.arn;
         this.registerOutputs({ arn: this.arn });

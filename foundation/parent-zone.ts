@@ -32,10 +32,19 @@ export class ParentZone extends pulumi.ComponentResource {
             // Deleting it would take every environment's public names, and its delegation, with it.
             { parent: this, protect: true, retainOnDelete: true },
         );
-        const logsKey = createLogsKey(`${name}-query-logs-key`, `${args.domainName} DNS query logs`, args.context, { parent: this, protect: true });
+        const logsKey = createLogsKey(`${name}-query-logs-key`, `${args.domainName} DNS query logs`, args.context, {
+            parent: this,
+            protect: true,
+        });
         logDnsQueries(
             `${name}-query-logs`,
-            { zoneId: zone.zoneId, domainName: args.domainName, accountId: args.context.accountId, kmsKeyArn: logsKey.arn, retentionInDays: QUERY_LOG_RETENTION_DAYS },
+            {
+                zoneId: zone.zoneId,
+                domainName: args.domainName,
+                accountId: args.context.accountId,
+                kmsKeyArn: logsKey.arn,
+                retentionInDays: QUERY_LOG_RETENTION_DAYS,
+            },
             { parent: this },
         );
         this.zoneId = zone.zoneId;

@@ -105,7 +105,12 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
         {
             Sid: "PrEventSourceMappings",
             Effect: "Allow",
-            Action: ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping", "lambda:TagResource"],
+            Action: [
+                "lambda:CreateEventSourceMapping",
+                "lambda:UpdateEventSourceMapping",
+                "lambda:DeleteEventSourceMapping",
+                "lambda:TagResource",
+            ],
             Resource: "*",
             Condition: { ArnLike: { "lambda:FunctionArn": arn("lambda", `function:${PR}`) } },
         },
@@ -218,9 +223,22 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             Sid: "OwnPrData",
             Effect: "Allow",
             Action: ["s3:*", "dynamodb:*", "sqs:*", "logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [`arn:aws:s3:::${PR}`, `arn:aws:s3:::${PR}/*`, arn("dynamodb", `table/${PR}`), arn("dynamodb", `table/${PR}/*`), arn("sqs", PR), arn("logs", `log-group:/aws/lambda/${PR}:*`)],
+            Resource: [
+                `arn:aws:s3:::${PR}`,
+                `arn:aws:s3:::${PR}/*`,
+                arn("dynamodb", `table/${PR}`),
+                arn("dynamodb", `table/${PR}/*`),
+                arn("sqs", PR),
+                arn("logs", `log-group:/aws/lambda/${PR}:*`),
+            ],
         },
-        { Sid: "OwnPrKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: "*", Condition: tagged },
+        {
+            Sid: "OwnPrKeys",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: tagged,
+        },
         // The worker pages on-call through its own alarm topic on configuration errors.
         { Sid: "OwnPrAlarmTopics", Effect: "Allow", Action: "sns:Publish", Resource: arn("sns", PR) },
         {
@@ -234,7 +252,15 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             // Fine-grained access control on the shared domain maps each PR's worker to its own index only.
             Sid: "SharedTestDataServices",
             Effect: "Allow",
-            Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead", "ses:SendEmail", "ses:SendRawEmail"],
+            Action: [
+                "es:ESHttpGet",
+                "es:ESHttpPost",
+                "es:ESHttpPut",
+                "es:ESHttpDelete",
+                "es:ESHttpHead",
+                "ses:SendEmail",
+                "ses:SendRawEmail",
+            ],
             Resource: "*",
         },
         {
@@ -257,7 +283,12 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
 
 /** Only the management account's PR CI role, session tags included (configure-aws-credentials tags sessions). */
 export function prDeploymentTrustPolicy(prCiRoleArn: string): StaticPolicyDocument {
-    return policyDocument({ Sid: "PullRequestCiRole", Effect: "Allow", Principal: { AWS: prCiRoleArn }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    return policyDocument({
+        Sid: "PullRequestCiRole",
+        Effect: "Allow",
+        Principal: { AWS: prCiRoleArn },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+    });
 }
 
 export interface PrDeploymentRoleArgs {

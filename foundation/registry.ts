@@ -21,7 +21,12 @@ export function lifecyclePolicy(config: Pick<RegistryConfig, "maxImageCount" | "
             {
                 rulePriority: 1,
                 description: `Expire untagged images after ${config.untaggedExpiryDays} days`,
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: config.untaggedExpiryDays },
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: config.untaggedExpiryDays,
+                },
                 action: { type: "expire" },
             },
             {

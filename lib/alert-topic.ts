@@ -25,12 +25,20 @@ export function readAlertSubscription(reader: ConfigReader, key: string): AlertS
     const value = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
     const protocol = value.protocol as AlertSubscription["protocol"];
     if (!(protocol in ENDPOINTS)) {
-        reader.problem(key, `protocol ${JSON.stringify(value.protocol)} is not one alerts can be delivered to`, `set ${full}.protocol to ${Object.keys(ENDPOINTS).join(" or ")}`);
+        reader.problem(
+            key,
+            `protocol ${JSON.stringify(value.protocol)} is not one alerts can be delivered to`,
+            `set ${full}.protocol to ${Object.keys(ENDPOINTS).join(" or ")}`,
+        );
         return { protocol: "email", endpoint: "" };
     }
     const endpoint = value.endpoint;
     if (typeof endpoint !== "string" || !ENDPOINTS[protocol].pattern.test(endpoint)) {
-        reader.problem(key, `endpoint ${JSON.stringify(endpoint)} is not a valid ${protocol} endpoint, so alerts would reach nobody`, `set ${full}.endpoint, e.g. ${ENDPOINTS[protocol].example}`);
+        reader.problem(
+            key,
+            `endpoint ${JSON.stringify(endpoint)} is not a valid ${protocol} endpoint, so alerts would reach nobody`,
+            `set ${full}.endpoint, e.g. ${ENDPOINTS[protocol].example}`,
+        );
         return { protocol, endpoint: "" };
     }
     return { protocol, endpoint };
@@ -43,7 +51,10 @@ export interface AlertPublisher {
     sourceArn: (where: { partition: string; region: string; account: string }) => string;
 }
 
-export const CLOUDWATCH_ALARMS: AlertPublisher = { service: "cloudwatch.amazonaws.com", sourceArn: (w) => `arn:${w.partition}:cloudwatch:${w.region}:${w.account}:alarm:*` };
+export const CLOUDWATCH_ALARMS: AlertPublisher = {
+    service: "cloudwatch.amazonaws.com",
+    sourceArn: (w) => `arn:${w.partition}:cloudwatch:${w.region}:${w.account}:alarm:*`,
+};
 export const BUDGETS: AlertPublisher = { service: "budgets.amazonaws.com", sourceArn: (w) => `arn:${w.partition}:budgets::${w.account}:*` };
 
 export interface AlertTopicArgs {
@@ -83,7 +94,13 @@ export class AlertTopic extends pulumi.ComponentResource {
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
-                            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${w.partition}:iam::${w.account}:root` }, Action: "kms:*", Resource: "*" },
+                            {
+                                Sid: "AccountAdministers",
+                                Effect: "Allow",
+                                Principal: { AWS: `arn:${w.partition}:iam::${w.account}:root` },
+                                Action: "kms:*",
+                                Resource: "*",
+                            },
                             {
                                 Sid: "ServicesPublish",
                                 Effect: "Allow",
@@ -108,16 +125,14 @@ export class AlertTopic extends pulumi.ComponentResource {
                 policy: pulumi.all([this.topic.arn, where]).apply(([topicArn, w]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: args.publishers.map(
-                            (p): aws.iam.PolicyStatement => ({
-                                Sid: `${p.service.split(".")[0]}OfThisAccount`,
-                                Effect: "Allow",
-                                Principal: { Service: p.service },
-                                Action: "sns:Publish",
-                                Resource: topicArn,
-                                Condition: { StringEquals: { "aws:SourceAccount": w.account }, ArnLike: { "aws:SourceArn": p.sourceArn(w) } },
-                            }),
-                        ),
+                        Statement: args.publishers.map((p): aws.iam.PolicyStatement => ({
+                            Sid: `${p.service.split(".")[0]}OfThisAccount`,
+                            Effect: "Allow",
+                            Principal: { Service: p.service },
+                            Action: "sns:Publish",
+                            Resource: topicArn,
+                            Condition: { StringEquals: { "aws:SourceAccount": w.account }, ArnLike: { "aws:SourceArn": p.sourceArn(w) } },
+                        })),
                     } satisfies aws.iam.PolicyDocument),
                 ),
             },

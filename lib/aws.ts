@@ -54,7 +54,9 @@ export function createLogsKey(name: string, description: string, context: Accoun
                     Principal: { Service: `logs.${context.region}.amazonaws.com` },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: "*",
-                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${context.region}:${account}:log-group:*` } },
+                    Condition: {
+                        ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${context.region}:${account}:log-group:*` },
+                    },
                 },
             ],
         } satisfies aws.iam.PolicyDocument),

@@ -17,7 +17,13 @@ export type CiTarget = (typeof CI_TARGETS)[number];
 /** The trust levels: a pull request's code, a read-only preview, a deployment from main. */
 export type TrustLevel = "pr" | "preview" | "deploy";
 
-export const TARGET_ACCOUNT: Record<CiTarget, AccountName> = { org: "management", mgmt: "management", test: "test", preprod: "preprod", prod: "prod" };
+export const TARGET_ACCOUNT: Record<CiTarget, AccountName> = {
+    org: "management",
+    mgmt: "management",
+    test: "test",
+    preprod: "preprod",
+    prod: "prod",
+};
 
 /** The environment whose secrets key encrypts a target's stacks; pr-<n> stacks are the test environment's. */
 export type SecretsEnvironment = CiTarget;
@@ -57,7 +63,11 @@ export function permissionSetRolePattern(accountId: string, permissionSet: strin
 
 /** Every CI role the bootstrap stack creates (bootstrap/ci-identity.ts CI_ROLES, in the same order). */
 export function ciRoleNames(): string[] {
-    return [ciRoleName("pr"), ...CI_TARGETS.map((target) => ciRoleName("preview", target)), ...CI_TARGETS.map((target) => ciRoleName("deploy", target))];
+    return [
+        ciRoleName("pr"),
+        ...CI_TARGETS.map((target) => ciRoleName("preview", target)),
+        ...CI_TARGETS.map((target) => ciRoleName("deploy", target)),
+    ];
 }
 
 export function roleArn(accountId: string, roleName: string): string {
@@ -107,7 +117,10 @@ export function secretsKeyAlias(env: SecretsEnvironment): string {
 /** Where the S3 ("diy") backend keeps one stack's checkpoint, history, backups and locks. */
 export function stateObjectPatterns(stack: string): string[] {
     const [project, name] = stack.split("/");
-    return [`.pulumi/stacks/${project}/${name}.json*`, ...["locks", "history", "backups"].map((area) => `.pulumi/${area}/${project}/${name}/*`)];
+    return [
+        `.pulumi/stacks/${project}/${name}.json*`,
+        ...["locks", "history", "backups"].map((area) => `.pulumi/${area}/${project}/${name}/*`),
+    ];
 }
 
 export function lockObjectPattern(stack: string): string {

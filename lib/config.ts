@@ -16,7 +16,9 @@ export const COMMON_CONFIG_KEYS = ["region", "owner", "costCenter"] as const;
 /** The values CloudWatch Logs accepts for a log group's retention. */
 /** A lower-case DNS name (public or private zone, hostname): labels of at most 63 characters, 253 in all. */
 export const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /**
  * Thrown once per stack with every problem found, so a platform engineer fixes the stack file
@@ -79,7 +81,11 @@ export class ConfigReader {
             this.problem(key, `"${value}" is not one of ${options.oneOf.join(", ")}`, `set ${key} to one of ${options.oneOf.join(", ")}`);
         }
         if (options.pattern && !options.pattern.test(value)) {
-            this.problem(key, `"${value}" does not match ${options.pattern}`, `set ${key} to a value like ${options.hint ?? options.pattern.source}`);
+            this.problem(
+                key,
+                `"${value}" does not match ${options.pattern}`,
+                `set ${key} to a value like ${options.hint ?? options.pattern.source}`,
+            );
         }
         return value;
     }

@@ -34,7 +34,10 @@ export function logDnsQueries(name: string, args: DnsQueryLogsArgs, opts: pulumi
                         Principal: { Service: "route53.amazonaws.com" },
                         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                         Resource: pulumi.interpolate`${logGroup.arn}:*`,
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": "arn:aws:route53:::hostedzone/*" } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": args.accountId },
+                            ArnLike: { "aws:SourceArn": "arn:aws:route53:::hostedzone/*" },
+                        },
                     },
                 ],
             }),

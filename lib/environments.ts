@@ -88,7 +88,11 @@ export function environmentChain(env: string): StackTarget[] {
         return [{ project: "bootstrap", stack: "mgmt", directory: "." }, ...upstream];
     }
     if (isPullRequestEnvironment(env)) {
-        return [...upstream, { project: "platform", stack: PULL_REQUEST_PLATFORM }, { project: "workloads", stack: env, stackFile: PR_STACK_TEMPLATE }];
+        return [
+            ...upstream,
+            { project: "platform", stack: PULL_REQUEST_PLATFORM },
+            { project: "workloads", stack: env, stackFile: PR_STACK_TEMPLATE },
+        ];
     }
     if (isFullEnvironment(env)) {
         return [...upstream, { project: "platform", stack: env }, { project: "workloads", stack: env }];

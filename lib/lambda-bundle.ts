@@ -91,7 +91,12 @@ function readOrEmpty(file: string): string {
  * LAMBDA_DIR, so another checkout of the same revision (e.g. `plan --base`'s worktree) shares it.
  */
 function toolchainKey(lambda: LambdaEntry): string {
-    const relativeOptions = { ...buildOptions(lambda.entry), absWorkingDir: ".", entryPoints: [lambda.entry], outfile: path.join("dist", "index.js") };
+    const relativeOptions = {
+        ...buildOptions(lambda.entry),
+        absWorkingDir: ".",
+        entryPoints: [lambda.entry],
+        outfile: path.join("dist", "index.js"),
+    };
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version only, not esbuild itself
     return digest(require("esbuild/package.json").version, JSON.stringify(relativeOptions), readOrEmpty(LOCKFILE));
 }

@@ -41,7 +41,10 @@ function normalise(part: string): string {
  */
 export function physicalName(env: string, component: string, options: { suffix?: string; kind?: NameKind } = {}): string {
     const parts = [env, component, options.suffix].filter((p): p is string => p !== undefined && p !== "");
-    const full = parts.map(normalise).filter((p) => p !== "").join("-");
+    const full = parts
+        .map(normalise)
+        .filter((p) => p !== "")
+        .join("-");
     if (full === "") {
         throw new Error(`physicalName: env "${env}" and component "${component}" give an empty name`);
     }

@@ -39,7 +39,14 @@ export function accountProvider(name: string, args: AccountProviderArgs, opts?: 
             assumeRoles:
                 args.roleArn === undefined
                     ? undefined
-                    : [{ roleArn: pulumi.output(args.roleArn).apply((arn) => roleForTrustLevel(arn, process.env.PAYMENTS_TRUST_LEVEL, pulumi.runtime.isDryRun())), sessionName: args.sessionName }],
+                    : [
+                          {
+                              roleArn: pulumi
+                                  .output(args.roleArn)
+                                  .apply((arn) => roleForTrustLevel(arn, process.env.PAYMENTS_TRUST_LEVEL, pulumi.runtime.isDryRun())),
+                              sessionName: args.sessionName,
+                          },
+                      ],
             allowedAccountIds: args.allowedAccountIds,
             defaultTags: { tags: args.tags },
         },

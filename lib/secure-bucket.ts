@@ -72,7 +72,11 @@ export class SecureBucket extends pulumi.ComponentResource {
             { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             child,
         );
-        new aws.s3.BucketOwnershipControls(name, { bucket: this.bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, child);
+        new aws.s3.BucketOwnershipControls(
+            name,
+            { bucket: this.bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } },
+            child,
+        );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             {
@@ -96,7 +100,12 @@ export class SecureBucket extends pulumi.ComponentResource {
             {
                 bucket: this.bucket.id,
                 rules: [
-                    { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                    {
+                        id: "abort-incomplete-multipart-uploads",
+                        status: "Enabled",
+                        filter: {},
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
                     ...(args.lifecycleRules ?? []),
                 ],
             },

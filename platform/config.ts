@@ -3,14 +3,7 @@ import { RunnersConfig, TRUST_LEVELS } from "./cluster/ci-runners";
 import * as pulumi from "@pulumi/pulumi";
 import { ROLE_ARN_PATTERN, accountFromArn } from "../lib/arn";
 import { COMMON_CONFIG_KEYS, ConfigReader, DOMAIN_PATTERN, InvalidConfigError, LOG_RETENTION_DAYS, currentStackLabel } from "../lib/config";
-import {
-    ACCOUNT_OF_ENVIRONMENT,
-    AccountName,
-    FULL_ENVIRONMENTS,
-    FullEnvironment,
-    VPC_CIDRS,
-    isFullEnvironment,
-} from "../lib/environments";
+import { ACCOUNT_OF_ENVIRONMENT, AccountName, FULL_ENVIRONMENTS, FullEnvironment, VPC_CIDRS, isFullEnvironment } from "../lib/environments";
 import { standardTags } from "../lib/tags";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import type { DnsSettings } from "./edge/dns";
@@ -66,14 +59,7 @@ export interface SpokeConfig extends PlatformConfigBase {
 export type PlatformConfig = HubConfig | SpokeConfig;
 
 /** Keys every platform stack file holds, and the extra keys by the role the stack plays. */
-export const PLATFORM_CONFIG_KEYS = [
-    "stackOrg",
-    ...COMMON_CONFIG_KEYS,
-    "vpcCidr",
-    "natGateways",
-    "flowLogRetentionDays",
-    "dns",
-] as const;
+export const PLATFORM_CONFIG_KEYS = ["stackOrg", ...COMMON_CONFIG_KEYS, "vpcCidr", "natGateways", "flowLogRetentionDays", "dns"] as const;
 export const HUB_CONFIG_KEYS = ["vpnRouter", "tailscaleAuthKey", "runners"] as const;
 export const EDGE_CONFIG_KEYS = ["edge", "originVerifySecret", "allowedVpnCidrs"] as const;
 export const SHARED_DATA_CONFIG_KEYS = ["sharedData"] as const;
@@ -96,7 +82,11 @@ function readVpcCidr(reader: ConfigReader, env: FullEnvironment): string {
     }
     const range = parseCidr(vpcCidr);
     if (!range) {
-        reader.problem("vpcCidr", `"${vpcCidr}" is not a canonical IPv4 CIDR`, `set platform:vpcCidr to ${VPC_CIDRS[env]} (shared/CONVENTIONS.md)`);
+        reader.problem(
+            "vpcCidr",
+            `"${vpcCidr}" is not a canonical IPv4 CIDR`,
+            `set platform:vpcCidr to ${VPC_CIDRS[env]} (shared/CONVENTIONS.md)`,
+        );
         return vpcCidr;
     }
     const clashes = FULL_ENVIRONMENTS.filter((other) => other !== env && cidrsOverlap(range, parseCidr(VPC_CIDRS[other])!));
@@ -132,7 +122,11 @@ function readNatGateways(reader: ConfigReader, env: FullEnvironment): NatGateway
 function readRetention(reader: ConfigReader, key: string): number {
     const days = reader.number(key, { integer: true });
     if (days !== 0 && !(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-        reader.problem(key, `${days} is not a retention CloudWatch Logs accepts`, `set platform:${key} to one of ${LOG_RETENTION_DAYS.join(", ")}`);
+        reader.problem(
+            key,
+            `${days} is not a retention CloudWatch Logs accepts`,
+            `set platform:${key} to one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        );
     }
     return days;
 }
@@ -142,7 +136,11 @@ function readDns(reader: ConfigReader): DnsSettings {
     const domainName = String(dns.domainName ?? "");
     const privateZoneName = String(dns.privateZoneName ?? "");
     if (!DOMAIN_PATTERN.test(domainName)) {
-        reader.problem("dns", `domainName "${domainName}" is not a lower-case DNS name`, "set platform:dns.domainName to the env's public domain, e.g. test.payments.example.com");
+        reader.problem(
+            "dns",
+            `domainName "${domainName}" is not a lower-case DNS name`,
+            "set platform:dns.domainName to the env's public domain, e.g. test.payments.example.com",
+        );
     }
     if (!DOMAIN_PATTERN.test(privateZoneName) || !privateZoneName.endsWith(`.${domainName}`)) {
         reader.problem(
@@ -152,7 +150,11 @@ function readDns(reader: ConfigReader): DnsSettings {
         );
     }
     if ("parentZoneId" in dns) {
-        reader.problem("dns", "parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output", "remove platform:dns.parentZoneId (docs/dns-delegation.md)");
+        reader.problem(
+            "dns",
+            "parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output",
+            "remove platform:dns.parentZoneId (docs/dns-delegation.md)",
+        );
     }
     return { domainName, privateZoneName };
 }
@@ -168,9 +170,17 @@ function readCidrList(reader: ConfigReader, key: string): string[] {
     for (const cidr of cidrs) {
         const range = typeof cidr === "string" ? parseCidr(cidr) : undefined;
         if (!range) {
-            reader.problem(key, `${JSON.stringify(cidr)} is not a canonical IPv4 CIDR`, `fix the entry in platform:${key}, e.g. 100.64.0.0/10`);
+            reader.problem(
+                key,
+                `${JSON.stringify(cidr)} is not a canonical IPv4 CIDR`,
+                `fix the entry in platform:${key}, e.g. 100.64.0.0/10`,
+            );
         } else if (Number(cidr.split("/")[1]) < 8) {
-            reader.problem(key, `${cidr} is wider than a /8 and would open internal endpoints to most of the internet`, `narrow the entry in platform:${key}`);
+            reader.problem(
+                key,
+                `${cidr} is wider than a /8 and would open internal endpoints to most of the internet`,
+                `narrow the entry in platform:${key}`,
+            );
         }
     }
     return cidrs as string[];
@@ -180,13 +190,21 @@ function readRunners(reader: ConfigReader): RunnersConfig {
     const raw = reader.object<{ githubConfigUrl?: unknown; maxRunners?: Record<string, unknown> }>("runners") ?? {};
     const githubConfigUrl = String(raw.githubConfigUrl ?? "");
     if (!/^https:\/\/github\.com\/[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(githubConfigUrl)) {
-        reader.problem("runners", `githubConfigUrl "${githubConfigUrl}" is not a GitHub repository URL`, "set platform:runners.githubConfigUrl, e.g. https://github.com/acme-payments/estate");
+        reader.problem(
+            "runners",
+            `githubConfigUrl "${githubConfigUrl}" is not a GitHub repository URL`,
+            "set platform:runners.githubConfigUrl, e.g. https://github.com/acme-payments/estate",
+        );
     }
     const maxRunners = {} as Record<TrustLevel, number>;
     for (const level of TRUST_LEVELS) {
         const value = Number(raw.maxRunners?.[level]);
         if (!Number.isInteger(value) || value < 1 || value > 100) {
-            reader.problem("runners", `maxRunners.${level} "${String(raw.maxRunners?.[level])}" is not a whole number from 1 to 100`, `set platform:runners.maxRunners.${level}`);
+            reader.problem(
+                "runners",
+                `maxRunners.${level} "${String(raw.maxRunners?.[level])}" is not a whole number from 1 to 100`,
+                `set platform:runners.maxRunners.${level}`,
+            );
         }
         maxRunners[level] = value;
     }
@@ -197,7 +215,11 @@ function readVpnRouter(reader: ConfigReader): VpnRouterConfig {
     const router = reader.object<{ instanceType?: string }>("vpnRouter") ?? {};
     const instanceType = String(router.instanceType ?? "");
     if (!INSTANCE_TYPE.test(instanceType)) {
-        reader.problem("vpnRouter", `instanceType "${instanceType}" is not an EC2 instance type`, "set platform:vpnRouter.instanceType, e.g. t4g.small");
+        reader.problem(
+            "vpnRouter",
+            `instanceType "${instanceType}" is not an EC2 instance type`,
+            "set platform:vpnRouter.instanceType, e.g. t4g.small",
+        );
     }
     return { instanceType, authKey: reader.secret("tailscaleAuthKey") };
 }
@@ -206,21 +228,37 @@ function readEdge(reader: ConfigReader, env: FullEnvironment): EdgeSettings {
     const edge = reader.object<Partial<Record<keyof EdgeSettings, unknown>>>("edge") ?? {};
     const wafRateLimit = Number(edge.wafRateLimit);
     if (!Number.isInteger(wafRateLimit) || wafRateLimit < 10 || wafRateLimit > 2_000_000_000) {
-        reader.problem("edge", `wafRateLimit ${JSON.stringify(edge.wafRateLimit)} is not an integer in 10..2000000000`, "set platform:edge.wafRateLimit (requests per IP per 5 minutes)");
+        reader.problem(
+            "edge",
+            `wafRateLimit ${JSON.stringify(edge.wafRateLimit)} is not an integer in 10..2000000000`,
+            "set platform:edge.wafRateLimit (requests per IP per 5 minutes)",
+        );
     }
     const albDeletionProtection = edge.albDeletionProtection === true;
     if (typeof edge.albDeletionProtection !== "boolean") {
         reader.problem("edge", "albDeletionProtection is not a boolean", "set platform:edge.albDeletionProtection to true or false");
     } else if (env === "prod" && !albDeletionProtection) {
-        reader.problem("edge", "albDeletionProtection is false in prod", "set platform:edge.albDeletionProtection to true: the prod ALBs must survive a stray destroy");
+        reader.problem(
+            "edge",
+            "albDeletionProtection is false in prod",
+            "set platform:edge.albDeletionProtection to true: the prod ALBs must survive a stray destroy",
+        );
     }
     const accessLogRetentionDays = Number(edge.accessLogRetentionDays);
     if (!Number.isInteger(accessLogRetentionDays) || accessLogRetentionDays < 1) {
-        reader.problem("edge", `accessLogRetentionDays ${JSON.stringify(edge.accessLogRetentionDays)} is not a positive integer`, "set platform:edge.accessLogRetentionDays, e.g. 90");
+        reader.problem(
+            "edge",
+            `accessLogRetentionDays ${JSON.stringify(edge.accessLogRetentionDays)} is not a positive integer`,
+            "set platform:edge.accessLogRetentionDays, e.g. 90",
+        );
     }
     const cloudfrontPriceClass = String(edge.cloudfrontPriceClass) as CloudFrontPriceClass;
     if (!CLOUDFRONT_PRICE_CLASSES.includes(cloudfrontPriceClass)) {
-        reader.problem("edge", `cloudfrontPriceClass "${cloudfrontPriceClass}" is unknown`, `set platform:edge.cloudfrontPriceClass to one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}`);
+        reader.problem(
+            "edge",
+            `cloudfrontPriceClass "${cloudfrontPriceClass}" is unknown`,
+            `set platform:edge.cloudfrontPriceClass to one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}`,
+        );
     }
     return {
         wafRateLimit,
@@ -241,10 +279,17 @@ function readSharedData(reader: ConfigReader): SharedDataSizing {
         }
         return value;
     };
-    const count = (field: "postgresAllocatedStorageGb" | "postgresMaxAllocatedStorageGb" | "searchInstanceCount" | "searchVolumeSizeGb", min: number): number => {
+    const count = (
+        field: "postgresAllocatedStorageGb" | "postgresMaxAllocatedStorageGb" | "searchInstanceCount" | "searchVolumeSizeGb",
+        min: number,
+    ): number => {
         const value = Number(data[field]);
         if (!Number.isInteger(value) || value < min) {
-            reader.problem("sharedData", `${field} ${JSON.stringify(data[field])} is not an integer >= ${min}`, `set platform:sharedData.${field}`);
+            reader.problem(
+                "sharedData",
+                `${field} ${JSON.stringify(data[field])} is not an integer >= ${min}`,
+                `set platform:sharedData.${field}`,
+            );
         }
         return value;
     };
@@ -257,7 +302,11 @@ function readSharedData(reader: ConfigReader): SharedDataSizing {
         searchVolumeSizeGb: count("searchVolumeSizeGb", 10),
     };
     if (shared.postgresMaxAllocatedStorageGb < shared.postgresAllocatedStorageGb) {
-        reader.problem("sharedData", "postgresMaxAllocatedStorageGb is below postgresAllocatedStorageGb", "raise platform:sharedData.postgresMaxAllocatedStorageGb");
+        reader.problem(
+            "sharedData",
+            "postgresMaxAllocatedStorageGb is below postgresAllocatedStorageGb",
+            "raise platform:sharedData.postgresMaxAllocatedStorageGb",
+        );
     }
     return shared;
 }
@@ -307,7 +356,10 @@ export interface AccountTarget {
  */
 export function accountTargetFor(
     account: AccountName,
-    foundation: pulumi.Output<{ deploymentRoleArns: Partial<Record<AccountName, string>>; accountIds: Partial<Record<AccountName, string>> }>,
+    foundation: pulumi.Output<{
+        deploymentRoleArns: Partial<Record<AccountName, string>>;
+        accountIds: Partial<Record<AccountName, string>>;
+    }>,
     foundationStack: string,
 ): pulumi.Output<AccountTarget> {
     return foundation.apply(({ deploymentRoleArns, accountIds }) => {

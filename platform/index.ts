@@ -46,7 +46,9 @@ const hostsPullRequests = env === PULL_REQUEST_PLATFORM;
 const foundationStack = stackReferenceName(config.stackOrg, "foundation", "org");
 const foundation = new ContractReference<FoundationOutputs>("foundation-org", foundationStack, FOUNDATION_OUTPUT_KEYS);
 const accountIds = foundation.require("accountIds");
-const foundationAccounts = pulumi.all([foundation.require("deploymentRoleArns"), accountIds]).apply(([deploymentRoleArns, ids]) => ({ deploymentRoleArns, accountIds: ids }));
+const foundationAccounts = pulumi
+    .all([foundation.require("deploymentRoleArns"), accountIds])
+    .apply(([deploymentRoleArns, ids]) => ({ deploymentRoleArns, accountIds: ids }));
 
 /** The explicit provider for one account: its deployment role from foundation/org, the stack's tags. */
 function providerFor(name: string, account: AccountName, region: string) {
@@ -96,7 +98,12 @@ const common = {
 };
 
 /** EKS, its add-ons and Argo CD (platform/cluster): the hub in mgmt, a registered destination elsewhere. */
-function clusterPlatform(zones: DnsZones, role: Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer"> | Pick<SpokeClusterArgs, "role" | "hub" | "pullRequestGateway">): ClusterPlatform {
+function clusterPlatform(
+    zones: DnsZones,
+    role:
+        | Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer">
+        | Pick<SpokeClusterArgs, "role" | "hub" | "pullRequestGateway">,
+): ClusterPlatform {
     return new ClusterPlatform(
         namer.name("cluster"),
         {
@@ -141,7 +148,9 @@ function hubStack(hubConfig: HubConfig): StackExports<HubOutputs> {
         {
             namer,
             network,
-            shareWithAccountIds: Object.fromEntries(Object.keys(spokes).map((account) => [account, accountIds.apply((ids) => ids[account as AccountName])])),
+            shareWithAccountIds: Object.fromEntries(
+                Object.keys(spokes).map((account) => [account, accountIds.apply((ids) => ids[account as AccountName])]),
+            ),
             spokeCidrs: spokes,
         },
         { provider },
@@ -200,7 +209,10 @@ function hubStack(hubConfig: HubConfig): StackExports<HubOutputs> {
         argocd,
         runners: hubConfig.runners,
         chartRepository: pulumi.interpolate`${foundation.require("ecrRegistry")}/charts`,
-        argocdServer: { targetGroupArn: ingress.alb.targetGroups[ARGOCD_SERVER_TARGET.service].arn, albSecurityGroupId: ingress.alb.securityGroup.id },
+        argocdServer: {
+            targetGroupArn: ingress.alb.targetGroups[ARGOCD_SERVER_TARGET.service].arn,
+            albSecurityGroupId: ingress.alb.securityGroup.id,
+        },
     });
     ingress.alb.admitTargetsIn(cluster.clusterSecurityGroupId);
     return {
@@ -215,7 +227,11 @@ function hubStack(hubConfig: HubConfig): StackExports<HubOutputs> {
 /** platform/<test|preprod|prod>: a spoke of the hub with its public ingress edge (and, in test, shared data and the PR gateway). */
 function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
     const edgeConfig = spokeConfig.edge;
-    const mgmt = new ContractReference<HubOutputs>("platform-mgmt", stackReferenceName(spokeConfig.stackOrg, "platform", hubEnv), HUB_OUTPUT_KEYS);
+    const mgmt = new ContractReference<HubOutputs>(
+        "platform-mgmt",
+        stackReferenceName(spokeConfig.stackOrg, "platform", hubEnv),
+        HUB_OUTPUT_KEYS,
+    );
     const management = providerFor(namer.name("aws", { suffix: "management" }), "management", spokeConfig.region).provider;
     const usEast1 = providerFor(namer.name("aws", { suffix: "us-east-1" }), spokeConfig.account, "us-east-1").provider;
 
@@ -291,14 +307,22 @@ function spokeStack(spokeConfig: SpokeConfig): StackExports<PlatformOutputs> {
         : undefined;
     const prGatewayGroup = edge.publicAlb.targetGroups[PR_GATEWAY_TARGET.service];
     const pullRequestGateway = hostsPullRequests
-        ? { domainName: spokeConfig.dns.domainName, targetGroupArn: prGatewayGroup.arn, albSecurityGroupId: edge.publicAlb.securityGroup.id }
+        ? {
+              domainName: spokeConfig.dns.domainName,
+              targetGroupArn: prGatewayGroup.arn,
+              albSecurityGroupId: edge.publicAlb.securityGroup.id,
+          }
         : undefined;
     if (hostsPullRequests) {
         new ServiceQuotaRequests(namer.name("quotas"), { namer, requests: PULL_REQUEST_QUOTAS }, { provider });
     }
     // Isolation between PRs is by IAM and database role, not network: one group gives all PR workers one set of ENIs.
     const prWorkers = hostsPullRequests
-        ? new WorkerSecurityGroup(namer.name("pr-workers"), { env, vpcId: network.vpcId, vpcCidr: spokeConfig.vpcCidr, component: "pr-workers" }, { provider })
+        ? new WorkerSecurityGroup(
+              namer.name("pr-workers"),
+              { env, vpcId: network.vpcId, vpcCidr: spokeConfig.vpcCidr, component: "pr-workers" },
+              { provider },
+          )
         : undefined;
     // The only holder of the shared master secret that pull requests reach, and only by invoking it.
     const prProvisioner =

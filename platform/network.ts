@@ -79,8 +79,9 @@ export class Network extends pulumi.ComponentResource {
         this.isolatedSubnetIds = vpc.isolatedSubnetIds;
         // awsx gives every subnet its own route table; look each one up by its subnet.
         const routeTablesOf = (subnetIds: pulumi.Output<string[]>) =>
-            Array.from({ length: AVAILABILITY_ZONE_COUNT }, (_, az) =>
-                aws.ec2.getRouteTableOutput({ subnetId: subnetIds.apply((ids) => ids[az]) }, { parent: this }).routeTableId,
+            Array.from(
+                { length: AVAILABILITY_ZONE_COUNT },
+                (_, az) => aws.ec2.getRouteTableOutput({ subnetId: subnetIds.apply((ids) => ids[az]) }, { parent: this }).routeTableId,
             );
         this.privateRouteTableIds = routeTablesOf(vpc.privateSubnetIds);
         this.isolatedRouteTableIds = routeTablesOf(vpc.isolatedSubnetIds);
@@ -125,8 +126,17 @@ export class Network extends pulumi.ComponentResource {
             );
         }
 
-        this.logsKey = createLogsKey(namer.name("logs-key"), `${namer.env} platform logs and secrets`, context, statefulOptions(args.protect, { parent: this }));
-        new aws.kms.Alias(namer.name("logs-key"), { name: `alias/${namer.name("platform-logs")}`, targetKeyId: this.logsKey.keyId }, { parent: this });
+        this.logsKey = createLogsKey(
+            namer.name("logs-key"),
+            `${namer.env} platform logs and secrets`,
+            context,
+            statefulOptions(args.protect, { parent: this }),
+        );
+        new aws.kms.Alias(
+            namer.name("logs-key"),
+            { name: `alias/${namer.name("platform-logs")}`, targetKeyId: this.logsKey.keyId },
+            { parent: this },
+        );
         this.flowLogs(namer, context, vpc.vpcId, args.flowLogRetentionDays);
         this.registerOutputs({ vpcId: this.vpcId });
     }
@@ -139,7 +149,10 @@ export class Network extends pulumi.ComponentResource {
         );
         const role = new aws.iam.Role(
             namer.name("vpc-flow-logs"),
-            { name: namer.name("vpc-flow-logs", { kind: "iamRole" }), assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", context.accountId) },
+            {
+                name: namer.name("vpc-flow-logs", { kind: "iamRole" }),
+                assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", context.accountId),
+            },
             { parent: this },
         );
         new aws.iam.RolePolicy(

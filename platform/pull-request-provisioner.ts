@@ -26,16 +26,16 @@ export class PullRequestProvisioner extends pulumi.ComponentResource {
     constructor(name: string, args: PullRequestProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:PullRequestProvisioner", name, {}, opts);
         const shared = pulumi.output(args.shared);
-        const settings = pulumi.all([shared, args.searchMasterRoleArn]).apply(
-            ([data, searchMasterRoleArn]): PullRequestProvisionerSettings => ({
+        const settings = pulumi
+            .all([shared, args.searchMasterRoleArn])
+            .apply(([data, searchMasterRoleArn]): PullRequestProvisionerSettings => ({
                 PROVISIONER_SCOPE: PULL_REQUEST_SCOPE,
                 DB_HOST: data.postgresEndpoint,
                 DB_PORT: data.postgresPort,
                 MASTER_SECRET_ARN: data.postgresSecretArn,
                 SEARCH_ENDPOINT: `https://${data.opensearchEndpoint}`,
                 SEARCH_MASTER_ROLE_ARN: searchMasterRoleArn,
-            }),
-        );
+            }));
         const fn = new ProvisioningFunction(
             name,
             {

@@ -17,7 +17,9 @@ export interface QuotaRequest {
  * PR reserves 2, so the platform asks for the documented default explicitly instead of finding out
  * at the first PR's apply. automation/estimates/capacity.ts uses requested values as the limits.
  */
-export const PULL_REQUEST_QUOTAS: readonly QuotaRequest[] = [{ purpose: "lambda-concurrency", serviceCode: "lambda", quotaCode: "L-B99A9384", value: 1000 }];
+export const PULL_REQUEST_QUOTAS: readonly QuotaRequest[] = [
+    { purpose: "lambda-concurrency", serviceCode: "lambda", quotaCode: "L-B99A9384", value: 1000 },
+];
 
 export class ServiceQuotaRequests extends pulumi.ComponentResource {
     constructor(name: string, args: { namer: Namer; requests: readonly QuotaRequest[] }, opts?: pulumi.ComponentResourceOptions) {

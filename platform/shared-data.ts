@@ -77,7 +77,9 @@ export class SharedData extends pulumi.ComponentResource {
                 // workloads/test's own provisioner and the one every pull request invokes map index roles.
                 masterRoleTrustedPrincipalArns: [
                     args.deployRoleArn,
-                    ...[provisionerRoleName(env), pullRequestProvisionerName()].map((role) => pulumi.output(args.context.accountId).apply((account) => roleArn(account, role))),
+                    ...[provisionerRoleName(env), pullRequestProvisionerName()].map((role) =>
+                        pulumi.output(args.context.accountId).apply((account) => roleArn(account, role)),
+                    ),
                 ],
                 ...searchDefaultsFor(env),
             },

@@ -14,7 +14,11 @@ function routeToTransitGateway(
 ): aws.ec2.Route[] {
     return network.privateRouteTableIds.map(
         (routeTableId, az) =>
-            new aws.ec2.Route(namer.name("tgw-route", { suffix: `${label}-az${az + 1}` }), { routeTableId, destinationCidrBlock, transitGatewayId }, opts),
+            new aws.ec2.Route(
+                namer.name("tgw-route", { suffix: `${label}-az${az + 1}` }),
+                { routeTableId, destinationCidrBlock, transitGatewayId },
+                opts,
+            ),
     );
 }
 
@@ -57,14 +61,30 @@ export class TransitGatewayHub extends pulumi.ComponentResource {
         );
         this.transitGatewayId = tgw.id;
 
-        const share = new aws.ram.ResourceShare(namer.name("tgw-share"), { name: namer.name("tgw-share"), allowExternalPrincipals: false }, { parent: this });
+        const share = new aws.ram.ResourceShare(
+            namer.name("tgw-share"),
+            { name: namer.name("tgw-share"), allowExternalPrincipals: false },
+            { parent: this },
+        );
         new aws.ram.ResourceAssociation(namer.name("tgw-share"), { resourceArn: tgw.arn, resourceShareArn: share.arn }, { parent: this });
         for (const [account, accountId] of Object.entries(args.shareWithAccountIds)) {
-            new aws.ram.PrincipalAssociation(namer.name("tgw-share", { suffix: account }), { principal: accountId, resourceShareArn: share.arn }, { parent: this });
+            new aws.ram.PrincipalAssociation(
+                namer.name("tgw-share", { suffix: account }),
+                { principal: accountId, resourceShareArn: share.arn },
+                { parent: this },
+            );
         }
 
-        const hub = new aws.ec2transitgateway.RouteTable(namer.name("tgw-rt", { suffix: "hub" }), { transitGatewayId: tgw.id, tags: { Name: namer.name("tgw-rt", { suffix: "hub" }) } }, { parent: this });
-        const spokes = new aws.ec2transitgateway.RouteTable(namer.name("tgw-rt", { suffix: "spokes" }), { transitGatewayId: tgw.id, tags: { Name: namer.name("tgw-rt", { suffix: "spokes" }) } }, { parent: this });
+        const hub = new aws.ec2transitgateway.RouteTable(
+            namer.name("tgw-rt", { suffix: "hub" }),
+            { transitGatewayId: tgw.id, tags: { Name: namer.name("tgw-rt", { suffix: "hub" }) } },
+            { parent: this },
+        );
+        const spokes = new aws.ec2transitgateway.RouteTable(
+            namer.name("tgw-rt", { suffix: "spokes" }),
+            { transitGatewayId: tgw.id, tags: { Name: namer.name("tgw-rt", { suffix: "spokes" }) } },
+            { parent: this },
+        );
         this.hubRouteTableId = hub.id;
         this.spokeRouteTableId = spokes.id;
 
@@ -157,7 +177,11 @@ export class TransitGatewaySpoke extends pulumi.ComponentResource {
         );
         new aws.ec2transitgateway.Route(
             namer.name("tgw-route", { suffix: "hub-to-env" }),
-            { transitGatewayRouteTableId: args.hubRouteTableId, destinationCidrBlock: network.cidrBlock, transitGatewayAttachmentId: accepter.transitGatewayAttachmentId },
+            {
+                transitGatewayRouteTableId: args.hubRouteTableId,
+                destinationCidrBlock: network.cidrBlock,
+                transitGatewayAttachmentId: accepter.transitGatewayAttachmentId,
+            },
             hubSide,
         );
         routeToTransitGateway(namer, "mgmt", network, args.hubCidr, args.transitGatewayId, { parent: this, dependsOn: [accepter] });

@@ -44,10 +44,19 @@ export class VpnRouter extends pulumi.ComponentResource {
 
         const secret = new aws.secretsmanager.Secret(
             namer.name("tailscale-auth-key"),
-            { name: namer.name("tailscale-auth-key", { kind: "secret" }), description: "Tailscale auth key of the mgmt subnet router", kmsKeyId: args.kmsKey.arn, recoveryWindowInDays: 7 },
+            {
+                name: namer.name("tailscale-auth-key", { kind: "secret" }),
+                description: "Tailscale auth key of the mgmt subnet router",
+                kmsKeyId: args.kmsKey.arn,
+                recoveryWindowInDays: 7,
+            },
             { parent: this },
         );
-        new aws.secretsmanager.SecretVersion(namer.name("tailscale-auth-key"), { secretId: secret.id, secretString: args.authKey }, { parent: this });
+        new aws.secretsmanager.SecretVersion(
+            namer.name("tailscale-auth-key"),
+            { secretId: secret.id, secretString: args.authKey },
+            { parent: this },
+        );
         this.authKeySecretArn = secret.arn;
 
         const role = new aws.iam.Role(
@@ -81,7 +90,11 @@ export class VpnRouter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const profile = new aws.iam.InstanceProfile(namer.name("vpn-router"), { name: namer.name("vpn-router", { kind: "iamRole" }), role: role.name }, { parent: this });
+        const profile = new aws.iam.InstanceProfile(
+            namer.name("vpn-router"),
+            { name: namer.name("vpn-router", { kind: "iamRole" }), role: role.name },
+            { parent: this },
+        );
 
         // No inbound rule: WireGuard sessions are set up outbound (direct UDP or DERP over 443).
         const securityGroup = new aws.ec2.SecurityGroup(
@@ -92,8 +105,20 @@ export class VpnRouter extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 ingress: [],
                 egress: [
-                    { description: "Tailscale control, DERP, packages, and forwarded HTTPS", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
-                    { description: "WireGuard direct connections", protocol: "udp", fromPort: 41641, toPort: 41641, cidrBlocks: ["0.0.0.0/0"] },
+                    {
+                        description: "Tailscale control, DERP, packages, and forwarded HTTPS",
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: ["0.0.0.0/0"],
+                    },
+                    {
+                        description: "WireGuard direct connections",
+                        protocol: "udp",
+                        fromPort: 41641,
+                        toPort: 41641,
+                        cidrBlocks: ["0.0.0.0/0"],
+                    },
                     { description: "STUN for NAT traversal", protocol: "udp", fromPort: 3478, toPort: 3478, cidrBlocks: ["0.0.0.0/0"] },
                 ],
             },
@@ -122,11 +147,18 @@ tailscale up --auth-key="$AUTH_KEY" --hostname="${namer.name("vpn-router")}-$INS
                 instanceType: args.instanceType,
                 iamInstanceProfile: { arn: profile.arn },
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [securityGroup.id] }],
-                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" } }],
+                networkInterfaces: [
+                    { deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [securityGroup.id] },
+                ],
+                blockDeviceMappings: [
+                    { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" } },
+                ],
                 monitoring: { enabled: true },
                 userData: userData.apply((script) => Buffer.from(script).toString("base64")),
-                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: { ...args.tags, Name: namer.name("vpn-router") } })),
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                    resourceType,
+                    tags: { ...args.tags, Name: namer.name("vpn-router") },
+                })),
                 updateDefaultVersion: true,
             },
             { parent: this },

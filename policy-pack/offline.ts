@@ -33,7 +33,15 @@ function recording(value: unknown, type: string, prefix: string, observer: Obser
         return value;
     }
     const pathOf = (key: string | symbol): string | undefined =>
-        typeof key !== "string" || key === "toJSON" || key === "then" ? undefined : Array.isArray(value) ? (/^\d+$/.test(key) ? prefix : undefined) : prefix ? `${prefix}.${key}` : key;
+        typeof key !== "string" || key === "toJSON" || key === "then"
+            ? undefined
+            : Array.isArray(value)
+              ? /^\d+$/.test(key)
+                  ? prefix
+                  : undefined
+              : prefix
+                ? `${prefix}.${key}`
+                : key;
     const note = (key: string | symbol): string | undefined => {
         const path = pathOf(key);
         if (path !== undefined && path !== prefix) {
@@ -110,7 +118,9 @@ function run(
 ): void {
     const policy = definition.meta.name;
     try {
-        const result = validate((message, reportedUrn) => violations.push({ policy, enforcementLevel: level, urn: urn ?? reportedUrn ?? null, message }));
+        const result = validate((message, reportedUrn) =>
+            violations.push({ policy, enforcementLevel: level, urn: urn ?? reportedUrn ?? null, message }),
+        );
         if (result instanceof Promise) {
             // The plan is synchronous; an asynchronous policy would report after the plan is printed.
             throw new Error("asynchronous validations are not supported by the offline evaluator");
@@ -174,7 +184,8 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
                     ...(provider ? { provider } : {}),
                     stackTags: new Map(),
                     isType: isTypeOf(r.type),
-                    asType: ((resourceClass: ResourceClass) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as ResourceValidationArgs["asType"],
+                    asType: ((resourceClass: ResourceClass) =>
+                        isTypeOf(r.type)(resourceClass) ? resourceProps : undefined) as ResourceValidationArgs["asType"],
                     getConfig,
                     notApplicable,
                 };
@@ -191,7 +202,11 @@ export function evaluateStack(stack: PlannedStack, evaluateOptions: EvaluateOpti
 }
 
 /** The resource graph a stack validation receives: parents and dependencies as objects. */
-function policyResources(resources: PlannedResource[], providerOf: (r: PlannedResource) => PolicyResource["provider"], observer?: Observer): PolicyResource[] {
+function policyResources(
+    resources: PlannedResource[],
+    providerOf: (r: PlannedResource) => PolicyResource["provider"],
+    observer?: Observer,
+): PolicyResource[] {
     const result = new Map<string, PolicyResource>();
     for (const r of resources) {
         const resourceProps = props(r.inputs, r.type, observer);
@@ -206,7 +221,8 @@ function policyResources(resources: PlannedResource[], providerOf: (r: PlannedRe
             dependencies: [],
             propertyDependencies: {},
             isType: isTypeOf(r.type),
-            asType: ((resourceClass: ResourceClass) => (isTypeOf(r.type)(resourceClass) ? resourceProps : undefined)) as PolicyResource["asType"],
+            asType: ((resourceClass: ResourceClass) =>
+                isTypeOf(r.type)(resourceClass) ? resourceProps : undefined) as PolicyResource["asType"],
         });
     }
     for (const r of resources) {

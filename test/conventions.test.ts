@@ -64,7 +64,11 @@ describe("repository conventions", () => {
             const plan = await planOf(env);
             const dangling = plan.stacks.flatMap((stack) => {
                 const urns = new Set(stack.resources.map((r) => r.urn));
-                return stack.resources.flatMap((r) => [r.parent, r.provider, ...r.dependencies].filter((urn): urn is string => urn !== null && !urns.has(urn)).map((urn) => `${r.urn} -> ${urn}`));
+                return stack.resources.flatMap((r) =>
+                    [r.parent, r.provider, ...r.dependencies]
+                        .filter((urn): urn is string => urn !== null && !urns.has(urn))
+                        .map((urn) => `${r.urn} -> ${urn}`),
+                );
             });
             expect(dangling).to.deep.equal([]);
         });

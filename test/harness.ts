@@ -30,7 +30,9 @@ export class Inventory {
         const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
         if (matches.length !== 1) {
             const candidates = this.ofType(type).map((r) => r.name);
-            throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}; ${type} names: [${candidates.join(", ")}]`);
+            throw new Error(
+                `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}; ${type} names: [${candidates.join(", ")}]`,
+            );
         }
         return matches[0];
     }
@@ -38,7 +40,9 @@ export class Inventory {
     named(name: string): PlannedResource {
         const matches = this.resources.filter((r) => r.name === name);
         if (matches.length !== 1) {
-            throw new Error(`expected exactly one resource named ${name}, found ${matches.length}: [${matches.map((r) => r.type).join(", ")}]`);
+            throw new Error(
+                `expected exactly one resource named ${name}, found ${matches.length}: [${matches.map((r) => r.type).join(", ")}]`,
+            );
         }
         return matches[0];
     }
@@ -72,7 +76,10 @@ export class Inventory {
 /** `a.b[0].c` into nested objects and arrays; undefined where the path leaves the value. */
 export function readPath(value: unknown, propertyPath: string): unknown {
     const steps = propertyPath.match(/[^.[\]]+/g) ?? [];
-    return steps.reduce<unknown>((current, step) => (current === null || current === undefined ? undefined : (current as Record<string, unknown>)[step]), value);
+    return steps.reduce<unknown>(
+        (current, step) => (current === null || current === undefined ? undefined : (current as Record<string, unknown>)[step]),
+        value,
+    );
 }
 
 export interface SynthesizeOptions {
@@ -88,7 +95,9 @@ export interface SynthesizeOptions {
 /** Runs `program` (e.g. `() => new Network(...)`) in a fresh, isolated mock runtime. */
 export async function synthesize(program: () => unknown, options: SynthesizeOptions): Promise<Inventory> {
     const registry = new StackRegistry(options.stackOutputs);
-    const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const config = Object.fromEntries(
+        Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
     const diagnostics: Diagnostic[] = [];
     const result = await synthesizeProgram({
         project: options.project,
@@ -126,7 +135,10 @@ async function chainResults(chain: readonly StackTarget[]): Promise<StackResult[
         const key = `${target.project}/${target.stack}`;
         let cached = stackResults.get(key);
         if (!cached) {
-            cached = synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry: registryOf(results) });
+            cached = synthesizeStack(path.join(REPO_ROOT, target.directory ?? target.project), target.stack, {
+                stackFile: target.stackFile,
+                registry: registryOf(results),
+            });
             stackResults.set(key, cached);
         }
         results.push(await cached);
@@ -183,7 +195,9 @@ export function planOf(env: string): Promise<PlanDocument> {
 export function stackOf(plan: PlanDocument, project: string, stack: string): Inventory {
     const found = plan.stacks.find((s) => s.project === project && s.stack === stack);
     if (!found) {
-        throw new Error(`plan ${plan.env} has no stack ${project}/${stack}; it has ${plan.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")}`);
+        throw new Error(
+            `plan ${plan.env} has no stack ${project}/${stack}; it has ${plan.stacks.map((s) => `${s.project}/${s.stack}`).join(", ")}`,
+        );
     }
     return Inventory.of(found);
 }

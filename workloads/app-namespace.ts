@@ -60,7 +60,12 @@ function apiPolicy(tableArn: string, bucketArn: string, dataKeyArn: string): aws
                 Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
                 Resource: tableArn,
             },
-            { Sid: "ArchiveRawPayloads", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
+            {
+                Sid: "ArchiveRawPayloads",
+                Effect: "Allow",
+                Action: ["s3:PutObject", "s3:GetObject"],
+                Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*`,
+            },
             { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
         ],
     };
@@ -77,7 +82,13 @@ function adminPolicy(tableArn: string, bucketArn: string, dataKeyArn: string): a
                 Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeTable"],
                 Resource: tableArn,
             },
-            { Sid: "ListRawPayloads", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${RAW_PAYLOAD_PREFIX}*` } } },
+            {
+                Sid: "ListRawPayloads",
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: bucketArn,
+                Condition: { StringLike: { "s3:prefix": `${RAW_PAYLOAD_PREFIX}*` } },
+            },
             { Sid: "ReadRawPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
             { Sid: "DecryptWithDataKey", Effect: "Allow", Action: "kms:Decrypt", Resource: dataKeyArn },
         ],
@@ -139,7 +150,10 @@ export class AppNamespace extends pulumi.ComponentResource {
             );
         const afterRbac = {
             ...k8sOpts,
-            dependsOn: [bind(WORKLOAD_DEPLOYER_ROLE, [NAMESPACE_MANAGERS_GROUP, WORKLOAD_DEPLOYERS_GROUP]), bind(NAMESPACE_OWNER_ROLE, [NAMESPACE_MANAGERS_GROUP])],
+            dependsOn: [
+                bind(WORKLOAD_DEPLOYER_ROLE, [NAMESPACE_MANAGERS_GROUP, WORKLOAD_DEPLOYERS_GROUP]),
+                bind(NAMESPACE_OWNER_ROLE, [NAMESPACE_MANAGERS_GROUP]),
+            ],
         };
 
         new k8s.core.v1.ResourceQuota(
@@ -198,7 +212,9 @@ export class AppNamespace extends pulumi.ComponentResource {
                     clusterName: args.clusterName,
                     serviceAccounts: [{ namespace: args.name, serviceAccount: service }],
                     permissionsBoundary: args.permissionsBoundary,
-                    policy: pulumi.all([args.tableArn, args.bucketArn, args.dataKeyArn]).apply(([table, bucket, key]) => policy(table, bucket, key)),
+                    policy: pulumi
+                        .all([args.tableArn, args.bucketArn, args.dataKeyArn])
+                        .apply(([table, bucket, key]) => policy(table, bucket, key)),
                 },
                 // The association names the namespace, which must exist first.
                 { parent: this, dependsOn: [this.namespace] },
@@ -221,7 +237,12 @@ export class AppNamespace extends pulumi.ComponentResource {
             policyTypes: ["Egress"],
             egress: [
                 {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    to: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
                     ports: [
                         { protocol: "UDP", port: 53 },
                         { protocol: "TCP", port: 53 },
@@ -239,7 +260,12 @@ export class AppNamespace extends pulumi.ComponentResource {
                     ? [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT)] }]
                     : [
                           {
-                              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.httpFrom.namespace } }, podSelector: { matchLabels: args.httpFrom.podLabels } }],
+                              from: [
+                                  {
+                                      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.httpFrom.namespace } },
+                                      podSelector: { matchLabels: args.httpFrom.podLabels },
+                                  },
+                              ],
                               ports: [tcp(HTTP_PORT)],
                           },
                           { from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [tcp(METRICS_PORT)] },
@@ -250,7 +276,12 @@ export class AppNamespace extends pulumi.ComponentResource {
             policy("allow-to-api", {
                 podSelector: { matchLabels: serviceSelector("payments-api") },
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: "In", values: callers }] } }], ports: [tcp(HTTP_PORT)] }],
+                ingress: [
+                    {
+                        from: [{ podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: "In", values: callers }] } }],
+                        ports: [tcp(HTTP_PORT)],
+                    },
+                ],
             });
             policy("allow-api-calls", {
                 podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: "In", values: callers }] },

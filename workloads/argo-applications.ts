@@ -118,11 +118,14 @@ export class ArgoApplications extends pulumi.ComponentResource {
                 image: { repository: `${args.imageRegistry}/${release.service}`, tag: args.imageTag },
                 serviceAccount: { create: false, name: release.service },
                 ports: { http: HTTP_PORT, metrics: METRICS_PORT },
-                targetGroupBinding: release.targetGroupArn === undefined ? { enabled: false } : { enabled: true, targetGroupArn: release.targetGroupArn },
+                targetGroupBinding:
+                    release.targetGroupArn === undefined ? { enabled: false } : { enabled: true, targetGroupArn: release.targetGroupArn },
                 aws: { region: args.region, roleArn: release.roleArn },
                 settings: release.settings,
                 rollout:
-                    args.canary === undefined ? { enabled: false } : { enabled: true, strategy: { canary: canaryStrategy(release.service, args.canary) } },
+                    args.canary === undefined
+                        ? { enabled: false }
+                        : { enabled: true, strategy: { canary: canaryStrategy(release.service, args.canary) } },
             };
             new k8s.apiextensions.CustomResource(
                 `${name}-${release.service}`,

@@ -3,7 +3,15 @@ import { ROLE_ARN_PATTERN } from "../lib/arn";
 import { PR_DEPLOYMENT_ROLE_NAME } from "../lib/ci-trust";
 import { AlertSubscription, readAlertSubscription } from "../lib/alert-topic";
 import { COMMON_CONFIG_KEYS, ConfigReader, LOG_RETENTION_DAYS } from "../lib/config";
-import { Environment, WORKLOAD_ENVIRONMENTS, WorkloadEnvironment, isPullRequestEnvironment, isWorkloadEnvironment, pullRequestNumber, PULL_REQUEST_PLATFORM } from "../lib/environments";
+import {
+    Environment,
+    WORKLOAD_ENVIRONMENTS,
+    WorkloadEnvironment,
+    isPullRequestEnvironment,
+    isWorkloadEnvironment,
+    pullRequestNumber,
+    PULL_REQUEST_PLATFORM,
+} from "../lib/environments";
 import { standardTags } from "../lib/tags";
 
 /**
@@ -137,7 +145,11 @@ class ObjectFields<T> {
     integer(field: keyof T & string, min: number, max: number): number {
         const value = this.raw[field];
         if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-            this.reader.problem(this.key, `${field} ${JSON.stringify(value)} is not an integer in ${min}..${max}`, `set workloads:${this.key}.${field} to an integer in ${min}..${max}`);
+            this.reader.problem(
+                this.key,
+                `${field} ${JSON.stringify(value)} is not an integer in ${min}..${max}`,
+                `set workloads:${this.key}.${field} to an integer in ${min}..${max}`,
+            );
             return min;
         }
         return value;
@@ -146,7 +158,11 @@ class ObjectFields<T> {
     number(field: keyof T & string, min: number, max: number): number {
         const value = this.raw[field];
         if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-            this.reader.problem(this.key, `${field} ${JSON.stringify(value)} is not a number in ${min}..${max}`, `set workloads:${this.key}.${field} to a number in ${min}..${max}`);
+            this.reader.problem(
+                this.key,
+                `${field} ${JSON.stringify(value)} is not a number in ${min}..${max}`,
+                `set workloads:${this.key}.${field} to a number in ${min}..${max}`,
+            );
             return min;
         }
         return value;
@@ -155,7 +171,11 @@ class ObjectFields<T> {
     text(field: keyof T & string, pattern: RegExp, example: string): string {
         const value = this.raw[field];
         if (typeof value !== "string" || !pattern.test(value)) {
-            this.reader.problem(this.key, `${field} ${JSON.stringify(value)} is not valid`, `set workloads:${this.key}.${field}, e.g. ${example}`);
+            this.reader.problem(
+                this.key,
+                `${field} ${JSON.stringify(value)} is not valid`,
+                `set workloads:${this.key}.${field}, e.g. ${example}`,
+            );
             return "";
         }
         return value;
@@ -164,7 +184,11 @@ class ObjectFields<T> {
     boolean(field: keyof T & string): boolean {
         const value = this.raw[field];
         if (typeof value !== "boolean") {
-            this.reader.problem(this.key, `${field} ${JSON.stringify(value)} is not a boolean`, `set workloads:${this.key}.${field} to true or false`);
+            this.reader.problem(
+                this.key,
+                `${field} ${JSON.stringify(value)} is not a boolean`,
+                `set workloads:${this.key}.${field} to true or false`,
+            );
             return false;
         }
         return value;
@@ -190,10 +214,18 @@ function readWorker(reader: ConfigReader): WorkerConfig {
         logRetentionDays: f.integer("logRetentionDays", 1, 3653),
     };
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(worker.logRetentionDays)) {
-        reader.problem("worker", `logRetentionDays ${worker.logRetentionDays} is not a retention CloudWatch Logs accepts`, `set workloads:worker.logRetentionDays to one of ${LOG_RETENTION_DAYS.join(", ")}`);
+        reader.problem(
+            "worker",
+            `logRetentionDays ${worker.logRetentionDays} is not a retention CloudWatch Logs accepts`,
+            `set workloads:worker.logRetentionDays to one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        );
     }
     if (worker.batchSize > 10 && worker.batchingWindowSeconds < 1) {
-        reader.problem("worker", `batchSize ${worker.batchSize} needs a batching window (SQS allows more than 10 messages per batch only with one)`, "set workloads:worker.batchingWindowSeconds to at least 1, or batchSize to 10 or less");
+        reader.problem(
+            "worker",
+            `batchSize ${worker.batchSize} needs a batching window (SQS allows more than 10 messages per batch only with one)`,
+            "set workloads:worker.batchingWindowSeconds to at least 1, or batchSize to 10 or less",
+        );
     }
     return worker;
 }
@@ -207,10 +239,18 @@ function readRawPayload(reader: ConfigReader, env: Environment): RawPayloadConfi
     const f = fields<RawPayloadConfig>(reader, "rawPayload");
     const config = { glacierAfterDays: f.integer("glacierAfterDays", 1, 3650), objectLockDays: f.integer("objectLockDays", 0, 3650) };
     if (env === "prod" && config.objectLockDays === 0) {
-        reader.problem("rawPayload", "objectLockDays is 0 in prod, so raw payloads could be altered or deleted", "set workloads:rawPayload.objectLockDays to the retention the auditors require, e.g. 2555");
+        reader.problem(
+            "rawPayload",
+            "objectLockDays is 0 in prod, so raw payloads could be altered or deleted",
+            "set workloads:rawPayload.objectLockDays to the retention the auditors require, e.g. 2555",
+        );
     }
     if (env !== "prod" && config.objectLockDays > 0) {
-        reader.problem("rawPayload", `objectLockDays is ${config.objectLockDays} outside prod, which would make the bucket undeletable`, "set workloads:rawPayload.objectLockDays to 0");
+        reader.problem(
+            "rawPayload",
+            `objectLockDays is ${config.objectLockDays} outside prod, which would make the bucket undeletable`,
+            "set workloads:rawPayload.objectLockDays to 0",
+        );
     }
     return config;
 }
@@ -230,18 +270,35 @@ function readCanary(reader: ConfigReader, env: Environment): CanaryConfig {
     const f = fields<CanaryConfig>(reader, "canary");
     const enabled = f.boolean("enabled");
     if ((env === "preprod" || env === "prod") && !enabled) {
-        reader.problem("canary", `canary releases are off in ${env}`, "set workloads:canary.enabled to true: preprod and prod roll out through Argo Rollouts canaries");
+        reader.problem(
+            "canary",
+            `canary releases are off in ${env}`,
+            "set workloads:canary.enabled to true: preprod and prod roll out through Argo Rollouts canaries",
+        );
     }
     if (!enabled) {
         return { enabled, weights: [], pauseMinutes: 0, maxErrorRate: 0 };
     }
     const raw = f.raw;
     const weights = Array.isArray(raw.weights) ? (raw.weights as unknown[]) : [];
-    const valid = weights.length > 0 && weights.every((w, i) => typeof w === "number" && Number.isInteger(w) && w > 0 && w < 100 && (i === 0 || w > (weights[i - 1] as number)));
+    const valid =
+        weights.length > 0 &&
+        weights.every(
+            (w, i) => typeof w === "number" && Number.isInteger(w) && w > 0 && w < 100 && (i === 0 || w > (weights[i - 1] as number)),
+        );
     if (!valid) {
-        reader.problem("canary", `weights ${JSON.stringify(raw.weights)} is not an increasing list of percentages below 100`, "set workloads:canary.weights, e.g. [10, 25, 50]");
+        reader.problem(
+            "canary",
+            `weights ${JSON.stringify(raw.weights)} is not an increasing list of percentages below 100`,
+            "set workloads:canary.weights, e.g. [10, 25, 50]",
+        );
     }
-    return { enabled, weights: valid ? (weights as number[]) : [], pauseMinutes: f.integer("pauseMinutes", 1, 120), maxErrorRate: f.number("maxErrorRate", 0, 0.5) };
+    return {
+        enabled,
+        weights: valid ? (weights as number[]) : [],
+        pauseMinutes: f.integer("pauseMinutes", 1, 120),
+        maxErrorRate: f.number("maxErrorRate", 0, 0.5),
+    };
 }
 
 function readDataServices(reader: ConfigReader, env: Environment): DataServicesConfig {
@@ -250,12 +307,20 @@ function readDataServices(reader: ConfigReader, env: Environment): DataServicesC
     const sharedAllowed = env === "test" || isPullRequestEnvironment(env);
     if (raw === "shared") {
         if (!sharedAllowed) {
-            reader.problem("dataServices", `"shared" is for test and pr-<n> only: ${env} must not share the test environment's data`, "set workloads:dataServices to a mapping with postgres and search sizing");
+            reader.problem(
+                "dataServices",
+                `"shared" is for test and pr-<n> only: ${env} must not share the test environment's data`,
+                "set workloads:dataServices to a mapping with postgres and search sizing",
+            );
         }
         return { mode: "shared" };
     }
     if (sharedAllowed) {
-        reader.problem("dataServices", `${env} uses the test platform's PostgreSQL and OpenSearch and must not create its own`, "set workloads:dataServices to shared");
+        reader.problem(
+            "dataServices",
+            `${env} uses the test platform's PostgreSQL and OpenSearch and must not create its own`,
+            "set workloads:dataServices to shared",
+        );
         return { mode: "shared" };
     }
     const data = (raw !== null && typeof raw === "object" ? raw : {}) as { postgres?: unknown; search?: unknown };
@@ -268,23 +333,42 @@ function readDataServices(reader: ConfigReader, env: Environment): DataServicesC
         readReplicaCount: postgres.integer("readReplicaCount", 0, 5),
     };
     if (postgresSizing.maxAllocatedStorageGb < postgresSizing.allocatedStorageGb) {
-        reader.problem("dataServices", "postgres.maxAllocatedStorageGb is below postgres.allocatedStorageGb", "raise workloads:dataServices.postgres.maxAllocatedStorageGb");
+        reader.problem(
+            "dataServices",
+            "postgres.maxAllocatedStorageGb is below postgres.allocatedStorageGb",
+            "raise workloads:dataServices.postgres.maxAllocatedStorageGb",
+        );
     }
     if (env === "prod" && postgresSizing.readReplicaCount < 1) {
-        reader.problem("dataServices", "prod has no PostgreSQL read replica", "set workloads:dataServices.postgres.readReplicaCount to at least 1");
+        reader.problem(
+            "dataServices",
+            "prod has no PostgreSQL read replica",
+            "set workloads:dataServices.postgres.readReplicaCount to at least 1",
+        );
     }
     const searchSizing: SearchSizing = {
         instanceType: search.text("instanceType", SEARCH_INSTANCE_TYPE, "r6g.large.search"),
         instanceCount: search.integer("instanceCount", 1, 80),
         volumeSizeGb: search.integer("volumeSizeGb", 10, 16384),
-        dedicatedMasterType: search.raw.dedicatedMasterType === undefined ? undefined : search.text("dedicatedMasterType", SEARCH_INSTANCE_TYPE, "m6g.large.search"),
+        dedicatedMasterType:
+            search.raw.dedicatedMasterType === undefined
+                ? undefined
+                : search.text("dedicatedMasterType", SEARCH_INSTANCE_TYPE, "m6g.large.search"),
     };
     if (env === "prod") {
         if (searchSizing.instanceCount % 3 !== 0) {
-            reader.problem("dataServices", `search.instanceCount ${searchSizing.instanceCount} cannot spread evenly over 3 AZs`, "set workloads:dataServices.search.instanceCount to a multiple of 3");
+            reader.problem(
+                "dataServices",
+                `search.instanceCount ${searchSizing.instanceCount} cannot spread evenly over 3 AZs`,
+                "set workloads:dataServices.search.instanceCount to a multiple of 3",
+            );
         }
         if (searchSizing.dedicatedMasterType === undefined) {
-            reader.problem("dataServices", "prod OpenSearch has no dedicated master nodes", "set workloads:dataServices.search.dedicatedMasterType, e.g. m6g.large.search");
+            reader.problem(
+                "dataServices",
+                "prod OpenSearch has no dedicated master nodes",
+                "set workloads:dataServices.search.dedicatedMasterType, e.g. m6g.large.search",
+            );
         }
     }
     return { mode: "dedicated", postgres: postgresSizing, search: searchSizing };
@@ -296,14 +380,25 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
     const pullRequest = pullRequestNumber(stack);
     const isWorkloadEnv = isWorkloadEnvironment(stack);
     if (pullRequest === undefined && !isWorkloadEnv) {
-        reader.problem("stack", `"${stack}" is not a workloads stack`, `select one of ${WORKLOAD_ENVIRONMENTS.join(", ")} or pr-<n> (e.g. pr-42)`);
+        reader.problem(
+            "stack",
+            `"${stack}" is not a workloads stack`,
+            `select one of ${WORKLOAD_ENVIRONMENTS.join(", ")} or pr-<n> (e.g. pr-42)`,
+        );
     }
     const env = (isWorkloadEnv || pullRequest !== undefined ? stack : "test") as Environment;
     const owner = reader.string("owner");
     const costCenter = reader.string("costCenter");
     const worker = readWorker(reader);
-    const deploymentRoleArn = reader.roleArn("deploymentRoleArn", "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>");
-    if (pullRequest !== undefined && ROLE_ARN_PATTERN.test(deploymentRoleArn) && !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)) {
+    const deploymentRoleArn = reader.roleArn(
+        "deploymentRoleArn",
+        "arn:aws:iam::<account>:role/<deployment role from foundation/org deploymentRoleArns>",
+    );
+    if (
+        pullRequest !== undefined &&
+        ROLE_ARN_PATTERN.test(deploymentRoleArn) &&
+        !deploymentRoleArn.endsWith(`:role/${PR_DEPLOYMENT_ROLE_NAME}`)
+    ) {
         reader.problem(
             "deploymentRoleArn",
             `${deploymentRoleArn} is not the PR deployment role: a pull request's code must not run as an account administrator`,
@@ -335,7 +430,11 @@ export function loadWorkloadsConfig(stack: string = pulumi.getStack()): Workload
         protect: env === "prod",
     };
     if (config.imageTag === "latest") {
-        reader.problem("imageTag", `"latest" is mutable, so Argo CD could not tell which build runs`, "set workloads:imageTag to an immutable tag (release version or commit SHA)");
+        reader.problem(
+            "imageTag",
+            `"latest" is mutable, so Argo CD could not tell which build runs`,
+            "set workloads:imageTag to an immutable tag (release version or commit SHA)",
+        );
     }
     reader.done();
     return config;

@@ -48,7 +48,12 @@ export class DataProvisioning extends pulumi.ComponentResource {
     constructor(name: string, args: DataProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:DataProvisioning", name, {}, opts);
         const namer = new Namer(args.env);
-        const invoke = (suffix: string, functionName: pulumi.Input<string>, input: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
+        const invoke = (
+            suffix: string,
+            functionName: pulumi.Input<string>,
+            input: pulumi.Input<Record<string, unknown>>,
+            dependsOn: pulumi.Resource[],
+        ) =>
             new aws.lambda.Invocation(
                 namer.name("payments-provisioner", { suffix }),
                 {

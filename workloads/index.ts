@@ -45,7 +45,9 @@ const provider = accountProvider(namer.name("aws"), {
     allowedAccountIds: [platform.require("accountId")],
 });
 const envKubernetes = new k8s.Provider(namer.name("kubernetes"), { kubeconfig: platform.require("kubeconfig") });
-const hubKubernetes = new k8s.Provider(namer.name("kubernetes", { suffix: "argocd-hub" }), { kubeconfig: platform.require("argocdHubKubeconfig") });
+const hubKubernetes = new k8s.Provider(namer.name("kubernetes", { suffix: "argocd-hub" }), {
+    kubeconfig: platform.require("argocdHubKubeconfig"),
+});
 /** Options of every AWS-side component: the account provider flows to all their children. */
 const inAccount = { provider };
 /** The PR deployment role may create roles only with this boundary. */
@@ -67,7 +69,13 @@ const ingest = new Ingest(
 // What pages the on-call engineer: the DLQ depth alarm and the worker (configuration errors, conflicting payloads).
 const alarms = new AlertTopic(
     namer.name("alarms"),
-    { topicName: namer.name("payments-alarms"), locatedBy: ingest.table.arn, publishers: [CLOUDWATCH_ALARMS], subscription: config.alarms, protect: config.protect },
+    {
+        topicName: namer.name("payments-alarms"),
+        locatedBy: ingest.table.arn,
+        publishers: [CLOUDWATCH_ALARMS],
+        subscription: config.alarms,
+        protect: config.protect,
+    },
     // Was workloads/alarm-topic.ts: the alias keeps the key and topic in place.
     { ...inAccount, aliases: [{ type: "payments:workloads:AlarmTopic" }] },
 );
@@ -92,7 +100,8 @@ function workerSecurityGroupId(): pulumi.Output<string> {
     if (pullRequest) {
         return platform.requireSet("pullRequestWorkerSecurityGroupId", `update platform/${platformEnv} (pulumi up there)`);
     }
-    return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount).securityGroup.id;
+    return new WorkerSecurityGroup(namer.name("worker-network"), { env, vpcId, vpcCidr: platform.require("vpcCidr") }, inAccount)
+        .securityGroup.id;
 }
 const workerSecurityGroup = workerSecurityGroupId();
 
@@ -146,13 +155,16 @@ const data = dataServices();
 
 const domainName = platform.require("domainName");
 // A pr-<n> sends receipts through the test environment's identity: SES is not per PR.
-const email = pullRequest ? undefined : new ReceiptEmail(namer.name("receipts"), { env: platformEnv, domainName, zoneId: platform.require("publicZoneId") }, inAccount);
+const email = pullRequest
+    ? undefined
+    : new ReceiptEmail(namer.name("receipts"), { env: platformEnv, domainName, zoneId: platform.require("publicZoneId") }, inAccount);
 const sesLocation = { partition: partitionOf(config.region), region: config.region, account: config.accountId };
 const sender = {
     fromAddress: email?.fromAddress ?? domainName.apply(receiptFromAddress),
     identityArn: email?.identity.arn ?? domainName.apply((domain) => sesArn(sesLocation, `identity/${domain}`)),
     configurationSetName: email?.configurationSet.configurationSetName ?? pulumi.output(receiptConfigurationSetName(platformEnv)),
-    configurationSetArn: email?.configurationSet.arn ?? pulumi.output(sesArn(sesLocation, `configuration-set/${receiptConfigurationSetName(platformEnv)}`)),
+    configurationSetArn:
+        email?.configurationSet.arn ?? pulumi.output(sesArn(sesLocation, `configuration-set/${receiptConfigurationSetName(platformEnv)}`)),
 };
 
 const databaseName = databaseNameFor(env);
@@ -250,12 +262,19 @@ email?.authorizeSenders([worker.role.arn, appNamespace.roleArns["payments-api"]!
 const routing = pullRequest
     ? new PullRequestRouting(
           namer.name("routing"),
-          { env, namespace: appNamespace.namespace.metadata.name, domainName, publicZoneId: platform.require("publicZoneId"), kubernetes: envKubernetes },
+          {
+              env,
+              namespace: appNamespace.namespace.metadata.name,
+              domainName,
+              publicZoneId: platform.require("publicZoneId"),
+              kubernetes: envKubernetes,
+          },
           { ...inAccount, dependsOn: [appNamespace] },
       )
     : undefined;
 /** A full env's services join the platform's target groups; a PR's are reached through the gateway and join none. */
-const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined => (pullRequest ? undefined : platform.targetGroupArn(service));
+const targetGroupArn = (service: ServiceName): pulumi.Output<string> | undefined =>
+    pullRequest ? undefined : platform.targetGroupArn(service);
 
 const publicHostname = routing?.hostname ?? domainName;
 const settings: Record<ServiceName, Record<string, pulumi.Input<string>>> = {
@@ -299,7 +318,12 @@ const applications = new ArgoApplications(
         imageTag: config.imageTag,
         releases,
         canary: config.canary.enabled
-            ? { weights: config.canary.weights, pauseMinutes: config.canary.pauseMinutes, maxErrorRate: config.canary.maxErrorRate, metricsQueryEndpoint: platform.require("metricsQueryEndpoint") }
+            ? {
+                  weights: config.canary.weights,
+                  pauseMinutes: config.canary.pauseMinutes,
+                  maxErrorRate: config.canary.maxErrorRate,
+                  metricsQueryEndpoint: platform.require("metricsQueryEndpoint"),
+              }
             : undefined,
     },
     { ...inAccount, dependsOn: [appNamespace] },

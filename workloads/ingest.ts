@@ -86,6 +86,11 @@ export class Ingest extends pulumi.ComponentResource {
             stateful(),
         ).bucket;
 
-        this.registerOutputs({ tableName: this.table.name, tableArn: this.table.arn, bucket: this.bucket.bucket, bucketArn: this.bucket.arn });
+        this.registerOutputs({
+            tableName: this.table.name,
+            tableArn: this.table.arn,
+            bucket: this.bucket.bucket,
+            bucketArn: this.bucket.arn,
+        });
     }
 }

@@ -42,7 +42,9 @@ export class PlatformReference {
         return this.reference.require("targetGroupArns").apply((groups) => {
             const arn = groups?.[service];
             if (arn === undefined) {
-                throw new Error(`${this.stackName} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`);
+                throw new Error(
+                    `${this.stackName} exports no target group for ${service} (targetGroupArns): add it to platform/edge SERVICE_TARGETS`,
+                );
             }
             return arn;
         });

@@ -40,7 +40,15 @@ export class PullRequestRouting extends pulumi.ComponentResource {
                 kind: "HTTPRoute",
                 metadata: { name: "payments", namespace: args.namespace },
                 spec: {
-                    parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: PR_GATEWAY.name, namespace: PR_GATEWAY.namespace, sectionName: PR_GATEWAY.listener }],
+                    parentRefs: [
+                        {
+                            group: "gateway.networking.k8s.io",
+                            kind: "Gateway",
+                            name: PR_GATEWAY.name,
+                            namespace: PR_GATEWAY.namespace,
+                            sectionName: PR_GATEWAY.listener,
+                        },
+                    ],
                     hostnames: [this.hostname],
                     rules: [
                         { matches: [{ path: { type: "PathPrefix", value: apiPrefix } }], backendRefs: backend("payments-api") },

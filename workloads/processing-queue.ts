@@ -110,7 +110,15 @@ export class ProcessingQueue extends pulumi.ComponentResource {
             namer.name("payments-raw", { suffix: "notification" }),
             {
                 bucket: args.bucket.id,
-                queues: [{ id: "new-payment", queueArn: this.queue.arn, events: ["s3:ObjectCreated:*"], filterPrefix: RAW_PAYLOAD_PREFIX, filterSuffix: PAYLOAD_OBJECT_SUFFIX }],
+                queues: [
+                    {
+                        id: "new-payment",
+                        queueArn: this.queue.arn,
+                        events: ["s3:ObjectCreated:*"],
+                        filterPrefix: RAW_PAYLOAD_PREFIX,
+                        filterSuffix: PAYLOAD_OBJECT_SUFFIX,
+                    },
+                ],
             },
             // S3 sends a test event on save and refuses the configuration unless it may publish.
             { parent: this, dependsOn: [queuePolicy] },
@@ -137,6 +145,11 @@ export class ProcessingQueue extends pulumi.ComponentResource {
             child,
         );
 
-        this.registerOutputs({ queueUrl: this.queue.url, queueArn: this.queue.arn, deadLetterQueueUrl: this.deadLetterQueue.url, deadLetterQueueArn: this.deadLetterQueue.arn });
+        this.registerOutputs({
+            queueUrl: this.queue.url,
+            queueArn: this.queue.arn,
+            deadLetterQueueUrl: this.deadLetterQueue.url,
+            deadLetterQueueArn: this.deadLetterQueue.arn,
+        });
     }
 }

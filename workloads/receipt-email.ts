@@ -69,7 +69,9 @@ export class ReceiptEmail extends pulumi.ComponentResource {
                     enabled: true,
                     matchingEventTypes: TRACKED_EVENTS,
                     cloudWatchDestination: {
-                        dimensionConfigurations: [{ dimensionName: "environment", dimensionValueSource: "MESSAGE_TAG", defaultDimensionValue: args.env }],
+                        dimensionConfigurations: [
+                            { dimensionName: "environment", dimensionValueSource: "MESSAGE_TAG", defaultDimensionValue: args.env },
+                        ],
                     },
                 },
             },

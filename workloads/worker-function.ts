@@ -9,7 +9,6 @@ import { serviceTrustDocument, vpcFunctionUnscopedStatement } from "../lib/aws";
 import { WorkerEnvironmentVariable, transactionIndexName } from "./worker/contract";
 import { bundleWorker, LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME, LAMBDA_RUNTIME_ENVIRONMENT } from "../lib/lambda-bundle";
 
-
 export interface WorkerDatabase {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;
@@ -123,41 +122,92 @@ export class WorkerFunction extends pulumi.ComponentResource {
                         args.email.configurationSetArn,
                         logGroup.arn,
                     ])
-                    .apply(([queueArn, deadLetterQueueArn, alarmTopicArn, alarmKeyArn, tableArn, bucketArn, dataKeyArn, instanceArn, resourceId, domainArn, identityArn, configurationSetArn, logGroupArn]) => {
-                        const db = arnParts(instanceArn);
-                        return JSON.stringify({
-                            Version: "2012-10-17",
-                            Statement: [
-                                {
-                                    Sid: "ConsumeProcessingQueue",
-                                    Effect: "Allow",
-                                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
-                                    Resource: queueArn,
-                                },
-                                { Sid: "DeadLetterPoison", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
-                                { Sid: "PageOnCall", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
-                                { Sid: "EncryptPages", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: alarmKeyArn },
-                                { Sid: "ReadRawPayloads", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*` },
-                                { Sid: "CompletePayments", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn },
-                                { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: dataKeyArn },
-                                {
-                                    Sid: "ConnectToPostgresAsWorker",
-                                    Effect: "Allow",
-                                    Action: "rds-db:connect",
-                                    Resource: `arn:${db.partition}:rds-db:${db.region}:${db.account}:dbuser:${resourceId}/${args.database.user}`,
-                                },
-                                {
-                                    Sid: "IndexTransactions",
-                                    Effect: "Allow",
-                                    Action: ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpPost"],
-                                    Resource: [`${domainArn}/${indexName}`, `${domainArn}/${indexName}/*`],
-                                },
-                                { Sid: "SendReceipts", Effect: "Allow", Action: "ses:SendEmail", Resource: [identityArn, configurationSetArn] },
-                                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                                vpcFunctionUnscopedStatement(),
-                            ],
-                        } satisfies aws.iam.PolicyDocument);
-                    }),
+                    .apply(
+                        ([
+                            queueArn,
+                            deadLetterQueueArn,
+                            alarmTopicArn,
+                            alarmKeyArn,
+                            tableArn,
+                            bucketArn,
+                            dataKeyArn,
+                            instanceArn,
+                            resourceId,
+                            domainArn,
+                            identityArn,
+                            configurationSetArn,
+                            logGroupArn,
+                        ]) => {
+                            const db = arnParts(instanceArn);
+                            return JSON.stringify({
+                                Version: "2012-10-17",
+                                Statement: [
+                                    {
+                                        Sid: "ConsumeProcessingQueue",
+                                        Effect: "Allow",
+                                        Action: [
+                                            "sqs:ReceiveMessage",
+                                            "sqs:DeleteMessage",
+                                            "sqs:ChangeMessageVisibility",
+                                            "sqs:GetQueueAttributes",
+                                        ],
+                                        Resource: queueArn,
+                                    },
+                                    { Sid: "DeadLetterPoison", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+                                    { Sid: "PageOnCall", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
+                                    {
+                                        Sid: "EncryptPages",
+                                        Effect: "Allow",
+                                        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                                        Resource: alarmKeyArn,
+                                    },
+                                    {
+                                        Sid: "ReadRawPayloads",
+                                        Effect: "Allow",
+                                        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                                        Resource: `${bucketArn}/${RAW_PAYLOAD_PREFIX}*`,
+                                    },
+                                    {
+                                        Sid: "CompletePayments",
+                                        Effect: "Allow",
+                                        Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                                        Resource: tableArn,
+                                    },
+                                    {
+                                        Sid: "UseDataKey",
+                                        Effect: "Allow",
+                                        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                                        Resource: dataKeyArn,
+                                    },
+                                    {
+                                        Sid: "ConnectToPostgresAsWorker",
+                                        Effect: "Allow",
+                                        Action: "rds-db:connect",
+                                        Resource: `arn:${db.partition}:rds-db:${db.region}:${db.account}:dbuser:${resourceId}/${args.database.user}`,
+                                    },
+                                    {
+                                        Sid: "IndexTransactions",
+                                        Effect: "Allow",
+                                        Action: ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpPost"],
+                                        Resource: [`${domainArn}/${indexName}`, `${domainArn}/${indexName}/*`],
+                                    },
+                                    {
+                                        Sid: "SendReceipts",
+                                        Effect: "Allow",
+                                        Action: "ses:SendEmail",
+                                        Resource: [identityArn, configurationSetArn],
+                                    },
+                                    {
+                                        Sid: "WriteOwnLogs",
+                                        Effect: "Allow",
+                                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                        Resource: `${logGroupArn}:*`,
+                                    },
+                                    vpcFunctionUnscopedStatement(),
+                                ],
+                            } satisfies aws.iam.PolicyDocument);
+                        },
+                    ),
             },
             { parent: this },
         );

@@ -32,7 +32,9 @@ export async function runEnvCli(argv: string[], io: CliIo = PROCESS_IO, context:
             return EXIT.ok;
         }
         if (action !== "preview" && action !== "up") {
-            throw new UsageError(action === undefined ? "a command (preview or up) is required" : `unknown command "${action}" (preview or up)`);
+            throw new UsageError(
+                action === undefined ? "a command (preview or up) is required" : `unknown command "${action}" (preview or up)`,
+            );
         }
         const parsed = parseOptions(rest, ENV_OPTIONS);
         if (parsed === HELP) {
@@ -55,7 +57,10 @@ export async function runEnvCli(argv: string[], io: CliIo = PROCESS_IO, context:
             engine: makeEngine({ offline: flags.offline === true, stateDir: optionalString(flags, "state-dir") }),
             log: io.stderr,
             ...context,
-            lockRetry: { ...(lockTimeout === undefined ? {} : { timeoutMs: parseDuration(lockTimeout, "--lock-timeout") }), ...context.lockRetry },
+            lockRetry: {
+                ...(lockTimeout === undefined ? {} : { timeoutMs: parseDuration(lockTimeout, "--lock-timeout") }),
+                ...context.lockRetry,
+            },
         };
         const report = await envRun(ctx, request);
         io.stdout(report.markdown);

@@ -82,7 +82,9 @@ export function parseOptions<O extends OptionSpecs>(argv: readonly string[], opt
     try {
         parsed = parseArgs({
             args: [...argv],
-            options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple === true }])),
+            options: Object.fromEntries(
+                Object.entries(options).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple === true }]),
+            ),
             strict: true,
             allowPositionals: false,
             tokens: true,
@@ -100,7 +102,9 @@ export function parseOptions<O extends OptionSpecs>(argv: readonly string[], opt
         }
         seen.set(token.name, (seen.get(token.name) ?? 0) + 1);
         if (options[token.name]?.type === "string" && token.value === "") {
-            problems.push(`--${token.name} was given an empty value: give a ${options[token.name].value ?? "value"} (an unset variable in a workflow expands to nothing)`);
+            problems.push(
+                `--${token.name} was given an empty value: give a ${options[token.name].value ?? "value"} (an unset variable in a workflow expands to nothing)`,
+            );
         }
     }
     for (const [name, count] of seen) {
@@ -116,7 +120,9 @@ export function parseOptions<O extends OptionSpecs>(argv: readonly string[], opt
 
 /** The options table as usage text: one line per option, in the table's order. */
 export function optionsHelp(options: OptionSpecs): string {
-    const left = Object.entries(options).map(([name, spec]) => `--${name}${spec.type === "string" ? ` ${spec.value ?? "VALUE"}` : ""}${spec.multiple ? " ..." : ""}`);
+    const left = Object.entries(options).map(
+        ([name, spec]) => `--${name}${spec.type === "string" ? ` ${spec.value ?? "VALUE"}` : ""}${spec.multiple ? " ..." : ""}`,
+    );
     const width = Math.max(...left.map((l) => l.length)) + 2;
     return Object.values(options)
         .map((spec, i) => `  ${left[i].padEnd(width)}${spec.help}`)
@@ -170,7 +176,13 @@ export const USAGE_EXIT = 2;
  * 2; an OperationalError as its message, exit `failed`; anything else is a bug: its stack trace,
  * exit `failed`.
  */
-export function reportError(program: string, error: unknown, io: Pick<CliIo, "stderr">, failed: number, helpCommand = `npm run ${program} -- --help`): number {
+export function reportError(
+    program: string,
+    error: unknown,
+    io: Pick<CliIo, "stderr">,
+    failed: number,
+    helpCommand = `npm run ${program} -- --help`,
+): number {
     if (error instanceof UserError) {
         const hint = error instanceof UsageError ? `\n(run \`${helpCommand}\` for the usage)` : "";
         io.stderr(`${program}: ${error.message}${hint}\n`);

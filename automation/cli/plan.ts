@@ -9,7 +9,19 @@ import { renderPlan } from "../plan/render";
 import { reportFileProblem, writePciReport } from "../../policy-pack/report/pci";
 import { REVIEW_USAGE, runReviewCli } from "../review/cli";
 import { assertWritable } from "./output-files";
-import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, reportError, runAsProcess, type CliIo, type OptionSpecs, type OptionValues } from "./framework";
+import {
+    HELP,
+    PROCESS_IO,
+    UsageError,
+    optionsHelp,
+    parseOptions,
+    refuseNpmBannerBeforeJson,
+    reportError,
+    runAsProcess,
+    type CliIo,
+    type OptionSpecs,
+    type OptionValues,
+} from "./framework";
 
 /** One line per option, in alphabetical order: adding an option is one line that no other addition touches. */
 export const PLAN_OPTIONS = {
@@ -21,7 +33,11 @@ export const PLAN_OPTIONS = {
     markdown: { type: "string", value: "FILE", help: "with --base: write the review as a pull-request comment to FILE" },
     out: { type: "string", value: "FILE", help: "also write the JSON document to FILE (removed when the plan fails)" },
     program: { type: "string", value: "DIR", help: "any Pulumi TypeScript program (with --stack)" },
-    report: { type: "string", value: "FILE.md|FILE.html", help: "write the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts)" },
+    report: {
+        type: "string",
+        value: "FILE.md|FILE.html",
+        help: "write the PCI DSS v4.0.1 evidence report of the plan (policy-pack/report/pci.ts)",
+    },
     stack: { type: "string", value: "NAME", help: "the stack of --program, configured by DIR/Pulumi.NAME.yaml" },
 } as const satisfies OptionSpecs;
 
@@ -82,7 +98,9 @@ function checkTarget(options: PlanOptions): void {
 function checkReviewOptions(options: PlanOptions): void {
     const problems =
         options.base === undefined
-            ? (["markdown", "fail-on-danger"] as const).filter((name) => options[name] !== undefined).map((name) => `--${name} goes with --base (a change review); drop it or add --base GIT_REF`)
+            ? (["markdown", "fail-on-danger"] as const)
+                  .filter((name) => options[name] !== undefined)
+                  .map((name) => `--${name} goes with --base (a change review); drop it or add --base GIT_REF`)
             : options.report !== undefined
               ? ["--report goes with a plan, not a change review (--base): run the plan of the environment with --report"]
               : [];
@@ -112,7 +130,10 @@ function programTraces(error: unknown, env: NodeJS.ProcessEnv): string {
 }
 
 /** Runs `npm run plan` and returns its exit code; all output goes through `io`. */
-export async function runPlanCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr" | "stdoutIsTerminal"> & { env?: NodeJS.ProcessEnv }): Promise<number> {
+export async function runPlanCli(
+    argv: string[],
+    io: Pick<CliIo, "stdout" | "stderr" | "stdoutIsTerminal"> & { env?: NodeJS.ProcessEnv },
+): Promise<number> {
     const env = io.env ?? process.env;
     // What the command was told to write: on a failure none of it may hold an earlier run's result.
     let written: string[] = [];

@@ -8,7 +8,17 @@ import type { DriverContext } from "../driver/context";
 import { prDown, prGc, prList, prListTable, prPreview, prUp } from "../driver/pr";
 import { REPO_ROOT } from "../../lib/repository";
 import { waitForEnvironment } from "../driver/wait";
-import { HELP, PROCESS_IO, UsageError, optionsHelp, parseOptions, refuseNpmBannerBeforeJson, runAsProcess, type CliIo, type OptionSpecs } from "./framework";
+import {
+    HELP,
+    PROCESS_IO,
+    UsageError,
+    optionsHelp,
+    parseOptions,
+    refuseNpmBannerBeforeJson,
+    runAsProcess,
+    type CliIo,
+    type OptionSpecs,
+} from "./framework";
 
 /** Every command's options; each table one line per option. */
 export const COMMON_OPTIONS = {
@@ -82,7 +92,11 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
             return EXIT.ok;
         }
         if (command === undefined || !Object.hasOwn(SPECS, command)) {
-            throw new UsageError(command === undefined ? "a command is required (up, preview, down, list or gc)" : `unknown command "${command}" (up, preview, down, list or gc)`);
+            throw new UsageError(
+                command === undefined
+                    ? "a command is required (up, preview, down, list or gc)"
+                    : `unknown command "${command}" (up, preview, down, list or gc)`,
+            );
         }
         const parsed = parseOptions(rest, SPECS[command as Command]);
         if (parsed === HELP) {
@@ -97,7 +111,10 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
             engine: makeEngine({ offline: flags.offline === true, stateDir: optionalString(flags, "state-dir") }),
             log: io.stderr,
             ...context,
-            lockRetry: { ...(lockTimeout === undefined ? {} : { timeoutMs: parseDuration(lockTimeout, "--lock-timeout") }), ...context.lockRetry },
+            lockRetry: {
+                ...(lockTimeout === undefined ? {} : { timeoutMs: parseDuration(lockTimeout, "--lock-timeout") }),
+                ...context.lockRetry,
+            },
         };
         const report = (markdown: string): void => {
             io.stdout(markdown);
@@ -145,7 +162,9 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
                 const maxAgeMs = parseDuration(requireString(flags, "max-age", "e.g. 72h or 3d"));
                 const open = optionalString(flags, "open");
                 if (open !== undefined && open !== "none" && parsePrList(open).length === 0) {
-                    throw new UsageError(`--open "${open}" names no PR: list the open PRs (e.g. 12,15), or pass --open none when no PR is open`);
+                    throw new UsageError(
+                        `--open "${open}" names no PR: list the open PRs (e.g. 12,15), or pass --open none when no PR is open`,
+                    );
                 }
                 const concurrency = optionalString(flags, "concurrency");
                 if (concurrency !== undefined && !/^[1-9][0-9]?$/.test(concurrency)) {
@@ -158,14 +177,22 @@ export async function runPrCli(argv: string[], io: CliIo = PROCESS_IO, context: 
                 });
                 report(result.markdown);
                 if (result.failed.length > 0) {
-                    io.stderr(`pr gc: ${result.failed.length} PR environment(s) could not be destroyed: ${result.failed.map((f) => `pr-${f.pr}`).join(", ")}\n`);
+                    io.stderr(
+                        `pr gc: ${result.failed.length} PR environment(s) could not be destroyed: ${result.failed.map((f) => `pr-${f.pr}`).join(", ")}\n`,
+                    );
                     return EXIT.failed;
                 }
                 return EXIT.ok;
             }
         }
     } catch (error) {
-        return reportFailure("pr", error, io, commentFile, `npm run pr -- ${command !== undefined && Object.hasOwn(SPECS, command) ? `${command} ` : ""}--help`);
+        return reportFailure(
+            "pr",
+            error,
+            io,
+            commentFile,
+            `npm run pr -- ${command !== undefined && Object.hasOwn(SPECS, command) ? `${command} ` : ""}--help`,
+        );
     }
 }
 

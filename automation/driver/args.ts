@@ -21,7 +21,10 @@ export function parsePrNumber(raw: string, flag = "--pr"): number {
 }
 
 export function parsePrList(raw: string): number[] {
-    const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const items = raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
     return [...new Set(items.map((item) => parsePrNumber(item, "--open")))].sort((a, b) => a - b);
 }
 

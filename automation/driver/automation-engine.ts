@@ -15,7 +15,28 @@ import { version as pulumiSdkVersion } from "@pulumi/pulumi/version";
 import type { FullEnvironment, Layer } from "../../lib/environments";
 import { UserError } from "../../lib/errors";
 import { SECRET_PLACEHOLDER, type Violation } from "../../plan-model/types";
-import { EngineError, OperationCancelledError, PolicyViolationError, StackLockedError, StackNotFoundError, UpdateFailedError, countChanges, emptyCounts, stackLabel, type ChangeCounts, type ChangeOp, type Engine, type FailedResource, type OperationKind, type OperationOptions, type OperationResult, type OutputValue, type ResourceChange, type StackRef, type StackSummary } from "./engine";
+import {
+    EngineError,
+    OperationCancelledError,
+    PolicyViolationError,
+    StackLockedError,
+    StackNotFoundError,
+    UpdateFailedError,
+    countChanges,
+    emptyCounts,
+    stackLabel,
+    type ChangeCounts,
+    type ChangeOp,
+    type Engine,
+    type FailedResource,
+    type OperationKind,
+    type OperationOptions,
+    type OperationResult,
+    type OutputValue,
+    type ResourceChange,
+    type StackRef,
+    type StackSummary,
+} from "./engine";
 import { providerAccounts } from "./guard";
 import { policyPackConfigFile } from "../../policy-pack/config-file";
 import { REPO_ROOT } from "../../lib/repository";
@@ -51,7 +72,13 @@ export interface AutomationEngineOptions {
     skipVersionCheck?: boolean;
 }
 
-const STEP_OPS: Partial<Record<string, ChangeOp>> = { create: "create", update: "update", replace: "replace", delete: "delete", same: "same" };
+const STEP_OPS: Partial<Record<string, ChangeOp>> = {
+    create: "create",
+    update: "update",
+    replace: "replace",
+    delete: "delete",
+    same: "same",
+};
 
 /** What the engine events of one operation said, gathered for the typed result. */
 class EventCollector {
@@ -68,7 +95,11 @@ class EventCollector {
         }
         const failed = event.resOpFailedEvent?.metadata;
         if (failed) {
-            this.failed.set(failed.urn, { urn: failed.urn, type: failed.type, message: this.failed.get(failed.urn)?.message ?? `${failed.op} failed` });
+            this.failed.set(failed.urn, {
+                urn: failed.urn,
+                type: failed.type,
+                message: this.failed.get(failed.urn)?.message ?? `${failed.op} failed`,
+            });
         }
         const diagnostic = event.diagnosticEvent;
         if (diagnostic?.severity === "error" && diagnostic.urn) {
@@ -201,7 +232,7 @@ export class AutomationApiEngine implements Engine {
         }
         const workspace = await this.workspace(ref.project);
         const exported = await workspace.exportStack(this.stackName(ref));
-        const resources = ((exported.deployment as { resources?: { type: string; inputs?: Record<string, unknown> }[] })?.resources ?? []);
+        const resources = (exported.deployment as { resources?: { type: string; inputs?: Record<string, unknown> }[] })?.resources ?? [];
         return providerAccounts(resources);
     }
 
@@ -238,7 +269,9 @@ export class AutomationApiEngine implements Engine {
             kind,
             changes: events.changes,
             counts: events.summary ?? countChanges(events.changes),
-            outputs: Object.fromEntries(Object.entries(outputs ?? {}).map(([k, v]) => [k, { value: v.value as unknown, secret: v.secret }])),
+            outputs: Object.fromEntries(
+                Object.entries(outputs ?? {}).map(([k, v]) => [k, { value: v.value as unknown, secret: v.secret }]),
+            ),
             resourceCount,
             policyViolations: events.violations,
             failedResources: events.failedResources(),
@@ -277,7 +310,13 @@ export class AutomationApiEngine implements Engine {
             if (mandatory.length > 0) {
                 throw new PolicyViolationError(ref, mandatory, operation.partial());
             }
-            throw new UpdateFailedError(ref, operation.kind, operation.events.failedResources(), firstErrorLine(error), operation.partial());
+            throw new UpdateFailedError(
+                ref,
+                operation.kind,
+                operation.events.failedResources(),
+                firstErrorLine(error),
+                operation.partial(),
+            );
         }
     }
 
@@ -347,6 +386,9 @@ export class AutomationApiEngine implements Engine {
 
 function firstErrorLine(error: unknown): string {
     const stderr = (error as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? String(error);
-    const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    const lines = stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "");
     return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "the Pulumi CLI failed";
 }

@@ -26,7 +26,13 @@ export function assertReportFilesWritable(commentFile: string | undefined, io: C
 }
 
 /** Prints the failure (with the report when there is one) and returns the exit code. */
-export function reportFailure(command: string, error: unknown, io: CliIo, commentFile?: string, helpCommand = `npm run ${command} -- --help`): number {
+export function reportFailure(
+    command: string,
+    error: unknown,
+    io: CliIo,
+    commentFile?: string,
+    helpCommand = `npm run ${command} -- --help`,
+): number {
     if (error instanceof ReportedError) {
         io.stdout(error.markdown);
         publish(error.markdown, { commentFile, env: io.env });

@@ -9,7 +9,6 @@ import type { FullEnvironment, Layer } from "../../lib/environments";
 import { OperationalError, UserError } from "../../lib/errors";
 import type { PlannedStack, Violation } from "../../plan-model/types";
 
-
 /** A stack of one of the estate's projects: `<project>/<stack>`. */
 export interface StackRef {
     project: Layer;
@@ -158,7 +157,9 @@ export class LockUnreadableError extends UserError {
         readonly file: string,
         reason: string,
     ) {
-        super(`the lock of ${stackLabel(ref)} cannot be read (${file}: ${reason}); if no update of ${stackLabel(ref)} is running, remove it: rm ${file}`);
+        super(
+            `the lock of ${stackLabel(ref)} cannot be read (${file}: ${reason}); if no update of ${stackLabel(ref)} is running, remove it: rm ${file}`,
+        );
     }
 }
 /** The Automation API calls a locked stack a concurrent update; same thing. */

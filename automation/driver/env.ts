@@ -26,7 +26,9 @@ export interface EnvRequest {
 /** Validated request: the environment, the layers in dependency order. */
 export function promotionPlan(request: EnvRequest): { env: WorkloadEnvironment; layers: PromotionLayer[] } {
     if (!isWorkloadEnvironment(request.env)) {
-        throw new UsageError(`--env must be one of ${WORKLOAD_ENVIRONMENTS.join(", ")}, got "${request.env}" (PR environments use \`npm run pr\`)`);
+        throw new UsageError(
+            `--env must be one of ${WORKLOAD_ENVIRONMENTS.join(", ")}, got "${request.env}" (PR environments use \`npm run pr\`)`,
+        );
     }
     if (request.layer !== undefined && !(PROMOTION_LAYERS as readonly string[]).includes(request.layer)) {
         throw new UsageError(`--layer must be one of ${PROMOTION_LAYERS.join(", ")}, got "${request.layer}"`);
@@ -36,7 +38,9 @@ export function promotionPlan(request: EnvRequest): { env: WorkloadEnvironment; 
     }
     const env = request.env as WorkloadEnvironment;
     if (env === "prod" && request.action === "up" && request.confirm !== "prod") {
-        throw new UsageError("refusing to update prod without --confirm prod (the deploy workflow passes it after the prod environment's approval)");
+        throw new UsageError(
+            "refusing to update prod without --confirm prod (the deploy workflow passes it after the prod environment's approval)",
+        );
     }
     if (request.confirm !== undefined && request.confirm !== env) {
         throw new UsageError(`--confirm ${request.confirm} does not match --env ${env}`);

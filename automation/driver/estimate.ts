@@ -10,5 +10,7 @@ export function estimateSection(result: OperationResult): string | undefined {
         return undefined;
     }
     const capacity = result.capacity === undefined ? [] : [renderCapacityMarkdown(result.capacity), ""];
-    return ["**Estimates** (plan-model/estimates)", "", renderStackEstimateMarkdown(estimateStack(result.planned)), "", ...capacity].join("\n");
+    return ["**Estimates** (plan-model/estimates)", "", renderStackEstimateMarkdown(estimateStack(result.planned)), "", ...capacity].join(
+        "\n",
+    );
 }

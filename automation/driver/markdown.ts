@@ -39,7 +39,10 @@ export function policySection(violations: readonly Violation[]): string {
         return "**Policy:** no violations (policy-pack)\n";
     }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const rows = violations.map((v) => `| ${v.enforcementLevel} | ${cell(v.policy)} | ${v.urn ? code(v.urn.split("::").pop() ?? v.urn) : "(stack)"} | ${cell(v.message)} |`);
+    const rows = violations.map(
+        (v) =>
+            `| ${v.enforcementLevel} | ${cell(v.policy)} | ${v.urn ? code(v.urn.split("::").pop() ?? v.urn) : "(stack)"} | ${cell(v.message)} |`,
+    );
     return [
         `**Policy:** ${mandatory} mandatory, ${violations.length - mandatory} advisory`,
         "",
@@ -54,7 +57,12 @@ export function failedSection(failed: readonly FailedResource[]): string {
     if (failed.length === 0) {
         return "";
     }
-    return [`**Failed resources (${failed.length})** — the stack keeps what succeeded; the next run retries the rest:`, "", ...failed.map((f) => `- ${code(f.urn)}: ${cell(f.message)}`), ""].join("\n");
+    return [
+        `**Failed resources (${failed.length})** — the stack keeps what succeeded; the next run retries the rest:`,
+        "",
+        ...failed.map((f) => `- ${code(f.urn)}: ${cell(f.message)}`),
+        "",
+    ].join("\n");
 }
 
 function outputsSection(outputs: Record<string, OutputValue>): string {
@@ -62,9 +70,16 @@ function outputsSection(outputs: Record<string, OutputValue>): string {
     if (keys.length === 0) {
         return "";
     }
-    return ["<details><summary>Outputs</summary>", "", "| output | value |", "|---|---|", ...keys.map((k) => `| ${code(k)} | ${cell(displayOutput(outputs[k]))} |`), "", "</details>", ""].join(
-        "\n",
-    );
+    return [
+        "<details><summary>Outputs</summary>",
+        "",
+        "| output | value |",
+        "|---|---|",
+        ...keys.map((k) => `| ${code(k)} | ${cell(displayOutput(outputs[k]))} |`),
+        "",
+        "</details>",
+        "",
+    ].join("\n");
 }
 
 export interface SummaryContext {
@@ -95,7 +110,12 @@ export function operationMarkdown(result: OperationResult, context: SummaryConte
         outputsSection(result.outputs),
         context.estimate ?? "",
     ];
-    return lines.filter((line, i, all) => !(line === "" && all[i - 1] === "")).join("\n").trimEnd() + "\n";
+    return (
+        lines
+            .filter((line, i, all) => !(line === "" && all[i - 1] === ""))
+            .join("\n")
+            .trimEnd() + "\n"
+    );
 }
 
 /** Appends to the job summary when running in GitHub Actions, and writes the comment file when asked. */

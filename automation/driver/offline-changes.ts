@@ -113,7 +113,10 @@ export function applyChanges(
         if (change.op === "delete") {
             // As the engine does: what a remaining resource depends on (its parent, provider or a
             // dependency, e.g. the provider of a resource whose delete failed) stays.
-            const dependent = [...state.values()].find((r) => r.urn !== change.urn && (r.dependencies.includes(change.urn) || r.parent === change.urn || r.provider === change.urn));
+            const dependent = [...state.values()].find(
+                (r) =>
+                    r.urn !== change.urn && (r.dependencies.includes(change.urn) || r.parent === change.urn || r.provider === change.urn),
+            );
             if (dependent !== undefined) {
                 options.onOutput?.(`  ~ ${change.type} ${change.urn} kept (${dependent.urn} still depends on it)\n`);
                 continue;

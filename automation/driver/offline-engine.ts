@@ -118,7 +118,14 @@ export class OfflineEngine implements Engine {
                 const result = this.result(ref, "up", started, changes, previous?.resources.length ?? 0, planned, {}, []);
                 throw new PolicyViolationError(ref, mandatory, result);
             }
-            const { resources, failed, cancelled } = applyChanges(ref, previous?.resources ?? [], planned.resources, changes, options, this.failWhen);
+            const { resources, failed, cancelled } = applyChanges(
+                ref,
+                previous?.resources ?? [],
+                planned.resources,
+                changes,
+                options,
+                this.failWhen,
+            );
             const record: StackRecord = {
                 project: ref.project,
                 stack: ref.stack,
@@ -194,7 +201,10 @@ export class OfflineEngine implements Engine {
         return providerAccounts(this.store.read(ref)?.resources ?? []);
     }
 
-    async platformOutputs(env: FullEnvironment, forStack?: { ref: StackRef; config?: Record<string, unknown> }): Promise<Record<string, unknown>> {
+    async platformOutputs(
+        env: FullEnvironment,
+        forStack?: { ref: StackRef; config?: Record<string, unknown> },
+    ): Promise<Record<string, unknown>> {
         const cached = this.store.platforms()[env];
         if (forStack?.config === undefined && cached !== undefined) {
             return cached;

@@ -11,7 +11,15 @@ import * as path from "path";
 import { isFullEnvironment, LAYERS, type FullEnvironment, type Layer } from "../../lib/environments";
 import { UserError } from "../../lib/errors";
 import type { PlanDocument, PlannedResource } from "../../plan-model/types";
-import { EngineError, LockUnreadableError, StackLockedError, stackLabel, type OperationKind, type StackRef, type StackSummary } from "./engine";
+import {
+    EngineError,
+    LockUnreadableError,
+    StackLockedError,
+    stackLabel,
+    type OperationKind,
+    type StackRef,
+    type StackSummary,
+} from "./engine";
 
 export interface UpdateRecord {
     kind: OperationKind | "refresh";
@@ -71,7 +79,9 @@ function recordProblem(value: unknown, ref: StackRef): string | undefined {
 function parseHolder(text: string): LockHolder | undefined {
     try {
         const value = JSON.parse(text) as Partial<LockHolder> | null;
-        return value !== null && typeof value === "object" && Number.isInteger(value.pid) && typeof value.host === "string" ? (value as LockHolder) : undefined;
+        return value !== null && typeof value === "object" && Number.isInteger(value.pid) && typeof value.host === "string"
+            ? (value as LockHolder)
+            : undefined;
     } catch {
         return undefined;
     }
@@ -212,7 +222,9 @@ export class OfflineStateStore {
     platforms(): Partial<Record<FullEnvironment, Record<string, unknown>>> {
         try {
             const value = JSON.parse(fs.readFileSync(this.platformsPath(), "utf8")) as unknown;
-            return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Partial<Record<FullEnvironment, Record<string, unknown>>>) : {};
+            return value !== null && typeof value === "object" && !Array.isArray(value)
+                ? (value as Partial<Record<FullEnvironment, Record<string, unknown>>>)
+                : {};
         } catch {
             return {};
         }
@@ -244,7 +256,11 @@ export class OfflineStateStore {
                 this.acquire(ref, lock, holder, false);
                 return;
             }
-            throw new StackLockedError(ref, existing === undefined ? "unknown holder" : describeHolder(existing), `If that process is gone, remove the lock: rm ${lock}`);
+            throw new StackLockedError(
+                ref,
+                existing === undefined ? "unknown holder" : describeHolder(existing),
+                `If that process is gone, remove the lock: rm ${lock}`,
+            );
         } finally {
             fs.rmSync(temp, { force: true });
         }

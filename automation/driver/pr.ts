@@ -28,11 +28,20 @@ async function testPlatform(engine: Engine, ref: StackRef, config?: Record<strin
 }
 
 /** The guard with the facts the engine has: the stack's recorded accounts plus the account the new config deploys into. */
-async function guard(ctx: DriverContext, ref: StackRef, pr: number | undefined, platform: TestPlatform, config?: Record<string, unknown>): Promise<number> {
+async function guard(
+    ctx: DriverContext,
+    ref: StackRef,
+    pr: number | undefined,
+    platform: TestPlatform,
+    config?: Record<string, unknown>,
+): Promise<number> {
     const accounts = await ctx.engine.deploymentAccounts(ref);
     const roleArn = config?.["workloads:deploymentRoleArn"];
     const configAccount = typeof roleArn === "string" ? accountFromArn(roleArn) : undefined;
-    return assertPullRequestTarget({ ref, accounts: configAccount ? [...accounts, configAccount] : accounts }, { testAccountId: platform.accountId, pr });
+    return assertPullRequestTarget(
+        { ref, accounts: configAccount ? [...accounts, configAccount] : accounts },
+        { testAccountId: platform.accountId, pr },
+    );
 }
 
 /** Where the PR's stack will serve, before it has a `publicHostname` output (a preview, a failed first up). */
@@ -43,7 +52,9 @@ export function prUrl(pr: number, domainName: string): string {
 /** The stack's own `publicHostname` output (WorkloadsOutputs), when it has one. */
 function publicUrl(result: OperationResult): string | undefined {
     const host = result.outputs.publicHostname;
-    return host !== undefined && !host.secret && typeof host.value === "string" && /^[a-z0-9.-]+$/.test(host.value) ? `https://${host.value}` : undefined;
+    return host !== undefined && !host.secret && typeof host.value === "string" && /^[a-z0-9.-]+$/.test(host.value)
+        ? `https://${host.value}`
+        : undefined;
 }
 
 export interface PrUpRequest {
@@ -66,7 +77,10 @@ function sinceStart(result: OperationResult, started: number): OperationResult {
 }
 
 /** The PR's stack, the config it gets and the test platform it runs on, once the guard has let it through. */
-async function guardedTarget(ctx: DriverContext, request: PrPreviewRequest): Promise<{ ref: StackRef; config: Record<string, unknown>; platform: TestPlatform }> {
+async function guardedTarget(
+    ctx: DriverContext,
+    request: PrPreviewRequest,
+): Promise<{ ref: StackRef; config: Record<string, unknown>; platform: TestPlatform }> {
     const ref = prStackRef(request.pr);
     const config = pullRequestConfig({ sha: request.sha, chartVersion: request.chartVersion }, ctx.repoRoot ?? REPO_ROOT);
     const platform = await testPlatform(ctx.engine, ref, config);
@@ -82,13 +96,19 @@ export async function prUp(ctx: DriverContext, request: PrUpRequest): Promise<Pr
     const facts = [`commit: ${request.sha}`, ...(request.chartVersion ? [`chart: ${request.chartVersion}`] : [])];
     const title = `PR environment pr-${request.pr}`;
     try {
-        const result = sinceStart(await runOperation(ctx, ref, (signal) => ctx.engine.up(ref, { config, signal, onOutput: ctx.log })), started);
+        const result = sinceStart(
+            await runOperation(ctx, ref, (signal) => ctx.engine.up(ref, { config, signal, onOutput: ctx.log })),
+            started,
+        );
         const status = isNoOp(result.counts) ? "no changes" : "succeeded";
         const url = publicUrl(result) ?? expectedUrl;
         return { result, url, markdown: operationMarkdown(result, { title, url, facts, status, estimate: estimateSection(result) }) };
     } catch (error) {
         if (error instanceof UpdateFailedError && error.result) {
-            throw new ReportedError(error, operationMarkdown(sinceStart(error.result, started), { title, url: expectedUrl, facts, status: "failed" }));
+            throw new ReportedError(
+                error,
+                operationMarkdown(sinceStart(error.result, started), { title, url: expectedUrl, facts, status: "failed" }),
+            );
         }
         throw error;
     }
@@ -98,7 +118,10 @@ export async function prPreview(ctx: DriverContext, request: PrPreviewRequest): 
     const started = Date.now();
     const { ref, config, platform } = await guardedTarget(ctx, request);
     const url = prUrl(request.pr, platform.domainName);
-    const result = sinceStart(await runOperation(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log })), started);
+    const result = sinceStart(
+        await runOperation(ctx, ref, (signal) => ctx.engine.preview(ref, { config, signal, onOutput: ctx.log })),
+        started,
+    );
     const markdown = operationMarkdown(result, {
         title: `Preview of PR environment pr-${request.pr}`,
         url,
@@ -189,7 +212,14 @@ export function prListTable(stacks: readonly PrStackInfo[]): string {
         return "No PR environments.\n";
     }
     const rows = stacks.map((s) =>
-        [`#${s.pr}`, s.stack, s.ageMs === undefined ? "-" : formatDuration(s.ageMs), s.lastUpdate ?? "never", String(s.resourceCount ?? "-"), state(s)].join(" | "),
+        [
+            `#${s.pr}`,
+            s.stack,
+            s.ageMs === undefined ? "-" : formatDuration(s.ageMs),
+            s.lastUpdate ?? "never",
+            String(s.resourceCount ?? "-"),
+            state(s),
+        ].join(" | "),
     );
     return ["| PR | stack | age | last update | resources | |", "|---|---|---|---|---|---|", ...rows.map((r) => `| ${r} |`), ""].join("\n");
 }
@@ -217,7 +247,9 @@ export async function prGc(ctx: DriverContext, request: GcRequest): Promise<GcRe
     for (const stack of stacks) {
         const reasons = [
             ...(open !== undefined && !open.has(stack.pr) ? ["PR closed"] : []),
-            ...(stack.ageMs !== undefined && stack.ageMs > request.maxAgeMs ? [`older than ${formatDuration(request.maxAgeMs)} (${formatDuration(stack.ageMs)})`] : []),
+            ...(stack.ageMs !== undefined && stack.ageMs > request.maxAgeMs
+                ? [`older than ${formatDuration(request.maxAgeMs)} (${formatDuration(stack.ageMs)})`]
+                : []),
         ];
         if (reasons.length > 0) {
             doomed.push({ pr: stack.pr, reason: reasons.join(", ") });

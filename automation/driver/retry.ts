@@ -15,7 +15,12 @@ export interface LockRetryPolicy {
 }
 
 /** A PR push usually finds the previous run of the same PR still finishing: wait a few minutes, then say so. */
-export const DEFAULT_LOCK_RETRY: LockRetryPolicy = { timeoutMs: 5 * 60_000, attempts: Infinity, initialDelayMs: 10_000, maxDelayMs: 120_000 };
+export const DEFAULT_LOCK_RETRY: LockRetryPolicy = {
+    timeoutMs: 5 * 60_000,
+    attempts: Infinity,
+    initialDelayMs: 10_000,
+    maxDelayMs: 120_000,
+};
 
 /** The stack stayed locked until the lock wait's deadline. */
 export class StackStillLockedError extends StackLockedError {
@@ -27,7 +32,8 @@ export class StackStillLockedError extends StackLockedError {
         super(last.ref, last.holder);
         this.message =
             `${stackLabel(last.ref)} is still locked after ${attempts} attempts over ${formatDuration(waitedMs)} (${last.holder}). ` +
-            (last.release ?? `If no update is running any more (a runner was killed), release the lock with \`pulumi cancel --yes --cwd ${last.ref.project} --stack ${last.ref.stack}\` and run again.`) +
+            (last.release ??
+                `If no update is running any more (a runner was killed), release the lock with \`pulumi cancel --yes --cwd ${last.ref.project} --stack ${last.ref.stack}\` and run again.`) +
             " To wait longer, pass --lock-timeout.";
     }
 }
@@ -53,7 +59,15 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 /** Runs `operation`, retrying with exponential backoff only while the stack is locked by another update, until the policy's deadline. */
 export async function retryWhileLocked<T>(operation: () => Promise<T>, policy: Partial<LockRetryPolicy> = {}): Promise<T> {
-    const { timeoutMs, attempts, initialDelayMs, maxDelayMs, sleep = abortableSleep, onRetry, signal } = { ...DEFAULT_LOCK_RETRY, ...policy };
+    const {
+        timeoutMs,
+        attempts,
+        initialDelayMs,
+        maxDelayMs,
+        sleep = abortableSleep,
+        onRetry,
+        signal,
+    } = { ...DEFAULT_LOCK_RETRY, ...policy };
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
         try {

@@ -42,7 +42,9 @@ export async function withCancellation<T>(
             return;
         }
         if (inFlight === 0) {
-            options.log?.(`${name} received again: no update of this run is in flight on ${stackLabel(ref)}; nothing to cancel, no lock touched\n`);
+            options.log?.(
+                `${name} received again: no update of this run is in flight on ${stackLabel(ref)}; nothing to cancel, no lock touched\n`,
+            );
             return;
         }
         options.log?.(`${name} received again: cancelling this run's update of ${stackLabel(ref)} in the backend\n`);

@@ -35,5 +35,7 @@ export async function waitForEnvironment(ctx: DriverContext, url: string, timeou
         }
         await sleep(interval);
     }
-    throw new EngineError(`${url} did not become healthy within ${formatDuration(timeoutMs)} (last: ${last}); check the Argo CD Application pr-<n> in the hub`);
+    throw new EngineError(
+        `${url} did not become healthy within ${formatDuration(timeoutMs)} (last: ${last}); check the Argo CD Application pr-<n> in the hub`,
+    );
 }

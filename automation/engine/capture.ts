@@ -21,7 +21,9 @@ type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 interface AliasMessage {
     hasUrn(): boolean;
     getUrn(): string;
-    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+    getSpec():
+        | { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
+        | undefined;
 }
 
 interface RegisterRequest {
@@ -55,7 +57,6 @@ export interface MockMonitorInternals {
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct }, callback: (err: unknown, resp: unknown) => void): void;
 }
 
-
 /** Where an aws provider deploys: the account of the role it assumes, else the one it is pinned to. */
 function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountContext): AccountContext {
     const assumeRoles = parseMaybeJson(inputs.assumeRoles) as { roleArn?: string }[] | undefined;
@@ -70,9 +71,10 @@ function awsProviderAccount(inputs: Record<string, unknown>, fallback: AccountCo
 /** A remote component's scalar outputs (ids, names, lists of ids): what the flows check joins its children by. */
 export function plainOutputs(computed: Record<string, unknown>): Record<string, unknown> {
     const scalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
-    return Object.fromEntries(Object.entries(computed).filter(([k, v]) => !/kubeconfig/i.test(k) && (scalar(v) || (Array.isArray(v) && v.every(scalar)))));
+    return Object.fromEntries(
+        Object.entries(computed).filter(([k, v]) => !/kubeconfig/i.test(k) && (scalar(v) || (Array.isArray(v) && v.every(scalar)))),
+    );
 }
-
 
 /**
  * The SDK interpolates every registration's response into a debug-log line that nothing prints
@@ -156,9 +158,16 @@ export class RegistrationCapture {
                 }
                 const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
                 const urn = monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
-                return urn.replace(`urn:pulumi:${stack}::${project}::`, `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::`);
+                return urn.replace(
+                    `urn:pulumi:${stack}::${project}::`,
+                    `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::`,
+                );
             });
-        const capture = (req: RegisterRequest | ReadRequest, wireInputs: Record<string, unknown>, registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">) => {
+        const capture = (
+            req: RegisterRequest | ReadRequest,
+            wireInputs: Record<string, unknown>,
+            registration: Pick<PlannedResource, "custom" | "protect" | "retainOnDelete">,
+        ) => {
             const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
             const aliases = "getAliasesList" in req ? aliasUrns(req) : [];
             const fingerprints = new Map<string, string>();
@@ -184,12 +193,18 @@ export class RegistrationCapture {
         const registerResource = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, callback) => {
             const wireInputs = req.getObject()?.toJavaScript() ?? {};
-            const urn = capture(req, wireInputs, { custom: req.getCustom(), protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete?.() === true });
+            const urn = capture(req, wireInputs, {
+                custom: req.getCustom(),
+                protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete?.() === true,
+            });
             if (req.getType() === "pulumi:providers:aws") {
                 this.providerAccounts.set(urn, awsProviderAccount(toRawValue(wireInputs).value as Record<string, unknown>, this.fallback));
             }
             const explicitProvider = req.getProvider() || req.getProvidersMap().get("aws");
-            const where = explicitProvider ? this.accountFor(explicitProvider) : (this.resourceAccounts.get(req.getParent()) ?? this.fallback);
+            const where = explicitProvider
+                ? this.accountFor(explicitProvider)
+                : (this.resourceAccounts.get(req.getParent()) ?? this.fallback);
             this.resourceAccounts.set(urn, where);
             this.registering = { urn, where };
             try {
@@ -218,7 +233,9 @@ export class RegistrationCapture {
         return this.captured.map((resource) => ({
             ...resource,
             ...this.physical.get(resource.urn),
-            dependencies: [...new Set(resource.dependencies.map((urn) => this.syntheticParents.get(urn) ?? urn))].filter((urn) => urn !== resource.urn),
+            dependencies: [...new Set(resource.dependencies.map((urn) => this.syntheticParents.get(urn) ?? urn))].filter(
+                (urn) => urn !== resource.urn,
+            ),
         }));
     }
 }

@@ -11,7 +11,9 @@ export function hexFrom(seed: string, length: number): string {
 
 /** A 12-digit AWS account id derived from a seed. */
 export function accountIdFrom(seed: string): string {
-    const digits = BigInt(`0x${hexFrom(seed, 15)}`).toString().padStart(12, "1");
+    const digits = BigInt(`0x${hexFrom(seed, 15)}`)
+        .toString()
+        .padStart(12, "1");
     return `${(Number(digits[0]) % 9) + 1}${digits.slice(1, 12)}`;
 }
 

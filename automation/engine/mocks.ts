@@ -63,14 +63,19 @@ export function offlineMocks({ label, capture, resolveStackReference, remember, 
                 },
             };
             const mock = RESOURCE_MOCKS[args.type];
-            const id = args.custom ? (args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx)) : undefined;
+            const id = args.custom ? args.id || (mock?.id ?? ((c: MockContext) => c.physicalName))(ctx) : undefined;
             const computed = mock?.outputs?.(ctx, id ?? "") ?? {};
             if (registering && id !== undefined) {
-                capture.recordPhysical(registering.urn, { id, account: where.account, ...(typeof computed.arn === "string" ? { arn: computed.arn } : {}) });
+                capture.recordPhysical(registering.urn, {
+                    id,
+                    account: where.account,
+                    ...(typeof computed.arn === "string" ? { arn: computed.arn } : {}),
+                });
             } else if (registering && mock?.outputs) {
                 capture.recordPhysical(registering.urn, { account: where.account, outputs: plainOutputs(computed) });
             }
-            const generic = args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
+            const generic =
+                args.custom && !args.type.startsWith("pulumi:providers:") && !("name" in inputs) ? { name: ctx.physicalName } : {};
             return { id, state: { ...generic, ...args.inputs, ...computed } };
         },
         call(args: pulumi.runtime.MockCallArgs): MockProps {
@@ -82,7 +87,13 @@ export function offlineMocks({ label, capture, resolveStackReference, remember, 
                 );
             }
             const where = capture.accountFor(args.provider);
-            return invoke({ token: args.token, inputs: args.inputs, account: where.account, region: where.region, partition: partitionOf(where.region) });
+            return invoke({
+                token: args.token,
+                inputs: args.inputs,
+                account: where.account,
+                region: where.region,
+                partition: partitionOf(where.region),
+            });
         },
     };
 }

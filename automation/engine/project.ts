@@ -93,7 +93,12 @@ export function readStackFile(file: string, what: string): Record<string, unknow
  * A stack's configuration as the CLI would hand it to the program. Encrypted (`secure:`) values
  * cannot be decrypted offline: each becomes a stable stand-in that stays secret end to end.
  */
-export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, unknown> = {}, file = stackFilePath(project, stack)): StackConfig {
+export function loadStackConfig(
+    project: PulumiProject,
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    file = stackFilePath(project, stack),
+): StackConfig {
     const raw = readStackFile(file, `Stack file for ${project.name}/${stack}`);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];

@@ -40,16 +40,25 @@ export interface InvokeContext {
     partition: string;
 }
 
-function arn(ctx: { partition: string; region: string; account: string }, service: string, resource: string, scope: { region?: boolean; account?: boolean } = {}): string {
+function arn(
+    ctx: { partition: string; region: string; account: string },
+    service: string,
+    resource: string,
+    scope: { region?: boolean; account?: boolean } = {},
+): string {
     const region = scope.region === false ? "" : ctx.region;
     const account = scope.account === false ? "" : ctx.account;
     return `arn:${ctx.partition}:${service}:${region}:${account}:${resource}`;
 }
 
-const prefixedId = (prefix: string, length = 17) => (ctx: MockContext) => `${prefix}-${ctx.hex(length)}`;
+const prefixedId =
+    (prefix: string, length = 17) =>
+    (ctx: MockContext) =>
+        `${prefix}-${ctx.hex(length)}`;
 const physicalId = (ctx: MockContext) => ctx.physicalName;
-const arnId = (service: string, resource: (ctx: MockContext) => string, scope?: { region?: boolean; account?: boolean }) => (ctx: MockContext) =>
-    arn(ctx, service, resource(ctx), scope);
+const arnId =
+    (service: string, resource: (ctx: MockContext) => string, scope?: { region?: boolean; account?: boolean }) => (ctx: MockContext) =>
+        arn(ctx, service, resource(ctx), scope);
 
 /** ARN of an EC2-family resource whose id carries its own prefix. */
 const ec2Arn = (kind: string) => (ctx: MockContext, id: string) => ({ arn: arn(ctx, "ec2", `${kind}/${id}`), ownerId: ctx.account });
@@ -92,7 +101,12 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         id: physicalId,
         outputs: (ctx, id) => {
             const tableArn = arn(ctx, "dynamodb", `table/${id}`);
-            return { name: id, arn: tableArn, streamArn: ctx.inputs.streamEnabled ? `${tableArn}/stream/2026-11-01T00:00:00.000` : undefined, streamLabel: "2026-11-01T00:00:00.000" };
+            return {
+                name: id,
+                arn: tableArn,
+                streamArn: ctx.inputs.streamEnabled ? `${tableArn}/stream/2026-11-01T00:00:00.000` : undefined,
+                streamLabel: "2026-11-01T00:00:00.000",
+            };
         },
     },
     "aws:sqs/queue:Queue": {
@@ -129,7 +143,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     },
     "aws:ec2/instance:Instance": {
         id: prefixedId("i"),
-        outputs: (ctx, id) => ({ ...ec2Arn("instance")(ctx, id), privateIp: `10.0.${parseInt(ctx.hex(2), 16) % 64}.${parseInt(ctx.hex(2, "ip"), 16) % 250 + 4}`, instanceState: "running" }),
+        outputs: (ctx, id) => ({
+            ...ec2Arn("instance")(ctx, id),
+            privateIp: `10.0.${parseInt(ctx.hex(2), 16) % 64}.${(parseInt(ctx.hex(2, "ip"), 16) % 250) + 4}`,
+            instanceState: "running",
+        }),
     },
     "aws:ec2/launchTemplate:LaunchTemplate": {
         id: prefixedId("lt"),
@@ -139,7 +157,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     // ---- identity ----
     "aws:iam/role:Role": {
         id: physicalId,
-        outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "iam", `role${ctx.inputs.path ?? "/"}${id}`, { region: false }), uniqueId: `AROA${ctx.hex(17).toUpperCase()}` }),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: arn(ctx, "iam", `role${ctx.inputs.path ?? "/"}${id}`, { region: false }),
+            uniqueId: `AROA${ctx.hex(17).toUpperCase()}`,
+        }),
     },
     "aws:iam/policy:Policy": {
         id: (ctx) => arn(ctx, "iam", `policy${ctx.inputs.path ?? "/"}${ctx.physicalName}`, { region: false }),
@@ -155,7 +177,13 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     },
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
         // The provider's id is the role's ARN; AWS names the role after the service.
-        id: (ctx) => arn(ctx, "iam", `role/aws-service-role/${ctx.inputs.awsServiceName}/${SERVICE_LINKED_ROLE_NAMES[String(ctx.inputs.awsServiceName)] ?? "AWSServiceRole"}`, { region: false }),
+        id: (ctx) =>
+            arn(
+                ctx,
+                "iam",
+                `role/aws-service-role/${ctx.inputs.awsServiceName}/${SERVICE_LINKED_ROLE_NAMES[String(ctx.inputs.awsServiceName)] ?? "AWSServiceRole"}`,
+                { region: false },
+            ),
         outputs: (_ctx, id) => ({ arn: id, name: id.split("/").pop() }),
     },
     "aws:kms/key:Key": {
@@ -164,7 +192,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     },
     "aws:kms/alias:Alias": {
         id: physicalId,
-        outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "kms", id), targetKeyArn: arn(ctx, "kms", `key/${ctx.inputs.targetKeyId ?? uuidFrom(ctx.urn)}`) }),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: arn(ctx, "kms", id),
+            targetKeyArn: arn(ctx, "kms", `key/${ctx.inputs.targetKeyId ?? uuidFrom(ctx.urn)}`),
+        }),
     },
     "aws:secretsmanager/secret:Secret": {
         id: (ctx) => arn(ctx, "secretsmanager", `secret:${ctx.physicalName}-${ctx.hex(6)}`),
@@ -198,11 +230,16 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     },
     "aws:organizations/account:Account": {
         id: (ctx) => accountIdFrom(`${ctx.inputs.email ?? ctx.urn}`),
-        outputs: (ctx, id) => ({ arn: `arn:${ctx.partition}:organizations::${ctx.account}:account/o-${hexFrom(ctx.account, 10)}/${id}`, status: "ACTIVE" }),
+        outputs: (ctx, id) => ({
+            arn: `arn:${ctx.partition}:organizations::${ctx.account}:account/o-${hexFrom(ctx.account, 10)}/${id}`,
+            status: "ACTIVE",
+        }),
     },
     "aws:organizations/policy:Policy": {
         id: (ctx) => `p-${ctx.hex(8)}`,
-        outputs: (ctx, id) => ({ arn: `arn:${ctx.partition}:organizations::${ctx.account}:policy/o-${hexFrom(ctx.account, 10)}/${String(ctx.inputs.type ?? "service_control_policy").toLowerCase()}/${id}` }),
+        outputs: (ctx, id) => ({
+            arn: `arn:${ctx.partition}:organizations::${ctx.account}:policy/o-${hexFrom(ctx.account, 10)}/${String(ctx.inputs.type ?? "service_control_policy").toLowerCase()}/${id}`,
+        }),
     },
 
     // ---- audit ----
@@ -210,7 +247,10 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         id: physicalId,
         outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "cloudtrail", `trail/${id}`), homeRegion: ctx.region }),
     },
-    "aws:guardduty/detector:Detector": { id: (ctx) => ctx.hex(32), outputs: (ctx, id) => ({ accountId: ctx.account, arn: arn(ctx, "guardduty", `detector/${id}`) }) },
+    "aws:guardduty/detector:Detector": {
+        id: (ctx) => ctx.hex(32),
+        outputs: (ctx, id) => ({ accountId: ctx.account, arn: arn(ctx, "guardduty", `detector/${id}`) }),
+    },
     "aws:cloudwatch/logGroup:LogGroup": {
         id: physicalId,
         outputs: (ctx, id) => ({ name: id, arn: arn(ctx, "logs", `log-group:${id}`) }),
@@ -240,31 +280,72 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     // ---- network ----
     "aws:ec2/vpc:Vpc": {
         id: prefixedId("vpc"),
-        outputs: (ctx, id) => ({ ...ec2Arn("vpc")(ctx, id), defaultSecurityGroupId: `sg-${ctx.hex(17, "default-sg")}`, mainRouteTableId: `rtb-${ctx.hex(17, "main")}`, defaultNetworkAclId: `acl-${ctx.hex(17)}` }),
+        outputs: (ctx, id) => ({
+            ...ec2Arn("vpc")(ctx, id),
+            defaultSecurityGroupId: `sg-${ctx.hex(17, "default-sg")}`,
+            mainRouteTableId: `rtb-${ctx.hex(17, "main")}`,
+            defaultNetworkAclId: `acl-${ctx.hex(17)}`,
+        }),
     },
     "aws:ec2/subnet:Subnet": { id: prefixedId("subnet"), outputs: ec2Arn("subnet") },
-    "aws:ec2/securityGroup:SecurityGroup": { id: prefixedId("sg"), outputs: (ctx, id) => ({ ...ec2Arn("security-group")(ctx, id), name: ctx.physicalName }) },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        id: prefixedId("sg"),
+        outputs: (ctx, id) => ({ ...ec2Arn("security-group")(ctx, id), name: ctx.physicalName }),
+    },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { id: prefixedId("sg"), outputs: ec2Arn("security-group") },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { id: prefixedId("sgr"), outputs: ec2Arn("security-group-rule") },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { id: prefixedId("sgr"), outputs: ec2Arn("security-group-rule") },
     "aws:ec2/securityGroupRule:SecurityGroupRule": { id: prefixedId("sgrule", 10) },
     "aws:ec2/routeTable:RouteTable": { id: prefixedId("rtb"), outputs: ec2Arn("route-table") },
     "aws:ec2/route:Route": { id: (ctx) => `r-${ctx.inputs.routeTableId}${ctx.hex(8)}` },
-    "aws:ec2/natGateway:NatGateway": { id: prefixedId("nat"), outputs: (ctx) => ({ publicIp: `3.${parseInt(ctx.hex(2), 16)}.${parseInt(ctx.hex(2, "b"), 16)}.${parseInt(ctx.hex(2, "c"), 16)}` }) },
-    "aws:ec2/eip:Eip": { id: prefixedId("eipalloc"), outputs: (ctx, id) => ({ allocationId: id, publicIp: `3.${parseInt(ctx.hex(2), 16)}.${parseInt(ctx.hex(2, "b"), 16)}.${parseInt(ctx.hex(2, "c"), 16)}` }) },
+    "aws:ec2/natGateway:NatGateway": {
+        id: prefixedId("nat"),
+        outputs: (ctx) => ({ publicIp: `3.${parseInt(ctx.hex(2), 16)}.${parseInt(ctx.hex(2, "b"), 16)}.${parseInt(ctx.hex(2, "c"), 16)}` }),
+    },
+    "aws:ec2/eip:Eip": {
+        id: prefixedId("eipalloc"),
+        outputs: (ctx, id) => ({
+            allocationId: id,
+            publicIp: `3.${parseInt(ctx.hex(2), 16)}.${parseInt(ctx.hex(2, "b"), 16)}.${parseInt(ctx.hex(2, "c"), 16)}`,
+        }),
+    },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         id: prefixedId("vpce"),
-        outputs: (ctx, id) => ({ ...ec2Arn("vpc-endpoint")(ctx, id), dnsEntries: [{ dnsName: `${id}.${String(ctx.inputs.serviceName ?? "").split(".").pop()}.${ctx.region}.vpce.amazonaws.com`, hostedZoneId: "Z7HUB22UULQXV" }], state: "available" }),
+        outputs: (ctx, id) => ({
+            ...ec2Arn("vpc-endpoint")(ctx, id),
+            dnsEntries: [
+                {
+                    dnsName: `${id}.${String(ctx.inputs.serviceName ?? "")
+                        .split(".")
+                        .pop()}.${ctx.region}.vpce.amazonaws.com`,
+                    hostedZoneId: "Z7HUB22UULQXV",
+                },
+            ],
+            state: "available",
+        }),
     },
     "aws:ec2/flowLog:FlowLog": { id: prefixedId("fl"), outputs: ec2Arn("vpc-flow-log") },
     "aws:ec2transitgateway/transitGateway:TransitGateway": {
         id: prefixedId("tgw"),
-        outputs: (ctx, id) => ({ arn: arn(ctx, "ec2", `transit-gateway/${id}`), ownerId: ctx.account, associationDefaultRouteTableId: `tgw-rtb-${ctx.hex(17, "assoc")}`, propagationDefaultRouteTableId: `tgw-rtb-${ctx.hex(17, "prop")}` }),
+        outputs: (ctx, id) => ({
+            arn: arn(ctx, "ec2", `transit-gateway/${id}`),
+            ownerId: ctx.account,
+            associationDefaultRouteTableId: `tgw-rtb-${ctx.hex(17, "assoc")}`,
+            propagationDefaultRouteTableId: `tgw-rtb-${ctx.hex(17, "prop")}`,
+        }),
     },
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": { id: prefixedId("tgw-attach"), outputs: (ctx) => ({ vpcOwnerId: ctx.account }) },
-    "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter": { id: (ctx) => String(ctx.inputs.transitGatewayAttachmentId ?? `tgw-attach-${ctx.hex(17)}`) },
-    "aws:ec2transitgateway/routeTable:RouteTable": { id: prefixedId("tgw-rtb"), outputs: (ctx, id) => ({ arn: arn(ctx, "ec2", `transit-gateway-route-table/${id}`) }) },
-    "aws:ram/resourceShare:ResourceShare": { id: arnId("ram", (ctx) => `resource-share/${uuidFrom(ctx.urn)}`), outputs: (_ctx, id) => ({ arn: id }) },
+    "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter": {
+        id: (ctx) => String(ctx.inputs.transitGatewayAttachmentId ?? `tgw-attach-${ctx.hex(17)}`),
+    },
+    "aws:ec2transitgateway/routeTable:RouteTable": {
+        id: prefixedId("tgw-rtb"),
+        outputs: (ctx, id) => ({ arn: arn(ctx, "ec2", `transit-gateway-route-table/${id}`) }),
+    },
+    "aws:ram/resourceShare:ResourceShare": {
+        id: arnId("ram", (ctx) => `resource-share/${uuidFrom(ctx.urn)}`),
+        outputs: (_ctx, id) => ({ arn: id }),
+    },
     "aws:route53/zone:Zone": {
         id: (ctx) => `Z${ctx.hex(20).toUpperCase()}`,
         outputs: (ctx, id) => ({
@@ -273,7 +354,10 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
             nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
         }),
     },
-    "aws:route53/record:Record": { id: (ctx) => `${ctx.inputs.zoneId}_${ctx.inputs.name}_${ctx.inputs.type}`, outputs: (ctx) => ({ fqdn: ctx.inputs.name }) },
+    "aws:route53/record:Record": {
+        id: (ctx) => `${ctx.inputs.zoneId}_${ctx.inputs.name}_${ctx.inputs.type}`,
+        outputs: (ctx) => ({ fqdn: ctx.inputs.name }),
+    },
     "aws:acm/certificate:Certificate": {
         id: arnId("acm", (ctx) => `certificate/${uuidFrom(ctx.urn)}`),
         outputs: (ctx, id) => ({
@@ -317,7 +401,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         outputs: (ctx, id) => {
             const scope = ctx.inputs.scope === "CLOUDFRONT" ? "global" : "regional";
             const region = scope === "global" ? "us-east-1" : ctx.region;
-            return { arn: `arn:${ctx.partition}:wafv2:${region}:${ctx.account}:${scope}/webacl/${ctx.physicalName}/${id}`, capacity: 700, name: ctx.physicalName };
+            return {
+                arn: `arn:${ctx.partition}:wafv2:${region}:${ctx.account}:${scope}/webacl/${ctx.physicalName}/${id}`,
+                capacity: 700,
+                name: ctx.physicalName,
+            };
         },
     },
     "aws:cloudfront/distribution:Distribution": {
@@ -330,10 +418,22 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
             status: "Deployed",
         }),
     },
-    "aws:cloudfront/originAccessControl:OriginAccessControl": { id: (ctx) => `E${ctx.hex(13).toUpperCase()}`, outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }) },
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { id: (ctx) => uuidFrom(ctx.urn), outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }) },
-    "aws:cloudfront/cachePolicy:CachePolicy": { id: (ctx) => uuidFrom(ctx.urn), outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }) },
-    "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": { id: (ctx) => uuidFrom(ctx.urn), outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }) },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": {
+        id: (ctx) => `E${ctx.hex(13).toUpperCase()}`,
+        outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }),
+    },
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+        id: (ctx) => uuidFrom(ctx.urn),
+        outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }),
+    },
+    "aws:cloudfront/cachePolicy:CachePolicy": {
+        id: (ctx) => uuidFrom(ctx.urn),
+        outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }),
+    },
+    "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": {
+        id: (ctx) => uuidFrom(ctx.urn),
+        outputs: (ctx) => ({ etag: `E${ctx.hex(13, "etag").toUpperCase()}` }),
+    },
 
     // ---- data services ----
     "aws:rds/instance:Instance": {
@@ -351,7 +451,13 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
                 endpoint: `${address}:${port}`,
                 hostedZoneId: "Z2R2ITUGPM61AM",
                 masterUserSecrets: ctx.inputs.manageMasterUserPassword
-                    ? [{ secretArn: arn(ctx, "secretsmanager", `secret:rds!db-${uuidFrom(ctx.urn)}-${ctx.hex(6)}`), kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }]
+                    ? [
+                          {
+                              secretArn: arn(ctx, "secretsmanager", `secret:rds!db-${uuidFrom(ctx.urn)}-${ctx.hex(6)}`),
+                              kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId ?? "",
+                              secretStatus: "active",
+                          },
+                      ]
                     : [],
             };
         },
@@ -363,7 +469,13 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         outputs: (ctx, id) => {
             const domainName = ctx.inputs.domainName ?? ctx.physicalName;
             const host = `vpc-${domainName}-${ctx.hex(26)}.${ctx.region}.es.amazonaws.com`;
-            return { arn: id, domainName, domainId: `${ctx.account}/${domainName}`, endpoint: host, dashboardEndpoint: `${host}/_dashboards` };
+            return {
+                arn: id,
+                domainName,
+                domainId: `${ctx.account}/${domainName}`,
+                endpoint: host,
+                dashboardEndpoint: `${host}/_dashboards`,
+            };
         },
     },
     "aws:sesv2/emailIdentity:EmailIdentity": {
@@ -371,7 +483,11 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         outputs: (ctx, id) => ({
             arn: arn(ctx, "ses", `identity/${id}`),
             identityType: id.includes("@") ? "EMAIL_ADDRESS" : "DOMAIN",
-            dkimSigningAttributes: { status: "SUCCESS", tokens: [ctx.hex(32, "1"), ctx.hex(32, "2"), ctx.hex(32, "3")], nextSigningKeyLength: "RSA_2048_BIT" },
+            dkimSigningAttributes: {
+                status: "SUCCESS",
+                tokens: [ctx.hex(32, "1"), ctx.hex(32, "2"), ctx.hex(32, "3")],
+                nextSigningKeyLength: "RSA_2048_BIT",
+            },
             verifiedForSendingStatus: true,
         }),
     },
@@ -381,9 +497,23 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     },
     "aws:amp/workspace:Workspace": {
         id: (ctx) => `ws-${uuidFrom(ctx.urn)}`,
-        outputs: (ctx, id) => ({ arn: arn(ctx, "aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/` }),
+        outputs: (ctx, id) => ({
+            arn: arn(ctx, "aps", `workspace/${id}`),
+            prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/`,
+        }),
     },
-    "aws:amp/scraper:Scraper": { id: (ctx) => `s-${uuidFrom(ctx.urn)}`, outputs: (ctx, id) => ({ arn: arn(ctx, "aps", `scraper/${id}`), roleArn: arn(ctx, "iam", `role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${ctx.hex(15)}`, { region: false }) }) },
+    "aws:amp/scraper:Scraper": {
+        id: (ctx) => `s-${uuidFrom(ctx.urn)}`,
+        outputs: (ctx, id) => ({
+            arn: arn(ctx, "aps", `scraper/${id}`),
+            roleArn: arn(
+                ctx,
+                "iam",
+                `role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${ctx.hex(15)}`,
+                { region: false },
+            ),
+        }),
+    },
 
     // ---- EKS ----
     "aws:eks/cluster:Cluster": {
@@ -393,19 +523,35 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     "aws:eks/nodeGroup:NodeGroup": {
         id: (ctx) => `${ctx.inputs.clusterName}:${ctx.inputs.nodeGroupName ?? ctx.physicalName}`,
         outputs: (ctx) => ({
-            arn: arn(ctx, "eks", `nodegroup/${ctx.inputs.clusterName}/${ctx.inputs.nodeGroupName ?? ctx.physicalName}/${uuidFrom(ctx.urn)}`),
+            arn: arn(
+                ctx,
+                "eks",
+                `nodegroup/${ctx.inputs.clusterName}/${ctx.inputs.nodeGroupName ?? ctx.physicalName}/${uuidFrom(ctx.urn)}`,
+            ),
             nodeGroupName: ctx.inputs.nodeGroupName ?? ctx.physicalName,
             status: "ACTIVE",
         }),
     },
-    "aws:eks/addon:Addon": { id: (ctx) => `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, outputs: (ctx) => ({ arn: arn(ctx, "eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${uuidFrom(ctx.urn)}`) }) },
+    "aws:eks/addon:Addon": {
+        id: (ctx) => `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`,
+        outputs: (ctx) => ({ arn: arn(ctx, "eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${uuidFrom(ctx.urn)}`) }),
+    },
     "aws:eks/accessEntry:AccessEntry": {
         id: (ctx) => `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`,
-        outputs: (ctx) => ({ accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.inputs.clusterName}/role/${ctx.account}/${ctx.hex(8)}/${uuidFrom(ctx.urn)}`) }),
+        outputs: (ctx) => ({
+            accessEntryArn: arn(
+                ctx,
+                "eks",
+                `access-entry/${ctx.inputs.clusterName}/role/${ctx.account}/${ctx.hex(8)}/${uuidFrom(ctx.urn)}`,
+            ),
+        }),
     },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         id: (ctx) => `a-${ctx.hex(17)}`,
-        outputs: (ctx, id) => ({ associationId: id, associationArn: arn(ctx, "eks", `podidentityassociation/${ctx.inputs.clusterName}/${id}`) }),
+        outputs: (ctx, id) => ({
+            associationId: id,
+            associationArn: arn(ctx, "eks", `podidentityassociation/${ctx.inputs.clusterName}/${id}`),
+        }),
     },
 
     // ---- remote components: only the component registers offline, so it answers with its real outputs ----
@@ -413,7 +559,10 @@ export const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     "eks:index:Cluster": { outputs: (ctx) => eksComponentOutputs(ctx) },
     "eks:index:ManagedNodeGroup": {
         outputs: (ctx) => ({
-            nodeGroup: ctx.reference("aws:eks/nodeGroup:NodeGroup", ctx.name, `${ctx.name}:${ctx.name}`, { nodeGroupName: ctx.inputs.nodeGroupName ?? ctx.name, status: "ACTIVE" }),
+            nodeGroup: ctx.reference("aws:eks/nodeGroup:NodeGroup", ctx.name, `${ctx.name}:${ctx.name}`, {
+                nodeGroupName: ctx.inputs.nodeGroupName ?? ctx.name,
+                status: "ACTIVE",
+            }),
         }),
     },
 };
@@ -424,12 +573,18 @@ function eksClusterOutputs(ctx: MockContext, name: string): Record<string, unkno
         name,
         arn: arn(ctx, "eks", `cluster/${name}`),
         endpoint: `https://${oidcId}.gr7.${ctx.region}.eks.amazonaws.com`,
-        certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMII${ctx.hex(48)}\n-----END CERTIFICATE-----\n`).toString("base64") },
+        certificateAuthority: {
+            data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMII${ctx.hex(48)}\n-----END CERTIFICATE-----\n`).toString("base64"),
+        },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${oidcId}` }] }],
         clusterId: uuidFrom(ctx.urn),
         platformVersion: "eks.20",
         status: "ACTIVE",
-        vpcConfig: { ...(ctx.inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${ctx.hex(17, "cluster-sg")}`, vpcId: `vpc-${ctx.hex(17, "vpc")}` },
+        vpcConfig: {
+            ...(ctx.inputs.vpcConfig ?? {}),
+            clusterSecurityGroupId: `sg-${ctx.hex(17, "cluster-sg")}`,
+            vpcId: `vpc-${ctx.hex(17, "vpc")}`,
+        },
     };
 }
 
@@ -440,14 +595,38 @@ function kubeconfigFor(clusterName: string, endpoint: string, caData: string, re
         clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": caData } }],
         contexts: [{ name: "aws", context: { cluster: clusterName, user: "aws" } }],
         "current-context": "aws",
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region] } } }],
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region],
+                    },
+                },
+            },
+        ],
     };
 }
 
 function eksComponentOutputs(ctx: MockContext): Record<string, unknown> {
     const clusterName = ctx.inputs.name ?? `${ctx.name}-eksCluster-${ctx.hex(7)}`;
     const childName = `${ctx.name}-eksCluster`;
-    const cluster = eksClusterOutputs({ ...ctx, urn: `${ctx.urn}$${childName}`, inputs: { vpcConfig: { subnetIds: ctx.inputs.privateSubnetIds ?? ctx.inputs.subnetIds, endpointPrivateAccess: ctx.inputs.endpointPrivateAccess, endpointPublicAccess: ctx.inputs.endpointPublicAccess } } }, clusterName);
+    const cluster = eksClusterOutputs(
+        {
+            ...ctx,
+            urn: `${ctx.urn}$${childName}`,
+            inputs: {
+                vpcConfig: {
+                    subnetIds: ctx.inputs.privateSubnetIds ?? ctx.inputs.subnetIds,
+                    endpointPrivateAccess: ctx.inputs.endpointPrivateAccess,
+                    endpointPublicAccess: ctx.inputs.endpointPublicAccess,
+                },
+            },
+        },
+        clusterName,
+    );
     const endpoint = cluster.endpoint as string;
     const caData = (cluster.certificateAuthority as { data: string }).data;
     const issuer = (cluster.identities as { oidcs: { issuer: string }[] }[])[0].oidcs[0].issuer;
@@ -476,7 +655,9 @@ function awsxVpcOutputs(ctx: MockContext): Record<string, unknown> {
     const azCount = ctx.inputs.availabilityZoneNames?.length ?? ctx.inputs.numberOfAvailabilityZones ?? 3;
     const specs: { type: string }[] = ctx.inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }];
     const ids = (tier: string) =>
-        specs.some((spec) => spec.type === tier) ? Array.from({ length: azCount }, (_, az) => `subnet-${ctx.hex(17, `${tier}-${az}`)}`) : [];
+        specs.some((spec) => spec.type === tier)
+            ? Array.from({ length: azCount }, (_, az) => `subnet-${ctx.hex(17, `${tier}-${az}`)}`)
+            : [];
     const natStrategy = ctx.inputs.natGateways?.strategy ?? "OnePerAz";
     const natCount = !specs.some((spec) => spec.type === "Private") || natStrategy === "None" ? 0 : natStrategy === "Single" ? 1 : azCount;
     const [publicSubnetIds, privateSubnetIds, isolatedSubnetIds] = SUBNET_TIERS.map(ids);
@@ -498,8 +679,19 @@ export const INVOKE_MOCKS: Record<string, (ctx: InvokeContext) => Record<string,
         userId: `AROA${hexFrom(ctx.account, 17).toUpperCase()}:offline`,
         id: ctx.account,
     }),
-    "aws:index/getRegion:getRegion": (ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` }),
-    "aws:index/getPartition:getPartition": (ctx) => ({ partition: ctx.partition, id: ctx.partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getRegion:getRegion": (ctx) => ({
+        name: ctx.region,
+        region: ctx.region,
+        id: ctx.region,
+        description: ctx.region,
+        endpoint: `ec2.${ctx.region}.amazonaws.com`,
+    }),
+    "aws:index/getPartition:getPartition": (ctx) => ({
+        partition: ctx.partition,
+        id: ctx.partition,
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+    }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (ctx) => {
         const names = ["a", "b", "c", "d", "e", "f"].map((suffix) => `${ctx.region}${suffix}`);
         return { id: ctx.region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [ctx.region] };
@@ -510,7 +702,10 @@ export const INVOKE_MOCKS: Record<string, (ctx: InvokeContext) => Record<string,
         return {
             id: ctx.account,
             names,
-            arns: names.map((name) => `arn:${ctx.partition}:iam::${ctx.account}:role${ctx.inputs.pathPrefix ?? "/aws-reserved/sso.amazonaws.com/"}${name}`),
+            arns: names.map(
+                (name) =>
+                    `arn:${ctx.partition}:iam::${ctx.account}:role${ctx.inputs.pathPrefix ?? "/aws-reserved/sso.amazonaws.com/"}${name}`,
+            ),
         };
     },
     "aws:ssoadmin/getInstances:getInstances": (ctx) => ({
@@ -518,12 +713,24 @@ export const INVOKE_MOCKS: Record<string, (ctx: InvokeContext) => Record<string,
         arns: [`arn:${ctx.partition}:sso:::instance/ssoins-${hexFrom(ctx.account, 16)}`],
         identityStoreIds: [`d-${hexFrom(ctx.account, 10)}`],
     }),
-    "aws:eks/getAddonVersion:getAddonVersion": (ctx) => ({ id: String(ctx.inputs.addonName), addonName: ctx.inputs.addonName, kubernetesVersion: ctx.inputs.kubernetesVersion, version: "v1.0.0-eksbuild.1" }),
+    "aws:eks/getAddonVersion:getAddonVersion": (ctx) => ({
+        id: String(ctx.inputs.addonName),
+        addonName: ctx.inputs.addonName,
+        kubernetesVersion: ctx.inputs.kubernetesVersion,
+        version: "v1.0.0-eksbuild.1",
+    }),
     "aws:ec2/getAmi:getAmi": (ctx) => ({ id: `ami-${hexFrom(JSON.stringify(ctx.inputs), 17)}`, architecture: "x86_64" }),
-    "aws:ssm/getParameter:getParameter": (ctx) => ({ id: String(ctx.inputs.name), name: ctx.inputs.name, value: `ami-${hexFrom(String(ctx.inputs.name), 17)}`, type: "String" }),
+    "aws:ssm/getParameter:getParameter": (ctx) => ({
+        id: String(ctx.inputs.name),
+        name: ctx.inputs.name,
+        value: `ami-${hexFrom(String(ctx.inputs.name), 17)}`,
+        type: "String",
+    }),
     // ---- platform: awsx gives every subnet its own route table, which the platform looks up by subnet ----
     "aws:ec2/getRouteTable:getRouteTable": (ctx) => {
-        const routeTableId = String(ctx.inputs.routeTableId ?? `rtb-${hexFrom(String(ctx.inputs.subnetId ?? JSON.stringify(ctx.inputs)), 17)}`);
+        const routeTableId = String(
+            ctx.inputs.routeTableId ?? `rtb-${hexFrom(String(ctx.inputs.subnetId ?? JSON.stringify(ctx.inputs)), 17)}`,
+        );
         return {
             id: routeTableId,
             routeTableId,

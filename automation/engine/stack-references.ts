@@ -16,7 +16,11 @@ export interface StackOutputs {
 export type StackReferenceResolver = (name: string) => StackOutputs | undefined;
 
 /** The state the SDK's StackReference resource reads (`outputs`, `secretOutputNames`). */
-export function stackReferenceState(label: string, name: string, resolve: StackReferenceResolver | undefined): { id: string; state: Record<string, unknown> } {
+export function stackReferenceState(
+    label: string,
+    name: string,
+    resolve: StackReferenceResolver | undefined,
+): { id: string; state: Record<string, unknown> } {
     const outputs = resolve?.(name);
     if (!outputs) {
         throw new StackReferenceError(

@@ -64,10 +64,16 @@ export function asInputError(error: unknown, configSource: string | undefined, o
     const runError = error as { __pulumiRunError?: boolean; constructor?: { name?: string }; message?: string } | undefined;
     if (runError?.__pulumiRunError && /^Config[A-Za-z]*Error$/.test(runError.constructor?.name ?? "")) {
         const message = String(runError.message).replace(/\s+please set a value using the command `pulumi config set[^`]*`/, "");
-        return new ConfigValueError(`${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`, { cause: error });
+        return new ConfigValueError(
+            `${message}\n    fix: set the key in ${configSource ?? "the stack file"} (or, planning a --program, pass --config key=value)`,
+            { cause: error },
+        );
     }
     if (typeof runError?.message === "string" && /^Required output '.*' does not exist on stack/.test(runError.message)) {
-        return new StackReferenceError(`${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`, { cause: error });
+        return new StackReferenceError(
+            `${runError.message}: deploy that stack so it exports the output, or check the stack reference's name`,
+            { cause: error },
+        );
     }
     return error;
 }

@@ -90,7 +90,10 @@ export function synthesize(request: SynthesisRequest): Promise<SynthesisResult> 
 async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResult> {
     const label = `${request.project}/${request.stack}`;
     const config = request.config ?? {};
-    const capture = new RegistrationCapture(request.project, request.stack, { account: DEFAULT_ACCOUNT_ID, region: config["aws:region"] ?? DEFAULT_REGION });
+    const capture = new RegistrationCapture(request.project, request.stack, {
+        account: DEFAULT_ACCOUNT_ID,
+        region: config["aws:region"] ?? DEFAULT_REGION,
+    });
     const errors: unknown[] = [];
     const pendingReferences: Promise<void>[] = [];
     // User errors the mocks raise, so their SDK-wrapped copies can be traced back to them.
@@ -132,7 +135,9 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
                 const outputs = typeof exported === "function" ? await exported() : exported;
                 unsettled = new Set(Object.keys(outputs ?? {}));
                 for (const [key, value] of Object.entries(outputs ?? {})) {
-                    const settled = pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<unknown> }).promise() : Promise.resolve(value);
+                    const settled = pulumi.Output.isInstance(value)
+                        ? (value as unknown as { promise(): Promise<unknown> }).promise()
+                        : Promise.resolve(value);
                     settled.then(
                         () => unsettled?.delete(key),
                         () => unsettled?.delete(key),
@@ -145,7 +150,11 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
         };
         const limitMs = request.timeoutMs ?? durationSetting(SYNTHESIS_TIMEOUT_VARIABLE, DEFAULT_SYNTHESIS_TIMEOUT_MS);
         try {
-            await withDeadline(run(), limitMs, (reason) => new SynthesisTimeoutError(label, reason, limitMs, unsettled && [...unsettled].sort()));
+            await withDeadline(
+                run(),
+                limitMs,
+                (reason) => new SynthesisTimeoutError(label, reason, limitMs, unsettled && [...unsettled].sort()),
+            );
         } catch (error) {
             if (error instanceof SynthesisTimeoutError) {
                 throw error;
@@ -162,7 +171,9 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             process.off("uncaughtException", onError);
         }
         if (errors.length > 0) {
-            const distinct = distinctErrors(distinctErrors(errors).map((error) => asInputError(error, request.configSource, thrownByMocks)));
+            const distinct = distinctErrors(
+                distinctErrors(errors).map((error) => asInputError(error, request.configSource, thrownByMocks)),
+            );
             // A named error (a config or contract problem) is the root cause: the plain errors
             // beside it are the SDK re-reporting it through every output that depended on it.
             const rootCauses = distinct.filter((e) => e instanceof Error && e.name !== "Error");
@@ -170,7 +181,9 @@ async function synthesizeAlone(request: SynthesisRequest): Promise<SynthesisResu
             if (reported.length === 1 && rootCauses.length === 1) {
                 throw reported[0];
             }
-            throw reported.every((e) => e instanceof UserError) ? new ProgramInputError(label, reported) : new SynthesisError(label, reported);
+            throw reported.every((e) => e instanceof UserError)
+                ? new ProgramInputError(label, reported)
+                : new SynthesisError(label, reported);
         }
 
         const secretNames: string[] = [];

@@ -82,7 +82,13 @@ export function fingerprintSecrets(value: unknown, path: string, into: Map<strin
     } else if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
         if (isSignature(record, rpc.specialSecretSig)) {
-            into.set(path, crypto.createHmac("sha256", FINGERPRINT_KEY).update(JSON.stringify(toRawValue(record.value).value) ?? "").digest("hex"));
+            into.set(
+                path,
+                crypto
+                    .createHmac("sha256", FINGERPRINT_KEY)
+                    .update(JSON.stringify(toRawValue(record.value).value) ?? "")
+                    .digest("hex"),
+            );
             return;
         }
         for (const [key, child] of Object.entries(record)) {

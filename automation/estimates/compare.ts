@@ -26,16 +26,38 @@ export function comparisonTable(estimates: PlanEstimates[]): string {
         ...(pr ? fulls.map((f) => ratio(value(pr), value(f))) : []),
     ];
     const rows = [
-        line("spin-up (critical path)", (e) => e.environment.spinUpMinutes, (v) => `${v.toFixed(1)} min`),
-        line("teardown (critical path)", (e) => e.environment.teardownMinutes, (v) => `${v.toFixed(1)} min`),
-        line("fixed cost per month", (e) => e.environment.monthlyUsd, (v) => `$${formatUsd(v)}`),
-        line("fixed cost per day", (e) => e.environment.dailyUsd, (v) => `$${formatUsd(v)}`),
-        line("resources created", (e) => e.environment.resources, (v) => String(v)),
+        line(
+            "spin-up (critical path)",
+            (e) => e.environment.spinUpMinutes,
+            (v) => `${v.toFixed(1)} min`,
+        ),
+        line(
+            "teardown (critical path)",
+            (e) => e.environment.teardownMinutes,
+            (v) => `${v.toFixed(1)} min`,
+        ),
+        line(
+            "fixed cost per month",
+            (e) => e.environment.monthlyUsd,
+            (v) => `$${formatUsd(v)}`,
+        ),
+        line(
+            "fixed cost per day",
+            (e) => e.environment.dailyUsd,
+            (v) => `$${formatUsd(v)}`,
+        ),
+        line(
+            "resources created",
+            (e) => e.environment.resources,
+            (v) => String(v),
+        ),
     ];
     const table = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
-    const details = estimates.map((e) =>
-        `- \`${e.env}\` (stacks counted: ${e.counted.join(", ")}): longest path ${e.environment.criticalPath.map(urnLabel).join(" > ") || "-"}; ` +
-        `largest costs ${e.environment.topCosts.map((c) => `${c.item} $${formatUsd(c.monthlyUsd)}`).join(", ") || "-"}`);
+    const details = estimates.map(
+        (e) =>
+            `- \`${e.env}\` (stacks counted: ${e.counted.join(", ")}): longest path ${e.environment.criticalPath.map(urnLabel).join(" > ") || "-"}; ` +
+            `largest costs ${e.environment.topCosts.map((c) => `${c.item} $${formatUsd(c.monthlyUsd)}`).join(", ") || "-"}`,
+    );
     return [
         ...table,
         "",
@@ -54,7 +76,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
     main().catch((error) => {
-        process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exit(1);
     });
 }

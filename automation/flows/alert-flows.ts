@@ -18,21 +18,48 @@ function reachesSomeone(estate: Estate, arn: string): { holds: boolean; because:
     if (!topic) {
         return { holds: false, because: `${arn} is no topic of this plan` };
     }
-    const subscriptions = estate.ofType("aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.topic === topic.arn && typeof s.inputs.endpoint === "string" && s.inputs.endpoint !== "");
+    const subscriptions = estate
+        .ofType("aws:sns/topicSubscription:TopicSubscription")
+        .filter((s) => s.inputs.topic === topic.arn && typeof s.inputs.endpoint === "string" && s.inputs.endpoint !== "");
     return subscriptions.length > 0
-        ? { holds: true, because: `${topic.inputs.name} delivers to ${subscriptions.map((s) => s.inputs.protocol).join(", ")} subscription(s)` }
+        ? {
+              holds: true,
+              because: `${topic.inputs.name} delivers to ${subscriptions.map((s) => s.inputs.protocol).join(", ")} subscription(s)`,
+          }
         : { holds: false, because: `${topic.inputs.name} has no subscription: the alert reaches nobody` };
 }
 
 /** The service publishing for `source` (an alarm, a budget) of `account`, and what it must be able to do with the topic. */
-function publishFlows(estate: Estate, service: string, subject: string, account: string, sourceArn: string, topicArn: string, stack: string): Flow[] {
+function publishFlows(
+    estate: Estate,
+    service: string,
+    subject: string,
+    account: string,
+    sourceArn: string,
+    topicArn: string,
+    stack: string,
+): Flow[] {
     const topic = topicOf(estate, topicArn);
     const name = String(topic?.inputs.name ?? topicArn.split(":").pop());
-    const publisher = servicePrincipal(service, { "aws:SourceAccount": account, "aws:SourceArn": sourceArn, ...(estate.organizationId ? { "aws:SourceOrgID": estate.organizationId } : {}) });
-    const flows = [judge({ kind: "identity", subject, action: "sns:Publish", target: `topic ${name}`, expect: "allowed", stack }, authorize(estate, publisher, "sns:Publish", topicArn))];
+    const publisher = servicePrincipal(service, {
+        "aws:SourceAccount": account,
+        "aws:SourceArn": sourceArn,
+        ...(estate.organizationId ? { "aws:SourceOrgID": estate.organizationId } : {}),
+    });
+    const flows = [
+        judge(
+            { kind: "identity", subject, action: "sns:Publish", target: `topic ${name}`, expect: "allowed", stack },
+            authorize(estate, publisher, "sns:Publish", topicArn),
+        ),
+    ];
     const keyArn = topic?.inputs.kmsMasterKeyId as string | undefined;
     if (keyArn) {
-        flows.push(judge({ kind: "identity", subject, action: "kms:GenerateDataKey", target: `key of topic ${name}`, expect: "allowed", stack }, authorize(estate, publisher, "kms:GenerateDataKey", keyArn)));
+        flows.push(
+            judge(
+                { kind: "identity", subject, action: "kms:GenerateDataKey", target: `key of topic ${name}`, expect: "allowed", stack },
+                authorize(estate, publisher, "kms:GenerateDataKey", keyArn),
+            ),
+        );
     }
     return flows;
 }
@@ -48,7 +75,12 @@ function alarmFlows(estate: Estate): Flow[] {
         const arn = alarm.arn ?? `arn:aws:cloudwatch:us-east-1:${alarm.account}:alarm:${alarm.inputs.name}`;
         for (const kind of ["alarmActions", "okActions"] as const) {
             const actions = list(alarm.inputs[kind]);
-            const spec = { subject, action: `${kind} reach a subscribed topic`, target: actions.join(", ") || "(none)", stack: alarm.stack };
+            const spec = {
+                subject,
+                action: `${kind} reach a subscribed topic`,
+                target: actions.join(", ") || "(none)",
+                stack: alarm.stack,
+            };
             if (actions.length === 0) {
                 flows.push(reference(spec, false, `no ${kind}: the alarm changes state and nobody hears of it`));
                 continue;
@@ -57,7 +89,17 @@ function alarmFlows(estate: Estate): Flow[] {
                 const reach = reachesSomeone(estate, action);
                 flows.push(reference({ ...spec, target: action.split(":").pop()! }, reach.holds, reach.because));
                 if (kind === "alarmActions") {
-                    flows.push(...publishFlows(estate, "cloudwatch.amazonaws.com", `CloudWatch (${subject})`, alarm.account!, arn, action, alarm.stack));
+                    flows.push(
+                        ...publishFlows(
+                            estate,
+                            "cloudwatch.amazonaws.com",
+                            `CloudWatch (${subject})`,
+                            alarm.account!,
+                            arn,
+                            action,
+                            alarm.stack,
+                        ),
+                    );
                 }
             }
         }
@@ -73,12 +115,28 @@ function budgetFlows(estate: Estate): Flow[] {
         const topics = [...new Set(((budget.inputs.notifications as any[]) ?? []).flatMap((n) => list(n.subscriberSnsTopicArns)))];
         const spec = { subject, action: "notifications reach a subscribed topic", stack: budget.stack };
         if (topics.length === 0) {
-            flows.push(reference({ ...spec, target: "(no topic)" }, false, "no notification names a topic: only mailboxes hear of it, no one on call"));
+            flows.push(
+                reference(
+                    { ...spec, target: "(no topic)" },
+                    false,
+                    "no notification names a topic: only mailboxes hear of it, no one on call",
+                ),
+            );
         }
         for (const topic of topics) {
             const reach = reachesSomeone(estate, topic);
             flows.push(reference({ ...spec, target: topic.split(":").pop()! }, reach.holds, reach.because));
-            flows.push(...publishFlows(estate, "budgets.amazonaws.com", `AWS Budgets (${subject})`, budget.account!, `arn:aws:budgets::${budget.account}:budget/${budget.inputs.name}`, topic, budget.stack));
+            flows.push(
+                ...publishFlows(
+                    estate,
+                    "budgets.amazonaws.com",
+                    `AWS Budgets (${subject})`,
+                    budget.account!,
+                    `arn:aws:budgets::${budget.account}:budget/${budget.inputs.name}`,
+                    topic,
+                    budget.stack,
+                ),
+            );
         }
     }
     return flows;
@@ -96,10 +154,34 @@ function functionAlertFlows(estate: Estate): Flow[] {
         const topic = topicOf(estate, topicArn);
         const subject = `lambda ${fn.inputs.name ?? fn.name}`;
         const name = String(topic?.inputs.name ?? topicArn.split(":").pop());
-        flows.push(judge({ kind: "identity", subject, action: "sns:Publish", target: `topic ${name} (ALARM_TOPIC_ARN)`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "sns:Publish", topicArn)));
+        flows.push(
+            judge(
+                {
+                    kind: "identity",
+                    subject,
+                    action: "sns:Publish",
+                    target: `topic ${name} (ALARM_TOPIC_ARN)`,
+                    expect: "allowed",
+                    stack: fn.stack,
+                },
+                authorize(estate, principal, "sns:Publish", topicArn),
+            ),
+        );
         const keyArn = topic?.inputs.kmsMasterKeyId as string | undefined;
         if (keyArn) {
-            flows.push(judge({ kind: "identity", subject, action: "kms:GenerateDataKey", target: `key of topic ${name}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "kms:GenerateDataKey", keyArn)));
+            flows.push(
+                judge(
+                    {
+                        kind: "identity",
+                        subject,
+                        action: "kms:GenerateDataKey",
+                        target: `key of topic ${name}`,
+                        expect: "allowed",
+                        stack: fn.stack,
+                    },
+                    authorize(estate, principal, "kms:GenerateDataKey", keyArn),
+                ),
+            );
         }
     }
     return flows;
@@ -115,23 +197,53 @@ function topicDenials(estate: Estate): Flow[] {
         const topicArn = String(policy.inputs.arn);
         const topic = topicOf(estate, topicArn);
         const name = String(topic?.inputs.name ?? topicArn.split(":").pop());
-        const spec = (subject: string) => ({ kind: "identity" as const, subject, action: "sns:Publish", target: `topic ${name}`, expect: "denied" as const, stack: policy.stack });
-        flows.push(judge(spec(`account ${OUTSIDER_ACCOUNT} (outside the organization)`), authorize(estate, outsideAccountPrincipal(OUTSIDER_ACCOUNT, `account ${OUTSIDER_ACCOUNT}`), "sns:Publish", topicArn)));
+        const spec = (subject: string) => ({
+            kind: "identity" as const,
+            subject,
+            action: "sns:Publish",
+            target: `topic ${name}`,
+            expect: "denied" as const,
+            stack: policy.stack,
+        });
+        flows.push(
+            judge(
+                spec(`account ${OUTSIDER_ACCOUNT} (outside the organization)`),
+                authorize(estate, outsideAccountPrincipal(OUTSIDER_ACCOUNT, `account ${OUTSIDER_ACCOUNT}`), "sns:Publish", topicArn),
+            ),
+        );
         const other = Object.entries(estate.accountIds).find(([, id]) => id !== policy.account);
         if (other) {
             const [otherName, otherId] = other;
             for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) {
-                const source = service.startsWith("cloudwatch") ? `arn:aws:cloudwatch:us-east-1:${otherId}:alarm:any` : `arn:aws:budgets::${otherId}:budget/any`;
+                const source = service.startsWith("cloudwatch")
+                    ? `arn:aws:cloudwatch:us-east-1:${otherId}:alarm:any`
+                    : `arn:aws:budgets::${otherId}:budget/any`;
                 flows.push(
                     judge(
                         spec(`${service} (for ${otherName})`),
-                        authorize(estate, servicePrincipal(service, { "aws:SourceAccount": otherId, "aws:SourceArn": source, "aws:SourceOrgID": estate.organizationId }), "sns:Publish", topicArn),
+                        authorize(
+                            estate,
+                            servicePrincipal(service, {
+                                "aws:SourceAccount": otherId,
+                                "aws:SourceArn": source,
+                                "aws:SourceOrgID": estate.organizationId,
+                            }),
+                            "sns:Publish",
+                            topicArn,
+                        ),
                     ),
                 );
             }
-            const deployer = estate.ofType("aws:iam/role:Role").find((r) => r.account === otherId && r.inputs.name === "payments-deployment" && r.arn);
+            const deployer = estate
+                .ofType("aws:iam/role:Role")
+                .find((r) => r.account === otherId && r.inputs.name === "payments-deployment" && r.arn);
             if (deployer) {
-                flows.push(judge(spec(`payments-deployment (${otherName})`), authorize(estate, rolePrincipal(estate, deployer.arn!), "sns:Publish", topicArn)));
+                flows.push(
+                    judge(
+                        spec(`payments-deployment (${otherName})`),
+                        authorize(estate, rolePrincipal(estate, deployer.arn!), "sns:Publish", topicArn),
+                    ),
+                );
             }
         }
     }

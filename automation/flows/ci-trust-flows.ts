@@ -1,4 +1,11 @@
-import { CI_TARGETS, ciRoleName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, PR_DEPLOYMENT_ROLE_NAME, TARGET_ACCOUNT } from "../../lib/ci-trust";
+import {
+    CI_TARGETS,
+    ciRoleName,
+    GITHUB_OIDC_AUDIENCE,
+    GITHUB_OIDC_HOST,
+    PR_DEPLOYMENT_ROLE_NAME,
+    TARGET_ACCOUNT,
+} from "../../lib/ci-trust";
 import { Flow } from "../../plan-model/flows";
 import { Estate, EstateResource, parsed } from "./estate";
 import { judge } from "./flow";
@@ -36,7 +43,9 @@ function trustedRepository(role: EstateResource): string | undefined {
 }
 
 export function ciTrustFlows(estate: Estate): Flow[] {
-    const provider = estate.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").find((p) => String(p.inputs.url ?? "").includes(GITHUB_OIDC_HOST));
+    const provider = estate
+        .ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+        .find((p) => String(p.inputs.url ?? "").includes(GITHUB_OIDC_HOST));
     const roles = estate.ofType("aws:iam/role:Role");
     const ciRole = (name: string) => roles.find((r) => r.inputs.name === name && r.account === provider?.account);
     const prRole = ciRole(ciRoleName("pr"));
@@ -68,13 +77,30 @@ export function ciTrustFlows(estate: Estate): Flow[] {
         };
         flows.push(
             judge(
-                { kind: "identity", subject: principal.label, action: "sts:AssumeRoleWithWebIdentity", target: `role ${roleName}`, expect, stack: role.stack },
+                {
+                    kind: "identity",
+                    subject: principal.label,
+                    action: "sts:AssumeRoleWithWebIdentity",
+                    target: `role ${roleName}`,
+                    expect,
+                    stack: role.stack,
+                },
                 authorize(estate, principal, "sts:AssumeRoleWithWebIdentity", role.arn),
             ),
         );
     };
-    const pullRequest: Token = { label: "pull_request", sub: "pull_request", ref: "refs/pull/7/merge", workflow: "pr-environment.yml@refs/pull/7/merge" };
-    const deploy = (environment: string, ref = "refs/heads/main"): Token => ({ label: `environment:${environment} on ${ref}`, sub: `environment:${environment}`, ref, workflow: `promote.yml@${ref}` });
+    const pullRequest: Token = {
+        label: "pull_request",
+        sub: "pull_request",
+        ref: "refs/pull/7/merge",
+        workflow: "pr-environment.yml@refs/pull/7/merge",
+    };
+    const deploy = (environment: string, ref = "refs/heads/main"): Token => ({
+        label: `environment:${environment} on ${ref}`,
+        sub: `environment:${environment}`,
+        ref,
+        workflow: `promote.yml@${ref}`,
+    });
 
     exchange(pullRequest, ciRoleName("pr"), "allowed");
     exchange({ ...pullRequest, label: "pull_request of another repository", repository: "someone/fork" }, ciRoleName("pr"), "denied");
@@ -97,7 +123,14 @@ export function ciTrustFlows(estate: Estate): Flow[] {
         for (const action of expect === "allowed" ? ["sts:AssumeRole", "sts:TagSession"] : ["sts:AssumeRole"]) {
             flows.push(
                 judge(
-                    { kind: "identity", subject: `role ${ciName}`, action, target: `role ${target.inputs.name} (${accountName(target.account)})`, expect, stack },
+                    {
+                        kind: "identity",
+                        subject: `role ${ciName}`,
+                        action,
+                        target: `role ${target.inputs.name} (${accountName(target.account)})`,
+                        expect,
+                        stack,
+                    },
                     authorize(estate, rolePrincipal(estate, ci.arn), action, target.arn),
                 ),
             );

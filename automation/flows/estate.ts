@@ -66,7 +66,8 @@ export class Estate {
     }
 
     stackOutputs(project: string, stack?: string): Record<string, any> | undefined {
-        return this.plan.stacks.find((s) => s.project === project && (stack === undefined || s.stack === stack))?.outputs as Record<string, any> | undefined;
+        return this.plan.stacks.find((s) => s.project === project && (stack === undefined || s.stack === stack))?.outputs as
+            Record<string, any> | undefined;
     }
 
     /** Account ids by name (management, security, test, preprod, prod) from foundation's outputs. */

@@ -7,7 +7,6 @@ export interface Decision {
     because: string;
 }
 
-
 export interface FlowSpec {
     kind: FlowKind;
     subject: string;

@@ -28,7 +28,10 @@ function trustedPrincipals(estate: Estate, role: EstateResource): { principal: I
         const actions = list(statement.Action).map(String);
         const principal = (statement.Principal ?? {}) as Record<string, unknown>;
         for (const service of list(principal.Service).map(String)) {
-            out.push({ principal: servicePrincipal(service, { "aws:SourceAccount": role.account, "aws:SourceOrgID": estate.organizationId }), actions });
+            out.push({
+                principal: servicePrincipal(service, { "aws:SourceAccount": role.account, "aws:SourceOrgID": estate.organizationId }),
+                actions,
+            });
         }
         for (const arn of list(principal.AWS).map(String)) {
             if (/:role\//.test(arn)) {
@@ -47,12 +50,24 @@ function trustFlows(estate: Estate): Flow[] {
         const target = `role ${arn.replace(/^arn:aws:iam::/, "")}`;
         for (const { principal, actions } of trustedPrincipals(estate, role)) {
             for (const action of actions) {
-                flows.push(judge({ kind: "identity", subject: principal.label, action, target, expect: "allowed", stack: role.stack }, authorize(estate, principal, action, arn)));
+                flows.push(
+                    judge(
+                        { kind: "identity", subject: principal.label, action, target, expect: "allowed", stack: role.stack },
+                        authorize(estate, principal, action, arn),
+                    ),
+                );
             }
         }
         flows.push(
             judge(
-                { kind: "identity", subject: `account ${OUTSIDER_ACCOUNT} (outside the organization)`, action: "sts:AssumeRole", target, expect: "denied", stack: role.stack },
+                {
+                    kind: "identity",
+                    subject: `account ${OUTSIDER_ACCOUNT} (outside the organization)`,
+                    action: "sts:AssumeRole",
+                    target,
+                    expect: "denied",
+                    stack: role.stack,
+                },
                 authorize(estate, outsideAccountPrincipal(OUTSIDER_ACCOUNT, `account ${OUTSIDER_ACCOUNT}`), "sts:AssumeRole", arn),
             ),
         );
@@ -73,7 +88,14 @@ function logDeliveryFlows(estate: Estate): Flow[] {
         const elb = ELB_LOG_DELIVERY_ACCOUNTS[region];
         flows.push(
             judge(
-                { kind: "identity", subject: `ELB log delivery account ${elb}`, action: "s3:PutObject", target: `${logs.bucket}/${logs.prefix ?? ""} (access logs of ${lb.inputs.name})`, expect: "allowed", stack: lb.stack },
+                {
+                    kind: "identity",
+                    subject: `ELB log delivery account ${elb}`,
+                    action: "s3:PutObject",
+                    target: `${logs.bucket}/${logs.prefix ?? ""} (access logs of ${lb.inputs.name})`,
+                    expect: "allowed",
+                    stack: lb.stack,
+                },
                 authorize(estate, outsideAccountPrincipal(elb, `ELB account ${elb}`), "s3:PutObject", object),
             ),
         );
@@ -87,8 +109,24 @@ function logDeliveryFlows(estate: Estate): Flow[] {
         const object = `arn:aws:s3:::${bucket}/${logging.prefix ?? ""}${distribution.id ?? "E123"}.2026-01-01-00.abcd.gz`;
         flows.push(
             judge(
-                { kind: "identity", subject: "CloudFront log delivery (delivery.logs.amazonaws.com)", action: "s3:PutObject", target: `${bucket}/${logging.prefix ?? ""} (standard logs of ${distribution.name})`, expect: "allowed", stack: distribution.stack },
-                authorize(estate, servicePrincipal("delivery.logs.amazonaws.com", { "aws:SourceAccount": distribution.account, "aws:SourceOrgID": estate.organizationId, "aws:SourceArn": distribution.arn }), "s3:PutObject", object),
+                {
+                    kind: "identity",
+                    subject: "CloudFront log delivery (delivery.logs.amazonaws.com)",
+                    action: "s3:PutObject",
+                    target: `${bucket}/${logging.prefix ?? ""} (standard logs of ${distribution.name})`,
+                    expect: "allowed",
+                    stack: distribution.stack,
+                },
+                authorize(
+                    estate,
+                    servicePrincipal("delivery.logs.amazonaws.com", {
+                        "aws:SourceAccount": distribution.account,
+                        "aws:SourceOrgID": estate.organizationId,
+                        "aws:SourceArn": distribution.arn,
+                    }),
+                    "s3:PutObject",
+                    object,
+                ),
             ),
         );
     }
@@ -96,8 +134,20 @@ function logDeliveryFlows(estate: Estate): Flow[] {
         const bucket = String(policy.inputs.bucket);
         flows.push(
             judge(
-                { kind: "identity", subject: `account ${OUTSIDER_ACCOUNT} (outside the organization)`, action: "s3:PutObject", target: `bucket ${bucket}`, expect: "denied", stack: policy.stack },
-                authorize(estate, outsideAccountPrincipal(OUTSIDER_ACCOUNT, `account ${OUTSIDER_ACCOUNT}`), "s3:PutObject", `arn:aws:s3:::${bucket}/any-key`),
+                {
+                    kind: "identity",
+                    subject: `account ${OUTSIDER_ACCOUNT} (outside the organization)`,
+                    action: "s3:PutObject",
+                    target: `bucket ${bucket}`,
+                    expect: "denied",
+                    stack: policy.stack,
+                },
+                authorize(
+                    estate,
+                    outsideAccountPrincipal(OUTSIDER_ACCOUNT, `account ${OUTSIDER_ACCOUNT}`),
+                    "s3:PutObject",
+                    `arn:aws:s3:::${bucket}/any-key`,
+                ),
             ),
         );
     }
@@ -121,13 +171,23 @@ function guardrailFlows(estate: Estate): Flow[] {
         const check = (action: string, resource: string, expect: "allowed" | "denied", extra: Record<string, string> = {}) =>
             flows.push(
                 judge(
-                    { kind: "identity", subject: `payments-deployment (${name})`, action, target: resource.replace(`:${account}:`, `:${name}:`), expect, stack: foundationStack },
+                    {
+                        kind: "identity",
+                        subject: `payments-deployment (${name})`,
+                        action,
+                        target: resource.replace(`:${account}:`, `:${name}:`),
+                        expect,
+                        stack: foundationStack,
+                    },
                     authorize(estate, deployer, action, resource, extra),
                 ),
             );
         check("cloudtrail:StopLogging", `arn:aws:cloudtrail:${region}:${account}:trail/org-trail`, "denied");
         check("guardduty:DeleteDetector", `arn:aws:guardduty:${region}:${account}:detector/any`, "denied");
-        check("ec2:RunInstances", `arn:aws:ec2:eu-west-1:${account}:instance/*`, "denied", { "aws:RequestedRegion": "eu-west-1", "ec2:MetadataHttpTokens": "required" });
+        check("ec2:RunInstances", `arn:aws:ec2:eu-west-1:${account}:instance/*`, "denied", {
+            "aws:RequestedRegion": "eu-west-1",
+            "ec2:MetadataHttpTokens": "required",
+        });
         check("iam:CreateUser", `arn:aws:iam::${account}:user/someone`, "denied");
         check("ec2:RunInstances", `arn:aws:ec2:${region}:${account}:instance/*`, "allowed", { "ec2:MetadataHttpTokens": "required" });
         // Replacing flow logs and tearing an environment down needs this; prod keeps it for break-glass.
@@ -139,7 +199,9 @@ function guardrailFlows(estate: Estate): Flow[] {
 /** The controller registers pods in every target group of its account's environment(s). */
 function loadBalancerControllerFlows(estate: Estate): Flow[] {
     const flows: Flow[] = [];
-    const associations = estate.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.inputs.serviceAccount === "aws-load-balancer-controller");
+    const associations = estate
+        .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        .filter((a) => a.inputs.serviceAccount === "aws-load-balancer-controller");
     for (const association of associations) {
         const roleArn = String(association.inputs.roleArn);
         const principal = rolePrincipal(estate, roleArn);
@@ -147,15 +209,34 @@ function loadBalancerControllerFlows(estate: Estate): Flow[] {
         for (const tg of estate.ofType("aws:lb/targetGroup:TargetGroup").filter((t) => t.account === account && t.arn)) {
             flows.push(
                 judge(
-                    { kind: "identity", subject: `aws-load-balancer-controller (${association.inputs.clusterName})`, action: "elasticloadbalancing:RegisterTargets", target: `target group ${tg.inputs.name}`, expect: "allowed", stack: tg.stack },
+                    {
+                        kind: "identity",
+                        subject: `aws-load-balancer-controller (${association.inputs.clusterName})`,
+                        action: "elasticloadbalancing:RegisterTargets",
+                        target: `target group ${tg.inputs.name}`,
+                        expect: "allowed",
+                        stack: tg.stack,
+                    },
                     authorize(estate, principal, "elasticloadbalancing:RegisterTargets", tg.arn!),
                 ),
             );
         }
         flows.push(
             judge(
-                { kind: "identity", subject: `aws-load-balancer-controller (${association.inputs.clusterName})`, action: "elasticloadbalancing:CreateLoadBalancer", target: "any load balancer", expect: "denied", stack: association.stack },
-                authorize(estate, principal, "elasticloadbalancing:CreateLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/rogue/1`),
+                {
+                    kind: "identity",
+                    subject: `aws-load-balancer-controller (${association.inputs.clusterName})`,
+                    action: "elasticloadbalancing:CreateLoadBalancer",
+                    target: "any load balancer",
+                    expect: "denied",
+                    stack: association.stack,
+                },
+                authorize(
+                    estate,
+                    principal,
+                    "elasticloadbalancing:CreateLoadBalancer",
+                    `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/rogue/1`,
+                ),
             ),
         );
     }
@@ -173,27 +254,89 @@ function functionFlows(estate: Estate): Flow[] {
         // Only the mappings that feed this function (a stack may hold functions no queue triggers).
         const fnName = String(fn.inputs.name ?? fn.name);
         const feeds = (target: unknown) => String(target) === fnName || String(target).endsWith(`:function:${fnName}`);
-        for (const mapping of estate.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").filter((m) => m.stack === fn.stack && feeds(m.inputs.functionName))) {
+        for (const mapping of estate
+            .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
+            .filter((m) => m.stack === fn.stack && feeds(m.inputs.functionName))) {
             const queue = String(mapping.inputs.eventSourceArn);
-            flows.push(judge({ kind: "identity", subject, action: "sqs:ReceiveMessage", target: `queue ${queue.split(":").pop()}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "sqs:ReceiveMessage", queue)));
-            flows.push(judge({ kind: "identity", subject, action: "sqs:DeleteMessage", target: `queue ${queue.split(":").pop()}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "sqs:DeleteMessage", queue)));
+            flows.push(
+                judge(
+                    {
+                        kind: "identity",
+                        subject,
+                        action: "sqs:ReceiveMessage",
+                        target: `queue ${queue.split(":").pop()}`,
+                        expect: "allowed",
+                        stack: fn.stack,
+                    },
+                    authorize(estate, principal, "sqs:ReceiveMessage", queue),
+                ),
+            );
+            flows.push(
+                judge(
+                    {
+                        kind: "identity",
+                        subject,
+                        action: "sqs:DeleteMessage",
+                        target: `queue ${queue.split(":").pop()}`,
+                        expect: "allowed",
+                        stack: fn.stack,
+                    },
+                    authorize(estate, principal, "sqs:DeleteMessage", queue),
+                ),
+            );
         }
         if (env.DB_HOST && env.DB_USER) {
             const instance = estate.ofType("aws:rds/instance:Instance").find((i) => env.DB_HOST.startsWith(`${i.inputs.identifier}.`));
             if (instance) {
                 const resourceId = `db-${String(instance.id ?? "").replace(/^db-/, "")}`;
                 const dbUser = `arn:aws:rds-db:us-east-1:${instance.account}:dbuser:${resourceId}/${env.DB_USER}`;
-                flows.push(judge({ kind: "identity", subject, action: "rds-db:connect", target: `${instance.inputs.identifier} as ${env.DB_USER}`, expect: "allowed", stack: fn.stack }, authorize(estate, principal, "rds-db:connect", dbUser)));
                 flows.push(
                     judge(
-                        { kind: "identity", subject, action: "rds-db:connect", target: `${instance.inputs.identifier} as postgres (master)`, expect: "denied", stack: fn.stack },
-                        authorize(estate, principal, "rds-db:connect", `arn:aws:rds-db:us-east-1:${instance.account}:dbuser:${resourceId}/postgres`),
+                        {
+                            kind: "identity",
+                            subject,
+                            action: "rds-db:connect",
+                            target: `${instance.inputs.identifier} as ${env.DB_USER}`,
+                            expect: "allowed",
+                            stack: fn.stack,
+                        },
+                        authorize(estate, principal, "rds-db:connect", dbUser),
+                    ),
+                );
+                flows.push(
+                    judge(
+                        {
+                            kind: "identity",
+                            subject,
+                            action: "rds-db:connect",
+                            target: `${instance.inputs.identifier} as postgres (master)`,
+                            expect: "denied",
+                            stack: fn.stack,
+                        },
+                        authorize(
+                            estate,
+                            principal,
+                            "rds-db:connect",
+                            `arn:aws:rds-db:us-east-1:${instance.account}:dbuser:${resourceId}/postgres`,
+                        ),
                     ),
                 );
             }
         }
         for (const table of estate.ofType("aws:dynamodb/table:Table").filter((t) => t.stack === fn.stack && t.arn)) {
-            flows.push(judge({ kind: "identity", subject, action: "dynamodb:DeleteTable", target: `table ${table.inputs.name}`, expect: "denied", stack: fn.stack }, authorize(estate, principal, "dynamodb:DeleteTable", table.arn!)));
+            flows.push(
+                judge(
+                    {
+                        kind: "identity",
+                        subject,
+                        action: "dynamodb:DeleteTable",
+                        target: `table ${table.inputs.name}`,
+                        expect: "denied",
+                        stack: fn.stack,
+                    },
+                    authorize(estate, principal, "dynamodb:DeleteTable", table.arn!),
+                ),
+            );
         }
     }
     return flows;
@@ -207,14 +350,33 @@ function argocdChainFlows(estate: Estate): Flow[] {
         for (const hub of hubs) {
             const arn = roleArnOf(deployer);
             flows.push(
-                judge({ kind: "identity", subject: `role ${hub.inputs.name}`, action: "sts:AssumeRole", target: `role ${deployer.inputs.name}`, expect: "allowed", stack: deployer.stack }, authorize(estate, rolePrincipal(estate, roleArnOf(hub)), "sts:AssumeRole", arn)),
+                judge(
+                    {
+                        kind: "identity",
+                        subject: `role ${hub.inputs.name}`,
+                        action: "sts:AssumeRole",
+                        target: `role ${deployer.inputs.name}`,
+                        expect: "allowed",
+                        stack: deployer.stack,
+                    },
+                    authorize(estate, rolePrincipal(estate, roleArnOf(hub)), "sts:AssumeRole", arn),
+                ),
             );
         }
-        const others = estate.ofType("aws:iam/role:Role").filter((r) => /-external-dns$/.test(String(r.inputs.name)) && r.account === estate.accountIds.management);
+        const others = estate
+            .ofType("aws:iam/role:Role")
+            .filter((r) => /-external-dns$/.test(String(r.inputs.name)) && r.account === estate.accountIds.management);
         for (const other of others) {
             flows.push(
                 judge(
-                    { kind: "identity", subject: `role ${other.inputs.name}`, action: "sts:AssumeRole", target: `role ${deployer.inputs.name}`, expect: "denied", stack: deployer.stack },
+                    {
+                        kind: "identity",
+                        subject: `role ${other.inputs.name}`,
+                        action: "sts:AssumeRole",
+                        target: `role ${deployer.inputs.name}`,
+                        expect: "denied",
+                        stack: deployer.stack,
+                    },
                     authorize(estate, rolePrincipal(estate, roleArnOf(other)), "sts:AssumeRole", roleArnOf(deployer)),
                 ),
             );
@@ -238,7 +400,11 @@ function settingsFlows(estate: Estate): Flow[] {
         const uses: { key: string; action: string; resource: string | undefined }[] = [];
         for (const [key, value] of Object.entries(settings)) {
             if (key.endsWith("_TABLE_NAME")) {
-                uses.push({ key, action: "dynamodb:Query", resource: estate.ofType("aws:dynamodb/table:Table").find((t) => t.inputs.name === value)?.arn });
+                uses.push({
+                    key,
+                    action: "dynamodb:Query",
+                    resource: estate.ofType("aws:dynamodb/table:Table").find((t) => t.inputs.name === value)?.arn,
+                });
             } else if (key === "RAW_PAYLOAD_BUCKET") {
                 uses.push({ key, action: "s3:GetObject", resource: `arn:aws:s3:::${value}/payments/example.json` });
             } else if (key.endsWith("_QUEUE_URL")) {
@@ -250,7 +416,14 @@ function settingsFlows(estate: Estate): Flow[] {
             }
         }
         for (const use of uses) {
-            const spec = { kind: "identity" as const, subject: `service ${service} (${app.stack.split("/")[1]})`, action: use.action, target: `${use.key}`, expect: "allowed" as const, stack: app.stack };
+            const spec = {
+                kind: "identity" as const,
+                subject: `service ${service} (${app.stack.split("/")[1]})`,
+                action: use.action,
+                target: `${use.key}`,
+                expect: "allowed" as const,
+                stack: app.stack,
+            };
             if (!use.resource) {
                 flows.push(judge(spec, { allowed: false, because: `${use.key} names nothing this plan creates` }));
             } else if (!roleArn) {
@@ -265,5 +438,12 @@ function settingsFlows(estate: Estate): Flow[] {
 
 export function identityFlows(estate: Estate): Flow[] {
     return [
-        ...settingsFlows(estate),...trustFlows(estate), ...logDeliveryFlows(estate), ...guardrailFlows(estate), ...loadBalancerControllerFlows(estate), ...functionFlows(estate), ...argocdChainFlows(estate)];
+        ...settingsFlows(estate),
+        ...trustFlows(estate),
+        ...logDeliveryFlows(estate),
+        ...guardrailFlows(estate),
+        ...loadBalancerControllerFlows(estate),
+        ...functionFlows(estate),
+        ...argocdChainFlows(estate),
+    ];
 }

@@ -6,7 +6,15 @@ import { Flow } from "../../plan-model/flows";
 /* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped provider JSON, checked where read */
 
 /** Kinds without a namespace (the rest are namespaced). */
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass"]);
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+]);
 
 /** `kubernetes:argoproj.io/v1alpha1:AnalysisTemplate` -> group `argoproj.io`, resource `analysistemplates`. */
 export function kindOf(type: string): { apiGroup: string; resource: string; kind: string } | undefined {
@@ -50,7 +58,14 @@ function appliedObjectFlows(estate: Estate): Flow[] {
             const req = request(verb, kind.apiGroup, kind.resource, namespace, meta.name);
             flows.push(
                 judge(
-                    { kind: "kubernetes", subject: subjectOf(entry), action: describe(req), target: `${kind.kind} ${meta.namespace ? `${meta.namespace}/` : ""}${meta.name ?? resource.name}`, expect: "allowed", stack: resource.stack },
+                    {
+                        kind: "kubernetes",
+                        subject: subjectOf(entry),
+                        action: describe(req),
+                        target: `${kind.kind} ${meta.namespace ? `${meta.namespace}/` : ""}${meta.name ?? resource.name}`,
+                        expect: "allowed",
+                        stack: resource.stack,
+                    },
                     authorizeKubernetes(estate, entry, req),
                 ),
             );
@@ -62,7 +77,11 @@ function appliedObjectFlows(estate: Estate): Flow[] {
 /** What the charts of each Argo CD Application render, applied by the destination's deployer role. */
 function renderedKinds(values: any): { apiGroup: string; resource: string; kind: string }[] {
     const kinds = [{ apiGroup: "", resource: "services", kind: "Service" }];
-    kinds.push(values?.rollout?.enabled ? { apiGroup: "argoproj.io", resource: "rollouts", kind: "Rollout" } : { apiGroup: "apps", resource: "deployments", kind: "Deployment" });
+    kinds.push(
+        values?.rollout?.enabled
+            ? { apiGroup: "argoproj.io", resource: "rollouts", kind: "Rollout" }
+            : { apiGroup: "apps", resource: "deployments", kind: "Deployment" },
+    );
     if (values?.targetGroupBinding?.enabled) {
         kinds.push({ apiGroup: "elbv2.k8s.aws", resource: "targetgroupbindings", kind: "TargetGroupBinding" });
     }
@@ -90,7 +109,14 @@ function applicationFlows(estate: Estate): Flow[] {
             const req = request("create", kind.apiGroup, kind.resource, namespace);
             flows.push(
                 judge(
-                    { kind: "kubernetes", subject: subjectOf(deployer), action: describe(req), target: `${kind.kind} rendered by ${(app.inputs.metadata as any)?.name}`, expect: "allowed", stack: app.stack },
+                    {
+                        kind: "kubernetes",
+                        subject: subjectOf(deployer),
+                        action: describe(req),
+                        target: `${kind.kind} rendered by ${(app.inputs.metadata as any)?.name}`,
+                        expect: "allowed",
+                        stack: app.stack,
+                    },
                     authorizeKubernetes(estate, deployer, req),
                 ),
             );
@@ -103,7 +129,12 @@ function applicationFlows(estate: Estate): Flow[] {
 function denialFlows(estate: Estate): Flow[] {
     const flows: Flow[] = [];
     const deny = (entry: AccessEntry, req: KubernetesRequest, stack: string) =>
-        flows.push(judge({ kind: "kubernetes", subject: subjectOf(entry), action: describe(req), target: entry.cluster, expect: "denied", stack }, authorizeKubernetes(estate, entry, req)));
+        flows.push(
+            judge(
+                { kind: "kubernetes", subject: subjectOf(entry), action: describe(req), target: entry.cluster, expect: "denied", stack },
+                authorizeKubernetes(estate, entry, req),
+            ),
+        );
     for (const entry of accessEntries(estate)) {
         const role = entry.principalArn.split("/").pop() ?? "";
         if (entry.key === "ci-deploy") {

@@ -17,11 +17,21 @@ export function logEncryptionFlows(estate: Estate): Flow[] {
         }
         const region = key.split(":")[3] || "us-east-1";
         const logGroupArn = `arn:aws:logs:${region}:${group.account}:log-group:${String(group.inputs.name ?? group.name)}`;
-        const logs = servicePrincipal(`logs.${region}.amazonaws.com`, { "aws:SourceAccount": group.account, "aws:SourceOrgID": estate.organizationId });
+        const logs = servicePrincipal(`logs.${region}.amazonaws.com`, {
+            "aws:SourceAccount": group.account,
+            "aws:SourceOrgID": estate.organizationId,
+        });
         for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
             flows.push(
                 judge(
-                    { kind: "identity", subject: `CloudWatch Logs (${region})`, action, target: `key of log group ${group.inputs.name ?? group.name}`, expect: "allowed", stack: group.stack },
+                    {
+                        kind: "identity",
+                        subject: `CloudWatch Logs (${region})`,
+                        action,
+                        target: `key of log group ${group.inputs.name ?? group.name}`,
+                        expect: "allowed",
+                        stack: group.stack,
+                    },
                     authorize(estate, logs, action, key, { "kms:EncryptionContext:aws:logs:arn": logGroupArn }),
                 ),
             );

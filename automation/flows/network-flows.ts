@@ -28,7 +28,14 @@ function targetGroupFlows(estate: Estate): Flow[] {
             const source = groupsEndpoint(estate, `ALB ${lb.inputs.name}`, (lb.inputs.securityGroups as string[]) ?? []);
             flows.push(
                 judge(
-                    { kind: "network", subject: `ALB ${lb.inputs.name}`, action: `tcp/${tg.inputs.port}`, target: `pods of target group ${tg.inputs.name}`, expect: "allowed", stack: tg.stack },
+                    {
+                        kind: "network",
+                        subject: `ALB ${lb.inputs.name}`,
+                        action: `tcp/${tg.inputs.port}`,
+                        target: `pods of target group ${tg.inputs.name}`,
+                        expect: "allowed",
+                        stack: tg.stack,
+                    },
                     checkNetwork(estate, source, clusterPods(estate, cluster), Number(tg.inputs.port)),
                 ),
             );
@@ -38,7 +45,14 @@ function targetGroupFlows(estate: Estate): Flow[] {
         const source = groupsEndpoint(estate, `ALB ${lb.inputs.name}`, (lb.inputs.securityGroups as string[]) ?? []);
         flows.push(
             judge(
-                { kind: "network", subject: "the internet", action: "tcp/443", target: `ALB ${lb.inputs.name}`, expect: lb.inputs.internal ? "denied" : "allowed", stack: lb.stack },
+                {
+                    kind: "network",
+                    subject: "the internet",
+                    action: "tcp/443",
+                    target: `ALB ${lb.inputs.name}`,
+                    expect: lb.inputs.internal ? "denied" : "allowed",
+                    stack: lb.stack,
+                },
                 checkNetwork(estate, INTERNET, source, 443),
             ),
         );
@@ -59,7 +73,14 @@ function internalIngressFlows(estate: Estate): Flow[] {
             const groups = ((router.inputs.networkInterfaces as any[]) ?? []).flatMap((n) => (n.securityGroups as string[]) ?? []);
             flows.push(
                 judge(
-                    { kind: "network", subject: `staff on the VPN (${router.name})`, action: "tcp/443", target: `ALB ${lb.inputs.name}`, expect: "allowed", stack: lb.stack },
+                    {
+                        kind: "network",
+                        subject: `staff on the VPN (${router.name})`,
+                        action: "tcp/443",
+                        target: `ALB ${lb.inputs.name}`,
+                        expect: "allowed",
+                        stack: lb.stack,
+                    },
                     checkNetwork(estate, groupsEndpoint(estate, `VPN router ${router.name}`, groups), target, 443),
                 ),
             );
@@ -68,7 +89,14 @@ function internalIngressFlows(estate: Estate): Flow[] {
         for (const cluster of estate.ofType("eks:index:Cluster").filter((c) => c !== own && c.inputs.name !== "mgmt-eks")) {
             flows.push(
                 judge(
-                    { kind: "network", subject: `pods in ${cluster.inputs.name}`, action: "tcp/443", target: `ALB ${lb.inputs.name}`, expect: "denied", stack: lb.stack },
+                    {
+                        kind: "network",
+                        subject: `pods in ${cluster.inputs.name}`,
+                        action: "tcp/443",
+                        target: `ALB ${lb.inputs.name}`,
+                        expect: "denied",
+                        stack: lb.stack,
+                    },
                     checkNetwork(estate, clusterPods(estate, cluster), target, 443),
                 ),
             );
@@ -82,9 +110,13 @@ function dataStoreFlows(estate: Estate): Flow[] {
     const flows: Flow[] = [];
     const shared = (r: EstateResource) => r.urn.includes("payments:platform:SharedData");
     const stores: { label: string; groups: string[]; port: number; stack: string; shared: boolean }[] = [
-        ...estate
-            .ofType("aws:rds/instance:Instance")
-            .map((db) => ({ label: `PostgreSQL ${db.inputs.identifier}`, groups: (db.inputs.vpcSecurityGroupIds as string[]) ?? [], port: 5432, stack: db.stack, shared: shared(db) })),
+        ...estate.ofType("aws:rds/instance:Instance").map((db) => ({
+            label: `PostgreSQL ${db.inputs.identifier}`,
+            groups: (db.inputs.vpcSecurityGroupIds as string[]) ?? [],
+            port: 5432,
+            stack: db.stack,
+            shared: shared(db),
+        })),
         ...estate.ofType("aws:opensearch/domain:Domain").map((d) => ({
             label: `OpenSearch ${d.inputs.domainName}`,
             groups: ((d.inputs.vpcOptions as any)?.securityGroupIds as string[]) ?? [],
@@ -102,7 +134,14 @@ function dataStoreFlows(estate: Estate): Flow[] {
             if (groups.length > 0 && wired) {
                 flows.push(
                     judge(
-                        { kind: "network", subject: `lambda ${fn.inputs.name}`, action: `tcp/${store.port}`, target: store.label, expect: "allowed", stack: fn.stack },
+                        {
+                            kind: "network",
+                            subject: `lambda ${fn.inputs.name}`,
+                            action: `tcp/${store.port}`,
+                            target: store.label,
+                            expect: "allowed",
+                            stack: fn.stack,
+                        },
                         checkNetwork(estate, groupsEndpoint(estate, `lambda ${fn.inputs.name}`, groups), target, store.port),
                     ),
                 );
@@ -113,12 +152,31 @@ function dataStoreFlows(estate: Estate): Flow[] {
         if (cluster && !store.shared) {
             flows.push(
                 judge(
-                    { kind: "network", subject: `pods in ${cluster.inputs.name}`, action: `tcp/${store.port}`, target: store.label, expect: "denied", stack: store.stack },
+                    {
+                        kind: "network",
+                        subject: `pods in ${cluster.inputs.name}`,
+                        action: `tcp/${store.port}`,
+                        target: store.label,
+                        expect: "denied",
+                        stack: store.stack,
+                    },
                     checkNetwork(estate, clusterPods(estate, cluster), target, store.port),
                 ),
             );
         }
-        flows.push(judge({ kind: "network", subject: "the internet", action: `tcp/${store.port}`, target: store.label, expect: "denied", stack: store.stack }, checkNetwork(estate, INTERNET, target, store.port)));
+        flows.push(
+            judge(
+                {
+                    kind: "network",
+                    subject: "the internet",
+                    action: `tcp/${store.port}`,
+                    target: store.label,
+                    expect: "denied",
+                    stack: store.stack,
+                },
+                checkNetwork(estate, INTERNET, target, store.port),
+            ),
+        );
     }
     return flows;
 }
@@ -137,14 +195,28 @@ function crossVpcFlows(estate: Estate): Flow[] {
             const expect = source === mgmt ? "allowed" : "denied";
             flows.push(
                 judge(
-                    { kind: "network", subject: `pods in ${source.inputs.name}`, action: "tcp/443", target: api.label, expect, stack: target.stack },
+                    {
+                        kind: "network",
+                        subject: `pods in ${source.inputs.name}`,
+                        action: "tcp/443",
+                        target: api.label,
+                        expect,
+                        stack: target.stack,
+                    },
                     checkNetwork(estate, clusterPods(estate, source), api, 443),
                 ),
             );
             if (source !== mgmt && target !== mgmt) {
                 flows.push(
                     judge(
-                        { kind: "network", subject: `pods in ${source.inputs.name}`, action: "tcp/8080", target: `pods in ${target.inputs.name}`, expect: "denied", stack: target.stack },
+                        {
+                            kind: "network",
+                            subject: `pods in ${source.inputs.name}`,
+                            action: "tcp/8080",
+                            target: `pods in ${target.inputs.name}`,
+                            expect: "denied",
+                            stack: target.stack,
+                        },
                         checkNetwork(estate, clusterPods(estate, source), clusterPods(estate, target), 8080),
                     ),
                 );

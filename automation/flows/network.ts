@@ -117,7 +117,10 @@ function prefixListCidrs(estate: Estate, id: string): string[] | undefined {
 }
 
 function portMatches(rule: Rule, protocol: string, port: number): boolean {
-    return (rule.protocol === "-1" || rule.protocol === "all" || rule.protocol === protocol) && (rule.protocol === "-1" || (port >= rule.from && port <= rule.to));
+    return (
+        (rule.protocol === "-1" || rule.protocol === "all" || rule.protocol === protocol) &&
+        (rule.protocol === "-1" || (port >= rule.from && port <= rule.to))
+    );
 }
 
 /** The first rule of `side` that admits the peer, or why none does. */
@@ -195,7 +198,10 @@ export function checkNetwork(estate: Estate, source: Endpoint, target: Endpoint,
         if (!hit) {
             unknown = out.find((o) => o.r.unknown)?.r.unknown;
             if (!unknown) {
-                return { allowed: false, because: `no egress rule of ${source.securityGroups.map((g) => groups.get(g)?.name ?? g).join(", ")} admits ${protocol}/${port} to ${target.label}` };
+                return {
+                    allowed: false,
+                    because: `no egress rule of ${source.securityGroups.map((g) => groups.get(g)?.name ?? g).join(", ")} admits ${protocol}/${port} to ${target.label}`,
+                };
             }
         } else {
             reasons.push(`egress ${groups.get(hit.g)?.name}: ${hit.r.rule!.description || "rule"}`);
@@ -210,7 +216,10 @@ export function checkNetwork(estate: Estate, source: Endpoint, target: Endpoint,
         const why = into.find((o) => o.r.unknown)?.r.unknown;
         return why
             ? { allowed: undefined, because: why }
-            : { allowed: false, because: `no ingress rule of ${target.securityGroups.map((g) => groups.get(g)?.name ?? g).join(", ")} admits ${protocol}/${port} from ${source.label}` };
+            : {
+                  allowed: false,
+                  because: `no ingress rule of ${target.securityGroups.map((g) => groups.get(g)?.name ?? g).join(", ")} admits ${protocol}/${port} from ${source.label}`,
+              };
     }
     if (unknown) {
         return { allowed: undefined, because: unknown };
@@ -222,7 +231,12 @@ export function checkNetwork(estate: Estate, source: Endpoint, target: Endpoint,
 /** The pods of an EKS cluster (VPC CNI without security groups for pods: the nodes' cluster security group). */
 export function clusterPods(estate: Estate, cluster: EstateResource): Endpoint {
     const vpcId = cluster.inputs.vpcId as string;
-    return { label: `pods in ${cluster.inputs.name}`, vpcId, cidr: vpcCidr(estate, vpcId) ?? "0.0.0.0/32", securityGroups: [String(cluster.outputs?.clusterSecurityGroupId)] };
+    return {
+        label: `pods in ${cluster.inputs.name}`,
+        vpcId,
+        cidr: vpcCidr(estate, vpcId) ?? "0.0.0.0/32",
+        securityGroups: [String(cluster.outputs?.clusterSecurityGroupId)],
+    };
 }
 
 export const INTERNET: Endpoint = { label: "the internet", cidr: "0.0.0.0/0", securityGroups: [] };

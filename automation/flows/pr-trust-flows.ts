@@ -142,7 +142,14 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     const flows: Flow[] = [];
     const deployer = rolePrincipal(estate, deploymentArn);
     const deployerLabel = "payments-pr-deployment (test)";
-    const asDeployer = (action: string, target: string, resource: string, expect: "allowed" | "denied", stack: string, context: Record<string, string> = {}) =>
+    const asDeployer = (
+        action: string,
+        target: string,
+        resource: string,
+        expect: "allowed" | "denied",
+        stack: string,
+        context: Record<string, string> = {},
+    ) =>
         flows.push(
             judge(
                 {
@@ -160,10 +167,17 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
 
     // The platform's PR provisioner: invoked by PRs, changed by none; its own grants usable.
     const provisionerArn = arn("lambda", `function:${pullRequestProvisionerName()}`);
-    const provisioner = estate.ofType("aws:lambda/function:Function").find((f) => f.arn === provisionerArn || f.inputs.name === pullRequestProvisionerName());
+    const provisioner = estate
+        .ofType("aws:lambda/function:Function")
+        .find((f) => f.arn === provisionerArn || f.inputs.name === pullRequestProvisionerName());
     const platformStack = provisioner?.stack ?? foundationStack;
     asDeployer("lambda:InvokeFunction", `function ${pullRequestProvisionerName()}`, provisionerArn, "allowed", platformStack);
-    for (const action of ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:AddPermission"]) {
+    for (const action of [
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:DeleteFunction",
+        "lambda:AddPermission",
+    ]) {
         asDeployer(action, `function ${pullRequestProvisionerName()}`, provisionerArn, "denied", platformStack);
     }
     const provisionerRoleArn = `arn:aws:iam::${testAccount}:role/${pullRequestProvisionerName()}`;
@@ -178,11 +192,17 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
         flows.push(...grantsUsableFlows(estate, provisionerRole));
     }
     // Reading the master secret decrypts it with the shared database's key, through Secrets Manager (a conditional grant).
-    const shared = estate.stackOutputs("platform", "test")?.sharedData as { postgresSecretArn?: string; postgresResourceId?: string } | null | undefined;
+    const shared = estate.stackOutputs("platform", "test")?.sharedData as
+        { postgresSecretArn?: string; postgresResourceId?: string } | null | undefined;
     const masterSecret = shared?.postgresSecretArn ?? arn("secretsmanager", "secret:rds!db-shared");
-    const sharedKey = estate.ofType("aws:rds/instance:Instance").find((i) => i.account === testAccount && typeof i.inputs.masterUserSecretKmsKeyId === "string")
-        ?.inputs.masterUserSecretKmsKeyId as string | undefined;
-    const viaSecretsManager = { "kms:EncryptionContext:SecretARN": masterSecret, "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" };
+    const sharedKey = estate
+        .ofType("aws:rds/instance:Instance")
+        .find((i) => i.account === testAccount && typeof i.inputs.masterUserSecretKmsKeyId === "string")?.inputs
+        .masterUserSecretKmsKeyId as string | undefined;
+    const viaSecretsManager = {
+        "kms:EncryptionContext:SecretARN": masterSecret,
+        "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com",
+    };
     const decryptMasterSecret = (role: EstateResource, expect: "allowed" | "denied") =>
         sharedKey &&
         flows.push(
@@ -211,7 +231,10 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
             .ofType("aws:lambda/function:Function")
             .filter(
                 (f) =>
-                    f.account === testAccount && f.arn && f.arn !== provisionerArn && !new RegExp(`:function:${PR_NAME_PATTERN.replace("*", "")}`).test(f.arn),
+                    f.account === testAccount &&
+                    f.arn &&
+                    f.arn !== provisionerArn &&
+                    !new RegExp(`:function:${PR_NAME_PATTERN.replace("*", "")}`).test(f.arn),
             )
             .map((f) => f.arn!),
         arn("lambda", "function:test-payments-provisioner"),
@@ -242,7 +265,14 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
         foundationStack,
         tagged,
     );
-    asDeployer("ec2:CreateSecurityGroup", "a security group in the test VPC", arn("ec2", "security-group/*"), "denied", foundationStack, tagged);
+    asDeployer(
+        "ec2:CreateSecurityGroup",
+        "a security group in the test VPC",
+        arn("ec2", "security-group/*"),
+        "denied",
+        foundationStack,
+        tagged,
+    );
     asDeployer(
         "ec2:AuthorizeSecurityGroupIngress",
         "a security group tagged PullRequest",
@@ -277,7 +307,14 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     }
 
     // Topics: a PR manages its own (pr-*) and no other environment's.
-    asDeployer("sns:SetTopicAttributes", "topic test-payments-alarms", arn("sns", "test-payments-alarms"), "denied", foundationStack, tagged);
+    asDeployer(
+        "sns:SetTopicAttributes",
+        "topic test-payments-alarms",
+        arn("sns", "test-payments-alarms"),
+        "denied",
+        foundationStack,
+        tagged,
+    );
     asDeployer("sns:Subscribe", "topic test-payments-alarms", arn("sns", "test-payments-alarms"), "denied", foundationStack, tagged);
 
     // Roles: only with the boundary, which cannot be swapped for another.
@@ -291,7 +328,13 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
     const boundary = estate.ofType("aws:iam/policy:Policy").find((p) => p.arn === boundaryArn);
     if (boundary) {
         const document = parsed<PolicyDocument>(boundary.inputs.policy);
-        const check = (action: string, target: string, resource: string, expect: "allowed" | "denied", context: Record<string, string> = {}) =>
+        const check = (
+            action: string,
+            target: string,
+            resource: string,
+            expect: "allowed" | "denied",
+            context: Record<string, string> = {},
+        ) =>
             flows.push(
                 judge(
                     {
@@ -309,9 +352,16 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
         check("lambda:InvokeFunction", `function ${pullRequestProvisionerName()}`, provisionerArn, "denied");
         check("iam:CreateRole", "any role", `arn:aws:iam::${testAccount}:role/pr-42-escalated`, "denied");
         const dbUser = (user: string) => arn("rds-db", `dbuser:${shared?.postgresResourceId ?? "db-SHARED"}/${user}`);
-        check("rds-db:connect", "the shared PostgreSQL as payments_worker (the test environment's worker)", dbUser("payments_worker"), "denied");
+        check(
+            "rds-db:connect",
+            "the shared PostgreSQL as payments_worker (the test environment's worker)",
+            dbUser("payments_worker"),
+            "denied",
+        );
         check("rds-db:connect", "the shared PostgreSQL as payments_pr_42 (a PR's own user)", dbUser("payments_pr_42"), "allowed");
-        check("kms:Decrypt", "a key of the test environment", arn("kms", "key/test-key"), "denied", { "aws:ResourceTag/Environment": "test" });
+        check("kms:Decrypt", "a key of the test environment", arn("kms", "key/test-key"), "denied", {
+            "aws:ResourceTag/Environment": "test",
+        });
     }
 
     // Each pr-<n> stack: its roles carry the boundary, the PR deployment role can create and grant them, and their grants are usable.
@@ -320,7 +370,14 @@ export function pullRequestTrustFlows(estate: Estate): Flow[] {
             const call = CREATE_CALLS[resource.type];
             const target = call.resource(resource);
             if (target !== undefined) {
-                asDeployer(call.action, `${resource.type.split(":")[1]} ${resource.name}`, target, "allowed", stack, requestTagContext(estate, resource));
+                asDeployer(
+                    call.action,
+                    `${resource.type.split(":")[1]} ${resource.name}`,
+                    target,
+                    "allowed",
+                    stack,
+                    requestTagContext(estate, resource),
+                );
             }
         }
         for (const role of estate.ofType("aws:iam/role:Role").filter((r) => r.stack === stack)) {

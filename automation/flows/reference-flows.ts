@@ -12,15 +12,26 @@ function roleExists(estate: Estate, arn: string): { exists: boolean | undefined;
     if (estate.ofType("aws:iam/role:Role").some((r) => r.arn === arn)) {
         return { exists: true, because: "created by a stack of this plan" };
     }
-    const permissionSet = /:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?AWSReservedSSO_([A-Za-z0-9+=,.@-]+?)_[0-9a-f]+$/.exec(arn)?.[1];
+    const permissionSet = /:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?AWSReservedSSO_([A-Za-z0-9+=,.@-]+?)_[0-9a-f]+$/.exec(
+        arn,
+    )?.[1];
     if (permissionSet !== undefined) {
         const found = estate.ofType("aws:ssoadmin/permissionSet:PermissionSet").some((p) => p.inputs.name === permissionSet);
         return estate.stacks("foundation").length === 0
             ? { exists: undefined, because: "Identity Center permission sets live in foundation/org, not in this plan" }
-            : { exists: found, because: found ? `Identity Center creates it for permission set ${permissionSet}` : `no permission set named ${permissionSet}` };
+            : {
+                  exists: found,
+                  because: found
+                      ? `Identity Center creates it for permission set ${permissionSet}`
+                      : `no permission set named ${permissionSet}`,
+              };
     }
     if (ciRoleNames().some((name) => arn.endsWith(`:role/${name}`))) {
-        return { exists: undefined, because: "a CI role of the bootstrap stack (repository root), which plans do not synthesize; test/bootstrap/ci-identity.test.ts proves it creates every one" };
+        return {
+            exists: undefined,
+            because:
+                "a CI role of the bootstrap stack (repository root), which plans do not synthesize; test/bootstrap/ci-identity.test.ts proves it creates every one",
+        };
     }
     return { exists: false, because: "no stack of this plan creates it" };
 }
@@ -36,7 +47,9 @@ function accessEntryReferences(estate: Estate): Flow[] {
             reference(
                 { ...spec, action: "is not for a service-linked role", target: entry.principalArn },
                 !serviceLinked,
-                serviceLinked ? "EKS rejects access entries for service-linked roles; the service (e.g. the AMP scraper) creates its own" : "a role EKS accepts",
+                serviceLinked
+                    ? "EKS rejects access entries for service-linked roles; the service (e.g. the AMP scraper) creates its own"
+                    : "a role EKS accepts",
             ),
         ];
     });
@@ -48,7 +61,9 @@ function argocdReferences(estate: Estate): Flow[] {
     const projects = estate.ofType("kubernetes:argoproj.io/v1alpha1:AppProject");
     const repoSecrets = estate
         .ofType("kubernetes:core/v1:Secret")
-        .filter((s) => ["repository", "repo-creds"].includes(String((s.inputs.metadata as any)?.labels?.["argocd.argoproj.io/secret-type"])));
+        .filter((s) =>
+            ["repository", "repo-creds"].includes(String((s.inputs.metadata as any)?.labels?.["argocd.argoproj.io/secret-type"])),
+        );
     for (const app of estate.ofType("kubernetes:argoproj.io/v1alpha1:Application")) {
         const spec = app.inputs.spec as any;
         const name = String((app.inputs.metadata as any)?.name);
@@ -56,12 +71,28 @@ function argocdReferences(estate: Estate): Flow[] {
         const project = projects.find((p) => (p.inputs.metadata as any)?.name === spec?.project);
         const base = { subject: `Application ${name}`, stack: app.stack };
         if (!project) {
-            flows.push(reference({ ...base, action: "names an existing AppProject", target: String(spec?.project) }, projects.length === 0 ? undefined : false, "no AppProject of that name in the plan"));
+            flows.push(
+                reference(
+                    { ...base, action: "names an existing AppProject", target: String(spec?.project) },
+                    projects.length === 0 ? undefined : false,
+                    "no AppProject of that name in the plan",
+                ),
+            );
             continue;
         }
         const sourceRepos: string[] = (project.inputs.spec as any)?.sourceRepos ?? [];
-        const allowed = sourceRepos.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(repoURL));
-        flows.push(reference({ ...base, action: "source allowed by its project's sourceRepos", target: repoURL }, allowed, allowed ? `matches ${sourceRepos.join(", ")}` : `project ${spec.project} allows only ${sourceRepos.join(", ") || "nothing"}`));
+        const allowed = sourceRepos.some((pattern) =>
+            new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(repoURL),
+        );
+        flows.push(
+            reference(
+                { ...base, action: "source allowed by its project's sourceRepos", target: repoURL },
+                allowed,
+                allowed
+                    ? `matches ${sourceRepos.join(", ")}`
+                    : `project ${spec.project} allows only ${sourceRepos.join(", ") || "nothing"}`,
+            ),
+        );
         if (spec?.source?.chart) {
             // stringData is masked in plans: the URL comes from the annotation the hub sets beside it.
             const credential = repoSecrets.find((s) => {
@@ -69,12 +100,22 @@ function argocdReferences(estate: Estate): Flow[] {
                 const url = data.url ?? (s.inputs.metadata as any)?.annotations?.[REPOSITORY_URL_ANNOTATION];
                 return typeof url === "string" && url !== "" && repoURL.startsWith(url.replace(/^oci:\/\//, ""));
             });
-            const refreshed = credential && estate.resources.some((r) => r.type === "kubernetes:batch/v1:CronJob" && JSON.stringify(r.inputs).includes(String((credential.inputs.metadata as any)?.name)));
+            const refreshed =
+                credential &&
+                estate.resources.some(
+                    (r) =>
+                        r.type === "kubernetes:batch/v1:CronJob" &&
+                        JSON.stringify(r.inputs).includes(String((credential.inputs.metadata as any)?.name)),
+                );
             flows.push(
                 reference(
                     { ...base, action: "hub holds a refreshed OCI credential for its chart repository", target: repoURL },
                     Boolean(credential && refreshed),
-                    !credential ? "no Argo CD repository Secret with enableOCI for this registry: Helm cannot pull the chart" : !refreshed ? "ECR tokens expire after 12 hours and nothing refreshes this credential" : `Secret ${(credential.inputs.metadata as any)?.name}, refreshed by a CronJob`,
+                    !credential
+                        ? "no Argo CD repository Secret with enableOCI for this registry: Helm cannot pull the chart"
+                        : !refreshed
+                          ? "ECR tokens expire after 12 hours and nothing refreshes this credential"
+                          : `Secret ${(credential.inputs.metadata as any)?.name}, refreshed by a CronJob`,
                 ),
             );
         }
@@ -112,8 +153,14 @@ function analysisReferences(estate: Estate): Flow[] {
         for (const metric of ((template.inputs.spec as any)?.metrics ?? []) as any[]) {
             const query = String(metric?.provider?.prometheus?.query ?? "");
             // Labels that identify a target come from the scraper; others (status, method) are the metric's own.
-            const used = [...query.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"/g)].map((m) => m[1]).filter((l) => TARGET_LABELS.has(l));
-            const spec = { subject: `AnalysisTemplate ${(template.inputs.metadata as any)?.name} (${metric.name})`, stack: template.stack, action: "selects only labels the scraper produces" };
+            const used = [...query.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"/g)]
+                .map((m) => m[1])
+                .filter((l) => TARGET_LABELS.has(l));
+            const spec = {
+                subject: `AnalysisTemplate ${(template.inputs.metadata as any)?.name} (${metric.name})`,
+                stack: template.stack,
+                action: "selects only labels the scraper produces",
+            };
             if (!scraper) {
                 flows.push(reference({ ...spec, target: `platform/${env} scraper` }, undefined, `platform/${env} is not in this plan`));
                 continue;
@@ -124,7 +171,9 @@ function analysisReferences(estate: Estate): Flow[] {
                 reference(
                     { ...spec, target: `scraper ${scraper.name}` },
                     missing.length === 0,
-                    missing.length === 0 ? `labels ${[...new Set(used)].join(", ")} are all produced` : `the scrape configuration never sets ${missing.join(", ")}: every measurement errors`,
+                    missing.length === 0
+                        ? `labels ${[...new Set(used)].join(", ")} are all produced`
+                        : `the scrape configuration never sets ${missing.join(", ")}: every measurement errors`,
                 ),
             );
         }
@@ -139,9 +188,16 @@ function bucketNameReferences(estate: Estate): Flow[] {
         // The organization's account ids are its own: any of them keeps the name unique.
         const unique = [bucket.account, ...Object.values(estate.accountIds)].some((id) => id !== undefined && name.includes(id));
         return reference(
-            { subject: `bucket ${name}`, action: "name is unique to its account", target: `account ${bucket.account}`, stack: bucket.stack },
+            {
+                subject: `bucket ${name}`,
+                action: "name is unique to its account",
+                target: `account ${bucket.account}`,
+                stack: bucket.stack,
+            },
             unique,
-            unique ? "the name carries the account id" : "a global S3 name without the account id: BucketAlreadyExists when another account (or env copy) took it",
+            unique
+                ? "the name carries the account id"
+                : "a global S3 name without the account id: BucketAlreadyExists when another account (or env copy) took it",
         );
     });
 }
@@ -151,7 +207,12 @@ function podIdentityReferences(estate: Estate): Flow[] {
     return estate.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => {
         const exists = roleExists(estate, String(a.inputs.roleArn));
         return reference(
-            { subject: `pod identity ${a.inputs.namespace}/${a.inputs.serviceAccount} (${a.inputs.clusterName})`, action: "names an existing role", target: String(a.inputs.roleArn), stack: a.stack },
+            {
+                subject: `pod identity ${a.inputs.namespace}/${a.inputs.serviceAccount} (${a.inputs.clusterName})`,
+                action: "names an existing role",
+                target: String(a.inputs.roleArn),
+                stack: a.stack,
+            },
             exists.exists,
             exists.because,
         );
@@ -166,7 +227,18 @@ function targetGroupBindingReferences(estate: Estate): Flow[] {
             return [];
         }
         const exists = estate.ofType("aws:lb/targetGroup:TargetGroup").some((t) => t.arn === arn);
-        return [reference({ subject: `Application ${(app.inputs.metadata as any)?.name}`, action: "binds an existing target group", target: arn, stack: app.stack }, exists, exists ? "created by a stack of this plan" : "no target group with this ARN")];
+        return [
+            reference(
+                {
+                    subject: `Application ${(app.inputs.metadata as any)?.name}`,
+                    action: "binds an existing target group",
+                    target: arn,
+                    stack: app.stack,
+                },
+                exists,
+                exists ? "created by a stack of this plan" : "no target group with this ARN",
+            ),
+        ];
     });
 }
 
@@ -182,9 +254,18 @@ function delegationReferences(estate: Estate): Flow[] {
         const waits = delegation !== undefined && validation.dependencies.includes(delegation.urn);
         return [
             reference(
-                { subject: `certificate validation ${validation.name}`, action: "waits for the delegation of its zone", target: String(zone.inputs.name), stack: validation.stack },
+                {
+                    subject: `certificate validation ${validation.name}`,
+                    action: "waits for the delegation of its zone",
+                    target: String(zone.inputs.name),
+                    stack: validation.stack,
+                },
                 waits,
-                waits ? `depends on NS record ${delegation!.name} in the parent zone` : delegation ? `does not depend on ${delegation.name}` : "nothing delegates the zone before ACM looks for its records: the first apply waits 75 minutes and fails",
+                waits
+                    ? `depends on NS record ${delegation!.name} in the parent zone`
+                    : delegation
+                      ? `does not depend on ${delegation.name}`
+                      : "nothing delegates the zone before ACM looks for its records: the first apply waits 75 minutes and fails",
             ),
         ];
     });
@@ -196,7 +277,8 @@ function delegationReferences(estate: Estate): Flow[] {
  * delegates nothing, or the wrong name).
  */
 function delegationTargetReferences(estate: Estate): Flow[] {
-    return estate.ofType("aws:route53/record:Record")
+    return estate
+        .ofType("aws:route53/record:Record")
         .filter((r) => r.inputs.type === "NS")
         .map((record) => {
             const name = String(record.inputs.name);
@@ -209,7 +291,16 @@ function delegationTargetReferences(estate: Estate): Flow[] {
                     : holds
                       ? `zone ${zone.inputs.name} (${zone.stack}) is ${name}'s parent`
                       : `zone ${zone.inputs.name} is not the public zone of ${parent}`;
-            return reference({ subject: `NS delegation ${record.name}`, action: "is written into its parent domain's zone", target: name, stack: record.stack }, holds, because);
+            return reference(
+                {
+                    subject: `NS delegation ${record.name}`,
+                    action: "is written into its parent domain's zone",
+                    target: name,
+                    stack: record.stack,
+                },
+                holds,
+                because,
+            );
         });
 }
 
@@ -225,27 +316,51 @@ function argocdServerReferences(estate: Estate): Flow[] {
         .map((release) => {
             const url = String((release.inputs.values as any).configs.cm.url);
             const host = url.replace(/^https:\/\//, "").replace(/\/.*$/, "");
-            const spec = { subject: `Argo CD ${release.name}`, action: "its URL is served to the internal network", target: url, stack: release.stack };
+            const spec = {
+                subject: `Argo CD ${release.name}`,
+                action: "its URL is served to the internal network",
+                target: url,
+                stack: release.stack,
+            };
             const zone = (id: unknown) => estate.ofType("aws:route53/zone:Zone").find((z) => z.id === id);
-            const record = estate.ofType("aws:route53/record:Record").find((r) => r.inputs.name === host && (zone(r.inputs.zoneId)?.inputs.vpcs ?? undefined) !== undefined);
+            const record = estate
+                .ofType("aws:route53/record:Record")
+                .find((r) => r.inputs.name === host && (zone(r.inputs.zoneId)?.inputs.vpcs ?? undefined) !== undefined);
             if (!record) {
                 return reference(spec, false, `no record for ${host} in a private zone: the UI and SSO login cannot be reached`);
             }
             const alias = String((record.inputs.aliases as any[] | undefined)?.[0]?.name ?? "");
-            const lb = estate.ofType("aws:lb/loadBalancer:LoadBalancer").find((b) => b.outputs?.dnsName === alias || alias.startsWith(`internal-${b.inputs.name}-`));
+            const lb = estate
+                .ofType("aws:lb/loadBalancer:LoadBalancer")
+                .find((b) => b.outputs?.dnsName === alias || alias.startsWith(`internal-${b.inputs.name}-`));
             if (!lb || lb.inputs.internal !== true) {
                 return reference(spec, false, `${host} points at ${alias || "nothing"}, not an internal load balancer of this plan`);
             }
-            const listeners = estate.ofType("aws:lb/listener:Listener").filter((l) => l.inputs.loadBalancerArn === lb.arn && l.inputs.protocol === "HTTPS");
+            const listeners = estate
+                .ofType("aws:lb/listener:Listener")
+                .filter((l) => l.inputs.loadBalancerArn === lb.arn && l.inputs.protocol === "HTTPS");
             const rule = estate
                 .ofType("aws:lb/listenerRule:ListenerRule")
-                .find((r) => listeners.some((l) => l.arn === r.inputs.listenerArn) && ((r.inputs.conditions as any[]) ?? []).some((c) => (c.hostHeader?.values ?? []).includes(host)));
+                .find(
+                    (r) =>
+                        listeners.some((l) => l.arn === r.inputs.listenerArn) &&
+                        ((r.inputs.conditions as any[]) ?? []).some((c) => (c.hostHeader?.values ?? []).includes(host)),
+                );
             const groupArn = ((rule?.inputs.actions as any[]) ?? []).find((a) => a.type === "forward")?.targetGroupArn;
             const binding = estate
                 .ofType("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
-                .find((b) => (b.inputs.spec as any)?.targetGroupARN === groupArn && (b.inputs.spec as any)?.serviceRef?.name === "argocd-server");
+                .find(
+                    (b) =>
+                        (b.inputs.spec as any)?.targetGroupARN === groupArn && (b.inputs.spec as any)?.serviceRef?.name === "argocd-server",
+                );
             if (!rule || !binding) {
-                return reference(spec, false, !rule ? `${lb.inputs.name} has no HTTPS rule for ${host}` : "no TargetGroupBinding puts argocd-server's pods in the target group the rule forwards to");
+                return reference(
+                    spec,
+                    false,
+                    !rule
+                        ? `${lb.inputs.name} has no HTTPS rule for ${host}`
+                        : "no TargetGroupBinding puts argocd-server's pods in the target group the rule forwards to",
+                );
             }
             return reference(spec, true, `${host} -> ${lb.inputs.name} (HTTPS rule for the host) -> target group bound to argocd-server`);
         });
@@ -255,5 +370,12 @@ export function referenceFlows(estate: Estate): Flow[] {
     return [
         ...delegationReferences(estate),
         ...delegationTargetReferences(estate),
-        ...argocdServerReferences(estate),...accessEntryReferences(estate), ...argocdReferences(estate), ...analysisReferences(estate), ...bucketNameReferences(estate), ...podIdentityReferences(estate), ...targetGroupBindingReferences(estate)];
+        ...argocdServerReferences(estate),
+        ...accessEntryReferences(estate),
+        ...argocdReferences(estate),
+        ...analysisReferences(estate),
+        ...bucketNameReferences(estate),
+        ...podIdentityReferences(estate),
+        ...targetGroupBindingReferences(estate),
+    ];
 }

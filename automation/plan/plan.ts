@@ -10,7 +10,6 @@ import { PlanDocument, PlannedStack } from "../../plan-model/types";
 import { environmentChain, type StackTarget } from "../../lib/environments";
 import { REPO_ROOT } from "../../lib/repository";
 
-
 /** The organization segment of stack names when a stack's config sets no `stackOrg`. */
 export const DEFAULT_STACK_ORG = "organization";
 
@@ -52,7 +51,11 @@ export interface StackSynthesisOptions {
 }
 
 /** Synthesizes one Pulumi program with its stack file, answering stack references from the registry. */
-export async function synthesizeStack(projectDir: string, stack: string, options: StackSynthesisOptions = {}): Promise<SynthesisResult & { organization: string }> {
+export async function synthesizeStack(
+    projectDir: string,
+    stack: string,
+    options: StackSynthesisOptions = {},
+): Promise<SynthesisResult & { organization: string }> {
     const project = loadProject(projectDir);
     const file = options.stackFile ? path.join(project.dir, options.stackFile) : stackFilePath(project, stack);
     const config = loadStackConfig(project, stack, options.config, file);
@@ -75,7 +78,13 @@ export async function synthesizeStack(projectDir: string, stack: string, options
 
 /** A synthesized stack with the policy pack evaluated on it. */
 export function planned(result: SynthesisResult): PlannedStack {
-    const stack: PlannedStack = { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
+    const stack: PlannedStack = {
+        project: result.project,
+        stack: result.stack,
+        resources: result.resources,
+        outputs: result.outputs,
+        violations: [],
+    };
     stack.violations = evaluateStack(stack);
     return stack;
 }
@@ -128,7 +137,11 @@ export interface EnvironmentPlans {
  * Plans `envs` from the checkout at `root` (default: this one) with this engine and policy pack.
  * Another checkout's programs load its own sources and, through a node_modules link, these SDKs.
  */
-export async function planEnvironments(envs: string[], root = REPO_ROOT, chainOf: (env: string) => StackTarget[] = environmentChain): Promise<EnvironmentPlans> {
+export async function planEnvironments(
+    envs: string[],
+    root = REPO_ROOT,
+    chainOf: (env: string) => StackTarget[] = environmentChain,
+): Promise<EnvironmentPlans> {
     const registry = new StackRegistry();
     const stacks = new Map<string, PlannedStack>();
     const secretFingerprints = new Map<string, SynthesisResult["secretFingerprints"]>();
@@ -138,7 +151,10 @@ export async function planEnvironments(envs: string[], root = REPO_ROOT, chainOf
         for (const target of chainOf(env)) {
             const key = `${target.project}/${target.stack}`;
             if (!stacks.has(key)) {
-                const result = await synthesizeStack(path.join(root, target.directory ?? target.project), target.stack, { stackFile: target.stackFile, registry });
+                const result = await synthesizeStack(path.join(root, target.directory ?? target.project), target.stack, {
+                    stackFile: target.stackFile,
+                    registry,
+                });
                 stacks.set(key, planned(result));
                 secretFingerprints.set(key, result.secretFingerprints);
             }

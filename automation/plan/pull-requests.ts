@@ -26,12 +26,16 @@ export async function planPullRequests(numbers: readonly number[]): Promise<Pull
     const chain = environmentChain(`pr-${numbers[0]}`);
     const upstream: PlannedStack[] = [];
     for (const target of chain.filter((t) => t.project !== "workloads")) {
-        upstream.push(planned(await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, { stackFile: target.stackFile, registry })));
+        upstream.push(
+            planned(await synthesizeStack(path.join(REPO_ROOT, target.project), target.stack, { stackFile: target.stackFile, registry })),
+        );
     }
     const template = chain.find((t) => t.project === "workloads")!;
     const pullRequests: PlannedStack[] = [];
     for (const n of numbers) {
-        pullRequests.push(planned(await synthesizeStack(path.join(REPO_ROOT, "workloads"), `pr-${n}`, { stackFile: template.stackFile, registry })));
+        pullRequests.push(
+            planned(await synthesizeStack(path.join(REPO_ROOT, "workloads"), `pr-${n}`, { stackFile: template.stackFile, registry })),
+        );
     }
     return { upstream, pullRequests, capacity: estimateCapacity([...upstream, pullRequests[0]]) };
 }
@@ -54,7 +58,9 @@ function claims(r: PlannedResource): string[] {
         if (claim) out.push(`name ${claim}`);
         const hostnames = (r.inputs.spec as { hostnames?: unknown } | undefined)?.hostnames;
         if (Array.isArray(hostnames)) out.push(...hostnames.map((h) => `hostname ${String(h)}`));
-        const ports = ((r.inputs.spec as { ports?: { nodePort?: unknown }[] } | undefined)?.ports ?? []).filter((p) => typeof p.nodePort === "number");
+        const ports = ((r.inputs.spec as { ports?: { nodePort?: unknown }[] } | undefined)?.ports ?? []).filter(
+            (p) => typeof p.nodePort === "number",
+        );
         out.push(...ports.map((p) => `nodePort ${String(p.nodePort)}`));
         return out;
     }
@@ -66,7 +72,8 @@ function claims(r: PlannedResource): string[] {
         // Listener rules and records have no physical name of their own; their claims follow.
         if (typeof value === "string" && r.type !== "aws:route53/record:Record") out.push(`name ${type} ${value}`);
     }
-    if (r.type === "aws:route53/record:Record") out.push(`hostname ${String(r.inputs.zoneId)} ${String(r.inputs.name)} ${String(r.inputs.type)}`);
+    if (r.type === "aws:route53/record:Record")
+        out.push(`hostname ${String(r.inputs.zoneId)} ${String(r.inputs.name)} ${String(r.inputs.type)}`);
     if (r.type === "aws:lb/listenerRule:ListenerRule") out.push(`priority ${String(r.inputs.listenerArn)} ${String(r.inputs.priority)}`);
     if (r.type === "aws:lb/listener:Listener") out.push(`port ${String(r.inputs.loadBalancerArn)} ${String(r.inputs.port)}`);
     if (r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation") {

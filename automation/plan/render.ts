@@ -48,7 +48,10 @@ function flowSection(doc: PlanDocument): string[] {
     const failing = flows.filter((f) => f.result === "failing");
     return [
         `Flows: ${summary.proven} proven, ${summary.failing} failing, ${summary.unknown} unknown`,
-        ...failing.map((f) => `  [failing] ${f.kind}: ${f.subject} -> ${f.target}: ${f.action} (expected ${f.expect})\n      because ${f.because}  [${f.stack}]`),
+        ...failing.map(
+            (f) =>
+                `  [failing] ${f.kind}: ${f.subject} -> ${f.target}: ${f.action} (expected ${f.expect})\n      because ${f.because}  [${f.stack}]`,
+        ),
         "",
     ];
 }
@@ -57,7 +60,15 @@ function flowSection(doc: PlanDocument): string[] {
 export function renderPlan(doc: PlanDocument, extraSections: string[] = []): string {
     const lines = [`Plan for ${doc.env}: ${doc.summary.stacks} stack(s), ${doc.summary.resources} resources`, ""];
     for (const stack of doc.stacks) {
-        lines.push(`${stack.project}/${stack.stack}  (${stack.resources.length} resources)`, ...tree(stack.resources), "", "  Resources by type:", ...countsByType(stack), ...violations(stack), "");
+        lines.push(
+            `${stack.project}/${stack.stack}  (${stack.resources.length} resources)`,
+            ...tree(stack.resources),
+            "",
+            "  Resources by type:",
+            ...countsByType(stack),
+            ...violations(stack),
+            "",
+        );
     }
     lines.push(...extraSections, ...flowSection(doc));
     const flows = doc.summary.flows ? `, ${doc.summary.flows.failing} failing flows` : "";

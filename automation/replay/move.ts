@@ -29,11 +29,18 @@ export class ReplayError extends OperationalError {}
 /** Where the client sends its requests: the configured endpoint, else SQS's regional one. */
 async function endpointOf(sqs: SQSClient, region: string): Promise<string> {
     const configured = await sqs.config.endpoint?.();
-    return configured ? `${configured.protocol}//${configured.hostname}${configured.port ? `:${configured.port}` : ""}${configured.path}` : `https://sqs.${region}.amazonaws.com`;
+    return configured
+        ? `${configured.protocol}//${configured.hostname}${configured.port ? `:${configured.port}` : ""}${configured.path}`
+        : `https://sqs.${region}.amazonaws.com`;
 }
 
 /** One SQS request; a failure names what was asked, of which queue, at which endpoint, and why. */
-async function request<T>(sqs: SQSClient, send: () => Promise<T>, what: string, options: Pick<ReplayOptions, "region" | "requestTimeoutMs">): Promise<T> {
+async function request<T>(
+    sqs: SQSClient,
+    send: () => Promise<T>,
+    what: string,
+    options: Pick<ReplayOptions, "region" | "requestTimeoutMs">,
+): Promise<T> {
     try {
         return await send();
     } catch (error) {
@@ -57,9 +64,7 @@ function isQueueMissing(error: unknown): boolean {
 }
 
 export type ReplayOutcome =
-    | { kind: "nothing-to-move" }
-    | { kind: "dry-run"; messages: number }
-    | { kind: "completed"; taskHandle: string; moved: number };
+    { kind: "nothing-to-move" } | { kind: "dry-run"; messages: number } | { kind: "completed"; taskHandle: string; moved: number };
 
 interface QueueInfo {
     name: string;
@@ -85,7 +90,13 @@ async function describeQueue(sqs: SQSClient, name: string, options: ReplayOption
     }
     const { Attributes = {} } = await request(
         sqs,
-        () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url!, AttributeNames: ["QueueArn", "ApproximateNumberOfMessages", "RedrivePolicy"] })),
+        () =>
+            sqs.send(
+                new GetQueueAttributesCommand({
+                    QueueUrl: url!,
+                    AttributeNames: ["QueueArn", "ApproximateNumberOfMessages", "RedrivePolicy"],
+                }),
+            ),
         `GetQueueAttributes of ${name}`,
         options,
     );
@@ -103,7 +114,11 @@ async function describeQueue(sqs: SQSClient, name: string, options: ReplayOption
  * Our task: by handle while it runs. SQS lists a finished task without its handle, so then it is
  * the newest finished task that was not there before we started ours.
  */
-function findTask(entries: ListMessageMoveTasksResultEntry[], taskHandle: string, earlier: Set<number | undefined>): ListMessageMoveTasksResultEntry | undefined {
+function findTask(
+    entries: ListMessageMoveTasksResultEntry[],
+    taskHandle: string,
+    earlier: Set<number | undefined>,
+): ListMessageMoveTasksResultEntry | undefined {
     return (
         entries.find((e) => e.TaskHandle === taskHandle) ??
         entries
@@ -128,7 +143,12 @@ export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, 
     }
 
     const listTasks = () =>
-        request(sqs, () => sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 })), `ListMessageMoveTasks of ${dlq.name}`, options);
+        request(
+            sqs,
+            () => sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 })),
+            `ListMessageMoveTasks of ${dlq.name}`,
+            options,
+        );
     const { Results: existing = [] } = await listTasks();
     const running = existing.find((t) => t.Status === "RUNNING");
     if (running !== undefined) {
@@ -153,7 +173,14 @@ export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, 
 
     const { TaskHandle: taskHandle } = await request(
         sqs,
-        () => sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn, DestinationArn: queue.arn, MaxNumberOfMessagesPerSecond: options.maxPerSecond })),
+        () =>
+            sqs.send(
+                new StartMessageMoveTaskCommand({
+                    SourceArn: dlq.arn,
+                    DestinationArn: queue.arn,
+                    MaxNumberOfMessagesPerSecond: options.maxPerSecond,
+                }),
+            ),
         `StartMessageMoveTask from ${dlq.name} to ${queue.name}`,
         options,
     );
@@ -169,7 +196,10 @@ export async function replayDeadLetters(sqs: SQSClient, options: ReplayOptions, 
     let last: ListMessageMoveTasksResultEntry | undefined;
     for (let waited = 0; ; waited += clock.pollIntervalMs) {
         if (waited >= options.timeoutMs) {
-            const state = last === undefined ? "SQS never listed it" : `it is still ${last.Status} (${last.ApproximateNumberOfMessagesMoved ?? 0} moved)`;
+            const state =
+                last === undefined
+                    ? "SQS never listed it"
+                    : `it is still ${last.Status} (${last.ApproximateNumberOfMessagesMoved ?? 0} moved)`;
             throw new ReplayError(
                 `stopped following the move task ${taskHandle} from ${dlq.name} after ${formatDuration(options.timeoutMs)} (--timeout): ${state}. ` +
                     `It goes on in SQS: follow it with aws sqs list-message-move-tasks --source-arn ${dlq.arn} --region ${options.region}, or cancel it with the command above`,

@@ -8,7 +8,11 @@ const REPLAY_OPTIONS = {
     "max-per-second": { type: "string", value: "N", help: "throttle the move (1-500 messages per second; default: as fast as SQS allows)" },
     "dry-run": { type: "boolean", help: "check both queues and show what would move, without moving anything" },
     region: { type: "string", value: "REGION", help: `default: AWS_REGION, else ${DEFAULT_REGION}` },
-    "request-timeout": { type: "string", value: "DURATION", help: "give up on one SQS request (connect + answer) after this long (default 30s)" },
+    "request-timeout": {
+        type: "string",
+        value: "DURATION",
+        help: "give up on one SQS request (connect + answer) after this long (default 30s)",
+    },
     timeout: { type: "string", value: "DURATION", help: "give up following the move task after this long; it goes on in SQS (default 1h)" },
 } as const satisfies OptionSpecs;
 

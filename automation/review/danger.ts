@@ -21,7 +21,15 @@ export interface Danger {
  */
 export const STATEFUL: Record<string, string[]> = {
     "aws:dynamodb/table:Table": ["name", "hashKey", "rangeKey"],
-    "aws:rds/instance:Instance": ["identifier", "engine", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName"],
+    "aws:rds/instance:Instance": [
+        "identifier",
+        "engine",
+        "username",
+        "storageEncrypted",
+        "kmsKeyId",
+        "availabilityZone",
+        "characterSetName",
+    ],
     "aws:rds/cluster:Cluster": ["clusterIdentifier", "engine", "masterUsername", "databaseName", "storageEncrypted", "kmsKeyId"],
     "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix"],
     "aws:s3/bucketV2:BucketV2": ["bucket", "bucketPrefix"],
@@ -52,7 +60,10 @@ export function policyStatements(inputs: Record<string, unknown>): Map<string, s
             const record = parsed as Record<string, unknown>;
             if ("Statement" in record) {
                 const statements = ([] as unknown[]).concat(record.Statement ?? []);
-                found.set(path, statements.map((s) => canonical(s)));
+                found.set(
+                    path,
+                    statements.map((s) => canonical(s)),
+                );
                 return;
             }
             for (const [key, child] of Object.entries(record)) {
@@ -98,7 +109,7 @@ function ipv4(cidr: string): [number, number] | undefined {
 
 /** Whether every address of `inner` is in `outer` (IPv6 only when equal or `::/0`). */
 function contains(outer: string, inner: string): boolean {
-    if (outer === inner || outer === "0.0.0.0/0" && inner.includes(".") || outer === "::/0" && inner.includes(":")) {
+    if (outer === inner || (outer === "0.0.0.0/0" && inner.includes(".")) || (outer === "::/0" && inner.includes(":"))) {
         return true;
     }
     const a = ipv4(outer);
@@ -111,7 +122,9 @@ function contains(outer: string, inner: string): boolean {
 }
 
 function isPrivate(cidr: string): boolean {
-    return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].some((range) => contains(range, cidr)) || /^f[cd]/i.test(cidr);
+    return (
+        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].some((range) => contains(range, cidr)) || /^f[cd]/i.test(cidr)
+    );
 }
 
 function asArray(value: unknown): unknown[] {
@@ -131,7 +144,13 @@ function ingressRules(resources: PlannedResource[]): IngressRule[] {
             if (typeof cidr === "string" && cidr !== UNKNOWN_PLACEHOLDER) {
                 const protocol = String(rule.protocol ?? rule.ipProtocol ?? "-1");
                 const all = protocol === "-1" || protocol === "all";
-                rules.push({ group: String(group), protocol: all ? "all" : protocol, from: all ? 0 : port(rule.fromPort, 0), to: all ? 65535 : port(rule.toPort, 65535), cidr });
+                rules.push({
+                    group: String(group),
+                    protocol: all ? "all" : protocol,
+                    from: all ? 0 : port(rule.fromPort, 0),
+                    to: all ? 65535 : port(rule.toPort, 65535),
+                    cidr,
+                });
             }
         }
     };
@@ -142,7 +161,11 @@ function ingressRules(resources: PlannedResource[]): IngressRule[] {
                 add(r.urn, rule, [...asArray(rule.cidrBlocks), ...asArray(rule.ipv6CidrBlocks)]);
             }
         } else if (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
-            add(inputs.securityGroupId, inputs, [inputs.cidrIpv4, inputs.cidrIpv6].filter((c) => c !== undefined));
+            add(
+                inputs.securityGroupId,
+                inputs,
+                [inputs.cidrIpv4, inputs.cidrIpv6].filter((c) => c !== undefined),
+            );
         } else if (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && inputs.type === "ingress") {
             add(inputs.securityGroupId, inputs, [...asArray(inputs.cidrBlocks), ...asArray(inputs.ipv6CidrBlocks)]);
         }
@@ -170,7 +193,12 @@ function openedIngress(base: PlannedStack | undefined, head: PlannedStack | unde
     }
     return ingressRules(head?.resources ?? []).filter((rule) => {
         const covered = before.some(
-            (old) => old.group === rule.group && (old.protocol === "all" || old.protocol === rule.protocol) && old.from <= rule.from && old.to >= rule.to && contains(old.cidr, rule.cidr),
+            (old) =>
+                old.group === rule.group &&
+                (old.protocol === "all" || old.protocol === rule.protocol) &&
+                old.from <= rule.from &&
+                old.to >= rule.to &&
+                contains(old.cidr, rule.cidr),
         );
         return !covered && (groups.has(rule.group) || !isPrivate(rule.cidr));
     });
@@ -191,10 +219,17 @@ export function dangersOf(diff: StackDiff, base: PlannedStack | undefined, head:
         if (change.kind === "remove" && (change.protect || stateful) && !change.rename?.keptByAlias) {
             const why = change.protect ? "protected" : "stateful";
             const hint = change.rename ? ` (looks renamed to ${change.rename.to.split("::").pop()}: add aliases to keep it)` : "";
-            dangers.push({ kind: "stateful-removed", stack, urn: change.urn, headline: `${stack}: deletes ${why} ${label(change)}${hint}` });
+            dangers.push({
+                kind: "stateful-removed",
+                stack,
+                urn: change.urn,
+                headline: `${stack}: deletes ${why} ${label(change)}${hint}`,
+            });
         }
         if (change.kind === "change" && stateful) {
-            const forcing = change.properties.filter((p) => STATEFUL[change.type].includes(p.path.split(/[.[]/)[0]) && p.before !== undefined);
+            const forcing = change.properties.filter(
+                (p) => STATEFUL[change.type].includes(p.path.split(/[.[]/)[0]) && p.before !== undefined,
+            );
             if (forcing.length > 0) {
                 dangers.push({
                     kind: "replacement",
@@ -222,11 +257,19 @@ export function dangersOf(diff: StackDiff, base: PlannedStack | undefined, head:
     }
     for (const rule of openedIngress(base, head)) {
         const where = rule.group.startsWith("urn:") ? rule.group.split("::").pop() : rule.group;
-        dangers.push({ kind: "network-opened", stack, headline: `${stack}: security group ${where} opens ${describePorts(rule)} to ${rule.cidr}${PUBLIC.has(rule.cidr) ? " (anywhere)" : ""}` });
+        dangers.push({
+            kind: "network-opened",
+            stack,
+            headline: `${stack}: security group ${where} opens ${describePorts(rule)} to ${rule.cidr}${PUBLIC.has(rule.cidr) ? " (anywhere)" : ""}`,
+        });
     }
     if (diff.stack === "prod" && diff.changes.length > 0) {
         const count = (kind: ResourceChange["kind"]) => diff.changes.filter((c) => c.kind === kind).length;
-        dangers.push({ kind: "prod-change", stack, headline: `${stack}: changes prod (${count("add")} to add, ${count("remove")} to remove, ${count("change")} to change)` });
+        dangers.push({
+            kind: "prod-change",
+            stack,
+            headline: `${stack}: changes prod (${count("add")} to add, ${count("remove")} to remove, ${count("change")} to change)`,
+        });
     }
     return dangers;
 }

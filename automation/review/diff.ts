@@ -101,7 +101,13 @@ export function diffValues(before: unknown, after: unknown, secrets: SecretSides
             for (const id of [...new Set([...ia.keys(), ...ib.keys()])]) {
                 const i = ia.get(id);
                 const j = ib.get(id);
-                walk(i === undefined ? undefined : a[i], j === undefined ? undefined : b[j], `${path}[${key}=${id}]`, `${rawA}[${i}]`, `${rawB}[${j}]`);
+                walk(
+                    i === undefined ? undefined : a[i],
+                    j === undefined ? undefined : b[j],
+                    `${path}[${key}=${id}]`,
+                    `${rawA}[${i}]`,
+                    `${rawB}[${j}]`,
+                );
             }
             return;
         }
@@ -136,12 +142,22 @@ export function diffStack(
             changes.push({ urn, type: resource.type, name: resource.name, kind: "add", protect: resource.protect, properties: [] });
             continue;
         }
-        const properties = diffValues(old.inputs, resource.inputs, { before: fingerprints.base?.get(urn), after: fingerprints.head?.get(urn) });
+        const properties = diffValues(old.inputs, resource.inputs, {
+            before: fingerprints.base?.get(urn),
+            after: fingerprints.head?.get(urn),
+        });
         if (old.protect !== resource.protect) {
             properties.push({ path: "(protect)", before: old.protect, after: resource.protect });
         }
         if (properties.length > 0) {
-            changes.push({ urn, type: resource.type, name: resource.name, kind: "change", protect: old.protect || resource.protect, properties });
+            changes.push({
+                urn,
+                type: resource.type,
+                name: resource.name,
+                kind: "change",
+                protect: old.protect || resource.protect,
+                properties,
+            });
         }
     }
     for (const [urn, resource] of before) {

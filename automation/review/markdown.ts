@@ -26,7 +26,11 @@ function change(c: ResourceChange): string[] {
     const sign = { add: "+", remove: "-", change: "~" }[c.kind];
     const notes = [
         c.protect ? "protected" : "",
-        c.rename ? (c.rename.keptByAlias ? "renamed, kept by `aliases`" : `looks renamed (${c.kind === "remove" ? "to" : "from"} \`${(c.kind === "remove" ? c.rename.to : c.rename.from).split("::").pop()}\`): add \`aliases\` to keep it`) : "",
+        c.rename
+            ? c.rename.keptByAlias
+                ? "renamed, kept by `aliases`"
+                : `looks renamed (${c.kind === "remove" ? "to" : "from"} \`${(c.kind === "remove" ? c.rename.to : c.rename.from).split("::").pop()}\`): add \`aliases\` to keep it`
+            : "",
     ].filter(Boolean);
     return [`- ${sign} \`${c.type}\` **${c.name}**${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`, ...c.properties.map(property)];
 }
@@ -53,17 +57,24 @@ function environmentTable(env: EnvironmentReview, stacks: Map<string, StackRevie
             `Estimate: ${usd(after.monthlyUsd)}/month (${signed(after.monthlyUsd - before.monthlyUsd, usd)}), ` +
                 `${usd(after.dailyUsd)}/day (${signed(after.dailyUsd - before.dailyUsd, usd)}), ` +
                 `spin-up ${after.spinUpMinutes} min (${signed(after.spinUpMinutes - before.spinUpMinutes, (v) => `${v.toFixed(1)} min`)})` +
-                (causes.length > 0 ? `; from ${causes.map((c) => `\`${c.urn.split("::").pop()}\` ${signed(c.monthlyUsdDelta, usd)}`).join(", ")}` : ""),
+                (causes.length > 0
+                    ? `; from ${causes.map((c) => `\`${c.urn.split("::").pop()}\` ${signed(c.monthlyUsdDelta, usd)}`).join(", ")}`
+                    : ""),
             "",
         );
     }
     if (env.flows && env.flows.introducedFailing.length + env.flows.fixed.length > 0) {
-        lines.push(`Flows: ${env.flows.introducedFailing.length} start failing (${env.flows.introducedFailing.map((f) => `\`${f.id}\``).join(", ")}), ${env.flows.fixed.length} fixed`, "");
+        lines.push(
+            `Flows: ${env.flows.introducedFailing.length} start failing (${env.flows.introducedFailing.map((f) => `\`${f.id}\``).join(", ")}), ${env.flows.fixed.length} fixed`,
+            "",
+        );
     }
     lines.push("| stack | add | remove | change | violations introduced | fixed |", "|---|--:|--:|--:|--:|--:|");
     for (const key of env.stacks) {
         const s = stacks.get(key)!;
-        lines.push(`| \`${key}\` | ${s.counts.add} | ${s.counts.remove} | ${s.counts.change} | ${s.policy.introduced.length} | ${s.policy.fixed.length} |`);
+        lines.push(
+            `| \`${key}\` | ${s.counts.add} | ${s.counts.remove} | ${s.counts.change} | ${s.policy.introduced.length} | ${s.policy.fixed.length} |`,
+        );
     }
     lines.push("");
     return lines;
@@ -73,7 +84,11 @@ function environmentTable(env: EnvironmentReview, stacks: Map<string, StackRevie
  * The PR comment: headline and dangers, a table per environment, then collapsed details per
  * stack, cut to fit GitHub's comment limit with a pointer to the full JSON (`artifact`).
  */
-export function renderReviewMarkdown(review: ChangeReview, artifact = "the change-review JSON artifact of this run", limit = COMMENT_LIMIT): string {
+export function renderReviewMarkdown(
+    review: ChangeReview,
+    artifact = "the change-review JSON artifact of this run",
+    limit = COMMENT_LIMIT,
+): string {
     const { summary } = review;
     const head = [`## Change review against \`${review.base.ref}\` (${review.base.commit.slice(0, 7)})`, ""];
     const nothing = summary.add + summary.remove + summary.change === 0 && summary.mandatoryIntroduced === 0;
@@ -92,7 +107,10 @@ export function renderReviewMarkdown(review: ChangeReview, artifact = "the chang
         head.push("No danger found.", "");
     }
     if (!review.base.sameEngine) {
-        head.push("_The lockfile changed: the base was planned by its own engine and dependencies; changed secrets cannot be compared._", "");
+        head.push(
+            "_The lockfile changed: the base was planned by its own engine and dependencies; changed secrets cannot be compared._",
+            "",
+        );
     }
     const stacks = new Map(review.stacks.map((s) => [`${s.project}/${s.stack}`, s]));
     const body = [...head, ...review.environments.flatMap((env) => environmentTable(env, stacks)), "### Details", ""].join("\n");
@@ -109,7 +127,10 @@ export function renderReviewMarkdown(review: ChangeReview, artifact = "the chang
                 "",
             ].join("\n"),
         );
-    const sections = [...statements, ...review.stacks.filter((s) => s.changes.length + s.policy.introduced.length + s.policy.fixed.length > 0).map(stackDetails)];
+    const sections = [
+        ...statements,
+        ...review.stacks.filter((s) => s.changes.length + s.policy.introduced.length + s.policy.fixed.length > 0).map(stackDetails),
+    ];
     let text = body;
     for (const [i, section] of sections.entries()) {
         if (text.length + section.length > limit - RESERVE) {
@@ -117,5 +138,7 @@ export function renderReviewMarkdown(review: ChangeReview, artifact = "the chang
         }
         text += section;
     }
-    return text.length > limit - RESERVE ? `${text.slice(0, limit - RESERVE)}\n\n_… cut to fit a comment: the full review is in ${artifact}._\n` : text;
+    return text.length > limit - RESERVE
+        ? `${text.slice(0, limit - RESERVE)}\n\n_… cut to fit a comment: the full review is in ${artifact}._\n`
+        : text;
 }

@@ -103,7 +103,10 @@ function costsByResource(doc: PlanDocument): Map<string, { item: string; monthly
         for (const c of costItems(stack)) {
             const urn = c.urn ?? c.item;
             const previous = costs.get(urn);
-            costs.set(urn, { item: previous ? `${previous.item}, ${c.item}` : c.item, monthlyUsd: (previous?.monthlyUsd ?? 0) + c.monthlyUsd });
+            costs.set(urn, {
+                item: previous ? `${previous.item}, ${c.item}` : c.item,
+                monthlyUsd: (previous?.monthlyUsd ?? 0) + c.monthlyUsd,
+            });
         }
     }
     return costs;
@@ -118,7 +121,11 @@ function estimateDelta(base: PlanDocument, head: PlanDocument): EnvironmentRevie
     const a = costsByResource(base);
     const b = costsByResource(head);
     const causes = [...new Set([...a.keys(), ...b.keys()])]
-        .map((urn) => ({ urn, item: (b.get(urn) ?? a.get(urn))!.item, monthlyUsdDelta: Math.round(((b.get(urn)?.monthlyUsd ?? 0) - (a.get(urn)?.monthlyUsd ?? 0)) * 100) / 100 }))
+        .map((urn) => ({
+            urn,
+            item: (b.get(urn) ?? a.get(urn))!.item,
+            monthlyUsdDelta: Math.round(((b.get(urn)?.monthlyUsd ?? 0) - (a.get(urn)?.monthlyUsd ?? 0)) * 100) / 100,
+        }))
         .filter((c) => c.monthlyUsdDelta !== 0)
         .sort((x, y) => Math.abs(y.monthlyUsdDelta) - Math.abs(x.monthlyUsdDelta))
         .slice(0, 5);
@@ -136,11 +143,17 @@ function flowsDelta(base: PlanDocument, head: PlanDocument): EnvironmentReview["
         return null;
     }
     const failing = (flows: Flow[] | undefined) => (flows ?? []).filter((f) => f.result === "failing");
-    return { introducedFailing: difference(failing(after), failing(before), (f) => f.id), fixed: difference(failing(before), failing(after), (f) => f.id) };
+    return {
+        introducedFailing: difference(failing(after), failing(before), (f) => f.id),
+        fixed: difference(failing(before), failing(after), (f) => f.id),
+    };
 }
 
 /** What the working tree changes against the base, per environment and stack. */
-export function reviewChange(base: { ref: string; commit: string; sameEngine: boolean; plans: EnvironmentPlans }, head: EnvironmentPlans): ChangeReview {
+export function reviewChange(
+    base: { ref: string; commit: string; sameEngine: boolean; plans: EnvironmentPlans },
+    head: EnvironmentPlans,
+): ChangeReview {
     const stacks = new Map<string, StackReview>();
     const dangers: Danger[] = [];
     const environments: EnvironmentReview[] = [];
@@ -165,7 +178,13 @@ export function reviewChange(base: { ref: string; commit: string; sameEngine: bo
             dangers.push(...dangersOf(diff, before, after));
         }
         const changes = keys.flatMap((key) => stacks.get(key)!.changes);
-        environments.push({ env: headDoc.env, stacks: keys, counts: count(changes), estimate: estimateDelta(baseDoc, headDoc), flows: flowsDelta(baseDoc, headDoc) });
+        environments.push({
+            env: headDoc.env,
+            stacks: keys,
+            counts: count(changes),
+            estimate: estimateDelta(baseDoc, headDoc),
+            flows: flowsDelta(baseDoc, headDoc),
+        });
     });
     const all = [...stacks.values()];
     const changes = all.flatMap((s) => s.changes);
@@ -187,6 +206,7 @@ export function reviewChange(base: { ref: string; commit: string; sameEngine: bo
 
 /** 0 nothing blocks, 1 a mandatory violation or failing flow introduced (or any danger, when asked). */
 export function reviewExitCode(review: ChangeReview, failOnDanger: boolean): number {
-    const blocked = review.summary.mandatoryIntroduced > 0 || review.summary.failingFlowsIntroduced > 0 || (failOnDanger && review.dangers.length > 0);
+    const blocked =
+        review.summary.mandatoryIntroduced > 0 || review.summary.failingFlowsIntroduced > 0 || (failOnDanger && review.dangers.length > 0);
     return blocked ? 1 : 0;
 }

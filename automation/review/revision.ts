@@ -33,7 +33,9 @@ function resolveCommit(repoRoot: string, ref: string): string {
     try {
         return git(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
-        throw new PlanUsageError(`--base ${ref} names no commit in ${repoRoot}; fetch it first (e.g. git fetch origin ${ref}) or give a commit sha.`);
+        throw new PlanUsageError(
+            `--base ${ref} names no commit in ${repoRoot}; fetch it first (e.g. git fetch origin ${ref}) or give a commit sha.`,
+        );
     }
 }
 
@@ -50,16 +52,26 @@ export async function planBase(ref: string, envs: string[], options: BaseOptions
     const worktree = fs.mkdtempSync(path.join(os.tmpdir(), "plan-base-"));
     git(repoRoot, ["worktree", "add", "--detach", "--force", worktree, commit]);
     try {
-        const lockfile = (root: string) => (fs.existsSync(path.join(root, "package-lock.json")) ? fs.readFileSync(path.join(root, "package-lock.json"), "utf8") : undefined);
+        const lockfile = (root: string) =>
+            fs.existsSync(path.join(root, "package-lock.json")) ? fs.readFileSync(path.join(root, "package-lock.json"), "utf8") : undefined;
         if (lockfile(repoRoot) === lockfile(worktree)) {
             fs.symlinkSync(fs.realpathSync(path.join(repoRoot, "node_modules")), path.join(worktree, "node_modules"), "dir");
             return { ref, commit, sameEngine: true, plans: await (options.plan ?? planEnvironments)(envs, worktree) };
         }
-        const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: worktree, encoding: "utf8", timeout: INSTALL_DEADLINE_MS });
+        const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+            cwd: worktree,
+            encoding: "utf8",
+            timeout: INSTALL_DEADLINE_MS,
+        });
         if (install.status !== 0) {
             throw new Error(`npm ci for the base revision ${commit} failed (exit ${install.status ?? install.signal}):\n${install.stderr}`);
         }
-        return { ref, commit, sameEngine: false, plans: { docs: envs.map((env) => planInChild(worktree, env)), secretFingerprints: new Map() } };
+        return {
+            ref,
+            commit,
+            sameEngine: false,
+            plans: { docs: envs.map((env) => planInChild(worktree, env)), secretFingerprints: new Map() },
+        };
     } finally {
         git(repoRoot, ["worktree", "remove", "--force", worktree]);
         fs.rmSync(worktree, { recursive: true, force: true });
@@ -70,13 +82,24 @@ function planInChild(worktree: string, env: string): PlanDocument {
     // Started by this process, not by `npm run`: no npm banner precedes its JSON.
     const inherited = { ...process.env };
     delete inherited.npm_lifecycle_event;
-    const run = spawnSync(process.execPath, ["-r", path.join(worktree, "automation", "register.js"), path.join(worktree, "automation", "cli", "plan.ts"), "--env", env, "--json"], {
-        cwd: worktree,
-        env: inherited,
-        encoding: "utf8",
-        maxBuffer: 512 * 1024 * 1024,
-        timeout: PLAN_DEADLINE_MS,
-    });
+    const run = spawnSync(
+        process.execPath,
+        [
+            "-r",
+            path.join(worktree, "automation", "register.js"),
+            path.join(worktree, "automation", "cli", "plan.ts"),
+            "--env",
+            env,
+            "--json",
+        ],
+        {
+            cwd: worktree,
+            env: inherited,
+            encoding: "utf8",
+            maxBuffer: 512 * 1024 * 1024,
+            timeout: PLAN_DEADLINE_MS,
+        },
+    );
     if (run.status !== 0 && run.status !== 1) {
         throw new Error(`planning ${env} at the base revision failed (exit ${run.status ?? run.signal}):\n${run.stderr}`);
     }

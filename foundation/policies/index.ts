@@ -57,7 +57,8 @@ export const ORGANIZATION_POLICY_SPECS: OrganizationPolicySpec[] = [
     {
         key: "scp-baseline",
         type: "SERVICE_CONTROL_POLICY",
-        description: "Org membership, root user, IAM users, EBS encryption, KMS deletion window, default VPC, IMDSv2, RAM sharing, S3 public-access blocks",
+        description:
+            "Org membership, root user, IAM users, EBS encryption, KMS deletion window, default VPC, IMDSv2, RAM sharing, S3 public-access blocks",
         targets: ["root"],
         build: (params) =>
             mergeDocuments(
@@ -121,7 +122,10 @@ export function organizationPolicies(params: GuardrailParameters): OrganizationP
 }
 
 /** Policies of one type directly attached to each target, the AWS-managed full-access one included. */
-export function directlyAttached(policies: Pick<OrganizationPolicySpec, "key" | "type" | "targets">[], type: OrganizationPolicyType): Record<PolicyTarget, string[]> {
+export function directlyAttached(
+    policies: Pick<OrganizationPolicySpec, "key" | "type" | "targets">[],
+    type: OrganizationPolicyType,
+): Record<PolicyTarget, string[]> {
     const attached = Object.fromEntries(POLICY_TARGETS.map((t) => [t, [AWS_MANAGED_FULL_ACCESS[type]]])) as Record<PolicyTarget, string[]>;
     for (const policy of policies.filter((p) => p.type === type)) {
         for (const target of policy.targets) {

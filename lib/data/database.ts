@@ -40,10 +40,9 @@ export interface PostgresDatabaseArgs {
 }
 
 /** The environment-dependent settings the issue fixes, so every caller sizes alike. */
-export function postgresDefaultsFor(env: Environment): Pick<
-    PostgresDatabaseArgs,
-    "multiAz" | "backupRetentionDays" | "deletionProtection" | "protect"
-> {
+export function postgresDefaultsFor(
+    env: Environment,
+): Pick<PostgresDatabaseArgs, "multiAz" | "backupRetentionDays" | "deletionProtection" | "protect"> {
     const prod = env === "prod";
     return {
         multiAz: env === "preprod" || prod,
@@ -80,7 +79,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
         this.kmsKey = createDataKey(
             namer.name("postgres", { suffix: "key" }),
-            { name: namer.name("postgres"), description: `PostgreSQL storage, Performance Insights and master secret (${args.env})`, protect: args.protect },
+            {
+                name: namer.name("postgres"),
+                description: `PostgreSQL storage, Performance Insights and master secret (${args.env})`,
+                protect: args.protect,
+            },
             this,
         );
 

@@ -17,11 +17,7 @@ export interface IngressSecurityGroupArgs {
  * allow-all egress from a group it creates).
  */
 export function ingressSecurityGroup(args: IngressSecurityGroupArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
-    const group = new aws.ec2.SecurityGroup(
-        args.name,
-        { name: args.name, description: args.description, vpcId: args.vpcId },
-        { parent },
-    );
+    const group = new aws.ec2.SecurityGroup(args.name, { name: args.name, description: args.description, vpcId: args.vpcId }, { parent });
     const rule = (suffix: string, source: Pick<aws.vpc.SecurityGroupIngressRuleArgs, "referencedSecurityGroupId" | "cidrIpv4">) =>
         new aws.vpc.SecurityGroupIngressRule(
             `${args.name}-${suffix}`,

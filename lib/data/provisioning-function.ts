@@ -40,33 +40,48 @@ export class ProvisioningFunction extends pulumi.ComponentResource {
             { name: `/aws/lambda/${args.name}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
             child,
         );
-        this.role = new aws.iam.Role(args.name, { name: args.name, description: args.description, assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")) }, child);
+        this.role = new aws.iam.Role(
+            args.name,
+            {
+                name: args.name,
+                description: args.description,
+                assumeRolePolicy: JSON.stringify(serviceTrustDocument("lambda.amazonaws.com")),
+            },
+            child,
+        );
         this.policy = new aws.iam.RolePolicy(
             args.name,
             {
                 role: this.role.name,
-                policy: pulumi.all([args.masterSecretArn, args.searchMasterRoleArn, logGroup.arn]).apply(([secretArn, masterRoleArn, logGroupArn]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Sid: "ReadMasterSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
-                            {
-                                // The secret's key is the database's; only for decrypting this secret through Secrets Manager.
-                                Sid: "DecryptMasterSecret",
-                                Effect: "Allow",
-                                Action: "kms:Decrypt",
-                                Resource: "*",
-                                Condition: {
-                                    StringEquals: { "kms:EncryptionContext:SecretARN": secretArn },
-                                    StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" },
+                policy: pulumi
+                    .all([args.masterSecretArn, args.searchMasterRoleArn, logGroup.arn])
+                    .apply(([secretArn, masterRoleArn, logGroupArn]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                { Sid: "ReadMasterSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+                                {
+                                    // The secret's key is the database's; only for decrypting this secret through Secrets Manager.
+                                    Sid: "DecryptMasterSecret",
+                                    Effect: "Allow",
+                                    Action: "kms:Decrypt",
+                                    Resource: "*",
+                                    Condition: {
+                                        StringEquals: { "kms:EncryptionContext:SecretARN": secretArn },
+                                        StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" },
+                                    },
                                 },
-                            },
-                            { Sid: "ActAsSearchMaster", Effect: "Allow", Action: "sts:AssumeRole", Resource: masterRoleArn },
-                            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                            vpcFunctionUnscopedStatement(),
-                        ],
-                    } satisfies aws.iam.PolicyDocument),
-                ),
+                                { Sid: "ActAsSearchMaster", Effect: "Allow", Action: "sts:AssumeRole", Resource: masterRoleArn },
+                                {
+                                    Sid: "WriteOwnLogs",
+                                    Effect: "Allow",
+                                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                    Resource: `${logGroupArn}:*`,
+                                },
+                                vpcFunctionUnscopedStatement(),
+                            ],
+                        } satisfies aws.iam.PolicyDocument),
+                    ),
             },
             child,
         );
@@ -86,7 +101,9 @@ export class ProvisioningFunction extends pulumi.ComponentResource {
                 tracingConfig: { mode: "Active" },
                 vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
                 replaceSecurityGroupsOnDestroy: true,
-                environment: { variables: pulumi.output(args.variables ?? {}).apply((variables) => ({ ...LAMBDA_RUNTIME_ENVIRONMENT, ...variables })) },
+                environment: {
+                    variables: pulumi.output(args.variables ?? {}).apply((variables) => ({ ...LAMBDA_RUNTIME_ENVIRONMENT, ...variables })),
+                },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             },
             { parent: this, dependsOn: [this.policy] },

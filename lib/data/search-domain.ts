@@ -76,7 +76,9 @@ export class SearchDomain extends pulumi.ComponentResource {
     constructor(name: string, args: SearchDomainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:workloads:SearchDomain", name, {}, opts);
         if (args.zoneAwareness && args.instanceCount % AVAILABILITY_ZONES !== 0) {
-            throw new Error(`SearchDomain ${name}: with zone awareness the data node count must be a multiple of ${AVAILABILITY_ZONES}, got ${args.instanceCount}`);
+            throw new Error(
+                `SearchDomain ${name}: with zone awareness the data node count must be a multiple of ${AVAILABILITY_ZONES}, got ${args.instanceCount}`,
+            );
         }
         const namer = new Namer(args.env);
         this.domainName = namer.name("search", { kind: "opensearchDomain" });
@@ -128,25 +130,25 @@ export class SearchDomain extends pulumi.ComponentResource {
             namer.name("search", { suffix: "logs" }),
             {
                 policyName: namer.name("search", { suffix: "logs" }),
-                policyDocument: pulumi
-                    .all([location, pulumi.all(logGroups.map((g) => g.arn))])
-                    .apply(([where, arns]) =>
-                        JSON.stringify({
-                            Version: "2012-10-17",
-                            Statement: [
-                                {
-                                    Effect: "Allow",
-                                    Principal: { Service: "es.amazonaws.com" },
-                                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                    Resource: arns.map((arn) => `${arn}:*`),
-                                    Condition: {
-                                        StringEquals: { "aws:SourceAccount": where.account },
-                                        ArnLike: { "aws:SourceArn": `arn:${where.partition}:es:${where.region}:${where.account}:domain/${this.domainName}` },
+                policyDocument: pulumi.all([location, pulumi.all(logGroups.map((g) => g.arn))]).apply(([where, arns]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "es.amazonaws.com" },
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                Resource: arns.map((arn) => `${arn}:*`),
+                                Condition: {
+                                    StringEquals: { "aws:SourceAccount": where.account },
+                                    ArnLike: {
+                                        "aws:SourceArn": `arn:${where.partition}:es:${where.region}:${where.account}:domain/${this.domainName}`,
                                     },
                                 },
-                            ],
-                        } satisfies aws.iam.PolicyDocument),
-                    ),
+                            },
+                        ],
+                    } satisfies aws.iam.PolicyDocument),
+                ),
             },
             { parent: this },
         );
@@ -177,10 +179,18 @@ export class SearchDomain extends pulumi.ComponentResource {
         );
 
         const serviceLinkedRole = args.createServiceLinkedRole
-            ? [new aws.iam.ServiceLinkedRole(namer.name("search", { suffix: "slr" }), { awsServiceName: "opensearchservice.amazonaws.com" }, { parent: this })]
+            ? [
+                  new aws.iam.ServiceLinkedRole(
+                      namer.name("search", { suffix: "slr" }),
+                      { awsServiceName: "opensearchservice.amazonaws.com" },
+                      { parent: this },
+                  ),
+              ]
             : [];
 
-        const subnetIds = pulumi.output(args.subnetIds).apply((ids) => (args.zoneAwareness ? ids.slice(0, AVAILABILITY_ZONES) : ids.slice(0, 1)));
+        const subnetIds = pulumi
+            .output(args.subnetIds)
+            .apply((ids) => (args.zoneAwareness ? ids.slice(0, AVAILABILITY_ZONES) : ids.slice(0, 1)));
 
         this.domain = new aws.opensearch.Domain(
             this.domainName,

@@ -19,14 +19,32 @@ export interface SharedDataServices {
  */
 export function sharedDataServices(database: PostgresDatabase, search: SearchDomain): pulumi.Output<SharedDataServices> {
     return pulumi
-        .all([database.address, database.port, database.instanceArn, database.resourceId, database.masterSecretArn, search.endpoint, search.domainArn])
-        .apply(([postgresEndpoint, postgresPort, postgresInstanceArn, postgresResourceId, postgresSecretArn, opensearchEndpoint, opensearchDomainArn]) => ({
-            postgresEndpoint,
-            postgresPort,
-            postgresInstanceArn,
-            postgresResourceId,
-            postgresSecretArn,
-            opensearchEndpoint,
-            opensearchDomainArn,
-        }));
+        .all([
+            database.address,
+            database.port,
+            database.instanceArn,
+            database.resourceId,
+            database.masterSecretArn,
+            search.endpoint,
+            search.domainArn,
+        ])
+        .apply(
+            ([
+                postgresEndpoint,
+                postgresPort,
+                postgresInstanceArn,
+                postgresResourceId,
+                postgresSecretArn,
+                opensearchEndpoint,
+                opensearchDomainArn,
+            ]) => ({
+                postgresEndpoint,
+                postgresPort,
+                postgresInstanceArn,
+                postgresResourceId,
+                postgresSecretArn,
+                opensearchEndpoint,
+                opensearchDomainArn,
+            }),
+        );
 }

@@ -30,12 +30,26 @@ export class WorkerSecurityGroup extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${groupName}-https`,
-            { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "AWS APIs and OpenSearch over TLS" },
+            {
+                securityGroupId: this.securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+                description: "AWS APIs and OpenSearch over TLS",
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${groupName}-postgres`,
-            { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, cidrIpv4: args.vpcCidr, description: "PostgreSQL inside the VPC" },
+            {
+                securityGroupId: this.securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: POSTGRES_PORT,
+                toPort: POSTGRES_PORT,
+                cidrIpv4: args.vpcCidr,
+                description: "PostgreSQL inside the VPC",
+            },
             { parent: this },
         );
         this.registerOutputs({ securityGroupId: this.securityGroup.id });

@@ -25,7 +25,6 @@ import {
 } from "./quotas";
 import type { CapacityEstimate, CapacityRow } from "./types";
 
-
 const PR_STACK = /^pr-\d+$/;
 const SERVICE_QUOTA = "aws:servicequotas/serviceQuota:ServiceQuota";
 
@@ -46,7 +45,16 @@ export function cpuCores(quantity: string): number {
 export function memoryMiB(quantity: string): number {
     const match = /^([0-9.]+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
     if (!match) return NaN;
-    const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, k: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
+    const factor: Record<string, number> = {
+        Ki: 1 / 1024,
+        Mi: 1,
+        Gi: 1024,
+        Ti: 1024 * 1024,
+        k: 1000 / 1048576,
+        M: 1e6 / 1048576,
+        G: 1e9 / 1048576,
+        T: 1e12 / 1048576,
+    };
     return Number(match[1]) * (match[2] ? factor[match[2]] : 1 / 1048576);
 }
 
@@ -101,7 +109,11 @@ function workloadNodeGroups(platform: PlannedStack): { maxNodes: number; type: N
             const types = (arrayAt(g, "instanceTypes") as string[] | undefined) ?? [];
             // A group of several types is as small as its smallest.
             const known = types.filter((t) => NODE_TYPES[t] !== undefined).sort((a, b) => NODE_TYPES[a].maxPods - NODE_TYPES[b].maxPods);
-            return { maxNodes: numberAt(g, "scalingConfig.maxSize") ?? 0, instanceType: known[0] ?? types[0] ?? "?", type: NODE_TYPES[known[0]] };
+            return {
+                maxNodes: numberAt(g, "scalingConfig.maxSize") ?? 0,
+                instanceType: known[0] ?? types[0] ?? "?",
+                type: NODE_TYPES[known[0]],
+            };
         });
 }
 
@@ -138,12 +150,21 @@ function postgresMaxConnections(platform: PlannedStack): { value?: number; basis
 
 function interfaceEnis(platform: PlannedStack): number {
     const azs = 3;
-    const endpoints = ofType(platform, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((r) => stringAt(r, "vpcEndpointType") !== "Gateway").length;
+    const endpoints = ofType(platform, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+        (r) => stringAt(r, "vpcEndpointType") !== "Gateway",
+    ).length;
     const balancers = count(platform, "aws:lb/loadBalancer:LoadBalancer");
     const databases = count(platform, "aws:rds/instance:Instance");
     const search = sum(ofType(platform, "aws:opensearch/domain:Domain").map((d) => numberAt(d, "clusterConfig.instanceCount") ?? 1));
     const vpc = platform.resources.find((r) => r.type === "awsx:ec2:Vpc");
-    const nats = vpc === undefined ? 0 : stringAt(vpc, "natGateways.strategy") === "Single" ? 1 : stringAt(vpc, "natGateways.strategy") === "None" ? 0 : azs;
+    const nats =
+        vpc === undefined
+            ? 0
+            : stringAt(vpc, "natGateways.strategy") === "Single"
+              ? 1
+              : stringAt(vpc, "natGateways.strategy") === "None"
+                ? 0
+                : azs;
     const nodes = sum(allNodeGroups(platform).map((g) => g.maxNodes * (g.type?.enis ?? 3)));
     return (endpoints + balancers) * azs + databases + search + nats + nodes + RUNTIME_USE.eksControlPlaneEnis;
 }
@@ -175,7 +196,8 @@ function rowInputs(pr: PlannedStack, platform: PlannedStack): RowInput[] {
     const workerInstances = prLambda.concurrency;
     const groups = workloadNodeGroups(platform);
     const typed = groups.filter((g) => g.type !== undefined);
-    const nodeLimit = (per: (t: NodeType) => number) => (typed.length === groups.length && groups.length > 0 ? sum(typed.map((g) => g.maxNodes * per(g.type))) : undefined);
+    const nodeLimit = (per: (t: NodeType) => number) =>
+        typed.length === groups.length && groups.length > 0 ? sum(typed.map((g) => g.maxNodes * per(g.type))) : undefined;
     const nodes = groups.map((g) => `${g.maxNodes} x ${g.instanceType}`).join(" + ") || "no workload node group";
     const domains = ofType(platform, "aws:opensearch/domain:Domain");
     const dataNodes = sum(domains.map((d) => numberAt(d, "clusterConfig.instanceCount") ?? 1));
@@ -185,20 +207,43 @@ function rowInputs(pr: PlannedStack, platform: PlannedStack): RowInput[] {
     const groupCount = (s: PlannedStack) => count(s, "aws:lb/targetGroup:TargetGroup");
 
     return [
-        { quota: "albRules", perPullRequest: ruleCount(pr), platformFixed: ruleCount(platform), basis: "listener rules in the stacks (both test ALBs counted together)" },
-        { quota: "albTargetGroups", perPullRequest: groupCount(pr), platformFixed: groupCount(platform), basis: "target groups in the stacks (both test ALBs counted together)" },
-        { quota: "regionTargetGroups", perPullRequest: groupCount(pr), platformFixed: groupCount(platform), basis: "target groups in the stacks" },
+        {
+            quota: "albRules",
+            perPullRequest: ruleCount(pr),
+            platformFixed: ruleCount(platform),
+            basis: "listener rules in the stacks (both test ALBs counted together)",
+        },
+        {
+            quota: "albTargetGroups",
+            perPullRequest: groupCount(pr),
+            platformFixed: groupCount(platform),
+            basis: "target groups in the stacks (both test ALBs counted together)",
+        },
+        {
+            quota: "regionTargetGroups",
+            perPullRequest: groupCount(pr),
+            platformFixed: groupCount(platform),
+            basis: "target groups in the stacks",
+        },
         {
             quota: "iamRoles",
             perPullRequest: count(pr, "aws:iam/role:Role"),
-            platformFixed: count(platform, "aws:iam/role:Role") + remoteChildren(platform, "roles") + RUNTIME_USE.awsManagedRoles + count(pr, "aws:iam/role:Role"),
+            platformFixed:
+                count(platform, "aws:iam/role:Role") +
+                remoteChildren(platform, "roles") +
+                RUNTIME_USE.awsManagedRoles +
+                count(pr, "aws:iam/role:Role"),
             basis: `roles in the stacks, eks.Cluster's own, ${RUNTIME_USE.awsManagedRoles} AWS-created; ${test}`,
         },
         {
             quota: "securityGroups",
             perPullRequest: count(pr, "aws:ec2/securityGroup:SecurityGroup"),
             platformFixed:
-                count(platform, "aws:ec2/securityGroup:SecurityGroup") + count(platform, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") + remoteChildren(platform, "securityGroups") + count(pr, "aws:ec2/securityGroup:SecurityGroup") + 1,
+                count(platform, "aws:ec2/securityGroup:SecurityGroup") +
+                count(platform, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") +
+                remoteChildren(platform, "securityGroups") +
+                count(pr, "aws:ec2/securityGroup:SecurityGroup") +
+                1,
             basis: `security groups in the stacks and remote components; ${test} with its own worker group`,
         },
         {
@@ -219,18 +264,31 @@ function rowInputs(pr: PlannedStack, platform: PlannedStack): RowInput[] {
             platformFixed: LAMBDA_UNRESERVED_MINIMUM + platformLambda.concurrency + prLambda.concurrency,
             basis: `reserved concurrency of the functions; ${LAMBDA_UNRESERVED_MINIMUM} must stay unreserved; ${test}`,
         },
-        { quota: "kmsKeys", perPullRequest: count(pr, "aws:kms/key:Key"), platformFixed: count(platform, "aws:kms/key:Key") + count(pr, "aws:kms/key:Key"), basis: `KMS keys in the stacks; ${test}` },
+        {
+            quota: "kmsKeys",
+            perPullRequest: count(pr, "aws:kms/key:Key"),
+            platformFixed: count(platform, "aws:kms/key:Key") + count(pr, "aws:kms/key:Key"),
+            basis: `KMS keys in the stacks; ${test}`,
+        },
         {
             quota: "dynamodbTables",
             perPullRequest: count(pr, "aws:dynamodb/table:Table"),
             platformFixed: count(platform, "aws:dynamodb/table:Table") + count(pr, "aws:dynamodb/table:Table"),
             basis: `tables in the stacks; ${test}`,
         },
-        { quota: "route53Records", perPullRequest: count(pr, "aws:route53/record:Record"), platformFixed: count(platform, "aws:route53/record:Record"), basis: "records in the stacks (both test zones counted together)" },
+        {
+            quota: "route53Records",
+            perPullRequest: count(pr, "aws:route53/record:Record"),
+            platformFixed: count(platform, "aws:route53/record:Record"),
+            basis: "records in the stacks (both test zones counted together)",
+        },
         {
             quota: "opensearchShards",
-            perPullRequest: pr.resources.some((r) => r.type === "aws:lambda/function:Function") ? RUNTIME_USE.opensearchIndicesPerEnvironment * RUNTIME_USE.opensearchShardsPerIndex : 0,
-            platformFixed: RUNTIME_USE.opensearchSystemShards + RUNTIME_USE.opensearchIndicesPerEnvironment * RUNTIME_USE.opensearchShardsPerIndex,
+            perPullRequest: pr.resources.some((r) => r.type === "aws:lambda/function:Function")
+                ? RUNTIME_USE.opensearchIndicesPerEnvironment * RUNTIME_USE.opensearchShardsPerIndex
+                : 0,
+            platformFixed:
+                RUNTIME_USE.opensearchSystemShards + RUNTIME_USE.opensearchIndicesPerEnvironment * RUNTIME_USE.opensearchShardsPerIndex,
             derivedLimit: dataNodes > 0 ? dataNodes * OPENSEARCH_SHARDS_PER_DATA_NODE : undefined,
             basis: `${dataNodes} data node(s) x ${OPENSEARCH_SHARDS_PER_DATA_NODE}; one index per environment, 1 primary + 1 replica; ${RUNTIME_USE.opensearchSystemShards} system shards; ${test}`,
         },

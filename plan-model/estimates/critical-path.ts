@@ -172,7 +172,7 @@ export function createTasks(resources: PlannedResource[], minutesOf: (r: Planned
         if (provider) after.push(provider);
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) (parent.custom ? after : afterStartOf).push(parent.urn);
-        return { id: r.urn, minutes: minutesOf(r), after, afterStartOf, contains: r.custom ? [] : children.get(r.urn) ?? [] };
+        return { id: r.urn, minutes: minutesOf(r), after, afterStartOf, contains: r.custom ? [] : (children.get(r.urn) ?? []) };
     });
 }
 

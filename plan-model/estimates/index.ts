@@ -30,7 +30,10 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
 function topThree(costs: CostItem[]): CostItem[] {
-    return [...costs].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3).map((c) => ({ ...c, monthlyUsd: round(c.monthlyUsd, 2) }));
+    return [...costs]
+        .sort((a, b) => b.monthlyUsd - a.monthlyUsd)
+        .slice(0, 3)
+        .map((c) => ({ ...c, monthlyUsd: round(c.monthlyUsd, 2) }));
 }
 
 function money(monthly: number): Pick<Estimate, "monthlyUsd" | "dailyUsd"> {
@@ -70,12 +73,13 @@ function detailedStack(stack: PlannedStack): Detailed {
     };
     const up = longestPath(createTasks(stack.resources, (r) => timing(r)?.createMinutes ?? 0));
     // A retained resource is only forgotten by `pulumi destroy`: no delete call, no wait.
-    const down = longestPath(deleteTasks(stack.resources, (r) => (r.retainOnDelete ? 0 : timing(r)?.deleteMinutes ?? 0)));
+    const down = longestPath(deleteTasks(stack.resources, (r) => (r.retainOnDelete ? 0 : (timing(r)?.deleteMinutes ?? 0))));
     const costs = costsOf(stack.resources, unknownTypes, unknownPrices, usage);
 
     const notes: string[] = [];
     const protectedCount = stack.resources.filter((r) => r.protect).length;
-    if (protectedCount > 0) notes.push(`${protectedCount} protected resources: destroy fails until protection is lifted (teardown assumes it is)`);
+    if (protectedCount > 0)
+        notes.push(`${protectedCount} protected resources: destroy fails until protection is lifted (teardown assumes it is)`);
     const retained = stack.resources.filter((r) => r.retainOnDelete).length;
     if (retained > 0) notes.push(`${retained} resources are retained on delete and keep costing after teardown`);
     const cycles = [...up.cycles, ...down.cycles];

@@ -55,10 +55,40 @@ export interface Quota {
 }
 
 export const QUOTAS: Record<QuotaId, Quota> = {
-    albRules: { id: "albRules", name: "Rules per Application Load Balancer", scope: "test ALBs", defaultValue: 100, adjustable: true, source: ELB },
-    albTargetGroups: { id: "albTargetGroups", name: "Target groups per Application Load Balancer", scope: "test ALBs", defaultValue: 100, adjustable: false, source: ELB },
-    regionTargetGroups: { id: "regionTargetGroups", name: "Target groups per Region", scope: "test account, us-east-1", defaultValue: 3000, adjustable: true, source: ELB },
-    iamRoles: { id: "iamRoles", name: "IAM roles per account", scope: "test account", defaultValue: 1000, adjustable: true, serviceCode: "iam", quotaCode: "L-FE177D64", source: IAM },
+    albRules: {
+        id: "albRules",
+        name: "Rules per Application Load Balancer",
+        scope: "test ALBs",
+        defaultValue: 100,
+        adjustable: true,
+        source: ELB,
+    },
+    albTargetGroups: {
+        id: "albTargetGroups",
+        name: "Target groups per Application Load Balancer",
+        scope: "test ALBs",
+        defaultValue: 100,
+        adjustable: false,
+        source: ELB,
+    },
+    regionTargetGroups: {
+        id: "regionTargetGroups",
+        name: "Target groups per Region",
+        scope: "test account, us-east-1",
+        defaultValue: 3000,
+        adjustable: true,
+        source: ELB,
+    },
+    iamRoles: {
+        id: "iamRoles",
+        name: "IAM roles per account",
+        scope: "test account",
+        defaultValue: 1000,
+        adjustable: true,
+        serviceCode: "iam",
+        quotaCode: "L-FE177D64",
+        source: IAM,
+    },
     securityGroups: {
         id: "securityGroups",
         name: "VPC security groups per Region",
@@ -79,7 +109,14 @@ export const QUOTAS: Record<QuotaId, Quota> = {
         quotaCode: "L-DF5E4CA3",
         source: VPC,
     },
-    lambdaVpcEnis: { id: "lambdaVpcEnis", name: "Lambda elastic network interfaces per VPC", scope: "test VPC", defaultValue: 250, adjustable: true, source: LAMBDA },
+    lambdaVpcEnis: {
+        id: "lambdaVpcEnis",
+        name: "Lambda elastic network interfaces per VPC",
+        scope: "test VPC",
+        defaultValue: 250,
+        adjustable: true,
+        source: LAMBDA,
+    },
     lambdaConcurrency: {
         id: "lambdaConcurrency",
         name: "Lambda concurrent executions (reservable: all but 100)",
@@ -90,16 +127,74 @@ export const QUOTAS: Record<QuotaId, Quota> = {
         quotaCode: "L-B99A9384",
         source: LAMBDA,
     },
-    kmsKeys: { id: "kmsKeys", name: "KMS customer managed keys per Region", scope: "test account, us-east-1", defaultValue: 100_000, adjustable: true, source: KMS },
-    dynamodbTables: { id: "dynamodbTables", name: "DynamoDB tables per Region", scope: "test account, us-east-1", defaultValue: 2500, adjustable: true, source: DYNAMODB },
-    route53Records: { id: "route53Records", name: "Route 53 records per hosted zone", scope: "test public zone", defaultValue: 10_000, adjustable: true, source: ROUTE53 },
-    opensearchShards: { id: "opensearchShards", name: "OpenSearch shards (1,000 per data node)", scope: "shared test domain", adjustable: false, source: OPENSEARCH },
-    postgresConnections: { id: "postgresConnections", name: "PostgreSQL max_connections", scope: "shared test instance", adjustable: true, source: RDS },
+    kmsKeys: {
+        id: "kmsKeys",
+        name: "KMS customer managed keys per Region",
+        scope: "test account, us-east-1",
+        defaultValue: 100_000,
+        adjustable: true,
+        source: KMS,
+    },
+    dynamodbTables: {
+        id: "dynamodbTables",
+        name: "DynamoDB tables per Region",
+        scope: "test account, us-east-1",
+        defaultValue: 2500,
+        adjustable: true,
+        source: DYNAMODB,
+    },
+    route53Records: {
+        id: "route53Records",
+        name: "Route 53 records per hosted zone",
+        scope: "test public zone",
+        defaultValue: 10_000,
+        adjustable: true,
+        source: ROUTE53,
+    },
+    opensearchShards: {
+        id: "opensearchShards",
+        name: "OpenSearch shards (1,000 per data node)",
+        scope: "shared test domain",
+        adjustable: false,
+        source: OPENSEARCH,
+    },
+    postgresConnections: {
+        id: "postgresConnections",
+        name: "PostgreSQL max_connections",
+        scope: "shared test instance",
+        adjustable: true,
+        source: RDS,
+    },
     podIps: { id: "podIps", name: "Pod IPs (private subnet addresses)", scope: "test VPC private subnets", adjustable: false, source: VPC },
-    podsPerNode: { id: "podsPerNode", name: "Pods (max pods per node x max nodes)", scope: "test cluster workload node groups", adjustable: true, source: EKS_PODS },
-    namespaceCpu: { id: "namespaceCpu", name: "Namespace CPU requests (quota totals)", scope: "test cluster workload node groups", adjustable: true, source: EKS_PODS },
-    namespaceMemory: { id: "namespaceMemory", name: "Namespace memory requests (quota totals)", scope: "test cluster workload node groups", adjustable: true, source: EKS_PODS },
-    namespaces: { id: "namespaces", name: "Namespaces per cluster (scalability threshold)", scope: "test cluster", defaultValue: 10_000, adjustable: false, source: K8S_THRESHOLDS },
+    podsPerNode: {
+        id: "podsPerNode",
+        name: "Pods (max pods per node x max nodes)",
+        scope: "test cluster workload node groups",
+        adjustable: true,
+        source: EKS_PODS,
+    },
+    namespaceCpu: {
+        id: "namespaceCpu",
+        name: "Namespace CPU requests (quota totals)",
+        scope: "test cluster workload node groups",
+        adjustable: true,
+        source: EKS_PODS,
+    },
+    namespaceMemory: {
+        id: "namespaceMemory",
+        name: "Namespace memory requests (quota totals)",
+        scope: "test cluster workload node groups",
+        adjustable: true,
+        source: EKS_PODS,
+    },
+    namespaces: {
+        id: "namespaces",
+        name: "Namespaces per cluster (scalability threshold)",
+        scope: "test cluster",
+        defaultValue: 10_000,
+        adjustable: false,
+        source: K8S_THRESHOLDS,
+    },
 };
 
 /** Lambda keeps this much of the account's concurrency unreserved ("UnreservedConcurrentExecution" minimum). */
@@ -113,7 +208,15 @@ export const POSTGRES_RESERVED_CONNECTIONS = 5;
  * Default max_connections, LEAST(DBInstanceClassMemory/9531392, 5000), as RDS for PostgreSQL reports
  * it (`SHOW max_connections`) per memory size: 2 GiB 198, 4 GiB 413, 8 GiB 856, 16 GiB 1,722.
  */
-export const POSTGRES_MAX_CONNECTIONS_BY_MEMORY_GIB: Record<number, number> = { 1: 87, 2: 198, 4: 413, 8: 856, 16: 1722, 32: 3455, 64: 5000 };
+export const POSTGRES_MAX_CONNECTIONS_BY_MEMORY_GIB: Record<number, number> = {
+    1: 87,
+    2: 198,
+    4: 413,
+    8: 856,
+    16: 1722,
+    32: 3455,
+    64: 5000,
+};
 export const POSTGRES_INSTANCE_MEMORY_GIB: Record<string, number> = {
     "db.t4g.micro": 1,
     "db.t4g.small": 2,

@@ -23,7 +23,9 @@ export function formatUsd(value: number): string {
 
 function path(urns: string[]): string {
     const names = urns.map(urnLabel);
-    return names.length <= MAX_PATH_STEPS ? names.join(" > ") : [...names.slice(0, MAX_PATH_STEPS), `... (+${names.length - MAX_PATH_STEPS})`].join(" > ");
+    return names.length <= MAX_PATH_STEPS
+        ? names.join(" > ")
+        : [...names.slice(0, MAX_PATH_STEPS), `... (+${names.length - MAX_PATH_STEPS})`].join(" > ");
 }
 
 function row(cells: string[], widths: number[]): string {
@@ -82,10 +84,11 @@ export function renderCapacityMarkdown(capacity: CapacityEstimate): string {
         "",
         "| limit | PRs that fit | per PR | platform fixed | limit |",
         "|---|---|---|---|---|",
-        ...capacity.rows.slice(0, CAPACITY_LIMITS_SHOWN).map((r) => `| ${r.name} | ${r.fits} | ${r.perPullRequest} | ${r.platformFixed} | ${r.limit} (${r.limitFrom}) |`),
+        ...capacity.rows
+            .slice(0, CAPACITY_LIMITS_SHOWN)
+            .map((r) => `| ${r.name} | ${r.fits} | ${r.perPullRequest} | ${r.platformFixed} | ${r.limit} (${r.limitFrom}) |`),
     ].join("\n");
 }
-
 
 /** A stack's estimate as Markdown, for the PR environment summary. */
 export function renderStackEstimateMarkdown(e: StackEstimate): string {

@@ -76,4 +76,3 @@ export interface CapacityEstimate {
     /** Quotas whose limit is unknown to the tables (an instance type...): left out of the ceiling. */
     unknown: string[];
 }
-

@@ -21,7 +21,6 @@ export interface AccessGrant {
     userName?: string;
 }
 
-
 /**
  * What a workload namespace needs that no EKS access policy grants (access policies cover
  * neither ResourceQuota/LimitRange writes nor any CRD): bound in each workload namespace, by the
@@ -52,7 +51,12 @@ export const NAMESPACE_OWNER_RULES = [{ apiGroups: [""], resources: ["namespaces
 export const NAMESPACE_MANAGER_RULES = [
     { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create"] },
     { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ALL_VERBS },
-    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"], resourceNames: [WORKLOAD_DEPLOYER_ROLE, NAMESPACE_OWNER_ROLE] },
+    {
+        apiGroups: ["rbac.authorization.k8s.io"],
+        resources: ["clusterroles"],
+        verbs: ["bind"],
+        resourceNames: [WORKLOAD_DEPLOYER_ROLE, NAMESPACE_OWNER_ROLE],
+    },
 ];
 
 export function accessPolicyArn(policy: AccessPolicyName): string {
@@ -60,7 +64,9 @@ export function accessPolicyArn(policy: AccessPolicyName): string {
 }
 
 /** The policies a grant actually associates, with their scope. */
-function associations(grant: AccessGrant): { policy: AccessPolicyName; policyArn: string; accessScope: aws.types.input.eks.AccessPolicyAssociationAccessScope }[] {
+function associations(
+    grant: AccessGrant,
+): { policy: AccessPolicyName; policyArn: string; accessScope: aws.types.input.eks.AccessPolicyAssociationAccessScope }[] {
     return grant.policies
         .filter(({ namespaces }) => namespaces === undefined || namespaces.length > 0)
         .map(({ policy, namespaces }) => ({
@@ -97,15 +103,30 @@ export function toAccessEntries(grants: Record<string, AccessGrant>): Record<str
  * The same grant as standalone resources, for principals that only exist once the cluster does
  * (the metrics collector, Argo CD's deployer role registered by its env stack).
  */
-export function grantAccess(parent: pulumi.Resource, name: string, clusterName: pulumi.Input<string>, grant: AccessGrant): pulumi.Resource[] {
+export function grantAccess(
+    parent: pulumi.Resource,
+    name: string,
+    clusterName: pulumi.Input<string>,
+    grant: AccessGrant,
+): pulumi.Resource[] {
     const entry = new aws.eks.AccessEntry(
         name,
-        { clusterName, principalArn: grant.principalArn, type: "STANDARD", kubernetesGroups: grant.kubernetesGroups, userName: grant.userName },
+        {
+            clusterName,
+            principalArn: grant.principalArn,
+            type: "STANDARD",
+            kubernetesGroups: grant.kubernetesGroups,
+            userName: grant.userName,
+        },
         { parent },
     );
     const policies = associations(grant).map(
         ({ policy, policyArn, accessScope }) =>
-            new aws.eks.AccessPolicyAssociation(`${name}-${policy}`, { clusterName, principalArn: entry.principalArn, policyArn, accessScope }, { parent }),
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-${policy}`,
+                { clusterName, principalArn: entry.principalArn, policyArn, accessScope },
+                { parent },
+            ),
     );
     return [entry, ...policies];
 }

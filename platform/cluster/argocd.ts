@@ -19,7 +19,13 @@ export const ARGOCD_CLUSTER_CLIENTS = ["argocd-application-controller", "argocd-
  * argocd-server behind the hub's internal ALB: the ALB re-encrypts to the pods' own TLS port (8080;
  * the server keeps TLS on, so nothing crosses the VPC in clear text) and checks /healthz.
  */
-export const ARGOCD_SERVER_TARGET = { service: "argocd-server", scheme: "internal", port: 8080, protocol: "HTTPS", healthCheckPath: "/healthz" } as const;
+export const ARGOCD_SERVER_TARGET = {
+    service: "argocd-server",
+    scheme: "internal",
+    port: 8080,
+    protocol: "HTTPS",
+    healthCheckPath: "/healthz",
+} as const;
 
 /**
  * Where OIDC's client secret lives: created out of band (docs/platform-cluster.md, "Argo CD and how it
@@ -169,7 +175,13 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         );
 
         const release = pinnedRelease(
-            { namer: args.namer, release: "argocd", chart: CHARTS.argoCd, namespace: namespace.metadata.name, values: argocdValues(args.config) },
+            {
+                namer: args.namer,
+                release: "argocd",
+                chart: CHARTS.argoCd,
+                namespace: namespace.metadata.name,
+                values: argocdValues(args.config),
+            },
             { ...k8sOpts, dependsOn: [hubRole] },
         );
 
@@ -207,7 +219,11 @@ export class ArgoCdHub extends pulumi.ComponentResource {
             {
                 metadata: { name: "payments-argocd-writer", namespace: namespace.metadata.name },
                 rules: [
-                    { apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+                    {
+                        apiGroups: ["argoproj.io"],
+                        resources: ["applications"],
+                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+                    },
                     { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
                     {
                         apiGroups: [""],
@@ -246,7 +262,14 @@ export class ArgoCdHub extends pulumi.ComponentResource {
                     serviceRef: { name: ARGOCD_SERVER_TARGET.service, port: 443 },
                     targetGroupARN: target.targetGroupArn,
                     targetType: "ip",
-                    networking: { ingress: [{ from: [{ securityGroup: { groupID: target.albSecurityGroupId } }], ports: [{ protocol: "TCP", port: ARGOCD_SERVER_TARGET.port }] }] },
+                    networking: {
+                        ingress: [
+                            {
+                                from: [{ securityGroup: { groupID: target.albSecurityGroupId } }],
+                                ports: [{ protocol: "TCP", port: ARGOCD_SERVER_TARGET.port }],
+                            },
+                        ],
+                    },
                 },
             },
             { ...k8sOpts, dependsOn: [release, target.controller] },
@@ -258,8 +281,17 @@ export class ArgoCdHub extends pulumi.ComponentResource {
      * whose only destinations are pr-* namespaces of the test cluster; the PR CI identity may write
      * Applications there and nowhere else in the hub.
      */
-    private createPullRequestProject(name: string, args: ArgoCdHubArgs, k8sOpts: pulumi.CustomResourceOptions, release: pulumi.Resource): void {
-        const prNamespace = new k8s.core.v1.Namespace(`${name}-pr-applications`, { metadata: { name: PR_APPLICATIONS_NAMESPACE } }, k8sOpts);
+    private createPullRequestProject(
+        name: string,
+        args: ArgoCdHubArgs,
+        k8sOpts: pulumi.CustomResourceOptions,
+        release: pulumi.Resource,
+    ): void {
+        const prNamespace = new k8s.core.v1.Namespace(
+            `${name}-pr-applications`,
+            { metadata: { name: PR_APPLICATIONS_NAMESPACE } },
+            k8sOpts,
+        );
         new k8s.apiextensions.CustomResource(
             `${name}-project-${PR_APP_PROJECT}`,
             {
@@ -284,7 +316,13 @@ export class ArgoCdHub extends pulumi.ComponentResource {
             `${name}-pr-writer`,
             {
                 metadata: { name: "payments-pr-argocd-writer", namespace: prNamespace.metadata.name },
-                rules: [{ apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+                rules: [
+                    {
+                        apiGroups: ["argoproj.io"],
+                        resources: ["applications"],
+                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+                    },
+                ],
             },
             k8sOpts,
         );
@@ -303,7 +341,12 @@ export class ArgoCdHub extends pulumi.ComponentResource {
      * Helm pulls the charts from ECR with a login that expires after 12 hours: a repository Secret
      * (enableOCI) whose password a CronJob renews with its own Pod Identity role, pull-only on charts/*.
      */
-    private chartCredential(name: string, args: ArgoCdHubArgs, namespace: pulumi.Output<string>, k8sOpts: pulumi.CustomResourceOptions): void {
+    private chartCredential(
+        name: string,
+        args: ArgoCdHubArgs,
+        namespace: pulumi.Output<string>,
+        k8sOpts: pulumi.CustomResourceOptions,
+    ): void {
         const secret = new k8s.core.v1.Secret(
             `${name}-ecr-charts`,
             {
@@ -314,7 +357,14 @@ export class ArgoCdHub extends pulumi.ComponentResource {
                     annotations: { [REPOSITORY_URL_ANNOTATION]: args.chartRepository },
                 },
                 type: "Opaque",
-                stringData: { name: ECR_CREDENTIAL_SECRET, type: "helm", url: args.chartRepository, enableOCI: "true", username: "AWS", password: "" },
+                stringData: {
+                    name: ECR_CREDENTIAL_SECRET,
+                    type: "helm",
+                    url: args.chartRepository,
+                    enableOCI: "true",
+                    username: "AWS",
+                    password: "",
+                },
             },
             // The password is the refresher's: an update must not blank it.
             { ...k8sOpts, ignoreChanges: ["stringData.password", "data.password"] },
@@ -332,7 +382,10 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         new k8s.core.v1.ServiceAccount(`${name}-ecr-refresher`, { metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace } }, k8sOpts);
         const writer = new k8s.rbac.v1.Role(
             `${name}-ecr-refresher`,
-            { metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace }, rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [ECR_CREDENTIAL_SECRET], verbs: ["get", "patch"] }] },
+            {
+                metadata: { name: ECR_CREDENTIAL_REFRESHER, namespace },
+                rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [ECR_CREDENTIAL_SECRET], verbs: ["get", "patch"] }],
+            },
             k8sOpts,
         );
         new k8s.rbac.v1.RoleBinding(
@@ -368,7 +421,11 @@ export class ArgoCdHub extends pulumi.ComponentResource {
                                             command: ["/bin/sh", "-c"],
                                             args: [region.apply((r) => refreshScript(r, ARGOCD_NAMESPACE))],
                                             env: [{ name: "HOME", value: "/tmp" }],
-                                            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                            securityContext: {
+                                                allowPrivilegeEscalation: false,
+                                                readOnlyRootFilesystem: true,
+                                                capabilities: { drop: ["ALL"] },
+                                            },
                                             volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                         },
                                     ],

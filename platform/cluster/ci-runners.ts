@@ -44,7 +44,12 @@ export function runnerEgressPolicy(namespace: string): k8s.networking.v1.Network
             ingress: [],
             egress: [
                 {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    to: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
                     ports: [
                         { protocol: "UDP", port: 53 },
                         { protocol: "TCP", port: 53 },
@@ -97,7 +102,11 @@ export class CiRunners extends pulumi.ComponentResource {
     constructor(name: string, args: CiRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:CiRunners", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.kubernetes };
-        const controllerNamespace = new k8s.core.v1.Namespace(`${name}-controller`, { metadata: { name: ARC_CONTROLLER_NAMESPACE } }, k8sOpts);
+        const controllerNamespace = new k8s.core.v1.Namespace(
+            `${name}-controller`,
+            { metadata: { name: ARC_CONTROLLER_NAMESPACE } },
+            k8sOpts,
+        );
         const controller = pinnedRelease(
             {
                 namer: args.namer,
@@ -111,16 +120,29 @@ export class CiRunners extends pulumi.ComponentResource {
         for (const level of TRUST_LEVELS) {
             const namespace = new k8s.core.v1.Namespace(
                 `${name}-${level}`,
-                { metadata: { name: runnerNamespace(level), labels: { "payments.io/trust-level": level, "pod-security.kubernetes.io/enforce": "restricted" } } },
+                {
+                    metadata: {
+                        name: runnerNamespace(level),
+                        labels: { "payments.io/trust-level": level, "pod-security.kubernetes.io/enforce": "restricted" },
+                    },
+                },
                 k8sOpts,
             );
-            new k8s.networking.v1.NetworkPolicy(`${name}-${level}-egress`, runnerEgressPolicy(runnerNamespace(level)), { ...k8sOpts, dependsOn: [namespace] });
+            new k8s.networking.v1.NetworkPolicy(`${name}-${level}-egress`, runnerEgressPolicy(runnerNamespace(level)), {
+                ...k8sOpts,
+                dependsOn: [namespace],
+            });
             pinnedRelease(
-                { namer: args.namer, release: runnerScaleSetName(level), chart: CHARTS.arcRunnerScaleSet, namespace: namespace.metadata.name, values: scaleSetValues(level, args.config) },
+                {
+                    namer: args.namer,
+                    release: runnerScaleSetName(level),
+                    chart: CHARTS.arcRunnerScaleSet,
+                    namespace: namespace.metadata.name,
+                    values: scaleSetValues(level, args.config),
+                },
                 { ...k8sOpts, dependsOn: [controller] },
             );
         }
         this.registerOutputs({});
     }
 }
-

@@ -108,7 +108,11 @@ class FieldReader {
 
     integer(value: unknown, field: string, min: number, max: number): number {
         if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-            this.problem(field, `${JSON.stringify(value)} is not an integer in ${min}..${max}`, `set ${this.key(field)} to an integer in ${min}..${max}`);
+            this.problem(
+                field,
+                `${JSON.stringify(value)} is not an integer in ${min}..${max}`,
+                `set ${this.key(field)} to an integer in ${min}..${max}`,
+            );
             return min;
         }
         return value;
@@ -167,18 +171,31 @@ function readNodeGroup(fields: FieldReader, raw: unknown, role: NodeGroupRole, e
 function readArgoCd(fields: FieldReader, raw: RawClusterConfig["argocd"], env: string): ArgoCdConfig | undefined {
     if (env !== "mgmt") {
         if (raw !== undefined) {
-            fields.problem("argocd", `is set in ${env}, but Argo CD runs only in the mgmt hub`, `remove ${fields.key("argocd")} from this stack file`);
+            fields.problem(
+                "argocd",
+                `is set in ${env}, but Argo CD runs only in the mgmt hub`,
+                `remove ${fields.key("argocd")} from this stack file`,
+            );
         }
         return undefined;
     }
     if (raw === undefined) {
-        fields.problem("argocd", "is required in mgmt (the Argo CD hub)", `add ${fields.key("argocd")} with hostname, sourceRepos and oidc`);
+        fields.problem(
+            "argocd",
+            "is required in mgmt (the Argo CD hub)",
+            `add ${fields.key("argocd")} with hostname, sourceRepos and oidc`,
+        );
         return undefined;
     }
     const oidc = raw.oidc ?? {};
     return {
         hostname: fields.string(raw.hostname, "argocd.hostname", DOMAIN_PATTERN, "argocd.mgmt.internal.example.com"),
-        sourceRepos: fields.strings(raw.sourceRepos, "argocd.sourceRepos", /^https:\/\/\S+$/, "https://github.com/example/payments-deploy.git"),
+        sourceRepos: fields.strings(
+            raw.sourceRepos,
+            "argocd.sourceRepos",
+            /^https:\/\/\S+$/,
+            "https://github.com/example/payments-deploy.git",
+        ),
         oidc: {
             name: fields.string(oidc.name, "argocd.oidc.name", /^.{1,64}$/, "SSO"),
             issuer: fields.string(oidc.issuer, "argocd.oidc.issuer", /^https:\/\/\S+$/, "https://example.okta.com"),
@@ -213,7 +230,11 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         return placeholderConfig();
     }
     if (typeof found !== "object" || found === null || Array.isArray(found)) {
-        reader.problem(CLUSTER_CONFIG_KEY, "must be a YAML mapping", `rewrite ${reader.fullKey(CLUSTER_CONFIG_KEY)} as a mapping (see docs/platform-cluster-config.yaml)`);
+        reader.problem(
+            CLUSTER_CONFIG_KEY,
+            "must be a YAML mapping",
+            `rewrite ${reader.fullKey(CLUSTER_CONFIG_KEY)} as a mapping (see docs/platform-cluster-config.yaml)`,
+        );
         return placeholderConfig();
     }
     const raw = found;
@@ -227,19 +248,48 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
         );
     }
 
-    const adminRoleArns = fields.strings(raw.adminRoleArns, "adminRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/PlatformAdmin");
+    const adminRoleArns = fields.strings(
+        raw.adminRoleArns,
+        "adminRoleArns",
+        ROLE_ARN_PATTERN,
+        "arn:aws:iam::111111111111:role/PlatformAdmin",
+    );
     if (Array.isArray(raw.adminRoleArns) && adminRoleArns.length === 0) {
-        fields.problem("adminRoleArns", "is empty: with cluster-creator admin off, nobody could administer the cluster", `list at least one role in ${fields.key("adminRoleArns")}`);
+        fields.problem(
+            "adminRoleArns",
+            "is empty: with cluster-creator admin off, nobody could administer the cluster",
+            `list at least one role in ${fields.key("adminRoleArns")}`,
+        );
     }
-    const developerRoleArns = fields.strings(raw.developerRoleArns, "developerRoleArns", ROLE_ARN_PATTERN, "arn:aws:iam::111111111111:role/Developer", { optional: true });
+    const developerRoleArns = fields.strings(
+        raw.developerRoleArns,
+        "developerRoleArns",
+        ROLE_ARN_PATTERN,
+        "arn:aws:iam::111111111111:role/Developer",
+        { optional: true },
+    );
     if (env === "prod" && developerRoleArns.length > 0) {
-        fields.problem("developerRoleArns", "developers get no access to prod clusters", `set ${fields.key("developerRoleArns")} to [] in Pulumi.prod.yaml`);
+        fields.problem(
+            "developerRoleArns",
+            "developers get no access to prod clusters",
+            `set ${fields.key("developerRoleArns")} to [] in Pulumi.prod.yaml`,
+        );
     }
 
-    const bootstrapPublicAccessCidrs = fields.strings(raw.bootstrapPublicAccessCidrs, "bootstrapPublicAccessCidrs", CIDR, "203.0.113.10/32", { optional: true });
+    const bootstrapPublicAccessCidrs = fields.strings(
+        raw.bootstrapPublicAccessCidrs,
+        "bootstrapPublicAccessCidrs",
+        CIDR,
+        "203.0.113.10/32",
+        { optional: true },
+    );
     bootstrapPublicAccessCidrs.forEach((cidr, index) => {
         if (!validCidr(cidr) || cidr.endsWith("/0")) {
-            fields.problem(`bootstrapPublicAccessCidrs[${index}]`, `"${cidr}" is not a narrow IPv4 CIDR`, "list only the bootstrap operator's addresses, e.g. 203.0.113.10/32");
+            fields.problem(
+                `bootstrapPublicAccessCidrs[${index}]`,
+                `"${cidr}" is not a narrow IPv4 CIDR`,
+                "list only the bootstrap operator's addresses, e.g. 203.0.113.10/32",
+            );
         }
     });
     if (env !== "mgmt" && bootstrapPublicAccessCidrs.length > 0) {
@@ -252,11 +302,19 @@ export function parseClusterConfig(reader: ConfigReader, env: string): ClusterCo
 
     const nodeGroups = raw.nodeGroups ?? {};
     if (raw.nodeGroups === undefined) {
-        fields.problem("nodeGroups", "is required but not set", `add ${fields.key("nodeGroups")} with system and general (and, outside prod, optionally spot)`);
+        fields.problem(
+            "nodeGroups",
+            "is required but not set",
+            `add ${fields.key("nodeGroups")} with system and general (and, outside prod, optionally spot)`,
+        );
     }
     const spotRaw = nodeGroups.spot;
     if (env === "prod" && spotRaw !== undefined) {
-        fields.problem("nodeGroups.spot", "prod runs on on-demand capacity only", `remove ${fields.key("nodeGroups.spot")} from Pulumi.prod.yaml`);
+        fields.problem(
+            "nodeGroups.spot",
+            "prod runs on on-demand capacity only",
+            `remove ${fields.key("nodeGroups.spot")} from Pulumi.prod.yaml`,
+        );
     }
 
     const config: ClusterConfig = {

@@ -86,7 +86,11 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect },
         );
-        new aws.kms.Alias(`${name}-secrets`, { name: `alias/${namer.name("eks-secrets")}`, targetKeyId: this.secretsKey.keyId }, { parent: this });
+        new aws.kms.Alias(
+            `${name}-secrets`,
+            { name: `alias/${namer.name("eks-secrets")}`, targetKeyId: this.secretsKey.keyId },
+            { parent: this },
+        );
 
         // A remote component does not inherit its parent's providers: hand it ours, or it would use ambient credentials.
         const awsProvider = this.getProvider("aws::");

@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { FullEnvironment, VPC_CIDRS, WORKLOAD_ENVIRONMENTS } from "../../lib/environments";
 import { Namer } from "../../lib/naming";
 import { ciRoleName, PR_ARGOCD_WRITERS_GROUP, PR_DEPLOYERS_GROUP, PR_KUBERNETES_USER } from "../../lib/ci-trust";
-import { ARGOCD_WRITERS_GROUP, NAMESPACE_MANAGER_ROLE, NAMESPACE_MANAGERS_GROUP, NAMESPACE_OWNER_ROLE, WORKLOAD_DEPLOYER_ROLE } from "../../lib/cluster-rbac";
+import {
+    ARGOCD_WRITERS_GROUP,
+    NAMESPACE_MANAGER_ROLE,
+    NAMESPACE_MANAGERS_GROUP,
+    NAMESPACE_OWNER_ROLE,
+    WORKLOAD_DEPLOYER_ROLE,
+} from "../../lib/cluster-rbac";
 import { AccessGrant, NAMESPACE_MANAGER_RULES, NAMESPACE_OWNER_RULES, WORKLOAD_DEPLOYER_RULES } from "./access";
 import { ArgoRollouts } from "./addons/argo-rollouts";
 import { AwsLoadBalancerController } from "./addons/aws-load-balancer-controller";
@@ -79,16 +85,30 @@ export type ClusterPlatformArgs = HubClusterArgs | SpokeClusterArgs;
  * - the hub: each env's deploy CI role writes Argo CD Applications (argocd namespace); the PR CI
  *   role writes Applications of the PR project in the PR applications namespace only.
  */
-export function clusterAccessGrants(env: FullEnvironment, config: ClusterConfig, deployRoleArn: pulumi.Input<string>, managementAccountId: pulumi.Input<string>): Record<string, AccessGrant> {
+export function clusterAccessGrants(
+    env: FullEnvironment,
+    config: ClusterConfig,
+    deployRoleArn: pulumi.Input<string>,
+    managementAccountId: pulumi.Input<string>,
+): Record<string, AccessGrant> {
     const ci = (name: string) => pulumi.interpolate`arn:aws:iam::${managementAccountId}:role/${name}`;
     const grants: Record<string, AccessGrant> = {
         "platform-deploy": { principalArn: deployRoleArn, policies: [{ policy: "AmazonEKSClusterAdminPolicy" }] },
     };
     if (env === "mgmt") {
         for (const target of WORKLOAD_ENVIRONMENTS) {
-            grants[`ci-deploy-${target}`] = { principalArn: ci(ciRoleName("deploy", target)), policies: [], kubernetesGroups: [ARGOCD_WRITERS_GROUP] };
+            grants[`ci-deploy-${target}`] = {
+                principalArn: ci(ciRoleName("deploy", target)),
+                policies: [],
+                kubernetesGroups: [ARGOCD_WRITERS_GROUP],
+            };
         }
-        grants["ci-pr"] = { principalArn: ci(ciRoleName("pr")), policies: [], kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP], userName: PR_KUBERNETES_USER };
+        grants["ci-pr"] = {
+            principalArn: ci(ciRoleName("pr")),
+            policies: [],
+            kubernetesGroups: [PR_ARGOCD_WRITERS_GROUP],
+            userName: PR_KUBERNETES_USER,
+        };
     } else {
         const prNamespaces = config.workloadNamespaces.filter((namespace) => namespace.startsWith("pr-"));
         const envNamespaces = config.workloadNamespaces.filter((namespace) => !prNamespaces.includes(namespace));
@@ -163,7 +183,11 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         );
         const clusterRef = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, release };
 
-        const nodeReadyAddons = new ManagedAddons(namer.name("addons-before-nodes"), { ...clusterRef, phase: "beforeNodes" }, { parent: this });
+        const nodeReadyAddons = new ManagedAddons(
+            namer.name("addons-before-nodes"),
+            { ...clusterRef, phase: "beforeNodes" },
+            { parent: this },
+        );
         const nodeGroups = new NodeGroups(
             namer.name("nodes"),
             {
@@ -193,13 +217,21 @@ export class ClusterPlatform extends pulumi.ComponentResource {
         );
         const addonArgs: ClusterAddonArgs = { namer, clusterName: cluster.clusterName, clusterArn: cluster.clusterArn, kubernetes };
 
-        const loadBalancerController = new AwsLoadBalancerController(namer.name("aws-load-balancer-controller"), { ...addonArgs, env, vpcId: args.vpcId }, { parent: this });
+        const loadBalancerController = new AwsLoadBalancerController(
+            namer.name("aws-load-balancer-controller"),
+            { ...addonArgs, env, vpcId: args.vpcId },
+            { parent: this },
+        );
         new MetricsServer(namer.name("metrics-server"), addonArgs, { parent: this });
         if (args.role === "spoke" && args.pullRequestGateway !== undefined) {
             new PullRequestGateway(namer.name("pr-gateway"), { ...addonArgs, ...args.pullRequestGateway }, { parent: this });
         }
         new ExternalDns(namer.name("external-dns"), { ...addonArgs, privateZoneId: args.privateZoneId }, { parent: this });
-        new ClusterAutoscaler(namer.name("cluster-autoscaler"), { ...addonArgs, imageTag: release.clusterAutoscalerImageTag }, { parent: this });
+        new ClusterAutoscaler(
+            namer.name("cluster-autoscaler"),
+            { ...addonArgs, imageTag: release.clusterAutoscalerImageTag },
+            { parent: this },
+        );
         const metrics = new ManagedPrometheus(
             namer.name("metrics"),
             { ...addonArgs, privateSubnetIds: args.privateSubnetIds, clusterSecurityGroupId: cluster.clusterSecurityGroupId },
@@ -237,7 +269,11 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             if (env === "test") {
                 new PrIdentityGuard(namer.name("pr-identity-guard"), { kubernetes, validations: ENV_CLUSTER_GUARD }, { parent: this });
             }
-            const hubKubernetes = new k8s.Provider(namer.name("argocd-hub-k8s"), { kubeconfig: hub.kubeconfig, enableServerSideApply: true }, { parent: this });
+            const hubKubernetes = new k8s.Provider(
+                namer.name("argocd-hub-k8s"),
+                { kubeconfig: hub.kubeconfig, enableServerSideApply: true },
+                { parent: this },
+            );
             new ArgoCdDestination(
                 namer.name("argocd-destination"),
                 {
@@ -275,7 +311,11 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     /** The RBAC the env cluster's groups get (access policies cannot express it): see access.ts. */
     private createNamespaceManagerRbac(namer: Namer, kubernetes: k8s.Provider): void {
         const opts = { parent: this, provider: kubernetes };
-        const role = new k8s.rbac.v1.ClusterRole(namer.name("namespace-manager"), { metadata: { name: NAMESPACE_MANAGER_ROLE }, rules: NAMESPACE_MANAGER_RULES }, opts);
+        const role = new k8s.rbac.v1.ClusterRole(
+            namer.name("namespace-manager"),
+            { metadata: { name: NAMESPACE_MANAGER_ROLE }, rules: NAMESPACE_MANAGER_RULES },
+            opts,
+        );
         new k8s.rbac.v1.ClusterRoleBinding(
             namer.name("namespace-manager"),
             {
@@ -286,7 +326,15 @@ export class ClusterPlatform extends pulumi.ComponentResource {
             opts,
         );
         // Bound per namespace by the workloads stack, never cluster-wide.
-        new k8s.rbac.v1.ClusterRole(namer.name("workload-deployer"), { metadata: { name: WORKLOAD_DEPLOYER_ROLE }, rules: WORKLOAD_DEPLOYER_RULES }, opts);
-        new k8s.rbac.v1.ClusterRole(namer.name("namespace-owner"), { metadata: { name: NAMESPACE_OWNER_ROLE }, rules: NAMESPACE_OWNER_RULES }, opts);
+        new k8s.rbac.v1.ClusterRole(
+            namer.name("workload-deployer"),
+            { metadata: { name: WORKLOAD_DEPLOYER_ROLE }, rules: WORKLOAD_DEPLOYER_RULES },
+            opts,
+        );
+        new k8s.rbac.v1.ClusterRole(
+            namer.name("namespace-owner"),
+            { metadata: { name: NAMESPACE_OWNER_ROLE }, rules: NAMESPACE_OWNER_RULES },
+            opts,
+        );
     }
 }

@@ -31,7 +31,16 @@ export function callerKubeconfig(args: KubeconfigArgs): pulumi.Output<string> {
                             exec: {
                                 apiVersion: "client.authentication.k8s.io/v1beta1",
                                 command: "aws",
-                                args: ["--region", arnContext(clusterArn).region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                                args: [
+                                    "--region",
+                                    arnContext(clusterArn).region,
+                                    "eks",
+                                    "get-token",
+                                    "--cluster-name",
+                                    clusterName,
+                                    "--output",
+                                    "json",
+                                ],
                             },
                         },
                     },

@@ -94,7 +94,9 @@ export class ManagedAddons extends pulumi.ComponentResource {
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "OVERWRITE",
                     podIdentityAssociations:
-                        role && spec.identity ? [{ roleArn: role.roleArn, serviceAccount: spec.identity.serviceAccount.serviceAccount }] : undefined,
+                        role && spec.identity
+                            ? [{ roleArn: role.roleArn, serviceAccount: spec.identity.serviceAccount.serviceAccount }]
+                            : undefined,
                 },
                 { parent: this, dependsOn: [...(args.after ?? []), ...(role && podIdentityAgent ? [podIdentityAgent] : [])] },
             );

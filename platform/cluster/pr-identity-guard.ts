@@ -55,7 +55,15 @@ export class PrIdentityGuard extends pulumi.ComponentResource {
                 spec: {
                     failurePolicy: "Fail",
                     matchConstraints: {
-                        resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*"], operations: ["CREATE", "UPDATE", "DELETE", "CONNECT"], scope: "*" }],
+                        resourceRules: [
+                            {
+                                apiGroups: ["*"],
+                                apiVersions: ["*"],
+                                resources: ["*"],
+                                operations: ["CREATE", "UPDATE", "DELETE", "CONNECT"],
+                                scope: "*",
+                            },
+                        ],
                     },
                     matchConditions: [{ name: "pr-identity", expression: PR_IDENTITY_MATCH }],
                     validations: args.validations,

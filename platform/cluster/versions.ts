@@ -20,8 +20,16 @@ export const CHARTS = {
     clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.50.1", repository: "https://kubernetes.github.io/autoscaler" },
     argoCd: { chart: "argo-cd", version: "8.6.4", repository: "https://argoproj.github.io/argo-helm" },
     // GitHub Actions Runner Controller: controller and scale sets must be the same version.
-    arcController: { chart: "gha-runner-scale-set-controller", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
-    arcRunnerScaleSet: { chart: "gha-runner-scale-set", version: "0.12.1", repository: "oci://ghcr.io/actions/actions-runner-controller-charts" },
+    arcController: {
+        chart: "gha-runner-scale-set-controller",
+        version: "0.12.1",
+        repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
+    },
+    arcRunnerScaleSet: {
+        chart: "gha-runner-scale-set",
+        version: "0.12.1",
+        repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
+    },
     // Published as an OCI artifact only, tagged with a leading "v".
     envoyGateway: { chart: "gateway-helm", version: "v1.5.0", repository: "oci://docker.io/envoyproxy" },
 } as const satisfies Record<string, PinnedChart>;

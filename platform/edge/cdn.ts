@@ -15,7 +15,10 @@ export const CLOUDFRONT_MIN_TLS = "TLSv1.2_2021";
 export const STATIC_ASSETS_PATH = "/static/*";
 
 /** AWS managed CloudFront policies (ids are global constants). */
-const MANAGED_CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
+const MANAGED_CACHE_POLICY = {
+    cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+    cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+};
 /** Everything the viewer sent except Host, so the ALB certificate matches the origin name. */
 const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 
@@ -73,7 +76,13 @@ export class Cdn extends pulumi.ComponentResource {
         this.staticAssets = assets.bucket;
         const oac = new aws.cloudfront.OriginAccessControl(
             namer.name("static-assets-oac"),
-            { name: namer.name("static-assets-oac"), description: "CloudFront signs every request to the static-assets bucket", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+            {
+                name: namer.name("static-assets-oac"),
+                description: "CloudFront signs every request to the static-assets bucket",
+                originAccessControlOriginType: "s3",
+                signingBehavior: "always",
+                signingProtocol: "sigv4",
+            },
             parent,
         );
         const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy(
@@ -112,13 +121,22 @@ export class Cdn extends pulumi.ComponentResource {
                 httpVersion: "http2and3",
                 priceClass: args.priceClass,
                 webAclId: args.webAclArn,
-                viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: CLOUDFRONT_MIN_TLS },
+                viewerCertificate: {
+                    acmCertificateArn: args.certificateArn,
+                    sslSupportMethod: "sni-only",
+                    minimumProtocolVersion: CLOUDFRONT_MIN_TLS,
+                },
                 origins: [
                     { originId: STATIC_ORIGIN_ID, domainName: assets.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
                     {
                         originId: ALB_ORIGIN_ID,
                         domainName: args.albOriginDomainName,
-                        customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+                        customOriginConfig: {
+                            httpPort: 80,
+                            httpsPort: 443,
+                            originProtocolPolicy: "https-only",
+                            originSslProtocols: ["TLSv1.2"],
+                        },
                         customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
                     },
                 ],
@@ -153,11 +171,17 @@ export class Cdn extends pulumi.ComponentResource {
             {
                 name: namer.name("cdn-logs"),
                 outputFormat: "parquet",
-                deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${args.logBucketArn}/${CLOUDFRONT_LOG_PREFIX}` },
+                deliveryDestinationConfiguration: {
+                    destinationResourceArn: pulumi.interpolate`${args.logBucketArn}/${CLOUDFRONT_LOG_PREFIX}`,
+                },
             },
             inUsEast1,
         );
-        new aws.cloudwatch.LogDelivery(namer.name("cdn-logs"), { deliverySourceName: source.name, deliveryDestinationArn: destination.arn }, inUsEast1);
+        new aws.cloudwatch.LogDelivery(
+            namer.name("cdn-logs"),
+            { deliverySourceName: source.name, deliveryDestinationArn: destination.arn },
+            inUsEast1,
+        );
         const distributionArn = this.distribution.arn;
         assets.attachPolicy((bucketArn) => [
             {

@@ -47,7 +47,11 @@ export class DnsZones extends pulumi.ComponentResource {
     constructor(name: string, args: DnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payments:platform:DnsZones", name, {}, opts);
         const { namer, dns } = args;
-        this.publicZone = new aws.route53.Zone(namer.name("public-zone"), { name: dns.domainName, comment: `${namer.env} public zone` }, { parent: this });
+        this.publicZone = new aws.route53.Zone(
+            namer.name("public-zone"),
+            { name: dns.domainName, comment: `${namer.env} public zone` },
+            { parent: this },
+        );
         // ACM finds validation records only once the parent delegates: every validation waits for this.
         const delegation = new aws.route53.Record(
             namer.name("public-zone-delegation"),

@@ -81,7 +81,12 @@ export class Edge extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         // ACLs stay off: CloudFront delivers through CloudWatch log delivery (a bucket-policy grant), not the legacy ACL-based logging.
-        const logs = accessLogBucket(namer, "edge-logs", { accountId: args.context.accountId, retentionDays: edge.accessLogRetentionDays, protect: args.protect }, this);
+        const logs = accessLogBucket(
+            namer,
+            "edge-logs",
+            { accountId: args.context.accountId, retentionDays: edge.accessLogRetentionDays, protect: args.protect },
+            this,
+        );
         const partition = partitionOf(args.context.region);
         const logPolicy = logs.attachPolicy((bucketArn) => [
             albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region),
@@ -102,7 +107,11 @@ export class Edge extends pulumi.ComponentResource {
         if (zones.cloudfrontCertificateArn === undefined) {
             throw new Error("Edge needs DnsZones created with a CloudFront certificate");
         }
-        this.publicWebAcl = createWebAcl(namer.name("waf", { suffix: "regional", kind: "wafAcl" }), { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB`, logging: args.wafLogging }, parent);
+        this.publicWebAcl = createWebAcl(
+            namer.name("waf", { suffix: "regional", kind: "wafAcl" }),
+            { scope: "REGIONAL", rateLimit: edge.wafRateLimit, description: `${namer.env} public ALB`, logging: args.wafLogging },
+            parent,
+        );
         this.cloudfrontWebAcl = createWebAcl(
             namer.name("waf", { suffix: "cloudfront", kind: "wafAcl" }),
             { scope: "CLOUDFRONT", rateLimit: edge.wafRateLimit, description: `${namer.env} CloudFront`, logging: args.wafLogging },
@@ -110,7 +119,14 @@ export class Edge extends pulumi.ComponentResource {
         );
 
         const originVerified = { httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [edge.originVerifySecret] } };
-        const albBase = { namer, vpcId: args.vpcId, vpcCidr: args.vpcCidr, certificateArn: zones.albCertificateArn, deletionProtection: edge.albDeletionProtection, accessLogBucket: logs.bucket.id };
+        const albBase = {
+            namer,
+            vpcId: args.vpcId,
+            vpcCidr: args.vpcCidr,
+            certificateArn: zones.albCertificateArn,
+            deletionProtection: edge.albDeletionProtection,
+            accessLogBucket: logs.bucket.id,
+        };
         this.publicAlb = new ApplicationLoadBalancer(
             namer.name("alb", { suffix: "public" }),
             {
@@ -137,13 +153,26 @@ export class Edge extends pulumi.ComponentResource {
                 subnetIds: args.privateSubnetIds,
                 ingressCidrs: args.internalIngressCidrs,
                 defaultResponse: { statusCode: "404", message: "Not found" },
-                routes: [{ service: "admin-web", priority: 10, conditions: [{ hostHeader: { values: [`${ADMIN_HOST}.${dns.privateZoneName}`] } }] }],
+                routes: [
+                    {
+                        service: "admin-web",
+                        priority: 10,
+                        conditions: [{ hostHeader: { values: [`${ADMIN_HOST}.${dns.privateZoneName}`] } }],
+                    },
+                ],
             },
             { parent: this, dependsOn: [logPolicy] },
         );
 
         const originDomainName = `${ALB_ORIGIN_HOST}.${dns.domainName}`;
-        this.alias(namer.name("dns-origin"), zones.publicZone, originDomainName, "A", this.publicAlb.loadBalancer.dnsName, this.publicAlb.loadBalancer.zoneId);
+        this.alias(
+            namer.name("dns-origin"),
+            zones.publicZone,
+            originDomainName,
+            "A",
+            this.publicAlb.loadBalancer.dnsName,
+            this.publicAlb.loadBalancer.zoneId,
+        );
         this.alias(
             namer.name("dns-admin"),
             zones.privateZone,
@@ -172,19 +201,45 @@ export class Edge extends pulumi.ComponentResource {
             { parent: this, dependsOn: [logPolicy] },
         );
         for (const type of ["A", "AAAA"] as const) {
-            this.alias(namer.name("dns-apex", { suffix: type.toLowerCase() }), zones.publicZone, dns.domainName, type, this.cdn.distribution.domainName, this.cdn.distribution.hostedZoneId);
+            this.alias(
+                namer.name("dns-apex", { suffix: type.toLowerCase() }),
+                zones.publicZone,
+                dns.domainName,
+                type,
+                this.cdn.distribution.domainName,
+                this.cdn.distribution.hostedZoneId,
+            );
         }
         this.targetGroupArns = pulumi
-            .all(Object.entries({ ...this.publicAlb.targetGroups, ...this.internalAlb.targetGroups }).map(([service, group]) => group.arn.apply((arn) => [service, arn] as const)))
+            .all(
+                Object.entries({ ...this.publicAlb.targetGroups, ...this.internalAlb.targetGroups }).map(([service, group]) =>
+                    group.arn.apply((arn) => [service, arn] as const),
+                ),
+            )
             .apply((entries) => Object.fromEntries(entries));
         this.registerOutputs({});
     }
 
-    private alias(name: string, zone: aws.route53.Zone, recordName: string, type: "A" | "AAAA", target: pulumi.Input<string>, targetZoneId: pulumi.Input<string>): void {
-        new aws.route53.Record(name, { zoneId: zone.zoneId, name: recordName, type, aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: false }] }, { parent: this });
+    private alias(
+        name: string,
+        zone: aws.route53.Zone,
+        recordName: string,
+        type: "A" | "AAAA",
+        target: pulumi.Input<string>,
+        targetZoneId: pulumi.Input<string>,
+    ): void {
+        new aws.route53.Record(
+            name,
+            { zoneId: zone.zoneId, name: recordName, type, aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: false }] },
+            { parent: this },
+        );
     }
 }
 
 function pullRequestRoute(domainName: string): AlbRoute {
-    return { service: PR_GATEWAY_TARGET.service, priority: PR_GATEWAY_RULE_PRIORITY, conditions: [{ hostHeader: { values: [pullRequestHostPattern(domainName)] } }] };
+    return {
+        service: PR_GATEWAY_TARGET.service,
+        priority: PR_GATEWAY_RULE_PRIORITY,
+        conditions: [{ hostHeader: { values: [pullRequestHostPattern(domainName)] } }],
+    };
 }

@@ -33,8 +33,15 @@ export class HubIngress extends pulumi.ComponentResource {
         super("payments:platform:HubIngress", name, {}, opts);
         const { namer } = args;
         const parent = { parent: this };
-        const logs = accessLogBucket(namer, "ingress-logs", { accountId: args.context.accountId, retentionDays: args.accessLogRetentionDays, protect: args.protect }, this);
-        const logPolicy = logs.attachPolicy((bucketArn) => [albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region)]);
+        const logs = accessLogBucket(
+            namer,
+            "ingress-logs",
+            { accountId: args.context.accountId, retentionDays: args.accessLogRetentionDays, protect: args.protect },
+            this,
+        );
+        const logPolicy = logs.attachPolicy((bucketArn) => [
+            albLogDeliveryStatement(bucketArn, args.context.accountId, args.context.region),
+        ]);
         this.alb = new ApplicationLoadBalancer(
             namer.name("alb", { suffix: "internal" }),
             {
@@ -49,7 +56,13 @@ export class HubIngress extends pulumi.ComponentResource {
                 accessLogBucket: logs.bucket.id,
                 defaultResponse: { statusCode: "404", message: "Not found" },
                 targets: [ARGOCD_SERVER_TARGET],
-                routes: [{ service: ARGOCD_SERVER_TARGET.service, priority: 10, conditions: [{ hostHeader: { values: [args.argocdHostname] } }] }],
+                routes: [
+                    {
+                        service: ARGOCD_SERVER_TARGET.service,
+                        priority: 10,
+                        conditions: [{ hostHeader: { values: [args.argocdHostname] } }],
+                    },
+                ],
             },
             { parent: this, dependsOn: [logPolicy] },
         );

@@ -36,7 +36,12 @@ export const SERVICE_TARGETS: readonly ServiceTarget[] = [
  * key; expiring after `retentionDays`; named with the account id, since S3 names are global. Its
  * policy is attached by the caller (`attachPolicy`), who knows which log writers it admits.
  */
-export function accessLogBucket(namer: Namer, component: string, args: { accountId: pulumi.Input<string>; retentionDays: number; protect: boolean }, parent: pulumi.Resource): SecureBucket {
+export function accessLogBucket(
+    namer: Namer,
+    component: string,
+    args: { accountId: pulumi.Input<string>; retentionDays: number; protect: boolean },
+    parent: pulumi.Resource,
+): SecureBucket {
     return new SecureBucket(
         namer.name(component),
         {
@@ -54,12 +59,18 @@ export function accessLogBucket(namer: Namer, component: string, args: { account
  * Lets the region's ELB log-delivery account write this account's ALB access logs under `alb-*`
  * (ALB access logs support SSE-S3 only); regions without one use the log-delivery service principal.
  */
-export function albLogDeliveryStatement(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>, region: string): pulumi.Input<aws.iam.PolicyStatement> {
+export function albLogDeliveryStatement(
+    bucketArn: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+    region: string,
+): pulumi.Input<aws.iam.PolicyStatement> {
     const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
     return {
         Sid: "AlbAccessLogDelivery",
         Effect: "Allow",
-        Principal: elbAccount ? { AWS: `arn:${partitionOf(region)}:iam::${elbAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        Principal: elbAccount
+            ? { AWS: `arn:${partitionOf(region)}:iam::${elbAccount}:root` }
+            : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
         Action: "s3:PutObject",
         Resource: pulumi.interpolate`${bucketArn}/alb-*/AWSLogs/${accountId}/*`,
     } as pulumi.Input<aws.iam.PolicyStatement>;
@@ -120,7 +131,13 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                 name: albName,
                 description: `${scheme} ALB`,
                 vpcId: args.vpcId,
-                ingress: [443, 80].map((port) => ({ description: port === 443 ? "HTTPS" : "HTTP, redirected to HTTPS", protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: args.ingressCidrs })),
+                ingress: [443, 80].map((port) => ({
+                    description: port === 443 ? "HTTPS" : "HTTP, redirected to HTTPS",
+                    protocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrBlocks: args.ingressCidrs,
+                })),
                 egress: [{ description: "Pods in the VPC", protocol: "tcp", fromPort: 1024, toPort: 65535, cidrBlocks: [args.vpcCidr] }],
             },
             parent,
@@ -192,7 +209,16 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
                 protocol: "HTTPS",
                 sslPolicy: ALB_SSL_POLICY,
                 certificateArn: args.certificateArn,
-                defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: args.defaultResponse.statusCode, messageBody: args.defaultResponse.message } }],
+                defaultActions: [
+                    {
+                        type: "fixed-response",
+                        fixedResponse: {
+                            contentType: "text/plain",
+                            statusCode: args.defaultResponse.statusCode,
+                            messageBody: args.defaultResponse.message,
+                        },
+                    },
+                ],
             },
             parent,
         );
@@ -206,7 +232,12 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
             }
             new aws.lb.ListenerRule(
                 namer.name("alb-rule", { suffix: `${scheme}-${route.service}` }),
-                { listenerArn: this.httpsListener.arn, priority: route.priority, conditions: route.conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }] },
+                {
+                    listenerArn: this.httpsListener.arn,
+                    priority: route.priority,
+                    conditions: route.conditions,
+                    actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                },
                 parent,
             );
         }
@@ -221,7 +252,14 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
         for (const port of this.targetPorts) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${this.albName}-to-pods-${port}`,
-                { securityGroupId: podSecurityGroupId, referencedSecurityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, description: `Targets of ${this.albName} (pod IPs)` },
+                {
+                    securityGroupId: podSecurityGroupId,
+                    referencedSecurityGroupId: this.securityGroup.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    description: `Targets of ${this.albName} (pod IPs)`,
+                },
                 { parent: this },
             );
         }

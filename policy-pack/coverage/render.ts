@@ -26,7 +26,15 @@ export function coverage(checks: readonly Check[] = CHECKS): AnchorCoverage[] {
         const count = (status: Check["status"]) => of.filter((c) => c.status === status).length;
         const applicable = of.length - count("not-applicable");
         const hits = count("covered") + count("partial");
-        return { anchor, applicable, covered: count("covered"), partial: count("partial"), gaps: count("gap"), notApplicable: count("not-applicable"), percent: applicable === 0 ? 0 : Math.round((hits / applicable) * 100) };
+        return {
+            anchor,
+            applicable,
+            covered: count("covered"),
+            partial: count("partial"),
+            gaps: count("gap"),
+            notApplicable: count("not-applicable"),
+            percent: applicable === 0 ? 0 : Math.round((hits / applicable) * 100),
+        };
     });
 }
 
@@ -34,11 +42,17 @@ const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 /** docs/policy-coverage.md, generated (policy-pack/scripts/generate.ts); a test fails when it is stale. */
 export function renderCoverage(checks: readonly Check[] = CHECKS): string {
-    const summary = coverage(checks).map((c) => `| ${ANCHOR_TITLES[c.anchor]} | ${c.applicable} | ${c.covered} | ${c.partial} | ${c.gaps} | ${c.notApplicable} | **${c.percent}%** |`);
+    const summary = coverage(checks).map(
+        (c) =>
+            `| ${ANCHOR_TITLES[c.anchor]} | ${c.applicable} | ${c.covered} | ${c.partial} | ${c.gaps} | ${c.notApplicable} | **${c.percent}%** |`,
+    );
     const sections = (Object.keys(ANCHOR_TITLES) as Anchor[]).map((anchor) => {
         const lines = checks
             .filter((c) => c.anchor === anchor)
-            .map((c) => `| ${c.id}${c.uncertain ? " (?)" : ""} | ${cell(c.title)} | ${c.status} | ${c.by ? `\`${c.by}\`` : ""} | ${cell(c.note ?? "")} |`);
+            .map(
+                (c) =>
+                    `| ${c.id}${c.uncertain ? " (?)" : ""} | ${cell(c.title)} | ${c.status} | ${c.by ? `\`${c.by}\`` : ""} | ${cell(c.note ?? "")} |`,
+            );
         return `### ${ANCHOR_TITLES[anchor]}\n| Id | Check | Status | Policy | Note |\n|---|---|---|---|---|\n${lines.join("\n")}\n`;
     });
     const uncertain = checks.filter((c) => c.uncertain).map((c) => `${c.id} (${c.anchor})`);

@@ -9,7 +9,18 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { EXEMPTIONS } from "../exemptions";
-import { CommonPolicyConfig, Exemption, ExemptionStatus, Level, commonSchema, exemptionFor, isProd, isPullRequest, isoDate, stackOfUrn } from "./settings";
+import {
+    CommonPolicyConfig,
+    Exemption,
+    ExemptionStatus,
+    Level,
+    commonSchema,
+    exemptionFor,
+    isProd,
+    isPullRequest,
+    isoDate,
+    stackOfUrn,
+} from "./settings";
 import { CannotVerifyError, cannotVerify, isUnknownValueError, unknownPath } from "./unknowns";
 
 export type Domain =
@@ -178,8 +189,38 @@ function guarded(run: () => void): string | undefined {
 }
 
 function metaOf<C>(spec: Spec<C>): PolicyMeta {
-    const { name, domain, description, prevents, severity, remediation, level, prodLevel, levelReason, checkov, trivy, securityHub, pci, reads } = spec;
-    return { name, domain, description, prevents, severity, remediation, level, prodLevel, levelReason, checkov, trivy, securityHub, pci, reads };
+    const {
+        name,
+        domain,
+        description,
+        prevents,
+        severity,
+        remediation,
+        level,
+        prodLevel,
+        levelReason,
+        checkov,
+        trivy,
+        securityHub,
+        pci,
+        reads,
+    } = spec;
+    return {
+        name,
+        domain,
+        description,
+        prevents,
+        severity,
+        remediation,
+        level,
+        prodLevel,
+        levelReason,
+        checkov,
+        trivy,
+        securityHub,
+        pci,
+        reads,
+    };
 }
 
 /** The policy object Pulumi's analyzer runs, with the metadata kept beside it. */
@@ -236,7 +277,12 @@ export function stackPolicy<C extends object = object>(spec: StackSpec<C>): Poli
         if (args.resources.length === 0) {
             args.notApplicable("the stack has no resources");
         }
-        const { ctx, exemptions, asOf } = resolve<C>(spec.name, spec, args.getConfig<CommonPolicyConfig & Partial<C>>(), args.resources[0].urn);
+        const { ctx, exemptions, asOf } = resolve<C>(
+            spec.name,
+            spec,
+            args.getConfig<CommonPolicyConfig & Partial<C>>(),
+            args.resources[0].urn,
+        );
         const unknowns: string[] = [];
         const report = (message: string, urn?: string): void => {
             if (urn === undefined) {

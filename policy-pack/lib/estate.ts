@@ -14,7 +14,12 @@ export function estateAccounts(): string[] {
     if (cached === undefined) {
         const files = [...LAYERS, "."].flatMap((dir) => {
             const folder = path.join(REPO_ROOT, dir);
-            return fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join(folder, f)) : [];
+            return fs.existsSync(folder)
+                ? fs
+                      .readdirSync(folder)
+                      .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+                      .map((f) => path.join(folder, f))
+                : [];
         });
         const ids = files.flatMap((f) => {
             const text = fs.readFileSync(f, "utf8");

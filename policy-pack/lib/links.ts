@@ -51,7 +51,9 @@ export function referencedBy(
             const names = (options.nameKeys ?? []).map((k) => peek(t, k)).filter((n): n is string => typeof n === "string");
             // Pulumi's auto-name, alone or inside an ARN, URL or domain name.
             const autoName = new RegExp(`(^|[:/])${escapeRegExp(t.name)}-[0-9a-f]{7}($|[.:/])`);
-            return values.some((v) => names.some((n) => (options.matches ?? ((value, name) => value === name))(v, n)) || autoName.test(v) || v === t.urn);
+            return values.some(
+                (v) => names.some((n) => (options.matches ?? ((value, name) => value === name))(v, n)) || autoName.test(v) || v === t.urn,
+            );
         });
         if (byValue.length > 0) {
             return byValue;

@@ -27,7 +27,9 @@ export function toPolicyPackConfig(definitions: readonly PolicyDefinition[], env
                 entry[key] = config[key];
             }
         }
-        const own = (config.exemptions ?? []).filter((e) => e.policy === name).map(({ urn, reason, expires }) => ({ urn, reason, expires }));
+        const own = (config.exemptions ?? [])
+            .filter((e) => e.policy === name)
+            .map(({ urn, reason, expires }) => ({ urn, reason, expires }));
         if (own.length > 0) {
             entry.exemptions = own;
         }

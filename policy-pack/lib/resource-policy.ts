@@ -92,7 +92,11 @@ function conditionsOf(statement: any): Condition[] {
  * without the key through, and not a negated operator) on a key the caller cannot choose.
  */
 function restricting(conditions: Condition[], keys: readonly string[]): Condition[] {
-    return conditions.filter((c) => keys.includes(c.key) && /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringLike|ArnEquals|ArnLike|StringEqualsIgnoreCase)$/.test(c.operator));
+    return conditions.filter(
+        (c) =>
+            keys.includes(c.key) &&
+            /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringLike|ArnEquals|ArnLike|StringEqualsIgnoreCase)$/.test(c.operator),
+    );
 }
 
 const ORG_KEYS = ["aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"];
@@ -132,7 +136,9 @@ function principalsOf(statement: any): { kind: string; value: string }[] {
         return [{ kind: "AWS", value: "*" }];
     }
     if (principal && typeof principal === "object") {
-        return Object.entries(principal as Record<string, unknown>).flatMap(([kind, values]) => list(values).map((value) => ({ kind, value: String(value) })));
+        return Object.entries(principal as Record<string, unknown>).flatMap(([kind, values]) =>
+            list(values).map((value) => ({ kind, value: String(value) })),
+        );
     }
     return [];
 }
@@ -142,7 +148,9 @@ function insecureTransportDeny(statement: any): boolean {
     return (
         statement?.Effect === "Deny" &&
         everyone &&
-        conditionsOf(statement).some((c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === "aws:securetransport" && c.values.includes("false"))
+        conditionsOf(statement).some(
+            (c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === "aws:securetransport" && c.values.includes("false"),
+        )
     );
 }
 
@@ -178,7 +186,9 @@ function judge(statement: any, index: number, perspective: Perspective, unknowns
             continue;
         }
         if (kind === "Federated") {
-            const audience = conditions.some((c) => /:(sub|aud|amr)$/.test(c.key) && !/IfExists$/.test(c.operator) && !/Not/.test(c.operator));
+            const audience = conditions.some(
+                (c) => /:(sub|aud|amr)$/.test(c.key) && !/IfExists$/.test(c.operator) && !/Not/.test(c.operator),
+            );
             if (!audience) {
                 grant("public", value, "trusts every identity of the identity provider (no sub/aud condition)");
             }
@@ -195,7 +205,13 @@ function judge(statement: any, index: number, perspective: Perspective, unknowns
                 continue;
             }
             const gatedOnlyBy = conditions.map((c) => c.key);
-            grant("public", value, gatedOnlyBy.length > 0 ? `allows any principal; its only conditions (${[...new Set(gatedOnlyBy)].join(", ")}) do not limit who` : "allows any principal");
+            grant(
+                "public",
+                value,
+                gatedOnlyBy.length > 0
+                    ? `allows any principal; its only conditions (${[...new Set(gatedOnlyBy)].join(", ")}) do not limit who`
+                    : "allows any principal",
+            );
             continue;
         }
         const account = accountOf(value);
@@ -209,7 +225,11 @@ function judge(statement: any, index: number, perspective: Perspective, unknowns
         if (perspective.ownAccount !== undefined && account !== perspective.ownAccount && estate.has(account)) {
             grant("cross-account", value, `grants account ${account}`);
         }
-        if (perspective.trust && isWholeAccount(value) && !conditions.some((c) => PRINCIPAL_KEYS.some((k) => c.key.startsWith(k)) && !/IfExists$/.test(c.operator))) {
+        if (
+            perspective.trust &&
+            isWholeAccount(value) &&
+            !conditions.some((c) => PRINCIPAL_KEYS.some((k) => c.key.startsWith(k)) && !/IfExists$/.test(c.operator))
+        ) {
             grant("whole-account", value, `trusts every principal of account ${account} (no aws:PrincipalArn or principal-tag condition)`);
         }
     }

@@ -64,7 +64,11 @@ export function commonSchema(own: PolicyConfigSchema["properties"] = {}): Policy
     return {
         properties: {
             environment: { type: "string", description: "Environment name; derived from the stack name when unset." },
-            exemptions: { type: "array", items: EXEMPTION_SCHEMA, description: "Resources this policy skips, each with a reason and an expiry date." },
+            exemptions: {
+                type: "array",
+                items: EXEMPTION_SCHEMA,
+                description: "Resources this policy skips, each with a reason and an expiry date.",
+            },
             asOf: { type: "string", pattern: DATE, description: "Judge exemption expiry as of this date (default: today)." },
             ...own,
         },

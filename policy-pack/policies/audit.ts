@@ -8,7 +8,14 @@ const ORG_FEATURE = "aws:guardduty/organizationConfigurationFeature:Organization
 const DETECTOR_FEATURE = "aws:guardduty/detectorFeature:DetectorFeature";
 
 /** The GuardDuty protection plans the estate's resource types need (S3, EKS, EC2 volumes, RDS, Lambda). */
-export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"];
+export const GUARDDUTY_FEATURES = [
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "RUNTIME_MONITORING",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+];
 
 const ORGANIZATION = "aws:organizations/organization:Organization";
 const INSPECTOR_ADMIN = "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount";
@@ -54,7 +61,8 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
         description: "CloudTrail trails also deliver to a CloudWatch Logs log group (with the role CloudTrail writes through).",
         prevents: "API activity visible only in S3 hours later: no metric filters or alarms on root use, policy changes or console logins.",
         severity: "medium",
-        remediation: "Set cloudWatchLogsGroupArn (`${logGroup.arn}:*`) and cloudWatchLogsRoleArn (a role trusted by cloudtrail.amazonaws.com allowed logs:CreateLogStream and logs:PutLogEvents on the group).",
+        remediation:
+            "Set cloudWatchLogsGroupArn (`${logGroup.arn}:*`) and cloudWatchLogsRoleArn (a role trusted by cloudtrail.amazonaws.com allowed logs:CreateLogStream and logs:PutLogEvents on the group).",
         level: "mandatory",
         checkov: "CKV2_AWS_10",
         trivy: "AVD-AWS-0162",
@@ -72,19 +80,27 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
         name: "guardduty-protection-plans",
         domain: "audit",
         description: `A GuardDuty detector enables the protection plans for what the estate runs (${GUARDDUTY_FEATURES.join(", ")}), for itself or the whole organization.`,
-        prevents: "Threats in S3 data access, EKS, node runtimes, volumes, database logins and Lambda traffic going undetected while GuardDuty looks enabled.",
+        prevents:
+            "Threats in S3 data access, EKS, node runtimes, volumes, database logins and Lambda traffic going undetected while GuardDuty looks enabled.",
         severity: "high",
-        remediation: "Add an aws.guardduty.OrganizationConfigurationFeature (autoEnable ALL) or aws.guardduty.DetectorFeature (status ENABLED) per plan.",
+        remediation:
+            "Add an aws.guardduty.OrganizationConfigurationFeature (autoEnable ALL) or aws.guardduty.DetectorFeature (status ENABLED) per plan.",
         level: "mandatory",
         securityHub: ["GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10"],
         pci: ["11.5.1"],
-        reads: { [DETECTOR]: ["enable"], [ORG_FEATURE]: ["name", "autoEnable", "detectorId"], [DETECTOR_FEATURE]: ["name", "status", "detectorId"] },
+        reads: {
+            [DETECTOR]: ["enable"],
+            [ORG_FEATURE]: ["name", "autoEnable", "detectorId"],
+            [DETECTOR_FEATURE]: ["name", "status", "detectorId"],
+        },
         check: (ctx) => {
             const features = ofTypes(ctx.resources, [ORG_FEATURE, DETECTOR_FEATURE]);
             ctx.each(ofTypes(ctx.resources, [DETECTOR]), (detector) => {
                 const enabled = features
                     .filter((f) => referencedBy(f, "detectorId", [detector]).includes(detector))
-                    .filter((f) => (f.type === ORG_FEATURE ? ["ALL", "NEW"].includes(String(f.props.autoEnable)) : f.props.status === "ENABLED"))
+                    .filter((f) =>
+                        f.type === ORG_FEATURE ? ["ALL", "NEW"].includes(String(f.props.autoEnable)) : f.props.status === "ENABLED",
+                    )
                     .map((f) => String(f.props.name));
                 const missing = GUARDDUTY_FEATURES.filter((f) => !enabled.includes(f));
                 if (missing.length > 0) {
@@ -99,7 +115,8 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
         description: `The stack that holds the organization delegates Amazon Inspector and has it scan ${INSPECTOR_SCANS.join(", ")} in the admin account, the existing members and (auto-enable) every new account.`,
         prevents: "Known CVEs in node AMIs, container images and Lambda dependencies going unnoticed (PCI DSS 11.3.1, 6.3.3).",
         severity: "high",
-        remediation: "In the foundation: aws.inspector2.DelegatedAdminAccount (management account), aws.inspector2.Enabler with resourceTypes EC2, ECR, LAMBDA, LAMBDA_CODE for the admin and member accounts, aws.inspector2.OrganizationConfiguration autoEnable { ec2, ecr, lambda, lambdaCode: true }.",
+        remediation:
+            "In the foundation: aws.inspector2.DelegatedAdminAccount (management account), aws.inspector2.Enabler with resourceTypes EC2, ECR, LAMBDA, LAMBDA_CODE for the admin and member accounts, aws.inspector2.OrganizationConfiguration autoEnable { ec2, ecr, lambda, lambdaCode: true }.",
         level: "mandatory",
         securityHub: ["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
         pci: ["11.3.1", "6.3.3"],
@@ -138,10 +155,12 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "securityhub-enabled",
         domain: "audit",
-        description: "The stack that holds the organization enables Security Hub and auto-enables it (with the default standards) in every member account.",
+        description:
+            "The stack that holds the organization enables Security Hub and auto-enables it (with the default standards) in every member account.",
         prevents: "Findings from GuardDuty, Inspector and Config nobody aggregates, and accounts whose controls nobody evaluates.",
         severity: "high",
-        remediation: "aws.securityhub.Account in the delegated administrator, aws.securityhub.OrganizationConfiguration { autoEnable: true, autoEnableStandards: \"DEFAULT\" }.",
+        remediation:
+            'aws.securityhub.Account in the delegated administrator, aws.securityhub.OrganizationConfiguration { autoEnable: true, autoEnableStandards: "DEFAULT" }.',
         level: "mandatory",
         securityHub: ["SecurityHub.1"],
         pci: ["10.4.1"],
@@ -162,7 +181,10 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
                 }
             });
             if (problems.length > 0) {
-                ctx.report(`Security Hub is not enabled for the organization ${organization.name}: ${problems.join("; ")}.`, organization.urn);
+                ctx.report(
+                    `Security Hub is not enabled for the organization ${organization.name}: ${problems.join("; ")}.`,
+                    organization.urn,
+                );
             }
         },
     }),

@@ -32,11 +32,18 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_174",
         trivy: "AVD-AWS-0013",
         types: DISTRIBUTION,
-        reads: { "aws:cloudfront/distribution:Distribution": ["viewerCertificate.cloudfrontDefaultCertificate", "viewerCertificate.minimumProtocolVersion"] },
+        reads: {
+            "aws:cloudfront/distribution:Distribution": [
+                "viewerCertificate.cloudfrontDefaultCertificate",
+                "viewerCertificate.minimumProtocolVersion",
+            ],
+        },
         check: (d, ctx) => {
             const cert = d.props.viewerCertificate ?? {};
             if (cert.cloudfrontDefaultCertificate === true || !CLOUDFRONT_TLS.includes(cert.minimumProtocolVersion)) {
-                ctx.report(`Distribution ${d.name} allows protocols older than TLSv1.2_2021 (minimumProtocolVersion ${cert.minimumProtocolVersion ?? "unset"}${cert.cloudfrontDefaultCertificate === true ? ", default certificate" : ""}).`);
+                ctx.report(
+                    `Distribution ${d.name} allows protocols older than TLSv1.2_2021 (minimumProtocolVersion ${cert.minimumProtocolVersion ?? "unset"}${cert.cloudfrontDefaultCertificate === true ? ", default certificate" : ""}).`,
+                );
             }
         },
     }),
@@ -64,15 +71,20 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         description: "CloudFront S3 origins use Origin Access Control, not a legacy origin access identity or a public bucket.",
         prevents: "Static-asset buckets readable directly, bypassing CloudFront and its WAF.",
         severity: "high",
-        remediation: "Create aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4, s3) and set originAccessControlId on the origin; drop s3OriginConfig.originAccessIdentity.",
+        remediation:
+            "Create aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4, s3) and set originAccessControlId on the origin; drop s3OriginConfig.originAccessIdentity.",
         level: "mandatory",
         checkov: "CKV2_AWS_46",
         types: DISTRIBUTION,
-        reads: { "aws:cloudfront/distribution:Distribution": ["origins.domainName", "origins.originAccessControlId", "origins.s3OriginConfig"] },
+        reads: {
+            "aws:cloudfront/distribution:Distribution": ["origins.domainName", "origins.originAccessControlId", "origins.s3OriginConfig"],
+        },
         check: (d, ctx) => {
             for (const origin of list(d.props.origins)) {
                 if (has(list(origin.s3OriginConfig)[0] ?? {}, "originAccessIdentity")) {
-                    ctx.report(`Distribution ${d.name}'s S3 origin ${origin.originId} uses a legacy origin access identity instead of Origin Access Control.`);
+                    ctx.report(
+                        `Distribution ${d.name}'s S3 origin ${origin.originId} uses a legacy origin access identity instead of Origin Access Control.`,
+                    );
                 } else if (!has(origin, "originAccessControlId") && S3_ORIGIN.test(String(origin.domainName))) {
                     // Only an origin without OAC needs its (often computed) domain name read.
                     ctx.report(`Distribution ${d.name}'s S3 origin ${origin.originId} does not use Origin Access Control.`);
@@ -96,7 +108,9 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
             const behaviours = [{ pathPattern: "default", ...d.props.defaultCacheBehavior }, ...list(d.props.orderedCacheBehaviors)];
             for (const b of behaviours) {
                 if (!HTTPS_VIEWER.includes(b.viewerProtocolPolicy)) {
-                    ctx.report(`Distribution ${d.name}'s ${b.pathPattern} behaviour allows HTTP viewers (viewerProtocolPolicy ${b.viewerProtocolPolicy}).`);
+                    ctx.report(
+                        `Distribution ${d.name}'s ${b.pathPattern} behaviour allows HTTP viewers (viewerProtocolPolicy ${b.viewerProtocolPolicy}).`,
+                    );
                 }
             }
         },
@@ -104,10 +118,12 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "cloudfront-logging",
         domain: "cloudfront-waf",
-        description: "CloudFront distributions write access logs: legacy logging to S3 (loggingConfig.bucket) or standard logging v2 (a CloudWatch Logs delivery source of type ACCESS_LOGS for the distribution, joined to a delivery destination by an aws.cloudwatch.LogDelivery).",
+        description:
+            "CloudFront distributions write access logs: legacy logging to S3 (loggingConfig.bucket) or standard logging v2 (a CloudWatch Logs delivery source of type ACCESS_LOGS for the distribution, joined to a delivery destination by an aws.cloudwatch.LogDelivery).",
         prevents: "No record of viewer requests for incident response.",
         severity: "low",
-        remediation: "Add aws.cloudwatch.LogDeliverySource { logType: \"ACCESS_LOGS\", resourceArn: distribution.arn } (in us-east-1), a LogDeliveryDestination and an aws.cloudwatch.LogDelivery joining them; or set loggingConfig { bucket }.",
+        remediation:
+            'Add aws.cloudwatch.LogDeliverySource { logType: "ACCESS_LOGS", resourceArn: distribution.arn } (in us-east-1), a LogDeliveryDestination and an aws.cloudwatch.LogDelivery joining them; or set loggingConfig { bucket }.',
         level: "advisory",
         checkov: "CKV_AWS_86",
         trivy: "AVD-AWS-0010",
@@ -126,14 +142,22 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
                     return;
                 }
                 const delivered = sources
-                    .filter((source) => source.props.logType === "ACCESS_LOGS" && referencedBy(source, "resourceArn", distributions).includes(d))
+                    .filter(
+                        (source) =>
+                            source.props.logType === "ACCESS_LOGS" && referencedBy(source, "resourceArn", distributions).includes(d),
+                    )
                     .some((source) =>
                         deliveries.some(
-                            (delivery) => referencedBy(delivery, "deliverySourceName", sources, { nameKeys: ["name"] }).includes(source) && referencedBy(delivery, "deliveryDestinationArn", destinations).length > 0,
+                            (delivery) =>
+                                referencedBy(delivery, "deliverySourceName", sources, { nameKeys: ["name"] }).includes(source) &&
+                                referencedBy(delivery, "deliveryDestinationArn", destinations).length > 0,
                         ),
                     );
                 if (!delivered) {
-                    ctx.report(`Distribution ${d.name} does not write access logs (no loggingConfig bucket, no ACCESS_LOGS delivery source with a delivery).`, d.urn);
+                    ctx.report(
+                        `Distribution ${d.name} does not write access logs (no loggingConfig bucket, no ACCESS_LOGS delivery source with a delivery).`,
+                        d.urn,
+                    );
                 }
             });
         },
@@ -147,7 +171,10 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.wafv2.WebAclAssociation { resourceArn: alb.arn, webAclArn: <regional web ACL> }.",
         level: "mandatory",
         checkov: "CKV2_AWS_28",
-        reads: { "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType"], "aws:wafv2/webAclAssociation:WebAclAssociation": ["resourceArn"] },
+        reads: {
+            "aws:lb/loadBalancer:LoadBalancer": ["internal", "loadBalancerType"],
+            "aws:wafv2/webAclAssociation:WebAclAssociation": ["resourceArn"],
+        },
         check: (ctx) => {
             const lbs = ofTypes(ctx.resources, LOAD_BALANCERS);
             const associations = ofTypes(ctx.resources, WEB_ACL_ASSOCIATION);
@@ -170,12 +197,23 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         securityHub: ["CloudFront.9", "CloudFront.10"],
         pci: ["4.2.1"],
         types: DISTRIBUTION,
-        reads: { [DISTRIBUTION[0]]: ["origins.customOriginConfig.originProtocolPolicy", "origins.customOriginConfig.originSslProtocols", "origins.originId"] },
+        reads: {
+            [DISTRIBUTION[0]]: [
+                "origins.customOriginConfig.originProtocolPolicy",
+                "origins.customOriginConfig.originSslProtocols",
+                "origins.originId",
+            ],
+        },
         check: (d, ctx) => {
             for (const origin of list(d.props.origins)) {
                 const custom = origin.customOriginConfig;
-                if (custom && (custom.originProtocolPolicy !== "https-only" || list(custom.originSslProtocols).some((p) => p !== "TLSv1.2"))) {
-                    ctx.report(`Distribution ${d.name} reaches origin ${origin.originId} with ${custom.originProtocolPolicy} / ${list(custom.originSslProtocols).join(", ")}.`);
+                if (
+                    custom &&
+                    (custom.originProtocolPolicy !== "https-only" || list(custom.originSslProtocols).some((p) => p !== "TLSv1.2"))
+                ) {
+                    ctx.report(
+                        `Distribution ${d.name} reaches origin ${origin.originId} with ${custom.originProtocolPolicy} / ${list(custom.originSslProtocols).join(", ")}.`,
+                    );
                 }
             }
         },
@@ -189,7 +227,8 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         remediation: "Add aws.wafv2.WebAclLoggingConfiguration to a log group named aws-waf-logs-<acl> (encrypted, 365 days).",
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "Blocked-request logs are PCI DSS 10.2 evidence where cardholder data flows or prod is controlled from; short-lived environments would store logs nobody reviews.",
+        levelReason:
+            "Blocked-request logs are PCI DSS 10.2 evidence where cardholder data flows or prod is controlled from; short-lived environments would store logs nobody reviews.",
         checkov: "CKV2_AWS_31",
         securityHub: ["WAF.11"],
         pci: ["10.2.1"],
@@ -197,7 +236,14 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         check: (ctx) => {
             const logging = ofTypes(ctx.resources, [WAF_LOGGING]);
             ctx.each(ofTypes(ctx.resources, [WEB_ACL]), (acl) => {
-                if (!logging.some((l) => referencedBy(l, "resourceArn", [acl], { nameKeys: ["name"], matches: (v, n) => v.includes(`/webacl/${n}/`) }).includes(acl))) {
+                if (
+                    !logging.some((l) =>
+                        referencedBy(l, "resourceArn", [acl], {
+                            nameKeys: ["name"],
+                            matches: (v, n) => v.includes(`/webacl/${n}/`),
+                        }).includes(acl),
+                    )
+                ) {
                     ctx.report(`Web ACL ${acl.name} has no logging configuration.`, acl.urn);
                 }
             });
@@ -209,12 +255,19 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         description: "Every CloudFront cache behaviour attaches a response headers policy (HSTS, content-type options, frame options).",
         prevents: "Browsers allowed to downgrade to HTTP, sniff content types or frame the payment pages (clickjacking).",
         severity: "medium",
-        remediation: "Create an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig (strictTransportSecurity, contentTypeOptions, frameOptions) and set responseHeadersPolicyId on the default and every ordered cache behaviour.",
+        remediation:
+            "Create an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig (strictTransportSecurity, contentTypeOptions, frameOptions) and set responseHeadersPolicyId on the default and every ordered cache behaviour.",
         level: "mandatory",
         checkov: "CKV2_AWS_32",
         pci: ["6.4.3"],
         types: DISTRIBUTION,
-        reads: { [DISTRIBUTION[0]]: ["defaultCacheBehavior.responseHeadersPolicyId", "orderedCacheBehaviors.responseHeadersPolicyId", "orderedCacheBehaviors.pathPattern"] },
+        reads: {
+            [DISTRIBUTION[0]]: [
+                "defaultCacheBehavior.responseHeadersPolicyId",
+                "orderedCacheBehaviors.responseHeadersPolicyId",
+                "orderedCacheBehaviors.pathPattern",
+            ],
+        },
         check: (d, ctx) => {
             const behaviours = [
                 { label: "default", policy: list(d.props.defaultCacheBehavior)[0]?.responseHeadersPolicyId },
@@ -238,7 +291,13 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         securityHub: ["WAF.10"],
         pci: ["6.4.2"],
         types: [WEB_ACL],
-        reads: { [WEB_ACL]: ["rules.statement.managedRuleGroupStatement.name", "rules.statement.managedRuleGroupStatement.vendorName", "rules.overrideAction.count"] },
+        reads: {
+            [WEB_ACL]: [
+                "rules.statement.managedRuleGroupStatement.name",
+                "rules.statement.managedRuleGroupStatement.vendorName",
+                "rules.overrideAction.count",
+            ],
+        },
         check: (acl, ctx) => {
             const rules = list(acl.props.rules);
             const knownBad = rules.find((r) => {
@@ -258,7 +317,8 @@ export const CLOUDFRONT_WAF_POLICIES: PolicyDefinition[] = [
         name: "acm-transparency-logging",
         domain: "cloudfront-waf",
         description: "ACM certificates keep Certificate Transparency logging (the default); none opts out.",
-        prevents: "A certificate for our names that browsers reject (Chrome and Safari require CT) and that monitors of the CT logs cannot see.",
+        prevents:
+            "A certificate for our names that browsers reject (Chrome and Safari require CT) and that monitors of the CT logs cannot see.",
         severity: "low",
         remediation: 'Remove options.certificateTransparencyLoggingPreference "DISABLED" (or set it to "ENABLED").',
         level: "mandatory",

@@ -67,13 +67,16 @@ export const DYNAMODB_POLICIES: PolicyDefinition[] = [
         description: "DynamoDB tables are on-demand (PAY_PER_REQUEST): capacity follows traffic without scaling policies to maintain.",
         prevents: "Throttled payments when traffic outgrows fixed provisioned capacity.",
         severity: "medium",
-        remediation: 'Set billingMode: "PAY_PER_REQUEST". A provisioned table would need Application Auto Scaling targets and policies; exempt it with that reason.',
+        remediation:
+            'Set billingMode: "PAY_PER_REQUEST". A provisioned table would need Application Auto Scaling targets and policies; exempt it with that reason.',
         level: "mandatory",
         types: TABLE,
         reads: { [TABLE[0]]: ["billingMode"] },
         check: (table, ctx) => {
             if (table.props.billingMode !== "PAY_PER_REQUEST") {
-                ctx.report(`Table ${table.name} uses provisioned capacity (billingMode ${table.props.billingMode ?? "PROVISIONED"}); use PAY_PER_REQUEST.`);
+                ctx.report(
+                    `Table ${table.name} uses provisioned capacity (billingMode ${table.props.billingMode ?? "PROVISIONED"}); use PAY_PER_REQUEST.`,
+                );
             }
         },
     }),

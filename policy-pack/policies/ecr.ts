@@ -14,7 +14,8 @@ export const ECR_POLICIES: PolicyDefinition[] = [
         description: "ECR repositories scan images on push, keep tags immutable and encrypt with KMS.",
         prevents: "Images with known vulnerabilities deployed unnoticed, and a tag silently repointed to a different image.",
         severity: "high",
-        remediation: 'Set imageScanningConfiguration.scanOnPush true, imageTagMutability "IMMUTABLE" and encryptionConfigurations [{ encryptionType: "KMS" }].',
+        remediation:
+            'Set imageScanningConfiguration.scanOnPush true, imageTagMutability "IMMUTABLE" and encryptionConfigurations [{ encryptionType: "KMS" }].',
         level: "mandatory",
         checkov: "CKV_AWS_163",
         trivy: "AVD-AWS-0030",
@@ -39,7 +40,8 @@ export const ECR_POLICIES: PolicyDefinition[] = [
         description: "Every ECR repository has a lifecycle policy (aws.ecr.LifecyclePolicy) that expires old or untagged images.",
         prevents: "Years of vulnerable images kept pullable (and billed), and scan findings on images nobody runs.",
         severity: "low",
-        remediation: "Add aws.ecr.LifecyclePolicy { repository: repo.name, policy } expiring untagged images after a few days and keeping the last N releases.",
+        remediation:
+            "Add aws.ecr.LifecyclePolicy { repository: repo.name, policy } expiring untagged images after a few days and keeping the last N releases.",
         level: "mandatory",
         securityHub: ["ECR.3"],
         reads: { [REPOSITORY]: ["name"], [LIFECYCLE_POLICY]: ["repository"] },

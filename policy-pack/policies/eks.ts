@@ -33,12 +33,16 @@ export const EKS_POLICIES: PolicyDefinition[] = [
         description: "EKS API endpoints are private only (checked on aws:eks/cluster:Cluster and on the eks:index:Cluster component).",
         prevents: "A Kubernetes API server reachable from the internet.",
         severity: "critical",
-        remediation: "Set endpointPrivateAccess: true and endpointPublicAccess: false. The mgmt bootstrap run that needs a public endpoint uses a dated exemption.",
+        remediation:
+            "Set endpointPrivateAccess: true and endpointPublicAccess: false. The mgmt bootstrap run that needs a public endpoint uses a dated exemption.",
         level: "mandatory",
         checkov: "CKV_AWS_39",
         trivy: "AVD-AWS-0040",
         types: CLUSTERS,
-        reads: { [EKS_COMPONENT]: ["endpointPrivateAccess", "endpointPublicAccess"], [AWS_CLUSTER]: ["vpcConfig.endpointPrivateAccess", "vpcConfig.endpointPublicAccess"] },
+        reads: {
+            [EKS_COMPONENT]: ["endpointPrivateAccess", "endpointPublicAccess"],
+            [AWS_CLUSTER]: ["vpcConfig.endpointPrivateAccess", "vpcConfig.endpointPublicAccess"],
+        },
         check: (cluster, ctx) => {
             const { publicAccess, privateAccess } = endpointAccess(cluster);
             if (publicAccess !== false) {
@@ -55,12 +59,16 @@ export const EKS_POLICIES: PolicyDefinition[] = [
         description: "EKS clusters envelope-encrypt Kubernetes secrets with a KMS key.",
         prevents: "Kubernetes secrets stored in etcd protected only by EBS encryption.",
         severity: "high",
-        remediation: "Component: set encryptionConfigKeyArn. aws.eks.Cluster: encryptionConfig { resources: [\"secrets\"], provider: { keyArn } }.",
+        remediation:
+            'Component: set encryptionConfigKeyArn. aws.eks.Cluster: encryptionConfig { resources: ["secrets"], provider: { keyArn } }.',
         level: "mandatory",
         checkov: "CKV_AWS_58",
         trivy: "AVD-AWS-0039",
         types: CLUSTERS,
-        reads: { [EKS_COMPONENT]: ["encryptionConfigKeyArn"], [AWS_CLUSTER]: ["encryptionConfig.resources", "encryptionConfig.provider.keyArn"] },
+        reads: {
+            [EKS_COMPONENT]: ["encryptionConfigKeyArn"],
+            [AWS_CLUSTER]: ["encryptionConfig.resources", "encryptionConfig.provider.keyArn"],
+        },
         check: (cluster, ctx) => {
             if (!encryptsSecrets(cluster)) {
                 ctx.report(`EKS cluster ${cluster.name} does not encrypt Kubernetes secrets with KMS.`);
@@ -70,7 +78,8 @@ export const EKS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "eks-control-plane-logs",
         domain: "eks",
-        description: "EKS clusters send all control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
+        description:
+            "EKS clusters send all control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
         prevents: "No audit trail of who did what through the Kubernetes API.",
         severity: "medium",
         remediation: `Set enabledClusterLogTypes: ${JSON.stringify(CONTROL_PLANE_LOG_TYPES)}.`,

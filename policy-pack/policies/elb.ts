@@ -46,7 +46,9 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         check: (listener, ctx) => {
             const protocol = String(listener.props.protocol ?? "HTTP");
             if ((protocol === "HTTPS" || protocol === "TLS") && !TLS12_LISTENER_POLICY.test(String(listener.props.sslPolicy ?? ""))) {
-                ctx.report(`${protocol} listener ${listener.name} uses ssl policy ${listener.props.sslPolicy ?? "(default ELBSecurityPolicy-2016-08, TLS 1.0)"}.`);
+                ctx.report(
+                    `${protocol} listener ${listener.name} uses ssl policy ${listener.props.sslPolicy ?? "(default ELBSecurityPolicy-2016-08, TLS 1.0)"}.`,
+                );
             }
         },
     }),
@@ -56,11 +58,15 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         description: "HTTP listeners on internet-facing load balancers only redirect to HTTPS.",
         prevents: "Payment pages and API calls served over plain HTTP.",
         severity: "high",
-        remediation: 'Give the HTTP listener one default action { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }.',
+        remediation:
+            'Give the HTTP listener one default action { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }.',
         level: "mandatory",
         checkov: "CKV2_AWS_20",
         trivy: "AVD-AWS-0054",
-        reads: { "aws:lb/listener:Listener": ["defaultActions.redirect.protocol", "defaultActions.type", "loadBalancerArn", "protocol"], "aws:lb/loadBalancer:LoadBalancer": ["internal"] },
+        reads: {
+            "aws:lb/listener:Listener": ["defaultActions.redirect.protocol", "defaultActions.type", "loadBalancerArn", "protocol"],
+            "aws:lb/loadBalancer:LoadBalancer": ["internal"],
+        },
         check: (ctx) => {
             const lbs = ofTypes(ctx.resources, LOAD_BALANCERS);
             ctx.each(ofTypes(ctx.resources, LISTENERS), (listener) => {
@@ -72,9 +78,13 @@ export const ELB_POLICIES: PolicyDefinition[] = [
                     return;
                 }
                 const actions = list(listener.props.defaultActions);
-                const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && list(a.redirect)[0]?.protocol === "HTTPS");
+                const redirects =
+                    actions.length > 0 && actions.every((a) => a.type === "redirect" && list(a.redirect)[0]?.protocol === "HTTPS");
                 if (!redirects) {
-                    ctx.report(`HTTP listener ${listener.name} on an internet-facing load balancer does not redirect to HTTPS.`, listener.urn);
+                    ctx.report(
+                        `HTTP listener ${listener.name} on an internet-facing load balancer does not redirect to HTTPS.`,
+                        listener.urn,
+                    );
                 }
             });
         },
@@ -88,7 +98,8 @@ export const ELB_POLICIES: PolicyDefinition[] = [
         remediation: "Set accessLogs { bucket: <log bucket>, enabled: true } (the bucket policy must allow the ELB log delivery service).",
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "Access logs are PCI DSS 10.2 evidence only where cardholder data flows (prod) or prod is controlled from (mgmt, org); elsewhere they are optional cost.",
+        levelReason:
+            "Access logs are PCI DSS 10.2 evidence only where cardholder data flows (prod) or prod is controlled from (mgmt, org); elsewhere they are optional cost.",
         checkov: "CKV_AWS_91",
         types: LOAD_BALANCERS,
         reads: sameReads(LOAD_BALANCERS, ["accessLogs.bucket", "accessLogs.enabled"]),

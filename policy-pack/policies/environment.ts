@@ -28,7 +28,13 @@ export const STATEFUL_TYPES = [
 ];
 
 /** Slow or always-billed resources a PR environment must borrow from `test` instead of creating. */
-export const PR_FORBIDDEN_TYPES = [...CLUSTERS, "aws:ec2/natGateway:NatGateway", ...DATABASES, ...DOMAIN, "aws:cloudfront/distribution:Distribution"];
+export const PR_FORBIDDEN_TYPES = [
+    ...CLUSTERS,
+    "aws:ec2/natGateway:NatGateway",
+    ...DATABASES,
+    ...DOMAIN,
+    "aws:cloudfront/distribution:Distribution",
+];
 
 /** Custom resources have a module in their type token (`aws:s3/bucket:Bucket`); components do not. */
 function isCustomType(type: string): boolean {
@@ -63,7 +69,13 @@ const PACK_EXEMPTION_SCHEMA = {
     items: {
         type: "object" as const,
         required: ["policy", "urn", "reason", "expires", "owner"],
-        properties: { policy: { type: "string" as const }, urn: { type: "string" as const }, reason: { type: "string" as const }, expires: { type: "string" as const }, owner: { type: "string" as const, minLength: 1 } },
+        properties: {
+            policy: { type: "string" as const },
+            urn: { type: "string" as const },
+            reason: { type: "string" as const },
+            expires: { type: "string" as const },
+            owner: { type: "string" as const, minLength: 1 },
+        },
     },
 };
 
@@ -82,7 +94,8 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         description: "AWS providers and per-resource region overrides use only allowed regions.",
         prevents: "Resources in regions the organization does not monitor (and the region-deny SCP would block at apply time).",
         severity: "high",
-        remediation: "Set the provider's region (and any resource `region`) to an allowed region, or add the region to the allow-list in foundation config and this pack's allowedRegions.",
+        remediation:
+            "Set the provider's region (and any resource `region`) to an allowed region, or add the region to the allow-list in foundation config and this pack's allowedRegions.",
         level: "mandatory",
         schema: { allowedRegions: { type: "array", items: { type: "string" }, minItems: 1 } },
         defaults: () => ({ allowedRegions: DEFAULT_ALLOWED_REGIONS }),
@@ -112,7 +125,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Pass { provider } (or a parent whose provider flows down) built with lib/provider.ts accountProvider.",
         level: "mandatory",
-        reads: {  },
+        reads: {},
         check: (r, ctx) => {
             if (!r.type.startsWith("aws:") || !isCustomType(r.type)) {
                 return;
@@ -131,7 +144,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         remediation: "Create the resource with { protect: true } (and retainOnDelete: true) in prod.",
         level: "mandatory",
         types: STATEFUL_TYPES,
-        reads: {  },
+        reads: {},
         check: (r, ctx) => {
             if (ctx.prod && !r.protect) {
                 ctx.report(`Prod ${r.type} ${r.name} is not protected.`);
@@ -141,10 +154,12 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "pr-forbidden-resources",
         domain: "environment",
-        description: "A pr-* stack creates no EKS cluster, NAT gateway, RDS instance or cluster, OpenSearch domain, CloudFront distribution or provisioned-capacity table.",
+        description:
+            "A pr-* stack creates no EKS cluster, NAT gateway, RDS instance or cluster, OpenSearch domain, CloudFront distribution or provisioned-capacity table.",
         prevents: "PR environments that take half an hour to come up and bill by the hour, instead of borrowing the test environment's.",
         severity: "high",
-        remediation: "Use the test platform's cluster, network, database and search domain (per-PR database name and index prefix) and an on-demand (PAY_PER_REQUEST) table.",
+        remediation:
+            "Use the test platform's cluster, network, database and search domain (per-PR database name and index prefix) and an on-demand (PAY_PER_REQUEST) table.",
         level: "mandatory",
         reads: { "aws:dynamodb/table:Table": ["billingMode"] },
         check: (r, ctx) => {
@@ -154,9 +169,13 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
             if (PR_FORBIDDEN_TYPES.includes(r.type)) {
                 ctx.report(`${r.type} ${r.name} is not allowed in a PR environment.`);
             } else if (r.type === AWSX_VPC && r.props.natGateways?.strategy !== "None") {
-                ctx.report(`VPC ${r.name} creates NAT gateways (natGateways.strategy defaults to OnePerAz), which a PR environment must not.`);
+                ctx.report(
+                    `VPC ${r.name} creates NAT gateways (natGateways.strategy defaults to OnePerAz), which a PR environment must not.`,
+                );
             } else if (TABLE.includes(r.type) && r.props.billingMode !== "PAY_PER_REQUEST") {
-                ctx.report(`Table ${r.name} uses provisioned capacity (billingMode ${r.props.billingMode ?? "PROVISIONED by default"}); PR tables are PAY_PER_REQUEST.`);
+                ctx.report(
+                    `Table ${r.name} uses provisioned capacity (billingMode ${r.props.billingMode ?? "PROVISIONED by default"}); PR tables are PAY_PER_REQUEST.`,
+                );
             }
         },
     }),
@@ -168,7 +187,7 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         severity: "medium",
         remediation: "Drop protect from PR resources (make protection depend on the environment being prod).",
         level: "mandatory",
-        reads: {  },
+        reads: {},
         check: (r, ctx) => {
             if (ctx.pr && r.protect) {
                 ctx.report(`${r.name} is protected in a PR environment.`);
@@ -185,21 +204,28 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         level: "advisory",
         schema: { packExemptions: PACK_EXEMPTION_SCHEMA, maxExemptionDays: { type: "integer", minimum: 1 } },
         defaults: () => ({ packExemptions: [], maxExemptionDays: 180 }),
-        reads: {  },
+        reads: {},
         check: (ctx) => {
             const latest = new Date(`${ctx.asOf}T00:00:00Z`);
             latest.setUTCDate(latest.getUTCDate() + ctx.config.maxExemptionDays);
             const stack = stackOfUrn(ctx.resources[0].urn);
-            const inStack = (e: PackExemption) => stackOfUrn(e.urn) === stack && e.urn.split("::")[1] === ctx.resources[0].urn.split("::")[1];
+            const inStack = (e: PackExemption) =>
+                stackOfUrn(e.urn) === stack && e.urn.split("::")[1] === ctx.resources[0].urn.split("::")[1];
             for (const e of [...EXEMPTIONS, ...ctx.config.packExemptions].filter(inStack)) {
                 const where = ctx.resources.some((r) => r.urn === e.urn) ? e.urn : undefined;
                 if (!e.owner || e.owner.trim() === "") {
                     ctx.report(`The exemption from ${e.policy} for ${e.urn} names no owner.`, where);
                 }
                 if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(e.expires) || e.expires < ctx.asOf) {
-                    ctx.report(`The exemption from ${e.policy} for ${e.urn} expired on ${e.expires} and no longer applies (reason was: ${e.reason}).`, where);
+                    ctx.report(
+                        `The exemption from ${e.policy} for ${e.urn} expired on ${e.expires} and no longer applies (reason was: ${e.reason}).`,
+                        where,
+                    );
                 } else if (e.expires > isoDate(latest)) {
-                    ctx.report(`The exemption from ${e.policy} for ${e.urn} runs until ${e.expires}, more than ${ctx.config.maxExemptionDays} days ahead.`, where);
+                    ctx.report(
+                        `The exemption from ${e.policy} for ${e.urn} runs until ${e.expires}, more than ${ctx.config.maxExemptionDays} days ahead.`,
+                        where,
+                    );
                 }
             }
         },
@@ -210,7 +236,8 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
         description: "A pr-* stack's estimated spin-up time and daily fixed cost stay under the configured thresholds (issue 8 estimates).",
         prevents: "PR environments that are slow to review against and quietly expensive.",
         severity: "low",
-        remediation: "Borrow the slow or hourly-billed resource from the test environment, or raise the threshold in the pack config with a reason.",
+        remediation:
+            "Borrow the slow or hourly-billed resource from the test environment, or raise the threshold in the pack config with a reason.",
         level: "advisory",
         schema: { maxSpinUpMinutes: { type: "number", minimum: 0 }, maxDailyUsd: { type: "number", minimum: 0 } },
         defaults: () => ({ maxSpinUpMinutes: 10, maxDailyUsd: 1 }),
@@ -221,10 +248,14 @@ export const ENVIRONMENT_POLICIES: PolicyDefinition[] = [
             }
             const estimate = estimateStack(asPlannedStack(ctx.resources, ctx.env));
             if (estimate.spinUpMinutes > ctx.config.maxSpinUpMinutes) {
-                ctx.report(`Estimated spin-up is ${estimate.spinUpMinutes} min (critical path: ${estimate.criticalPath.join(" -> ")}); the PR budget is ${ctx.config.maxSpinUpMinutes} min.`);
+                ctx.report(
+                    `Estimated spin-up is ${estimate.spinUpMinutes} min (critical path: ${estimate.criticalPath.join(" -> ")}); the PR budget is ${ctx.config.maxSpinUpMinutes} min.`,
+                );
             }
             if (estimate.dailyUsd > ctx.config.maxDailyUsd) {
-                ctx.report(`Estimated fixed cost is $${estimate.dailyUsd.toFixed(2)}/day (largest: ${estimate.topCosts.map((c) => c.item).join(", ")}); the PR budget is $${ctx.config.maxDailyUsd}/day.`);
+                ctx.report(
+                    `Estimated fixed cost is $${estimate.dailyUsd.toFixed(2)}/day (largest: ${estimate.topCosts.map((c) => c.item).join(", ")}); the PR budget is $${ctx.config.maxDailyUsd}/day.`,
+                );
             }
         },
     }),

@@ -43,13 +43,17 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         description: 'No IAM policy allows Action "*" on Resource "*".',
         prevents: "Full administrator rights handed out through a custom policy instead of a reviewed role.",
         severity: "critical",
-        remediation: "List the actions and resource ARNs the principal needs; administrator access comes only from Identity Center permission sets.",
+        remediation:
+            "List the actions and resource ARNs the principal needs; administrator access comes only from Identity Center permission sets.",
         level: "mandatory",
         checkov: "CKV_AWS_62",
         securityHub: ["IAM.1"],
         pci: ["7.2.1"],
         types: [ROLE, ...Object.keys(POLICY_DOCUMENTS)],
-        reads: { [ROLE]: ["inlinePolicies"], ...Object.fromEntries(Object.entries(POLICY_DOCUMENTS).map(([type, input]) => [type, [input]])) },
+        reads: {
+            [ROLE]: ["inlinePolicies"],
+            ...Object.fromEntries(Object.entries(POLICY_DOCUMENTS).map(([type, input]) => [type, [input]])),
+        },
         check: (r, ctx) => {
             for (const { label, document } of permissionDocuments(r)) {
                 const admin = statements(jsonDocument(document, `${r.name}'s ${label}`)).some(
@@ -67,7 +71,8 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         description: 'No IAM role trust policy allows a wildcard principal ("*") without conditions.',
         prevents: "Any AWS account in the world being able to assume the role.",
         severity: "critical",
-        remediation: "Name the trusted account, role or service; for federation, condition on aud/sub (e.g. token.actions.githubusercontent.com:sub).",
+        remediation:
+            "Name the trusted account, role or service; for federation, condition on aud/sub (e.g. token.actions.githubusercontent.com:sub).",
         level: "mandatory",
         checkov: "CKV_AWS_60",
         types: [ROLE],
@@ -87,11 +92,12 @@ export const IAM_POLICIES: PolicyDefinition[] = [
         description: "No IAM users, login profiles or access keys: people use Identity Center, machines use roles.",
         prevents: "Long-lived credentials that leak and are never rotated (the foundation SCP denies them too).",
         severity: "high",
-        remediation: "Use an Identity Center permission set for people and an IAM role (OIDC, Pod Identity, instance profile) for workloads.",
+        remediation:
+            "Use an Identity Center permission set for people and an IAM role (OIDC, Pod Identity, instance profile) for workloads.",
         level: "mandatory",
         checkov: "CKV_AWS_273",
         types: ["aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"],
-        reads: {  },
+        reads: {},
         check: (r, ctx) => {
             ctx.report(`${r.type} ${r.name} creates IAM user credentials.`);
         },
@@ -99,10 +105,12 @@ export const IAM_POLICIES: PolicyDefinition[] = [
     resourcePolicy<{ adminRoles: string[] }>({
         name: "iam-no-managed-admin",
         domain: "iam",
-        description: "No role gets an AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess) except the deployment and break-glass roles, which the SCPs and their trust conditions guard.",
+        description:
+            "No role gets an AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess) except the deployment and break-glass roles, which the SCPs and their trust conditions guard.",
         prevents: "A workload or CI role that can do everything because a managed admin policy was the quick fix.",
         severity: "critical",
-        remediation: "Attach a customer policy listing the actions and resource ARNs the role needs; only roles named in the policy's adminRoles config may hold administrator rights.",
+        remediation:
+            "Attach a customer policy listing the actions and resource ARNs the role needs; only roles named in the policy's adminRoles config may hold administrator rights.",
         level: "mandatory",
         checkov: "CKV_AWS_274",
         securityHub: ["IAM.1"],

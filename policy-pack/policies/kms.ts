@@ -34,7 +34,8 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         description: "KMS keys are scheduled for deletion with a waiting period of at least 30 days (mirrors the foundation SCP).",
         prevents: "A key deleted by mistake before anyone notices the data it protects has become unreadable.",
         severity: "high",
-        remediation: "Set deletionWindowInDays to 30 (the maximum and AWS default) or leave it unset; short-lived environments can share a longer-lived key instead.",
+        remediation:
+            "Set deletionWindowInDays to 30 (the maximum and AWS default) or leave it unset; short-lived environments can share a longer-lived key instead.",
         level: "mandatory",
         types: KEY,
         schema: { minDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30 } },
@@ -56,14 +57,19 @@ export const KMS_POLICIES: PolicyDefinition[] = [
         description: "SNS topics and Secrets Manager secrets name a KMS key; launch template volumes are encrypted.",
         prevents: "Notifications, secrets and node volumes protected only by AWS-owned keys nobody can audit or revoke (or not at all).",
         severity: "medium",
-        remediation: "Set kmsMasterKeyId on aws.sns.Topic, kmsKeyId on aws.secretsmanager.Secret, and ebs.encrypted true on every launch template block device.",
+        remediation:
+            "Set kmsMasterKeyId on aws.sns.Topic, kmsKeyId on aws.secretsmanager.Secret, and ebs.encrypted true on every launch template block device.",
         level: "mandatory",
         checkov: "CKV_AWS_26",
         trivy: "AVD-AWS-0095",
         securityHub: ["SNS.1"],
         pci: ["3.5.1"],
         types: [TOPIC, SECRET, LAUNCH_TEMPLATE],
-        reads: { [TOPIC]: ["kmsMasterKeyId"], [SECRET]: ["kmsKeyId"], [LAUNCH_TEMPLATE]: ["blockDeviceMappings.deviceName", "blockDeviceMappings.ebs.encrypted"] },
+        reads: {
+            [TOPIC]: ["kmsMasterKeyId"],
+            [SECRET]: ["kmsKeyId"],
+            [LAUNCH_TEMPLATE]: ["blockDeviceMappings.deviceName", "blockDeviceMappings.ebs.encrypted"],
+        },
         check: (r, ctx) => {
             if (r.type === TOPIC && !has(r.props, "kmsMasterKeyId")) {
                 ctx.report(`Topic ${r.name} is not encrypted with a KMS key.`);

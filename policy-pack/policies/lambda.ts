@@ -15,11 +15,24 @@ const REFERENCE = /^(arn:aws[a-z-]*:|\/)/;
 
 /** A Pulumi secret (shown as "[secret]" in the plan) is still stored in clear in the function's configuration. */
 function looksLikeSecret(name: string, value: string): boolean {
-    return CREDENTIAL_VALUE.test(value) || value === SECRET_PLACEHOLDER || (SECRET_NAME.test(name) && value !== "" && !REFERENCE.test(value));
+    return (
+        CREDENTIAL_VALUE.test(value) || value === SECRET_PLACEHOLDER || (SECRET_NAME.test(name) && value !== "" && !REFERENCE.test(value))
+    );
 }
 
 /** Services that invoke Lambda asynchronously (events are queued inside Lambda and retried). */
-const ASYNC_PRINCIPALS = ["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com", "ses.amazonaws.com", "logs.amazonaws.com", "iot.amazonaws.com", "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com"];
+const ASYNC_PRINCIPALS = [
+    "s3.amazonaws.com",
+    "sns.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "ses.amazonaws.com",
+    "logs.amazonaws.com",
+    "iot.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "codecommit.amazonaws.com",
+    "config.amazonaws.com",
+];
 
 /** A function reference (Permission.function, FunctionEventInvokeConfig.functionName) may be a name, an ARN or a qualified ARN. */
 const FUNCTION_LINK = {
@@ -56,7 +69,8 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
         remediation: 'Set tracingConfig: { mode: "Active" } and allow xray:PutTraceSegments in the role.',
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "Following a payment across services is needed to investigate production incidents; elsewhere traces are optional debugging aids.",
+        levelReason:
+            "Following a payment across services is needed to investigate production incidents; elsewhere traces are optional debugging aids.",
         checkov: "CKV_AWS_50",
         trivy: "AVD-AWS-0066",
         types: FUNCTION,
@@ -74,10 +88,12 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
             [INVOKE_CONFIG[0]]: ["functionName", "destinationConfig.onFailure.destination"],
         },
         domain: "lambda",
-        description: "Lambda functions invoked asynchronously (S3, SNS, EventBridge, ...) have a dead-letter queue or an on-failure destination.",
+        description:
+            "Lambda functions invoked asynchronously (S3, SNS, EventBridge, ...) have a dead-letter queue or an on-failure destination.",
         prevents: "Events silently discarded after Lambda's asynchronous retries run out.",
         severity: "high",
-        remediation: "Set deadLetterConfig.targetArn on the function, or an aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure.",
+        remediation:
+            "Set deadLetterConfig.targetArn on the function, or an aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure.",
         level: "mandatory",
         checkov: "CKV_AWS_116",
         check: (ctx) => {
@@ -92,10 +108,15 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
             ctx.each([...asyncInvoked], (fn) => {
                 const deadLetter = has(fn.props.deadLetterConfig ?? {}, "targetArn");
                 const onFailure = invokeConfigs.some(
-                    (c) => referencedBy(c, "functionName", functions, FUNCTION_LINK).includes(fn) && has(c.props.destinationConfig?.onFailure ?? {}, "destination"),
+                    (c) =>
+                        referencedBy(c, "functionName", functions, FUNCTION_LINK).includes(fn) &&
+                        has(c.props.destinationConfig?.onFailure ?? {}, "destination"),
                 );
                 if (!deadLetter && !onFailure) {
-                    ctx.report(`Function ${fn.name} is invoked asynchronously but has neither a dead-letter queue nor an on-failure destination.`, fn.urn);
+                    ctx.report(
+                        `Function ${fn.name} is invoked asynchronously but has neither a dead-letter queue nor an on-failure destination.`,
+                        fn.urn,
+                    );
                 }
             });
         },
@@ -103,8 +124,10 @@ export const LAMBDA_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "lambda-env-no-secrets",
         domain: "lambda",
-        description: "Lambda environment variables hold no credentials: no AWS access keys, private keys or literal values under secret-sounding names (references such as ARNs and secret names are fine).",
-        prevents: "Credentials readable by anyone with lambda:GetFunctionConfiguration, kept in state files and plan output, never rotated.",
+        description:
+            "Lambda environment variables hold no credentials: no AWS access keys, private keys or literal values under secret-sounding names (references such as ARNs and secret names are fine).",
+        prevents:
+            "Credentials readable by anyone with lambda:GetFunctionConfiguration, kept in state files and plan output, never rotated.",
         severity: "critical",
         remediation: "Keep the secret in Secrets Manager (or use IAM auth) and pass only its ARN or name; the function reads it at start.",
         level: "mandatory",

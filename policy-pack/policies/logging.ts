@@ -19,7 +19,8 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         remediation: "Set retentionInDays to 365 or more (prod, mgmt, org) or 90 or more elsewhere.",
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "PCI DSS 10.5.1 asks for 12 months of audit history where cardholder data is processed or prod is controlled from; test and PR logs are disposable.",
+        levelReason:
+            "PCI DSS 10.5.1 asks for 12 months of audit history where cardholder data is processed or prod is controlled from; test and PR logs are disposable.",
         checkov: "CKV_AWS_338",
         pci: ["10.5.1"],
         types: [LOG_GROUP],
@@ -29,7 +30,9 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         check: (group, ctx) => {
             const days = Number(group.props.retentionInDays ?? 0);
             if (days !== 0 && days < ctx.config.minRetentionDays) {
-                ctx.report(`Log group ${group.name} keeps events ${days} days; at least ${ctx.config.minRetentionDays} are required in ${ctx.env}.`);
+                ctx.report(
+                    `Log group ${group.name} keeps events ${days} days; at least ${ctx.config.minRetentionDays} are required in ${ctx.env}.`,
+                );
             }
         },
     }),
@@ -37,12 +40,15 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         name: "logs-kms",
         domain: "logging",
         description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
-        prevents: "Logs holding request details readable by anyone with logs:GetLogEvents, with no key policy or key audit trail in between.",
+        prevents:
+            "Logs holding request details readable by anyone with logs:GetLogEvents, with no key policy or key audit trail in between.",
         severity: "medium",
-        remediation: "Set kmsKeyId to a key whose policy lets logs.<region>.amazonaws.com use it for this account's log groups (lib/aws.ts createLogsKey).",
+        remediation:
+            "Set kmsKeyId to a key whose policy lets logs.<region>.amazonaws.com use it for this account's log groups (lib/aws.ts createLogsKey).",
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "Production logs can carry payment identifiers and are audit evidence; test and PR data is synthetic, so an unencrypted group there is advisory.",
+        levelReason:
+            "Production logs can carry payment identifiers and are audit evidence; test and PR data is synthetic, so an unencrypted group there is advisory.",
         checkov: "CKV_AWS_158",
         trivy: "AVD-AWS-0017",
         pci: ["3.5.1", "10.3.2"],
@@ -60,7 +66,8 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         description: "Databases export their engine logs and OpenSearch domains publish audit logs to CloudWatch.",
         prevents: "Logins, failed authentication and data access on the data stores leaving no trace (PCI DSS 10.2).",
         severity: "medium",
-        remediation: 'Set enabledCloudwatchLogsExports ["postgresql", "upgrade"] on aws.rds.Instance and a logPublishingOptions entry { logType: "AUDIT_LOGS", enabled: true } on aws.opensearch.Domain (with advanced security on).',
+        remediation:
+            'Set enabledCloudwatchLogsExports ["postgresql", "upgrade"] on aws.rds.Instance and a logPublishingOptions entry { logType: "AUDIT_LOGS", enabled: true } on aws.opensearch.Domain (with advanced security on).',
         level: "advisory",
         prodLevel: "mandatory",
         levelReason: "Database and search audit logs are PCI DSS 10.2 evidence in prod; test and PR data stores hold synthetic data.",
@@ -69,12 +76,22 @@ export const LOGGING_POLICIES: PolicyDefinition[] = [
         securityHub: ["RDS.9", "Opensearch.4", "Opensearch.5"],
         pci: ["10.2.1", "10.2.2"],
         types: [DB_INSTANCE, DOMAIN],
-        reads: { [DB_INSTANCE]: ["engine", "enabledCloudwatchLogsExports"], [DOMAIN]: ["logPublishingOptions.logType", "logPublishingOptions.enabled"] },
+        reads: {
+            [DB_INSTANCE]: ["engine", "enabledCloudwatchLogsExports"],
+            [DOMAIN]: ["logPublishingOptions.logType", "logPublishingOptions.enabled"],
+        },
         check: (r, ctx) => {
-            if (r.type === DB_INSTANCE && String(r.props.engine ?? "postgres").startsWith("postgres") && !list(r.props.enabledCloudwatchLogsExports).includes("postgresql")) {
+            if (
+                r.type === DB_INSTANCE &&
+                String(r.props.engine ?? "postgres").startsWith("postgres") &&
+                !list(r.props.enabledCloudwatchLogsExports).includes("postgresql")
+            ) {
                 ctx.report(`Database ${r.name} does not export its postgresql log.`);
             }
-            if (r.type === DOMAIN && !list(r.props.logPublishingOptions).some((o: any) => o.logType === "AUDIT_LOGS" && o.enabled !== false)) {
+            if (
+                r.type === DOMAIN &&
+                !list(r.props.logPublishingOptions).some((o: any) => o.logType === "AUDIT_LOGS" && o.enabled !== false)
+            ) {
                 ctx.report(`Domain ${r.name} does not publish audit logs.`);
             }
         },

@@ -125,10 +125,12 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "sg-no-public-ingress",
         domain: "network",
-        description: "No security group allows ingress from 0.0.0.0/0 or ::/0, except TCP 80/443 on an internet-facing ALB's security group.",
+        description:
+            "No security group allows ingress from 0.0.0.0/0 or ::/0, except TCP 80/443 on an internet-facing ALB's security group.",
         prevents: "Instances, endpoints and data stores reachable from the whole internet.",
         severity: "critical",
-        remediation: "Restrict the source to the VPC, VPN or Transit Gateway CIDRs or to a security group; only the public ALB takes 80/443 from anywhere.",
+        remediation:
+            "Restrict the source to the VPC, VPN or Transit Gateway CIDRs or to a security group; only the public ALB takes 80/443 from anywhere.",
         level: "mandatory",
         checkov: "CKV_AWS_260",
         trivy: "AVD-AWS-0107",
@@ -165,7 +167,10 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
             for (const rule of ingressRules(ctx)) {
                 const ports = ADMIN_PORTS.filter((p) => coversPort(rule.protocol, rule.fromPort, rule.toPort, p));
                 if (ports.length > 0) {
-                    ctx.report(`${rule.declaredBy.name} allows ${describe(rule)}, which opens ${ports.join(" and ")}.`, rule.declaredBy.urn);
+                    ctx.report(
+                        `${rule.declaredBy.name} allows ${describe(rule)}, which opens ${ports.join(" and ")}.`,
+                        rule.declaredBy.urn,
+                    );
                 }
             }
         },
@@ -186,12 +191,16 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         defaults: () => ({ maxHopLimit: 1 }),
         check: (r, ctx) => {
             if (r.props.metadataOptions?.httpTokens !== "required") {
-                ctx.report(`${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`);
+                ctx.report(
+                    `${r.name} does not require IMDSv2 (metadataOptions.httpTokens is ${r.props.metadataOptions?.httpTokens ?? "unset"}).`,
+                );
             }
             // Above 1 the token reaches containers on the host; pods get credentials from Pod Identity instead.
             const hops = Number(r.props.metadataOptions?.httpPutResponseHopLimit ?? 1);
             if (hops > ctx.config.maxHopLimit) {
-                ctx.report(`${r.name} lets the metadata token travel ${hops} hops (at most ${ctx.config.maxHopLimit}: containers on the host could use the node's role).`);
+                ctx.report(
+                    `${r.name} lets the metadata token travel ${hops} hops (at most ${ctx.config.maxHopLimit}: containers on the host could use the node's role).`,
+                );
             }
         },
     }),
@@ -208,7 +217,9 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         reads: { [LAUNCH_TEMPLATE]: ["networkInterfaces.associatePublicIpAddress"], [INSTANCE]: ["associatePublicIpAddress"] },
         check: (r, ctx) => {
             const interfaces = list(r.props.networkInterfaces);
-            const publicIp = (r.type === INSTANCE && r.props.associatePublicIpAddress === true) || interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
+            const publicIp =
+                (r.type === INSTANCE && r.props.associatePublicIpAddress === true) ||
+                interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
             if (publicIp) {
                 ctx.report(`${r.name} assigns a public IP address.`);
             }
@@ -245,11 +256,18 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         checkov: "CKV2_AWS_12",
         reads: { "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["egress", "ingress", "vpcId"] },
         check: (ctx) => {
-            const closed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, (g) => list(g.props.ingress).length === 0 && list(g.props.egress).length === 0);
+            const closed = coveredVpcs(
+                ctx,
+                DEFAULT_SECURITY_GROUP,
+                (g) => list(g.props.ingress).length === 0 && list(g.props.egress).length === 0,
+            );
             const managed = coveredVpcs(ctx, DEFAULT_SECURITY_GROUP, () => true);
             for (const vpc of rootVpcs(ctx)) {
                 if (!managed.has(vpc)) {
-                    ctx.report(`VPC ${vpc.name}'s default security group is not managed (it keeps AWS's allow-all-within-group rules).`, vpc.urn);
+                    ctx.report(
+                        `VPC ${vpc.name}'s default security group is not managed (it keeps AWS's allow-all-within-group rules).`,
+                        vpc.urn,
+                    );
                 } else if (!closed.has(vpc)) {
                     ctx.report(`VPC ${vpc.name}'s default security group has rules.`, vpc.urn);
                 }
@@ -267,13 +285,23 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         trivy: "AVD-AWS-0104",
         pci: ["1.3.2", "1.4.2"],
         types: [SECURITY_GROUP, EGRESS_RULE],
-        reads: { [SECURITY_GROUP]: ["egress.protocol", "egress.cidrBlocks", "egress.ipv6CidrBlocks"], [EGRESS_RULE]: ["ipProtocol", "cidrIpv4", "cidrIpv6"] },
+        reads: {
+            [SECURITY_GROUP]: ["egress.protocol", "egress.cidrBlocks", "egress.ipv6CidrBlocks"],
+            [EGRESS_RULE]: ["ipProtocol", "cidrIpv4", "cidrIpv6"],
+        },
         check: (r, ctx) => {
             const rules =
                 r.type === EGRESS_RULE
                     ? [{ protocol: r.props.ipProtocol, cidrs: [r.props.cidrIpv4, r.props.cidrIpv6] }]
-                    : list(r.props.egress).map((e) => ({ protocol: e.protocol, cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)] }));
-            if (rules.some((rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))))) {
+                    : list(r.props.egress).map((e) => ({
+                          protocol: e.protocol,
+                          cidrs: [...list(e.cidrBlocks), ...list(e.ipv6CidrBlocks)],
+                      }));
+            if (
+                rules.some(
+                    (rule) => ["-1", "all"].includes(String(rule.protocol)) && rule.cidrs.some((c) => OPEN_CIDRS.includes(String(c))),
+                )
+            ) {
                 ctx.report(`${r.name} allows all traffic out to the internet.`);
             }
         },
@@ -282,15 +310,21 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         name: "sg-descriptions",
         domain: "network",
         description: "Security groups and each of their rules (inline or rule resources) carry a description of what they allow and why.",
-        prevents: "Open ports nobody can justify in a firewall review (PCI DSS 1.2.5 asks for the business need of every allowed service, protocol and port).",
+        prevents:
+            "Open ports nobody can justify in a firewall review (PCI DSS 1.2.5 asks for the business need of every allowed service, protocol and port).",
         severity: "low",
-        remediation: "Set description on the aws.ec2.SecurityGroup (not the provider default \"Managed by Pulumi\") and on every ingress/egress block or aws.vpc.SecurityGroupIngressRule/EgressRule.",
+        remediation:
+            'Set description on the aws.ec2.SecurityGroup (not the provider default "Managed by Pulumi") and on every ingress/egress block or aws.vpc.SecurityGroupIngressRule/EgressRule.',
         level: "mandatory",
         checkov: "CKV_AWS_23",
         trivy: "AVD-AWS-0124",
         pci: ["1.2.5"],
         types: [SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE],
-        reads: { [SECURITY_GROUP]: ["description", "ingress.description", "egress.description"], [INGRESS_RULE]: ["description"], [EGRESS_RULE]: ["description"] },
+        reads: {
+            [SECURITY_GROUP]: ["description", "ingress.description", "egress.description"],
+            [INGRESS_RULE]: ["description"],
+            [EGRESS_RULE]: ["description"],
+        },
         check: (r, ctx) => {
             const described = (value: unknown) => typeof value === "string" && value.trim() !== "" && value !== "Managed by Pulumi";
             if (r.type !== SECURITY_GROUP) {
@@ -330,10 +364,12 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "multi-az-placement",
         domain: "network",
-        description: "Load balancers and VPC-attached Lambda functions are placed in at least two subnets (the estate's subnets are one per Availability Zone).",
+        description:
+            "Load balancers and VPC-attached Lambda functions are placed in at least two subnets (the estate's subnets are one per Availability Zone).",
         prevents: "A load balancer or function that goes down with one Availability Zone.",
         severity: "medium",
-        remediation: "Give the load balancer (subnets or subnetMappings) and the function (vpcConfig.subnetIds) the subnets of every AZ of its tier.",
+        remediation:
+            "Give the load balancer (subnets or subnetMappings) and the function (vpcConfig.subnetIds) the subnets of every AZ of its tier.",
         level: "mandatory",
         securityHub: ["ELB.13", "Lambda.5"],
         types: [...LOAD_BALANCERS, FUNCTION],
@@ -356,15 +392,21 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         name: "route53-alias-records",
         domain: "network",
         description: "Route 53 A and AAAA records are aliases to AWS resources (load balancers, CloudFront), never literal IP addresses.",
-        prevents: "Dangling DNS: an address released by a deleted instance or load balancer still named by the record, serving whoever gets it next (subdomain takeover).",
+        prevents:
+            "Dangling DNS: an address released by a deleted instance or load balancer still named by the record, serving whoever gets it next (subdomain takeover).",
         severity: "medium",
-        remediation: "Replace records: [ip] with aliases: [{ name: <target DNS name>, zoneId: <target hosted zone>, evaluateTargetHealth }] pointing at the resource this stack creates.",
+        remediation:
+            "Replace records: [ip] with aliases: [{ name: <target DNS name>, zoneId: <target hosted zone>, evaluateTargetHealth }] pointing at the resource this stack creates.",
         level: "mandatory",
         checkov: "CKV2_AWS_23",
         types: [RECORD],
         reads: { [RECORD]: ["type", "aliases", "records"] },
         check: (record, ctx) => {
-            if (["A", "AAAA"].includes(String(record.props.type)) && list(record.props.aliases).length === 0 && list(record.props.records).length > 0) {
+            if (
+                ["A", "AAAA"].includes(String(record.props.type)) &&
+                list(record.props.aliases).length === 0 &&
+                list(record.props.records).length > 0
+            ) {
                 ctx.report(`DNS record ${record.name} (${record.props.type}) names literal addresses instead of an alias to a resource.`);
             }
         },
@@ -375,7 +417,8 @@ export const NETWORK_POLICIES: PolicyDefinition[] = [
         description: "Every public Route 53 hosted zone has query logging (aws.route53.QueryLog to a CloudWatch log group in us-east-1).",
         prevents: "No record of which names were resolved from where: DNS reconnaissance and exfiltration through lookups go unseen.",
         severity: "low",
-        remediation: "Add a log group /aws/route53/<zone> in us-east-1, an aws.cloudwatch.LogResourcePolicy letting route53.amazonaws.com write to it (aws:SourceAccount), and aws.route53.QueryLog { zoneId, cloudwatchLogGroupArn }.",
+        remediation:
+            "Add a log group /aws/route53/<zone> in us-east-1, an aws.cloudwatch.LogResourcePolicy letting route53.amazonaws.com write to it (aws:SourceAccount), and aws.route53.QueryLog { zoneId, cloudwatchLogGroupArn }.",
         level: "mandatory",
         checkov: "CKV2_AWS_39",
         pci: ["10.2.1"],

@@ -76,50 +76,74 @@ export const OPENSEARCH_POLICIES: PolicyDefinition[] = [
                 ctx.report(`OpenSearch domain ${domain.name} does not enforce HTTPS.`);
             }
             if (!TLS12_POLICIES.includes(endpoint?.tlsSecurityPolicy)) {
-                ctx.report(`OpenSearch domain ${domain.name} uses TLS policy ${endpoint?.tlsSecurityPolicy ?? "(default, TLS 1.0)"}; use one of ${TLS12_POLICIES.join(", ")}.`);
+                ctx.report(
+                    `OpenSearch domain ${domain.name} uses TLS policy ${endpoint?.tlsSecurityPolicy ?? "(default, TLS 1.0)"}; use one of ${TLS12_POLICIES.join(", ")}.`,
+                );
             }
         },
     }),
     resourcePolicy({
         name: "opensearch-fine-grained-access",
         domain: "opensearch",
-        description: "OpenSearch domains enable fine-grained access control, without anonymous access, mapped to IAM (no internal user database).",
-        prevents: "Every principal the domain policy admits reading and writing every index, and shared master passwords instead of IAM roles.",
+        description:
+            "OpenSearch domains enable fine-grained access control, without anonymous access, mapped to IAM (no internal user database).",
+        prevents:
+            "Every principal the domain policy admits reading and writing every index, and shared master passwords instead of IAM roles.",
         severity: "high",
-        remediation: "Set advancedSecurityOptions { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn } }.",
+        remediation:
+            "Set advancedSecurityOptions { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn } }.",
         level: "mandatory",
         securityHub: ["Opensearch.7"],
         checkov: "CKV2_AWS_52",
         pci: ["7.2.1"],
         types: DOMAIN,
-        reads: { [DOMAIN[0]]: ["advancedSecurityOptions.enabled", "advancedSecurityOptions.anonymousAuthEnabled", "advancedSecurityOptions.internalUserDatabaseEnabled"] },
+        reads: {
+            [DOMAIN[0]]: [
+                "advancedSecurityOptions.enabled",
+                "advancedSecurityOptions.anonymousAuthEnabled",
+                "advancedSecurityOptions.internalUserDatabaseEnabled",
+            ],
+        },
         check: (domain, ctx) => {
             const options = list(domain.props.advancedSecurityOptions)[0] ?? {};
             if (options.enabled !== true) {
                 ctx.report(`OpenSearch domain ${domain.name} does not enable fine-grained access control.`);
             } else if (options.anonymousAuthEnabled === true || options.internalUserDatabaseEnabled === true) {
-                ctx.report(`OpenSearch domain ${domain.name} allows ${options.anonymousAuthEnabled === true ? "anonymous access" : "internal database users"}.`);
+                ctx.report(
+                    `OpenSearch domain ${domain.name} allows ${options.anonymousAuthEnabled === true ? "anonymous access" : "internal database users"}.`,
+                );
             }
         },
     }),
     resourcePolicy({
         name: "opensearch-ha-prod",
         domain: "opensearch",
-        description: "At prod levels, OpenSearch domains have three dedicated master nodes and at least three data nodes spread over Availability Zones.",
+        description:
+            "At prod levels, OpenSearch domains have three dedicated master nodes and at least three data nodes spread over Availability Zones.",
         prevents: "A split brain or a lost shard copy taking payment search down with one node or one AZ.",
         severity: "medium",
-        remediation: "Set clusterConfig { dedicatedMasterEnabled: true, dedicatedMasterCount: 3, instanceCount: 3, zoneAwarenessEnabled: true, zoneAwarenessConfig: { availabilityZoneCount: 3 } }.",
+        remediation:
+            "Set clusterConfig { dedicatedMasterEnabled: true, dedicatedMasterCount: 3, instanceCount: 3, zoneAwarenessEnabled: true, zoneAwarenessConfig: { availabilityZoneCount: 3 } }.",
         level: "advisory",
         prodLevel: "mandatory",
         levelReason: "Test and PR domains are single-node to keep their cost down; their data is disposable.",
         checkov: "CKV_AWS_318",
         securityHub: ["Opensearch.6"],
         types: DOMAIN,
-        reads: { [DOMAIN[0]]: ["clusterConfig.dedicatedMasterEnabled", "clusterConfig.dedicatedMasterCount", "clusterConfig.instanceCount", "clusterConfig.zoneAwarenessEnabled"] },
+        reads: {
+            [DOMAIN[0]]: [
+                "clusterConfig.dedicatedMasterEnabled",
+                "clusterConfig.dedicatedMasterCount",
+                "clusterConfig.instanceCount",
+                "clusterConfig.zoneAwarenessEnabled",
+            ],
+        },
         check: (domain, ctx) => {
             const cluster = list(domain.props.clusterConfig)[0] ?? {};
             const missing = [
-                cluster.dedicatedMasterEnabled === true && Number(cluster.dedicatedMasterCount ?? 0) >= 3 ? undefined : "three dedicated master nodes",
+                cluster.dedicatedMasterEnabled === true && Number(cluster.dedicatedMasterCount ?? 0) >= 3
+                    ? undefined
+                    : "three dedicated master nodes",
                 Number(cluster.instanceCount ?? 1) >= 3 ? undefined : "three data nodes",
                 cluster.zoneAwarenessEnabled === true ? undefined : "zone awareness",
             ].filter((m): m is string => m !== undefined);

@@ -5,7 +5,11 @@ import { minifiedLength, ofTypes } from "../lib/values";
 
 const ORG_POLICY = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
-const TARGETS = ["aws:organizations/organization:Organization", "aws:organizations/organizationalUnit:OrganizationalUnit", "aws:organizations/account:Account"];
+const TARGETS = [
+    "aws:organizations/organization:Organization",
+    "aws:organizations/organizationalUnit:OrganizationalUnit",
+    "aws:organizations/account:Account",
+];
 
 /** The long-standing character limit for SCPs and RCPs (AWS raised the SCP one in 2026; staying under keeps them portable). */
 export const ORG_POLICY_MAX_CHARS = 5120;
@@ -67,7 +71,8 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         description: `SCP and RCP documents are at most ${ORG_POLICY_MAX_CHARS} characters minified.`,
         prevents: "An organization policy that AWS rejects at apply time, half-way through a guardrail rollout.",
         severity: "high",
-        remediation: "Merge statements, use wildcards in action names or NotAction, or split into another policy (mind the attachment limit).",
+        remediation:
+            "Merge statements, use wildcards in action names or NotAction, or split into another policy (mind the attachment limit).",
         level: "mandatory",
         types: [ORG_POLICY],
         reads: { "aws:organizations/policy:Policy": ["content", "type"] },
@@ -89,7 +94,10 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Merge SCPs attached to the same target, or attach some to a parent OU.",
         level: "mandatory",
-        reads: { "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"], "aws:organizations/policy:Policy": ["type"] },
+        reads: {
+            "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"],
+            "aws:organizations/policy:Policy": ["type"],
+        },
         check: attachmentLimit(SCP),
     }),
     stackPolicy({
@@ -100,7 +108,10 @@ export const ORGANIZATIONS_POLICIES: PolicyDefinition[] = [
         severity: "high",
         remediation: "Merge RCPs attached to the same target, or attach some to a parent OU.",
         level: "mandatory",
-        reads: { "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"], "aws:organizations/policy:Policy": ["type"] },
+        reads: {
+            "aws:organizations/policyAttachment:PolicyAttachment": ["policyId", "targetId"],
+            "aws:organizations/policy:Policy": ["type"],
+        },
         check: attachmentLimit(RCP),
     }),
 ];

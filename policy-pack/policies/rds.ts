@@ -16,7 +16,10 @@ function isReplica(db: Subject): boolean {
 
 const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 /** What postgresInstances reads. */
-const POSTGRES_PARAMETER_READS = { [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"], [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"] };
+const POSTGRES_PARAMETER_READS = {
+    [INSTANCE]: ["engine", "parameterGroupName", "replicateSourceDb"],
+    [PARAMETER_GROUP]: ["name", "parameters.name", "parameters.value"],
+};
 
 /**
  * Runs `check` on each PostgreSQL instance (replicas included: they take their own parameter group)
@@ -43,7 +46,8 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         description: "RDS instances and clusters encrypt storage.",
         prevents: "Database files, snapshots and backups readable without KMS access.",
         severity: "critical",
-        remediation: "Set storageEncrypted: true (and kmsKeyId to the environment's data key). Encryption cannot be added later without a snapshot restore.",
+        remediation:
+            "Set storageEncrypted: true (and kmsKeyId to the environment's data key). Encryption cannot be added later without a snapshot restore.",
         level: "mandatory",
         checkov: "CKV_AWS_16",
         trivy: "AVD-AWS-0080",
@@ -87,12 +91,17 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         types: DATABASES,
         schema: { minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35 } },
         defaults: (env) => ({ minBackupRetentionDays: env === "prod" ? 30 : 7 }),
-        reads: { [INSTANCE]: ["backupRetentionPeriod", "replicateSourceDb"], [CLUSTER]: ["backupRetentionPeriod", "replicationSourceIdentifier"] },
+        reads: {
+            [INSTANCE]: ["backupRetentionPeriod", "replicateSourceDb"],
+            [CLUSTER]: ["backupRetentionPeriod", "replicationSourceIdentifier"],
+        },
         check: (db, ctx) => {
             // The RDS API default is 1 day when the input is unset.
             const days = Number(db.props.backupRetentionPeriod ?? 1);
             if (!isReplica(db) && days < ctx.config.minBackupRetentionDays) {
-                ctx.report(`Database ${db.name} keeps backups for ${days} day(s); at least ${ctx.config.minBackupRetentionDays} are required here.`);
+                ctx.report(
+                    `Database ${db.name} keeps backups for ${days} day(s); at least ${ctx.config.minBackupRetentionDays} are required here.`,
+                );
             }
         },
     }),
@@ -142,7 +151,10 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         checkov: "CKV_AWS_293",
         trivy: "AVD-AWS-0177",
         types: DATABASES,
-        reads: { [INSTANCE]: ["deletionProtection", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"], [CLUSTER]: ["deletionProtection", "finalSnapshotIdentifier", "replicationSourceIdentifier", "skipFinalSnapshot"] },
+        reads: {
+            [INSTANCE]: ["deletionProtection", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"],
+            [CLUSTER]: ["deletionProtection", "finalSnapshotIdentifier", "replicationSourceIdentifier", "skipFinalSnapshot"],
+        },
         check: (db, ctx) => {
             if (!ctx.prod || isReplica(db)) {
                 return;
@@ -151,7 +163,9 @@ export const RDS_POLICIES: PolicyDefinition[] = [
                 ctx.report(`Prod database ${db.name} does not enable deletion protection.`);
             }
             if (db.props.skipFinalSnapshot === true || !has(db.props, "finalSnapshotIdentifier")) {
-                ctx.report(`Prod database ${db.name} would be deleted without a final snapshot (set skipFinalSnapshot: false and finalSnapshotIdentifier).`);
+                ctx.report(
+                    `Prod database ${db.name} would be deleted without a final snapshot (set skipFinalSnapshot: false and finalSnapshotIdentifier).`,
+                );
             }
         },
     }),
@@ -161,7 +175,8 @@ export const RDS_POLICIES: PolicyDefinition[] = [
         description: "PostgreSQL instances use a parameter group with rds.force_ssl = 1.",
         prevents: "Clients connecting without TLS, sending card data and credentials in clear inside the VPC.",
         severity: "high",
-        remediation: 'Give the instance an aws.rds.ParameterGroup with parameters [{ name: "rds.force_ssl", value: "1" }] (the postgres15+ default, but explicit survives family changes).',
+        remediation:
+            'Give the instance an aws.rds.ParameterGroup with parameters [{ name: "rds.force_ssl", value: "1" }] (the postgres15+ default, but explicit survives family changes).',
         level: "mandatory",
         checkov: "CKV2_AWS_69",
         pci: ["4.2.1"],
@@ -176,21 +191,34 @@ export const RDS_POLICIES: PolicyDefinition[] = [
     resourcePolicy({
         name: "rds-monitoring",
         domain: "rds",
-        description: "RDS instances have enhanced monitoring (with its role), Performance Insights encrypted with a KMS key, and copy tags to snapshots.",
-        prevents: "No OS-level metrics or query load history in an incident, query texts kept unencrypted, and snapshots nobody can attribute to an owner or environment.",
+        description:
+            "RDS instances have enhanced monitoring (with its role), Performance Insights encrypted with a KMS key, and copy tags to snapshots.",
+        prevents:
+            "No OS-level metrics or query load history in an incident, query texts kept unencrypted, and snapshots nobody can attribute to an owner or environment.",
         severity: "medium",
-        remediation: "Set monitoringInterval (e.g. 60) with monitoringRoleArn, performanceInsightsEnabled: true with performanceInsightsKmsKeyId, and copyTagsToSnapshot: true.",
+        remediation:
+            "Set monitoringInterval (e.g. 60) with monitoringRoleArn, performanceInsightsEnabled: true with performanceInsightsKmsKeyId, and copyTagsToSnapshot: true.",
         level: "mandatory",
         checkov: "CKV_AWS_118",
         trivy: "AVD-AWS-0133",
         securityHub: ["RDS.6", "RDS.17"],
         types: [INSTANCE],
-        reads: { [INSTANCE]: ["monitoringInterval", "monitoringRoleArn", "performanceInsightsEnabled", "performanceInsightsKmsKeyId", "copyTagsToSnapshot"] },
+        reads: {
+            [INSTANCE]: [
+                "monitoringInterval",
+                "monitoringRoleArn",
+                "performanceInsightsEnabled",
+                "performanceInsightsKmsKeyId",
+                "copyTagsToSnapshot",
+            ],
+        },
         check: (db, ctx) => {
             const missing = [
                 Number(db.props.monitoringInterval ?? 0) > 0 && has(db.props, "monitoringRoleArn") ? undefined : "enhanced monitoring",
                 db.props.performanceInsightsEnabled === true ? undefined : "Performance Insights",
-                db.props.performanceInsightsEnabled === true && !has(db.props, "performanceInsightsKmsKeyId") ? "a KMS key for Performance Insights" : undefined,
+                db.props.performanceInsightsEnabled === true && !has(db.props, "performanceInsightsKmsKeyId")
+                    ? "a KMS key for Performance Insights"
+                    : undefined,
                 db.props.copyTagsToSnapshot === true ? undefined : "copying tags to snapshots",
             ].filter((m): m is string => m !== undefined);
             if (missing.length > 0) {
@@ -201,10 +229,12 @@ export const RDS_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "rds-postgres-logging",
         domain: "rds",
-        description: "PostgreSQL instances use a parameter group that logs schema changes (log_statement ddl, mod or all), slow statements (log_min_duration_statement) and connections (log_connections).",
+        description:
+            "PostgreSQL instances use a parameter group that logs schema changes (log_statement ddl, mod or all), slow statements (log_min_duration_statement) and connections (log_connections).",
         prevents: "No record of who changed the schema or privileges, or who connected, when a database is investigated.",
         severity: "medium",
-        remediation: 'Add { name: "log_statement", value: "ddl" }, { name: "log_min_duration_statement", value: "1000" } and { name: "log_connections", value: "1" } to the instance\'s aws.rds.ParameterGroup, and export the postgresql log (service-log-exports).',
+        remediation:
+            'Add { name: "log_statement", value: "ddl" }, { name: "log_min_duration_statement", value: "1000" } and { name: "log_connections", value: "1" } to the instance\'s aws.rds.ParameterGroup, and export the postgresql log (service-log-exports).',
         level: "mandatory",
         checkov: "CKV2_AWS_30",
         pci: ["10.2.1", "10.2.2"],

@@ -65,25 +65,50 @@ function permissionDocument(p: PolicyResource): any {
     add("StringEquals", "aws:PrincipalOrgID", p.props.principalOrgId);
     const principal = String(p.props.principal);
     const kind = principal === "*" || /^\d{12}$/.test(principal) || principal.startsWith("arn:") ? "AWS" : "Service";
-    return { Statement: [{ Sid: p.name, Effect: "Allow", Principal: { [kind]: principal }, Action: "lambda:InvokeFunction", Condition: condition }] };
+    return {
+        Statement: [
+            { Sid: p.name, Effect: "Allow", Principal: { [kind]: principal }, Action: "lambda:InvokeFunction", Condition: condition },
+        ],
+    };
 }
 
 /** What the resource lets in. */
 function grantsOf(r: PolicyResource, accounts: readonly string[]): Grant[] {
-    const perspective = { ownAccount: providerAccount(r.provider), estateAccounts: accounts, serviceAccounts: SERVICE_ACCOUNTS, trust: r.type === ROLE };
+    const perspective = {
+        ownAccount: providerAccount(r.provider),
+        estateAccounts: accounts,
+        serviceAccounts: SERVICE_ACCOUNTS,
+        trust: r.type === ROLE,
+    };
     const what = `${r.name}'s policy`;
     if (r.type === FUNCTION_URL) {
-        return r.props.authorizationType === "NONE" ? [{ kind: "public", statement: "authorizationType", principal: "*", detail: "is NONE: anyone on the internet can invoke the function" }] : [];
+        return r.props.authorizationType === "NONE"
+            ? [
+                  {
+                      kind: "public",
+                      statement: "authorizationType",
+                      principal: "*",
+                      detail: "is NONE: anyone on the internet can invoke the function",
+                  },
+              ]
+            : [];
     }
     if (SNAPSHOTS.includes(r.type)) {
         const shared = list<string>(r.props.sharedAccounts).map(String);
-        const document = { Statement: shared.map((a) => ({ Sid: "sharedAccounts", Effect: "Allow", Principal: { AWS: a === "all" ? "*" : a } })) };
+        const document = {
+            Statement: shared.map((a) => ({ Sid: "sharedAccounts", Effect: "Allow", Principal: { AWS: a === "all" ? "*" : a } })),
+        };
         return analyze(document, what, perspective).grants;
     }
     if (r.type === PERMISSION) {
         const grants = analyze(permissionDocument(r), what, perspective).grants;
         if (r.props.functionUrlAuthType === "NONE") {
-            grants.push({ kind: "public", statement: "functionUrlAuthType", principal: String(r.props.principal), detail: "allows unauthenticated function URL calls" });
+            grants.push({
+                kind: "public",
+                statement: "functionUrlAuthType",
+                principal: String(r.props.principal),
+                detail: "allows unauthenticated function URL calls",
+            });
         }
         return grants;
     }
@@ -145,9 +170,12 @@ export const RESOURCE_ACCESS_POLICIES: PolicyDefinition[] = [
     grantPolicy({
         name: "resource-policy-no-public-access",
         kinds: ["public"],
-        description: 'No resource policy (bucket, queue, topic, key, repository, domain, secret, role trust, Lambda permission or URL, snapshot sharing) grants "*" without a condition that limits who (aws:PrincipalOrgID, aws:SourceAccount/SourceArn, aws:SourceVpc(e)).',
-        prevents: "Payment data, messages, keys or images readable or writable by anyone with an AWS account (or nobody authenticated at all).",
-        remediation: 'Name the principals, or keep "*" only with a StringEquals aws:PrincipalOrgID (or aws:SourceAccount/aws:SourceArn for services); an external id alone is not a limit. Function URLs use AWS_IAM; snapshots are never shared with "all".',
+        description:
+            'No resource policy (bucket, queue, topic, key, repository, domain, secret, role trust, Lambda permission or URL, snapshot sharing) grants "*" without a condition that limits who (aws:PrincipalOrgID, aws:SourceAccount/SourceArn, aws:SourceVpc(e)).',
+        prevents:
+            "Payment data, messages, keys or images readable or writable by anyone with an AWS account (or nobody authenticated at all).",
+        remediation:
+            'Name the principals, or keep "*" only with a StringEquals aws:PrincipalOrgID (or aws:SourceAccount/aws:SourceArn for services); an external id alone is not a limit. Function URLs use AWS_IAM; snapshots are never shared with "all".',
         severity: "critical",
         checkov: "CKV_AWS_70",
         securityHub: ["S3.2", "S3.3", "SNS.4", "SQS.3", "KMS.5", "Lambda.1", "Opensearch.2"],
@@ -156,9 +184,11 @@ export const RESOURCE_ACCESS_POLICIES: PolicyDefinition[] = [
     grantPolicy({
         name: "resource-policy-no-external-access",
         kinds: ["external"],
-        description: "Resource policies grant nothing to accounts outside the estate (its organization's accounts, plus AWS service delivery accounts), unless limited by aws:PrincipalOrgID.",
+        description:
+            "Resource policies grant nothing to accounts outside the estate (its organization's accounts, plus AWS service delivery accounts), unless limited by aws:PrincipalOrgID.",
         prevents: "A vendor's or attacker's account keeping access to payment data after a copy-pasted policy or a typo in an account id.",
-        remediation: "Grant to the estate's accounts only (policy config estateAccounts lists them; defaults from the stack files), or add a StringEquals aws:PrincipalOrgID condition.",
+        remediation:
+            "Grant to the estate's accounts only (policy config estateAccounts lists them; defaults from the stack files), or add a StringEquals aws:PrincipalOrgID condition.",
         severity: "critical",
         securityHub: ["S3.6", "KMS.5"],
         pci: ["7.2.1", "7.2.2"],
@@ -167,9 +197,11 @@ export const RESOURCE_ACCESS_POLICIES: PolicyDefinition[] = [
         name: "resource-policy-service-scoped",
         kinds: ["unscoped-service"],
         types: POLICY_BEARING_TYPES.filter((t) => t !== ROLE),
-        description: "A resource policy that lets an AWS service in (s3, sns, events, logs, ...) limits it to the estate's resources with aws:SourceArn, aws:SourceAccount or aws:SourceOrgID; Lambda permissions set sourceArn or sourceAccount.",
+        description:
+            "A resource policy that lets an AWS service in (s3, sns, events, logs, ...) limits it to the estate's resources with aws:SourceArn, aws:SourceAccount or aws:SourceOrgID; Lambda permissions set sourceArn or sourceAccount.",
         prevents: "The confused deputy: any AWS customer pointing the same service at this queue, topic, bucket or function.",
-        remediation: 'Add Condition { ArnLike: { "aws:SourceArn": <the source resource ARN> } } (or StringEquals aws:SourceAccount); on aws.lambda.Permission set sourceArn (and sourceAccount for S3).',
+        remediation:
+            'Add Condition { ArnLike: { "aws:SourceArn": <the source resource ARN> } } (or StringEquals aws:SourceAccount); on aws.lambda.Permission set sourceArn (and sourceAccount for S3).',
         severity: "high",
         checkov: "CKV_AWS_364",
         trivy: "AVD-AWS-0067",
@@ -180,9 +212,11 @@ export const RESOURCE_ACCESS_POLICIES: PolicyDefinition[] = [
         name: "iam-trust-no-whole-account",
         kinds: ["whole-account"],
         types: [ROLE],
-        description: "A role's trust policy never trusts a whole account (its root or id) without a condition naming which principals (aws:PrincipalArn, aws:PrincipalTag/...).",
+        description:
+            "A role's trust policy never trusts a whole account (its root or id) without a condition naming which principals (aws:PrincipalArn, aws:PrincipalTag/...).",
         prevents: "Every user and role of an account, including ones created later, being able to assume a privileged role.",
-        remediation: 'Trust the specific role ARNs, or keep the account root with Condition { ArnLike: { "aws:PrincipalArn": [<role ARNs>] } }.',
+        remediation:
+            'Trust the specific role ARNs, or keep the account root with Condition { ArnLike: { "aws:PrincipalArn": [<role ARNs>] } }.',
         severity: "high",
         securityHub: ["IAM.1"],
         pci: ["7.2.1", "7.2.2", "8.2.2"],

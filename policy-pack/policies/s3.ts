@@ -7,12 +7,18 @@ import { jsonDocument, list, ofTypes, statements } from "../lib/values";
 const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", BUCKET_V2];
 const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
-const ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"];
+const ENCRYPTION = [
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+];
 const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
 const VERSIONING = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
 const OWNERSHIP = ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"];
 const ACL = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
-const LIFECYCLE = ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"];
+const LIFECYCLE = [
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+];
 const LOGGING = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const DISTRIBUTIONS = ["aws:cloudfront/distribution:Distribution"];
@@ -58,7 +64,11 @@ function addNamedBuckets(ctx: StackContext<object>, targets: LogTargets, from: P
         return;
     }
     if (value !== undefined && value !== null) {
-        const carrier = { ...from, props: { bucket: value }, propertyDependencies: { bucket: from.propertyDependencies?.[input] ?? [] } } as PolicyResource;
+        const carrier = {
+            ...from,
+            props: { bucket: value },
+            propertyDependencies: { bucket: from.propertyDependencies?.[input] ?? [] },
+        } as PolicyResource;
         referencedBy(carrier, "bucket", buckets, BUCKET_LINK).forEach((b) => targets.known.add(b));
     }
 }
@@ -128,7 +138,9 @@ function inlineVersioning(bucket: PolicyResource): boolean {
 /** A statement that denies every S3 action to everyone when the request is not over TLS. */
 function deniesInsecureTransport(policy: unknown, what: string): boolean {
     return statements(jsonDocument(policy, what)).some((s) => {
-        const everyone = s.principal === "*" || (typeof s.principal === "object" && s.principal !== null && list((s.principal as Record<string, unknown>).AWS).includes("*"));
+        const everyone =
+            s.principal === "*" ||
+            (typeof s.principal === "object" && s.principal !== null && list((s.principal as Record<string, unknown>).AWS).includes("*"));
         const allS3 = s.actions.some((a) => a === "s3:*" || a === "*");
         const condition = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
         const insecure = Object.entries(condition).some(
@@ -141,12 +153,16 @@ function deniesInsecureTransport(policy: unknown, what: string): boolean {
 export const S3_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "s3-public-access-block",
-        reads: { ...BUCKET_NAME, [PUBLIC_ACCESS_BLOCK[0]]: ["bucket", "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] },
+        reads: {
+            ...BUCKET_NAME,
+            [PUBLIC_ACCESS_BLOCK[0]]: ["bucket", "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"],
+        },
         domain: "s3",
         description: "Every S3 bucket has a public access block with all four settings on.",
         prevents: "Buckets or objects made public by a bucket policy or ACL.",
         severity: "critical",
-        remediation: "Add aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
+        remediation:
+            "Add aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
         level: "mandatory",
         checkov: "CKV2_AWS_6",
         trivy: "AVD-AWS-0094",
@@ -172,7 +188,8 @@ export const S3_POLICIES: PolicyDefinition[] = [
         description: "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS).",
         prevents: "Data at rest whose encryption depends on an account default nobody reviewed.",
         severity: "high",
-        remediation: "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
+        remediation:
+            "Add aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (data) or AES256 (log delivery that cannot use KMS).",
         level: "mandatory",
         checkov: "CKV_AWS_19",
         pci: ["3.5.1"],
@@ -192,7 +209,8 @@ export const S3_POLICIES: PolicyDefinition[] = [
         description: "Every S3 bucket policy denies requests that do not use TLS (aws:SecureTransport = false).",
         prevents: "Objects read or written over plain HTTP.",
         severity: "high",
-        remediation: 'Attach a bucket policy with a Deny statement for Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false" on the bucket and its objects.',
+        remediation:
+            'Attach a bucket policy with a Deny statement for Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false" on the bucket and its objects.',
         level: "mandatory",
         check: (ctx) =>
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
@@ -220,7 +238,8 @@ export const S3_POLICIES: PolicyDefinition[] = [
         remediation: 'Add aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".',
         level: "advisory",
         prodLevel: "mandatory",
-        levelReason: "Restoring an overwritten object matters where payment data and audit evidence live; test and PR buckets hold disposable data and pay for every old version.",
+        levelReason:
+            "Restoring an overwritten object matters where payment data and audit evidence live; test and PR buckets hold disposable data and pay for every old version.",
         checkov: "CKV_AWS_21",
         trivy: "AVD-AWS-0090",
         check: (ctx) => {
@@ -250,7 +269,8 @@ export const S3_POLICIES: PolicyDefinition[] = [
         description: "S3 buckets keep ACLs disabled (object ownership BucketOwnerEnforced, no ACL resources or grants).",
         prevents: "Access granted through object or bucket ACLs that bucket policies and IAM reviews do not show.",
         severity: "medium",
-        remediation: 'Remove acl/grants and aws.s3.BucketAcl; if you declare aws.s3.BucketOwnershipControls, use objectOwnership "BucketOwnerEnforced" (the default for new buckets).',
+        remediation:
+            'Remove acl/grants and aws.s3.BucketAcl; if you declare aws.s3.BucketOwnershipControls, use objectOwnership "BucketOwnerEnforced" (the default for new buckets).',
         level: "mandatory",
         checkov: "CKV2_AWS_65",
         check: (ctx) => {
@@ -279,10 +299,13 @@ export const S3_POLICIES: PolicyDefinition[] = [
             ...sameReads(LIFECYCLE, ["bucket", "rules.status"]),
         },
         domain: "s3",
-        description: "Every S3 bucket has a lifecycle configuration with at least one enabled rule (expiring old versions, logs past retention, incomplete uploads).",
-        prevents: "Old versions, abandoned multipart uploads and logs kept forever: cost, and data held past its retention period (PCI DSS 3.2.1).",
+        description:
+            "Every S3 bucket has a lifecycle configuration with at least one enabled rule (expiring old versions, logs past retention, incomplete uploads).",
+        prevents:
+            "Old versions, abandoned multipart uploads and logs kept forever: cost, and data held past its retention period (PCI DSS 3.2.1).",
         severity: "low",
-        remediation: "Add aws.s3.BucketLifecycleConfiguration for the bucket with an Enabled rule (noncurrentVersionExpiration, expiration, abortIncompleteMultipartUpload or transitions).",
+        remediation:
+            "Add aws.s3.BucketLifecycleConfiguration for the bucket with an Enabled rule (noncurrentVersionExpiration, expiration, abortIncompleteMultipartUpload or transitions).",
         level: "mandatory",
         checkov: "CKV2_AWS_61",
         securityHub: ["S3.13"],
@@ -290,7 +313,9 @@ export const S3_POLICIES: PolicyDefinition[] = [
         check: (ctx) => {
             ctx.each(ofTypes(ctx.resources, BUCKET_TYPES), (bucket) => {
                 const inline = list(bucket.props.lifecycleRules).some((rule) => rule.enabled === true);
-                const separate = companions(ctx, bucket, LIFECYCLE).some((c) => list(c.props.rules).some((rule) => rule.status === "Enabled"));
+                const separate = companions(ctx, bucket, LIFECYCLE).some((c) =>
+                    list(c.props.rules).some((rule) => rule.status === "Enabled"),
+                );
                 if (!inline && !separate) {
                     ctx.report(`Bucket ${bucket.name} has no lifecycle configuration with an enabled rule.`, bucket.urn);
                 }

@@ -42,7 +42,9 @@ export const SQS_POLICIES: PolicyDefinition[] = [
         reads: { "aws:lambda/eventSourceMapping:EventSourceMapping": ["eventSourceArn"], "aws:sqs/queue:Queue": ["name", "redrivePolicy"] },
         check: (ctx) => {
             const queues = ofTypes(ctx.resources, QUEUE);
-            const consumed = new Set(ofTypes(ctx.resources, EVENT_SOURCE_MAPPING).flatMap((m) => referencedBy(m, "eventSourceArn", queues, QUEUE_LINK)));
+            const consumed = new Set(
+                ofTypes(ctx.resources, EVENT_SOURCE_MAPPING).flatMap((m) => referencedBy(m, "eventSourceArn", queues, QUEUE_LINK)),
+            );
             const redriven = new Set(ofTypes(ctx.resources, REDRIVE).flatMap((r) => referencedBy(r, "queueUrl", queues, QUEUE_LINK)));
             ctx.each([...consumed], (queue) => {
                 if (!has(queue.props, "redrivePolicy") && !redriven.has(queue)) {

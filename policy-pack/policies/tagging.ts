@@ -22,10 +22,12 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
     resourcePolicy<{ requiredTags: string[] }>({
         name: "tagging-required-tags",
         domain: "tagging",
-        description: "Every taggable AWS resource carries the required tags (Environment, Project, Layer, ManagedBy, Owner, CostCenter; PullRequest in pr-* stacks), counting its provider's defaultTags.",
+        description:
+            "Every taggable AWS resource carries the required tags (Environment, Project, Layer, ManagedBy, Owner, CostCenter; PullRequest in pr-* stacks), counting its provider's defaultTags.",
         prevents: "Resources nobody can attribute to an owner, environment or cost center, and PR leftovers nobody can find.",
         severity: "medium",
-        remediation: "Use the account provider from lib/provider.ts (its defaultTags carry lib/tags.ts standardTags); set tags explicitly only where defaultTags do not reach (e.g. autoscaling groups).",
+        remediation:
+            "Use the account provider from lib/provider.ts (its defaultTags carry lib/tags.ts standardTags); set tags explicitly only where defaultTags do not reach (e.g. autoscaling groups).",
         level: "mandatory",
         schema: { requiredTags: { type: "array", items: { type: "string" } } },
         defaults: () => ({ requiredTags: [...REQUIRED_TAG_KEYS] }),
@@ -38,7 +40,9 @@ export const TAGGING_POLICIES: PolicyDefinition[] = [
             const required = [...ctx.config.requiredTags, ...(ctx.pr ? ["PullRequest"] : [])];
             const missing = required.filter((key) => typeof tags[key] !== "string" || tags[key].trim() === "");
             if (missing.length > 0) {
-                ctx.report(`${r.type} ${r.name} is missing tag(s) ${missing.join(", ")} (neither on the resource nor in its provider's defaultTags).`);
+                ctx.report(
+                    `${r.type} ${r.name} is missing tag(s) ${missing.join(", ")} (neither on the resource nor in its provider's defaultTags).`,
+                );
             }
         },
     }),

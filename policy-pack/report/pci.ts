@@ -35,21 +35,45 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "1.3",
         title: "Network access to and from the cardholder data environment is restricted",
-        policies: ["sg-no-public-ingress", "sg-no-admin-ports", "sg-no-unrestricted-egress", "rds-not-public", "opensearch-in-vpc", "lambda-in-vpc", "eks-private-endpoint", "eks-node-group-no-remote-access"],
+        policies: [
+            "sg-no-public-ingress",
+            "sg-no-admin-ports",
+            "sg-no-unrestricted-egress",
+            "rds-not-public",
+            "opensearch-in-vpc",
+            "lambda-in-vpc",
+            "eks-private-endpoint",
+            "eks-node-group-no-remote-access",
+        ],
         organizationPolicies: [],
         flowKinds: ["network"],
     },
     {
         id: "1.4",
         title: "Network connections between trusted and untrusted networks are controlled",
-        policies: ["cloudfront-waf", "alb-waf", "ec2-no-public-ip", "s3-public-access-block", "resource-policy-no-public-access", "resource-policy-no-external-access"],
+        policies: [
+            "cloudfront-waf",
+            "alb-waf",
+            "ec2-no-public-ip",
+            "s3-public-access-block",
+            "resource-policy-no-public-access",
+            "resource-policy-no-external-access",
+        ],
         organizationPolicies: ["rcp-data-perimeter"],
         flowKinds: ["network", "identity"],
     },
     {
         id: "2.2",
         title: "System components are configured and managed securely",
-        policies: ["ec2-imdsv2", "versions-current", "eks-version-supported", "s3-acls-disabled", "vpc-default-sg-closed", "opensearch-fine-grained-access", "tagging-required-tags"],
+        policies: [
+            "ec2-imdsv2",
+            "versions-current",
+            "eks-version-supported",
+            "s3-acls-disabled",
+            "vpc-default-sg-closed",
+            "opensearch-fine-grained-access",
+            "tagging-required-tags",
+        ],
         organizationPolicies: ["scp-baseline"],
         flowKinds: [],
         notEvidenced: "vendor default accounts inside images and applications (2.2.2) and the configuration standards document (2.2.1)",
@@ -57,7 +81,16 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "3.5",
         title: "Primary account number is secured wherever it is stored",
-        policies: ["s3-encryption", "rds-encrypted", "dynamodb-kms", "sqs-encryption", "opensearch-encryption-at-rest", "kms-encrypted-topics-secrets-volumes", "logs-kms", "eks-secrets-encryption"],
+        policies: [
+            "s3-encryption",
+            "rds-encrypted",
+            "dynamodb-kms",
+            "sqs-encryption",
+            "opensearch-encryption-at-rest",
+            "kms-encrypted-topics-secrets-volumes",
+            "logs-kms",
+            "eks-secrets-encryption",
+        ],
         organizationPolicies: ["scp-baseline", "scp-prod-data"],
         flowKinds: [],
         notEvidenced: "whether PAN is rendered unreadable inside the application (truncation, tokenisation)",
@@ -80,7 +113,17 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "4.2",
         title: "PAN is protected with strong cryptography during transmission",
-        policies: ["s3-tls-only", "rds-force-ssl", "cloudfront-tls12", "cloudfront-https-viewers", "cloudfront-origin-https", "elb-tls12-listener-policy", "elb-https-redirect", "opensearch-https-tls12", "opensearch-node-to-node-encryption"],
+        policies: [
+            "s3-tls-only",
+            "rds-force-ssl",
+            "cloudfront-tls12",
+            "cloudfront-https-viewers",
+            "cloudfront-origin-https",
+            "elb-tls12-listener-policy",
+            "elb-https-redirect",
+            "opensearch-https-tls12",
+            "opensearch-node-to-node-encryption",
+        ],
         organizationPolicies: ["rcp-secure-transport"],
         flowKinds: [],
         notEvidenced: "the inventory of trusted keys and certificates (4.2.1.1) and end-user messaging (4.2.2)",
@@ -88,7 +131,14 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "6.4",
         title: "Public-facing web applications are protected against attacks",
-        policies: ["cloudfront-waf", "alb-waf", "waf-managed-rules", "waf-logging", "elb-drop-invalid-headers", "cloudfront-security-headers"],
+        policies: [
+            "cloudfront-waf",
+            "alb-waf",
+            "waf-managed-rules",
+            "waf-logging",
+            "elb-drop-invalid-headers",
+            "cloudfront-security-headers",
+        ],
         organizationPolicies: [],
         flowKinds: [],
         notEvidenced: "the payment-page script inventory and change detection (6.4.3)",
@@ -96,7 +146,14 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "7.2",
         title: "Access to system components and data is appropriately defined and assigned",
-        policies: ["iam-no-admin-wildcard", "iam-no-managed-admin", "iam-no-service-wildcard", "iam-trust-no-wildcard-principal", "iam-trust-no-whole-account", "resource-policy-service-scoped"],
+        policies: [
+            "iam-no-admin-wildcard",
+            "iam-no-managed-admin",
+            "iam-no-service-wildcard",
+            "iam-trust-no-wildcard-principal",
+            "iam-trust-no-whole-account",
+            "resource-policy-service-scoped",
+        ],
         organizationPolicies: ["rcp-data-perimeter", "scp-prod-data"],
         flowKinds: ["identity", "kubernetes"],
         notEvidenced: "the access reviews every six months (7.2.4) and approval records (7.2.3)",
@@ -144,7 +201,17 @@ const REQUIREMENTS: Requirement[] = [
     {
         id: "10.2",
         title: "Audit logs record user activity and security events",
-        policies: ["cloudtrail-baseline", "service-log-exports", "rds-postgres-logging", "eks-control-plane-logs", "vpc-flow-logs", "elb-access-logs", "cloudfront-logging", "waf-logging", "route53-query-logging"],
+        policies: [
+            "cloudtrail-baseline",
+            "service-log-exports",
+            "rds-postgres-logging",
+            "eks-control-plane-logs",
+            "vpc-flow-logs",
+            "elb-access-logs",
+            "cloudfront-logging",
+            "waf-logging",
+            "route53-query-logging",
+        ],
         organizationPolicies: ["scp-security-services"],
         flowKinds: [],
     },
@@ -249,9 +316,16 @@ function organizationEvidence(doc: PlanDocument, suffix: string): Evidence {
     const kind = suffix.startsWith("scp-") ? "SCP" : "RCP";
     const name = `org-guardrails-${suffix}`;
     const found = doc.stacks.flatMap((s) => s.resources).find((r) => r.type === "aws:organizations/policy:Policy" && r.name === name);
-    const attached = doc.stacks.flatMap((s) => s.resources).some((r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment" && r.dependencies.includes(found?.urn ?? "-"));
+    const attached = doc.stacks
+        .flatMap((s) => s.resources)
+        .some((r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment" && r.dependencies.includes(found?.urn ?? "-"));
     return found
-        ? { kind, name, result: attached ? "pass" : "unknown", detail: attached ? "in the plan and attached" : "in the plan; attachment not found" }
+        ? {
+              kind,
+              name,
+              result: attached ? "pass" : "unknown",
+              detail: attached ? "in the plan and attached" : "in the plan; attachment not found",
+          }
         : { kind, name, result: "not present", detail: "not in this environment's plan" };
 }
 
@@ -262,7 +336,12 @@ function flowEvidence(doc: PlanDocument, kind: string): Evidence {
     }
     const count = (r: string) => flows.filter((f) => f.result === r).length;
     const result: Result = count("failing") > 0 ? "fail" : count("unknown") > 0 ? "unknown" : "pass";
-    return { kind: "flows", name: kind, result, detail: `${count("proven")} proven, ${count("failing")} failing, ${count("unknown")} unknown` };
+    return {
+        kind: "flows",
+        name: kind,
+        result,
+        detail: `${count("proven")} proven, ${count("failing")} failing, ${count("unknown")} unknown`,
+    };
 }
 
 const RANK: Result[] = ["fail", "unknown", "advisory", "pass", "not present"];
@@ -275,7 +354,12 @@ export function buildPciReport(doc: PlanDocument, generated: Date = new Date()):
             ...req.flowKinds.map((k) => flowEvidence(doc, k)),
         ];
         const present = evidence.filter((e) => e.result !== "not present");
-        const result: Result = evidence.length === 0 ? "not evidenced by infrastructure" : present.length === 0 ? "not present" : (RANK.find((r) => present.some((e) => e.result === r)) ?? "pass");
+        const result: Result =
+            evidence.length === 0
+                ? "not evidenced by infrastructure"
+                : present.length === 0
+                  ? "not present"
+                  : (RANK.find((r) => present.some((e) => e.result === r)) ?? "pass");
         return { id: req.id, title: req.title, evidence, result, ...(req.notEvidenced ? { notEvidenced: req.notEvidenced } : {}) };
     });
     return { env: doc.env ?? "program", generated: generated.toISOString(), requirements };
@@ -284,7 +368,12 @@ export function buildPciReport(doc: PlanDocument, generated: Date = new Date()):
 const md = (text: string) => text.replace(/\|/g, "\\|");
 
 export function renderPciMarkdown(report: PciReport): string {
-    const lines = [`# PCI DSS v4.0.1 evidence: ${report.env}`, "", `Generated ${report.generated} from the offline plan of \`${report.env}\`.`, ""];
+    const lines = [
+        `# PCI DSS v4.0.1 evidence: ${report.env}`,
+        "",
+        `Generated ${report.generated} from the offline plan of \`${report.env}\`.`,
+        "",
+    ];
     lines.push("| Requirement | Result | Evidence |", "|---|---|---|");
     for (const r of report.requirements) {
         lines.push(`| ${r.id} ${md(r.title)} | ${r.result} | ${r.evidence.length} item(s) |`);
@@ -292,7 +381,12 @@ export function renderPciMarkdown(report: PciReport): string {
     for (const r of report.requirements) {
         lines.push("", `## ${r.id} ${r.title}`, "", `Result: **${r.result}**`, "");
         if (r.evidence.length > 0) {
-            lines.push("| Kind | Name | Result | Detail |", "|---|---|---|---|", ...r.evidence.map((e) => `| ${e.kind} | \`${e.name}\` | ${e.result} | ${md(e.detail)} |`), "");
+            lines.push(
+                "| Kind | Name | Result | Detail |",
+                "|---|---|---|---|",
+                ...r.evidence.map((e) => `| ${e.kind} | \`${e.name}\` | ${e.result} | ${md(e.detail)} |`),
+                "",
+            );
         }
         lines.push(`Infrastructure cannot evidence: ${r.notEvidenced ?? "nothing further for this requirement"}.`);
     }

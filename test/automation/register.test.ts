@@ -15,7 +15,12 @@ const PLAN_DEADLINE_MS = 600_000;
 
 function entries(cacheDir: string): string[] {
     const dir = path.join(cacheDir, NAMESPACE);
-    return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f)) : [];
+    return fs.existsSync(dir)
+        ? fs
+              .readdirSync(dir, { recursive: true, encoding: "utf8" })
+              .filter((f) => f.endsWith(".json"))
+              .map((f) => path.join(dir, f))
+        : [];
 }
 
 describe("the require hook's transpile cache (automation/register.js)", () => {
@@ -24,7 +29,11 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
     let program: string;
 
     const run = () => {
-        const result = spawnSync(process.execPath, ["-r", REGISTER, program], { env: { ...process.env, [CACHE_DIR_VARIABLE]: cacheDir }, encoding: "utf8", timeout: 60_000 });
+        const result = spawnSync(process.execPath, ["-r", REGISTER, program], {
+            env: { ...process.env, [CACHE_DIR_VARIABLE]: cacheDir },
+            encoding: "utf8",
+            timeout: 60_000,
+        });
         expect(result.status, result.stderr).to.equal(0);
         return result.stdout.trim();
     };
@@ -93,12 +102,16 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
         this.timeout(PLAN_DEADLINE_MS + 10_000);
         const plan = () =>
             new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-                const child = spawn(process.execPath, ["-r", REGISTER, path.join(REPO_ROOT, "automation", "cli", "plan.ts"), "--env", "pr-7", "--json"], {
-                    cwd: REPO_ROOT,
-                    env: { ...process.env, [CACHE_DIR_VARIABLE]: cacheDir },
-                    stdio: ["ignore", "pipe", "pipe"],
-                    timeout: PLAN_DEADLINE_MS,
-                });
+                const child = spawn(
+                    process.execPath,
+                    ["-r", REGISTER, path.join(REPO_ROOT, "automation", "cli", "plan.ts"), "--env", "pr-7", "--json"],
+                    {
+                        cwd: REPO_ROOT,
+                        env: { ...process.env, [CACHE_DIR_VARIABLE]: cacheDir },
+                        stdio: ["ignore", "pipe", "pipe"],
+                        timeout: PLAN_DEADLINE_MS,
+                    },
+                );
                 let stdout = "";
                 let stderr = "";
                 child.stdout.on("data", (chunk) => (stdout += chunk));

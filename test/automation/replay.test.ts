@@ -56,7 +56,11 @@ describe("npm run replay", () => {
             Attributes: { QueueArn: arn(dlq), ApproximateNumberOfMessages: String(depth) },
         });
         sqs.on(GetQueueAttributesCommand, { QueueUrl: url(queue) }).resolves({
-            Attributes: { QueueArn: arn(queue), ApproximateNumberOfMessages: "0", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterTarget, maxReceiveCount: 5 }) },
+            Attributes: {
+                QueueArn: arn(queue),
+                ApproximateNumberOfMessages: "0",
+                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterTarget, maxReceiveCount: 5 }),
+            },
         });
         return { dlqArn: arn(dlq), queueArn: arn(queue) };
     }
@@ -69,8 +73,29 @@ describe("npm run replay", () => {
         sqs.on(ListMessageMoveTasksCommand)
             .resolvesOnce({ Results: [previousTask] })
             .resolvesOnce({ Results: [previousTask] })
-            .resolvesOnce({ Results: [{ TaskHandle: "handle-1", Status: "RUNNING", StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 3, ApproximateNumberOfMessagesToMove: 7 }, previousTask] })
-            .resolves({ Results: [{ Status: "COMPLETED", StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 7, ApproximateNumberOfMessagesToMove: 7 }, previousTask] });
+            .resolvesOnce({
+                Results: [
+                    {
+                        TaskHandle: "handle-1",
+                        Status: "RUNNING",
+                        StartedTimestamp: 2_000,
+                        ApproximateNumberOfMessagesMoved: 3,
+                        ApproximateNumberOfMessagesToMove: 7,
+                    },
+                    previousTask,
+                ],
+            })
+            .resolves({
+                Results: [
+                    {
+                        Status: "COMPLETED",
+                        StartedTimestamp: 2_000,
+                        ApproximateNumberOfMessagesMoved: 7,
+                        ApproximateNumberOfMessagesToMove: 7,
+                    },
+                    previousTask,
+                ],
+            });
 
         const code = await replay("--env", "prod", "--max-per-second", "10");
 
@@ -122,7 +147,9 @@ describe("npm run replay", () => {
 
     it("refuses to start while another move task runs on the DLQ, and says how to cancel it", async () => {
         queues("prod", 4);
-        sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ TaskHandle: "other", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1 }] });
+        sqs.on(ListMessageMoveTasksCommand).resolves({
+            Results: [{ TaskHandle: "other", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1 }],
+        });
         expect(await replay("--env", "prod")).to.equal(1);
         expect(err).to.contain("already running").and.contain("--task-handle other");
         expect(sqs.commandCalls(StartMessageMoveTaskCommand)).to.be.empty;
@@ -133,13 +160,24 @@ describe("npm run replay", () => {
         sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "handle-2" });
         sqs.on(ListMessageMoveTasksCommand)
             .resolvesOnce({ Results: [] })
-            .resolves({ Results: [{ Status: "FAILED", StartedTimestamp: 5, ApproximateNumberOfMessagesMoved: 1, FailureReason: "AccessDenied on kms:Decrypt" }] });
+            .resolves({
+                Results: [
+                    {
+                        Status: "FAILED",
+                        StartedTimestamp: 5,
+                        ApproximateNumberOfMessagesMoved: 1,
+                        FailureReason: "AccessDenied on kms:Decrypt",
+                    },
+                ],
+            });
         expect(await replay("--env", "prod")).to.equal(1);
         expect(err).to.contain("failed: AccessDenied on kms:Decrypt").and.contain("the rest are still in prod-payments-processing-dlq");
     });
 
     it("exits 1 on an AWS error, naming it, the request, the queue and the endpoint", async () => {
-        sqs.on(GetQueueUrlCommand).rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
+        sqs.on(GetQueueUrlCommand).rejects(
+            Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }),
+        );
         expect(await replay("--env", "prod")).to.equal(1);
         expect(err).to.contain("ExpiredToken").and.contain("expired");
         expect(err).to.contain("GetQueueUrl of prod-payments-processing-dlq at https://sqs.us-east-1.amazonaws.com failed");
@@ -149,7 +187,9 @@ describe("npm run replay", () => {
         queues("prod", 4);
         sqs.on(ListMessageMoveTasksCommand).rejects(new SyntaxError("Unexpected token < in JSON at position 0"));
         expect(await replay("--env", "prod")).to.equal(1);
-        expect(err).to.contain("ListMessageMoveTasks of prod-payments-processing-dlq at https://sqs.us-east-1.amazonaws.com failed").and.contain("not an SQS response");
+        expect(err)
+            .to.contain("ListMessageMoveTasks of prod-payments-processing-dlq at https://sqs.us-east-1.amazonaws.com failed")
+            .and.contain("not an SQS response");
         expect(err).not.to.contain("SyntaxError:");
     });
 
@@ -177,14 +217,20 @@ describe("npm run replay", () => {
         const cases: Array<[string[], string[]]> = [
             [[], ["--env is required"]],
             [["--env", "mgmt"], ['--env "mgmt" is not a workloads environment']],
-            [["--env", "prod", "--max-per-second", "0"], ["--max-per-second \"0\" must be a whole number from 1 to 500"]],
-            [["--env", "pr-7", "--max-per-second", "501", "--region", "mars"], ["from 1 to 500", 'region "mars" is not an AWS region']],
+            [["--env", "prod", "--max-per-second", "0"], ['--max-per-second "0" must be a whole number from 1 to 500']],
+            [
+                ["--env", "pr-7", "--max-per-second", "501", "--region", "mars"],
+                ["from 1 to 500", 'region "mars" is not an AWS region'],
+            ],
             [["--env", "prod", "--max-per-second", "2.5"], ["whole number"]],
             [["--env", "prod", "--force"], ['unknown option "--force"']],
             [["--env"], ["--env needs a value"]],
             [["--env", "prod", "--env", "test"], ["--env was given 2 times"]],
             [["--env", "prod", "--dry-run=false"], ["--dry-run takes no value"]],
-            [["--env", "prod", "--timeout", "forever", "--request-timeout", "0s"], ['--timeout must be a duration like 30s', '--request-timeout must be a duration']],
+            [
+                ["--env", "prod", "--timeout", "forever", "--request-timeout", "0s"],
+                ["--timeout must be a duration like 30s", "--request-timeout must be a duration"],
+            ],
         ];
         for (const [argv, messages] of cases) {
             it(`npm run replay -- ${argv.join(" ")}`, async () => {
@@ -226,11 +272,16 @@ describe("npm run replay against an endpoint that never answers", () => {
             { stdout: () => undefined, stderr: (t) => void (err += t) },
             {
                 sqs: (region, requestTimeoutMs) =>
-                    replayClient(region, requestTimeoutMs, { endpoint, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example" } }),
+                    replayClient(region, requestTimeoutMs, {
+                        endpoint,
+                        credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example" },
+                    }),
                 env: {},
             },
         );
         expect(code).to.equal(1);
-        expect(err).to.contain(`GetQueueUrl of test-payments-processing-dlq at ${endpoint}/ failed: no answer within 1.0 s (--request-timeout)`);
+        expect(err).to.contain(
+            `GetQueueUrl of test-payments-processing-dlq at ${endpoint}/ failed: no answer within 1.0 s (--request-timeout)`,
+        );
     });
 });

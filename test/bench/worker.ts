@@ -32,7 +32,13 @@ async function main(): Promise<void> {
         const messages = Array.from({ length: PAYMENTS }, () => s3Message(fx.submitPayment().key));
         const batches: (typeof messages)[] = [];
         for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
-        const instances = Array.from({ length: INSTANCES }, () => ({ ...fx.dependencies(), database: (db => async () => db)(connect()) }));
+        const instances = Array.from({ length: INSTANCES }, () => ({
+            ...fx.dependencies(),
+            database: (
+                (db) => async () =>
+                    db
+            )(connect()),
+        }));
         const start = performance.now();
         let next = 0;
         let failed = 0;
@@ -47,7 +53,9 @@ async function main(): Promise<void> {
         );
         const seconds = (performance.now() - start) / 1000;
         const { rows } = await connect().query<{ n: number }>("SELECT count(*)::int AS n FROM payment_transactions");
-        console.log(`${PAYMENTS} payments in batches of ${BATCH} on ${INSTANCES} instances: ${seconds.toFixed(2)} s, ${(PAYMENTS / seconds).toFixed(0)} payments/s (${rows[0].n} rows, ${failed} failures)`);
+        console.log(
+            `${PAYMENTS} payments in batches of ${BATCH} on ${INSTANCES} instances: ${seconds.toFixed(2)} s, ${(PAYMENTS / seconds).toFixed(0)} payments/s (${rows[0].n} rows, ${failed} failures)`,
+        );
     } finally {
         await fx.stop().catch(() => undefined);
         await Promise.all(databases.map((db) => db.end().catch(() => undefined)));

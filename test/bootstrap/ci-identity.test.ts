@@ -49,11 +49,16 @@ describe("CI identity", () => {
         const result = await synthesizeStack(REPO_ROOT, "mgmt");
         const inventory = new Inventory(result.resources, result.outputs);
         const provider = inventory.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-        expect(provider.inputs).to.deep.include({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+        expect(provider.inputs).to.deep.include({
+            url: "https://token.actions.githubusercontent.com",
+            clientIdLists: ["sts.amazonaws.com"],
+        });
         for (const spec of CI_ROLES) {
             const role = inventory.one("aws:iam/role:Role", ciRoleNameOf(spec));
             const trust = JSON.parse(inventory.input<string>(role, "assumeRolePolicy"));
-            expect(trust.Statement[0].Principal.Federated).to.equal("arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+            expect(trust.Statement[0].Principal.Federated).to.equal(
+                "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+            );
             inventory.one("aws:iam/rolePolicy:RolePolicy", ciRoleNameOf(spec));
         }
     });

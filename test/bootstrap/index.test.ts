@@ -13,9 +13,16 @@ describe("bootstrap stack", () => {
         const { outputs } = await bootstrap();
         expect(outputs.backendUrl).to.equal("s3://mgmt-pulumi-state-111111111111");
         expect(outputs.secretsProviderUrls).to.deep.equal(
-            Object.fromEntries(["org", "mgmt", "test", "preprod", "prod"].map((env) => [env, `awskms://alias/mgmt-pulumi-secrets-${env}?region=us-east-1`])),
+            Object.fromEntries(
+                ["org", "mgmt", "test", "preprod", "prod"].map((env) => [
+                    env,
+                    `awskms://alias/mgmt-pulumi-secrets-${env}?region=us-east-1`,
+                ]),
+            ),
         );
-        expect((outputs.ciRoleArns as Record<string, string>)["mgmt-ci-deploy-prod"]).to.equal("arn:aws:iam::111111111111:role/mgmt-ci-deploy-prod");
+        expect((outputs.ciRoleArns as Record<string, string>)["mgmt-ci-deploy-prod"]).to.equal(
+            "arn:aws:iam::111111111111:role/mgmt-ci-deploy-prod",
+        );
         expect(Object.keys(outputs.ciRoleArns as object)).to.have.length(11);
     });
 
@@ -23,7 +30,12 @@ describe("bootstrap stack", () => {
         const inventory = await bootstrap();
         const provider = inventory.one("pulumi:providers:aws");
         expect(JSON.parse(inventory.input<string>(provider, "allowedAccountIds"))).to.deep.equal(["111111111111"]);
-        expect(JSON.parse(inventory.input<string>(provider, "defaultTags")).tags).to.include({ Layer: "bootstrap", Project: "payments", ManagedBy: "pulumi", Owner: "platform-team" });
+        expect(JSON.parse(inventory.input<string>(provider, "defaultTags")).tags).to.include({
+            Layer: "bootstrap",
+            Project: "payments",
+            ManagedBy: "pulumi",
+            Owner: "platform-team",
+        });
         const custom = inventory.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
         expect(custom.filter((r) => r.provider !== provider.urn)).to.deep.equal([]);
     });
@@ -46,7 +58,10 @@ describe("bootstrap stack", () => {
     });
 
     it("reports every bad config key at once", async () => {
-        const error = await bootstrap({ managementAccountId: "12345", githubRepository: "not a repo" }).then(() => undefined, (e: Error) => e);
+        const error = await bootstrap({ managementAccountId: "12345", githubRepository: "not a repo" }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         expect(error?.message).to.include("payments-bootstrap:managementAccountId").and.to.include("payments-bootstrap:githubRepository");
     });
 });

@@ -8,7 +8,13 @@ const ROLE = "aws:iam/role:Role";
 const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
 /** Whether `principal` (with AdministratorAccess in its own account) may assume the role with this trust policy. */
-async function mayAssume(principal: string, roleArn: string, trustPolicy: unknown, context: Record<string, string> = {}, action = "sts:AssumeRole"): Promise<string> {
+async function mayAssume(
+    principal: string,
+    roleArn: string,
+    trustPolicy: unknown,
+    context: Record<string, string> = {},
+    action = "sts:AssumeRole",
+): Promise<string> {
     const result = await runSimulation(
         {
             request: {
@@ -35,7 +41,8 @@ describe("foundation account roles", () => {
     let management: string;
     const roleIn = (accountId: string, name: string) =>
         inventory.ofType(ROLE).find((r) => inventory.input(r, "name") === name && accountOf(inventory, r) === accountId)!;
-    const sso = (permissionSet: string) => `arn:aws:iam::${management}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
+    const sso = (permissionSet: string) =>
+        `arn:aws:iam::${management}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
 
     before(async () => {
         inventory = await foundationOrg();
@@ -59,7 +66,9 @@ describe("foundation account roles", () => {
         const { accountIds } = outputsOf(inventory);
         for (const account of MEMBER_ACCOUNTS) {
             const provider = providerOf(inventory, roleIn(accountIds[account], "payments-deployment"));
-            expect(jsonInput(inventory, provider, "assumeRoles")[0].roleArn).to.equal(`arn:aws:iam::${accountIds[account]}:role/OrganizationAccountAccessRole`);
+            expect(jsonInput(inventory, provider, "assumeRoles")[0].roleArn).to.equal(
+                `arn:aws:iam::${accountIds[account]}:role/OrganizationAccountAccessRole`,
+            );
             expect(jsonInput(inventory, provider, "allowedAccountIds")).to.deep.equal([accountIds[account]]);
         }
     });
@@ -67,7 +76,13 @@ describe("foundation account roles", () => {
     it("lets only the deploy CI roles of the account's environments and PlatformAdmin sessions assume the deployment role, tagging the session", async () => {
         const { accountIds } = outputsOf(inventory);
         const ci = (target: string) => `arn:aws:iam::${management}:role/mgmt-ci-deploy-${target}`;
-        const hosted: Record<string, string[]> = { management: ["org", "mgmt"], security: ["org"], test: ["test"], preprod: ["preprod"], prod: ["prod"] };
+        const hosted: Record<string, string[]> = {
+            management: ["org", "mgmt"],
+            security: ["org"],
+            test: ["test"],
+            preprod: ["preprod"],
+            prod: ["prod"],
+        };
         for (const [account, id] of Object.entries(accountIds)) {
             const role = roleIn(id, "payments-deployment");
             const trust = jsonInput(inventory, role, "assumeRolePolicy");
@@ -75,12 +90,20 @@ describe("foundation account roles", () => {
             for (const target of ["org", "mgmt", "test", "preprod", "prod"]) {
                 const expected = hosted[account].includes(target) ? "Allowed" : "ImplicitlyDenied";
                 expect(await mayAssume(ci(target), arn, trust), `deploy CI of ${target} into ${account}`).to.equal(expected);
-                expect(await mayAssume(ci(target), arn, trust, {}, "sts:TagSession"), `deploy CI of ${target} tags a session in ${account}`).to.equal(expected);
+                expect(
+                    await mayAssume(ci(target), arn, trust, {}, "sts:TagSession"),
+                    `deploy CI of ${target} tags a session in ${account}`,
+                ).to.equal(expected);
             }
-            expect(await mayAssume(`arn:aws:iam::${management}:role/mgmt-ci-pr`, arn, trust), `PR CI into ${account}`).to.equal("ImplicitlyDenied");
+            expect(await mayAssume(`arn:aws:iam::${management}:role/mgmt-ci-pr`, arn, trust), `PR CI into ${account}`).to.equal(
+                "ImplicitlyDenied",
+            );
             expect(await mayAssume(sso("PlatformAdmin"), arn, trust), `PlatformAdmin into ${id}`).to.equal("Allowed");
             expect(await mayAssume(sso("Developer"), arn, trust), `Developer into ${id}`).to.not.equal("Allowed");
-            expect(await mayAssume(`arn:aws:iam::${accountIds.test}:role/test-payments-api`, arn, trust), `a workload role into ${id}`).to.not.equal("Allowed");
+            expect(
+                await mayAssume(`arn:aws:iam::${accountIds.test}:role/test-payments-api`, arn, trust),
+                `a workload role into ${id}`,
+            ).to.not.equal("Allowed");
         }
     });
 

@@ -10,7 +10,10 @@ describe("foundation budgets", () => {
 
     it("keeps one monthly cost budget per account in the payer account, alerting at the configured thresholds", () => {
         const { accountIds } = outputsOf(inventory);
-        const budgets = stackFileConfig().budgets as Record<string, { monthlyLimitUsd: number; thresholdsPercent: number[]; subscribers: string[] }>;
+        const budgets = stackFileConfig().budgets as Record<
+            string,
+            { monthlyLimitUsd: number; thresholdsPercent: number[]; subscribers: string[] }
+        >;
         const deployed = inventory.ofType("aws:budgets/budget:Budget");
         expect(deployed).to.have.length(Object.keys(accountIds).length);
         for (const [account, id] of Object.entries(accountIds)) {
@@ -42,7 +45,9 @@ describe("foundation budgets", () => {
         expect(policy.Statement[0].Principal).to.deep.equal({ Service: "budgets.amazonaws.com" });
         expect(policy.Statement[0].Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": accountIds.management });
         const key = jsonInput(inventory, inventory.one("aws:kms/key:Key", "org-budget-alerts-key"), "policy");
-        expect(key.Statement.find((s: { Sid: string }) => s.Sid === "ServicesPublish").Principal).to.deep.equal({ Service: ["budgets.amazonaws.com"] });
+        expect(key.Statement.find((s: { Sid: string }) => s.Sid === "ServicesPublish").Principal).to.deep.equal({
+            Service: ["budgets.amazonaws.com"],
+        });
         const subscription = inventory.one("aws:sns/topicSubscription:TopicSubscription", "org-budget-alerts");
         expect(inventory.input(subscription, "endpoint")).to.equal(stackFileConfig().budgetAlerts.endpoint);
     });

@@ -17,7 +17,9 @@ describe("foundation Config recorders", () => {
             const role = inventory.dependenciesOf(recorder).find((d) => d.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole")!;
             expect(inventory.input(role, "awsServiceName")).to.equal("config.amazonaws.com");
             expect(accountOf(inventory, role)).to.equal(accountOf(inventory, recorder));
-            expect(inventory.input(recorder, "roleArn")).to.match(/:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/);
+            expect(inventory.input(recorder, "roleArn")).to.match(
+                /:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
+            );
         }
     });
 
@@ -30,7 +32,10 @@ describe("foundation Config recorders", () => {
             expect(inventory.input(channel, "s3BucketName")).to.equal(logArchiveBucket);
             expect(inventory.input(channel, "s3KeyPrefix")).to.equal("config");
             expect(inventory.input(channel, "s3KmsKeyArn")).to.equal(inventory.input(key, "arn") ?? key.arn);
-            expect(inventory.dependenciesOf(channel).map((d) => d.type)).to.include.members(["aws:s3/bucketPolicy:BucketPolicy", "aws:cfg/recorder:Recorder"]);
+            expect(inventory.dependenciesOf(channel).map((d) => d.type)).to.include.members([
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "aws:cfg/recorder:Recorder",
+            ]);
         }
     });
 

@@ -25,7 +25,8 @@ async function problemsOf(overrides: Record<string, unknown>): Promise<InvalidCo
 const badEmail = () => edited("accounts", (a) => (a.test.email = "aws-test.example.com"));
 const duplicateAccount = () => edited("accounts", (a) => (a.preprod.email = a.test.email));
 const unknownOu = () => edited("accounts", (a) => (a.security.ou = "Audit"));
-const unknownAccountAssignment = () => edited("identityCenter", (ic) => ic.assignments.push({ group: "developers", permissionSet: "Developer", accounts: ["staging"] }));
+const unknownAccountAssignment = () =>
+    edited("identityCenter", (ic) => ic.assignments.push({ group: "developers", permissionSet: "Developer", accounts: ["staging"] }));
 
 describe("foundation config validation", () => {
     it("reports a bad account email, naming the key and the fix", async () => {
@@ -38,7 +39,9 @@ describe("foundation config validation", () => {
 
     it("reports two accounts with the same email", async () => {
         const problems = await problemsOf(duplicateAccount());
-        expect(problems.map((p) => p.problem)).to.deep.equal(['accounts.test and accounts.preprod have the same email "aws-test@example.com"']);
+        expect(problems.map((p) => p.problem)).to.deep.equal([
+            'accounts.test and accounts.preprod have the same email "aws-test@example.com"',
+        ]);
     });
 
     it("reports two accounts with the same name", async () => {
@@ -61,7 +64,9 @@ describe("foundation config validation", () => {
     });
 
     it("reports an assignment to an unknown group or permission set", async () => {
-        const problems = await problemsOf(edited("identityCenter", (ic) => ic.assignments.push({ group: "contractors", permissionSet: "Owner", accounts: ["test"] })));
+        const problems = await problemsOf(
+            edited("identityCenter", (ic) => ic.assignments.push({ group: "contractors", permissionSet: "Owner", accounts: ["test"] })),
+        );
         expect(problems.map((p) => p.problem)).to.have.length(2);
         expect(problems[0].problem).to.include('group "contractors" is not in identityCenter.groups');
         expect(problems[1].problem).to.include('permissionSet "Owner" is not a permission set');
@@ -69,7 +74,9 @@ describe("foundation config validation", () => {
 
     it("keeps the prod account in the Prod OU, where its guardrails are attached", async () => {
         const problems = await problemsOf(edited("accounts", (a) => (a.prod.ou = "Workloads/NonProd")));
-        expect(problems.map((p) => p.problem)).to.deep.equal(['accounts.prod.ou is "Workloads/NonProd", but the prod guardrails are attached to Workloads/Prod']);
+        expect(problems.map((p) => p.problem)).to.deep.equal([
+            'accounts.prod.ou is "Workloads/NonProd", but the prod guardrails are attached to Workloads/Prod',
+        ]);
     });
 
     it("reports a bad role name and a missing repository together", async () => {

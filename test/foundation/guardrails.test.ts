@@ -15,7 +15,13 @@ describe("foundation guardrails as deployed", () => {
     before(async () => {
         inventory = await foundationOrg();
         const { rootId, ouIds } = outputsOf(inventory);
-        const ids: Record<string, PolicyTarget> = { [rootId]: "root", [ouIds.security]: "security", [ouIds.workloads]: "workloads", [ouIds.nonProd]: "nonProd", [ouIds.prod]: "prod" };
+        const ids: Record<string, PolicyTarget> = {
+            [rootId]: "root",
+            [ouIds.security]: "security",
+            [ouIds.workloads]: "workloads",
+            [ouIds.nonProd]: "nonProd",
+            [ouIds.prod]: "prod",
+        };
         targetOf = (id) => ids[String(id)];
         attached = {};
         for (const attachment of inventory.ofType(ATTACHMENT)) {
@@ -29,8 +35,18 @@ describe("foundation guardrails as deployed", () => {
     });
 
     it("attaches the organization-wide SCPs and RCPs to the root and the prod data SCP to the Prod OU", () => {
-        expect(attached.root.SERVICE_CONTROL_POLICY).to.have.members(["FullAWSAccess", "org-guardrails-scp-baseline", "org-guardrails-scp-regions", "org-guardrails-scp-security-services"]);
-        expect(attached.root.RESOURCE_CONTROL_POLICY).to.have.members(["RCPFullAWSAccess", "org-guardrails-rcp-data-perimeter", "org-guardrails-rcp-secure-transport", "org-guardrails-rcp-github-federation"]);
+        expect(attached.root.SERVICE_CONTROL_POLICY).to.have.members([
+            "FullAWSAccess",
+            "org-guardrails-scp-baseline",
+            "org-guardrails-scp-regions",
+            "org-guardrails-scp-security-services",
+        ]);
+        expect(attached.root.RESOURCE_CONTROL_POLICY).to.have.members([
+            "RCPFullAWSAccess",
+            "org-guardrails-rcp-data-perimeter",
+            "org-guardrails-rcp-secure-transport",
+            "org-guardrails-rcp-github-federation",
+        ]);
         expect(attached.prod.SERVICE_CONTROL_POLICY).to.have.members(["FullAWSAccess", "org-guardrails-scp-prod-data"]);
         expect(attached.nonProd).to.equal(undefined);
         expect(attached.security).to.equal(undefined);
@@ -68,7 +84,10 @@ describe("foundation guardrails as deployed", () => {
             "arn:aws:iam::*:role/payments-pr-deployment",
         ]);
         const prBuckets = baseline.Statement.find((s: { Sid: string }) => s.Sid === "PrBucketsOnly");
-        expect(prBuckets).to.deep.include({ NotResource: "arn:aws:s3:::pr-*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/payments-pr-deployment" } } });
+        expect(prBuckets).to.deep.include({
+            NotResource: "arn:aws:s3:::pr-*",
+            Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/payments-pr-deployment" } },
+        });
     });
 
     it("exempts role names that the stack really creates", () => {

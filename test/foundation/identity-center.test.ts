@@ -26,7 +26,11 @@ describe("foundation identity center", () => {
     });
 
     it("creates the four permission sets with their session durations", () => {
-        const sets = Object.fromEntries(inventory.ofType(PERMISSION_SET).map((ps) => [inventory.input<string>(ps, "name"), inventory.input<string>(ps, "sessionDuration")]));
+        const sets = Object.fromEntries(
+            inventory
+                .ofType(PERMISSION_SET)
+                .map((ps) => [inventory.input<string>(ps, "name"), inventory.input<string>(ps, "sessionDuration")]),
+        );
         expect(sets).to.deep.equal({ PlatformAdmin: "PT1H", Developer: "PT8H", ReadOnly: "PT8H", SupportAdmin: "PT4H" });
     });
 
@@ -40,21 +44,33 @@ describe("foundation identity center", () => {
             expect(grants).to.include(`platform-admins PlatformAdmin ${account}`);
             expect(grants).to.include(`auditors ReadOnly ${account}`);
         }
-        expect(grants.filter((g) => g.startsWith("support "))).to.have.members(["support SupportAdmin preprod", "support SupportAdmin prod"]);
+        expect(grants.filter((g) => g.startsWith("support "))).to.have.members([
+            "support SupportAdmin preprod",
+            "support SupportAdmin prod",
+        ]);
     });
 
     it("keeps ReadOnly away from data: its inline policy denies reading objects, secrets and items", () => {
         const inline = inventory.one("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy");
         const readOnly = inventory.dependenciesOf(inline).find((d) => d.type === PERMISSION_SET)!;
         expect(inventory.input(readOnly, "name")).to.equal("ReadOnly");
-        expect(jsonInput(inventory, inline, "inlinePolicy").Statement[0].Action).to.include.members(["s3:GetObject", "secretsmanager:GetSecretValue", "dynamodb:GetItem"]);
+        expect(jsonInput(inventory, inline, "inlinePolicy").Statement[0].Action).to.include.members([
+            "s3:GetObject",
+            "secretsmanager:GetSecretValue",
+            "dynamodb:GetItem",
+        ]);
     });
 
     it("attaches AdministratorAccess to PlatformAdmin only", () => {
         const admins = inventory
             .ofType("aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment")
             .filter((a) => inventory.input(a, "managedPolicyArn") === "arn:aws:iam::aws:policy/AdministratorAccess")
-            .map((a) => inventory.input(inventory.dependenciesOf(a).find((d) => d.type === PERMISSION_SET)!, "name"));
+            .map((a) =>
+                inventory.input(
+                    inventory.dependenciesOf(a).find((d) => d.type === PERMISSION_SET)!,
+                    "name",
+                ),
+            );
         expect(admins).to.deep.equal(["PlatformAdmin"]);
         expect(PERMISSION_SETS.Developer.managedPolicyArns).to.deep.equal(["arn:aws:iam::aws:policy/PowerUserAccess"]);
     });

@@ -46,10 +46,16 @@ describe("foundation stack", () => {
         const { accountIds } = outputsOf(inventory);
         for (const account of ["security", "test", "preprod", "prod"] as const) {
             const provider = inventory.named(`org-provider-${account}`);
-            expect(jsonInput(inventory, provider, "assumeRoles")).to.deep.equal([{ roleArn: `arn:aws:iam::${accountIds[account]}:role/OrganizationAccountAccessRole`, sessionName: "foundation" }]);
+            expect(jsonInput(inventory, provider, "assumeRoles")).to.deep.equal([
+                { roleArn: `arn:aws:iam::${accountIds[account]}:role/OrganizationAccountAccessRole`, sessionName: "foundation" },
+            ]);
         }
         const security = inventory.named("org-provider-security").urn;
-        expect(inventory.resources.filter((r) => r.provider === security).map((r) => r.type)).to.include.members(["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:guardduty/detector:Detector"]);
+        expect(inventory.resources.filter((r) => r.provider === security).map((r) => r.type)).to.include.members([
+            "aws:s3/bucket:Bucket",
+            "aws:kms/key:Key",
+            "aws:guardduty/detector:Detector",
+        ]);
     });
 
     it("has a Pulumi.yaml for a TypeScript program and a stack file with every key the layer reads", () => {

@@ -11,7 +11,9 @@ describe("foundation log archive", () => {
     it("is versioned, object-locked in compliance mode and expires on a lifecycle", () => {
         const { objectLockDays, transitionToGlacierDays, expirationDays } = stackFileConfig().logArchive;
         expect(inventory.input(inventory.one("aws:s3/bucket:Bucket"), "objectLockEnabled")).to.equal(true);
-        expect(inventory.input(inventory.one("aws:s3/bucketVersioning:BucketVersioning"), "versioningConfiguration.status")).to.equal("Enabled");
+        expect(inventory.input(inventory.one("aws:s3/bucketVersioning:BucketVersioning"), "versioningConfiguration.status")).to.equal(
+            "Enabled",
+        );
         const lock = inventory.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
         expect(inventory.input(lock, "rule.defaultRetention")).to.deep.equal({ mode: "COMPLIANCE", days: objectLockDays });
         const rules = inventory.input<any[]>(inventory.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"), "rules");
@@ -33,8 +35,13 @@ describe("foundation log archive", () => {
         const policy = jsonInput(inventory, inventory.one("aws:s3/bucketPolicy:BucketPolicy"), "policy");
         const write = policy.Statement.find((s: { Sid: string }) => s.Sid === "CloudTrailWritesOrganizationTrail");
         expect(write.Principal).to.deep.equal({ Service: "cloudtrail.amazonaws.com" });
-        expect(write.Resource).to.have.members([`arn:aws:s3:::${logArchiveBucket}/AWSLogs/${accountIds.management}/*`, `arn:aws:s3:::${logArchiveBucket}/AWSLogs/${organizationId}/*`]);
-        expect(write.Condition.StringEquals["aws:SourceArn"]).to.equal(`arn:aws:cloudtrail:us-east-1:${accountIds.management}:trail/org-audit-trail`);
+        expect(write.Resource).to.have.members([
+            `arn:aws:s3:::${logArchiveBucket}/AWSLogs/${accountIds.management}/*`,
+            `arn:aws:s3:::${logArchiveBucket}/AWSLogs/${organizationId}/*`,
+        ]);
+        expect(write.Condition.StringEquals["aws:SourceArn"]).to.equal(
+            `arn:aws:cloudtrail:us-east-1:${accountIds.management}:trail/org-audit-trail`,
+        );
         const keyPolicy = jsonInput(inventory, inventory.one("aws:kms/key:Key", "org-log-archive-key"), "policy");
         const encrypt = keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "CloudTrailEncryptsOrganizationTrail");
         expect(encrypt.Condition.StringEquals["aws:SourceArn"]).to.equal(write.Condition.StringEquals["aws:SourceArn"]);

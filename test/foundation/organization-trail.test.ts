@@ -42,7 +42,9 @@ describe("foundation organization trail", () => {
     it("has the ARN the archive policies expect", () => {
         const config = stackFileConfig();
         const trail = inventory.one(TRAIL);
-        expect(trailArn(config.region, config.managementAccountId, inventory.input(trail, "name"))).to.equal(`arn:aws:cloudtrail:us-east-1:${config.managementAccountId}:trail/org-audit-trail`);
+        expect(trailArn(config.region, config.managementAccountId, inventory.input(trail, "name"))).to.equal(
+            `arn:aws:cloudtrail:us-east-1:${config.managementAccountId}:trail/org-audit-trail`,
+        );
     });
 
     it("also delivers to a KMS-encrypted CloudWatch log group kept a year, through a role only CloudTrail of this account assumes", () => {
@@ -52,14 +54,23 @@ describe("foundation organization trail", () => {
         expect(inventory.input(group, "retentionInDays")).to.equal(365);
         expect(inventory.input<string>(group, "kmsKeyId")).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\//);
         expect(accountOf(inventory, group)).to.equal(accountIds.management);
-        expect(inventory.input<string>(trail, "cloudWatchLogsGroupArn")).to.match(/^arn:aws:logs:us-east-1:\d{12}:log-group:\/aws\/cloudtrail\/org-audit-trail:\*$/);
+        expect(inventory.input<string>(trail, "cloudWatchLogsGroupArn")).to.match(
+            /^arn:aws:logs:us-east-1:\d{12}:log-group:\/aws\/cloudtrail\/org-audit-trail:\*$/,
+        );
         const role = inventory.one("aws:iam/role:Role", "org-audit-trail-logs");
         expect(inventory.input(trail, "cloudWatchLogsRoleArn")).to.match(/:role\/org-audit-trail-logs$/);
         const trust = JSON.parse(inventory.input<string>(role, "assumeRolePolicy"));
         expect(trust.Statement).to.deep.equal([
-            { Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountIds.management } } },
+            {
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountIds.management } },
+            },
         ]);
-        const policy = JSON.parse(inventory.input<string>(inventory.one("aws:iam/rolePolicy:RolePolicy", "org-audit-trail-logs"), "policy"));
+        const policy = JSON.parse(
+            inventory.input<string>(inventory.one("aws:iam/rolePolicy:RolePolicy", "org-audit-trail-logs"), "policy"),
+        );
         expect(policy.Statement[0].Action).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
         expect(policy.Statement[0].Resource).to.match(/:log-group:\/aws\/cloudtrail\/org-audit-trail:log-stream:\*$/);
     });

@@ -17,7 +17,10 @@ describe("foundation organization", () => {
     it("is an all-features organization with SCPs and RCPs enabled, protected from deletion", () => {
         const organization = inventory.one(ORGANIZATION);
         expect(inventory.input(organization, "featureSet")).to.equal("ALL");
-        expect(inventory.input<string[]>(organization, "enabledPolicyTypes")).to.have.members(["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]);
+        expect(inventory.input<string[]>(organization, "enabledPolicyTypes")).to.have.members([
+            "SERVICE_CONTROL_POLICY",
+            "RESOURCE_CONTROL_POLICY",
+        ]);
         expect(ENABLED_POLICY_TYPES).to.have.length(2);
         expect(organization.protect).to.equal(true);
         expect(inventory.input<string[]>(organization, "awsServiceAccessPrincipals")).to.include.members([
@@ -32,7 +35,11 @@ describe("foundation organization", () => {
 
     it("has the Security, Workloads/NonProd and Workloads/Prod OUs", () => {
         const { rootId, ouIds } = outputsOf(inventory);
-        const parentOf = (name: string) => inventory.input(inventory.ofType(OU).find((ou) => inventory.input(ou, "name") === name)!, "parentId");
+        const parentOf = (name: string) =>
+            inventory.input(
+                inventory.ofType(OU).find((ou) => inventory.input(ou, "name") === name)!,
+                "parentId",
+            );
         expect(inventory.ofType(OU).map((ou) => inventory.input(ou, "name"))).to.have.members(["Security", "Workloads", "NonProd", "Prod"]);
         expect(parentOf("Security")).to.equal(rootId);
         expect(parentOf("Workloads")).to.equal(rootId);

@@ -12,7 +12,12 @@ async function decision(accountId: string, action: string, repositoryArn: string
     const principal = `arn:aws:iam::${accountId}:role/eks-node`;
     const result = await runSimulation(
         {
-            request: { principal, action, resource: { resource: repositoryArn, accountId: repositoryArn.split(":")[4] }, contextVariables: { "aws:PrincipalArn": principal } },
+            request: {
+                principal,
+                action,
+                resource: { resource: repositoryArn, accountId: repositoryArn.split(":")[4] },
+                contextVariables: { "aws:PrincipalArn": principal },
+            },
             identityPolicies: [{ name: "AdministratorAccess", policy: ADMIN_POLICY }],
             serviceControlPolicies: [],
             resourceControlPolicies: [],
@@ -61,7 +66,9 @@ describe("foundation central registry", () => {
             const [statement, ...rest] = jsonInput(inventory, policy, "policy").Statement;
             expect(rest, policy.name).to.be.empty;
             expect(statement.Effect).to.equal("Allow");
-            expect(statement.Principal.AWS).to.have.members([accountIds.test, accountIds.preprod, accountIds.prod].map((id) => `arn:aws:iam::${id}:root`));
+            expect(statement.Principal.AWS).to.have.members(
+                [accountIds.test, accountIds.preprod, accountIds.prod].map((id) => `arn:aws:iam::${id}:root`),
+            );
             expect(statement.Action).to.have.members(PULL_ACTIONS);
             expect(statement.Action.some((a: string) => /Put|Upload|Delete|\*/.test(a))).to.equal(false);
         }
@@ -69,7 +76,9 @@ describe("foundation central registry", () => {
 
     it("lets a workload account's node pull a chart, and neither push nor let the security account pull (simulated)", async () => {
         const { accountIds, ecrRegistry } = outputsOf(inventory);
-        const repositoryPolicy = inventory.ofType("aws:ecr/repositoryPolicy:RepositoryPolicy").find((p) => inventory.input(p, "repository") === "charts/payments-api")!;
+        const repositoryPolicy = inventory
+            .ofType("aws:ecr/repositoryPolicy:RepositoryPolicy")
+            .find((p) => inventory.input(p, "repository") === "charts/payments-api")!;
         const policy = jsonInput(inventory, repositoryPolicy, "policy");
         const arn = `arn:aws:ecr:${ecrRegistry.split(".")[3]}:${accountIds.management}:repository/charts/payments-api`;
         expect(await decision(accountIds.prod, "ecr:BatchGetImage", arn, policy)).to.equal("Allowed");
@@ -84,7 +93,11 @@ describe("foundation central registry", () => {
             const rules = jsonInput(inventory, lifecycle, "policy").rules;
             expect(rules[0].selection).to.include({ tagStatus: "untagged", countNumber: untaggedExpiryDays });
             // ECR requires the tagStatus "any" rule to have the lowest priority (highest number).
-            expect(rules[rules.length - 1].selection).to.include({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: maxImageCount });
+            expect(rules[rules.length - 1].selection).to.include({
+                tagStatus: "any",
+                countType: "imageCountMoreThan",
+                countNumber: maxImageCount,
+            });
         }
     });
 });

@@ -12,13 +12,19 @@ describe("foundation security services", () => {
     });
 
     it("makes the security account the delegated administrator of GuardDuty, Security Hub, Config and Access Analyzer", () => {
-        for (const type of ["aws:guardduty/organizationAdminAccount:OrganizationAdminAccount", "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount"]) {
+        for (const type of [
+            "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
+            "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
+        ]) {
             const admin = inventory.one(type);
             expect(inventory.input(admin, "adminAccountId"), type).to.equal(security);
             expect(accountOf(inventory, admin), type).to.equal(management);
         }
         const delegated = inventory.ofType("aws:organizations/delegatedAdministrator:DelegatedAdministrator");
-        expect(delegated.map((d) => inventory.input(d, "servicePrincipal"))).to.have.members(["config.amazonaws.com", "access-analyzer.amazonaws.com"]);
+        expect(delegated.map((d) => inventory.input(d, "servicePrincipal"))).to.have.members([
+            "config.amazonaws.com",
+            "access-analyzer.amazonaws.com",
+        ]);
         for (const d of delegated) {
             expect(inventory.input(d, "accountId")).to.equal(security);
             expect(accountOf(inventory, d)).to.equal(management);
@@ -33,7 +39,9 @@ describe("foundation security services", () => {
         expect(inventory.input(hub, "autoEnable")).to.equal(true);
         expect(accountOf(inventory, hub)).to.equal(security);
         // The organization configuration is set only once the delegation exists.
-        expect(inventory.dependenciesOf(guardDuty).map((d) => d.type)).to.include("aws:guardduty/organizationAdminAccount:OrganizationAdminAccount");
+        expect(inventory.dependenciesOf(guardDuty).map((d) => d.type)).to.include(
+            "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
+        );
     });
 
     it("aggregates Config from every region of the organization and analyzes access organization-wide", () => {
@@ -57,7 +65,9 @@ describe("foundation security services", () => {
             expect(inventory.input(e, "resourceTypes")).to.have.members(["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"]);
             expect(accountOf(inventory, e)).to.equal(security);
         }
-        const associated = inventory.ofType("aws:inspector2/memberAssociation:MemberAssociation").map((m) => inventory.input(m, "accountId"));
+        const associated = inventory
+            .ofType("aws:inspector2/memberAssociation:MemberAssociation")
+            .map((m) => inventory.input(m, "accountId"));
         expect(associated).to.have.members([management, test, preprod, prod]);
         const org = inventory.one("aws:inspector2/organizationConfiguration:OrganizationConfiguration");
         expect(inventory.input(org, "autoEnable")).to.deep.equal({ ec2: true, ecr: true, lambda: true, lambdaCode: true });

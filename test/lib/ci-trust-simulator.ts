@@ -82,7 +82,13 @@ export async function decide(estate: Estate, request: Request): Promise<Decision
         "aws:SecureTransport": "true",
         "aws:RequestedRegion": "us-east-1",
         "aws:PrincipalIsAWSService": "false",
-        ...(federated ? {} : { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": estate.accountIds[principalAccount], "aws:PrincipalOrgID": PARAMETERS.organizationId }),
+        ...(federated
+            ? {}
+            : {
+                  "aws:PrincipalArn": request.principal,
+                  "aws:PrincipalAccount": estate.accountIds[principalAccount],
+                  "aws:PrincipalOrgID": PARAMETERS.organizationId,
+              }),
         ...request.context,
     };
     const result = await runSimulation(
@@ -94,7 +100,10 @@ export async function decide(estate: Estate, request: Request): Promise<Decision
                 contextVariables: aliased(context),
             },
             identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy: aliased(policy) })),
-            permissionBoundaryPolicies: request.permissionBoundaries?.map((policy, i) => ({ name: `boundary-${i}`, policy: aliased(policy) })),
+            permissionBoundaryPolicies: request.permissionBoundaries?.map((policy, i) => ({
+                name: `boundary-${i}`,
+                policy: aliased(policy),
+            })),
             serviceControlPolicies: federated || scpAccount === undefined ? [] : orgPolicies(scpAccount, "SERVICE_CONTROL_POLICY"),
             resourceControlPolicies: rcpAccount === undefined ? [] : orgPolicies(rcpAccount, "RESOURCE_CONTROL_POLICY"),
             resourcePolicy: request.resourcePolicy === undefined ? undefined : aliased(request.resourcePolicy),
@@ -105,9 +114,13 @@ export async function decide(estate: Estate, request: Request): Promise<Decision
         throw new Error(`simulation of ${request.action} on ${request.resource} is invalid: ${JSON.stringify(result.errors)}`);
     }
     if (result.resultType === "single") {
-        const ignored = (result.result.ignoredContextKeys ?? []).filter((key) => key in (request.context ?? {}) || Object.values(UNKNOWN_GITHUB_KEYS).includes(key));
+        const ignored = (result.result.ignoredContextKeys ?? []).filter(
+            (key) => key in (request.context ?? {}) || Object.values(UNKNOWN_GITHUB_KEYS).includes(key),
+        );
         if (ignored.length > 0) {
-            throw new Error(`simulation of ${request.action} ignored context keys ${JSON.stringify(ignored)}: the test would prove nothing`);
+            throw new Error(
+                `simulation of ${request.action} ignored context keys ${JSON.stringify(ignored)}: the test would prove nothing`,
+            );
         }
     }
     return result.overallResult as Decision;

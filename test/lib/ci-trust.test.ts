@@ -9,7 +9,9 @@ import { accountOf, jsonInput } from "../foundation/fixture";
 import { decide, Decision, Estate, synthesizedEstate } from "./ci-trust-simulator";
 import { prBoundaryPolicy } from "../../foundation/pr-deployment-role";
 
-const REPOSITORY = (parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.mgmt.yaml"), "utf8")) as { config: Record<string, string> }).config["payments-bootstrap:githubRepository"];
+const REPOSITORY = (parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.mgmt.yaml"), "utf8")) as { config: Record<string, string> }).config[
+    "payments-bootstrap:githubRepository"
+];
 const GITHUB = "token.actions.githubusercontent.com";
 const ALL_ACCOUNTS: AccountName[] = ["management", "security", "test", "preprod", "prod"];
 
@@ -22,8 +24,16 @@ interface Token {
 }
 
 const pullRequestToken: Token = { sub: "pull_request", ref: "refs/pull/7/merge", workflow: "pr-environment.yml@refs/pull/7/merge" };
-const deployToken = (environment: string, ref = "refs/heads/main"): Token => ({ sub: `environment:${environment}`, ref, workflow: `promote.yml@${ref}` });
-const previewToken = (target: string): Token => ({ sub: `environment:preview-${target}`, ref: "refs/pull/7/merge", workflow: "pull-request.yml@refs/pull/7/merge" });
+const deployToken = (environment: string, ref = "refs/heads/main"): Token => ({
+    sub: `environment:${environment}`,
+    ref,
+    workflow: `promote.yml@${ref}`,
+});
+const previewToken = (target: string): Token => ({
+    sub: `environment:preview-${target}`,
+    ref: "refs/pull/7/merge",
+    workflow: "pull-request.yml@refs/pull/7/merge",
+});
 const gcToken: Token = { sub: "ref:refs/heads/main", ref: "refs/heads/main", workflow: "pr-gc.yml@refs/heads/main" };
 
 function claims(token: Token): Record<string, string> {
@@ -118,17 +128,29 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             expect(await exchange("mgmt-ci-deploy-prod", deployToken("prod", "refs/heads/feature"))).to.equal("ImplicitlyDenied");
             expect(await exchange("mgmt-ci-deploy-prod", deployToken("test"))).to.equal("ImplicitlyDenied");
             expect(await exchange("mgmt-ci-deploy-prod", pullRequestToken)).to.equal("ImplicitlyDenied");
-            expect(await exchange("mgmt-ci-deploy-prod", { ...deployToken("prod"), workflow: "evil.yml@refs/heads/main" })).to.equal("ImplicitlyDenied");
+            expect(await exchange("mgmt-ci-deploy-prod", { ...deployToken("prod"), workflow: "evil.yml@refs/heads/main" })).to.equal(
+                "ImplicitlyDenied",
+            );
         });
 
         it("each deploy CI role assumes only its own account's deployment role", async () => {
-            const home: Record<CiTarget, AccountName> = { org: "management", mgmt: "management", test: "test", preprod: "preprod", prod: "prod" };
+            const home: Record<CiTarget, AccountName> = {
+                org: "management",
+                mgmt: "management",
+                test: "test",
+                preprod: "preprod",
+                prod: "prod",
+            };
             for (const target of CI_TARGETS) {
                 for (const account of ["management", "test", "preprod", "prod"] as AccountName[]) {
                     const expected = home[target] === account ? "Allowed" : "ImplicitlyDenied";
-                    expect(await chain(`mgmt-ci-deploy-${target}`, account, "payments-deployment"), `${target} -> ${account}`).to.equal(expected);
+                    expect(await chain(`mgmt-ci-deploy-${target}`, account, "payments-deployment"), `${target} -> ${account}`).to.equal(
+                        expected,
+                    );
                 }
-                expect(await chain(`mgmt-ci-deploy-${target}`, "test", "payments-pr-deployment"), `${target} -> PR role`).to.not.equal("Allowed");
+                expect(await chain(`mgmt-ci-deploy-${target}`, "test", "payments-pr-deployment"), `${target} -> PR role`).to.not.equal(
+                    "Allowed",
+                );
             }
         });
 
@@ -163,8 +185,13 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             });
         /** Each environment's key ARN is its deploy role's own; its key policy comes from the key resource of that name. */
         const secretsKey = (target: CiTarget) => {
-            const own = (ciPolicy(`mgmt-ci-deploy-${target}`).Statement as { Sid: string; Resource: string }[]).find((s) => s.Sid === "OwnSecretsKey")!;
-            return { arn: own.Resource, policy: jsonInput(estate.bootstrap, estate.bootstrap.one("aws:kms/key:Key", `mgmt-pulumi-secrets-${target}`), "policy") };
+            const own = (ciPolicy(`mgmt-ci-deploy-${target}`).Statement as { Sid: string; Resource: string }[]).find(
+                (s) => s.Sid === "OwnSecretsKey",
+            )!;
+            return {
+                arn: own.Resource,
+                policy: jsonInput(estate.bootstrap, estate.bootstrap.one("aws:kms/key:Key", `mgmt-pulumi-secrets-${target}`), "policy"),
+            };
         };
         const useKey = (roleName: string, target: CiTarget, action = "kms:Decrypt") =>
             decide(estate, {
@@ -187,7 +214,13 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             }
             expect(await state("mgmt-ci-pr", "s3:GetObject", ".pulumi/stacks/platform/test.json")).to.equal("Allowed");
             expect(await state("mgmt-ci-pr", "s3:PutObject", ".pulumi/stacks/platform/test.json")).to.equal("ImplicitlyDenied");
-            for (const key of [".pulumi/stacks/workloads/prod.json", ".pulumi/stacks/workloads/test.json", ".pulumi/stacks/platform/prod.json", ".pulumi/stacks/foundation/org.json", ".pulumi/locks/platform/test/0b1c.json"]) {
+            for (const key of [
+                ".pulumi/stacks/workloads/prod.json",
+                ".pulumi/stacks/workloads/test.json",
+                ".pulumi/stacks/platform/prod.json",
+                ".pulumi/stacks/foundation/org.json",
+                ".pulumi/locks/platform/test/0b1c.json",
+            ]) {
                 for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
                     expect(await state("mgmt-ci-pr", action, key), `${action} ${key}`).to.equal("ImplicitlyDenied");
                 }
@@ -197,7 +230,9 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
         it("confines each deploy role to its own stacks, and previews to reading them", async () => {
             expect(await state("mgmt-ci-deploy-prod", "s3:PutObject", ".pulumi/stacks/workloads/prod.json")).to.equal("Allowed");
             expect(await state("mgmt-ci-deploy-prod", "s3:GetObject", ".pulumi/stacks/platform/mgmt.json")).to.equal("Allowed");
-            expect(await state("mgmt-ci-deploy-test", "s3:DeleteObject", ".pulumi/stacks/workloads/prod.json")).to.equal("ImplicitlyDenied");
+            expect(await state("mgmt-ci-deploy-test", "s3:DeleteObject", ".pulumi/stacks/workloads/prod.json")).to.equal(
+                "ImplicitlyDenied",
+            );
             expect(await state("mgmt-ci-deploy-test", "s3:GetObject", ".pulumi/stacks/workloads/prod.json")).to.equal("ImplicitlyDenied");
             expect(await state("mgmt-ci-preview-prod", "s3:GetObject", ".pulumi/stacks/workloads/prod.json")).to.equal("Allowed");
             expect(await state("mgmt-ci-preview-prod", "s3:PutObject", ".pulumi/stacks/workloads/prod.json")).to.equal("ImplicitlyDenied");
@@ -224,11 +259,17 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
     });
 
     describe("the PR deployment role in the test account", () => {
-        const prPolicy = () => jsonInput(estate.foundation, estate.foundation.one("aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy");
+        const prPolicy = () =>
+            jsonInput(estate.foundation, estate.foundation.one("aws:iam/rolePolicy:RolePolicy", "org-pr-deployment-role"), "policy");
         const boundaryArn = () => estate.outputs.pullRequestBoundaryArn;
         const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${estate.accountIds.test}:${resource}`;
         /** KMS keys of the estate let the account's IAM policies decide (their key policy's first statement). */
-        const keyPolicy = () => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${estate.accountIds.test}:root` }, Action: "kms:*", Resource: "*" }] });
+        const keyPolicy = () => ({
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${estate.accountIds.test}:root` }, Action: "kms:*", Resource: "*" },
+            ],
+        });
         const asPr = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
             decide(estate, {
                 principal: accountRoleArn("test", "payments-pr-deployment"),
@@ -246,15 +287,28 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             expect(await asPr("sqs:CreateQueue", arn("sqs", "pr-42-payments-processing"))).to.equal("Allowed");
             expect(await asPr("dynamodb:CreateTable", arn("dynamodb", "table/pr-42-payments"))).to.equal("Allowed");
             expect(await asPr("lambda:CreateFunction", arn("lambda", "function:pr-42-payments-worker"))).to.equal("Allowed");
-            expect(await asPr("kms:CreateKey", "*", { "aws:RequestTag/PullRequest": "42", "aws:TagKeys": ["PullRequest"] })).to.equal("Allowed");
+            expect(await asPr("kms:CreateKey", "*", { "aws:RequestTag/PullRequest": "42", "aws:TagKeys": ["PullRequest"] })).to.equal(
+                "Allowed",
+            );
         });
 
         it("creates no target group, listener rule or security group (a PR is reached through the platform's gateway)", async () => {
-            expect(await asPr("ec2:CreateSecurityGroup", arn("ec2", "security-group/*"), { "aws:RequestTag/PullRequest": "42" })).to.equal("ImplicitlyDenied");
-            expect(await asPr("elasticloadbalancing:CreateTargetGroup", arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"))).to.equal("ImplicitlyDenied");
-            expect(await asPr("elasticloadbalancing:CreateRule", arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"), { "aws:RequestTag/PullRequest": "42" })).to.equal(
+            expect(await asPr("ec2:CreateSecurityGroup", arn("ec2", "security-group/*"), { "aws:RequestTag/PullRequest": "42" })).to.equal(
                 "ImplicitlyDenied",
             );
+            expect(
+                await asPr(
+                    "elasticloadbalancing:CreateTargetGroup",
+                    arn("elasticloadbalancing", "targetgroup/pr-42-payments-api/0123456789abcdef"),
+                ),
+            ).to.equal("ImplicitlyDenied");
+            expect(
+                await asPr(
+                    "elasticloadbalancing:CreateRule",
+                    arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"),
+                    { "aws:RequestTag/PullRequest": "42" },
+                ),
+            ).to.equal("ImplicitlyDenied");
         });
 
         it("invokes the platform's PR provisioner and no other function, and reads no master secret", async () => {
@@ -268,8 +322,14 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             const role = `arn:aws:iam::${estate.accountIds.test}:role/pr-42-payments-worker`;
             expect(await asPr("iam:CreateRole", role, { "iam:PermissionsBoundary": boundaryArn() })).to.equal("Allowed");
             expect(await asPr("iam:CreateRole", role)).to.equal("ImplicitlyDenied");
-            expect(await asPr("iam:CreateRole", role, { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" })).to.equal("ImplicitlyDenied");
-            expect(await asPr("iam:CreateRole", `arn:aws:iam::${estate.accountIds.test}:role/test-admin`, { "iam:PermissionsBoundary": boundaryArn() })).to.equal("ImplicitlyDenied");
+            expect(
+                await asPr("iam:CreateRole", role, { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }),
+            ).to.equal("ImplicitlyDenied");
+            expect(
+                await asPr("iam:CreateRole", `arn:aws:iam::${estate.accountIds.test}:role/test-admin`, {
+                    "iam:PermissionsBoundary": boundaryArn(),
+                }),
+            ).to.equal("ImplicitlyDenied");
             expect(await asPr("iam:DeleteRolePermissionsBoundary", role)).to.equal("ExplicitlyDenied");
             expect(await asPr("iam:CreatePolicyVersion", boundaryArn())).to.equal("ExplicitlyDenied");
         });
@@ -284,8 +344,14 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
                 ["ec2:DeleteVpc", arn("ec2", "vpc/vpc-0123456789abcdef0")],
                 ["ec2:ModifyVpcAttribute", arn("ec2", "vpc/vpc-0123456789abcdef0")],
                 ["elasticloadbalancing:DeleteLoadBalancer", arn("elasticloadbalancing", "loadbalancer/app/test-public/0123456789abcdef")],
-                ["elasticloadbalancing:ModifyLoadBalancerAttributes", arn("elasticloadbalancing", "loadbalancer/app/test-public/0123456789abcdef")],
-                ["elasticloadbalancing:DeleteListener", arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef")],
+                [
+                    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                    arn("elasticloadbalancing", "loadbalancer/app/test-public/0123456789abcdef"),
+                ],
+                [
+                    "elasticloadbalancing:DeleteListener",
+                    arn("elasticloadbalancing", "listener/app/test-public/0123456789abcdef/0123456789abcdef"),
+                ],
             ];
             for (const [action, resource] of cases) {
                 expect(await asPr(action, resource), action).to.not.equal("Allowed");
@@ -304,9 +370,19 @@ describe("CI trust model (IAM evaluator over the synthesized bootstrap and found
             const testKey = arn("kms", "key/0123abcd-0000-0000-0000-000000000000");
             expect(await asPr("kms:ScheduleKeyDeletion", testKey, { "aws:ResourceTag/Environment": "test" })).to.not.equal("Allowed");
             // Tagging the test environment's key PullRequest (to then use it) is refused too.
-            expect(await asPr("kms:TagResource", testKey, { "aws:ResourceTag/Environment": "test", "aws:RequestTag/PullRequest": "42", "aws:TagKeys": ["PullRequest"] })).to.equal("ExplicitlyDenied");
-            expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "test", "aws:ResourceTag/PullRequest": "42" })).to.equal("ExplicitlyDenied");
-            expect(await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "pr-42", "aws:ResourceTag/PullRequest": "42" })).to.equal("Allowed");
+            expect(
+                await asPr("kms:TagResource", testKey, {
+                    "aws:ResourceTag/Environment": "test",
+                    "aws:RequestTag/PullRequest": "42",
+                    "aws:TagKeys": ["PullRequest"],
+                }),
+            ).to.equal("ExplicitlyDenied");
+            expect(
+                await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "test", "aws:ResourceTag/PullRequest": "42" }),
+            ).to.equal("ExplicitlyDenied");
+            expect(
+                await asPr("kms:Decrypt", testKey, { "aws:ResourceTag/Environment": "pr-42", "aws:ResourceTag/PullRequest": "42" }),
+            ).to.equal("Allowed");
         });
     });
 });

@@ -19,7 +19,10 @@ describe("ConfigReader", () => {
             project: "demo",
             stack: "dev",
             config: { "demo:region": "mars-1", "demo:replicas": "2.5", "demo:enabled": "yes" },
-        }).then(() => undefined, (e: unknown) => e);
+        }).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
         expect(error instanceof InvalidConfigError).to.equal(true);
         const { problems, message } = error as InvalidConfigError;
         expect(problems.map((p) => p.key)).to.deep.equal(["demo:region", "demo:owner", "demo:replicas", "demo:enabled", "demo:cidrs"]);
@@ -27,9 +30,14 @@ describe("ConfigReader", () => {
     });
 
     it("is a user error (exit 2 in every CLI), and names the template Pulumi.pr.yaml for a pr-<n> stack", async () => {
-        const error = await synthesize(readAll, { project: "workloads", stack: "pr-5", config: {} }).then(() => undefined, (e: unknown) => e);
+        const error = await synthesize(readAll, { project: "workloads", stack: "pr-5", config: {} }).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
         expect(error).to.be.instanceOf(UserError);
-        expect((error as Error).message).to.include("workloads/pr-5 (workloads/Pulumi.pr.yaml").and.not.to.include("Pulumi.pr-5.yaml");
+        expect((error as Error).message)
+            .to.include("workloads/pr-5 (workloads/Pulumi.pr.yaml")
+            .and.not.to.include("Pulumi.pr-5.yaml");
     });
 
     it("accepts a valid configuration", async () => {

@@ -16,7 +16,11 @@ describe("ContractReference", () => {
                 const ref = new ContractReference<Contract>("platform", stackReferenceName("acme", "platform", "test"), KEYS);
                 return { vpc: ref.require("vpcId"), subnets: ref.require("subnetIds") };
             },
-            { project: "workloads", stack: "test", stackOutputs: { "acme/platform/test": { vpcId: "vpc-1", subnetIds: ["a", "b"], clusterName: "c" } } },
+            {
+                project: "workloads",
+                stack: "test",
+                stackOutputs: { "acme/platform/test": { vpcId: "vpc-1", subnetIds: ["a", "b"], clusterName: "c" } },
+            },
         );
         expect(inventory.outputs).to.deep.equal({ vpc: "vpc-1", subnets: ["a", "b"] });
     });
@@ -28,8 +32,14 @@ describe("ContractReference", () => {
                 return { vpc: ref.require("vpcId") };
             },
             { project: "workloads", stack: "pr-7", stackOutputs: { "acme/platform/test": { vpcId: "vpc-1" } } },
-        ).then(() => undefined, (e: Error) => e);
+        ).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         expect(error?.name).to.equal("MissingStackOutputError");
-        expect(error?.message).to.include("acme/platform/test").and.to.include('"subnetIds", "clusterName"').and.to.include("workloads/pr-7");
+        expect(error?.message)
+            .to.include("acme/platform/test")
+            .and.to.include('"subnetIds", "clusterName"')
+            .and.to.include("workloads/pr-7");
     });
 });

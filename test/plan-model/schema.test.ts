@@ -31,10 +31,14 @@ describe("the plan JSON format (plan-model/plan.schema.json)", function () {
     });
 
     it("rejects a document that breaks the contract", async function () {
-        const doc = JSON.parse(JSON.stringify(await planOf("mgmt"))) as { stacks: { resources: Record<string, unknown>[]; violations: Record<string, unknown>[] }[] };
+        const doc = JSON.parse(JSON.stringify(await planOf("mgmt"))) as {
+            stacks: { resources: Record<string, unknown>[]; violations: Record<string, unknown>[] }[];
+        };
         delete doc.stacks[0].resources[0].dependencies;
         doc.stacks[0].violations.push({ policy: "p", enforcementLevel: "warning", urn: null, message: "m" });
-        expect(problems(doc).join("\n")).to.include("must have required property 'dependencies'").and.to.include("enforcementLevel must be equal to one of the allowed values");
+        expect(problems(doc).join("\n"))
+            .to.include("must have required property 'dependencies'")
+            .and.to.include("enforcementLevel must be equal to one of the allowed values");
     });
 
     it("is where the README and the docs send readers", function () {

@@ -3,7 +3,10 @@ import { cidrsOverlap, parseCidr } from "../../platform/cidr";
 
 describe("platform CIDR checks", () => {
     it("accepts only canonical IPv4 CIDRs", () => {
-        expect(parseCidr("10.30.0.0/16")).to.deep.include({ first: 10 * 2 ** 24 + 30 * 2 ** 16, last: 10 * 2 ** 24 + 30 * 2 ** 16 + 65535 });
+        expect(parseCidr("10.30.0.0/16")).to.deep.include({
+            first: 10 * 2 ** 24 + 30 * 2 ** 16,
+            last: 10 * 2 ** 24 + 30 * 2 ** 16 + 65535,
+        });
         expect(parseCidr("10.30.0.1/16"), "host bits set").to.equal(undefined);
         expect(parseCidr("10.300.0.0/16")).to.equal(undefined);
         expect(parseCidr("10.30.0.0/33")).to.equal(undefined);

@@ -51,17 +51,31 @@ describe("platform config", () => {
 
     it("takes the parent zone from foundation/org and refuses a zone id typed into the stack file", async () => {
         const error = await failureOf(
-            synthesizePlatform("prod", { "platform:dns": { domainName: "prod.payments.example.com", privateZoneName: "internal.prod.payments.example.com", parentZoneId: "Z0PAYMENTSPARENTZONE1" } }),
+            synthesizePlatform("prod", {
+                "platform:dns": {
+                    domainName: "prod.payments.example.com",
+                    privateZoneName: "internal.prod.payments.example.com",
+                    parentZoneId: "Z0PAYMENTSPARENTZONE1",
+                },
+            }),
         );
         expect(error instanceof InvalidConfigError, error.message).to.equal(true);
-        expect(error.message).to.contain("platform:dns: parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output");
+        expect(error.message).to.contain(
+            "platform:dns: parentZoneId is no longer read: the parent zone's id comes from foundation/org's parentZoneId output",
+        );
         expect(error.message).to.contain("fix: remove platform:dns.parentZoneId");
     });
 
     it("refuses an Argo CD hostname outside the hub's private zone (nothing could route or certify it)", async () => {
-        const hub = parse(fs.readFileSync(path.join(__dirname, "..", "..", "platform", "Pulumi.mgmt.yaml"), "utf8")).config["platform:cluster"];
-        const error = await failureOf(synthesizePlatform("mgmt", { "platform:cluster": { ...hub, argocd: { ...hub.argocd, hostname: "argocd.example.org" } } }));
-        expect(error.message).to.contain(`platform:cluster: argocd.hostname "argocd.example.org" is not in the private zone internal.mgmt.payments.example.com`);
+        const hub = parse(fs.readFileSync(path.join(__dirname, "..", "..", "platform", "Pulumi.mgmt.yaml"), "utf8")).config[
+            "platform:cluster"
+        ];
+        const error = await failureOf(
+            synthesizePlatform("mgmt", { "platform:cluster": { ...hub, argocd: { ...hub.argocd, hostname: "argocd.example.org" } } }),
+        );
+        expect(error.message).to.contain(
+            `platform:cluster: argocd.hostname "argocd.example.org" is not in the private zone internal.mgmt.payments.example.com`,
+        );
         expect(error.message).to.contain("fix: set platform:cluster.argocd.hostname to e.g. argocd.internal.mgmt.payments.example.com");
     });
 
@@ -73,14 +87,21 @@ describe("platform config", () => {
     it("requires ALB deletion protection in prod", async () => {
         const error = await failureOf(
             synthesizePlatform("prod", {
-                "platform:edge": { wafRateLimit: 1000, albDeletionProtection: false, accessLogRetentionDays: 365, cloudfrontPriceClass: "PriceClass_All" },
+                "platform:edge": {
+                    wafRateLimit: 1000,
+                    albDeletionProtection: false,
+                    accessLogRetentionDays: 365,
+                    cloudfrontPriceClass: "PriceClass_All",
+                },
             }),
         );
         expect(error.message).to.contain("albDeletionProtection is false in prod");
     });
 
     it("reports every problem at once", async () => {
-        const error = await failureOf(synthesizePlatform("test", { "platform:flowLogRetentionDays": "8", "platform:allowedVpnCidrs": ["0.0.0.0/0"] }));
+        const error = await failureOf(
+            synthesizePlatform("test", { "platform:flowLogRetentionDays": "8", "platform:allowedVpnCidrs": ["0.0.0.0/0"] }),
+        );
         expect(error.message).to.contain("platform:flowLogRetentionDays");
         expect(error.message).to.contain("wider than a /8");
     });

@@ -25,12 +25,18 @@ describe("platform ingress edge", () => {
         testEdge = within(test, "payments:platform:Edge");
     });
 
-    const alb = (inventory: Inventory, scheme: "public" | "internal", env = "prod") => within(inventory, "payments:platform:ApplicationLoadBalancer", `${env}-alb-${scheme}`);
+    const alb = (inventory: Inventory, scheme: "public" | "internal", env = "prod") =>
+        within(inventory, "payments:platform:ApplicationLoadBalancer", `${env}-alb-${scheme}`);
 
     describe("public ALB", () => {
         it("sits in the public subnets, drops invalid headers, logs to S3 and is deletion-protected in prod", () => {
             const lb = alb(edge, "public").one(LB);
-            expect(lb.inputs).to.include({ internal: false, loadBalancerType: "application", dropInvalidHeaderFields: true, enableDeletionProtection: true });
+            expect(lb.inputs).to.include({
+                internal: false,
+                loadBalancerType: "application",
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: true,
+            });
             expect(lb.inputs.subnets).to.deep.equal(stack.outputs.publicSubnetIds);
             expect(edge.input(lb, "accessLogs")).to.deep.include({ enabled: true, prefix: "alb-public" });
             // S3 names are global: the account id keeps the name this account's.
@@ -44,7 +50,10 @@ describe("platform ingress edge", () => {
             expect(https.inputs).to.include({ protocol: "HTTPS", sslPolicy: ALB_SSL_POLICY });
             expect(String(https.inputs.certificateArn)).to.match(/^arn:aws:acm:us-east-1:444444444444:certificate\//);
             const http = listeners.find((l) => l.inputs.port === 80)!;
-            expect(edge.input(http, "defaultActions[0]")).to.deep.include({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } });
+            expect(edge.input(http, "defaultActions[0]")).to.deep.include({
+                type: "redirect",
+                redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+            });
             expect(stack.outputs.publicHttpsListenerArn).to.match(/:listener\/app\/prod-alb-public\//);
         });
 
@@ -55,7 +64,9 @@ describe("platform ingress edge", () => {
             const rules = publicAlb.ofType(RULE);
             expect(rules).to.have.length(2);
             for (const rule of rules) {
-                const header = (rule.inputs.conditions as { httpHeader?: { httpHeaderName: string; values: string[] } }[]).find((c) => c.httpHeader)?.httpHeader;
+                const header = (rule.inputs.conditions as { httpHeader?: { httpHeaderName: string; values: string[] } }[]).find(
+                    (c) => c.httpHeader,
+                )?.httpHeader;
                 expect(header, rule.name).to.deep.equal({ httpHeaderName: ORIGIN_VERIFY_HEADER, values: ["[secret]"] });
             }
             const api = rules.find((r) => r.name.endsWith("payments-api"))!;
@@ -69,8 +80,9 @@ describe("platform ingress edge", () => {
             const association = alb(edge, "public").one("aws:wafv2/webAclAssociation:WebAclAssociation");
             expect(association.inputs.webAclArn).to.equal(stack.outputs.publicWebAclArn);
             expect(association.inputs.resourceArn).to.equal(stack.outputs.publicAlbArn);
-            expect(testEdge.one(ACL, "test-waf-regional").inputs.rules).to.satisfy((rules: { statement: { rateBasedStatement?: { limit: number } } }[]) =>
-                rules.some((r) => r.statement.rateBasedStatement?.limit === 2000),
+            expect(testEdge.one(ACL, "test-waf-regional").inputs.rules).to.satisfy(
+                (rules: { statement: { rateBasedStatement?: { limit: number } } }[]) =>
+                    rules.some((r) => r.statement.rateBasedStatement?.limit === 2000),
             );
         });
     });
@@ -81,7 +93,10 @@ describe("platform ingress edge", () => {
             const lb = internal.one(LB);
             expect(lb.inputs.internal).to.equal(true);
             expect(lb.inputs.subnets).to.deep.equal(stack.outputs.privateSubnetIds);
-            const ingress = internal.one("aws:ec2/securityGroup:SecurityGroup").inputs.ingress as { cidrBlocks: string[]; fromPort: number }[];
+            const ingress = internal.one("aws:ec2/securityGroup:SecurityGroup").inputs.ingress as {
+                cidrBlocks: string[];
+                fromPort: number;
+            }[];
             expect(ingress.map((rule) => rule.fromPort).sort()).to.deep.equal([443, 80]);
             ingress.forEach((rule) => expect(rule.cidrBlocks).to.deep.equal([VPC_CIDRS.mgmt]));
         });
@@ -106,9 +121,15 @@ describe("platform ingress edge", () => {
 
         it("serves only TLS 1.2_2021+ on the env domain and redirects HTTP everywhere", () => {
             const d = distribution();
-            expect(edge.input(d, "viewerCertificate")).to.deep.include({ minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" });
+            expect(edge.input(d, "viewerCertificate")).to.deep.include({
+                minimumProtocolVersion: "TLSv1.2_2021",
+                sslSupportMethod: "sni-only",
+            });
             expect(d.inputs.aliases).to.deep.equal(["prod.payments.example.com"]);
-            const behaviours = [edge.input<Record<string, unknown>>(d, "defaultCacheBehavior"), ...edge.input<Record<string, unknown>[]>(d, "orderedCacheBehaviors")];
+            const behaviours = [
+                edge.input<Record<string, unknown>>(d, "defaultCacheBehavior"),
+                ...edge.input<Record<string, unknown>[]>(d, "orderedCacheBehaviors"),
+            ];
             behaviours.forEach((b) => expect(b.viewerProtocolPolicy).to.equal("redirect-to-https"));
             expect(stack.outputs.cloudfrontDomainName).to.match(/\.cloudfront\.net$/);
         });
@@ -121,7 +142,9 @@ describe("platform ingress edge", () => {
             const westEdge = within(west, "payments:platform:Edge");
             expect(providerOf(west, westEdge.one(ACL, "prod-waf-cloudfront")).region).to.equal("us-east-1");
             expect(providerOf(west, westEdge.one(ACL, "prod-waf-regional")).region).to.equal("us-west-2");
-            expect(String(westEdge.input(westEdge.one(DISTRIBUTION), "viewerCertificate.acmCertificateArn"))).to.match(/^arn:aws:acm:us-east-1:/);
+            expect(String(westEdge.input(westEdge.one(DISTRIBUTION), "viewerCertificate.acmCertificateArn"))).to.match(
+                /^arn:aws:acm:us-east-1:/,
+            );
         });
 
         it("reads static assets through Origin Access Control, and the bucket admits only this distribution", () => {
@@ -133,23 +156,45 @@ describe("platform ingress edge", () => {
             expect(d.dependencies).to.include(oac.urn);
             expect(oac.inputs).to.include({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
             expect(s3.domainName).to.match(new RegExp(`^prod-static-assets-${ACCOUNTS.prod}\\.s3\\.`));
-            const policy = JSON.parse(String(within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
+            const policy = JSON.parse(
+                String(
+                    within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy,
+                ),
+            );
             const grant = policy.Statement.find((s: { Effect: string }) => s.Effect === "Allow");
             expect(grant.Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
-            expect(grant.Condition.StringEquals["AWS:SourceArn"]).to.equal(`arn:aws:cloudfront::${ACCOUNTS.prod}:distribution/${stack.outputs.cloudfrontDistributionId}`);
-            const publicAccess = within(edge, "payments:lib:SecureBucket", "prod-static-assets").one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-            expect(publicAccess.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            expect(grant.Condition.StringEquals["AWS:SourceArn"]).to.equal(
+                `arn:aws:cloudfront::${ACCOUNTS.prod}:distribution/${stack.outputs.cloudfrontDistributionId}`,
+            );
+            const publicAccess = within(edge, "payments:lib:SecureBucket", "prod-static-assets").one(
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            );
+            expect(publicAccess.inputs).to.include({
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            });
         });
 
         it("sends /api/* to the public ALB over TLS with the secret origin header", () => {
             const d = distribution();
-            const alb = edge.input<{ originId: string; domainName: string; customHeaders: { name: string; value: string }[]; customOriginConfig: Record<string, unknown> }[]>(d, "origins").find(
-                (o) => o.originId === "public-alb",
-            )!;
+            const alb = edge
+                .input<
+                    {
+                        originId: string;
+                        domainName: string;
+                        customHeaders: { name: string; value: string }[];
+                        customOriginConfig: Record<string, unknown>;
+                    }[]
+                >(d, "origins")
+                .find((o) => o.originId === "public-alb")!;
             expect(alb.domainName).to.equal("origin.prod.payments.example.com");
             expect(alb.customHeaders).to.deep.equal([{ name: ORIGIN_VERIFY_HEADER, value: "[secret]" }]);
             expect(alb.customOriginConfig).to.deep.include({ originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] });
-            const api = edge.input<{ pathPattern: string; targetOriginId: string }[]>(d, "orderedCacheBehaviors").find((b) => b.pathPattern === "/api/*")!;
+            const api = edge
+                .input<{ pathPattern: string; targetOriginId: string }[]>(d, "orderedCacheBehaviors")
+                .find((b) => b.pathPattern === "/api/*")!;
             expect(api.targetOriginId).to.equal("public-alb");
         });
 
@@ -169,11 +214,20 @@ describe("platform ingress edge", () => {
             expect(source.inputs).to.include({ logType: "ACCESS_LOGS" });
             expect(providerOf(stack, source).region).to.equal("us-east-1");
             const destination = edge.one("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination");
-            expect(edge.input(destination, "deliveryDestinationConfiguration.destinationResourceArn")).to.equal(`arn:aws:s3:::prod-edge-logs-${ACCOUNTS.prod}/cloudfront`);
+            expect(edge.input(destination, "deliveryDestinationConfiguration.destinationResourceArn")).to.equal(
+                `arn:aws:s3:::prod-edge-logs-${ACCOUNTS.prod}/cloudfront`,
+            );
             expect(edge.one("aws:cloudwatch/logDelivery:LogDelivery").inputs.deliverySourceName).to.equal(source.inputs.name);
             const headers = edge.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
-            expect(edge.input(headers, "securityHeadersConfig.strictTransportSecurity")).to.deep.include({ accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, override: true });
-            const behaviours = [edge.input<Record<string, unknown>>(d, "defaultCacheBehavior"), ...edge.input<Record<string, unknown>[]>(d, "orderedCacheBehaviors")];
+            expect(edge.input(headers, "securityHeadersConfig.strictTransportSecurity")).to.deep.include({
+                accessControlMaxAgeSec: 63_072_000,
+                includeSubdomains: true,
+                override: true,
+            });
+            const behaviours = [
+                edge.input<Record<string, unknown>>(d, "defaultCacheBehavior"),
+                ...edge.input<Record<string, unknown>[]>(d, "orderedCacheBehaviors"),
+            ];
             behaviours.forEach((b) => expect(b.responseHeadersPolicyId).to.be.a("string").and.not.equal(""));
         });
     });
@@ -184,7 +238,9 @@ describe("platform ingress edge", () => {
         expect(publicZone.inputs.name).to.equal("prod.payments.example.com");
         const privateZone = zones.one("aws:route53/zone:Zone", "prod-private-zone");
         expect(zones.input(privateZone, "vpcs[0].vpcId")).to.equal(stack.outputs.vpcId);
-        expect(zones.one("aws:route53/zoneAssociation:ZoneAssociation").inputs.vpcId, "staff resolve internal names through mgmt").to.match(/^vpc-/);
+        expect(zones.one("aws:route53/zoneAssociation:ZoneAssociation").inputs.vpcId, "staff resolve internal names through mgmt").to.match(
+            /^vpc-/,
+        );
         const records = edge.ofType("aws:route53/record:Record");
         const apex = records.filter((r) => r.inputs.name === "prod.payments.example.com");
         expect(apex.map((r) => r.inputs.type).sort()).to.deep.equal(["A", "AAAA"]);
@@ -210,7 +266,12 @@ describe("platform ingress edge", () => {
 });
 
 function assertWebAclRules(acl: PlannedResource, rateLimit: number): void {
-    const rules = acl.inputs.rules as { name: string; priority: number; action?: unknown; statement: Record<string, { name?: string; limit?: number; aggregateKeyType?: string }> }[];
+    const rules = acl.inputs.rules as {
+        name: string;
+        priority: number;
+        action?: unknown;
+        statement: Record<string, { name?: string; limit?: number; aggregateKeyType?: string }>;
+    }[];
     const rate = rules.find((r) => r.statement.rateBasedStatement)!;
     expect(rate.statement.rateBasedStatement).to.deep.include({ limit: rateLimit, aggregateKeyType: "IP" });
     expect(rate.action).to.deep.equal({ block: {} });

@@ -6,7 +6,13 @@ import { StackRegistry, synthesizeStack } from "../../automation/plan/plan";
 import type { PlannedResource } from "../../plan-model/types";
 import { Inventory } from "../harness";
 
-const ACCOUNT_IDS = { management: "111111111111", security: "555555555555", test: "222222222222", preprod: "333333333333", prod: "444444444444" };
+const ACCOUNT_IDS = {
+    management: "111111111111",
+    security: "555555555555",
+    test: "222222222222",
+    preprod: "333333333333",
+    prod: "444444444444",
+};
 
 /** foundation/org's outputs as the platform stacks read them, without synthesizing the foundation layer. */
 export function foundationOutputs(): FoundationOutputs {
@@ -16,7 +22,13 @@ export function foundationOutputs(): FoundationOutputs {
         rootId: "r-ab12",
         ouIds: { security: "ou-ab12-security", workloads: "ou-ab12-workloads", nonProd: "ou-ab12-nonprod", prod: "ou-ab12-prod" },
         accountIds: { ...ACCOUNT_IDS },
-        deploymentRoleArns: { management: role("management"), security: role("security"), test: role("test"), preprod: role("preprod"), prod: role("prod") },
+        deploymentRoleArns: {
+            management: role("management"),
+            security: role("security"),
+            test: role("test"),
+            preprod: role("preprod"),
+            prod: role("prod"),
+        },
         previewRoleArns: {
             management: `arn:aws:iam::${ACCOUNT_IDS.management}:role/payments-preview`,
             security: `arn:aws:iam::${ACCOUNT_IDS.security}:role/payments-preview`,
@@ -41,7 +53,11 @@ export const ACCOUNTS = ACCOUNT_IDS;
 const PLATFORM_DIR = path.join(REPO_ROOT, "platform");
 const ORG = "organization";
 
-async function synthesizeWith(stack: string, overrides: Record<string, unknown>, upstream: Record<string, Record<string, unknown>>): Promise<Inventory> {
+async function synthesizeWith(
+    stack: string,
+    overrides: Record<string, unknown>,
+    upstream: Record<string, Record<string, unknown>>,
+): Promise<Inventory> {
     const diagnostics: Diagnostic[] = [];
     const result = await synthesizeStack(PLATFORM_DIR, stack, {
         config: overrides,

@@ -37,7 +37,9 @@ describe("platform hub ingress (Argo CD)", () => {
     });
 
     it("admits the ALB to the cluster's pods on the server port only", () => {
-        const rules = hub.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /mgmt-alb-internal-to-pods/.test(r.name));
+        const rules = hub
+            .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => /mgmt-alb-internal-to-pods/.test(r.name));
         expect(rules.map((r) => r.inputs.fromPort)).to.deep.equal([8080]);
     });
 });

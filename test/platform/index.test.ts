@@ -14,7 +14,9 @@ describe("platform stacks", () => {
 
     for (const env of FULL_ENVIRONMENTS) {
         it(`${env} exports exactly its contract (${env === "mgmt" ? "HubOutputs" : "PlatformOutputs"})`, () => {
-            expect(Object.keys(stacks[env].outputs).sort()).to.deep.equal([...(env === "mgmt" ? HUB_OUTPUT_KEYS : PLATFORM_OUTPUT_KEYS)].sort());
+            expect(Object.keys(stacks[env].outputs).sort()).to.deep.equal(
+                [...(env === "mgmt" ? HUB_OUTPUT_KEYS : PLATFORM_OUTPUT_KEYS)].sort(),
+            );
             expect(stacks[env].outputs.environment).to.equal(env);
             expect(stacks[env].outputs.kubeconfig).to.equal("[secret]");
         });
@@ -27,7 +29,12 @@ describe("platform stacks", () => {
                 expect(providerOf(inventory, resource).roleArn, resource.name).to.match(/^arn:aws:iam::\d{12}:role\/payments-deployment$/);
             }
             for (const provider of inventory.ofType("pulumi:providers:aws")) {
-                expect(JSON.parse(String(provider.inputs.defaultTags)).tags, provider.name).to.include({ Environment: env, Layer: "platform", Project: "payments", ManagedBy: "pulumi" });
+                expect(JSON.parse(String(provider.inputs.defaultTags)).tags, provider.name).to.include({
+                    Environment: env,
+                    Layer: "platform",
+                    Project: "payments",
+                    ManagedBy: "pulumi",
+                });
             }
         });
     }
@@ -61,9 +68,27 @@ describe("platform stacks", () => {
                 sharedData: inventory.outputs.sharedData !== undefined && inventory.outputs.sharedData !== null,
             };
         };
-        expect(sizing("prod")).to.deep.equal({ nat: "onePerAz", flowLogDays: 365, albDeletionProtection: true, priceClass: "PriceClass_All", sharedData: false });
-        expect(sizing("preprod")).to.deep.equal({ nat: "onePerAz", flowLogDays: 90, albDeletionProtection: false, priceClass: "PriceClass_100", sharedData: false });
-        expect(sizing("test")).to.deep.equal({ nat: "single", flowLogDays: 30, albDeletionProtection: false, priceClass: "PriceClass_100", sharedData: true });
+        expect(sizing("prod")).to.deep.equal({
+            nat: "onePerAz",
+            flowLogDays: 365,
+            albDeletionProtection: true,
+            priceClass: "PriceClass_All",
+            sharedData: false,
+        });
+        expect(sizing("preprod")).to.deep.equal({
+            nat: "onePerAz",
+            flowLogDays: 90,
+            albDeletionProtection: false,
+            priceClass: "PriceClass_100",
+            sharedData: false,
+        });
+        expect(sizing("test")).to.deep.equal({
+            nat: "single",
+            flowLogDays: 30,
+            albDeletionProtection: false,
+            priceClass: "PriceClass_100",
+            sharedData: true,
+        });
         // mgmt is held to prod levels (it deploys prod): a year of flow logs, as PCI DSS 10.5.1 asks.
         expect(sizing("mgmt")).to.deep.include({ nat: "onePerAz", flowLogDays: 365 });
     });
@@ -71,12 +96,17 @@ describe("platform stacks", () => {
     it("hosts the shared PostgreSQL and OpenSearch in test, in the data and private tiers, for pr-<n> environments", () => {
         const test = stacks.test;
         const shared = test.outputs.sharedData as Record<string, unknown>;
-        expect(shared.postgresEndpoint).to.be.a("string").and.match(/\.rds\.amazonaws\.com$/);
+        expect(shared.postgresEndpoint)
+            .to.be.a("string")
+            .and.match(/\.rds\.amazonaws\.com$/);
         expect(shared.postgresPort).to.equal(5432);
         expect(shared.opensearchEndpoint).to.be.a("string").and.not.equal("");
         const data = within(test, "payments:platform:SharedData");
         expect(data.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).to.deep.equal(test.outputs.isolatedSubnetIds);
         expect(data.one("aws:rds/instance:Instance").inputs.instanceClass).to.equal("db.t4g.large");
-        expect(data.one("aws:opensearch/domain:Domain").inputs.clusterConfig).to.deep.include({ instanceType: "t3.medium.search", instanceCount: 1 });
+        expect(data.one("aws:opensearch/domain:Domain").inputs.clusterConfig).to.deep.include({
+            instanceType: "t3.medium.search",
+            instanceCount: 1,
+        });
     });
 });

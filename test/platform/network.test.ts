@@ -39,7 +39,9 @@ describe("platform network", () => {
 
     it("keeps S3 and DynamoDB traffic on gateway endpoints in every private and isolated route table", () => {
         const gateways = prod.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Gateway");
-        expect(gateways.map((e) => e.inputs.serviceName).sort()).to.deep.equal(GATEWAY_ENDPOINT_SERVICES.map((s) => `com.amazonaws.us-east-1.${s}`).sort());
+        expect(gateways.map((e) => e.inputs.serviceName).sort()).to.deep.equal(
+            GATEWAY_ENDPOINT_SERVICES.map((s) => `com.amazonaws.us-east-1.${s}`).sort(),
+        );
         for (const gateway of gateways) {
             const tables = prod.input<string[]>(gateway, "routeTableIds");
             expect(new Set(tables).size).to.equal(6);
@@ -49,7 +51,9 @@ describe("platform network", () => {
 
     it("puts the interface endpoints in the private subnets behind a group that admits only HTTPS from the VPC", () => {
         const interfaces = prod.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Interface");
-        expect(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort()).to.deep.equal([...INTERFACE_ENDPOINT_SERVICES].sort());
+        expect(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort()).to.deep.equal(
+            [...INTERFACE_ENDPOINT_SERVICES].sort(),
+        );
         const group = prod.one("aws:ec2/securityGroup:SecurityGroup", "prod-vpc-endpoints");
         for (const endpoint of interfaces) {
             expect(endpoint.inputs.subnetIds).to.deep.equal(prod.outputs.privateSubnetIds);
@@ -57,7 +61,9 @@ describe("platform network", () => {
             expect(endpoint.inputs.securityGroupIds).to.have.length(1);
             expect(endpoint.dependencies, "the endpoint's only group is the endpoints group").to.include(group.urn);
         }
-        expect(group.inputs.ingress).to.deep.equal([{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [VPC_CIDRS.prod] }]);
+        expect(group.inputs.ingress).to.deep.equal([
+            { description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [VPC_CIDRS.prod] },
+        ]);
         expect(group.inputs.egress).to.deep.equal([]);
     });
 
@@ -70,7 +76,9 @@ describe("platform network", () => {
         expect(test.one("aws:cloudwatch/logGroup:LogGroup", "test-vpc-flow-logs").inputs.retentionInDays).to.equal(30);
         expect(String(logGroup.inputs.kmsKeyId)).to.match(/^arn:aws:kms:us-east-1:444444444444:key\//);
         const keyPolicy = JSON.parse(String(prod.one("aws:kms/key:Key", "prod-logs-key").inputs.policy));
-        const logs = keyPolicy.Statement.find((s: { Principal: { Service?: string } }) => s.Principal.Service === "logs.us-east-1.amazonaws.com");
+        const logs = keyPolicy.Statement.find(
+            (s: { Principal: { Service?: string } }) => s.Principal.Service === "logs.us-east-1.amazonaws.com",
+        );
         expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal("arn:aws:logs:us-east-1:444444444444:log-group:*");
     });
 

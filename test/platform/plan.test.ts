@@ -8,7 +8,10 @@ describe("platform in the environment plans", () => {
             for (const stack of ["mgmt", env]) {
                 const platform = plan.stacks.find((s) => s.project === "platform" && s.stack === stack);
                 expect(platform, `platform/${stack}`).to.not.equal(undefined);
-                expect(platform!.violations.filter((v) => v.enforcementLevel === "mandatory"), `platform/${stack}`).to.deep.equal([]);
+                expect(
+                    platform!.violations.filter((v) => v.enforcementLevel === "mandatory"),
+                    `platform/${stack}`,
+                ).to.deep.equal([]);
             }
             const platform = stackOf(plan, "platform", env);
             expect(platform.outputs.vpcCidr).to.equal(env === "test" ? "10.10.0.0/16" : "10.30.0.0/16");

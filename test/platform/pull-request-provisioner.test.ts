@@ -26,11 +26,15 @@ describe("platform/test's PR provisioner", function () {
         expect(read?.Resource).to.equal(shared.postgresSecretArn);
         const master = test.ofType("aws:iam/role:Role").find((r) => test.input(r, "name") === "test-search-master")!;
         const trust = policyOf(test, master, "assumeRolePolicy").Statement;
-        expect(trust[0].Condition?.ArnEquals["aws:PrincipalArn"]).to.include(`arn:aws:iam::${test.outputs.accountId}:role/${pullRequestProvisionerName()}`);
+        expect(trust[0].Condition?.ArnEquals["aws:PrincipalArn"]).to.include(
+            `arn:aws:iam::${test.outputs.accountId}:role/${pullRequestProvisionerName()}`,
+        );
     });
 
     it("writes its logs with the platform's logs key", () => {
         const logGroup = test.one("aws:cloudwatch/logGroup:LogGroup", pullRequestProvisionerName());
-        expect(test.input(logGroup, "kmsKeyId")).to.equal(test.outputs.logsKeyArn).and.to.match(/^arn:aws:kms:/);
+        expect(test.input(logGroup, "kmsKeyId"))
+            .to.equal(test.outputs.logsKeyArn)
+            .and.to.match(/^arn:aws:kms:/);
     });
 });

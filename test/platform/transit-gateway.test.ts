@@ -38,7 +38,10 @@ describe("platform Transit Gateway", () => {
         it("attaches the mgmt VPC from its private subnets to the hub route table", () => {
             const attachment = mgmt.one(ATTACHMENT);
             expect(attachment.inputs.subnetIds).to.deep.equal(mgmt.outputs.privateSubnetIds);
-            expect(attachment.inputs).to.include({ transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false });
+            expect(attachment.inputs).to.include({
+                transitGatewayDefaultRouteTableAssociation: false,
+                transitGatewayDefaultRouteTablePropagation: false,
+            });
             const association = mgmt.one(ASSOCIATION);
             expect(association.inputs.transitGatewayRouteTableId).to.equal(mgmt.outputs.transitGatewayHubRouteTableId);
         });
@@ -46,7 +49,10 @@ describe("platform Transit Gateway", () => {
         it("gives every env a route to mgmt, and only to mgmt, through the spokes table", () => {
             const routes = mgmt.ofType(TGW_ROUTE);
             expect(routes).to.have.length(1);
-            expect(routes[0].inputs).to.include({ transitGatewayRouteTableId: mgmt.outputs.transitGatewaySpokeRouteTableId, destinationCidrBlock: VPC_CIDRS.mgmt });
+            expect(routes[0].inputs).to.include({
+                transitGatewayRouteTableId: mgmt.outputs.transitGatewaySpokeRouteTableId,
+                destinationCidrBlock: VPC_CIDRS.mgmt,
+            });
         });
 
         it("routes back from every mgmt private subnet to every env VPC", () => {
@@ -80,7 +86,10 @@ describe("platform Transit Gateway", () => {
             const association = prod.one(ASSOCIATION);
             expect(association.inputs.transitGatewayRouteTableId).to.equal(mgmt.outputs.transitGatewaySpokeRouteTableId);
             const back = prod.one(TGW_ROUTE);
-            expect(back.inputs).to.include({ transitGatewayRouteTableId: mgmt.outputs.transitGatewayHubRouteTableId, destinationCidrBlock: VPC_CIDRS.prod });
+            expect(back.inputs).to.include({
+                transitGatewayRouteTableId: mgmt.outputs.transitGatewayHubRouteTableId,
+                destinationCidrBlock: VPC_CIDRS.prod,
+            });
             for (const resource of [association, back]) {
                 expect(providerOf(prod, resource).roleArn, resource.name).to.contain(ACCOUNTS.management);
                 expect(resource.dependencies).to.include(prod.one(ACCEPTER).urn);

@@ -27,7 +27,9 @@ const EXPECTED_MANDATORY = [
 ];
 
 function found(doc: PlanDocument, level: string): string[] {
-    return doc.stacks.flatMap((s) => s.violations.filter((v) => v.enforcementLevel === level).map((v) => `${v.policy} ${v.urn?.split("::").pop()}`));
+    return doc.stacks.flatMap((s) =>
+        s.violations.filter((v) => v.enforcementLevel === level).map((v) => `${v.policy} ${v.urn?.split("::").pop()}`),
+    );
 }
 
 describe("policy-pack on a deliberately bad program (test/fixtures/bad-program)", function () {
@@ -40,11 +42,24 @@ describe("policy-pack on a deliberately bad program (test/fixtures/bad-program)"
     });
 
     it("makes `npm run plan -- --program <fixture> --stack dev --json` exit 1 with the violations in the JSON", () => {
-        const run = spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), "--program", FIXTURE, "--stack", "dev", "--json"], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-        });
+        const run = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                path.join(REPO_ROOT, "automation", "register.js"),
+                path.join(REPO_ROOT, "automation", "cli", "plan.ts"),
+                "--program",
+                FIXTURE,
+                "--stack",
+                "dev",
+                "--json",
+            ],
+            {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+                maxBuffer: 64 * 1024 * 1024,
+            },
+        );
         expect(run.status, run.stderr).to.equal(1);
         const doc = JSON.parse(run.stdout) as PlanDocument;
         expect(found(doc, "mandatory")).to.include.members(EXPECTED_MANDATORY);

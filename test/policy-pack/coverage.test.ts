@@ -26,16 +26,31 @@ describe("policy-pack coverage table (policy-pack/coverage/checks.ts)", function
 
     it("names only policies that exist, and lists every anchor id a policy claims", async () => {
         const names = new Set(POLICIES.map((p) => p.meta.name));
-        const unknown = CHECKS.flatMap((c) => (c.by ?? "").split(", ").filter((n) => n !== "" && !names.has(n)).map((n) => `${c.id}: ${n}`));
+        const unknown = CHECKS.flatMap((c) =>
+            (c.by ?? "")
+                .split(", ")
+                .filter((n) => n !== "" && !names.has(n))
+                .map((n) => `${c.id}: ${n}`),
+        );
         expect(unknown).to.deep.equal([]);
         const ids = new Set(CHECKS.map((c) => c.id));
-        const unlisted = POLICIES.flatMap((p) => [p.meta.checkov, p.meta.trivy, ...(p.meta.securityHub ?? [])].filter((id): id is string => id !== undefined && !ids.has(id)).map((id) => `${p.meta.name}: ${id}`));
+        const unlisted = POLICIES.flatMap((p) =>
+            [p.meta.checkov, p.meta.trivy, ...(p.meta.securityHub ?? [])]
+                .filter((id): id is string => id !== undefined && !ids.has(id))
+                .map((id) => `${p.meta.name}: ${id}`),
+        );
         expect(unlisted).to.deep.equal([]);
         const wrongCoverer = POLICIES.flatMap((p) =>
-            [p.meta.checkov, p.meta.trivy].filter((id): id is string => id !== undefined).filter((id) => !CHECKS.some((c) => c.id === id && (c.by ?? "").split(", ").includes(p.meta.name))).map((id) => `${p.meta.name}: ${id}`),
+            [p.meta.checkov, p.meta.trivy]
+                .filter((id): id is string => id !== undefined)
+                .filter((id) => !CHECKS.some((c) => c.id === id && (c.by ?? "").split(", ").includes(p.meta.name)))
+                .map((id) => `${p.meta.name}: ${id}`),
         );
         expect(wrongCoverer, "the table row of a policy's own id names the policy").to.deep.equal([]);
-        expect(CHECKS.filter((c) => c.status !== "covered" && c.status !== "partial" && !c.note).map((c) => c.id), "gaps and not-applicable rows say why").to.deep.equal([]);
+        expect(
+            CHECKS.filter((c) => c.status !== "covered" && c.status !== "partial" && !c.note).map((c) => c.id),
+            "gaps and not-applicable rows say why",
+        ).to.deep.equal([]);
         expect((await probePlan()).stacks.length).to.be.greaterThan(0);
     });
 

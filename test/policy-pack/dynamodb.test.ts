@@ -74,8 +74,17 @@ describe("policy-pack dynamodb", () => {
     });
     it("dynamodb-capacity-scales: on-demand tables pass, provisioned capacity is flagged", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.dynamodb.Table, "prod-payments", { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" });
-        b.resource(aws.dynamodb.Table, "prod-fixed", { hashKey: "id", attributes: [{ name: "id", type: "S" }], readCapacity: 5, writeCapacity: 5 });
+        b.resource(aws.dynamodb.Table, "prod-payments", {
+            hashKey: "id",
+            attributes: [{ name: "id", type: "S" }],
+            billingMode: "PAY_PER_REQUEST",
+        });
+        b.resource(aws.dynamodb.Table, "prod-fixed", {
+            hashKey: "id",
+            attributes: [{ name: "id", type: "S" }],
+            readCapacity: 5,
+            writeCapacity: 5,
+        });
         expectViolation("dynamodb-capacity-scales", b, ["prod-fixed"], /provisioned capacity \(billingMode PROVISIONED\)/);
     });
 });

@@ -5,7 +5,12 @@ describe("policy-pack ecr", () => {
     it("ecr-scan-and-encrypt", () => {
         const b = new StackBuilder("org", "foundation");
         b.resource(aws.ecr.Repository, "org-lax", { name: "lax" });
-        b.resource(aws.ecr.Repository, "org-ok", { name: "ok", imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE", encryptionConfigurations: [{ encryptionType: "KMS" }] });
+        b.resource(aws.ecr.Repository, "org-ok", {
+            name: "ok",
+            imageScanningConfiguration: { scanOnPush: true },
+            imageTagMutability: "IMMUTABLE",
+            encryptionConfigurations: [{ encryptionType: "KMS" }],
+        });
         expectViolation("ecr-scan-and-encrypt", b, ["org-lax"], /scan on push, immutable tags, KMS encryption/);
     });
     it("ecr-lifecycle-policy: every repository has a lifecycle policy", () => {

@@ -5,7 +5,12 @@ const AWS_CLUSTER = "aws:eks/cluster:Cluster";
 const COMPONENT = "eks:index:Cluster";
 const LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-const GOOD_COMPONENT = { endpointPrivateAccess: true, endpointPublicAccess: false, encryptionConfigKeyArn: UNKNOWN, enabledClusterLogTypes: LOGS };
+const GOOD_COMPONENT = {
+    endpointPrivateAccess: true,
+    endpointPublicAccess: false,
+    encryptionConfigKeyArn: UNKNOWN,
+    enabledClusterLogTypes: LOGS,
+};
 const GOOD_AWS = {
     roleArn: UNKNOWN,
     vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: false },
@@ -32,8 +37,16 @@ describe("policy-pack eks", () => {
 
     describe("eks-private-endpoint", () => {
         it("flags the defaults (public endpoint, no private) on both types", () => {
-            const b = clusters({ ...GOOD_COMPONENT, endpointPrivateAccess: undefined, endpointPublicAccess: undefined }, { ...GOOD_AWS, vpcConfig: { subnetIds: [UNKNOWN] } });
-            const found = expectViolation("eks-private-endpoint", b, ["prod-eks", "prod-eks", "prod-eks-eksCluster", "prod-eks-eksCluster"], /public API endpoint|private API endpoint/);
+            const b = clusters(
+                { ...GOOD_COMPONENT, endpointPrivateAccess: undefined, endpointPublicAccess: undefined },
+                { ...GOOD_AWS, vpcConfig: { subnetIds: [UNKNOWN] } },
+            );
+            const found = expectViolation(
+                "eks-private-endpoint",
+                b,
+                ["prod-eks", "prod-eks", "prod-eks-eksCluster", "prod-eks-eksCluster"],
+                /public API endpoint|private API endpoint/,
+            );
             if (found.length !== 4) {
                 throw new Error("expected public and private findings on both");
             }
@@ -45,10 +58,23 @@ describe("policy-pack eks", () => {
         });
         it("skips a cluster exempted by URN until the exemption expires", () => {
             const b = new StackBuilder("mgmt", "platform");
-            const cluster = b.add(COMPONENT, "mgmt-eks", { ...GOOD_COMPONENT, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
-            const exemption = { policy: "eks-private-endpoint", owner: "platform-team", urn: cluster.urn, reason: "bootstrap run before the mgmt runners exist", expires: "2026-12-01" };
+            const cluster = b.add(COMPONENT, "mgmt-eks", {
+                ...GOOD_COMPONENT,
+                endpointPublicAccess: true,
+                publicAccessCidrs: ["203.0.113.0/24"],
+            });
+            const exemption = {
+                policy: "eks-private-endpoint",
+                owner: "platform-team",
+                urn: cluster.urn,
+                reason: "bootstrap run before the mgmt runners exist",
+                expires: "2026-12-01",
+            };
             expectCompliant("eks-private-endpoint", b, { exemptions: [exemption], asOf: "2026-11-22" });
-            expectViolation("eks-private-endpoint", b, ["mgmt-eks"], /expired on 2026-12-01/, { exemptions: [exemption], asOf: "2026-12-02" });
+            expectViolation("eks-private-endpoint", b, ["mgmt-eks"], /expired on 2026-12-01/, {
+                exemptions: [exemption],
+                asOf: "2026-12-02",
+            });
         });
     });
 
@@ -62,7 +88,12 @@ describe("policy-pack eks", () => {
     describe("eks-control-plane-logs", () => {
         it("names the missing log types", () => {
             const b = clusters({ ...GOOD_COMPONENT, enabledClusterLogTypes: ["api"] }, { ...GOOD_AWS, enabledClusterLogTypes: undefined });
-            expectViolation("eks-control-plane-logs", b, ["prod-eks", "prod-eks-eksCluster"], /audit, authenticator, controllerManager, scheduler/);
+            expectViolation(
+                "eks-control-plane-logs",
+                b,
+                ["prod-eks", "prod-eks-eksCluster"],
+                /audit, authenticator, controllerManager, scheduler/,
+            );
         });
         it("cannot verify unknown log types", () => {
             const b = new StackBuilder("prod", "platform");
@@ -75,7 +106,12 @@ describe("policy-pack eks", () => {
 describe("policy-pack eks (v2 classes)", () => {
     it("eks-node-group-no-remote-access", () => {
         const b = new StackBuilder("prod");
-        const base = { clusterName: "prod-eks", nodeRoleArn: ROLE_ARN, subnetIds: ["subnet-1"], scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 } };
+        const base = {
+            clusterName: "prod-eks",
+            nodeRoleArn: ROLE_ARN,
+            subnetIds: ["subnet-1"],
+            scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 },
+        };
         b.resource(aws.eks.NodeGroup, "prod-ssh", { ...base, remoteAccess: { ec2SshKey: "ops" } });
         b.resource(aws.eks.NodeGroup, "prod-ok", base);
         expectViolation("eks-node-group-no-remote-access", b, ["prod-ssh"], /SSH/);

@@ -78,7 +78,12 @@ describe("policy-pack environment", () => {
             pr.add("aws:opensearch/domain:Domain", "pr-search", {});
             pr.add("aws:cloudfront/distribution:Distribution", "pr-cdn", {});
             pr.add("aws:dynamodb/table:Table", "pr-table", {});
-            expectViolation("pr-forbidden-resources", pr, ["pr-eks", "pr-nat", "pr-vpc", "pr-db", "pr-search", "pr-cdn", "pr-table"], /PR|NAT|provisioned/);
+            expectViolation(
+                "pr-forbidden-resources",
+                pr,
+                ["pr-eks", "pr-nat", "pr-vpc", "pr-db", "pr-search", "pr-cdn", "pr-table"],
+                /PR|NAT|provisioned/,
+            );
         });
         it("ignores the same resources outside PR stacks", () => {
             const test = new StackBuilder("test");
@@ -112,9 +117,20 @@ describe("policy-pack environment", () => {
         it("passes a current exemption and reports an expired and an over-long one", () => {
             const b = new StackBuilder("test");
             const q = b.add("aws:sqs/queue:Queue", "q", {});
-            const base = { policy: "sqs-encryption", owner: "payments-team", urn: q.urn, reason: "migrating to the shared data key in PR #12" };
+            const base = {
+                policy: "sqs-encryption",
+                owner: "payments-team",
+                urn: q.urn,
+                reason: "migrating to the shared data key in PR #12",
+            };
             expectCompliant("policy-exemptions-valid", b, { exemptions: [{ ...base, expires: "2026-12-31" }], asOf: "2026-11-22" });
-            const found = violationsOf("policy-exemptions-valid", b, { exemptions: [{ ...base, expires: "2026-11-01" }, { ...base, expires: "2028-01-01" }], asOf: "2026-11-22" });
+            const found = violationsOf("policy-exemptions-valid", b, {
+                exemptions: [
+                    { ...base, expires: "2026-11-01" },
+                    { ...base, expires: "2028-01-01" },
+                ],
+                asOf: "2026-11-22",
+            });
             expect(found.map((v) => v.message)).to.have.length(2);
             expect(found[0].message).to.match(/expired on 2026-11-01/);
             expect(found[1].message).to.match(/more than 180 days ahead/);
@@ -123,13 +139,24 @@ describe("policy-pack environment", () => {
         it("reports an exemption that names no owner", () => {
             const b = new StackBuilder("test");
             const q = b.add("aws:sqs/queue:Queue", "q", {});
-            const found = violationsOf("policy-exemptions-valid", b, { exemptions: [{ policy: "sqs-encryption", owner: " ", urn: q.urn, reason: "migrating to the shared data key", expires: "2026-12-31" }], asOf: "2026-11-22" });
+            const found = violationsOf("policy-exemptions-valid", b, {
+                exemptions: [
+                    { policy: "sqs-encryption", owner: " ", urn: q.urn, reason: "migrating to the shared data key", expires: "2026-12-31" },
+                ],
+                asOf: "2026-11-22",
+            });
             expect(found.map((v) => v.message)).to.deep.equal([`The exemption from sqs-encryption for ${q.urn} names no owner.`]);
         });
         it("ignores exemptions for other stacks", () => {
             const b = new StackBuilder("test");
             b.add("aws:sqs/queue:Queue", "q", {});
-            const other = { policy: "sqs-encryption", owner: "payments-team", urn: "urn:pulumi:prod::workloads::aws:sqs/queue:Queue::q", reason: "another stack's business", expires: "2020-01-01" };
+            const other = {
+                policy: "sqs-encryption",
+                owner: "payments-team",
+                urn: "urn:pulumi:prod::workloads::aws:sqs/queue:Queue::q",
+                reason: "another stack's business",
+                expires: "2020-01-01",
+            };
             expectCompliant("policy-exemptions-valid", b, { exemptions: [other], asOf: "2026-11-22" });
         });
     });
@@ -144,21 +171,40 @@ describe("policy-pack environment: pr-environment-budget", () => {
         return b;
     }
     it("passes a PR footprint of seconds-to-create, per-request resources", () => {
-        expectCompliant("pr-environment-budget", prWith(() => undefined));
+        expectCompliant(
+            "pr-environment-budget",
+            prWith(() => undefined),
+        );
     });
     it("flags a PR stack whose estimate exceeds the spin-up and cost budgets (advisory by default)", () => {
         const b = prWith((s) => {
             const vpc = s.add("aws:ec2/vpc:Vpc", "pr-42-vpc", { cidrBlock: "10.99.0.0/16" });
             s.add("aws:ec2/natGateway:NatGateway", "pr-42-nat", { subnetId: "subnet-1" }, { dependsOn: [vpc] });
-            s.add("aws:rds/instance:Instance", "pr-42-db", { instanceClass: "db.r6g.large", engine: "postgres", allocatedStorage: 100, multiAz: true }, { dependsOn: [vpc] });
+            s.add(
+                "aws:rds/instance:Instance",
+                "pr-42-db",
+                { instanceClass: "db.r6g.large", engine: "postgres", allocatedStorage: 100, multiAz: true },
+                { dependsOn: [vpc] },
+            );
         });
         const found = violationsOf("pr-environment-budget", b);
-        expect(found.map((v) => v.message).join("\n")).to.match(/Estimated spin-up is [\d.]+ min .*budget is 10 min/).and.match(/\$[\d.]+\/day/);
+        expect(found.map((v) => v.message).join("\n"))
+            .to.match(/Estimated spin-up is [\d.]+ min .*budget is 10 min/)
+            .and.match(/\$[\d.]+\/day/);
         expect(found.every((v) => v.enforcementLevel === "advisory" && v.urn === null)).to.equal(true);
     });
     it("takes the thresholds from config, and ignores full environments", () => {
-        const b = prWith((s) => void s.add("aws:rds/instance:Instance", "pr-42-db", { instanceClass: "db.r6g.large", engine: "postgres", allocatedStorage: 100 }));
-        expectCompliant("pr-environment-budget", b, { policies: { "pr-environment-budget": { maxSpinUpMinutes: 120, maxDailyUsd: 1000 } } });
+        const b = prWith(
+            (s) =>
+                void s.add("aws:rds/instance:Instance", "pr-42-db", {
+                    instanceClass: "db.r6g.large",
+                    engine: "postgres",
+                    allocatedStorage: 100,
+                }),
+        );
+        expectCompliant("pr-environment-budget", b, {
+            policies: { "pr-environment-budget": { maxSpinUpMinutes: 120, maxDailyUsd: 1000 } },
+        });
         const test = new StackBuilder("test");
         test.add("aws:rds/instance:Instance", "test-db", { instanceClass: "db.r6g.large", engine: "postgres", allocatedStorage: 100 });
         expectCompliant("pr-environment-budget", test);

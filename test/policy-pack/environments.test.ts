@@ -12,7 +12,9 @@ describe("policy-pack over every environment's plan", function () {
         it(`finds no mandatory violation in ${env}`, async () => {
             const plan = await planOf(env);
             const mandatory = plan.stacks.flatMap((s) =>
-                s.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${s.project}/${s.stack} ${v.policy} ${v.urn ?? ""}: ${v.message}`),
+                s.violations
+                    .filter((v) => v.enforcementLevel === "mandatory")
+                    .map((v) => `${s.project}/${s.stack} ${v.policy} ${v.urn ?? ""}: ${v.message}`),
             );
             expect(mandatory, mandatory.join("\n")).to.deep.equal([]);
             expect(plan.summary.mandatory).to.equal(0);

@@ -37,8 +37,16 @@ export class StackBuilder {
         providerInputs?: Record<string, unknown>,
     ) {
         const pullRequest = /^pr-(\d+)$/.exec(stack)?.[1];
-        const tags = standardTags({ environment: stack, layer: "workloads", owner: "payments-team", costCenter: "cc-100", pullRequest: pullRequest ? Number(pullRequest) : undefined });
-        this.provider = this.add("pulumi:providers:aws", `${stack}-aws`, providerInputs ?? { region: "us-east-1", defaultTags: { tags } }, { provider: null });
+        const tags = standardTags({
+            environment: stack,
+            layer: "workloads",
+            owner: "payments-team",
+            costCenter: "cc-100",
+            pullRequest: pullRequest ? Number(pullRequest) : undefined,
+        });
+        this.provider = this.add("pulumi:providers:aws", `${stack}-aws`, providerInputs ?? { region: "us-east-1", defaultTags: { tags } }, {
+            provider: null,
+        });
     }
 
     urn(type: string, name: string, parent?: PlannedResource): string {
@@ -69,7 +77,12 @@ export class StackBuilder {
      * Adds a resource from its provider class with inputs typed by the class's own Args, so a
      * property name the provider does not have fails to compile (`b.resource(aws.lambda.Permission, ...)`).
      */
-    resource<C extends ResourceClass>(cls: C, name: string, inputs: ConstructorParameters<C>[1], options: AddOptions = {}): PlannedResource {
+    resource<C extends ResourceClass>(
+        cls: C,
+        name: string,
+        inputs: ConstructorParameters<C>[1],
+        options: AddOptions = {},
+    ): PlannedResource {
         return this.add(typeToken(cls), name, inputs as Record<string, unknown>, options);
     }
 
@@ -90,7 +103,13 @@ export function expectCompliant(policy: string, stack: PlannedStack | StackBuild
 }
 
 /** Asserts the policy reports exactly the given resources (by logical name), at its own level, mentioning `pattern`. */
-export function expectViolation(policy: string, stack: PlannedStack | StackBuilder, names: string[], pattern: RegExp, config?: PackConfig): Violation[] {
+export function expectViolation(
+    policy: string,
+    stack: PlannedStack | StackBuilder,
+    names: string[],
+    pattern: RegExp,
+    config?: PackConfig,
+): Violation[] {
     const planned = stack instanceof StackBuilder ? stack.build() : stack;
     const found = violationsOf(policy, planned, config);
     const blocking = found.filter((v) => !v.message.startsWith("cannot verify"));

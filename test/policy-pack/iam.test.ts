@@ -8,16 +8,31 @@ describe("policy-pack iam", () => {
     describe("iam-no-admin-wildcard", () => {
         it("passes scoped policies (string and object documents)", () => {
             const b = new StackBuilder("test");
-            b.add("aws:iam/policy:Policy", "test-worker", { policy: doc({ Effect: "Allow", Action: ["sqs:ReceiveMessage"], Resource: "arn:aws:sqs:us-east-1:1:q" }) });
-            b.add("aws:iam/rolePolicy:RolePolicy", "test-worker-inline", { role: "r", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }] } });
-            b.add("aws:iam/role:Role", "test-worker-role", { assumeRolePolicy: TRUST_LAMBDA, inlinePolicies: [{ name: "deny-all", policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) }] });
+            b.add("aws:iam/policy:Policy", "test-worker", {
+                policy: doc({ Effect: "Allow", Action: ["sqs:ReceiveMessage"], Resource: "arn:aws:sqs:us-east-1:1:q" }),
+            });
+            b.add("aws:iam/rolePolicy:RolePolicy", "test-worker-inline", {
+                role: "r",
+                policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }] },
+            });
+            b.add("aws:iam/role:Role", "test-worker-role", {
+                assumeRolePolicy: TRUST_LAMBDA,
+                inlinePolicies: [{ name: "deny-all", policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) }],
+            });
             expectCompliant("iam-no-admin-wildcard", b);
         });
         it("flags Allow *:* in a policy and in a role's inline policy", () => {
             const b = new StackBuilder("test");
             b.add("aws:iam/policy:Policy", "test-admin", { policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) });
-            b.add("aws:iam/role:Role", "test-role", { assumeRolePolicy: TRUST_LAMBDA, inlinePolicies: [{ name: "god", policy: doc({ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }) }] });
-            b.add("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "support-inline", { instanceArn: "arn", permissionSetArn: "arn", inlinePolicy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) });
+            b.add("aws:iam/role:Role", "test-role", {
+                assumeRolePolicy: TRUST_LAMBDA,
+                inlinePolicies: [{ name: "god", policy: doc({ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }) }],
+            });
+            b.add("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "support-inline", {
+                instanceArn: "arn",
+                permissionSetArn: "arn",
+                inlinePolicy: doc({ Effect: "Allow", Action: "*", Resource: "*" }),
+            });
             expectViolation("iam-no-admin-wildcard", b, ["test-admin", "test-role", "support-inline"], /allows "\*" on "\*"/);
         });
         it("cannot verify a policy document unknown until apply", () => {
@@ -37,14 +52,23 @@ describe("policy-pack iam", () => {
             const b = new StackBuilder("mgmt", "foundation");
             b.add("aws:iam/role:Role", "worker", { assumeRolePolicy: TRUST_LAMBDA });
             b.add("aws:iam/role:Role", "org-reader", {
-                assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } }),
+                assumeRolePolicy: doc({
+                    Effect: "Allow",
+                    Principal: { AWS: "*" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } },
+                }),
             });
             expectCompliant("iam-trust-no-wildcard-principal", b);
         });
         it("flags Principal * without a condition", () => {
             const b = new StackBuilder("mgmt", "foundation");
-            b.add("aws:iam/role:Role", "open", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole" }) });
-            b.add("aws:iam/role:Role", "open2", { assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: {} }) });
+            b.add("aws:iam/role:Role", "open", {
+                assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole" }),
+            });
+            b.add("aws:iam/role:Role", "open2", {
+                assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: {} }),
+            });
             expectViolation("iam-trust-no-wildcard-principal", b, ["open", "open2"], /any principal/);
         });
         it("cannot verify an unknown trust policy", () => {
@@ -72,16 +96,34 @@ describe("policy-pack iam", () => {
 describe("policy-pack iam (v2 classes)", () => {
     it("iam-no-managed-admin: flags AdministratorAccess on a workload role, allows the deployment role", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-admin", { role: "prod-worker", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-        b.resource(aws.iam.RolePolicyAttachment, "prod-deploy-admin", { role: "payments-deployment", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-xray", { role: "prod-worker", policyArn: "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess" });
-        expectViolation("iam-no-managed-admin", b, ["prod-worker-admin"], /gives role prod-worker the AWS managed .*policy\/AdministratorAccess/);
+        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-admin", {
+            role: "prod-worker",
+            policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        });
+        b.resource(aws.iam.RolePolicyAttachment, "prod-deploy-admin", {
+            role: "payments-deployment",
+            policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        });
+        b.resource(aws.iam.RolePolicyAttachment, "prod-worker-xray", {
+            role: "prod-worker",
+            policyArn: "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+        });
+        expectViolation(
+            "iam-no-managed-admin",
+            b,
+            ["prod-worker-admin"],
+            /gives role prod-worker the AWS managed .*policy\/AdministratorAccess/,
+        );
     });
     it('iam-no-service-wildcard: flags "dynamodb:*" on "*", passes scoped actions', () => {
         const b = new StackBuilder("prod");
-        const policy = (Action: string, Resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] });
+        const policy = (Action: string, Resource: string) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] });
         b.resource(aws.iam.RolePolicy, "prod-wide", { role: "prod-worker", policy: policy("dynamodb:*", "*") });
-        b.resource(aws.iam.RolePolicy, "prod-narrow", { role: "prod-worker", policy: policy("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:206217865489:table/prod-payments") });
+        b.resource(aws.iam.RolePolicy, "prod-narrow", {
+            role: "prod-worker",
+            policy: policy("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:206217865489:table/prod-payments"),
+        });
         expectViolation("iam-no-service-wildcard", b, ["prod-wide"], /dynamodb:\* on "\*"/);
     });
 });

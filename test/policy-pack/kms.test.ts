@@ -45,10 +45,14 @@ describe("policy-pack kms (v2 classes)", () => {
         const b = new StackBuilder("prod");
         b.resource(aws.sns.Topic, "prod-events", {});
         b.resource(aws.secretsmanager.Secret, "prod-token", {});
-        b.resource(aws.ec2.LaunchTemplate, "prod-nodes", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 50 } }] });
+        b.resource(aws.ec2.LaunchTemplate, "prod-nodes", {
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 50 } }],
+        });
         b.resource(aws.sns.Topic, "prod-ok-topic", { kmsMasterKeyId: KEY_ARN });
         b.resource(aws.secretsmanager.Secret, "prod-ok-secret", { kmsKeyId: KEY_ARN });
-        b.resource(aws.ec2.LaunchTemplate, "prod-ok-nodes", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50 } }] });
+        b.resource(aws.ec2.LaunchTemplate, "prod-ok-nodes", {
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50 } }],
+        });
         expectViolation("kms-encrypted-topics-secrets-volumes", b, ["prod-events", "prod-token", "prod-nodes"], /KMS|unencrypted/);
     });
 });

@@ -47,49 +47,98 @@ describe("policy-pack lambda", () => {
         it("passes an S3-invoked function with an on-failure destination, and ignores SQS-polled functions", () => {
             const b = new StackBuilder("test");
             const fn = b.add(FN, "test-thumbs", { name: "test-thumbs" });
-            b.resource(aws.lambda.Permission, "test-thumbs-s3", { principal: "s3.amazonaws.com", function: "test-thumbs", action: "lambda:InvokeFunction" }, { dependsOn: [fn] });
-            b.resource(aws.lambda.FunctionEventInvokeConfig, "test-thumbs-invoke", { functionName: "test-thumbs", destinationConfig: { onFailure: { destination: UNKNOWN } } }, { dependsOn: [fn] });
+            b.resource(
+                aws.lambda.Permission,
+                "test-thumbs-s3",
+                { principal: "s3.amazonaws.com", function: "test-thumbs", action: "lambda:InvokeFunction" },
+                { dependsOn: [fn] },
+            );
+            b.resource(
+                aws.lambda.FunctionEventInvokeConfig,
+                "test-thumbs-invoke",
+                { functionName: "test-thumbs", destinationConfig: { onFailure: { destination: UNKNOWN } } },
+                { dependsOn: [fn] },
+            );
             b.add(FN, "test-worker", { name: "test-worker" });
             expectCompliant("lambda-async-failure-destination", b);
         });
         it("passes a dead-letter config", () => {
             const b = new StackBuilder("test");
             const fn = b.add(FN, "test-hook", { name: "test-hook", deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:1:dlq" } });
-            b.resource(aws.lambda.Permission, "test-hook-sns", { principal: "sns.amazonaws.com", function: "arn:aws:lambda:us-east-1:1:function:test-hook", action: "lambda:InvokeFunction" }, { dependsOn: [fn] });
+            b.resource(
+                aws.lambda.Permission,
+                "test-hook-sns",
+                {
+                    principal: "sns.amazonaws.com",
+                    function: "arn:aws:lambda:us-east-1:1:function:test-hook",
+                    action: "lambda:InvokeFunction",
+                },
+                { dependsOn: [fn] },
+            );
             expectCompliant("lambda-async-failure-destination", b);
         });
         it("links a permission whose function name is unknown until apply through its dependency", () => {
             const b = new StackBuilder("test");
             const fn = b.add(FN, "test-cron", {});
-            b.resource(aws.lambda.Permission, "test-cron-events", { principal: "events.amazonaws.com", function: UNKNOWN, action: "lambda:InvokeFunction" }, { dependsOn: [fn] });
+            b.resource(
+                aws.lambda.Permission,
+                "test-cron-events",
+                { principal: "events.amazonaws.com", function: UNKNOWN, action: "lambda:InvokeFunction" },
+                { dependsOn: [fn] },
+            );
             expectViolation("lambda-async-failure-destination", b, ["test-cron"], /asynchronously/);
         });
         it("cannot verify when the invoking principal is unknown", () => {
             const b = new StackBuilder("test");
             const fn = b.add(FN, "test-cron", {});
-            b.resource(aws.lambda.Permission, "test-cron-events", { principal: UNKNOWN, function: "test-cron", action: "lambda:InvokeFunction" }, { dependsOn: [fn] });
+            b.resource(
+                aws.lambda.Permission,
+                "test-cron-events",
+                { principal: UNKNOWN, function: "test-cron", action: "lambda:InvokeFunction" },
+                { dependsOn: [fn] },
+            );
             expectCannotVerify("lambda-async-failure-destination", b);
         });
         it("links a permission to its function through the provider's `function` input alone (no dependency)", () => {
             const b = new StackBuilder("test");
             b.resource(aws.lambda.Function, "test-hook", { name: "test-hook", role: "arn:aws:iam::902105368459:role/test-hook" });
-            b.resource(aws.lambda.Permission, "test-hook-sns", { principal: "sns.amazonaws.com", function: "arn:aws:lambda:us-east-1:902105368459:function:test-hook", action: "lambda:InvokeFunction" });
+            b.resource(aws.lambda.Permission, "test-hook-sns", {
+                principal: "sns.amazonaws.com",
+                function: "arn:aws:lambda:us-east-1:902105368459:function:test-hook",
+                action: "lambda:InvokeFunction",
+            });
             expectViolation("lambda-async-failure-destination", b, ["test-hook"], /asynchronously/);
         });
         it("flags an EventBridge-invoked function with neither", () => {
             const b = new StackBuilder("test");
             const fn = b.add(FN, "test-cron", { name: "test-cron" });
-            b.resource(aws.lambda.Permission, "test-cron-events", { principal: "events.amazonaws.com", function: "test-cron", action: "lambda:InvokeFunction" }, { dependsOn: [fn] });
+            b.resource(
+                aws.lambda.Permission,
+                "test-cron-events",
+                { principal: "events.amazonaws.com", function: "test-cron", action: "lambda:InvokeFunction" },
+                { dependsOn: [fn] },
+            );
             expectViolation("lambda-async-failure-destination", b, ["test-cron"], /asynchronously/);
         });
     });
     it("lambda-env-no-secrets: access keys, private keys and literal passwords are flagged; references pass", () => {
         const b = new StackBuilder("prod");
-        const fn = (name: string, variables: Record<string, string>) => b.resource(aws.lambda.Function, name, { role: "arn:aws:iam::1:role/r", ...IN_VPC, environment: { variables } });
-        fn("prod-worker", { DB_HOST: "prod-postgres.example", DB_USER: "payments_worker", PARTNER_TOKEN: "arn:aws:secretsmanager:us-east-1:1:secret:partner", SIGNING_KEY_SECRET: "/payments/signing" });
+        const fn = (name: string, variables: Record<string, string>) =>
+            b.resource(aws.lambda.Function, name, { role: "arn:aws:iam::1:role/r", ...IN_VPC, environment: { variables } });
+        fn("prod-worker", {
+            DB_HOST: "prod-postgres.example",
+            DB_USER: "payments_worker",
+            PARTNER_TOKEN: "arn:aws:secretsmanager:us-east-1:1:secret:partner",
+            SIGNING_KEY_SECRET: "/payments/signing",
+        });
         fn("prod-leaky", { DB_PASSWORD: "hunter2hunter2", HOST: "x" });
         fn("prod-keyed", { UPLOAD_ID: "AKIAIOSFODNN7EXAMPLE" });
         fn("prod-secret", { STRIPE: "[secret]" });
-        expectViolation("lambda-env-no-secrets", b, ["prod-leaky", "prod-keyed", "prod-secret"], /credentials in environment variable\(s\) (DB_PASSWORD|UPLOAD_ID|STRIPE)\./);
+        expectViolation(
+            "lambda-env-no-secrets",
+            b,
+            ["prod-leaky", "prod-keyed", "prod-secret"],
+            /credentials in environment variable\(s\) (DB_PASSWORD|UPLOAD_ID|STRIPE)\./,
+        );
     });
 });

@@ -21,10 +21,22 @@ describe("policy-pack logging", () => {
     });
     it("service-log-exports", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.rds.Instance, "prod-db", { instanceClass: "db.r6g.large", engine: "postgres", enabledCloudwatchLogsExports: ["upgrade"] });
-        b.resource(aws.opensearch.Domain, "prod-search", { logPublishingOptions: [{ logType: "INDEX_SLOW_LOGS", cloudwatchLogGroupArn: "arn:lg" }] });
-        b.resource(aws.rds.Instance, "prod-ok-db", { instanceClass: "db.r6g.large", engine: "postgres", enabledCloudwatchLogsExports: ["postgresql", "upgrade"] });
-        b.resource(aws.opensearch.Domain, "prod-ok-search", { logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: "arn:lg", enabled: true }] });
+        b.resource(aws.rds.Instance, "prod-db", {
+            instanceClass: "db.r6g.large",
+            engine: "postgres",
+            enabledCloudwatchLogsExports: ["upgrade"],
+        });
+        b.resource(aws.opensearch.Domain, "prod-search", {
+            logPublishingOptions: [{ logType: "INDEX_SLOW_LOGS", cloudwatchLogGroupArn: "arn:lg" }],
+        });
+        b.resource(aws.rds.Instance, "prod-ok-db", {
+            instanceClass: "db.r6g.large",
+            engine: "postgres",
+            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        });
+        b.resource(aws.opensearch.Domain, "prod-ok-search", {
+            logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: "arn:lg", enabled: true }],
+        });
         expectViolation("service-log-exports", b, ["prod-db", "prod-search"], /postgresql log|audit logs/);
     });
 });

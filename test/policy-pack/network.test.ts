@@ -10,8 +10,18 @@ const AWSX_VPC = "awsx:ec2:Vpc";
 /** A public ALB whose security group takes 80/443 from anywhere, as the edge must. */
 function edge(b: StackBuilder): void {
     const sg = b.add(SG, "test-alb-public-sg", { vpcId: UNKNOWN });
-    b.add(RULE, "test-alb-https", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [sg] });
-    b.add(RULE, "test-alb-http", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv6: "::/0" }, { dependsOn: [sg] });
+    b.add(
+        RULE,
+        "test-alb-https",
+        { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
+        { dependsOn: [sg] },
+    );
+    b.add(
+        RULE,
+        "test-alb-http",
+        { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv6: "::/0" },
+        { dependsOn: [sg] },
+    );
     b.add(LB, "test-alb-public", { internal: false, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { dependsOn: [sg] });
 }
 
@@ -26,7 +36,12 @@ describe("policy-pack network", () => {
         it("flags 443 from anywhere on an internal ALB's group and all traffic from anywhere inline", () => {
             const b = new StackBuilder("test", "platform");
             const sg = b.add(SG, "test-alb-internal-sg", {});
-            b.add(RULE, "test-internal-https", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [sg] });
+            b.add(
+                RULE,
+                "test-internal-https",
+                { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
+                { dependsOn: [sg] },
+            );
             b.add(LB, "test-alb-internal", { internal: true, securityGroups: [UNKNOWN] }, { dependsOn: [sg] });
             b.add(SG, "test-open-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
             expectViolation("sg-no-public-ingress", b, ["test-internal-https", "test-open-sg"], /from 0\.0\.0\.0\/0/);
@@ -35,7 +50,12 @@ describe("policy-pack network", () => {
             const b = new StackBuilder("test", "platform");
             edge(b);
             const sg = b.resources.find((r) => r.name === "test-alb-public-sg")!;
-            b.add(LEGACY_RULE, "test-alb-8080", { type: "ingress", securityGroupId: UNKNOWN, protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"] }, { dependsOn: [sg] });
+            b.add(
+                LEGACY_RULE,
+                "test-alb-8080",
+                { type: "ingress", securityGroupId: UNKNOWN, protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"] },
+                { dependsOn: [sg] },
+            );
             expectViolation("sg-no-public-ingress", b, ["test-alb-8080"], /port 8080/);
         });
         it("cannot verify a rule whose CIDR is unknown", () => {
@@ -101,7 +121,12 @@ describe("policy-pack network", () => {
                 b.add("aws:ec2/flowLog:FlowLog", "prod-flow-logs", { vpcId: "vpc-0abc", trafficType: "ALL" }, { dependsOn: [vpc] });
             }
             if (defaultSg) {
-                b.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "prod-default-sg", { vpcId: "vpc-0abc", ...defaultSg }, { dependsOn: [vpc] });
+                b.add(
+                    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+                    "prod-default-sg",
+                    { vpcId: "vpc-0abc", ...defaultSg },
+                    { dependsOn: [vpc] },
+                );
             }
             return b;
         }
@@ -119,7 +144,12 @@ describe("policy-pack network", () => {
         it("flags a VPC without flow logs", () => expectViolation("vpc-flow-logs", network(false, null), ["prod-vpc"], /no flow log/));
         it("flags an unmanaged default group and one with rules", () => {
             expectViolation("vpc-default-sg-closed", network(true, null), ["prod-vpc"], /not managed/);
-            expectViolation("vpc-default-sg-closed", network(true, { ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }] }), ["prod-vpc"], /has rules/);
+            expectViolation(
+                "vpc-default-sg-closed",
+                network(true, { ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }] }),
+                ["prod-vpc"],
+                /has rules/,
+            );
         });
     });
 });
@@ -127,9 +157,18 @@ describe("policy-pack network", () => {
 describe("policy-pack network (v2 classes)", () => {
     it("sg-no-unrestricted-egress: flags all-traffic egress to the internet, passes 443 out", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.ec2.SecurityGroup, "prod-open", { vpcId: "vpc-1", egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+        b.resource(aws.ec2.SecurityGroup, "prod-open", {
+            vpcId: "vpc-1",
+            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        });
         b.resource(aws.vpc.SecurityGroupEgressRule, "prod-open-rule", { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" });
-        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-https", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-https", {
+            securityGroupId: "sg-1",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "0.0.0.0/0",
+        });
         expectViolation("sg-no-unrestricted-egress", b, ["prod-open", "prod-open-rule"], /all traffic out/);
     });
     it("ec2-imdsv2: a hop limit above 1 lets containers use the node's role", () => {
@@ -140,11 +179,37 @@ describe("policy-pack network (v2 classes)", () => {
     });
     it("sg-descriptions: the group and every rule say what they allow", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.ec2.SecurityGroup, "prod-db-sg", { vpcId: "vpc-1", description: "PostgreSQL: 5432 from named clients", ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-1"], description: "worker" }] });
-        b.resource(aws.ec2.SecurityGroup, "prod-bare-sg", { vpcId: "vpc-1", description: "Managed by Pulumi", egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.30.0.0/16"] }] });
-        b.resource(aws.vpc.SecurityGroupIngressRule, "prod-rule", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.30.0.0/16", description: "HTTPS from the VPC" });
-        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-bare-rule", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.30.0.0/16" });
-        expectViolation("sg-descriptions", b, ["prod-bare-sg", "prod-bare-rule"], /no description for the group, egress #1|rule prod-bare-rule has no description/);
+        b.resource(aws.ec2.SecurityGroup, "prod-db-sg", {
+            vpcId: "vpc-1",
+            description: "PostgreSQL: 5432 from named clients",
+            ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-1"], description: "worker" }],
+        });
+        b.resource(aws.ec2.SecurityGroup, "prod-bare-sg", {
+            vpcId: "vpc-1",
+            description: "Managed by Pulumi",
+            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.30.0.0/16"] }],
+        });
+        b.resource(aws.vpc.SecurityGroupIngressRule, "prod-rule", {
+            securityGroupId: "sg-1",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "10.30.0.0/16",
+            description: "HTTPS from the VPC",
+        });
+        b.resource(aws.vpc.SecurityGroupEgressRule, "prod-bare-rule", {
+            securityGroupId: "sg-1",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "10.30.0.0/16",
+        });
+        expectViolation(
+            "sg-descriptions",
+            b,
+            ["prod-bare-sg", "prod-bare-rule"],
+            /no description for the group, egress #1|rule prod-bare-rule has no description/,
+        );
     });
     it("ec2-detailed-monitoring: launch templates and instances enable 1-minute metrics", () => {
         const b = new StackBuilder("prod");
@@ -157,8 +222,14 @@ describe("policy-pack network (v2 classes)", () => {
         const b = new StackBuilder("prod");
         b.resource(aws.lb.LoadBalancer, "prod-alb", { subnets: ["subnet-a", "subnet-b", "subnet-c"] });
         b.resource(aws.lb.LoadBalancer, "prod-lonely-alb", { subnets: ["subnet-a"] });
-        b.resource(aws.lambda.Function, "prod-fn", { role: "arn:aws:iam::1:role/r", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] } });
-        b.resource(aws.lambda.Function, "prod-one-az-fn", { role: "arn:aws:iam::1:role/r", vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] } });
+        b.resource(aws.lambda.Function, "prod-fn", {
+            role: "arn:aws:iam::1:role/r",
+            vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] },
+        });
+        b.resource(aws.lambda.Function, "prod-one-az-fn", {
+            role: "arn:aws:iam::1:role/r",
+            vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] },
+        });
         b.resource(aws.lambda.Function, "prod-no-vpc-fn", { role: "arn:aws:iam::1:role/r" });
         expectViolation("multi-az-placement", b, ["prod-lonely-alb", "prod-one-az-fn"], /1 subnet\(s\)/);
     });
@@ -167,9 +238,26 @@ describe("policy-pack network (v2 classes)", () => {
 describe("policy-pack route53", () => {
     it("route53-alias-records: A/AAAA records alias a resource; literal addresses are flagged, other types pass", () => {
         const b = new StackBuilder("prod", "platform");
-        b.resource(aws.route53.Record, "prod-dns-origin", { zoneId: "Z1", name: "origin.prod.payments.example.com", type: "A", aliases: [{ name: "prod-alb-1.us-east-1.elb.amazonaws.com", zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: false }] });
-        b.resource(aws.route53.Record, "prod-dns-legacy", { zoneId: "Z1", name: "legacy.prod.payments.example.com", type: "A", ttl: 300, records: ["203.0.113.10"] });
-        b.resource(aws.route53.Record, "prod-dkim", { zoneId: "Z1", name: "x._domainkey.prod.payments.example.com", type: "CNAME", ttl: 300, records: ["x.dkim.amazonses.com"] });
+        b.resource(aws.route53.Record, "prod-dns-origin", {
+            zoneId: "Z1",
+            name: "origin.prod.payments.example.com",
+            type: "A",
+            aliases: [{ name: "prod-alb-1.us-east-1.elb.amazonaws.com", zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: false }],
+        });
+        b.resource(aws.route53.Record, "prod-dns-legacy", {
+            zoneId: "Z1",
+            name: "legacy.prod.payments.example.com",
+            type: "A",
+            ttl: 300,
+            records: ["203.0.113.10"],
+        });
+        b.resource(aws.route53.Record, "prod-dkim", {
+            zoneId: "Z1",
+            name: "x._domainkey.prod.payments.example.com",
+            type: "CNAME",
+            ttl: 300,
+            records: ["x.dkim.amazonses.com"],
+        });
         expectViolation("route53-alias-records", b, ["prod-dns-legacy"], /literal addresses/);
     });
 });
@@ -178,7 +266,12 @@ describe("policy-pack route53 query logging", () => {
     it("route53-query-logging: public zones log queries; private zones are not required to", () => {
         const b = new StackBuilder("prod", "platform");
         const logged = b.resource(aws.route53.Zone, "prod-public-zone", { name: "prod.payments.example.com" });
-        b.resource(aws.route53.QueryLog, "prod-dns-query-logs", { zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/route53/prod.payments.example.com" }, { dependsOn: [logged] });
+        b.resource(
+            aws.route53.QueryLog,
+            "prod-dns-query-logs",
+            { zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/route53/prod.payments.example.com" },
+            { dependsOn: [logged] },
+        );
         b.resource(aws.route53.Zone, "prod-quiet-zone", { name: "quiet.payments.example.com" });
         b.resource(aws.route53.Zone, "prod-private-zone", { name: "internal.prod.payments.example.com", vpcs: [{ vpcId: "vpc-1" }] });
         expectViolation("route53-query-logging", b, ["prod-quiet-zone"], /does not log DNS queries/);

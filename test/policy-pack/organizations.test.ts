@@ -6,7 +6,12 @@ const ATTACH = "aws:organizations/policyAttachment:PolicyAttachment";
 const OU = "aws:organizations/organizationalUnit:OrganizationalUnit";
 
 function scp(b: StackBuilder, name: string, type = "SERVICE_CONTROL_POLICY", statements = 1): PlannedResource {
-    const Statement = Array.from({ length: statements }, (_, i) => ({ Sid: `S${i}`, Effect: "Deny", Action: `ec2:Action${i}`, Resource: "*" }));
+    const Statement = Array.from({ length: statements }, (_, i) => ({
+        Sid: `S${i}`,
+        Effect: "Deny",
+        Action: `ec2:Action${i}`,
+        Resource: "*",
+    }));
     return b.add(POLICY, name, { type, content: JSON.stringify({ Version: "2012-10-17", Statement }) });
 }
 

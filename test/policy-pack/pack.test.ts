@@ -8,10 +8,33 @@ import { POLICIES } from "../../policy-pack/policies";
 import { CONFIG_DIR, DOC_FILE, docSection, renderConfigs, renderDocs } from "../../policy-pack/scripts/generate";
 
 const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
-const DOMAINS = ["s3", "kms", "dynamodb", "sqs", "lambda", "rds", "opensearch", "eks", "network", "elb", "cloudfront-waf", "iam", "organizations", "tagging", "environment", "resource-access", "logging", "audit", "ecr", "versions"];
+const DOMAINS = [
+    "s3",
+    "kms",
+    "dynamodb",
+    "sqs",
+    "lambda",
+    "rds",
+    "opensearch",
+    "eks",
+    "network",
+    "elb",
+    "cloudfront-waf",
+    "iam",
+    "organizations",
+    "tagging",
+    "environment",
+    "resource-access",
+    "logging",
+    "audit",
+    "ecr",
+    "versions",
+];
 
 function sourceFiles(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
 }
 
 describe("policy-pack structure", () => {
@@ -20,7 +43,9 @@ describe("policy-pack structure", () => {
         const names = POLICIES.map((p) => p.meta.name);
         expect(new Set(names).size).to.equal(names.length);
         for (const { meta, policy } of POLICIES) {
-            expect(meta.name, "names Pulumi accepts").to.match(/^[a-z0-9-]+$/).and.not.equal("all");
+            expect(meta.name, "names Pulumi accepts")
+                .to.match(/^[a-z0-9-]+$/)
+                .and.not.equal("all");
             expect(policy.name).to.equal(meta.name);
             expect(policy.description, meta.name).to.have.length.greaterThan(20);
             expect(meta.prevents, meta.name).to.have.length.greaterThan(10);
@@ -54,7 +79,10 @@ describe("policy-pack structure", () => {
     });
 
     it("starts as Pulumi starts it (node in policy-pack/): the analyzer validates the pack and prints its port", async () => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
+            cwd: PACK_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stderr = "";
         child.stderr.on("data", (chunk) => (stderr += String(chunk)));
         try {

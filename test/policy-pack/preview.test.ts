@@ -4,7 +4,8 @@ import { evaluateStack } from "../../policy-pack/offline";
 import { planOf } from "../harness";
 
 /** Values a provider computes on create (ARNs, ids, queue URLs, domain names): unknown during a first preview. */
-const COMPUTED = /^(arn:|https:\/\/sqs\.|(vpc|subnet|sg|igw|nat|eipalloc|lt|rtb|tgw|tgw-attach|vpce|i|ami)-[0-9a-f]{8,}$|[a-z0-9-]+\.s3\.([a-z0-9-]+\.)?amazonaws\.com$)/;
+const COMPUTED =
+    /^(arn:|https:\/\/sqs\.|(vpc|subnet|sg|igw|nat|eipalloc|lt|rtb|tgw|tgw-attach|vpce|i|ami)-[0-9a-f]{8,}$|[a-z0-9-]+\.s3\.([a-z0-9-]+\.)?amazonaws\.com$)/;
 
 function asFirstPreview(value: unknown): unknown {
     if (typeof value === "string") {
@@ -30,13 +31,20 @@ describe("policy-pack on a first preview (computed values unknown)", function ()
             const plan = await planOf(env);
             let cannotVerify = 0;
             for (const stack of plan.stacks) {
-                const preview: PlannedStack = { ...stack, resources: stack.resources.map((r) => ({ ...r, inputs: asFirstPreview(r.inputs) as Record<string, unknown> })) };
+                const preview: PlannedStack = {
+                    ...stack,
+                    resources: stack.resources.map((r) => ({ ...r, inputs: asFirstPreview(r.inputs) as Record<string, unknown> })),
+                };
                 const found = evaluateStack(preview);
-                const resolvedMandatory = stack.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy} ${v.urn}`);
+                const resolvedMandatory = stack.violations
+                    .filter((v) => v.enforcementLevel === "mandatory")
+                    .map((v) => `${v.policy} ${v.urn}`);
                 const previewMandatory = found.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy} ${v.urn}`);
                 expect(previewMandatory, `${stack.project}/${stack.stack}`).to.have.members(resolvedMandatory);
                 cannotVerify += found.filter((v) => v.message.startsWith("cannot verify until apply")).length;
-                expect(found.filter((v) => v.message.startsWith("cannot verify")).every((v) => v.enforcementLevel === "advisory")).to.equal(true);
+                expect(found.filter((v) => v.message.startsWith("cannot verify")).every((v) => v.enforcementLevel === "advisory")).to.equal(
+                    true,
+                );
             }
             expect(cannotVerify, "some checks read computed values").to.be.greaterThan(0);
         });

@@ -56,8 +56,18 @@ describe("policy-pack on the probe program (one realistic mistake per class, tes
         const plan = await probePlan();
         const mandatory = plan.stacks.flatMap((s) => s.violations.filter((v) => v.enforcementLevel === "mandatory"));
         // Named twice: the violation's URN, and its message (what a reviewer reads).
-        const missed = MISTAKES.filter(([resource, policy]) => !mandatory.some((v) => v.policy === policy && v.urn?.endsWith(`::${resource}`) && v.message.includes(resource)));
-        expect(missed.map(([r, p]) => `${p} did not block ${r}`), JSON.stringify(mandatory.map((v) => [v.policy, v.urn, v.message]), null, 1)).to.deep.equal([]);
+        const missed = MISTAKES.filter(
+            ([resource, policy]) =>
+                !mandatory.some((v) => v.policy === policy && v.urn?.endsWith(`::${resource}`) && v.message.includes(resource)),
+        );
+        expect(
+            missed.map(([r, p]) => `${p} did not block ${r}`),
+            JSON.stringify(
+                mandatory.map((v) => [v.policy, v.urn, v.message]),
+                null,
+                1,
+            ),
+        ).to.deep.equal([]);
         expect(plan.summary.mandatory).to.be.greaterThanOrEqual(MISTAKES.length);
     });
 });

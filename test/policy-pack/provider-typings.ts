@@ -61,7 +61,9 @@ function nestedInputType(typeText: string): Members | undefined {
 
 const EKS_DIR = path.dirname(require.resolve("@pulumi/eks/package.json"));
 /** Component resources the policies read (offline only their inputs are visible): their Args interfaces. */
-const COMPONENT_ARGS: Record<string, { file: string; name: string }> = { "eks:index:Cluster": { file: path.join(EKS_DIR, "cluster.d.ts"), name: "ClusterArgs" } };
+const COMPONENT_ARGS: Record<string, { file: string; name: string }> = {
+    "eks:index:Cluster": { file: path.join(EKS_DIR, "cluster.d.ts"), name: "ClusterArgs" },
+};
 
 /** The Args members of an `aws:<module>/<file>:<Class>` resource type (or a known component), or an error text. */
 export function argsOf(token: string): Members | string {

@@ -14,7 +14,12 @@ const PRIMARY = {
     skipFinalSnapshot: false,
     finalSnapshotIdentifier: "prod-db-final",
 };
-const REPLICA = { replicateSourceDb: "arn:aws:rds:us-east-1:1:db:prod-db", instanceClass: "db.r6g.large", iamDatabaseAuthenticationEnabled: true, publiclyAccessible: false };
+const REPLICA = {
+    replicateSourceDb: "arn:aws:rds:us-east-1:1:db:prod-db",
+    instanceClass: "db.r6g.large",
+    iamDatabaseAuthenticationEnabled: true,
+    publiclyAccessible: false,
+};
 
 function prodWith(inputs: Record<string, unknown>): StackBuilder {
     const b = new StackBuilder("prod");
@@ -25,18 +30,27 @@ function prodWith(inputs: Record<string, unknown>): StackBuilder {
 
 describe("policy-pack rds", () => {
     it("passes a compliant prod primary and replica on every RDS policy", () => {
-        for (const policy of ["rds-encrypted", "rds-not-public", "rds-backup-retention", "rds-iam-auth", "rds-multi-az-prod", "rds-deletion-safety-prod"]) {
+        for (const policy of [
+            "rds-encrypted",
+            "rds-not-public",
+            "rds-backup-retention",
+            "rds-iam-auth",
+            "rds-multi-az-prod",
+            "rds-deletion-safety-prod",
+        ]) {
             expectCompliant(policy, prodWith({}));
         }
     });
 
     describe("rds-encrypted", () => {
-        it("flags unencrypted storage", () => expectViolation("rds-encrypted", prodWith({ storageEncrypted: false }), ["prod-db"], /encrypt/));
+        it("flags unencrypted storage", () =>
+            expectViolation("rds-encrypted", prodWith({ storageEncrypted: false }), ["prod-db"], /encrypt/));
         it("cannot verify unknown encryption", () => expectCannotVerify("rds-encrypted", prodWith({ storageEncrypted: UNKNOWN })));
     });
 
     describe("rds-not-public", () => {
-        it("flags a publicly accessible instance", () => expectViolation("rds-not-public", prodWith({ publiclyAccessible: true }), ["prod-db"], /publicly accessible/));
+        it("flags a publicly accessible instance", () =>
+            expectViolation("rds-not-public", prodWith({ publiclyAccessible: true }), ["prod-db"], /publicly accessible/));
     });
 
     describe("rds-backup-retention", () => {
@@ -52,7 +66,9 @@ describe("policy-pack rds", () => {
             expectViolation("rds-backup-retention", test, ["test-db"], /1 day/);
         });
         it("takes the minimum from config", () => {
-            expectCompliant("rds-backup-retention", prodWith({ backupRetentionPeriod: 14 }), { policies: { "rds-backup-retention": { minBackupRetentionDays: 14 } } });
+            expectCompliant("rds-backup-retention", prodWith({ backupRetentionPeriod: 14 }), {
+                policies: { "rds-backup-retention": { minBackupRetentionDays: 14 } },
+            });
         });
     });
 
@@ -75,7 +91,12 @@ describe("policy-pack rds", () => {
 
     describe("rds-deletion-safety-prod", () => {
         it("flags missing deletion protection and skipped final snapshot in prod", () => {
-            const found = expectViolation("rds-deletion-safety-prod", prodWith({ deletionProtection: false, skipFinalSnapshot: true }), ["prod-db", "prod-db"], /deletion protection|final snapshot/);
+            const found = expectViolation(
+                "rds-deletion-safety-prod",
+                prodWith({ deletionProtection: false, skipFinalSnapshot: true }),
+                ["prod-db", "prod-db"],
+                /deletion protection|final snapshot/,
+            );
             if (found.length !== 2) {
                 throw new Error("expected both problems");
             }
@@ -86,8 +107,16 @@ describe("policy-pack rds", () => {
 describe("policy-pack rds (v2 classes)", () => {
     it("rds-force-ssl: follows parameterGroupName to the group", () => {
         const b = new StackBuilder("prod");
-        b.resource(aws.rds.ParameterGroup, "prod-tls", { name: "prod-tls", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "1" }] });
-        b.resource(aws.rds.ParameterGroup, "prod-lax", { name: "prod-lax", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] });
+        b.resource(aws.rds.ParameterGroup, "prod-tls", {
+            name: "prod-tls",
+            family: "postgres16",
+            parameters: [{ name: "rds.force_ssl", value: "1" }],
+        });
+        b.resource(aws.rds.ParameterGroup, "prod-lax", {
+            name: "prod-lax",
+            family: "postgres16",
+            parameters: [{ name: "rds.force_ssl", value: "0" }],
+        });
         b.resource(aws.rds.Instance, "prod-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-tls" });
         b.resource(aws.rds.Instance, "prod-lax-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-lax" });
         expectViolation("rds-force-ssl", b, ["prod-lax-db"], /rds.force_ssl/);
@@ -103,8 +132,18 @@ describe("policy-pack rds (v2 classes)", () => {
             copyTagsToSnapshot: true,
         };
         b.resource(aws.rds.Instance, "prod-db", monitored);
-        b.resource(aws.rds.Instance, "prod-blind-db", { ...monitored, monitoringInterval: 0, performanceInsightsKmsKeyId: undefined, copyTagsToSnapshot: false });
-        expectViolation("rds-monitoring", b, ["prod-blind-db"], /lacks enhanced monitoring, a KMS key for Performance Insights, copying tags to snapshots/);
+        b.resource(aws.rds.Instance, "prod-blind-db", {
+            ...monitored,
+            monitoringInterval: 0,
+            performanceInsightsKmsKeyId: undefined,
+            copyTagsToSnapshot: false,
+        });
+        expectViolation(
+            "rds-monitoring",
+            b,
+            ["prod-blind-db"],
+            /lacks enhanced monitoring, a KMS key for Performance Insights, copying tags to snapshots/,
+        );
     });
     it("rds-postgres-logging: the parameter group logs DDL, slow statements and connections", () => {
         const b = new StackBuilder("prod");
@@ -115,9 +154,17 @@ describe("policy-pack rds (v2 classes)", () => {
             { name: "log_connections", value: "1" },
         ];
         b.resource(aws.rds.ParameterGroup, "prod-logged", { name: "prod-logged", family: "postgres16", parameters: logging });
-        b.resource(aws.rds.ParameterGroup, "prod-quiet", { name: "prod-quiet", family: "postgres16", parameters: [{ name: "log_min_duration_statement", value: "-1" }] });
+        b.resource(aws.rds.ParameterGroup, "prod-quiet", {
+            name: "prod-quiet",
+            family: "postgres16",
+            parameters: [{ name: "log_min_duration_statement", value: "-1" }],
+        });
         b.resource(aws.rds.Instance, "prod-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-logged" });
-        b.resource(aws.rds.Instance, "prod-quiet-db", { instanceClass: "db.r6g.large", engine: "postgres", parameterGroupName: "prod-quiet" });
+        b.resource(aws.rds.Instance, "prod-quiet-db", {
+            instanceClass: "db.r6g.large",
+            engine: "postgres",
+            parameterGroupName: "prod-quiet",
+        });
         b.resource(aws.rds.Instance, "prod-mysql", { instanceClass: "db.r6g.large", engine: "mysql" });
         expectViolation("rds-postgres-logging", b, ["prod-quiet-db"], /log_statement ddl, log_min_duration_statement, log_connections 1/);
     });

@@ -22,9 +22,13 @@ describe("policy-pack: every input a policy reads exists on the provider's Args 
 
     it("catches the names the first pack got wrong", () => {
         expect(missingPath("aws:lambda/permission:Permission", "functionName")).to.match(/has no input functionName/);
-        expect(missingPath("aws:s3/bucketV2:BucketV2", "serverSideEncryptionConfiguration")).to.match(/has no input serverSideEncryptionConfiguration/);
+        expect(missingPath("aws:s3/bucketV2:BucketV2", "serverSideEncryptionConfiguration")).to.match(
+            /has no input serverSideEncryptionConfiguration/,
+        );
         expect(missingPath("aws:s3/bucketV2:BucketV2", "versioning")).to.match(/has no input versioning/);
-        expect(missingPath("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "destinationConfig.onFailure.destination")).to.equal(undefined);
+        expect(
+            missingPath("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "destinationConfig.onFailure.destination"),
+        ).to.equal(undefined);
         // The eks component's own Args (its inputs are what the offline plan shows of a cluster).
         expect(missingPath("eks:index:Cluster", "encryptionConfigKeyArn")).to.equal(undefined);
         expect(missingPath("eks:index:Cluster", "endpointPublic")).to.match(/has no input endpointPublic/);
@@ -33,7 +37,12 @@ describe("policy-pack: every input a policy reads exists on the provider's Args 
     it("declared paths exist in node_modules/@pulumi/aws typings", () => {
         const wrong = declaring.flatMap((p) =>
             Object.entries(p.meta.reads ?? {}).flatMap(([type, paths]) =>
-                type.startsWith("aws:") || type === "eks:index:Cluster" ? paths.map((path) => missingPath(type, path)).filter((m): m is string => m !== undefined).map((m) => `${p.meta.name}: ${m}`) : [],
+                type.startsWith("aws:") || type === "eks:index:Cluster"
+                    ? paths
+                          .map((path) => missingPath(type, path))
+                          .filter((m): m is string => m !== undefined)
+                          .map((m) => `${p.meta.name}: ${m}`)
+                    : [],
             ),
         );
         expect(wrong, wrong.join("\n")).to.deep.equal([]);
@@ -48,14 +57,16 @@ describe("policy-pack: every input a policy reads exists on the provider's Args 
                 policies: declaring,
                 observe: (policy, type, path) => {
                     const reads = declaring.find((p) => p.meta.name === policy)?.meta.reads ?? {};
-                    const matches = (declared: readonly string[]) => declared.some((d) => d === "*" || d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`));
+                    const matches = (declared: readonly string[]) =>
+                        declared.some((d) => d === "*" || d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`));
                     if (matches(reads[type] ?? [])) {
                         return;
                     }
                     if (!matches(reads["*"] ?? [])) {
                         undeclared.add(`${policy} reads ${type} ${path}`);
                     } else if (type.startsWith("aws:") && !(reads["*"] ?? []).includes("*")) {
-                        const declared = (reads["*"] ?? []).find((d) => d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`)) ?? path;
+                        const declared =
+                            (reads["*"] ?? []).find((d) => d === path || path.startsWith(`${d}.`) || d.startsWith(`${path}.`)) ?? path;
                         const missing = missingPath(type, declared.length < path.length ? declared : path);
                         if (missing !== undefined) {
                             wrong.add(`${policy}: ${missing}`);

@@ -18,7 +18,11 @@ const TLS_ONLY = {
 };
 
 /** A bucket with every companion a compliant data bucket has, each referring to it by name and dependency. */
-function fullBucket(b: StackBuilder, name: string, overrides: Partial<Record<string, Record<string, unknown> | null>> = {}): PlannedResource {
+function fullBucket(
+    b: StackBuilder,
+    name: string,
+    overrides: Partial<Record<string, Record<string, unknown> | null>> = {},
+): PlannedResource {
     const bucket = b.add(BUCKET, name, { bucket: name });
     const companion = (type: string, suffix: string, inputs: Record<string, unknown>) => {
         const custom = overrides[suffix];
@@ -26,9 +30,19 @@ function fullBucket(b: StackBuilder, name: string, overrides: Partial<Record<str
             b.add(type, `${name}-${suffix}`, { bucket: name, ...inputs, ...(custom ?? {}) }, { dependsOn: [bucket] });
         }
     };
-    companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", {
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+    });
     companion("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "sse", {
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111111111111:key/k" }, bucketKeyEnabled: true }],
+        rules: [
+            {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111111111111:key/k" },
+                bucketKeyEnabled: true,
+            },
+        ],
     });
     companion("aws:s3/bucketPolicy:BucketPolicy", "policy", { policy: JSON.stringify(TLS_ONLY) });
     companion("aws:s3/bucketVersioning:BucketVersioning", "versioning", { versioningConfiguration: { status: "Enabled" } });
@@ -42,7 +56,9 @@ describe("policy-pack s3", () => {
             const b = new StackBuilder("prod");
             b.resource(aws.s3.BucketV2, "prod-raw", {
                 bucket: "prod-raw",
-                serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }], bucketKeyEnabled: true }] }],
+                serverSideEncryptionConfigurations: [
+                    { rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }], bucketKeyEnabled: true }] },
+                ],
                 versionings: [{ enabled: true }],
             });
             expectCompliant("s3-encryption", b);
@@ -81,7 +97,18 @@ describe("policy-pack s3", () => {
         it("links an auto-named bucket through its dependency", () => {
             const b = new StackBuilder("prod");
             const bucket = b.add(BUCKET, "prod-auto", {});
-            b.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "prod-auto-pab", { bucket: "prod-auto-1a2b3c4", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { dependsOn: [bucket] });
+            b.add(
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "prod-auto-pab",
+                {
+                    bucket: "prod-auto-1a2b3c4",
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                { dependsOn: [bucket] },
+            );
             expectCompliant("s3-public-access-block", b);
         });
         it("cannot verify while a flag is unknown", () => {
@@ -95,7 +122,9 @@ describe("policy-pack s3", () => {
         it("passes KMS default encryption, and inline AES256 on a log bucket", () => {
             const b = new StackBuilder("prod");
             fullBucket(b, "prod-raw");
-            b.add(BUCKET, "prod-alb-logs", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } });
+            b.add(BUCKET, "prod-alb-logs", {
+                serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+            });
             expectCompliant("s3-encryption", b);
         });
         it("flags a bucket without default encryption", () => {
@@ -115,7 +144,14 @@ describe("policy-pack s3", () => {
             const b = new StackBuilder("prod");
             fullBucket(b, "prod-raw", { policy: null });
             fullBucket(b, "prod-assets", {
-                policy: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" }] }) },
+                policy: {
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" },
+                        ],
+                    }),
+                },
             });
             expectViolation("s3-tls-only", b, ["prod-raw", "prod-assets"], /SecureTransport/);
         });
@@ -131,14 +167,24 @@ describe("policy-pack s3", () => {
             const b = new StackBuilder("prod");
             fullBucket(b, "prod-raw");
             const logs = b.add(BUCKET, "prod-edge-logs", { bucket: "prod-edge-logs" });
-            b.add("aws:lb/loadBalancer:LoadBalancer", "prod-alb", { accessLogs: { bucket: "prod-edge-logs", enabled: true } }, { dependsOn: [logs] });
+            b.add(
+                "aws:lb/loadBalancer:LoadBalancer",
+                "prod-alb",
+                { accessLogs: { bucket: "prod-edge-logs", enabled: true } },
+                { dependsOn: [logs] },
+            );
             expectCompliant("s3-versioning", b);
         });
         it("cannot verify an unversioned bucket that may be the log target named by an unknown reference", () => {
             const b = new StackBuilder("prod");
             const assets = fullBucket(b, "prod-assets");
             const maybeLogs = fullBucket(b, "prod-edge", { versioning: null });
-            b.add("aws:cloudfront/distribution:Distribution", "prod-cdn", { loggingConfig: { bucket: UNKNOWN } }, { dependsOn: [assets, maybeLogs] });
+            b.add(
+                "aws:cloudfront/distribution:Distribution",
+                "prod-cdn",
+                { loggingConfig: { bucket: UNKNOWN } },
+                { dependsOn: [assets, maybeLogs] },
+            );
             expectCannotVerify("s3-versioning", b);
         });
         it("flags an unversioned data bucket, mandatory in prod and advisory elsewhere", () => {
@@ -159,15 +205,30 @@ describe("policy-pack s3", () => {
             const b = new StackBuilder("prod");
             fullBucket(b, "prod-raw");
             const cfLogs = fullBucket(b, "prod-cf-logs", { ownership: { rule: { objectOwnership: "BucketOwnerPreferred" } } });
-            b.add("aws:cloudfront/distribution:Distribution", "prod-cdn", { loggingConfig: { bucket: "prod-cf-logs.s3.amazonaws.com" } }, { dependsOn: [cfLogs] });
+            b.add(
+                "aws:cloudfront/distribution:Distribution",
+                "prod-cdn",
+                { loggingConfig: { bucket: "prod-cf-logs.s3.amazonaws.com" } },
+                { dependsOn: [cfLogs] },
+            );
             expectCompliant("s3-acls-disabled", b);
         });
         it("recognises an auto-named CloudFront log bucket by its domain name when the distribution depends on several buckets", () => {
             const b = new StackBuilder("prod");
             const assets = fullBucket(b, "prod-assets");
             const logs = b.add(BUCKET, "prod-cf-logs", {});
-            b.add("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "prod-cf-logs-ownership", { bucket: UNKNOWN, rule: { objectOwnership: "BucketOwnerPreferred" } }, { dependsOn: [logs] });
-            b.add("aws:cloudfront/distribution:Distribution", "prod-cdn", { loggingConfig: { bucket: "prod-cf-logs-0a1b2c3.s3.amazonaws.com" } }, { dependsOn: [assets, logs] });
+            b.add(
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "prod-cf-logs-ownership",
+                { bucket: UNKNOWN, rule: { objectOwnership: "BucketOwnerPreferred" } },
+                { dependsOn: [logs] },
+            );
+            b.add(
+                "aws:cloudfront/distribution:Distribution",
+                "prod-cdn",
+                { loggingConfig: { bucket: "prod-cf-logs-0a1b2c3.s3.amazonaws.com" } },
+                { dependsOn: [assets, logs] },
+            );
             expectCompliant("s3-acls-disabled", b);
         });
         it("flags ObjectWriter ownership and a public-read ACL", () => {
@@ -190,8 +251,15 @@ describe("policy-pack s3", () => {
         }
         it("links them through their dependency on the bucket, so a compliant bucket passes every S3 policy", () => {
             const b = previewBucket({
-                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } }] },
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } }],
+                },
                 "aws:s3/bucketPolicy:BucketPolicy": { policy: JSON.stringify(TLS_ONLY) },
                 "aws:s3/bucketVersioning:BucketVersioning": { versioningConfiguration: { status: "Enabled" } },
             });
@@ -213,9 +281,19 @@ describe("policy-pack s3", () => {
     it("s3-lifecycle: a bucket needs a lifecycle configuration with an enabled rule", () => {
         const b = new StackBuilder("prod");
         const kept = b.resource(aws.s3.Bucket, "prod-raw", { bucket: "prod-raw" });
-        b.resource(aws.s3.BucketLifecycleConfiguration, "prod-raw-lifecycle", { bucket: "prod-raw", rules: [{ id: "old-versions", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }] }, { dependsOn: [kept] });
+        b.resource(
+            aws.s3.BucketLifecycleConfiguration,
+            "prod-raw-lifecycle",
+            { bucket: "prod-raw", rules: [{ id: "old-versions", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }] },
+            { dependsOn: [kept] },
+        );
         const paused = b.resource(aws.s3.Bucket, "prod-paused", { bucket: "prod-paused" });
-        b.resource(aws.s3.BucketLifecycleConfiguration, "prod-paused-lifecycle", { bucket: "prod-paused", rules: [{ id: "expire", status: "Disabled", expiration: { days: 30 } }] }, { dependsOn: [paused] });
+        b.resource(
+            aws.s3.BucketLifecycleConfiguration,
+            "prod-paused-lifecycle",
+            { bucket: "prod-paused", rules: [{ id: "expire", status: "Disabled", expiration: { days: 30 } }] },
+            { dependsOn: [paused] },
+        );
         b.resource(aws.s3.Bucket, "prod-forever", { bucket: "prod-forever" });
         b.resource(aws.s3.Bucket, "prod-inline", { bucket: "prod-inline", lifecycleRules: [{ enabled: true, expiration: { days: 90 } }] });
         expectViolation("s3-lifecycle", b, ["prod-paused", "prod-forever"], /no lifecycle configuration with an enabled rule/);

@@ -31,7 +31,12 @@ describe("policy-pack sqs", () => {
             const main = b.add(QUEUE, "test-main", { name: "test-main", redrivePolicy: UNKNOWN }, { dependsOn: [dlq] });
             b.add(ESM, "test-esm", { eventSourceArn: ARN("test-main"), functionName: "test-worker" }, { dependsOn: [main] });
             const other = b.add(QUEUE, "test-other", { name: "test-other" });
-            b.add("aws:sqs/redrivePolicy:RedrivePolicy", "test-other-redrive", { queueUrl: "https://sqs.us-east-1.amazonaws.com/111111111111/test-other", redrivePolicy: "{}" }, { dependsOn: [other, dlq] });
+            b.add(
+                "aws:sqs/redrivePolicy:RedrivePolicy",
+                "test-other-redrive",
+                { queueUrl: "https://sqs.us-east-1.amazonaws.com/111111111111/test-other", redrivePolicy: "{}" },
+                { dependsOn: [other, dlq] },
+            );
             b.add(ESM, "test-other-esm", { eventSourceArn: ARN("test-other"), functionName: "test-worker" }, { dependsOn: [other] });
             expectCompliant("sqs-consumed-queue-dlq", b);
         });

@@ -4,7 +4,14 @@ import { TAGGABLE_TYPES } from "../../policy-pack/policies/taggable-types";
 import { TAGGABLE_TYPES_FILE, renderTaggableTypes } from "../../policy-pack/scripts/taggable-types";
 import { StackBuilder, UNKNOWN, expectCannotVerify, expectCompliant, expectViolation } from "./helpers";
 
-const FULL_TAGS = { Environment: "test", Project: "payments", Layer: "workloads", ManagedBy: "pulumi", Owner: "payments-team", CostCenter: "cc-100" };
+const FULL_TAGS = {
+    Environment: "test",
+    Project: "payments",
+    Layer: "workloads",
+    ManagedBy: "pulumi",
+    Owner: "payments-team",
+    CostCenter: "cc-100",
+};
 
 describe("policy-pack tagging", () => {
     describe("tagging-required-tags", () => {
@@ -15,7 +22,10 @@ describe("policy-pack tagging", () => {
             expectCompliant("tagging-required-tags", b);
         });
         it("accepts explicit tags where the provider has none, including JSON-encoded provider inputs", () => {
-            const b = new StackBuilder("test", "workloads", { region: "us-east-1", defaultTags: JSON.stringify({ tags: { Project: "payments" } }) });
+            const b = new StackBuilder("test", "workloads", {
+                region: "us-east-1",
+                defaultTags: JSON.stringify({ tags: { Project: "payments" } }),
+            });
             b.add("aws:sqs/queue:Queue", "test-q", { tags: { ...FULL_TAGS, Project: undefined } });
             expectCompliant("tagging-required-tags", b);
         });
@@ -53,7 +63,10 @@ describe("policy-pack tagging", () => {
             expectCompliant("tagging-environment-matches", b);
         });
         it("flags tags copied from another environment", () => {
-            const b = new StackBuilder("prod", "workloads", { region: "us-east-1", defaultTags: { tags: { ...FULL_TAGS, Environment: "test" } } });
+            const b = new StackBuilder("prod", "workloads", {
+                region: "us-east-1",
+                defaultTags: { tags: { ...FULL_TAGS, Environment: "test" } },
+            });
             b.add("aws:sqs/queue:Queue", "prod-q", {});
             const [v] = expectViolation("tagging-environment-matches", b, ["prod-q"], /Environment=test in the prod/);
             expect(v.enforcementLevel).to.equal("advisory");

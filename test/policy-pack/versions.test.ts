@@ -22,7 +22,13 @@ describe("policy-pack versions", () => {
             return b.add("eks:index:Cluster", name, args as Record<string, unknown>);
         };
         const nodes = (b: StackBuilder, name: string, version?: string) =>
-            b.resource(aws.eks.NodeGroup, name, { clusterName: "prod-eks", nodeRoleArn: ROLE_ARN, subnetIds: ["subnet-a"], scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 }, version });
+            b.resource(aws.eks.NodeGroup, name, {
+                clusterName: "prod-eks",
+                nodeRoleArn: ROLE_ARN,
+                subnetIds: ["subnet-a"],
+                scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 },
+                version,
+            });
 
         it("knows each version's windows and treats a version newer than the list as supported", () => {
             expect(EKS_VERSIONS.every((v) => v.endOfStandardSupport < v.endOfExtendedSupport)).to.equal(true);
@@ -40,7 +46,13 @@ describe("policy-pack versions", () => {
             nodes(b, "prod-nodes", "1.34");
             nodes(b, "prod-stale-nodes", "1.29");
             nodes(b, "prod-follow-nodes");
-            expectViolation("eks-version-supported", b, ["prod-old-eks", "prod-stale-nodes"], /no longer supports \(extended support ended 2026-0[37]-23\)/, { asOf: "2026-11-30" });
+            expectViolation(
+                "eks-version-supported",
+                b,
+                ["prod-old-eks", "prod-stale-nodes"],
+                /no longer supports \(extended support ended 2026-0[37]-23\)/,
+                { asOf: "2026-11-30" },
+            );
             const extended = new StackBuilder("prod");
             cluster(extended, "prod-eks", "1.32");
             expectCompliant("eks-version-supported", extended, { asOf: "2026-11-30" });
@@ -53,7 +65,13 @@ describe("policy-pack versions", () => {
             cluster(b, "prod-extended-eks", "1.32");
             cluster(b, "prod-floating-eks");
             nodes(b, "prod-follow-nodes");
-            const found = expectViolation("eks-version-standard-support", b, ["prod-ending-eks", "prod-extended-eks", "prod-floating-eks"], /ends 2026-12-02 \(in 2 days\)|extended support|does not pin/, { asOf: "2026-11-30" });
+            const found = expectViolation(
+                "eks-version-standard-support",
+                b,
+                ["prod-ending-eks", "prod-extended-eks", "prod-floating-eks"],
+                /ends 2026-12-02 \(in 2 days\)|extended support|does not pin/,
+                { asOf: "2026-11-30" },
+            );
             expect(found.every((v) => v.enforcementLevel === "advisory")).to.equal(true);
             const early = new StackBuilder("prod");
             cluster(early, "prod-eks", "1.34");

@@ -59,7 +59,10 @@ export async function startLocalAws(): Promise<LocalAws> {
         stops.push(() => new Promise((resolve) => dynamo.close(() => resolve())));
 
         const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), "payments-s3-"));
-        const S3rver = require("s3rver") as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
+        const S3rver = require("s3rver") as new (options: Record<string, unknown>) => {
+            run(): Promise<AddressInfo>;
+            close(): Promise<void>;
+        };
         const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: s3Directory });
         const s3Port = (await withDeadline("s3rver", s3.run())).port;
         stops.push(async () => {
@@ -67,12 +70,17 @@ export async function startLocalAws(): Promise<LocalAws> {
             fs.rmSync(s3Directory, { recursive: true, force: true });
         });
 
-        const sesServer = (require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<http.Server> }).default;
+        const sesServer = (require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<http.Server> })
+            .default;
         const ses = await withDeadline("aws-ses-v2-local", sesServer({ host: "127.0.0.1", port: 0 }));
         const sesPort = (ses.address() as AddressInfo).port;
         stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
 
-        const sqslite = require("sqslite") as (options: Record<string, unknown>) => { listen(port: number, host: string): Promise<string>; close(): Promise<void>; server: http.Server };
+        const sqslite = require("sqslite") as (options: Record<string, unknown>) => {
+            listen(port: number, host: string): Promise<string>;
+            close(): Promise<void>;
+            server: http.Server;
+        };
         const sqs = sqslite({ logger: false });
         await withDeadline("sqslite", sqs.listen(0, "127.0.0.1"));
         const sqsPort = (sqs.server.address() as AddressInfo).port;

@@ -35,13 +35,18 @@ export function postgresBinDir(): string | undefined {
 function run(file: string, args: string[], options: ExecFileOptions & { asPostgres: boolean }): Promise<string> {
     const [command, argv] = options.asPostgres ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
     return new Promise((resolve, reject) => {
-        execFile(command, argv, { ...options, timeout: options.timeout ?? COMMAND_DEADLINE_MS, encoding: "utf8" }, (error, stdout, stderr) => {
-            if (error) {
-                reject(new Error(`${[file, ...args].join(" ")} failed: ${error.message}\n${String(stderr)}`));
-            } else {
-                resolve(String(stdout));
-            }
-        });
+        execFile(
+            command,
+            argv,
+            { ...options, timeout: options.timeout ?? COMMAND_DEADLINE_MS, encoding: "utf8" },
+            (error, stdout, stderr) => {
+                if (error) {
+                    reject(new Error(`${[file, ...args].join(" ")} failed: ${error.message}\n${String(stderr)}`));
+                } else {
+                    resolve(String(stdout));
+                }
+            },
+        );
     });
 }
 
@@ -81,10 +86,14 @@ export async function startPostgres(): Promise<PostgresServer> {
         "-c full_page_writes=off",
         "-c max_connections=100",
     ].join(" ");
-    await run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "server.log"), "-o", settings, "-w", "-t", String(START_DEADLINE_MS / 1000), "start"], {
-        asPostgres,
-        timeout: START_DEADLINE_MS + 5_000,
-    });
+    await run(
+        path.join(bin, "pg_ctl"),
+        ["-D", data, "-l", path.join(dir, "server.log"), "-o", settings, "-w", "-t", String(START_DEADLINE_MS / 1000), "start"],
+        {
+            asPostgres,
+            timeout: START_DEADLINE_MS + 5_000,
+        },
+    );
     let stopped = false;
     return {
         host: "127.0.0.1",
@@ -93,7 +102,10 @@ export async function startPostgres(): Promise<PostgresServer> {
         async stop() {
             if (stopped) return;
             stopped = true;
-            await run(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "20", "stop"], { asPostgres, timeout: 25_000 }).catch(() => undefined);
+            await run(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "20", "stop"], {
+                asPostgres,
+                timeout: 25_000,
+            }).catch(() => undefined);
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };

@@ -15,8 +15,10 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
         [prod, platform, test] = await Promise.all([workloadsOf("prod"), platformOf("prod"), workloadsOf("test")]);
     });
 
-    const app = (stack: Inventory, service: string) => stack.ofType(APPLICATION).find((a) => stack.input(a, "metadata.name") === `${stack === prod ? "prod" : "test"}-${service}`)!;
-    const values = (stack: Inventory, service: string) => stack.input<Record<string, any>>(app(stack, service), "spec.source.helm.valuesObject");
+    const app = (stack: Inventory, service: string) =>
+        stack.ofType(APPLICATION).find((a) => stack.input(a, "metadata.name") === `${stack === prod ? "prod" : "test"}-${service}`)!;
+    const values = (stack: Inventory, service: string) =>
+        stack.input<Record<string, any>>(app(stack, service), "spec.source.helm.valuesObject");
 
     it("enforces Pod Security restricted and caps the namespace with a quota and default limits", () => {
         const namespace = prod.one("kubernetes:core/v1:Namespace");
@@ -26,27 +28,49 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
             "pod-security.kubernetes.io/warn": "restricted",
             "pod-security.kubernetes.io/audit": "restricted",
         });
-        expect(prod.input(prod.one("kubernetes:core/v1:ResourceQuota"), "spec.hard")).to.include({ "requests.cpu": "64", "limits.memory": "128Gi", pods: "300" });
+        expect(prod.input(prod.one("kubernetes:core/v1:ResourceQuota"), "spec.hard")).to.include({
+            "requests.cpu": "64",
+            "limits.memory": "128Gi",
+            pods: "300",
+        });
         expect(prod.input(prod.one("kubernetes:core/v1:LimitRange"), "spec.limits[0].type")).to.equal("Container");
     });
 
     it("denies all traffic by default and opens only DNS, the ALBs, callers of the API and AWS APIs", () => {
         const policies = Object.fromEntries(prod.ofType(POLICY).map((p) => [prod.input<string>(p, "metadata.name"), p]));
-        expect(Object.keys(policies)).to.have.members(["default-deny-all", "allow-dns", "allow-from-vpc", "allow-to-api", "allow-api-calls", "allow-aws-apis"]);
+        expect(Object.keys(policies)).to.have.members([
+            "default-deny-all",
+            "allow-dns",
+            "allow-from-vpc",
+            "allow-to-api",
+            "allow-api-calls",
+            "allow-aws-apis",
+        ]);
         expect(prod.input(policies["default-deny-all"], "spec")).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
         expect(prod.input(policies["allow-from-vpc"], "spec.ingress[0].from[0].ipBlock.cidr")).to.equal(platform.outputs.vpcCidr);
-        expect(prod.input(policies["allow-to-api"], "spec.podSelector.matchLabels")).to.deep.equal({ "app.kubernetes.io/name": "payments-api" });
-        expect(prod.input(policies["allow-aws-apis"], "spec.podSelector.matchExpressions[0].values")).to.have.members(["payments-api", "admin-web"]);
+        expect(prod.input(policies["allow-to-api"], "spec.podSelector.matchLabels")).to.deep.equal({
+            "app.kubernetes.io/name": "payments-api",
+        });
+        expect(prod.input(policies["allow-aws-apis"], "spec.podSelector.matchExpressions[0].values")).to.have.members([
+            "payments-api",
+            "admin-web",
+        ]);
     });
 
     it("binds the API to its table and bucket only, and admin-web read-only, through Pod Identity", () => {
         const api = policyOf(prod, prod.one("aws:iam/rolePolicy:RolePolicy", "prod-payments-api"), "policy");
         const resources = api.Statement.flatMap((s) => asList(s.Resource));
-        expect(resources).to.have.members([prod.outputs.paymentsTableArn, `${prod.outputs.rawPayloadBucketArn}/payments/*`, resources.find((r) => r.includes(":kms:"))]);
+        expect(resources).to.have.members([
+            prod.outputs.paymentsTableArn,
+            `${prod.outputs.rawPayloadBucketArn}/payments/*`,
+            resources.find((r) => r.includes(":kms:")),
+        ]);
         expect(api.Statement.flatMap((s) => asList(s.Action)).filter((a) => a.includes("*"))).to.deep.equal([]);
 
         const admin = policyOf(prod, prod.one("aws:iam/rolePolicy:RolePolicy", "prod-admin-web"), "policy");
-        const writes = admin.Statement.flatMap((s) => asList(s.Action)).filter((a) => /:(Put|Update|Delete|Create|Encrypt|GenerateDataKey|BatchWrite)/.test(a));
+        const writes = admin.Statement.flatMap((s) => asList(s.Action)).filter((a) =>
+            /:(Put|Update|Delete|Create|Encrypt|GenerateDataKey|BatchWrite)/.test(a),
+        );
         expect(writes).to.deep.equal([]);
 
         const associations = prod.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
@@ -55,7 +79,11 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
             expect(prod.input(association, "namespace")).to.equal("payments");
             expect(prod.input(association, "clusterName")).to.equal(platform.outputs.clusterName);
         }
-        expect(prod.ofType("kubernetes:core/v1:ServiceAccount").map((sa) => prod.input(sa, "metadata.name"))).to.have.members(["payments-api", "payments-web", "admin-web"]);
+        expect(prod.ofType("kubernetes:core/v1:ServiceAccount").map((sa) => prod.input(sa, "metadata.name"))).to.have.members([
+            "payments-api",
+            "payments-web",
+            "admin-web",
+        ]);
     });
 
     it("creates the three Applications in the hub from the versioned OCI charts, destined for the env cluster", () => {
@@ -64,10 +92,17 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
             const application = app(prod, service);
             expect(application.provider?.startsWith(hub.urn), `${service} is created through the hub provider`).to.equal(true);
             expect(prod.input(application, "metadata.namespace")).to.equal(platform.outputs.argocdNamespace);
-            expect(prod.input(application, "spec.source")).to.deep.include({ repoURL: "111111111111.dkr.ecr.us-east-1.amazonaws.com/charts", chart: service, targetRevision: "1.0.0" });
+            expect(prod.input(application, "spec.source")).to.deep.include({
+                repoURL: "111111111111.dkr.ecr.us-east-1.amazonaws.com/charts",
+                chart: service,
+                targetRevision: "1.0.0",
+            });
             expect(prod.input(application, "spec.destination")).to.deep.equal({ name: "prod", namespace: "payments" });
             expect(prod.input(application, "spec.syncPolicy.automated")).to.deep.equal({ prune: true, selfHeal: true });
-            expect(values(prod, service).image).to.deep.equal({ repository: `111111111111.dkr.ecr.us-east-1.amazonaws.com/${service}`, tag: "1.0.0" });
+            expect(values(prod, service).image).to.deep.equal({
+                repository: `111111111111.dkr.ecr.us-east-1.amazonaws.com/${service}`,
+                tag: "1.0.0",
+            });
             expect(values(prod, service).serviceAccount).to.deep.equal({ create: false, name: service });
         }
     });
@@ -77,11 +112,21 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
         for (const service of ["payments-api", "payments-web", "admin-web"]) {
             expect(values(prod, service).targetGroupBinding, service).to.deep.equal({ enabled: true, targetGroupArn: groups[service] });
         }
-        expect(values(prod, "payments-api").settings).to.include({ PAYMENTS_TABLE_NAME: prod.outputs.paymentsTableName, RAW_PAYLOAD_BUCKET: prod.outputs.rawPayloadBucket });
+        expect(values(prod, "payments-api").settings).to.include({
+            PAYMENTS_TABLE_NAME: prod.outputs.paymentsTableName,
+            RAW_PAYLOAD_BUCKET: prod.outputs.rawPayloadBucket,
+        });
         expect(values(prod, "payments-api").aws.roleArn).to.equal(prod.outputs.apiRoleArn);
         // admin-web is handed only what its role may read (#12 finding 16).
-        expect(values(prod, "admin-web").settings).to.include({ PAYMENTS_TABLE_NAME: prod.outputs.paymentsTableName, RAW_PAYLOAD_BUCKET: prod.outputs.rawPayloadBucket });
-        expect(values(prod, "admin-web").settings).to.not.have.any.keys("PROCESSING_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "OPENSEARCH_ENDPOINT");
+        expect(values(prod, "admin-web").settings).to.include({
+            PAYMENTS_TABLE_NAME: prod.outputs.paymentsTableName,
+            RAW_PAYLOAD_BUCKET: prod.outputs.rawPayloadBucket,
+        });
+        expect(values(prod, "admin-web").settings).to.not.have.any.keys(
+            "PROCESSING_QUEUE_URL",
+            "DEAD_LETTER_QUEUE_URL",
+            "OPENSEARCH_ENDPOINT",
+        );
         expect(values(prod, "admin-web").aws.roleArn).to.equal(prod.outputs.adminRoleArn);
     });
 
@@ -108,9 +153,15 @@ describe("workloads Kubernetes, Argo CD and SES (prod)", function () {
         const identity = prod.one("aws:sesv2/emailIdentity:EmailIdentity");
         expect(prod.input(identity, "emailIdentity")).to.equal(platform.outputs.domainName);
         expect(prod.input(identity, "dkimSigningAttributes.nextSigningKeyLength")).to.equal("RSA_2048_BIT");
-        expect(prod.ofType("aws:route53/record:Record").filter((r) => String(prod.input(r, "name")).includes("._domainkey."))).to.have.length(3);
+        expect(
+            prod.ofType("aws:route53/record:Record").filter((r) => String(prod.input(r, "name")).includes("._domainkey.")),
+        ).to.have.length(3);
         const destination = prod.one("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination");
-        expect(prod.input<string[]>(destination, "eventDestination.matchingEventTypes")).to.include.members(["BOUNCE", "COMPLAINT", "DELIVERY"]);
+        expect(prod.input<string[]>(destination, "eventDestination.matchingEventTypes")).to.include.members([
+            "BOUNCE",
+            "COMPLAINT",
+            "DELIVERY",
+        ]);
         const [statement] = policyOf(prod, prod.one("aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy"), "policy").Statement;
         expect((statement.Principal as { AWS: string[] }).AWS).to.have.members([prod.outputs.workerRoleArn, prod.outputs.apiRoleArn]);
     });

@@ -45,11 +45,15 @@ describe("workloads config", function () {
     });
 
     it("refuses an alarm subscription that would page nobody, naming the key and the fix", async () => {
-        const badProtocol = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "sms", endpoint: "+15550100" } }));
+        const badProtocol = await failureOf(
+            synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "sms", endpoint: "+15550100" } }),
+        );
         expect(badProtocol instanceof InvalidConfigError, badProtocol.message).to.equal(true);
         expect(badProtocol.message).to.contain(`workloads:alarms: protocol "sms" is not one alerts can be delivered to`);
         expect(badProtocol.message).to.contain("fix: set workloads:alarms.protocol to email or https");
-        const badEndpoint = await failureOf(synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "https", endpoint: "http://pager.example.com/hook" } }));
+        const badEndpoint = await failureOf(
+            synthesizeLayer("workloads", "prod", { "workloads:alarms": { protocol: "https", endpoint: "http://pager.example.com/hook" } }),
+        );
         expect(badEndpoint.message).to.contain(`workloads:alarms: endpoint "http://pager.example.com/hook" is not a valid https endpoint`);
         expect(badEndpoint.message).to.contain("fix: set workloads:alarms.endpoint, e.g. https://");
     });
@@ -58,7 +62,10 @@ describe("workloads config", function () {
         const prod = stackFile("prod")["workloads:dataServices"] as { postgres: object; search: object };
         const error = await failureOf(
             synthesizeLayer("workloads", "prod", {
-                "workloads:dataServices": { postgres: { ...prod.postgres, readReplicaCount: 0 }, search: { instanceType: "r6g.large.search", instanceCount: 2, volumeSizeGb: 100 } },
+                "workloads:dataServices": {
+                    postgres: { ...prod.postgres, readReplicaCount: 0 },
+                    search: { instanceType: "r6g.large.search", instanceCount: 2, volumeSizeGb: 100 },
+                },
             }),
         );
         expect(error.message).to.contain("prod has no PostgreSQL read replica");
@@ -83,7 +90,9 @@ describe("workloads config", function () {
     });
 
     it("refuses object lock outside prod, where it would make the bucket undeletable", async () => {
-        const error = await failureOf(synthesizeLayer("workloads", "pr-42", { "workloads:rawPayload": { glacierAfterDays: 30, objectLockDays: 30 } }));
+        const error = await failureOf(
+            synthesizeLayer("workloads", "pr-42", { "workloads:rawPayload": { glacierAfterDays: 30, objectLockDays: 30 } }),
+        );
         expect(error.message).to.contain("objectLockDays is 30 outside prod");
     });
 

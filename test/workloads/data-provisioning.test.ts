@@ -12,7 +12,8 @@ for (const [env, database, dropped, workerUser] of [
     describe(`workloads data provisioning (${env})`, function () {
         let stack: Inventory;
         const invocation = (suffix: string) => stack.one(INVOCATION, `${env}-payments-provisioner-${suffix}`);
-        const input = (suffix: string) => ProvisioningRequest.parse({ ...JSON.parse(stack.input<string>(invocation(suffix), "input")), tf: { action: "create" } });
+        const input = (suffix: string) =>
+            ProvisioningRequest.parse({ ...JSON.parse(stack.input<string>(invocation(suffix), "input")), tf: { action: "create" } });
 
         before(async () => {
             stack = await workloadsOf(env);
@@ -27,7 +28,12 @@ for (const [env, database, dropped, workerUser] of [
         it("maps the worker's IAM role to a search role limited to its own index", () => {
             expect(stack.input(invocation("search-access"), "lifecycleScope")).to.equal("CRUD");
             const search = input("search-access");
-            expect(search).to.include({ kind: "search", index: `payments-${env}-transactions`, roleName: `payments-${env}-worker`, dropIndexOnDelete: dropped });
+            expect(search).to.include({
+                kind: "search",
+                index: `payments-${env}-transactions`,
+                roleName: `payments-${env}-worker`,
+                dropIndexOnDelete: dropped,
+            });
             if (search.kind === "search") {
                 expect(search.backendRoles).to.deep.equal([stack.outputs.workerRoleArn]);
                 expect(search.masterRoleArn).to.match(/:role\/(test|prod)-search-master$/);

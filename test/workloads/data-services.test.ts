@@ -24,7 +24,11 @@ describe("workloads data services and protection", function () {
         const stateful = prod.resources.filter((r) => STATEFUL_TYPES.includes(r.type));
         expect(stateful.map((r) => r.type)).to.include.members(STATEFUL_TYPES);
         for (const resource of stateful) {
-            expect({ name: resource.name, protect: resource.protect, retainOnDelete: resource.retainOnDelete }).to.deep.equal({ name: resource.name, protect: true, retainOnDelete: true });
+            expect({ name: resource.name, protect: resource.protect, retainOnDelete: resource.retainOnDelete }).to.deep.equal({
+                name: resource.name,
+                protect: true,
+                retainOnDelete: true,
+            });
         }
     });
 
@@ -59,12 +63,18 @@ describe("workloads data services and protection", function () {
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         });
-        const sse = prod.input<Record<string, unknown>[]>(prod.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"), "rules");
+        const sse = prod.input<Record<string, unknown>[]>(
+            prod.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+            "rules",
+        );
         expect(sse[0]).to.deep.include({ bucketKeyEnabled: true });
         expect((sse[0].applyServerSideEncryptionByDefault as Record<string, string>).sseAlgorithm).to.equal("aws:kms");
         const [deny] = policyOf(prod, prod.one("aws:s3/bucketPolicy:BucketPolicy"), "policy").Statement;
         expect(deny).to.deep.include({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-        const rules = prod.input<{ id: string; transitions?: { storageClass: string }[] }[]>(prod.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"), "rules");
+        const rules = prod.input<{ id: string; transitions?: { storageClass: string }[] }[]>(
+            prod.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+            "rules",
+        );
         expect(rules.find((r) => r.id === "archive-raw-payloads")?.transitions?.[0].storageClass).to.equal("GLACIER");
         expect(test.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).to.have.length(0);
     });
@@ -102,13 +112,17 @@ describe("workloads data services and protection", function () {
         const platform = await platformOf("prod");
         expect(prod.input(prod.one("aws:rds/subnetGroup:SubnetGroup"), "subnetIds")).to.deep.equal(platform.outputs.isolatedSubnetIds);
         const dbGroup = prod.one("aws:ec2/securityGroup:SecurityGroup", "prod-postgres-sg");
-        const ingress = prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("prod-postgres-sg-"));
+        const ingress = prod
+            .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => r.name.startsWith("prod-postgres-sg-"));
         expect(ingress).to.have.length(1);
         expect(ingress[0].inputs).to.include({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
         expect(ingress[0].inputs.cidrIpv4).to.equal(undefined);
         const worker = prod.one("aws:ec2/securityGroup:SecurityGroup", "prod-payments-worker-sg");
         expect(prod.dependenciesOf(ingress[0]).map((r) => r.urn)).to.include.members([dbGroup.urn, worker.urn]);
-        expect(prod.input(prod.one("aws:lambda/function:Function", "prod-payments-worker"), "vpcConfig.securityGroupIds")).to.have.length(1);
+        expect(prod.input(prod.one("aws:lambda/function:Function", "prod-payments-worker"), "vpcConfig.securityGroupIds")).to.have.length(
+            1,
+        );
     });
 
     it("reads from prod's configured number of replicas, preprod runs Multi-AZ without any", () => {
@@ -161,7 +175,10 @@ describe("workloads data services and protection", function () {
         const shared = platform.outputs.sharedData as Record<string, string>;
         expect(test.ofType(RDS)).to.have.length(0);
         expect(test.ofType(DOMAIN)).to.have.length(0);
-        const variables = test.input<Record<string, string>>(test.one("aws:lambda/function:Function", "test-payments-worker"), "environment.variables");
+        const variables = test.input<Record<string, string>>(
+            test.one("aws:lambda/function:Function", "test-payments-worker"),
+            "environment.variables",
+        );
         expect(variables.DB_HOST).to.equal(shared.postgresEndpoint);
         expect(variables.OPENSEARCH_ENDPOINT).to.equal(`https://${shared.opensearchEndpoint}`);
         expect(variables.DB_NAME).to.equal("payments");

@@ -5,7 +5,13 @@ import { sharedDataServices } from "../../lib/data/shared-data";
 import { synthesize } from "../harness";
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
-const sizing = { instanceClass: "db.t4g.medium", allocatedStorageGb: 50, maxAllocatedStorageGb: 200, databaseName: "payments", readReplicaCount: 0 };
+const sizing = {
+    instanceClass: "db.t4g.medium",
+    allocatedStorageGb: 50,
+    maxAllocatedStorageGb: 200,
+    databaseName: "payments",
+    readReplicaCount: 0,
+};
 const search = {
     instanceType: "t3.medium.search",
     instanceCount: 1,
@@ -21,8 +27,20 @@ describe("workloads data-service components (as platform/test uses them)", () =>
         let shared: unknown;
         const stack = await synthesize(
             () => {
-                const database = new PostgresDatabase("db", { env: "test", ...network, allowedCidrBlocks: ["10.10.0.0/16"], ...sizing, ...postgresDefaultsFor("test") });
-                const domain = new SearchDomain("search", { env: "test", ...network, allowedCidrBlocks: ["10.10.0.0/16"], ...search, ...searchDefaultsFor("test") });
+                const database = new PostgresDatabase("db", {
+                    env: "test",
+                    ...network,
+                    allowedCidrBlocks: ["10.10.0.0/16"],
+                    ...sizing,
+                    ...postgresDefaultsFor("test"),
+                });
+                const domain = new SearchDomain("search", {
+                    env: "test",
+                    ...network,
+                    allowedCidrBlocks: ["10.10.0.0/16"],
+                    ...search,
+                    ...searchDefaultsFor("test"),
+                });
                 sharedDataServices(database, domain).apply((value) => (shared = value));
             },
             { project: "platform", stack: "test" },

@@ -16,7 +16,8 @@ for (const env of ["prod", "pr-42"]) {
         const queue = () => stack.one(QUEUE, `${env}-payments-processing`);
         const dlq = () => stack.one(QUEUE, `${env}-payments-processing-dlq`);
         // A queue's ARN as every consumer received it: the one the stack exports.
-        const arnOf = (q: { name: string }): string => String(q.name.endsWith("-dlq") ? stack.outputs.deadLetterQueueArn : stack.outputs.processingQueueArn);
+        const arnOf = (q: { name: string }): string =>
+            String(q.name.endsWith("-dlq") ? stack.outputs.deadLetterQueueArn : stack.outputs.processingQueueArn);
 
         before(async () => {
             stack = await workloadsOf(env);
@@ -42,7 +43,12 @@ for (const env of ["prod", "pr-42"]) {
             const policy = policyOf(stack, stack.one("aws:sqs/queuePolicy:QueuePolicy"), "policy");
             expect(policy.Statement).to.have.length(1);
             const [statement] = policy.Statement;
-            expect(statement).to.deep.include({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arnOf(queue()) });
+            expect(statement).to.deep.include({
+                Effect: "Allow",
+                Principal: { Service: "s3.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: arnOf(queue()),
+            });
             expect(statement.Condition?.ArnEquals).to.deep.equal({ "aws:SourceArn": stack.outputs.rawPayloadBucketArn });
             // The account the queue (and so the bucket, through the same provider) lives in.
             expect(statement.Condition?.StringEquals).to.deep.equal({ "aws:SourceAccount": arnParts(arnOf(queue())).account });
@@ -53,15 +59,22 @@ for (const env of ["prod", "pr-42"]) {
             expect(redrive).to.deep.equal({ deadLetterTargetArn: arnOf(dlq()), maxReceiveCount: env === "prod" ? 5 : 3 });
             const allow = JSON.parse(stack.input<string>(stack.one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"), "redriveAllowPolicy"));
             expect(allow).to.deep.equal({ redrivePermission: "byQueue", sourceQueueArns: [arnOf(queue())] });
-            expect(stack.input(stack.one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"), "queueUrl")).to.equal(stack.outputs.deadLetterQueueUrl);
+            expect(stack.input(stack.one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"), "queueUrl")).to.equal(
+                stack.outputs.deadLetterQueueUrl,
+            );
             expect(stack.input(dlq(), "messageRetentionSeconds")).to.equal(DLQ_RETENTION_SECONDS).and.equal(1209600);
         });
 
         it("encrypts both queues, long-polls, and keeps messages invisible for 6x the worker's timeout", () => {
             const worker = stack.one(FUNCTION, `${env}-payments-worker`);
             const timeout = stack.input<number>(worker, "timeout");
-            const window = stack.input<number>(stack.one("aws:lambda/eventSourceMapping:EventSourceMapping"), "maximumBatchingWindowInSeconds");
-            expect(stack.input<number>(queue(), "visibilityTimeoutSeconds")).to.equal(VISIBILITY_TIMEOUT_FACTOR * timeout + window).and.be.at.least(6 * timeout);
+            const window = stack.input<number>(
+                stack.one("aws:lambda/eventSourceMapping:EventSourceMapping"),
+                "maximumBatchingWindowInSeconds",
+            );
+            expect(stack.input<number>(queue(), "visibilityTimeoutSeconds"))
+                .to.equal(VISIBILITY_TIMEOUT_FACTOR * timeout + window)
+                .and.be.at.least(6 * timeout);
             expect(stack.input(queue(), "receiveWaitTimeSeconds")).to.equal(20);
             for (const q of [queue(), dlq()]) {
                 expect(stack.input(q, "sqsManagedSseEnabled"), q.name).to.equal(true);
@@ -81,10 +94,14 @@ for (const env of ["prod", "pr-42"]) {
             const mapping = stack.one("aws:lambda/eventSourceMapping:EventSourceMapping");
             const worker = stack.one(FUNCTION, `${env}-payments-worker`);
             expect(stack.input(mapping, "eventSourceArn")).to.equal(arnOf(queue()));
-            expect(stack.input(mapping, "functionName")).to.be.a("string").and.match(new RegExp(`:function:${stack.input(worker, "name")}$`));
+            expect(stack.input(mapping, "functionName"))
+                .to.be.a("string")
+                .and.match(new RegExp(`:function:${stack.input(worker, "name")}$`));
             expect(stack.input(mapping, "functionResponseTypes")).to.deep.equal(["ReportBatchItemFailures"]);
             expect(stack.input(mapping, "batchSize")).to.equal(10);
-            expect(stack.input<number>(mapping, "scalingConfig.maximumConcurrency")).to.be.at.most(stack.input<number>(worker, "reservedConcurrentExecutions"));
+            expect(stack.input<number>(mapping, "scalingConfig.maximumConcurrency")).to.be.at.most(
+                stack.input<number>(worker, "reservedConcurrentExecutions"),
+            );
         });
 
         it("runs the worker on Node.js 22, arm64, in the private subnets, traced, with reserved concurrency", () => {
@@ -106,23 +123,42 @@ for (const env of ["prod", "pr-42"]) {
         it("gives the worker a role that names every ARN it touches", () => {
             const role = stack.one("aws:iam/role:Role", `${env}-payments-worker`);
             const policy = policyOf(stack, stack.one("aws:iam/rolePolicy:RolePolicy", `${env}-payments-worker`), "policy");
-            expect(stack.input(stack.one("aws:iam/rolePolicy:RolePolicy", `${env}-payments-worker`), "role")).to.equal(stack.input(role, "name"));
+            expect(stack.input(stack.one("aws:iam/rolePolicy:RolePolicy", `${env}-payments-worker`), "role")).to.equal(
+                stack.input(role, "name"),
+            );
             const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
             const shared = (platform.outputs.sharedData ?? null) as Record<string, string> | null;
 
             expect(bySid.ConsumeProcessingQueue.Resource).to.equal(stack.outputs.processingQueueArn);
-            expect(bySid.ReadRawPayloads).to.deep.include({ Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${stack.outputs.rawPayloadBucketArn}/payments/*` });
-            expect(bySid.CompletePayments).to.deep.include({ Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: stack.outputs.paymentsTableArn });
+            expect(bySid.ReadRawPayloads).to.deep.include({
+                Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                Resource: `${stack.outputs.rawPayloadBucketArn}/payments/*`,
+            });
+            expect(bySid.CompletePayments).to.deep.include({
+                Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                Resource: stack.outputs.paymentsTableArn,
+            });
             expect(bySid.UseDataKey.Resource).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
-            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(new RegExp(String.raw`^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/${env === "pr-42" ? "payments_pr_42" : "payments_worker"}$`));
-            const domainArn = shared?.opensearchDomainArn ?? `arn:aws:es:us-east-1:${arnParts(String(stack.outputs.paymentsTableArn)).account}:domain/${env}-search`;
-            expect(asList(bySid.IndexTransactions.Resource)).to.deep.equal([`${domainArn}/payments-${env}-transactions`, `${domainArn}/payments-${env}-transactions/*`]);
+            expect(bySid.ConnectToPostgresAsWorker.Resource).to.match(
+                new RegExp(
+                    String.raw`^arn:aws:rds-db:us-east-1:\d{12}:dbuser:db-[A-Z0-9]+\/${env === "pr-42" ? "payments_pr_42" : "payments_worker"}$`,
+                ),
+            );
+            const domainArn =
+                shared?.opensearchDomainArn ??
+                `arn:aws:es:us-east-1:${arnParts(String(stack.outputs.paymentsTableArn)).account}:domain/${env}-search`;
+            expect(asList(bySid.IndexTransactions.Resource)).to.deep.equal([
+                `${domainArn}/payments-${env}-transactions`,
+                `${domainArn}/payments-${env}-transactions/*`,
+            ]);
             if (shared !== null) {
                 expect(bySid.ConnectToPostgresAsWorker.Resource).to.contain(`dbuser:${shared.postgresResourceId}/`);
             }
             expect(asList(bySid.SendReceipts.Resource)).to.have.length(2);
             expect(asList(bySid.SendReceipts.Resource)[0]).to.match(/^arn:aws:ses:us-east-1:\d{12}:identity\/[a-z.]+$/);
-            expect(asList(bySid.SendReceipts.Resource)[1]).to.match(/^arn:aws:ses:us-east-1:\d{12}:configuration-set\/(test|prod)-payments-receipts$/);
+            expect(asList(bySid.SendReceipts.Resource)[1]).to.match(
+                /^arn:aws:ses:us-east-1:\d{12}:configuration-set\/(test|prod)-payments-receipts$/,
+            );
             expect(bySid.WriteOwnLogs.Resource).to.match(new RegExp(`:log-group:/aws/lambda/${env}-payments-worker:\\*$`));
 
             for (const statement of policy.Statement.filter((s) => s.Sid !== UNSCOPED_STATEMENT_SID)) {
@@ -135,7 +171,10 @@ for (const env of ["prod", "pr-42"]) {
                 }
             }
             const unscoped = bySid[UNSCOPED_STATEMENT_SID];
-            expect(asList(unscoped.Action).every((a) => /^(ec2:(Create|Describe|Delete|Assign|Unassign)[A-Za-z]+|xray:Put[A-Za-z]+)$/.test(a)), String(unscoped.Action)).to.equal(true);
+            expect(
+                asList(unscoped.Action).every((a) => /^(ec2:(Create|Describe|Delete|Assign|Unassign)[A-Za-z]+|xray:Put[A-Za-z]+)$/.test(a)),
+                String(unscoped.Action),
+            ).to.equal(true);
         });
     });
 }

@@ -45,7 +45,8 @@ const ALLOWED_TYPES = new Set([
  * Slow or hourly-billed, or bounded by a per-ALB or per-VPC quota that 200 live PRs would exhaust
  * (listener rules, target groups; a security group of its own costs 3 Lambda ENIs of 250 per VPC).
  */
-const FORBIDDEN = /^aws:(eks\/cluster|eks\/nodeGroup|ec2\/natGateway|rds\/|opensearch\/domain|cloudfront\/distribution|lb\/|sesv2\/|ec2\/securityGroup|vpc\/securityGroup)/;
+const FORBIDDEN =
+    /^aws:(eks\/cluster|eks\/nodeGroup|ec2\/natGateway|rds\/|opensearch\/domain|cloudfront\/distribution|lb\/|sesv2\/|ec2\/securityGroup|vpc\/securityGroup)/;
 
 describe("workloads pr-42 footprint", function () {
     let pr: Inventory;
@@ -86,11 +87,21 @@ describe("workloads pr-42 footprint", function () {
 
     it("uses its own database name and index prefix on the shared test instances", () => {
         const shared = platform.outputs.sharedData as Record<string, string>;
-        const variables = pr.input<Record<string, string>>(pr.one("aws:lambda/function:Function", "pr-42-payments-worker"), "environment.variables");
-        expect(variables).to.include({ DB_HOST: shared.postgresEndpoint, DB_NAME: "payments_pr_42", OPENSEARCH_INDEX_PREFIX: "payments-pr-42" });
+        const variables = pr.input<Record<string, string>>(
+            pr.one("aws:lambda/function:Function", "pr-42-payments-worker"),
+            "environment.variables",
+        );
+        expect(variables).to.include({
+            DB_HOST: shared.postgresEndpoint,
+            DB_NAME: "payments_pr_42",
+            OPENSEARCH_INDEX_PREFIX: "payments-pr-42",
+        });
         expect(variables.OPENSEARCH_ENDPOINT).to.equal(`https://${shared.opensearchEndpoint}`);
         for (const app of pr.ofType("kubernetes:argoproj.io/v1alpha1:Application")) {
-            expect(pr.input(app, "spec.source.helm.valuesObject.settings"), app.name).to.include({ DATABASE_NAME: "payments_pr_42", OPENSEARCH_INDEX_PREFIX: "payments-pr-42" });
+            expect(pr.input(app, "spec.source.helm.valuesObject.settings"), app.name).to.include({
+                DATABASE_NAME: "payments_pr_42",
+                OPENSEARCH_INDEX_PREFIX: "payments-pr-42",
+            });
         }
     });
 
@@ -101,9 +112,18 @@ describe("workloads pr-42 footprint", function () {
         expect(pr.input(route, "metadata.namespace")).to.equal("pr-42");
         expect(pr.input(route, "spec.hostnames")).to.deep.equal([host]);
         expect(pr.input(route, "spec.parentRefs")).to.deep.equal([
-            { group: "gateway.networking.k8s.io", kind: "Gateway", name: PR_GATEWAY.name, namespace: PR_GATEWAY.namespace, sectionName: PR_GATEWAY.listener },
+            {
+                group: "gateway.networking.k8s.io",
+                kind: "Gateway",
+                name: PR_GATEWAY.name,
+                namespace: PR_GATEWAY.namespace,
+                sectionName: PR_GATEWAY.listener,
+            },
         ]);
-        const rules = pr.input<{ matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[]>(route, "spec.rules");
+        const rules = pr.input<{ matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[]>(
+            route,
+            "spec.rules",
+        );
         expect(rules.map((r) => [r.matches[0].path.value, r.backendRefs[0].name, r.backendRefs[0].port])).to.deep.equal([
             ["/api", "payments-api", 8080],
             ["/", "payments-web", 8080],
@@ -117,12 +137,17 @@ describe("workloads pr-42 footprint", function () {
     it("labels its namespace for the gateway and admits HTTP only from the gateway's proxies", () => {
         const namespace = pr.one("kubernetes:core/v1:Namespace");
         expect(pr.input(namespace, `metadata.labels`)).to.include({ [PR_GATEWAY.namespaceLabel]: "42" });
-        const policy = pr.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => pr.input(p, "metadata.name") === "allow-from-vpc")!;
+        const policy = pr
+            .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .find((p) => pr.input(p, "metadata.name") === "allow-from-vpc")!;
         const ingress = pr.input<{ from: Record<string, unknown>[]; ports: { port: number }[] }[]>(policy, "spec.ingress");
         const http = ingress.filter((rule) => rule.ports.some((p) => p.port === 8080));
         expect(http).to.have.length(1);
         expect(http[0].from).to.deep.equal([
-            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PR_GATEWAY.namespace } }, podSelector: { matchLabels: PR_GATEWAY_PROXY_LABELS } },
+            {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PR_GATEWAY.namespace } },
+                podSelector: { matchLabels: PR_GATEWAY_PROXY_LABELS },
+            },
         ]);
     });
 
@@ -135,7 +160,9 @@ describe("workloads pr-42 footprint", function () {
 
     it("asks the platform's PR provisioner for its data with its PR number only, and every role it creates carries the PR boundary", () => {
         const invocation = pr.one("aws:lambda/invocation:Invocation");
-        expect(pr.input(invocation, "functionName")).to.equal(platform.outputs.pullRequestProvisionerFunctionName).and.to.equal("test-pr-provisioner");
+        expect(pr.input(invocation, "functionName"))
+            .to.equal(platform.outputs.pullRequestProvisionerFunctionName)
+            .and.to.equal("test-pr-provisioner");
         expect(JSON.parse(pr.input<string>(invocation, "input"))).to.deep.equal({ kind: "pull-request", pullRequest: 42 });
         expect(pr.input(invocation, "lifecycleScope")).to.equal("CRUD");
         const roles = pr.ofType("aws:iam/role:Role");
@@ -146,7 +173,10 @@ describe("workloads pr-42 footprint", function () {
     });
 
     it("deploys the PR's chart and image into namespace pr-42, bound to no target group (the gateway reaches its services)", async () => {
-        const custom = await synthesizeLayer("workloads", "pr-42", { "workloads:chartVersion": "1.3.0-pr.42", "workloads:imageTag": "0a1b2c3d" });
+        const custom = await synthesizeLayer("workloads", "pr-42", {
+            "workloads:chartVersion": "1.3.0-pr.42",
+            "workloads:imageTag": "0a1b2c3d",
+        });
         expect(custom.input(custom.one("kubernetes:core/v1:Namespace"), "metadata.name")).to.equal("pr-42");
         const apps = custom.ofType("kubernetes:argoproj.io/v1alpha1:Application");
         expect(apps.map((a) => custom.input(a, "metadata.name"))).to.have.members(["pr-42-payments-web", "pr-42-payments-api"]);

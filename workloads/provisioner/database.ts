@@ -42,7 +42,11 @@ async function withConnection<T>(connect: AdminConnect, database: string, use: (
 }
 
 /** Creates or converges the database, the worker's role and its grants; on delete drops a PR's database. Idempotent. */
-export async function provisionDatabase(connect: AdminConnect, spec: DatabaseSpec, action: LifecycleAction): Promise<{ database: string; applied: number[]; dropped: boolean }> {
+export async function provisionDatabase(
+    connect: AdminConnect,
+    spec: DatabaseSpec,
+    action: LifecycleAction,
+): Promise<{ database: string; applied: number[]; dropped: boolean }> {
     const database = identifier("database", spec.database);
     const worker = identifier("worker user", spec.workerUser);
     if (action === "delete") {

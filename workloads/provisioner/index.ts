@@ -4,7 +4,12 @@ import { Client as SearchClient } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/lib/aws/index-v3.js";
 import { Client } from "pg";
 import { z } from "zod";
-import { InvocationLifecycle, PULL_REQUEST_SCOPE, PullRequestProvisionerSettings, PullRequestProvisioningRequest } from "../../lib/provisioning";
+import {
+    InvocationLifecycle,
+    PULL_REQUEST_SCOPE,
+    PullRequestProvisionerSettings,
+    PullRequestProvisioningRequest,
+} from "../../lib/provisioning";
 import { jsonLogger } from "../worker/ports";
 import { AdminConnect, LifecycleAction, provisionDatabase } from "./database";
 import { pullRequestSpecs } from "./pull-request";
@@ -60,7 +65,16 @@ function masterConnection(server: DatabaseServer, region: string): AdminConnect 
             .then(({ SecretString }) => z.object({ username: z.string(), password: z.string() }).parse(JSON.parse(SecretString ?? "{}")));
         const { username, password } = await credentials;
         // TLS verified against the RDS CA bundle the runtime loads (NODE_EXTRA_CA_CERTS).
-        const client = new Client({ host: server.host, port: server.port, database, user: username, password, ssl: { rejectUnauthorized: true }, connectionTimeoutMillis: 10_000, query_timeout: 120_000 });
+        const client = new Client({
+            host: server.host,
+            port: server.port,
+            database,
+            user: username,
+            password,
+            ssl: { rejectUnauthorized: true },
+            connectionTimeoutMillis: 10_000,
+            query_timeout: 120_000,
+        });
         await client.connect();
         return { query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }), end: () => client.end() };
     };
@@ -71,7 +85,9 @@ function searchRequests(domain: { endpoint: string; masterRoleArn: string }, reg
         ...AwsSigv4Signer({
             region,
             service: "es",
-            getCredentials: fromTemporaryCredentials({ params: { RoleArn: domain.masterRoleArn, RoleSessionName: "payments-provisioner" } }),
+            getCredentials: fromTemporaryCredentials({
+                params: { RoleArn: domain.masterRoleArn, RoleSessionName: "payments-provisioner" },
+            }),
         }),
         node: domain.endpoint,
         requestTimeout: 30_000,
@@ -89,11 +105,25 @@ function searchRequests(domain: { endpoint: string; masterRoleArn: string }, reg
 }
 
 /** Creates (or converges) a pull request's database, user and search access; on delete drops them, search first. */
-async function provisionPullRequest(request: PullRequestProvisioningRequest, settings: PullRequestProvisionerSettings, region: string): Promise<Record<string, unknown>> {
+async function provisionPullRequest(
+    request: PullRequestProvisioningRequest,
+    settings: PullRequestProvisionerSettings,
+    region: string,
+): Promise<Record<string, unknown>> {
     const specs = pullRequestSpecs(request.pullRequest, settings.SEARCH_MASTER_ROLE_ARN);
     const action: LifecycleAction = request.tf.action;
-    const database = () => provisionDatabase(masterConnection({ host: settings.DB_HOST, port: settings.DB_PORT, masterSecretArn: settings.MASTER_SECRET_ARN }, region), specs.database, action);
-    const search = () => provisionSearchAccess(searchRequests({ endpoint: settings.SEARCH_ENDPOINT, masterRoleArn: settings.SEARCH_MASTER_ROLE_ARN }, region), specs.search, action);
+    const database = () =>
+        provisionDatabase(
+            masterConnection({ host: settings.DB_HOST, port: settings.DB_PORT, masterSecretArn: settings.MASTER_SECRET_ARN }, region),
+            specs.database,
+            action,
+        );
+    const search = () =>
+        provisionSearchAccess(
+            searchRequests({ endpoint: settings.SEARCH_ENDPOINT, masterRoleArn: settings.SEARCH_MASTER_ROLE_ARN }, region),
+            specs.search,
+            action,
+        );
     if (action === "delete") {
         // Search access goes first, so nothing is left mapped to a worker whose database is gone.
         const searchResult = await search();

@@ -23,9 +23,19 @@ export type SearchRequest = (method: "GET" | "PUT" | "DELETE", path: string, bod
 const SECURITY_API = "/_plugins/_security/api";
 
 /** The index-level actions the worker's calls need (index by id, create the index on first write, read back). */
-export const WORKER_INDEX_ACTIONS = ["indices:data/write/index", "indices:data/write/bulk*", "indices:data/read/get", "indices:admin/create", "indices:admin/mapping/put"];
+export const WORKER_INDEX_ACTIONS = [
+    "indices:data/write/index",
+    "indices:data/write/bulk*",
+    "indices:data/read/get",
+    "indices:admin/create",
+    "indices:admin/mapping/put",
+];
 
-export async function provisionSearchAccess(request: SearchRequest, spec: SearchAccessSpec, action: LifecycleAction): Promise<{ role: string; removed: boolean }> {
+export async function provisionSearchAccess(
+    request: SearchRequest,
+    spec: SearchAccessSpec,
+    action: LifecycleAction,
+): Promise<{ role: string; removed: boolean }> {
     const role = encodeURIComponent(spec.roleName);
     if (action === "delete") {
         await request("DELETE", `${SECURITY_API}/rolesmapping/${role}`);

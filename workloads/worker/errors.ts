@@ -71,7 +71,16 @@ interface ErrorShape {
     meta?: { statusCode?: unknown; body?: { error?: { type?: unknown } } };
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+const NETWORK_CODES = new Set([
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "ETIMEDOUT",
+    "EPIPE",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EAI_AGAIN",
+    "ENOTFOUND",
+]);
 const AWS_THROTTLING = new Set([
     "ThrottlingException",
     "Throttling",
@@ -129,7 +138,8 @@ function classifyAws(service: Service, error: ErrorShape, name: string): Failure
     if (AWS_CONFIGURATION.has(name) || status === 401 || status === 403) return "configuration";
     // Any other 4xx from SES refused this message (address, content): the same request fails again.
     if (service === "ses" && status >= 400 && status < 500) return "poison";
-    if (name === "ExpiredToken" || name === "ExpiredTokenException" || name === "RequestTimeout" || name === "RequestTimeoutException") return "transient";
+    if (name === "ExpiredToken" || name === "ExpiredTokenException" || name === "RequestTimeout" || name === "RequestTimeoutException")
+        return "transient";
     if (service === "dynamodb" && name === "ValidationException") return "configuration"; // key schema or table disagree with the worker
     return status >= 400 && status < 500 ? "configuration" : "transient";
 }
@@ -159,7 +169,8 @@ export function classify(error: unknown, service: Service): WorkerError {
 
     if (typeof shape.code === "string" && NETWORK_CODES.has(shape.code)) return make("transient", `${service}-${shape.code}`);
     if (service === "postgres") {
-        if (typeof shape.code === "string" && /^[0-9A-Z]{5}$/.test(shape.code)) return make(classifySqlState(shape.code), `sqlstate-${shape.code}`);
+        if (typeof shape.code === "string" && /^[0-9A-Z]{5}$/.test(shape.code))
+            return make(classifySqlState(shape.code), `sqlstate-${shape.code}`);
         return make("transient", "postgres-connection"); // "Connection terminated", timeouts: no SQLSTATE
     }
     if (service === "opensearch") {

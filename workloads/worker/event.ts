@@ -15,8 +15,7 @@ export interface PayloadObject {
 /** What one SQS message body asks the worker to do. */
 export type NotificationBody =
     /** S3 sends this once when the notification is configured; there is nothing to process. */
-    | { kind: "test-event" }
-    | { kind: "objects"; objects: PayloadObject[]; ignoredEvents: string[] };
+    { kind: "test-event" } | { kind: "objects"; objects: PayloadObject[]; ignoredEvents: string[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -72,7 +71,10 @@ export function parseNotification(body: string): NotificationBody {
         const object = s3 && isRecord(s3.object) ? s3.object : undefined;
         const eventName = isRecord(record) ? record.eventName : undefined;
         if (typeof eventName !== "string" || typeof bucket !== "string" || !object || typeof object.key !== "string") {
-            throw new PoisonMessageError("bad-notification", `Records[${i}] is not an S3 event record (eventName, s3.bucket.name, s3.object.key)`);
+            throw new PoisonMessageError(
+                "bad-notification",
+                `Records[${i}] is not an S3 event record (eventName, s3.bucket.name, s3.object.key)`,
+            );
         }
         // Only new payloads carry work; deletions, restores and lifecycle events do not.
         if (!eventName.startsWith("ObjectCreated:")) {

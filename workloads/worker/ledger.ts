@@ -14,7 +14,8 @@ import { against, PaymentBusyError, PoisonMessageError, TransientError } from ".
  */
 export type ReceiptState = "sending" | "sent" | "unconfirmed";
 
-export type ClaimOutcome = { kind: "claimed"; receipt: { state: ReceiptState; messageId?: string } | undefined } | { kind: "already-complete" };
+export type ClaimOutcome =
+    { kind: "claimed"; receipt: { state: ReceiptState; messageId?: string } | undefined } | { kind: "already-complete" };
 
 const ATTR = {
     status: PAYMENT_STATUS_ATTRIBUTE,
@@ -37,10 +38,20 @@ export class PaymentLedger {
     ) {}
 
     /** Runs a conditional update; returns the new item, or undefined when the condition failed. */
-    private async update(input: Omit<UpdateCommandInput, "TableName" | "Key">, paymentId: string): Promise<Record<string, unknown> | undefined> {
+    private async update(
+        input: Omit<UpdateCommandInput, "TableName" | "Key">,
+        paymentId: string,
+    ): Promise<Record<string, unknown> | undefined> {
         try {
             const { Attributes } = await against("dynamodb", () =>
-                this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { [PAYMENTS_TABLE_KEY]: paymentId }, ReturnValues: "ALL_NEW", ...input })),
+                this.client.send(
+                    new UpdateCommand({
+                        TableName: this.tableName,
+                        Key: { [PAYMENTS_TABLE_KEY]: paymentId },
+                        ReturnValues: "ALL_NEW",
+                        ...input,
+                    }),
+                ),
             );
             return Attributes ?? {};
         } catch (error) {
@@ -58,25 +69,43 @@ export class PaymentLedger {
             {
                 UpdateExpression: "SET #leaseHolder = :holder, #leaseExpiresAt = :expires",
                 ConditionExpression: "#status = :processing AND (attribute_not_exists(#leaseExpiresAt) OR #leaseExpiresAt < :now)",
-                ExpressionAttributeNames: { "#status": ATTR.status, "#leaseHolder": ATTR.leaseHolder, "#leaseExpiresAt": ATTR.leaseExpiresAt },
-                ExpressionAttributeValues: { ":holder": holder, ":expires": leaseExpiresAt, ":processing": PaymentStatus.Processing, ":now": now },
+                ExpressionAttributeNames: {
+                    "#status": ATTR.status,
+                    "#leaseHolder": ATTR.leaseHolder,
+                    "#leaseExpiresAt": ATTR.leaseExpiresAt,
+                },
+                ExpressionAttributeValues: {
+                    ":holder": holder,
+                    ":expires": leaseExpiresAt,
+                    ":processing": PaymentStatus.Processing,
+                    ":now": now,
+                },
             },
             paymentId,
         );
         if (item !== undefined) {
             const state = item[ATTR.receiptState] as ReceiptState | undefined;
             const messageId = item[ATTR.receiptMessageId] as string | undefined;
-            return { kind: "claimed", receipt: state === undefined ? undefined : { state, ...(messageId !== undefined ? { messageId } : {}) } };
+            return {
+                kind: "claimed",
+                receipt: state === undefined ? undefined : { state, ...(messageId !== undefined ? { messageId } : {}) },
+            };
         }
         // The condition failed: find out why.
         const current = await this.read(paymentId);
         if (current === undefined) {
-            throw new PoisonMessageError("payment-not-found", `payment ${paymentId} is not in table ${this.tableName}; the API records it before archiving the payload`);
+            throw new PoisonMessageError(
+                "payment-not-found",
+                `payment ${paymentId} is not in table ${this.tableName}; the API records it before archiving the payload`,
+            );
         }
         const status = current[ATTR.status];
         if (status === PaymentStatus.Complete) return { kind: "already-complete" };
         if (status === PaymentStatus.Processing) throw new PaymentBusyError(paymentId);
-        throw new PoisonMessageError(`payment-${String(status)}`, `payment ${paymentId} has status "${String(status)}"; only "${PaymentStatus.Processing}" payments are processed`);
+        throw new PoisonMessageError(
+            `payment-${String(status)}`,
+            `payment ${paymentId} has status "${String(status)}"; only "${PaymentStatus.Processing}" payments are processed`,
+        );
     }
 
     /**
@@ -88,7 +117,11 @@ export class PaymentLedger {
             {
                 UpdateExpression: "SET #receiptState = :sending, #receiptAttempt = :holder",
                 ConditionExpression: "#leaseHolder = :holder AND attribute_not_exists(#receiptState)",
-                ExpressionAttributeNames: { "#leaseHolder": ATTR.leaseHolder, "#receiptState": ATTR.receiptState, "#receiptAttempt": ATTR.receiptAttempt },
+                ExpressionAttributeNames: {
+                    "#leaseHolder": ATTR.leaseHolder,
+                    "#receiptState": ATTR.receiptState,
+                    "#receiptAttempt": ATTR.receiptAttempt,
+                },
                 ExpressionAttributeValues: { ":holder": holder, ":sending": "sending" },
             },
             paymentId,
@@ -131,7 +164,12 @@ export class PaymentLedger {
      * lease, so an attempt whose lease lapsed cannot overwrite another's result; finding the payment
      * already complete is success.
      */
-    async complete(paymentId: string, holder: string, completedAt: number, receipt: { state: "sent"; messageId: string } | { state: "unconfirmed" }): Promise<void> {
+    async complete(
+        paymentId: string,
+        holder: string,
+        completedAt: number,
+        receipt: { state: "sent"; messageId: string } | { state: "unconfirmed" },
+    ): Promise<void> {
         const item = await this.update(
             {
                 UpdateExpression:
@@ -164,7 +202,10 @@ export class PaymentLedger {
     }
 
     private leaseLost(paymentId: string): TransientError {
-        return new TransientError("lease-lost", `payment ${paymentId}: the lease of this delivery attempt expired and was taken by another`);
+        return new TransientError(
+            "lease-lost",
+            `payment ${paymentId}: the lease of this delivery attempt expired and was taken by another`,
+        );
     }
 
     /** Strongly consistent, to explain a failed condition with the state that failed it. */

@@ -16,8 +16,14 @@ export class SqsDeadLetters implements DeadLetters {
         private readonly queueUrl: string,
     ) {}
 
-    async send(message: { messageId: string; body: string }, failure: { failureClass: string; reason: string; message: string }): Promise<void> {
-        const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value.slice(0, MAX_ATTRIBUTE_TEXT) || "-" });
+    async send(
+        message: { messageId: string; body: string },
+        failure: { failureClass: string; reason: string; message: string },
+    ): Promise<void> {
+        const text = (value: string): MessageAttributeValue => ({
+            DataType: "String",
+            StringValue: value.slice(0, MAX_ATTRIBUTE_TEXT) || "-",
+        });
         await against("sqs", () =>
             this.sqs.send(
                 new SendMessageCommand({
@@ -52,7 +58,13 @@ export class SnsAlarms implements Alarms {
         this.lastPaged.set(subject, this.now());
         await against("sns", () =>
             // SNS subjects: ASCII, at most 100 characters.
-            this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject.replace(/[^\x20-\x7e]/g, "?").slice(0, 100), Message: JSON.stringify({ subject, ...details }, null, 2) })),
+            this.sns.send(
+                new PublishCommand({
+                    TopicArn: this.topicArn,
+                    Subject: subject.replace(/[^\x20-\x7e]/g, "?").slice(0, 100),
+                    Message: JSON.stringify({ subject, ...details }, null, 2),
+                }),
+            ),
         );
     }
 }

@@ -120,7 +120,12 @@ export function formatAmount(payment: Pick<Payment, "amountMinor" | "currency">)
     const decimal = digits === 0 ? `${minor}` : `${minor / scale}.${(minor % scale).toString().padStart(digits, "0")}`;
     let format = FORMATS.get(payment.currency);
     if (format === undefined) {
-        format = new Intl.NumberFormat("en-US", { style: "currency", currency: payment.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+        format = new Intl.NumberFormat("en-US", {
+            style: "currency",
+            currency: payment.currency,
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+        });
         FORMATS.set(payment.currency, format);
     }
     // ES2023 lets format() take a decimal string and keeps every digit of it.

@@ -47,7 +47,10 @@ export async function handleBatch(event: SQSEvent, context: InvocationContext, d
                 await processMessage(record, leaseExpiresAt, deps);
                 return undefined;
             } catch (caught) {
-                const error = caught instanceof WorkerError ? caught : new TransientError("unexpected", describeError(caught).errorMessage, { cause: caught });
+                const error =
+                    caught instanceof WorkerError
+                        ? caught
+                        : new TransientError("unexpected", describeError(caught).errorMessage, { cause: caught });
                 return (await settleFailure(record, error, deps)) ? undefined : { itemIdentifier: record.messageId };
             }
         }),
@@ -81,7 +84,10 @@ async function settleFailure(record: SQSRecord, error: WorkerError, deps: Worker
     try {
         await deps.deadLetters.send(record, { failureClass: error.failureClass, reason: error.reason, message: error.message });
     } catch (dlqError) {
-        deps.logger.error("poison message could not be dead-lettered; it will be retried", { ...fields, dlqError: describeError(dlqError) });
+        deps.logger.error("poison message could not be dead-lettered; it will be retried", {
+            ...fields,
+            dlqError: describeError(dlqError),
+        });
         return false;
     }
     deps.logger.error("poison message moved to the dead-letter queue", fields);
@@ -117,7 +123,12 @@ async function processMessage(record: SQSRecord, leaseExpiresAt: number, deps: W
  *  5. `processing` -> `complete` in DynamoDB: the commit point;
  *  6. index the ledger's row as complete (idempotent; a failure here is repaired by the retry's step 2).
  */
-export async function processPayment(object: PayloadObject, messageId: string, leaseExpiresAt: number, deps: WorkerDependencies): Promise<PaymentOutcome> {
+export async function processPayment(
+    object: PayloadObject,
+    messageId: string,
+    leaseExpiresAt: number,
+    deps: WorkerDependencies,
+): Promise<PaymentOutcome> {
     const { paymentId } = object;
     const source = payloadSource(object);
     const parsed = parsePayment(await readPayload(deps.s3, object, source), paymentId);
@@ -128,7 +139,9 @@ export async function processPayment(object: PayloadObject, messageId: string, l
     if (claim.kind === "already-complete") {
         const recorded = await readTransaction(database, paymentId);
         if (recorded === undefined) {
-            throw new PoisonMessageError("ledger-row-missing", `payment ${paymentId} is complete in DynamoDB but has no ledger row`, { alert: true });
+            throw new PoisonMessageError("ledger-row-missing", `payment ${paymentId} is complete in DynamoDB but has no ledger row`, {
+                alert: true,
+            });
         }
         assertSamePayload(recorded, parsed);
         await index(deps, recorded.payment);
@@ -193,7 +206,11 @@ async function index(deps: WorkerDependencies, payment: Payment): Promise<void> 
 }
 
 async function readPayload(s3: S3Client, object: PayloadObject, source: PayloadSource): Promise<Uint8Array> {
-    const tooLarge = (size: number) => new PoisonMessageError("payload-too-large", `payload ${source.uri} is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit; not read`);
+    const tooLarge = (size: number) =>
+        new PoisonMessageError(
+            "payload-too-large",
+            `payload ${source.uri} is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit; not read`,
+        );
     if (object.size !== undefined && object.size > MAX_PAYLOAD_BYTES) throw tooLarge(object.size);
     return against("s3", async () => {
         const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key, VersionId: object.versionId }));

@@ -111,7 +111,9 @@ function fromRow(row: LedgerRow): Payment {
 
 /** What the ledger holds for a payment, or undefined. */
 export async function readTransaction(db: Database, paymentId: string): Promise<{ payment: Payment; digest: string | null } | undefined> {
-    const { rows } = await against("postgres", () => db.query<LedgerRow>(`SELECT ${COLUMNS} FROM ${LEDGER_TABLE} WHERE payment_id = $1`, [paymentId]));
+    const { rows } = await against("postgres", () =>
+        db.query<LedgerRow>(`SELECT ${COLUMNS} FROM ${LEDGER_TABLE} WHERE payment_id = $1`, [paymentId]),
+    );
     return rows.length === 0 ? undefined : { payment: fromRow(rows[0]), digest: rows[0].payload_sha256 };
 }
 
@@ -120,7 +122,8 @@ export async function readTransaction(db: Database, paymentId: string): Promise<
  * if its digest is the one recorded. Rows from before digests were kept are compared field by field.
  */
 export function assertSamePayload(recorded: { payment: Payment; digest: string | null }, parsed: ParsedPayment): void {
-    const same = recorded.digest !== null ? recorded.digest === parsed.digest : JSON.stringify(recorded.payment) === JSON.stringify(parsed.payment);
+    const same =
+        recorded.digest !== null ? recorded.digest === parsed.digest : JSON.stringify(recorded.payment) === JSON.stringify(parsed.payment);
     if (!same) {
         throw new PoisonMessageError(
             "conflicting-payload",
@@ -135,7 +138,11 @@ export function assertSamePayload(recorded: { payment: Payment; digest: string |
  * what the ledger holds: the caller indexes and emails that, never the payload in hand. A second,
  * different payload for the same payment is poison (and an alert).
  */
-export async function recordTransaction(db: Database, parsed: ParsedPayment, source: PayloadSource): Promise<{ payment: Payment; inserted: boolean }> {
+export async function recordTransaction(
+    db: Database,
+    parsed: ParsedPayment,
+    source: PayloadSource,
+): Promise<{ payment: Payment; inserted: boolean }> {
     const { payment, digest } = parsed;
     const { rows } = await against("postgres", () =>
         db.query<LedgerRow>(
@@ -160,7 +167,10 @@ export async function recordTransaction(db: Database, parsed: ParsedPayment, sou
     if (rows.length === 1) return { payment: fromRow(rows[0]), inserted: true };
     const recorded = await readTransaction(db, payment.paymentId);
     if (recorded === undefined) {
-        throw new PoisonMessageError("ledger-row-vanished", `payment ${payment.paymentId} conflicted on insert but has no row; the ledger was changed by hand`);
+        throw new PoisonMessageError(
+            "ledger-row-vanished",
+            `payment ${payment.paymentId} conflicted on insert but has no row; the ledger was changed by hand`,
+        );
     }
     assertSamePayload(recorded, parsed);
     return { payment: recorded.payment, inserted: false };

@@ -49,7 +49,10 @@ function identityPolicies(estate: Estate, role: EstateResource): { policies: Nam
             }
         }
         const attached = [
-            ...estate.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(inRole).map((a) => String(a.inputs.policyArn)),
+            ...estate
+                .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .filter(inRole)
+                .map((a) => String(a.inputs.policyArn)),
             ...((role.inputs.managedPolicyArns as string[] | undefined) ?? []),
         ];
         for (const arn of attached) {
@@ -79,7 +82,12 @@ export function rolePrincipal(estate: Estate, arn: string, context: PolicyReques
 }
 
 export function servicePrincipal(service: string, context: PolicyRequest["context"] = {}): IamPrincipal {
-    return { label: service, request: { service }, kind: "service", context: { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": service, ...context } };
+    return {
+        label: service,
+        request: { service },
+        kind: "service",
+        context: { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": service, ...context },
+    };
 }
 
 export function outsideAccountPrincipal(account: string, label: string): IamPrincipal {
@@ -97,7 +105,10 @@ interface OrganizationPolicies {
 function organization(estate: Estate): OrganizationPolicies {
     return estate.memo("organization", () => {
         const parents = new Map<string, string>();
-        for (const r of [...estate.ofType("aws:organizations/account:Account"), ...estate.ofType("aws:organizations/organizationalUnit:OrganizationalUnit")]) {
+        for (const r of [
+            ...estate.ofType("aws:organizations/account:Account"),
+            ...estate.ofType("aws:organizations/organizationalUnit:OrganizationalUnit"),
+        ]) {
             if (r.id !== undefined && typeof r.inputs.parentId === "string") {
                 parents.set(r.id, r.inputs.parentId);
             }
@@ -119,7 +130,9 @@ function organization(estate: Estate): OrganizationPolicies {
         };
         const ofType = (type: string) => (account: string) =>
             chain(account).flatMap((target) =>
-                (attached.get(target) ?? []).filter((p) => p.inputs.type === type).map((p) => ({ name: p.name, document: parsed<PolicyDocument>(p.inputs.content) })),
+                (attached.get(target) ?? [])
+                    .filter((p) => p.inputs.type === type)
+                    .map((p) => ({ name: p.name, document: parsed<PolicyDocument>(p.inputs.content) })),
             );
         return {
             scps: ofType("SERVICE_CONTROL_POLICY"),
@@ -145,42 +158,75 @@ function resourceTagContext(estate: Estate, resource: EstateResource | undefined
     return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
 }
 
-function resourcePolicy(estate: Estate, action: string, resource: string): { policy?: Named; account?: string; known: boolean; tags?: PolicyRequest["context"] } {
+function resourcePolicy(
+    estate: Estate,
+    action: string,
+    resource: string,
+): { policy?: Named; account?: string; known: boolean; tags?: PolicyRequest["context"] } {
     const service = action.split(":")[0].toLowerCase();
     if (service === "sts") {
         const role = estate.ofType("aws:iam/role:Role").find((r) => r.arn === resource);
         return role
-            ? { policy: { name: `trust policy of ${roleName(role)}`, document: parsed(role.inputs.assumeRolePolicy) }, account: role.account, known: true }
+            ? {
+                  policy: { name: `trust policy of ${roleName(role)}`, document: parsed(role.inputs.assumeRolePolicy) },
+                  account: role.account,
+                  known: true,
+              }
             : { account: accountFromArn(resource), known: false };
     }
     if (service === "s3") {
         const bucket = resource.replace(/^arn:[^:]+:s3:::/, "").split("/")[0];
-        const owner = estate.ofType("aws:s3/bucket:Bucket").find((b) => b.id === bucket) ?? estate.ofType("aws:s3/bucketV2:BucketV2").find((b) => b.id === bucket);
+        const owner =
+            estate.ofType("aws:s3/bucket:Bucket").find((b) => b.id === bucket) ??
+            estate.ofType("aws:s3/bucketV2:BucketV2").find((b) => b.id === bucket);
         const policy = estate.ofType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === bucket);
-        return { policy: policy && { name: `bucket policy of ${bucket}`, document: parsed(policy.inputs.policy) }, account: owner?.account, known: owner !== undefined };
+        return {
+            policy: policy && { name: `bucket policy of ${bucket}`, document: parsed(policy.inputs.policy) },
+            account: owner?.account,
+            known: owner !== undefined,
+        };
     }
     if (service === "sqs") {
         const name = resource.split(":").pop();
         const policy = estate.ofType("aws:sqs/queuePolicy:QueuePolicy").find((p) => String(p.inputs.queueUrl).endsWith(`/${name}`));
-        return { policy: policy && { name: `queue policy of ${name}`, document: parsed(policy.inputs.policy) }, account: accountFromArn(resource), known: true };
+        return {
+            policy: policy && { name: `queue policy of ${name}`, document: parsed(policy.inputs.policy) },
+            account: accountFromArn(resource),
+            known: true,
+        };
     }
     if (service === "kms") {
         const key = estate.byArn(resource);
         const document = key?.inputs.policy ? parsed<PolicyDocument>(key.inputs.policy) : undefined;
         // No policy: the default key policy, which delegates to the account's IAM policies.
-        const fallback: PolicyDocument = { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${key?.account}:root` }, Action: "kms:*", Resource: "*" }] };
-        return { policy: key && { name: `key policy of ${key.name}`, document: document ?? fallback }, account: accountFromArn(resource), known: key !== undefined, tags: resourceTagContext(estate, key) };
+        const fallback: PolicyDocument = {
+            Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${key?.account}:root` }, Action: "kms:*", Resource: "*" }],
+        };
+        return {
+            policy: key && { name: `key policy of ${key.name}`, document: document ?? fallback },
+            account: accountFromArn(resource),
+            known: key !== undefined,
+            tags: resourceTagContext(estate, key),
+        };
     }
     if (service === "sns") {
         const topic = estate.ofType("aws:sns/topic:Topic").find((t) => t.arn === resource || t.id === resource);
         const policy = estate.ofType("aws:sns/topicPolicy:TopicPolicy").find((p) => p.inputs.arn === resource);
         // No topic policy: SNS's default policy admits the owning account only (modelled as no statement).
-        return { policy: policy && { name: `topic policy of ${resource.split(":").pop()}`, document: parsed(policy.inputs.policy) }, account: accountFromArn(resource), known: topic !== undefined };
+        return {
+            policy: policy && { name: `topic policy of ${resource.split(":").pop()}`, document: parsed(policy.inputs.policy) },
+            account: accountFromArn(resource),
+            known: topic !== undefined,
+        };
     }
     if (service === "es") {
         const domain = /:domain\/([^/]+)/.exec(resource)?.[1];
         const policy = estate.ofType("aws:opensearch/domainPolicy:DomainPolicy").find((p) => p.inputs.domainName === domain);
-        return { policy: policy && { name: `domain policy of ${domain}`, document: parsed(policy.inputs.accessPolicies) }, account: accountFromArn(resource), known: true };
+        return {
+            policy: policy && { name: `domain policy of ${domain}`, document: parsed(policy.inputs.accessPolicies) },
+            account: accountFromArn(resource),
+            known: true,
+        };
     }
     return { account: accountFromArn(resource), known: true };
 }
@@ -211,12 +257,24 @@ function firstAllow(policies: Named[], request: PolicyRequest): string | undefin
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html.
  * SCPs and RCPs are deny lists over the default FullAWSAccess policies AWS attaches everywhere.
  */
-export function authorize(estate: Estate, principal: IamPrincipal, action: string, resource: string, extraContext: PolicyRequest["context"] = {}): Decision {
+export function authorize(
+    estate: Estate,
+    principal: IamPrincipal,
+    action: string,
+    resource: string,
+    extraContext: PolicyRequest["context"] = {},
+): Decision {
     const key = `authz:${principal.label}|${action}|${resource}|${JSON.stringify(extraContext)}|${JSON.stringify(principal.context ?? {})}`;
     return estate.memo(key, () => decide(estate, principal, action, resource, extraContext));
 }
 
-function decide(estate: Estate, principal: IamPrincipal, action: string, resource: string, extraContext: PolicyRequest["context"]): Decision {
+function decide(
+    estate: Estate,
+    principal: IamPrincipal,
+    action: string,
+    resource: string,
+    extraContext: PolicyRequest["context"],
+): Decision {
     const org = organization(estate);
     const target = resourcePolicy(estate, action, resource);
     const principalAccount = principal.request.account;
@@ -240,7 +298,12 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
             return { allowed: false, because: `denied by SCP ${denied}` };
         }
     }
-    if (target.account !== undefined && target.account !== org.managementAccount && org.members.has(target.account) && principal.kind !== "service-linked-role") {
+    if (
+        target.account !== undefined &&
+        target.account !== org.managementAccount &&
+        org.members.has(target.account) &&
+        principal.kind !== "service-linked-role"
+    ) {
         const denied = firstDeny(org.rcps(target.account), request, true);
         if (denied) {
             return { allowed: false, because: `denied by RCP ${denied}` };
@@ -258,16 +321,29 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
         if (resourceAllows) {
             return { allowed: true, because: `allowed by ${resourceAllows}` };
         }
-        return { allowed: false, because: target.policy ? `no statement of ${target.policy.name} allows it` : "the resource has no policy that admits this principal" };
+        return {
+            allowed: false,
+            because: target.policy
+                ? `no statement of ${target.policy.name} allows it`
+                : "the resource has no policy that admits this principal",
+        };
     }
     if (!principal.role) {
         if (resourceAnswer.effect === "allow" && !resourceAnswer.accountWide && sameAccount) {
             return { allowed: true, because: `allowed by ${resourceAllows}` };
         }
         if (!sameAccount && target.known && !resourceAllows) {
-            return { allowed: false, because: target.policy ? `no statement of ${target.policy.name} admits ${principal.label}` : "the resource has no policy admitting other accounts" };
+            return {
+                allowed: false,
+                because: target.policy
+                    ? `no statement of ${target.policy.name} admits ${principal.label}`
+                    : "the resource has no policy admitting other accounts",
+            };
         }
-        return { allowed: undefined, because: `${principal.label} is not created by any stack of this plan, so its identity policies are unknown` };
+        return {
+            allowed: undefined,
+            because: `${principal.label} is not created by any stack of this plan, so its identity policies are unknown`,
+        };
     }
     const identity = identityPolicies(estate, principal.role);
     const identityDenied = firstDeny(identity.policies, request, false);
@@ -300,7 +376,13 @@ function decide(estate: Estate, principal: IamPrincipal, action: string, resourc
         return { allowed: undefined, because: `${resource} is not in this plan, so its resource policy is unknown` };
     }
     if (!identityAllows) {
-        return { allowed: false, because: `no identity policy of ${principal.label} allows it${resourceAllows ? ` (only ${resourceAllows})` : ""}` };
+        return {
+            allowed: false,
+            because: `no identity policy of ${principal.label} allows it${resourceAllows ? ` (only ${resourceAllows})` : ""}`,
+        };
     }
-    return { allowed: false, because: `${sameAccount ? "" : "cross-account: "}${identityAllows} allows it but ${target.policy ? `${target.policy.name} does not` : "the resource has no policy admitting it"}` };
+    return {
+        allowed: false,
+        because: `${sameAccount ? "" : "cross-account: "}${identityAllows} allows it but ${target.policy ? `${target.policy.name} does not` : "the resource has no policy admitting it"}`,
+    };
 }

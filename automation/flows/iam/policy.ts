@@ -57,7 +57,10 @@ export interface PolicyAnswer {
 const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function glob(pattern: string, ignoreCase: boolean): RegExp {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
 }
 
@@ -235,7 +238,10 @@ function statementMatches(statement: PolicyStatement, request: PolicyRequest, va
     if ((actions && !matcher.evaluateAction(actions, action)) || (notActions && matcher.evaluateAction(notActions, action))) {
         return false;
     }
-    return !((resources && !matcher.evaluateResource(resources, request.resource, variables)) || (notResources && matcher.evaluateResource(notResources, request.resource, variables)));
+    return !(
+        (resources && !matcher.evaluateResource(resources, request.resource, variables)) ||
+        (notResources && matcher.evaluateResource(notResources, request.resource, variables))
+    );
 }
 
 /** Policy variables (`${aws:username}`) as pbac interpolates them: nested by prefix. */

@@ -54,7 +54,10 @@ function scopeFrom(accessScope: { type?: string; namespaces?: string[] } | undef
 
 /** Every EKS cluster of the plan by name, with its platform stack. */
 export function clusters(estate: Estate): Map<string, { stack: string; resource: EstateResource }> {
-    return estate.memo("k8s:clusters", () => new Map(estate.ofType("eks:index:Cluster").map((c) => [String(c.inputs.name), { stack: c.stack, resource: c }])));
+    return estate.memo(
+        "k8s:clusters",
+        () => new Map(estate.ofType("eks:index:Cluster").map((c) => [String(c.inputs.name), { stack: c.stack, resource: c }])),
+    );
 }
 
 /** Access entries from the cluster components' `accessEntries` and standalone AccessEntry resources. */
@@ -69,7 +72,10 @@ export function accessEntries(estate: Estate): AccessEntry[] {
                     principalArn: String(raw.principalArn),
                     userName: raw.username,
                     groups: raw.kubernetesGroups ?? [],
-                    policies: Object.entries((raw.accessPolicies ?? {}) as Record<string, any>).map(([policy, a]) => ({ policy, namespaces: scopeFrom(a.accessScope) })),
+                    policies: Object.entries((raw.accessPolicies ?? {}) as Record<string, any>).map(([policy, a]) => ({
+                        policy,
+                        namespaces: scopeFrom(a.accessScope),
+                    })),
                     stack,
                 });
             }
@@ -86,7 +92,10 @@ export function accessEntries(estate: Estate): AccessEntry[] {
                 groups: (entry.inputs.kubernetesGroups as string[] | undefined) ?? [],
                 policies: associations
                     .filter((a) => a.inputs.clusterName === cluster && a.inputs.principalArn === principalArn)
-                    .map((a) => ({ policy: String(a.inputs.policyArn).split("/").pop()!, namespaces: scopeFrom(a.inputs.accessScope as any) })),
+                    .map((a) => ({
+                        policy: String(a.inputs.policyArn).split("/").pop()!,
+                        namespaces: scopeFrom(a.inputs.accessScope as any),
+                    })),
                 stack: entry.stack,
             });
         }
@@ -115,14 +124,21 @@ export function applierOf(estate: Estate, resource: EstateResource): AccessEntry
     const [project, stack] = resource.stack.split("/");
     const throughHub = (resource.provider ?? "").includes("argocd-hub");
     const platformOwn = project === "platform" && !throughHub;
-    const key = platformOwn ? "platform-deploy" : stack.startsWith("pr-") ? "ci-pr" : cluster === "mgmt-eks" ? `ci-deploy-${stack}` : "ci-deploy";
+    const key = platformOwn
+        ? "platform-deploy"
+        : stack.startsWith("pr-")
+          ? "ci-pr"
+          : cluster === "mgmt-eks"
+            ? `ci-deploy-${stack}`
+            : "ci-deploy";
     return accessEntries(estate).find((e) => e.cluster === cluster && e.key === key);
 }
 
 function rbac(estate: Estate, cluster: string): ClusterRbac {
     return estate.memo(`k8s:rbac:${cluster}`, () => {
         const result: ClusterRbac = { clusterRoles: new Map(Object.entries(DEFAULT_CLUSTER_ROLES)), roles: new Map(), bindings: [] };
-        const ofKind = (kind: string) => estate.ofType(`kubernetes:rbac.authorization.k8s.io/v1:${kind}`).filter((r) => clusterOf(estate, r) === cluster);
+        const ofKind = (kind: string) =>
+            estate.ofType(`kubernetes:rbac.authorization.k8s.io/v1:${kind}`).filter((r) => clusterOf(estate, r) === cluster);
         for (const role of ofKind("ClusterRole")) {
             result.clusterRoles.set(String((role.inputs.metadata as any)?.name), (role.inputs.rules as PolicyRule[]) ?? []);
         }
@@ -134,7 +150,14 @@ function rbac(estate: Estate, cluster: string): ClusterRbac {
             for (const binding of ofKind(kind)) {
                 const meta = binding.inputs.metadata as any;
                 const ref = binding.inputs.roleRef as any;
-                result.bindings.push({ kind, name: meta?.name, namespace: meta?.namespace, roleKind: ref?.kind, roleName: ref?.name, subjects: (binding.inputs.subjects as any[]) ?? [] });
+                result.bindings.push({
+                    kind,
+                    name: meta?.name,
+                    namespace: meta?.namespace,
+                    roleKind: ref?.kind,
+                    roleName: ref?.name,
+                    subjects: (binding.inputs.subjects as any[]) ?? [],
+                });
             }
         }
         return result;
@@ -149,7 +172,11 @@ function ruleAllows(rule: PolicyRule, request: KubernetesRequest): boolean {
     if (!has(rule.apiGroups, request.apiGroup) || !has(rule.resources, request.resource) || !has(rule.verbs, request.verb)) {
         return false;
     }
-    return rule.resourceNames === undefined || rule.resourceNames.length === 0 || (request.name !== undefined && rule.resourceNames.includes(request.name));
+    return (
+        rule.resourceNames === undefined ||
+        rule.resourceNames.length === 0 ||
+        (request.name !== undefined && rule.resourceNames.includes(request.name))
+    );
 }
 
 function inScope(namespaces: Scope | undefined, namespace: string | undefined): boolean {
@@ -177,7 +204,10 @@ export function authorizeKubernetes(estate: Estate, entry: AccessEntry, request:
             continue;
         }
         if (DEFAULT_CLUSTER_ROLES[role].some((rule) => ruleAllows(rule, request))) {
-            return { allowed: true, because: `access policy ${grant.policy}${grant.namespaces ? ` on ${grant.namespaces.join(",")}` : " (cluster)"}` };
+            return {
+                allowed: true,
+                because: `access policy ${grant.policy}${grant.namespaces ? ` on ${grant.namespaces.join(",")}` : " (cluster)"}`,
+            };
         }
     }
     const model = rbac(estate, entry.cluster);
@@ -188,15 +218,27 @@ export function authorizeKubernetes(estate: Estate, entry: AccessEntry, request:
         if (binding.kind === "RoleBinding" && binding.namespace !== namespace) {
             continue;
         }
-        const subject = binding.subjects.find((s) => (s.kind === "Group" && entry.groups.includes(s.name)) || (s.kind === "User" && user !== undefined && s.name === user));
+        const subject = binding.subjects.find(
+            (s) => (s.kind === "Group" && entry.groups.includes(s.name)) || (s.kind === "User" && user !== undefined && s.name === user),
+        );
         if (!subject) {
             continue;
         }
-        const rules = binding.roleKind === "ClusterRole" ? model.clusterRoles.get(binding.roleName) : model.roles.get(`${binding.namespace}/${binding.roleName}`);
+        const rules =
+            binding.roleKind === "ClusterRole"
+                ? model.clusterRoles.get(binding.roleName)
+                : model.roles.get(`${binding.namespace}/${binding.roleName}`);
         if (rules?.some((rule) => ruleAllows(rule, request))) {
-            return { allowed: true, because: `${binding.kind} ${binding.name} (${subject.kind} ${subject.name}) -> ${binding.roleKind} ${binding.roleName}` };
+            return {
+                allowed: true,
+                because: `${binding.kind} ${binding.name} (${subject.kind} ${subject.name}) -> ${binding.roleKind} ${binding.roleName}`,
+            };
         }
     }
-    const grants = entry.policies.map((p) => `${p.policy}${p.namespaces ? ` on ${p.namespaces.join(",")}` : ""}`).join("; ") || "no access policy";
-    return { allowed: false, because: `neither ${grants} nor any RBAC binding for ${[user, ...entry.groups].filter(Boolean).join(", ") || "its user"} allows it` };
+    const grants =
+        entry.policies.map((p) => `${p.policy}${p.namespaces ? ` on ${p.namespaces.join(",")}` : ""}`).join("; ") || "no access policy";
+    return {
+        allowed: false,
+        because: `neither ${grants} nor any RBAC binding for ${[user, ...entry.groups].filter(Boolean).join(", ") || "its user"} allows it`,
+    };
 }

@@ -43,7 +43,13 @@ export function orgOnlyPrincipalsPolicy(params: Pick<GuardrailParameters, "organ
             Principal: "*",
             Action: ["s3:*"],
             Resource: "*",
-            Condition: { ...outsideOrg, StringNotEqualsIfExists: { ...outsideOrg.StringNotEqualsIfExists, "aws:PrincipalAccount": elbLogDeliveryAccounts(params.allowedRegions) } },
+            Condition: {
+                ...outsideOrg,
+                StringNotEqualsIfExists: {
+                    ...outsideOrg.StringNotEqualsIfExists,
+                    "aws:PrincipalAccount": elbLogDeliveryAccounts(params.allowedRegions),
+                },
+            },
         },
     );
 }

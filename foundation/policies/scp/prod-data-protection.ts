@@ -9,17 +9,17 @@ export function prodDataProtectionPolicy(params: Pick<GuardrailParameters, "brea
     const breakGlassOnly = { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.breakGlassRoleName)] } };
     return policyDocument(
         {
-        Sid: "ProtectProdDataStores",
-        Effect: "Deny",
-        Action: [
-            "rds:DeleteDBCluster",
-            "rds:DeleteDBInstance",
-            "rds:DeleteGlobalCluster",
-            "rds:DeleteDBClusterSnapshot",
-            "rds:DeleteDBSnapshot",
-            "dynamodb:DeleteTable",
-            "dynamodb:DeleteBackup",
-            "s3:DeleteBucket",
+            Sid: "ProtectProdDataStores",
+            Effect: "Deny",
+            Action: [
+                "rds:DeleteDBCluster",
+                "rds:DeleteDBInstance",
+                "rds:DeleteGlobalCluster",
+                "rds:DeleteDBClusterSnapshot",
+                "rds:DeleteDBSnapshot",
+                "dynamodb:DeleteTable",
+                "dynamodb:DeleteBackup",
+                "s3:DeleteBucket",
             ],
             Resource: "*",
             Condition: breakGlassOnly,

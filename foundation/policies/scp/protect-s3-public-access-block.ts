@@ -8,7 +8,9 @@ import { policyDocument, roleArnPattern, StaticPolicyDocument } from "../documen
  * itself sets the log archive's block through Organizations' access role, which only
  * management-account administrators can assume, and they can detach any SCP anyway.
  */
-export function protectS3PublicAccessBlockPolicy(params: Pick<GuardrailParameters, "deploymentRoleName" | "organizationAccessRoleName">): StaticPolicyDocument {
+export function protectS3PublicAccessBlockPolicy(
+    params: Pick<GuardrailParameters, "deploymentRoleName" | "organizationAccessRoleName">,
+): StaticPolicyDocument {
     const pr = roleArnPattern(PR_DEPLOYMENT_ROLE_NAME);
     return policyDocument(
         {
@@ -16,7 +18,11 @@ export function protectS3PublicAccessBlockPolicy(params: Pick<GuardrailParameter
             Effect: "Deny",
             Action: ["s3:PutBucketPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
             Resource: "*",
-            Condition: { ArnNotLike: { "aws:PrincipalArn": [roleArnPattern(params.deploymentRoleName), roleArnPattern(params.organizationAccessRoleName), pr] } },
+            Condition: {
+                ArnNotLike: {
+                    "aws:PrincipalArn": [roleArnPattern(params.deploymentRoleName), roleArnPattern(params.organizationAccessRoleName), pr],
+                },
+            },
         },
         {
             // The PR deployment role sets the blocks of its own pr-* buckets, and no other.

@@ -72,7 +72,9 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                 namer: args.namer,
                 clusterName: args.clusterName,
                 serviceAccounts: [LBC_SERVICE_ACCOUNT],
-                policy: pulumi.all([args.clusterArn, args.vpcId]).apply(([arn, vpcId]) => loadBalancerControllerPolicy(arn, args.env, vpcId)),
+                policy: pulumi
+                    .all([args.clusterArn, args.vpcId])
+                    .apply(([arn, vpcId]) => loadBalancerControllerPolicy(arn, args.env, vpcId)),
             },
             { parent: this },
         );

@@ -64,7 +64,9 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
                 namer: args.namer,
                 clusterName: args.clusterName,
                 serviceAccounts: [CLUSTER_AUTOSCALER_SERVICE_ACCOUNT],
-                policy: pulumi.all([args.clusterArn, args.clusterName]).apply(([arn, clusterName]) => clusterAutoscalerPolicy(arn, clusterName)),
+                policy: pulumi
+                    .all([args.clusterArn, args.clusterName])
+                    .apply(([arn, clusterName]) => clusterAutoscalerPolicy(arn, clusterName)),
             },
             { parent: this },
         );

@@ -75,8 +75,16 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
             {
                 metadata: { name: "aps-collector-role" },
                 rules: [
-                    { apiGroups: [""], resources: ["nodes", "nodes/proxy", "nodes/metrics", "services", "endpoints", "pods", "ingresses", "configmaps"], verbs: ["describe", "get", "list", "watch"] },
-                    { apiGroups: ["extensions", "networking.k8s.io"], resources: ["ingresses/status", "ingresses"], verbs: ["describe", "get", "list", "watch"] },
+                    {
+                        apiGroups: [""],
+                        resources: ["nodes", "nodes/proxy", "nodes/metrics", "services", "endpoints", "pods", "ingresses", "configmaps"],
+                        verbs: ["describe", "get", "list", "watch"],
+                    },
+                    {
+                        apiGroups: ["extensions", "networking.k8s.io"],
+                        resources: ["ingresses/status", "ingresses"],
+                        verbs: ["describe", "get", "list", "watch"],
+                    },
                     { apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics", "ksh/metrics"], verbs: ["get"] },
                     { nonResourceURLs: ["/metrics"], verbs: ["get"] },
                 ],
@@ -97,7 +105,9 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
             name,
             {
                 alias: args.namer.name("metrics-collector"),
-                source: { eks: { clusterArn: args.clusterArn, subnetIds: args.privateSubnetIds, securityGroupIds: [args.clusterSecurityGroupId] } },
+                source: {
+                    eks: { clusterArn: args.clusterArn, subnetIds: args.privateSubnetIds, securityGroupIds: [args.clusterSecurityGroupId] },
+                },
                 destination: { amp: { workspaceArn: this.workspace.arn } },
                 scrapeConfiguration: pulumi.output(args.clusterArn).apply((arn) => SCRAPE_CONFIGURATION.replace("CLUSTER_ARN", arn)),
             },

@@ -88,7 +88,12 @@ export class PullRequestGateway extends pulumi.ComponentResource {
                 metadata: { name: PR_GATEWAY.gatewayClass },
                 spec: {
                     controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
-                    parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: PR_GATEWAY.name, namespace: PR_GATEWAY.namespace },
+                    parametersRef: {
+                        group: "gateway.envoyproxy.io",
+                        kind: "EnvoyProxy",
+                        name: PR_GATEWAY.name,
+                        namespace: PR_GATEWAY.namespace,
+                    },
                 },
             },
             { ...k8sOpts, dependsOn: [controller, proxy] },
@@ -109,7 +114,10 @@ export class PullRequestGateway extends pulumi.ComponentResource {
                             hostname: `*.${args.domainName}`,
                             allowedRoutes: {
                                 kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }],
-                                namespaces: { from: "Selector", selector: { matchExpressions: [{ key: PR_GATEWAY.namespaceLabel, operator: "Exists" }] } },
+                                namespaces: {
+                                    from: "Selector",
+                                    selector: { matchExpressions: [{ key: PR_GATEWAY.namespaceLabel, operator: "Exists" }] },
+                                },
                             },
                         },
                     ],
@@ -168,7 +176,14 @@ export class PullRequestGateway extends pulumi.ComponentResource {
                 spec: {
                     failurePolicy: "Fail",
                     matchConstraints: {
-                        resourceRules: [{ apiGroups: ["gateway.networking.k8s.io"], apiVersions: ["*"], resources: ["httproutes"], operations: ["CREATE", "UPDATE"] }],
+                        resourceRules: [
+                            {
+                                apiGroups: ["gateway.networking.k8s.io"],
+                                apiVersions: ["*"],
+                                resources: ["httproutes"],
+                                operations: ["CREATE", "UPDATE"],
+                            },
+                        ],
                     },
                     validations: pullRequestRouteRules(args.domainName),
                 },

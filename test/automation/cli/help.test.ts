@@ -54,14 +54,29 @@ describe("every CLI, the same way", function () {
     it("pr and env name the broken YAML file with its lines, without a trace", async function () {
         const repo = tempRepo();
         try {
-            fs.writeFileSync(path.join(repo, "workloads", "Pulumi.pr.yaml"), "config:\n  workloads:imageTag: [unclosed\n    nested: : value\n");
+            fs.writeFileSync(
+                path.join(repo, "workloads", "Pulumi.pr.yaml"),
+                "config:\n  workloads:imageTag: [unclosed\n    nested: : value\n",
+            );
             fs.writeFileSync(path.join(repo, "workloads", "Pulumi.test.yaml"), "config: {\n");
             const pr = capture();
-            expect(await runPrCli(["preview", "--pr", "7", "--offline", "--state-dir", path.join(repo, ".state")], pr, { repoRoot: repo })).to.equal(2);
-            expect(pr.err).to.contain("workloads/Pulumi.pr.yaml is not valid YAML").and.to.match(/line \d/).and.not.to.contain("YAMLParseError").and.not.to.match(/\n\s+at /);
+            expect(
+                await runPrCli(["preview", "--pr", "7", "--offline", "--state-dir", path.join(repo, ".state")], pr, { repoRoot: repo }),
+            ).to.equal(2);
+            expect(pr.err)
+                .to.contain("workloads/Pulumi.pr.yaml is not valid YAML")
+                .and.to.match(/line \d/)
+                .and.not.to.contain("YAMLParseError")
+                .and.not.to.match(/\n\s+at /);
             const env = capture();
-            expect(await runEnvCli(["preview", "--env", "test", "--layer", "workloads", "--chart-version", "1.2.3", "--offline"], env, { repoRoot: repo })).to.equal(2);
-            expect(env.err).to.contain("workloads/Pulumi.test.yaml is not valid YAML").and.not.to.match(/\n\s+at /);
+            expect(
+                await runEnvCli(["preview", "--env", "test", "--layer", "workloads", "--chart-version", "1.2.3", "--offline"], env, {
+                    repoRoot: repo,
+                }),
+            ).to.equal(2);
+            expect(env.err)
+                .to.contain("workloads/Pulumi.test.yaml is not valid YAML")
+                .and.not.to.match(/\n\s+at /);
         } finally {
             fs.rmSync(repo, { recursive: true, force: true });
         }
@@ -72,6 +87,8 @@ describe("every CLI, the same way", function () {
         const engine = new AutomationApiEngine({ pulumiRoot: path.join(REPO_ROOT, "no-pulumi-here") });
         expect(await runPrCli(["list"], io, { engine })).to.equal(2);
         expect(io.err).to.contain("the Pulumi CLI is not installed in").and.to.contain("PAYMENTS_PULUMI_ROOT").and.to.contain("--offline");
-        expect(io.err).not.to.contain("ENOENT").and.not.to.match(/\n\s+at /);
+        expect(io.err)
+            .not.to.contain("ENOENT")
+            .and.not.to.match(/\n\s+at /);
     });
 });

@@ -56,12 +56,21 @@ describe("npm with the repository's .npmrc (#17 item 12)", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "npmrc-"));
         try {
             fs.copyFileSync(path.join(REPO_ROOT, ".npmrc"), path.join(dir, ".npmrc"));
-            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "registry-probe", version: "1.0.0", private: true, dependencies: { "left-pad": "1.3.0" } }));
+            fs.writeFileSync(
+                path.join(dir, "package.json"),
+                JSON.stringify({ name: "registry-probe", version: "1.0.0", private: true, dependencies: { "left-pad": "1.3.0" } }),
+            );
             const registry = `http://127.0.0.1:${await deadPort()}/`;
             // An empty cache, so npm must ask the registry; no retries, so the refusal is final at once.
-            const run = npm(["install", "--no-audit", "--no-fund"], dir, { npm_config_registry: registry, npm_config_cache: path.join(dir, "cache"), npm_config_fetch_retries: "0" });
+            const run = npm(["install", "--no-audit", "--no-fund"], dir, {
+                npm_config_registry: registry,
+                npm_config_cache: path.join(dir, "cache"),
+                npm_config_fetch_retries: "0",
+            });
             expect(run.status).not.to.equal(0);
-            expect(run.stderr).to.contain("npm error").and.to.match(/ECONNREFUSED|request to .*127\.0\.0\.1/);
+            expect(run.stderr)
+                .to.contain("npm error")
+                .and.to.match(/ECONNREFUSED|request to .*127\.0\.0\.1/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -28,7 +28,18 @@ describe("npm run plan", () => {
         expect(doc.env).to.equal("mgmt");
         const [stack] = doc.stacks;
         expect(stack).to.include({ project: "payments-bootstrap", stack: "mgmt" });
-        expect(stack.resources[0]).to.have.all.keys("urn", "type", "name", "custom", "parent", "provider", "inputs", "protect", "retainOnDelete", "dependencies");
+        expect(stack.resources[0]).to.have.all.keys(
+            "urn",
+            "type",
+            "name",
+            "custom",
+            "parent",
+            "provider",
+            "inputs",
+            "protect",
+            "retainOnDelete",
+            "dependencies",
+        );
         expect(stack.violations).to.deep.equal([]);
         expect(doc.summary).to.deep.include({ stacks: 1, resources: stack.resources.length, mandatory: 0, advisory: 0 });
         expect(doc.summary.flows).to.include({ failing: 0 });
@@ -45,12 +56,18 @@ describe("npm run plan", () => {
             urn: bucket.urn,
             message: "Bucket dev-assets-bucket has no BucketPublicAccessBlock.",
         });
-        expect(doc.summary.mandatory).to.equal(doc.stacks[0].violations.filter((v) => v.enforcementLevel === "mandatory").length).and.to.be.greaterThan(0);
+        expect(doc.summary.mandatory)
+            .to.equal(doc.stacks[0].violations.filter((v) => v.enforcementLevel === "mandatory").length)
+            .and.to.be.greaterThan(0);
     });
 
     it("exits with those codes as a process too, with invalid config giving 2", function () {
         const run = (...argv: string[]) =>
-            spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], { cwd: REPO_ROOT, encoding: "utf8" });
+            spawnSync(
+                process.execPath,
+                ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv],
+                { cwd: REPO_ROOT, encoding: "utf8" },
+            );
         const invalid = run("--program", REPO_ROOT, "--stack", "mgmt", "--config", "payments-bootstrap:managementAccountId=12", "--json");
         expect(invalid.status, invalid.stderr).to.equal(2);
         expect(invalid.stdout).to.equal("");
@@ -68,7 +85,13 @@ describe("npm run plan", () => {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
         const { code, stdout } = await plan("--program", BASIC, "--stack", "dev", "--out", out);
         expect(code).to.equal(1);
-        expect(stdout).to.include("basic/dev").and.to.include("+ aws:s3/bucket:Bucket  dev-assets-bucket").and.to.include("Resources by type:").and.to.include("[mandatory] s3-encryption").and.to.include("Estimates").and.to.match(/Summary: 1 stacks, \d+ resources/);
+        expect(stdout)
+            .to.include("basic/dev")
+            .and.to.include("+ aws:s3/bucket:Bucket  dev-assets-bucket")
+            .and.to.include("Resources by type:")
+            .and.to.include("[mandatory] s3-encryption")
+            .and.to.include("Estimates")
+            .and.to.match(/Summary: 1 stacks, \d+ resources/);
         expect((JSON.parse(fs.readFileSync(out, "utf8")) as PlanDocument).stacks).to.have.length(1);
     });
 
@@ -84,10 +107,26 @@ describe("npm run plan", () => {
             ["--program without --stack", ["--program", BASIC], /--program needs --stack/],
             ["a flag without its value", ["--env"], /--env needs a value/],
             ["a bad --config pair", ["--program", BASIC, "--stack", "dev", "--config", "novalue"], /--config takes key=value/],
-            ["review options without --base", ["--env", "test", "--markdown", "review.md", "--fail-on-danger"], /--markdown goes with --base.*\n.*--fail-on-danger goes with --base/],
-            ["--report with --base", ["--env", "test", "--base", "HEAD", "--report", "pci.md"], /--report goes with a plan, not a change review/],
-            ["a review's --out that cannot be written", ["--env", "all", "--base", "HEAD", "--out", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.json")], /--out .* cannot be written .*nothing was run/],
-            ["a review's --markdown that cannot be written", ["--env", "all", "--base", "HEAD", "--markdown", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.md")], /--markdown .* cannot be written .*nothing was run/],
+            [
+                "review options without --base",
+                ["--env", "test", "--markdown", "review.md", "--fail-on-danger"],
+                /--markdown goes with --base.*\n.*--fail-on-danger goes with --base/,
+            ],
+            [
+                "--report with --base",
+                ["--env", "test", "--base", "HEAD", "--report", "pci.md"],
+                /--report goes with a plan, not a change review/,
+            ],
+            [
+                "a review's --out that cannot be written",
+                ["--env", "all", "--base", "HEAD", "--out", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.json")],
+                /--out .* cannot be written .*nothing was run/,
+            ],
+            [
+                "a review's --markdown that cannot be written",
+                ["--env", "all", "--base", "HEAD", "--markdown", path.join(os.tmpdir(), "no-such-dir-for-plan", "review.md")],
+                /--markdown .* cannot be written .*nothing was run/,
+            ],
         ];
         for (const [what, argv, message] of cases) {
             it(what, async () => {
@@ -101,13 +140,17 @@ describe("npm run plan", () => {
 
     describe("as a process", function () {
         const run = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
-            spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv], {
-                cwd: REPO_ROOT,
-                encoding: "utf8",
-                env: { ...process.env, PLAN_STACK_TRACES: "", ...env },
-                // A guard for the test run only: the plan must end by itself long before this.
-                timeout: 90_000,
-            });
+            spawnSync(
+                process.execPath,
+                ["-r", path.join(REPO_ROOT, "automation", "register.js"), path.join(REPO_ROOT, "automation", "cli", "plan.ts"), ...argv],
+                {
+                    cwd: REPO_ROOT,
+                    encoding: "utf8",
+                    env: { ...process.env, PLAN_STACK_TRACES: "", ...env },
+                    // A guard for the test run only: the plan must end by itself long before this.
+                    timeout: 90_000,
+                },
+            );
 
         it("fails with exit 3 naming the outputs that never settle, and removes a stale --out", function () {
             const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
@@ -116,7 +159,9 @@ describe("npm run plan", () => {
             expect(result.signal, "ended by itself").to.equal(null);
             expect(result.status, result.stderr).to.equal(3);
             expect(result.stdout).to.equal("");
-            expect(result.stderr).to.contain("never-settles/dev never finished synthesizing").and.to.contain("these stack outputs never settled: endpoint");
+            expect(result.stderr)
+                .to.contain("never-settles/dev never finished synthesizing")
+                .and.to.contain("these stack outputs never settled: endpoint");
             expect(result.stderr).not.to.contain("settled,");
             expect(fs.existsSync(out), "no stale --out for a gate to read").to.equal(false);
         });
@@ -124,19 +169,26 @@ describe("npm run plan", () => {
         it("exits 2 with the key and the fix for a missing required key or a wrongly typed --config value, without a trace", function () {
             const missing = run(["--program", BASIC, "--stack", "missing", "--json"]);
             expect(missing.status, missing.stderr).to.equal(2);
-            expect(missing.stderr).to.contain("basic:bucketPrefix").and.to.contain("fix: set the key in").and.to.contain("Pulumi.missing.yaml");
+            expect(missing.stderr)
+                .to.contain("basic:bucketPrefix")
+                .and.to.contain("fix: set the key in")
+                .and.to.contain("Pulumi.missing.yaml");
             const typed = run(["--program", BASIC, "--stack", "dev", "--config", "basic:replicas=many", "--json"]);
             expect(typed.status, typed.stderr).to.equal(2);
             expect(typed.stderr).to.contain("'basic:replicas' value 'many' is not a valid number").and.to.contain("fix:");
             for (const result of [missing, typed]) {
-                expect(result.stderr).not.to.match(/\n\s+at /).and.not.to.contain("synthesize.ts");
+                expect(result.stderr)
+                    .not.to.match(/\n\s+at /)
+                    .and.not.to.contain("synthesize.ts");
             }
         });
 
         it("PLAN_STACK_TRACES=1 shows where in the program the error was raised", function () {
             const result = run(["--program", BASIC, "--stack", "dev", "--config", "basic:replicas=many"], { PLAN_STACK_TRACES: "1" });
             expect(result.status).to.equal(2);
-            expect(result.stderr).to.contain("program stack traces").and.to.match(/at .*basic[\\/]index\.ts/);
+            expect(result.stderr)
+                .to.contain("program stack traces")
+                .and.to.match(/at .*basic[\\/]index\.ts/);
         });
 
         it("--help prints the usage on stdout and exits 0", function () {

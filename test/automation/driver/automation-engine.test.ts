@@ -43,7 +43,9 @@ interface Invocation {
 
 /** A process that stands for another runner's update: it holds a stack lock until told to stop. */
 function otherUpdate(): { process: ChildProcess; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ["-e", "process.on('SIGINT', () => process.exit(130)); setInterval(() => undefined, 1000)"], { stdio: "ignore" });
+    const child = spawn(process.execPath, ["-e", "process.on('SIGINT', () => process.exit(130)); setInterval(() => undefined, 1000)"], {
+        stdio: "ignore",
+    });
     return { process: child, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
 }
 
@@ -66,7 +68,13 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     }
 
     function invocations(): Invocation[] {
-        return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Invocation) : [];
+        return fs.existsSync(log)
+            ? fs
+                  .readFileSync(log, "utf8")
+                  .trim()
+                  .split("\n")
+                  .map((line) => JSON.parse(line) as Invocation)
+            : [];
     }
 
     function commands(): string[] {
@@ -80,7 +88,11 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     }
 
     const lockFile = () => path.join(state, "organization", "workloads", "pr-7.lock");
-    const record = () => JSON.parse(fs.readFileSync(path.join(state, "organization", "workloads", "pr-7.json"), "utf8")) as { resources: { urn: string }[]; updates: { kind: string; result: string }[] };
+    const record = () =>
+        JSON.parse(fs.readFileSync(path.join(state, "organization", "workloads", "pr-7.json"), "utf8")) as {
+            resources: { urn: string }[];
+            updates: { kind: string; result: string }[];
+        };
 
     /** A fresh checkout as the Automation API sees it, with its own backend state and invocation log. */
     function newRoot(): void {
@@ -89,7 +101,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
             fs.mkdirSync(path.join(root, layer));
         }
         fs.copyFileSync(path.join(PROGRAM, "Pulumi.yaml"), path.join(root, "workloads", "Pulumi.yaml"));
-        fs.writeFileSync(path.join(root, "workloads", "index.ts"), `module.exports = require(${JSON.stringify(path.join(PROGRAM, "index.ts"))});\n`);
+        fs.writeFileSync(
+            path.join(root, "workloads", "index.ts"),
+            `module.exports = require(${JSON.stringify(path.join(PROGRAM, "index.ts"))});\n`,
+        );
         fs.symlinkSync(path.join(REPO_ROOT, "policy-pack"), path.join(root, "policy-pack"));
         state = path.join(root, ".pulumi-state");
         log = path.join(root, "pulumi-invocations.jsonl");
@@ -126,7 +141,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     it("creates the stack in the layer's workspace and runs up with the policy pack, the backend and the config", async function () {
         const result = await engine().up(PR, { config: CONFIG });
 
-        expect(commands().slice(0, 2)).to.deep.equal(["stack select --stack pr-7 --non-interactive", "stack init pr-7 --secrets-provider awskms://alias/payments-pulumi --non-interactive"]);
+        expect(commands().slice(0, 2)).to.deep.equal([
+            "stack select --stack pr-7 --non-interactive",
+            "stack init pr-7 --secrets-provider awskms://alias/payments-pulumi --non-interactive",
+        ]);
         const up = one("up ");
         expect(up.argv.slice(0, 3)).to.deep.equal(["up", "--yes", "--skip-preview"]);
         expect(up.argv[up.argv.indexOf("--policy-pack") + 1]).to.equal(path.join(root, "policy-pack"));
@@ -151,7 +169,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         expect(result.changes.map((c) => c.urn)).to.include(QUEUE_URN);
         expect(result.resourceCount).to.equal(4);
         // Advisory findings do not stop an update; they come back with it.
-        expect(result.policyViolations.map((v) => `${v.enforcementLevel} ${v.policy}`).sort()).to.deep.equal(["advisory logs-kms", "advisory logs-retention"]);
+        expect(result.policyViolations.map((v) => `${v.enforcementLevel} ${v.policy}`).sort()).to.deep.equal([
+            "advisory logs-kms",
+            "advisory logs-retention",
+        ]);
     });
 
     it("reports a second up of the same program and config as changing nothing", async function () {
@@ -159,7 +180,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         const second = await engine().up(PR);
         expect(isNoOp(second.counts)).to.equal(true);
         expect(second.counts.same).to.equal(4);
-        expect(commands().filter((c) => c.startsWith("stack init")), "the existing stack is selected, not created").to.deep.equal([]);
+        expect(
+            commands().filter((c) => c.startsWith("stack init")),
+            "the existing stack is selected, not created",
+        ).to.deep.equal([]);
     });
 
     it("previews with the policy pack and parses its events into violations", async function () {
@@ -202,7 +226,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         deployed();
         const other = otherUpdate();
         try {
-            fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
+            fs.writeFileSync(
+                lockFile(),
+                JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }),
+            );
             const error = await engine()
                 .up(PR)
                 .catch((e: unknown) => e);
@@ -245,7 +272,10 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
     it("cancels the update holding the stack's lock with `pulumi cancel`", async function () {
         deployed();
         const other = otherUpdate();
-        fs.writeFileSync(lockFile(), JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
+        fs.writeFileSync(
+            lockFile(),
+            JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }),
+        );
         await engine().cancel(PR);
         expect(one("cancel").argv).to.include.members(["--yes", "--stack", "pr-7"]);
         expect(await other.exited).to.equal(130);
@@ -297,7 +327,15 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         fs.writeFileSync(path.join(root, "platform", "index.ts"), "export {};\n");
         fs.mkdirSync(path.join(state, "organization", "platform"), { recursive: true });
         const outputs = { accountId: "111111111111", domainName: "test.payments.example.com" };
-        const platformRecord = { project: "platform", stack: "test", createdAt: new Date().toISOString(), config: {}, resources: [], outputs, updates: [] };
+        const platformRecord = {
+            project: "platform",
+            stack: "test",
+            createdAt: new Date().toISOString(),
+            config: {},
+            resources: [],
+            outputs,
+            updates: [],
+        };
         fs.writeFileSync(path.join(state, "organization", "platform", "test.json"), JSON.stringify(platformRecord));
     }
 
@@ -310,19 +348,36 @@ describe("AutomationApiEngine against the stand-in pulumi CLI", function () {
         deployed();
         const other = otherUpdate();
         try {
-            const holder = JSON.stringify({ pid: other.process.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() });
+            const holder = JSON.stringify({
+                pid: other.process.pid,
+                host: os.hostname(),
+                operation: "up",
+                startedAt: new Date().toISOString(),
+            });
             fs.writeFileSync(lockFile(), holder);
             const signals = new EventEmitter();
             let logs = "";
             const io = { stdout: () => undefined, stderr: (t: string) => void (logs += t), env: {} };
-            const context = { engine: engine(), repoRoot: root, signals, log: (t: string) => void (logs += t), lockRetry: { timeoutMs: 120_000, initialDelayMs: 30_000 } };
+            const context = {
+                engine: engine(),
+                repoRoot: root,
+                signals,
+                log: (t: string) => void (logs += t),
+                lockRetry: { timeoutMs: 120_000, initialDelayMs: 30_000 },
+            };
             const running = runPrCli(["up", "--pr", "7", "--sha", "0123abc"], io, context);
-            await waitFor(() => logs.includes("retry 1"), () => logs);
+            await waitFor(
+                () => logs.includes("retry 1"),
+                () => logs,
+            );
             signals.emit("SIGINT");
             signals.emit("SIGTERM");
             expect(await running, logs).to.equal(1);
             expect(logs).to.contain("nothing was changed");
-            expect(commands().filter((c) => c.startsWith("cancel")), "no pulumi cancel of another runner's update").to.deep.equal([]);
+            expect(
+                commands().filter((c) => c.startsWith("cancel")),
+                "no pulumi cancel of another runner's update",
+            ).to.deep.equal([]);
             expect(other.process.exitCode, "the other update still runs").to.equal(null);
             expect(fs.readFileSync(lockFile(), "utf8")).to.equal(holder);
         } finally {

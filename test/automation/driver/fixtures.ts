@@ -13,7 +13,14 @@ import type { PlanDocument, PlannedResource, PlannedStack, Violation } from "../
 export const TEST_ACCOUNT = "222222222222";
 export const PROD_ACCOUNT = "444444444444";
 
-function resource(project: string, stack: string, type: string, name: string, inputs: Record<string, unknown>, dependencies: string[] = []): PlannedResource {
+function resource(
+    project: string,
+    stack: string,
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    dependencies: string[] = [],
+): PlannedResource {
     return {
         urn: `urn:pulumi:${stack}::${project}::${type}::${name}`,
         type,
@@ -38,19 +45,39 @@ function platformStack(env: string, account: string): PlannedStack {
     };
 }
 
-export function workloadsStack(stack: string, config: Record<string, unknown>, account: string, violations: Violation[] = []): PlannedStack {
+export function workloadsStack(
+    stack: string,
+    config: Record<string, unknown>,
+    account: string,
+    violations: Violation[] = [],
+): PlannedStack {
     const provider = resource("workloads", stack, "pulumi:providers:aws", "workloads-aws", {
         region: "us-east-1",
         assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/payments-deployment`, sessionName: "pulumi" }],
     });
-    const table = resource("workloads", stack, "aws:dynamodb/table:Table", `${stack}-payments`, { billingMode: "PAY_PER_REQUEST" }, [provider.urn]);
-    const queue = resource("workloads", stack, "aws:sqs/queue:Queue", `${stack}-processing`, { visibilityTimeoutSeconds: 180 }, [provider.urn]);
-    const worker = resource("workloads", stack, "aws:lambda/function:Function", `${stack}-worker`, { imageTag: config["workloads:imageTag"] ?? "template" }, [queue.urn, table.urn]);
+    const table = resource("workloads", stack, "aws:dynamodb/table:Table", `${stack}-payments`, { billingMode: "PAY_PER_REQUEST" }, [
+        provider.urn,
+    ]);
+    const queue = resource("workloads", stack, "aws:sqs/queue:Queue", `${stack}-processing`, { visibilityTimeoutSeconds: 180 }, [
+        provider.urn,
+    ]);
+    const worker = resource(
+        "workloads",
+        stack,
+        "aws:lambda/function:Function",
+        `${stack}-worker`,
+        { imageTag: config["workloads:imageTag"] ?? "template" },
+        [queue.urn, table.urn],
+    );
     return {
         project: "workloads",
         stack,
         resources: [provider, table, queue, worker],
-        outputs: { tableName: `${stack}-payments`, queueUrl: `https://sqs.us-east-1.amazonaws.com/${account}/${stack}-processing`, databasePassword: "[secret]" },
+        outputs: {
+            tableName: `${stack}-payments`,
+            queueUrl: `https://sqs.us-east-1.amazonaws.com/${account}/${stack}-processing`,
+            databasePassword: "[secret]",
+        },
         violations,
     };
 }
@@ -66,7 +93,13 @@ export function fakePlan(options: FakePlanOptions = {}): PlanEnvironment {
     return async (env, planOptions = {}) => {
         options.calls?.push({ env, overrides: planOptions.configOverrides ?? {} });
         const stacks: PlannedStack[] = [
-            { project: "foundation", stack: "org", resources: [], outputs: { accountIds: { test: TEST_ACCOUNT, prod: PROD_ACCOUNT } }, violations: [] },
+            {
+                project: "foundation",
+                stack: "org",
+                resources: [],
+                outputs: { accountIds: { test: TEST_ACCOUNT, prod: PROD_ACCOUNT } },
+                violations: [],
+            },
             platformStack("mgmt", "111111111111"),
         ];
         if (env !== "mgmt") {
@@ -74,7 +107,9 @@ export function fakePlan(options: FakePlanOptions = {}): PlanEnvironment {
             const account = platformEnv === "prod" ? PROD_ACCOUNT : platformEnv === "test" ? TEST_ACCOUNT : "333333333333";
             stacks.push(platformStack(platformEnv, account));
             const config = planOptions.configOverrides?.[`workloads/${env}`] ?? {};
-            stacks.push(workloadsStack(env, config, env.startsWith("pr-") ? (options.prAccount ?? TEST_ACCOUNT) : account, options.violations));
+            stacks.push(
+                workloadsStack(env, config, env.startsWith("pr-") ? (options.prAccount ?? TEST_ACCOUNT) : account, options.violations),
+            );
         }
         const doc: PlanDocument = { env, stacks, summary: { stacks: stacks.length, resources: 0, mandatory: 0, advisory: 0 } };
         return doc;
@@ -97,7 +132,10 @@ export function tempRepo(): string {
     ].join("\n");
     fs.writeFileSync(path.join(root, "workloads", "Pulumi.pr.yaml"), template);
     for (const env of ["test", "preprod", "prod"]) {
-        fs.writeFileSync(path.join(root, "workloads", `Pulumi.${env}.yaml`), template.replace(TEST_ACCOUNT, env === "prod" ? PROD_ACCOUNT : TEST_ACCOUNT));
+        fs.writeFileSync(
+            path.join(root, "workloads", `Pulumi.${env}.yaml`),
+            template.replace(TEST_ACCOUNT, env === "prod" ? PROD_ACCOUNT : TEST_ACCOUNT),
+        );
     }
     return root;
 }

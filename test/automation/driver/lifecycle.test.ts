@@ -62,7 +62,10 @@ describe("PR environment lifecycle (offline engine, real plan)", function () {
         fs.mkdirSync(path.join(repo, "workloads"), { recursive: true });
         const template = fs.readFileSync(path.join(REPO_ROOT, "workloads", "Pulumi.pr.yaml"), "utf8");
         const roleArn = /workloads:deploymentRoleArn: (\S+)/.exec(template)?.[1] ?? "";
-        fs.writeFileSync(path.join(repo, "workloads", "Pulumi.pr.yaml"), template.replace(roleArn, roleArn.replace(accountFromArn(roleArn) ?? "", testAccount)));
+        fs.writeFileSync(
+            path.join(repo, "workloads", "Pulumi.pr.yaml"),
+            template.replace(roleArn, roleArn.replace(accountFromArn(roleArn) ?? "", testAccount)),
+        );
     });
     beforeEach(function () {
         logs = "";
@@ -105,9 +108,15 @@ describe("PR environment lifecycle (offline engine, real plan)", function () {
     it("refuses a non-PR stack and prod without confirmation", async function () {
         const accounts = await context().engine.deploymentAccounts(PR7);
         expect(accounts).to.deep.equal([testAccount]);
-        expect(() => assertPullRequestTarget({ ref: { project: "workloads", stack: "test" }, accounts }, { testAccountId: testAccount })).to.throw(TargetRefusedError);
+        expect(() =>
+            assertPullRequestTarget({ ref: { project: "workloads", stack: "test" }, accounts }, { testAccountId: testAccount }),
+        ).to.throw(TargetRefusedError);
         let err = "";
-        const code = await runEnvCli(["up", "--env", "prod", "--offline", "--state-dir", stateDir], { stdout: () => undefined, stderr: (t) => void (err += t), env: {} });
+        const code = await runEnvCli(["up", "--env", "prod", "--offline", "--state-dir", stateDir], {
+            stdout: () => undefined,
+            stderr: (t) => void (err += t),
+            env: {},
+        });
         expect(code).to.equal(2);
         expect(err).to.contain("--confirm prod");
     });
@@ -126,7 +135,8 @@ describe("PR environment lifecycle (offline engine, real plan)", function () {
 
     it("names a failing resource, keeps the stack, and completes on the next run", async function () {
         // The new image reaches the cluster through the Argo CD Applications: make their update fail.
-        const failApplications: FailureInjector = (step) => (step.type.endsWith(":Application") ? "admission webhook denied the request" : undefined);
+        const failApplications: FailureInjector = (step) =>
+            step.type.endsWith(":Application") ? "admission webhook denied the request" : undefined;
         const error = await prUp(context(failApplications), { pr: 7, sha: NEXT_SHA }).catch((e: unknown) => e);
         expect(error).to.have.property("markdown").that.contains("pr-7: failed").and.contains(":Application");
         const failed = (error as { cause: UpdateFailedError }).cause.failedResources;
@@ -134,7 +144,12 @@ describe("PR environment lifecycle (offline engine, real plan)", function () {
         expect(failed.every((f) => f.type.endsWith(":Application") && f.message === "admission webhook denied the request")).to.equal(true);
         expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
         const retry = await prUp(context(), { pr: 7, sha: NEXT_SHA });
-        expect(retry.result.changes.filter((c) => c.op !== "same").map((c) => c.urn).sort()).to.deep.equal(failed.map((f) => f.urn).sort());
+        expect(
+            retry.result.changes
+                .filter((c) => c.op !== "same")
+                .map((c) => c.urn)
+                .sort(),
+        ).to.deep.equal(failed.map((f) => f.urn).sort());
     });
 
     it("tears pr-7 down, and a second down is a no-op", async function () {

@@ -44,7 +44,9 @@ describe("OfflineEngine", function () {
     it("updates only what a new input changes", async function () {
         await engine().up(PR, { config: { "workloads:imageTag": "abc1234" } });
         const next = await engine().up(PR, { config: { "workloads:imageTag": "def5678" } });
-        expect(next.changes.filter((c) => c.op !== "same")).to.deep.equal([{ urn: WORKER, type: "aws:lambda/function:Function", op: "update" }]);
+        expect(next.changes.filter((c) => c.op !== "same")).to.deep.equal([
+            { urn: WORKER, type: "aws:lambda/function:Function", op: "update" },
+        ]);
     });
 
     it("masks secret outputs and keeps the plan behind the result", async function () {
@@ -58,7 +60,9 @@ describe("OfflineEngine", function () {
         fs.mkdirSync(path.join(stateDir, "workloads"), { recursive: true });
         const holder = { pid: 4242, host: "runner-elsewhere", operation: "up", startedAt: "2026-11-22T05:00:00Z" };
         fs.writeFileSync(path.join(stateDir, "workloads", "pr-7.lock"), JSON.stringify(holder));
-        const error = await engine().up(PR).catch((e: unknown) => e);
+        const error = await engine()
+            .up(PR)
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(StackLockedError);
         expect((error as Error).message).to.contain("pid 4242 on runner-elsewhere");
         expect(await engine().stackExists(PR)).to.equal(false);
@@ -70,7 +74,9 @@ describe("OfflineEngine", function () {
         const slowPlan = fakePlan();
         const slow = new OfflineEngine({ stateDir, plan: async (env, options) => (await gate, slowPlan(env, options)) });
         const first = slow.up(PR);
-        const second = await engine().up(PR).catch((e: unknown) => e);
+        const second = await engine()
+            .up(PR)
+            .catch((e: unknown) => e);
         expect(second).to.be.instanceOf(StackLockedError);
         release();
         expect((await first).counts.create).to.equal(4);
@@ -86,10 +92,14 @@ describe("OfflineEngine", function () {
 
     it("names a failing resource, skips what depends on it, keeps the rest, and finishes on the next run", async function () {
         const failQueue: FailureInjector = (step) => (step.urn === QUEUE ? "AccessDenied: sqs:CreateQueue" : undefined);
-        const error = await engine(failQueue).up(PR).catch((e: unknown) => e);
+        const error = await engine(failQueue)
+            .up(PR)
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(UpdateFailedError);
         const failed = error as UpdateFailedError;
-        expect(failed.failedResources).to.deep.equal([{ urn: QUEUE, type: "aws:sqs/queue:Queue", message: "AccessDenied: sqs:CreateQueue" }]);
+        expect(failed.failedResources).to.deep.equal([
+            { urn: QUEUE, type: "aws:sqs/queue:Queue", message: "AccessDenied: sqs:CreateQueue" },
+        ]);
         expect(failed.message).to.contain(QUEUE);
         expect(failed.result?.resourceCount).to.equal(2);
 
@@ -100,8 +110,12 @@ describe("OfflineEngine", function () {
     });
 
     it("stops a mandatory policy violation before any change", async function () {
-        const violations = [{ policy: "sqs-encrypted", enforcementLevel: "mandatory" as const, urn: QUEUE, message: "queue is not encrypted" }];
-        const error = await engine(undefined, fakePlan({ violations })).up(PR).catch((e: unknown) => e);
+        const violations = [
+            { policy: "sqs-encrypted", enforcementLevel: "mandatory" as const, urn: QUEUE, message: "queue is not encrypted" },
+        ];
+        const error = await engine(undefined, fakePlan({ violations }))
+            .up(PR)
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(PolicyViolationError);
         expect(await engine().stackExists(PR)).to.equal(false);
         const preview = await engine(undefined, fakePlan({ violations })).preview(PR);
@@ -116,7 +130,9 @@ describe("OfflineEngine", function () {
             }
             return undefined;
         };
-        const error = await engine(abortAfterTable).up(PR, { signal: controller.signal }).catch((e: unknown) => e);
+        const error = await engine(abortAfterTable)
+            .up(PR, { signal: controller.signal })
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(OperationCancelledError);
         expect((await engine().listStacks("workloads"))[0]).to.include({ resourceCount: 2, updateInProgress: false });
     });
@@ -128,12 +144,18 @@ describe("OfflineEngine", function () {
         expect(destroyed.changes.map((c) => c.urn)[0]).to.equal(WORKER);
         await engine().removeStack(PR);
         expect(await engine().stackExists(PR)).to.equal(false);
-        expect(await engine().destroy(PR).catch((e: unknown) => e)).to.be.instanceOf(StackNotFoundError);
+        expect(
+            await engine()
+                .destroy(PR)
+                .catch((e: unknown) => e),
+        ).to.be.instanceOf(StackNotFoundError);
     });
 
     it("refuses to remove a stack that still has resources", async function () {
         await engine().up(PR);
-        const error = await engine().removeStack(PR).catch((e: unknown) => e);
+        const error = await engine()
+            .removeStack(PR)
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(EngineError);
         expect((error as Error).message).to.contain("still has 4 resources");
     });

@@ -11,7 +11,14 @@ import { parsePrList } from "../../../automation/driver/args";
 import { UsageError } from "../../../automation/cli/framework";
 import { parseDuration } from "../../../automation/deadline";
 import type { CliIo } from "../../../automation/cli/framework";
-import { ConcurrentUpdateError, OperationCancelledError, StackLockedError, UpdateFailedError, type Engine, type StackRef } from "../../../automation/driver/engine";
+import {
+    ConcurrentUpdateError,
+    OperationCancelledError,
+    StackLockedError,
+    UpdateFailedError,
+    type Engine,
+    type StackRef,
+} from "../../../automation/driver/engine";
 import { envRun } from "../../../automation/driver/env";
 import { TargetRefusedError, assertPullRequestTarget } from "../../../automation/driver/guard";
 import { COMMENT_MARKER } from "../../../automation/driver/markdown";
@@ -76,7 +83,9 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         };
 
         it("lets a workloads/pr-<n> stack in the test account through and returns its PR number", function () {
-            expect(assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-42" }, accounts: [TEST_ACCOUNT] }, { ...rules, pr: 42 })).to.equal(42);
+            expect(
+                assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-42" }, accounts: [TEST_ACCOUNT] }, { ...rules, pr: 42 }),
+            ).to.equal(42);
         });
 
         it("refuses full environments, other projects, another PR's stack and foreign accounts", function () {
@@ -88,7 +97,9 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         });
 
         it("refuses when the test account itself is unknown", function () {
-            expect(() => assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-7" }, accounts: [] }, { testAccountId: "" })).to.throw(TargetRefusedError, "12-digit");
+            expect(() =>
+                assertPullRequestTarget({ ref: { project: "workloads", stack: "pr-7" }, accounts: [] }, { testAccountId: "" }),
+            ).to.throw(TargetRefusedError, "12-digit");
         });
     });
 
@@ -114,7 +125,11 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         const calls: NonNullable<FakePlanOptions["calls"]> = [];
         await prUp(context({ plan: { calls } }), { pr: 7, sha: SHA, chartVersion: "1.4.2" });
         const overrides = calls.find((c) => c.env === "pr-7")?.overrides["workloads/pr-7"];
-        expect(overrides).to.deep.include({ "workloads:imageTag": SHA, "workloads:chartVersion": "1.4.2", "workloads:canary": { enabled: false } });
+        expect(overrides).to.deep.include({
+            "workloads:imageTag": SHA,
+            "workloads:chartVersion": "1.4.2",
+            "workloads:canary": { enabled: false },
+        });
     });
 
     it("refuses to bring up a PR stack whose config deploys outside the test account", async function () {
@@ -130,16 +145,23 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         const failQueue: FailureInjector = (step) => (step.type === "aws:sqs/queue:Queue" ? "AccessDenied" : undefined);
         const error = await prUp(context({ failWhen: failQueue }), { pr: 7, sha: SHA }).catch((e: unknown) => e);
         expect((error as Error & { markdown: string }).markdown).to.contain("PR environment pr-7: failed");
-        expect((error as Error & { markdown: string }).markdown).to.contain("urn:pulumi:pr-7::workloads::aws:sqs/queue:Queue::pr-7-processing");
+        expect((error as Error & { markdown: string }).markdown).to.contain(
+            "urn:pulumi:pr-7::workloads::aws:sqs/queue:Queue::pr-7-processing",
+        );
         expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
     });
 
     it("retries a locked stack with backoff, then reports it clearly", async function () {
         fs.mkdirSync(path.join(stateDir, "workloads"), { recursive: true });
-        fs.writeFileSync(path.join(stateDir, "workloads", "pr-7.lock"), JSON.stringify({ pid: 1, host: "other-runner", operation: "up", startedAt: "2026-11-22T05:00:00Z" }));
+        fs.writeFileSync(
+            path.join(stateDir, "workloads", "pr-7.lock"),
+            JSON.stringify({ pid: 1, host: "other-runner", operation: "up", startedAt: "2026-11-22T05:00:00Z" }),
+        );
         const error = await prUp(context(), { pr: 7, sha: SHA }).catch((e: unknown) => e);
         expect(error).to.be.instanceOf(StackStillLockedError);
-        expect((error as Error).message).to.contain("still locked after 3 attempts").and.to.contain("other-runner");
+        expect((error as Error).message)
+            .to.contain("still locked after 3 attempts")
+            .and.to.contain("other-runner");
         expect(logs.match(/retry \d/g)).to.deep.equal(["retry 1", "retry 2"]);
 
         fs.rmSync(path.join(stateDir, "workloads", "pr-7.lock"));
@@ -159,7 +181,8 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
     it("retries a failed destroy once after a refresh", async function () {
         await prUp(context(), { pr: 7, sha: SHA });
         let failures = 0;
-        const failOnce: FailureInjector = (step) => (step.op === "delete" && step.type === "aws:sqs/queue:Queue" && failures++ === 0 ? "DependencyViolation" : undefined);
+        const failOnce: FailureInjector = (step) =>
+            step.op === "delete" && step.type === "aws:sqs/queue:Queue" && failures++ === 0 ? "DependencyViolation" : undefined;
         const report = await prDown(context({ failWhen: failOnce }), 7);
         expect(report.retried).to.equal(true);
         expect(logs).to.contain("refreshing workloads/pr-7 and retrying the destroy once");
@@ -168,7 +191,8 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
 
     it("gives up after the retried destroy fails too, keeping the stack", async function () {
         await prUp(context(), { pr: 7, sha: SHA });
-        const alwaysFail: FailureInjector = (step) => (step.op === "delete" && step.type === "aws:sqs/queue:Queue" ? "DependencyViolation" : undefined);
+        const alwaysFail: FailureInjector = (step) =>
+            step.op === "delete" && step.type === "aws:sqs/queue:Queue" ? "DependencyViolation" : undefined;
         const error = await prDown(context({ failWhen: alwaysFail }), 7).catch((e: unknown) => e);
         expect(error).to.be.instanceOf(UpdateFailedError);
         expect((await prList(context())).map((s) => s.pr)).to.deep.equal([7]);
@@ -271,8 +295,12 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         fs.mkdirSync(path.dirname(lock), { recursive: true });
         const other = JSON.stringify({ pid: process.ppid, host: os.hostname(), operation: "up", startedAt: "2026-11-22T05:00:00Z" });
         fs.writeFileSync(lock, other);
-        const error = await context().engine.cancel({ project: "workloads", stack: "pr-7" }).catch((e: unknown) => e);
-        expect((error as Error).message).to.contain(`pid ${process.ppid}`).and.to.contain("not by this process: its lock is left alone");
+        const error = await context()
+            .engine.cancel({ project: "workloads", stack: "pr-7" })
+            .catch((e: unknown) => e);
+        expect((error as Error).message)
+            .to.contain(`pid ${process.ppid}`)
+            .and.to.contain("not by this process: its lock is left alone");
         expect(fs.readFileSync(lock, "utf8")).to.equal(other);
     });
 
@@ -284,7 +312,9 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         const [listed] = await prList(context());
         expect(listed.updateInProgress).to.equal(false);
         expect(listed.staleLock).to.contain(`pid ${dead}`).and.to.contain(`rm ${lock}`);
-        expect(prListTable([listed])).to.contain("stale lock").and.not.to.contain("updating");
+        expect(prListTable([listed]))
+            .to.contain("stale lock")
+            .and.not.to.contain("updating");
         expect((await prUp(context(), { pr: 7, sha: "4567def" })).result.counts.update).to.be.greaterThan(0);
         expect(fs.existsSync(lock)).to.equal(false);
     });
@@ -298,7 +328,10 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         const ctx = { ...context(), lockRetry: { timeoutMs: 60_000, initialDelayMs: 30_000 } };
         expect(await runPrCli(["up", "--pr", "7", "--sha", SHA], io, ctx)).to.equal(2);
         expect(Date.now() - started).to.be.lessThan(20_000);
-        expect(io.err).to.contain(`rm ${lock}`).and.not.to.contain("pulumi cancel").and.not.to.match(/\n\s+at /);
+        expect(io.err)
+            .to.contain(`rm ${lock}`)
+            .and.not.to.contain("pulumi cancel")
+            .and.not.to.match(/\n\s+at /);
     });
 
     describe("a damaged registry entry", function () {
@@ -325,7 +358,7 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
         }
     });
 
-    it("refuses --open \"\" (an unset variable) and destroys nothing; --open none means no PR is open", async function () {
+    it('refuses --open "" (an unset variable) and destroys nothing; --open none means no PR is open', async function () {
         await prUp(context(), { pr: 7, sha: SHA });
         for (const open of ["", ","]) {
             const io = capture();
@@ -351,10 +384,15 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
 
     it("a failed delete keeps what the failed resource needs (its provider) and the stack", async function () {
         await prUp(context(), { pr: 7, sha: SHA });
-        const failTable: FailureInjector = (step) => (step.type === "aws:dynamodb/table:Table" && step.op === "delete" ? "ResourceInUseException" : undefined);
-        const error = await context({ failWhen: failTable }).engine.destroy({ project: "workloads", stack: "pr-7" }).catch((e: unknown) => e);
+        const failTable: FailureInjector = (step) =>
+            step.type === "aws:dynamodb/table:Table" && step.op === "delete" ? "ResourceInUseException" : undefined;
+        const error = await context({ failWhen: failTable })
+            .engine.destroy({ project: "workloads", stack: "pr-7" })
+            .catch((e: unknown) => e);
         expect(error).to.be.instanceOf(UpdateFailedError);
-        const record = JSON.parse(fs.readFileSync(path.join(stateDir, "workloads", "pr-7.json"), "utf8")) as { resources: { type: string }[] };
+        const record = JSON.parse(fs.readFileSync(path.join(stateDir, "workloads", "pr-7.json"), "utf8")) as {
+            resources: { type: string }[];
+        };
         expect(record.resources.map((r) => r.type)).to.deep.equal(["pulumi:providers:aws", "aws:dynamodb/table:Table"]);
     });
 
@@ -383,11 +421,19 @@ describe("PR environment driver (offline engine, synthetic plan)", function () {
 
         it("runs platform then workloads, pinning the chart version on the workloads stack", async function () {
             const calls: NonNullable<FakePlanOptions["calls"]> = [];
-            const report = await envRun(context({ plan: { calls } }), { action: "up", env: "prod", chartVersion: "2.0.0", confirm: "prod" });
+            const report = await envRun(context({ plan: { calls } }), {
+                action: "up",
+                env: "prod",
+                chartVersion: "2.0.0",
+                confirm: "prod",
+            });
             expect(report.results.map((r) => `${r.ref.project}/${r.ref.stack}`)).to.deep.equal(["platform/prod", "workloads/prod"]);
             expect(calls.map((c) => c.env)).to.deep.equal(["prod", "prod"]);
             expect(calls[0].overrides, "the platform stack runs on its stack file alone").to.deep.equal({});
-            expect(calls[1].overrides["workloads/prod"]).to.include({ "workloads:chartVersion": "2.0.0", "workloads:imageTag": "template" });
+            expect(calls[1].overrides["workloads/prod"]).to.include({
+                "workloads:chartVersion": "2.0.0",
+                "workloads:imageTag": "template",
+            });
             expect(report.markdown).to.contain("Update of platform/prod").and.to.contain("Update of workloads/prod");
         });
 

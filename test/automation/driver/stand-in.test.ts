@@ -28,7 +28,10 @@ function workspaceRoot(): string {
         for (const file of fs.readdirSync(path.join(REPO_ROOT, layer)).filter((f) => /^Pulumi\..*yaml$/.test(f))) {
             fs.copyFileSync(path.join(REPO_ROOT, layer, file), path.join(dir, file));
         }
-        fs.writeFileSync(path.join(dir, "index.ts"), `module.exports = require(${JSON.stringify(path.join(REPO_ROOT, layer, "index.ts"))});\n`);
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            `module.exports = require(${JSON.stringify(path.join(REPO_ROOT, layer, "index.ts"))});\n`,
+        );
     }
     fs.symlinkSync(path.join(REPO_ROOT, "policy-pack"), path.join(root, "policy-pack"));
     return root;
@@ -50,13 +53,23 @@ describe("pr and env through LocalWorkspace and the stand-in pulumi CLI, end to 
     }
 
     function pulumi(args: string[], cwd: string) {
-        return spawnSync(path.join(STAND_IN, "bin", "pulumi"), args, { cwd, encoding: "utf8", env: { ...process.env, FAKE_PULUMI_STATE: state }, timeout: 120_000 });
+        return spawnSync(path.join(STAND_IN, "bin", "pulumi"), args, {
+            cwd,
+            encoding: "utf8",
+            env: { ...process.env, FAKE_PULUMI_STATE: state },
+            timeout: 120_000,
+        });
     }
 
     before(async function () {
         root = workspaceRoot();
         state = path.join(root, ".pulumi-state");
-        const engine = new AutomationApiEngine({ repoRoot: root, pulumiRoot: STAND_IN, stackOrg: "organization", env: { FAKE_PULUMI_STATE: state } });
+        const engine = new AutomationApiEngine({
+            repoRoot: root,
+            pulumiRoot: STAND_IN,
+            stackOrg: "organization",
+            env: { FAKE_PULUMI_STATE: state },
+        });
         ctx = { engine, repoRoot: root, lockRetry: { timeoutMs: 1_000, initialDelayMs: 100 } };
         // What every environment reads: the organization and the hub.
         await engine.up({ project: "foundation", stack: "org" });
@@ -124,9 +137,16 @@ describe("pr and env through LocalWorkspace and the stand-in pulumi CLI, end to 
     });
 
     it("cancel stops the update holding the stack's lock and releases it", async function () {
-        const holder = spawn(process.execPath, ["-e", "process.on('SIGINT', () => process.exit(130)); setInterval(() => undefined, 1000)"], { stdio: "ignore" });
+        const holder = spawn(
+            process.execPath,
+            ["-e", "process.on('SIGINT', () => process.exit(130)); setInterval(() => undefined, 1000)"],
+            { stdio: "ignore" },
+        );
         const lock = path.join(state, "organization", "platform", "test.lock");
-        fs.writeFileSync(lock, JSON.stringify({ pid: holder.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }));
+        fs.writeFileSync(
+            lock,
+            JSON.stringify({ pid: holder.pid, host: os.hostname(), operation: "up", startedAt: new Date().toISOString() }),
+        );
         const exited = new Promise<number | null>((resolve) => holder.on("exit", (code) => resolve(code)));
         const cancel = pulumi(["cancel", "--yes", "--stack", "organization/platform/test"], path.join(root, "platform"));
         expect(cancel.status, cancel.stderr).to.equal(0);

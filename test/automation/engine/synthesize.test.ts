@@ -43,13 +43,22 @@ describe("offline engine", () => {
         });
 
         it("rejects an unparseable stack file naming the file and the line", async () => {
-            const error = await synthesizeStack(BASIC, "broken").then(() => undefined, (e: Error) => e);
+            const error = await synthesizeStack(BASIC, "broken").then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(error).to.be.instanceOf(PlanUsageError);
-            expect(error!.message).to.include("Pulumi.broken.yaml").and.to.match(/not valid YAML/).and.to.match(/line \d+/);
+            expect(error!.message)
+                .to.include("Pulumi.broken.yaml")
+                .and.to.match(/not valid YAML/)
+                .and.to.match(/line \d+/);
         });
 
         it("rejects a missing stack file naming the file", async () => {
-            const error = await synthesizeStack(BASIC, "nope").then(() => undefined, (e: Error) => e);
+            const error = await synthesizeStack(BASIC, "nope").then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(error).to.be.instanceOf(PlanUsageError);
             expect(error!.message).to.include("Pulumi.nope.yaml");
         });
@@ -72,7 +81,9 @@ describe("offline engine", () => {
         it("gives ARNs in the account of the role the provider assumes, in its region", async () => {
             const { inventory } = await basic("dev");
             expect(inventory.outputs.bucketArn).to.match(/^arn:aws:s3:::dev-assets-bucket-[0-9a-f]{7}$/);
-            expect(inventory.outputs.secretArn).to.match(/^arn:aws:secretsmanager:eu-west-1:210987654321:secret:api-token-[0-9a-f]{7}-[0-9a-f]{6}$/);
+            expect(inventory.outputs.secretArn).to.match(
+                /^arn:aws:secretsmanager:eu-west-1:210987654321:secret:api-token-[0-9a-f]{7}-[0-9a-f]{6}$/,
+            );
         });
     });
 
@@ -96,12 +107,18 @@ describe("offline engine", () => {
 
         it("fails naming the stack and the output when a required output is missing", async () => {
             const registry = new StackRegistry({ "acme/basic/dev": { bucketArn: "arn:aws:s3:::x" } });
-            const error = await synthesizeStack(BASIC, "downstream", { registry, config: { requireMissing: "true" } }).then(() => undefined, (e: Error) => e);
+            const error = await synthesizeStack(BASIC, "downstream", { registry, config: { requireMissing: "true" } }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(error?.message).to.include("doesNotExist").and.to.include("acme/basic/dev");
         });
 
         it("fails naming the stack when the referenced stack was never synthesized", async () => {
-            const error = await synthesizeStack(BASIC, "downstream", { registry: new StackRegistry() }).then(() => undefined, (e: Error) => e);
+            const error = await synthesizeStack(BASIC, "downstream", { registry: new StackRegistry() }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(error?.message).to.include('"acme/basic/dev"').and.to.include("basic/downstream");
         });
     });
@@ -111,7 +128,11 @@ describe("offline engine", () => {
             const inventory = await synthesize(
                 () => {
                     const provider = new aws.Provider("p", { region: "us-east-1" });
-                    const cluster = new eks.Cluster("c", { vpcId: "vpc-1", privateSubnetIds: ["subnet-1"] }, { providers: { aws: provider } });
+                    const cluster = new eks.Cluster(
+                        "c",
+                        { vpcId: "vpc-1", privateSubnetIds: ["subnet-1"] },
+                        { providers: { aws: provider } },
+                    );
                     new aws.s3.Bucket("consumer", { tags: { ClusterEndpoint: cluster.eksCluster.endpoint } }, { provider });
                 },
                 { project: "demo", stack: "dev" },
@@ -119,7 +140,9 @@ describe("offline engine", () => {
             const component = inventory.one("eks:index:Cluster");
             const consumer = inventory.one("aws:s3/bucket:Bucket");
             expect(consumer.dependencies).to.deep.equal([component.urn]);
-            expect(inventory.input(consumer, "tags.ClusterEndpoint")).to.match(/^https:\/\/[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
+            expect(inventory.input(consumer, "tags.ClusterEndpoint")).to.match(
+                /^https:\/\/[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$/,
+            );
         });
     });
 
@@ -136,7 +159,9 @@ describe("offline engine", () => {
 
         it("does not leak config from one stack into the next", async () => {
             await basic("dev");
-            const { result } = await basic("downstream", { registry: new StackRegistry({ "acme/basic/dev": { bucketArn: "a", apiToken: "t" } }) });
+            const { result } = await basic("downstream", {
+                registry: new StackRegistry({ "acme/basic/dev": { bucketArn: "a", apiToken: "t" } }),
+            });
             expect(result.outputs.replicas).to.equal(1);
             expect(result.outputs.apiToken).to.equal(null);
         });
@@ -154,7 +179,10 @@ describe("a PR stack's config error names the template it comes from (#17 item 1
             fs.writeFileSync(template, "config:\n  aws:region: us-east-1\n  workloads:imageTag: 1.0.0\n  workloads:databasePassword: x\n");
             const error = await synthesizeStack(program, "pr-5", { stackFile: path.relative(program, template) }).catch((e: unknown) => e);
             expect(error).to.be.instanceOf(UserError);
-            expect((error as Error).message).to.contain("workloads:deploymentRoleArn").and.to.contain(`${path.basename(dir)}/Pulumi.pr.yaml`).and.not.to.contain("Pulumi.pr-5.yaml");
+            expect((error as Error).message)
+                .to.contain("workloads:deploymentRoleArn")
+                .and.to.contain(`${path.basename(dir)}/Pulumi.pr.yaml`)
+                .and.not.to.contain("Pulumi.pr-5.yaml");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

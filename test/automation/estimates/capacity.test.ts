@@ -8,7 +8,18 @@ import { planOf } from "../../harness";
 const stackOf = (doc: PlanDocument, project: string, stack: string) => doc.stacks.find((s) => s.project === project && s.stack === stack)!;
 
 function resource(stack: string, type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-    return { urn: `urn:pulumi:${stack}::workloads::${type}::${name}`, type, name, custom: true, parent: null, provider: null, inputs, protect: false, retainOnDelete: false, dependencies: [] };
+    return {
+        urn: `urn:pulumi:${stack}::workloads::${type}::${name}`,
+        type,
+        name,
+        custom: true,
+        parent: null,
+        provider: null,
+        inputs,
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+    };
 }
 
 describe("capacity of the test platform for live PR environments", function () {
@@ -40,7 +51,9 @@ describe("capacity of the test platform for live PR environments", function () {
         expect(rows.get("albRules")!.platformFixed).to.be.at.least(1);
         expect(rows.get("lambdaConcurrency")).to.include({ perPullRequest: 2, limit: 1000, limitFrom: "requested" });
         expect(rows.get("postgresConnections")).to.include({ perPullRequest: 2, limit: 856, limitFrom: "derived" });
-        expect(rows.get("iamRoles")!.perPullRequest).to.equal(stackOf(doc, "workloads", "pr-42").resources.filter((r) => r.type === "aws:iam/role:Role").length);
+        expect(rows.get("iamRoles")!.perPullRequest).to.equal(
+            stackOf(doc, "workloads", "pr-42").resources.filter((r) => r.type === "aws:iam/role:Role").length,
+        );
     });
 
     it("keeps the PR environment within 5 minutes and $2 a day", () => {

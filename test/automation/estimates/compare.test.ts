@@ -15,7 +15,10 @@ describe("estimates: PR vs full comparison table", () => {
         const full = plan("test", [stackOf("platform", "test", [resource("cluster", "aws:eks/cluster:Cluster", {}, "test")])]);
         const pr = plan("pr-7", [
             stackOf("platform", "test", [resource("cluster", "aws:eks/cluster:Cluster", {}, "test")]),
-            stackOf("workloads", "pr-7", [resource("key", "aws:kms/key:Key", {}, "pr-7"), resource("queue", "aws:sqs/queue:Queue", {}, "pr-7")]),
+            stackOf("workloads", "pr-7", [
+                resource("key", "aws:kms/key:Key", {}, "pr-7"),
+                resource("queue", "aws:sqs/queue:Queue", {}, "pr-7"),
+            ]),
         ]);
         const table = comparisonTable([estimatePlan(pr), estimatePlan(full)]).split("\n");
         expect(table[0]).to.equal("|  | `pr-7` | `test` | pr-7 / test |");

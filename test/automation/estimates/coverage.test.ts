@@ -32,7 +32,8 @@ describe("estimates: tables cover the estate", () => {
             const noTiming = types.filter((t) => !isStructural(t) && TIMINGS[t] === undefined);
             const noPrice = types.filter((t) => priceRuleOf(t) === undefined);
             expect(noTiming, `types without an entry in automation/estimates/timings.ts TIMINGS: ${noTiming.join(", ")}`).to.be.empty;
-            expect(noPrice, `types without a rule in automation/estimates/prices.ts PRICING (price, free or usage): ${noPrice.join(", ")}`).to.be.empty;
+            expect(noPrice, `types without a rule in automation/estimates/prices.ts PRICING (price, free or usage): ${noPrice.join(", ")}`)
+                .to.be.empty;
 
             const gaps = estimatePlan(plan).stacks.flatMap((s) => s.unknownPrices.map((p) => `${s.project}/${s.stack}: ${p}`));
             expect(gaps, `input values without a price in automation/estimates/prices.ts: ${gaps.join("; ")}`).to.be.empty;

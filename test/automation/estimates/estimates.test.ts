@@ -11,9 +11,18 @@ describe("estimates: cost model", () => {
     it("doubles a Multi-AZ instance and its storage, and prices a replica as its own instance with its source's storage", () => {
         const stack = stackOf("workloads", "prod", [
             resource("db", "aws:rds/instance:Instance", {
-                inputs: { instanceClass: "db.r6g.large", multiAz: true, allocatedStorage: 100, storageType: "gp3", manageMasterUserPassword: true },
+                inputs: {
+                    instanceClass: "db.r6g.large",
+                    multiAz: true,
+                    allocatedStorage: 100,
+                    storageType: "gp3",
+                    manageMasterUserPassword: true,
+                },
             }),
-            resource("replica", "aws:rds/instance:Instance", { inputs: { instanceClass: "db.r6g.large", replicateSourceDb: "prod-db" }, dependsOn: ["db"] }),
+            resource("replica", "aws:rds/instance:Instance", {
+                inputs: { instanceClass: "db.r6g.large", replicateSourceDb: "prod-db" },
+                dependsOn: ["db"],
+            }),
         ]);
         const est = estimateStack(stack);
         const perHour = RDS_POSTGRES_HOURLY["db.r6g.large"];
@@ -27,7 +36,9 @@ describe("estimates: cost model", () => {
 
     it("counts NAT gateways by the awsx strategy: one per AZ, a single one, or none", () => {
         const cost = (natGateways: unknown, extra: Record<string, unknown> = {}) =>
-            estimateStack(stackOf("platform", "test", [resource("vpc", "awsx:ec2:Vpc", { custom: false, inputs: { natGateways, ...extra } })])).monthlyUsd;
+            estimateStack(
+                stackOf("platform", "test", [resource("vpc", "awsx:ec2:Vpc", { custom: false, inputs: { natGateways, ...extra } })]),
+            ).monthlyUsd;
         const perNat = monthly(UNIT_PRICES.natGatewayHour.usd + UNIT_PRICES.publicIpv4Hour.usd);
         expect(cost({ strategy: "OnePerAz" })).to.equal(cents(3 * perNat));
         expect(cost(undefined)).to.equal(cents(3 * perNat)); // awsx default: one per AZ over 3 AZs
@@ -37,32 +48,44 @@ describe("estimates: cost model", () => {
     });
 
     it("prices interface endpoints per AZ and leaves gateway endpoints free", () => {
-        const est = estimateStack(stackOf("platform", "test", [
-            resource("vpc", "awsx:ec2:Vpc", {
-                custom: false,
-                inputs: {
-                    natGateways: { strategy: "None" },
-                    vpcEndpointSpecs: [
-                        { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
-                        { serviceName: "com.amazonaws.us-east-1.sts", vpcEndpointType: "Interface" },
-                    ],
-                },
-            }),
-            resource("ecr", "aws:ec2/vpcEndpoint:VpcEndpoint", { inputs: { vpcEndpointType: "Interface", subnetIds: ["a", "b"] } }),
-            resource("dynamo", "aws:ec2/vpcEndpoint:VpcEndpoint", { inputs: { vpcEndpointType: "Gateway" } }),
-        ]));
+        const est = estimateStack(
+            stackOf("platform", "test", [
+                resource("vpc", "awsx:ec2:Vpc", {
+                    custom: false,
+                    inputs: {
+                        natGateways: { strategy: "None" },
+                        vpcEndpointSpecs: [
+                            { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+                            { serviceName: "com.amazonaws.us-east-1.sts", vpcEndpointType: "Interface" },
+                        ],
+                    },
+                }),
+                resource("ecr", "aws:ec2/vpcEndpoint:VpcEndpoint", { inputs: { vpcEndpointType: "Interface", subnetIds: ["a", "b"] } }),
+                resource("dynamo", "aws:ec2/vpcEndpoint:VpcEndpoint", { inputs: { vpcEndpointType: "Gateway" } }),
+            ]),
+        );
         expect(est.monthlyUsd).to.equal(cents((3 + 2) * monthly(UNIT_PRICES.interfaceEndpointAzHour.usd)));
     });
 
     it("prices node groups at desired size x instance type plus their volumes, spot at the on-demand ceiling", () => {
-        const est = estimateStack(stackOf("platform", "prod", [
-            resource("general", "eks:index:ManagedNodeGroup", { custom: false, inputs: { instanceTypes: ["m7i.large"], scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 } } }),
-            resource("spot", "aws:eks/nodeGroup:NodeGroup", { inputs: { instanceTypes: ["m7g.large"], capacityType: "SPOT", diskSize: 50, scalingConfig: { desiredSize: 1 } } }),
-            resource("cluster", "eks:index:Cluster", { custom: false, inputs: { skipDefaultNodeGroup: true } }),
-        ]));
-        const expected = 3 * monthly(EC2_HOURLY["m7i.large"]) + 3 * 20 * UNIT_PRICES.ebsGp3GbMonth.usd
-            + monthly(EC2_HOURLY["m7g.large"]) + 50 * UNIT_PRICES.ebsGp3GbMonth.usd
-            + monthly(UNIT_PRICES.eksClusterHour.usd);
+        const est = estimateStack(
+            stackOf("platform", "prod", [
+                resource("general", "eks:index:ManagedNodeGroup", {
+                    custom: false,
+                    inputs: { instanceTypes: ["m7i.large"], scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 } },
+                }),
+                resource("spot", "aws:eks/nodeGroup:NodeGroup", {
+                    inputs: { instanceTypes: ["m7g.large"], capacityType: "SPOT", diskSize: 50, scalingConfig: { desiredSize: 1 } },
+                }),
+                resource("cluster", "eks:index:Cluster", { custom: false, inputs: { skipDefaultNodeGroup: true } }),
+            ]),
+        );
+        const expected =
+            3 * monthly(EC2_HOURLY["m7i.large"]) +
+            3 * 20 * UNIT_PRICES.ebsGp3GbMonth.usd +
+            monthly(EC2_HOURLY["m7g.large"]) +
+            50 * UNIT_PRICES.ebsGp3GbMonth.usd +
+            monthly(UNIT_PRICES.eksClusterHour.usd);
         expect(est.monthlyUsd).to.equal(cents(expected));
         expect(est.topCosts.map((c) => c.item)).to.deep.equal([
             "3 x m7i.large nodes (general)",
@@ -72,26 +95,35 @@ describe("estimates: cost model", () => {
     });
 
     it("reports the daily cost as 24 hours of the monthly one", () => {
-        const est = estimateStack(stackOf("platform", "test", [resource("key", "aws:kms/key:Key"), resource("zone", "aws:route53/zone:Zone")]));
+        const est = estimateStack(
+            stackOf("platform", "test", [resource("key", "aws:kms/key:Key"), resource("zone", "aws:route53/zone:Zone")]),
+        );
         expect(est.monthlyUsd).to.equal(1.5);
         expect(est.dailyUsd).to.equal(cents((1.5 / HOURS_PER_MONTH) * 24));
     });
 
     it("names usage-based costs it leaves out instead of pricing them", () => {
-        const est = estimateStack(stackOf("workloads", "pr-7", [
-            resource("queue", "aws:sqs/queue:Queue"),
-            resource("table", "aws:dynamodb/table:Table", { inputs: { billingMode: "PAY_PER_REQUEST" } }),
-            resource("alb", "aws:lb/loadBalancer:LoadBalancer", { inputs: { internal: true } }),
-        ]));
+        const est = estimateStack(
+            stackOf("workloads", "pr-7", [
+                resource("queue", "aws:sqs/queue:Queue"),
+                resource("table", "aws:dynamodb/table:Table", { inputs: { billingMode: "PAY_PER_REQUEST" } }),
+                resource("alb", "aws:lb/loadBalancer:LoadBalancer", { inputs: { internal: true } }),
+            ]),
+        );
         expect(est.monthlyUsd).to.equal(cents(monthly(UNIT_PRICES.albHour.usd)));
-        expect(est.unpricedUsageBased.join("\n")).to.match(/SQS requests/).and.match(/DynamoDB on-demand/).and.match(/LCU/);
+        expect(est.unpricedUsageBased.join("\n"))
+            .to.match(/SQS requests/)
+            .and.match(/DynamoDB on-demand/)
+            .and.match(/LCU/);
     });
 
     it("reports unknown types and prices without crashing or counting them as free", () => {
-        const est = estimateStack(stackOf("platform", "test", [
-            resource("mystery", "aws:foo/bar:Baz"),
-            resource("odd", "aws:ec2/instance:Instance", { inputs: { instanceType: "x9.huge" } }),
-        ]));
+        const est = estimateStack(
+            stackOf("platform", "test", [
+                resource("mystery", "aws:foo/bar:Baz"),
+                resource("odd", "aws:ec2/instance:Instance", { inputs: { instanceType: "x9.huge" } }),
+            ]),
+        );
         expect(est.unknownTypes).to.deep.equal(["aws:foo/bar:Baz"]);
         expect(est.unknownPrices).to.deep.equal(["EC2 instance type x9.huge"]);
     });
@@ -99,22 +131,32 @@ describe("estimates: cost model", () => {
 
 describe("estimates: time model on resources", () => {
     it("uses the Multi-AZ and replica figures and chains the replica after its source", () => {
-        const est = estimateStack(stackOf("workloads", "prod", [
-            resource("subnets", "aws:rds/subnetGroup:SubnetGroup"),
-            resource("db", "aws:rds/instance:Instance", { inputs: { instanceClass: "db.r6g.large", multiAz: true }, dependsOn: ["subnets"] }),
-            resource("replica", "aws:rds/instance:Instance", { inputs: { instanceClass: "db.r6g.large", replicateSourceDb: "db" }, dependsOn: ["db"] }),
-        ]));
+        const est = estimateStack(
+            stackOf("workloads", "prod", [
+                resource("subnets", "aws:rds/subnetGroup:SubnetGroup"),
+                resource("db", "aws:rds/instance:Instance", {
+                    inputs: { instanceClass: "db.r6g.large", multiAz: true },
+                    dependsOn: ["subnets"],
+                }),
+                resource("replica", "aws:rds/instance:Instance", {
+                    inputs: { instanceClass: "db.r6g.large", replicateSourceDb: "db" },
+                    dependsOn: ["db"],
+                }),
+            ]),
+        );
         expect(est.spinUpMinutes).to.equal(23.1); // 0.1 + 15 + 8
         expect(names(est.criticalPath)).to.deep.equal(["subnets", "db", "replica"]);
         expect(names(est.teardownPath)).to.deep.equal(["replica", "db", "subnets"]);
     });
 
     it("spends no delete time on retained resources and says protected ones block destroy", () => {
-        const est = estimateStack(stackOf("workloads", "prod", [
-            resource("domain", "aws:opensearch/domain:Domain", { protect: true, retainOnDelete: true }),
-        ]));
+        const est = estimateStack(
+            stackOf("workloads", "prod", [resource("domain", "aws:opensearch/domain:Domain", { protect: true, retainOnDelete: true })]),
+        );
         expect(est.teardownMinutes).to.equal(0);
-        expect(est.notes.join("\n")).to.match(/1 protected/).and.match(/retained/);
+        expect(est.notes.join("\n"))
+            .to.match(/1 protected/)
+            .and.match(/retained/);
     });
 });
 
@@ -144,7 +186,9 @@ describe("estimates: environment", () => {
         expect(est.environment.spinUpMinutes).to.equal(16); // EKS 10 then RDS 6
         expect(names(est.environment.criticalPath)).to.deep.equal(["cluster", "db"]);
         expect(names(est.environment.teardownPath)).to.deep.equal(["db", "cluster"]);
-        expect(est.environment.monthlyUsd).to.equal(cents(monthly(UNIT_PRICES.eksClusterHour.usd) + monthly(RDS_POSTGRES_HOURLY["db.t4g.micro"])));
+        expect(est.environment.monthlyUsd).to.equal(
+            cents(monthly(UNIT_PRICES.eksClusterHour.usd) + monthly(RDS_POSTGRES_HOURLY["db.t4g.micro"])),
+        );
     });
 
     it("renders one aligned row per stack and one for the environment", () => {

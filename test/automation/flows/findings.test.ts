@@ -34,7 +34,8 @@ function find(flows: Flow[], pattern: RegExp): Flow[] {
     return flows.filter((f) => pattern.test(f.id));
 }
 
-const named = (resources: PlannedResource[], type: string, name?: RegExp) => resources.filter((r) => r.type === type && (name === undefined || name.test(r.name)));
+const named = (resources: PlannedResource[], type: string, name?: RegExp) =>
+    resources.filter((r) => r.type === type && (name === undefined || name.test(r.name)));
 
 function policyOf(resource: PlannedResource, key = "policy"): any {
     return JSON.parse(String(resource.inputs[key]));
@@ -74,7 +75,9 @@ const FINDINGS: Finding[] = [
         plant: (resources) => {
             const rcp = named(resources, "aws:organizations/policy:Policy", /rcp-data-perimeter/)[0];
             const content = policyOf(rcp, "content");
-            delete content.Statement.find((s: any) => s.Sid === "EnforceOrgIdentitiesOnS3").Condition.StringNotEqualsIfExists["aws:PrincipalAccount"];
+            delete content.Statement.find((s: any) => s.Sid === "EnforceOrgIdentitiesOnS3").Condition.StringNotEqualsIfExists[
+                "aws:PrincipalAccount"
+            ];
             rcp.inputs.content = JSON.stringify(content);
         },
     },
@@ -93,14 +96,16 @@ const FINDINGS: Finding[] = [
         title: "no workload-deployer binding: CI cannot create the quota",
         env: "pr-42",
         flow: /mgmt-ci-pr \(test-eks\) -> ResourceQuota pr-42\/payments-quota: create/,
-        plant: (resources) => resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:workload-deployer"),
+        plant: (resources) =>
+            resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:workload-deployer"),
     },
     {
         finding: 6,
         title: "no namespace-owner binding: pr down cannot delete the namespace",
         env: "pr-42",
         flow: /mgmt-ci-pr \(test-eks\) -> Namespace pr-42: delete/,
-        plant: (resources) => resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:namespace-owner"),
+        plant: (resources) =>
+            resources.remove((r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as any)?.name === "payments:namespace-owner"),
     },
     {
         finding: 7,
@@ -141,7 +146,8 @@ const FINDINGS: Finding[] = [
         title: "no rule admitting the ALBs to the pods",
         env: "prod",
         flow: /network:ALB prod-alb-public -> pods of target group prod-payments-api/,
-        plant: (resources) => resources.remove((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && /-to-pods-/.test(r.name)),
+        plant: (resources) =>
+            resources.remove((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && /-to-pods-/.test(r.name)),
     },
     {
         finding: 11,
@@ -183,7 +189,8 @@ const FINDINGS: Finding[] = [
         title: "an organization aggregator while no account records its configuration",
         env: "prod",
         flow: /aggregator org-security-services-config-aggregator -> (management|security|test|preprod|prod) \(us-east-1\): sees a recording account/,
-        plant: (resources) => resources.remove((r) => r.type.startsWith("aws:cfg/") && r.type !== "aws:cfg/configurationAggregator:ConfigurationAggregator"),
+        plant: (resources) =>
+            resources.remove((r) => r.type.startsWith("aws:cfg/") && r.type !== "aws:cfg/configurationAggregator:ConfigurationAggregator"),
     },
     {
         finding: 14,
@@ -191,7 +198,9 @@ const FINDINGS: Finding[] = [
         env: "prod",
         flow: /AWS Config \(test\) -> org-audit-logs-\d+\/config\/AWSLogs\/test\/Config .*: s3:PutObject/,
         plant: (resources) => {
-            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) =>
+                String(p.inputs.bucket).startsWith("org-audit-logs"),
+            )!;
             const document = policyOf(policy);
             document.Statement = document.Statement.filter((s: any) => !/^Config/.test(s.Sid));
             policy.inputs.policy = JSON.stringify(document);
@@ -215,7 +224,9 @@ const FINDINGS: Finding[] = [
         env: "prod",
         flow: /payments-deployment \(security\) -> org-audit-logs-\d+\/config\/AWSLogs\/security\/Config/,
         plant: (resources) => {
-            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.inputs.bucket).startsWith("org-audit-logs"))!;
+            const policy = named(resources, "aws:s3/bucketPolicy:BucketPolicy").find((p) =>
+                String(p.inputs.bucket).startsWith("org-audit-logs"),
+            )!;
             const document = policyOf(policy);
             document.Statement = document.Statement.filter((s: any) => s.Sid !== "OnlyAuditServicesWrite");
             policy.inputs.policy = JSON.stringify(document);
@@ -226,7 +237,8 @@ const FINDINGS: Finding[] = [
         title: "an alarm topic nobody subscribes to (the old DLQ alarm path)",
         env: "prod",
         flow: /alarm prod-payments-processing-dlq-depth -> prod-payments-alarms: alarmActions reach a subscribed topic/,
-        plant: (resources) => resources.remove((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.name === "prod-payments-alarms"),
+        plant: (resources) =>
+            resources.remove((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.name === "prod-payments-alarms"),
     },
     {
         finding: 18,
@@ -286,7 +298,12 @@ const FINDINGS: Finding[] = [
         title: "argocd-server bound to nothing",
         env: "prod",
         flow: /Argo CD mgmt-argocd -> .*: its URL is served/,
-        plant: (resources) => resources.remove((r) => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding" && (r.inputs.metadata as any)?.name === "argocd-server"),
+        plant: (resources) =>
+            resources.remove(
+                (r) =>
+                    r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding" &&
+                    (r.inputs.metadata as any)?.name === "argocd-server",
+            ),
     },
     {
         finding: 15,
@@ -350,9 +367,15 @@ describe("flows: each #12 finding planted back fails its flow", function () {
             const plan = plans[finding.env]!;
             const before = find(plan.flows ?? [], finding.fixedBy ?? finding.flow);
             expect(before, `flows matching ${finding.fixedBy ?? finding.flow}`).to.not.be.empty;
-            expect(before.filter((f) => f.result !== "proven"), JSON.stringify(before, null, 1)).to.be.empty;
+            expect(
+                before.filter((f) => f.result !== "proven"),
+                JSON.stringify(before, null, 1),
+            ).to.be.empty;
             const after = find(planted(plan, finding.plant), finding.flow);
-            expect(after.map((f) => f.result), JSON.stringify(after, null, 1)).to.include("failing");
+            expect(
+                after.map((f) => f.result),
+                JSON.stringify(after, null, 1),
+            ).to.include("failing");
         });
     }
 

@@ -59,9 +59,14 @@ const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const KEY = "aws:kms/key:Key";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const ORG_POLICY = "aws:organizations/policy:Policy";
-const archive = (r: Resources) => String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("org-audit-logs"))!.inputs.bucket);
-const archivePolicy = (r: Resources) => JSON.parse(String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("org-audit-logs"))!.inputs.policy)) as PolicyDocument;
-const configObject = (r: Resources, account: string) => `arn:aws:s3:::${archive(r)}/config/AWSLogs/${r.accounts[account]}/Config/us-east-1/2026/1/1/ConfigSnapshot/x.json.gz`;
+const archive = (r: Resources) =>
+    String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("org-audit-logs"))!.inputs.bucket);
+const archivePolicy = (r: Resources) =>
+    JSON.parse(
+        String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("org-audit-logs"))!.inputs.policy),
+    ) as PolicyDocument;
+const configObject = (r: Resources, account: string) =>
+    `arn:aws:s3:::${archive(r)}/config/AWSLogs/${r.accounts[account]}/Config/us-east-1/2026/1/1/ConfigSnapshot/x.json.gz`;
 const service = (r: Resources, account: string, extra: Record<string, string> = {}) => ({
     "aws:SourceAccount": r.accounts[account],
     "aws:SourceOrgID": r.organizationId,
@@ -124,8 +129,13 @@ const CASES: Case[] = [
         placement: "resource",
         principal: () => "cloudtrail.amazonaws.com",
         action: "s3:PutObject",
-        resource: (r) => `arn:aws:s3:::${archive(r)}/AWSLogs/${r.organizationId}/${r.accounts.prod}/CloudTrail/us-east-1/2026/01/01/x.json.gz`,
-        context: (r) => service(r, "management", { "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${r.accounts.management}:trail/org-audit-trail`, "s3:x-amz-acl": "bucket-owner-full-control" }),
+        resource: (r) =>
+            `arn:aws:s3:::${archive(r)}/AWSLogs/${r.organizationId}/${r.accounts.prod}/CloudTrail/us-east-1/2026/01/01/x.json.gz`,
+        context: (r) =>
+            service(r, "management", {
+                "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${r.accounts.management}:trail/org-audit-trail`,
+                "s3:x-amz-acl": "bucket-owner-full-control",
+            }),
         expect: "Allowed",
     },
     {
@@ -145,7 +155,10 @@ const CASES: Case[] = [
         principal: () => "cloudwatch.amazonaws.com",
         action: "sns:Publish",
         resource: alarmTopic,
-        context: (r) => service(r, "prod", { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${r.accounts.prod}:alarm:prod-payments-processing-dlq-depth` }),
+        context: (r) =>
+            service(r, "prod", {
+                "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${r.accounts.prod}:alarm:prod-payments-processing-dlq-depth`,
+            }),
         expect: "Allowed",
     },
     {
@@ -165,16 +178,21 @@ const CASES: Case[] = [
         principal: () => "budgets.amazonaws.com",
         action: "sns:Publish",
         resource: budgetTopic,
-        context: (r) => service(r, "management", { "aws:SourceArn": `arn:aws:budgets::${r.accounts.management}:budget/org-budgets-budget-prod` }),
+        context: (r) =>
+            service(r, "management", { "aws:SourceArn": `arn:aws:budgets::${r.accounts.management}:budget/org-budgets-budget-prod` }),
         expect: "Allowed",
     },
     {
         title: "edge logs: the ELB log-delivery account writes ALB access logs",
-        document: (r) => JSON.parse(String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("prod-edge-logs"))!.inputs.policy)) as PolicyDocument,
+        document: (r) =>
+            JSON.parse(
+                String(r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("prod-edge-logs"))!.inputs.policy),
+            ) as PolicyDocument,
         placement: "resource",
         principal: () => "arn:aws:iam::127311923021:root",
         action: "s3:PutObject",
-        resource: (r) => `arn:aws:s3:::${r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("prod-edge-logs"))!.inputs.bucket}/alb-public/AWSLogs/${r.accounts.prod}/elasticloadbalancing/us-east-1/2026/01/01/x.log.gz`,
+        resource: (r) =>
+            `arn:aws:s3:::${r.all.find((x) => x.type === BUCKET_POLICY && String(x.inputs.bucket).startsWith("prod-edge-logs"))!.inputs.bucket}/alb-public/AWSLogs/${r.accounts.prod}/elasticloadbalancing/us-east-1/2026/01/01/x.log.gz`,
         owner: "prod",
         context: () => ({ "aws:PrincipalAccount": "127311923021", "aws:PrincipalIsAWSService": "false" }),
         expect: "Allowed",
@@ -236,7 +254,11 @@ const CASES: Case[] = [
         principal: () => "arn:aws:iam::999999999999:role/intruder",
         action: "s3:PutObject",
         resource: (r) => `arn:aws:s3:::${archive(r)}/x`,
-        context: () => ({ "aws:PrincipalArn": "arn:aws:iam::999999999999:role/intruder", "aws:PrincipalAccount": "999999999999", "aws:PrincipalIsAWSService": "false" }),
+        context: () => ({
+            "aws:PrincipalArn": "arn:aws:iam::999999999999:role/intruder",
+            "aws:PrincipalAccount": "999999999999",
+            "aws:PrincipalIsAWSService": "false",
+        }),
         expect: "ExplicitlyDenied",
     },
     {
@@ -280,8 +302,24 @@ function requestPrincipal(principal: string): PolicyRequest["principal"] {
     return principal.startsWith("arn:") ? { arn: principal, account: principal.split(":")[4] } : { service: principal };
 }
 
-async function theirs(document: PolicyDocument, placement: Placement, principal: string, action: string, resource: string, resourceAccount: string, context: Record<string, string>): Promise<Decision> {
-    const org = (policy: unknown) => [{ orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }, { name: "under-test", policy }] }];
+async function theirs(
+    document: PolicyDocument,
+    placement: Placement,
+    principal: string,
+    action: string,
+    resource: string,
+    resourceAccount: string,
+    context: Record<string, string>,
+): Promise<Decision> {
+    const org = (policy: unknown) => [
+        {
+            orgIdentifier: "r-root",
+            policies: [
+                { name: "FullAWSAccess", policy: ALLOW_ALL },
+                { name: "under-test", policy },
+            ],
+        },
+    ];
     // Only the document under test may decide: another account's own grant (its identity side, which
     // our engine leaves to that account) and, under an SCP or RCP, the resource's grant are given.
     const crossAccount = principal.startsWith("arn:") && principal.split(":")[4] !== resourceAccount;
@@ -290,9 +328,14 @@ async function theirs(document: PolicyDocument, placement: Placement, principal:
         {
             request: { principal, action, resource: { resource, accountId: resourceAccount }, contextVariables: context },
             identityPolicies:
-                placement === "identity" ? [{ name: "under-test", policy: document }] : placement === "resource" && !crossAccount ? [] : [{ name: "allow-all", policy: ALLOW_ALL }],
+                placement === "identity"
+                    ? [{ name: "under-test", policy: document }]
+                    : placement === "resource" && !crossAccount
+                      ? []
+                      : [{ name: "allow-all", policy: ALLOW_ALL }],
             serviceControlPolicies: placement === "scp" ? org(document) : [],
-            resourceControlPolicies: placement === "rcp" ? [{ orgIdentifier: "r-root", policies: [{ name: "under-test", policy: document }] }] : [],
+            resourceControlPolicies:
+                placement === "rcp" ? [{ orgIdentifier: "r-root", policies: [{ name: "under-test", policy: document }] }] : [],
             resourcePolicy:
                 placement === "resource"
                     ? document

@@ -49,13 +49,29 @@ function keyPolicyOf(stack: PlannedStack, account: string): unknown {
     const policy = stack.resources.find((r) => r.type === "aws:kms/key:Key")!.inputs.policy;
     return policy !== undefined
         ? JSON.parse(String(policy))
-        : { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+        : {
+              Version: "2012-10-17",
+              Statement: [
+                  {
+                      Sid: "Enable IAM User Permissions",
+                      Effect: "Allow",
+                      Principal: { AWS: `arn:aws:iam::${account}:root` },
+                      Action: "kms:*",
+                      Resource: "*",
+                  },
+              ],
+          };
 }
 
 async function decide(roleArn: string, policy: unknown, action: string, resource: string, resourcePolicy?: unknown): Promise<string> {
     const result = await runSimulation(
         {
-            request: { principal: roleArn, action, resource: { resource, accountId: resource.split(":")[4] || roleArn.split(":")[4] }, contextVariables: {} },
+            request: {
+                principal: roleArn,
+                action,
+                resource: { resource, accountId: resource.split(":")[4] || roleArn.split(":")[4] },
+                contextVariables: {},
+            },
             identityPolicies: [{ name: "inline", policy }],
             resourcePolicy: action.startsWith("kms:") ? resourcePolicy : undefined,
             serviceControlPolicies: [],
@@ -91,7 +107,10 @@ describe("many live PR environments on one test platform", function () {
     it("lets PR 7 and PR 24957 be live together: neither claims a listener priority, their hosts differ", () => {
         const [seven, other] = fleet.pullRequests;
         for (const stack of [seven, other]) {
-            expect(stack.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule").map((r) => r.name), stack.stack).to.deep.equal([]);
+            expect(
+                stack.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule").map((r) => r.name),
+                stack.stack,
+            ).to.deep.equal([]);
         }
         expect(seven.outputs.publicHostname).to.not.equal(other.outputs.publicHostname);
     });
@@ -117,7 +136,9 @@ describe("many live PR environments on one test platform", function () {
                 },
             ],
         });
-        expect(sharedResourceConflicts([rule("pr-7", 114), rule("pr-24957", 114)])).to.deep.equal(["priority arn:listener 114: workloads/pr-7, workloads/pr-24957"]);
+        expect(sharedResourceConflicts([rule("pr-7", 114), rule("pr-24957", 114)])).to.deep.equal([
+            "priority arn:listener 114: workloads/pr-7, workloads/pr-24957",
+        ]);
         // The same PR deployed twice (say, from two branches) collides on its host, names and routes.
         const twice = sharedResourceConflicts([fleet.pullRequests[0], { ...fleet.pullRequests[0], stack: "pr-7-again" }]);
         expect(twice.some((c) => c.startsWith(`hostname ${String(fleet.pullRequests[0].outputs.publicHostname)}`))).to.equal(true);
@@ -135,18 +156,34 @@ describe("many live PR environments on one test platform", function () {
         const account = String(platformTest.outputs.accountId);
         // Shared on purpose: the test environment's SES identity and configuration set, which every PR sends through.
         const own = grantedRequests(seven).filter((request) => !request.resource.includes(":ses:"));
-        expect(own.map((r) => r.action)).to.include.members(["rds-db:connect", "dynamodb:PutItem", "sqs:ReceiveMessage", "s3:GetObject", "kms:Decrypt", "es:ESHttpPut"]);
+        expect(own.map((r) => r.action)).to.include.members([
+            "rds-db:connect",
+            "dynamodb:PutItem",
+            "sqs:ReceiveMessage",
+            "s3:GetObject",
+            "kms:Decrypt",
+            "es:ESHttpPut",
+        ]);
         for (const [role, policy] of rolePolicies(other)) {
             const arn = `arn:aws:iam::${account}:role/${role}`;
             for (const request of own) {
-                expect(await decide(arn, policy, request.action, request.resource, keyPolicyOf(seven, account)), `${role} ${request.action} ${request.resource}`).to.not.equal("Allowed");
+                expect(
+                    await decide(arn, policy, request.action, request.resource, keyPolicyOf(seven, account)),
+                    `${role} ${request.action} ${request.resource}`,
+                ).to.not.equal("Allowed");
             }
         }
         // Not vacuous: the same requests are allowed to the PR's own roles.
         const [role, policy] = [...rolePolicies(seven)].find(([name]) => name.endsWith("payments-worker"))!;
-        const workerGrants = grantedRequests({ ...seven, resources: seven.resources.filter((r) => r.type !== "aws:iam/rolePolicy:RolePolicy" || r.inputs.role === role) });
+        const workerGrants = grantedRequests({
+            ...seven,
+            resources: seven.resources.filter((r) => r.type !== "aws:iam/rolePolicy:RolePolicy" || r.inputs.role === role),
+        });
         for (const request of workerGrants) {
-            expect(await decide(`arn:aws:iam::${account}:role/${role}`, policy, request.action, request.resource, keyPolicyOf(seven, account)), `${request.action} ${request.resource}`).to.equal("Allowed");
+            expect(
+                await decide(`arn:aws:iam::${account}:role/${role}`, policy, request.action, request.resource, keyPolicyOf(seven, account)),
+                `${request.action} ${request.resource}`,
+            ).to.equal("Allowed");
         }
         expect(workerGrants.find((r) => r.action === "rds-db:connect")!.resource).to.match(/dbuser:[^/]+\/payments_pr_7$/);
     });

@@ -15,7 +15,10 @@ const ENVS = ["prod"];
 const plan = (envs: string[], root: string) => planEnvironments(envs, root, (env) => [{ project: "workloads", stack: env }]);
 
 function git(repo: string, ...args: string[]): string {
-    return execFileSync("git", ["-c", "user.name=fixture", "-c", "user.email=fixture@example.com", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    return execFileSync("git", ["-c", "user.name=fixture", "-c", "user.email=fixture@example.com", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+    }).trim();
 }
 
 /** Lays `revision`'s files into the fixture repository's project folder and commits them. */
@@ -59,7 +62,9 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
 
     it("shows a changed nested property by its path, matching array items by identity", () => {
         expect(changeOf("archive")?.kind).to.equal("change");
-        const lifecycle = review.stacks[0].changes.find((c) => c.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")!;
+        const lifecycle = review.stacks[0].changes.find(
+            (c) => c.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        )!;
         expect(lifecycle.properties).to.deep.equal([{ path: "rules[id=expire].expiration.days", before: 30, after: 90 }]);
     });
 
@@ -72,11 +77,17 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
 
     it("matches a renamed resource's violations across the rename: neither introduced nor fixed", () => {
         const { introduced, fixed } = review.stacks[0].policy;
-        for (const [from, to] of [["jobs", "jobs-v2"], ["events", "events-v2"]]) {
+        for (const [from, to] of [
+            ["jobs", "jobs-v2"],
+            ["events", "events-v2"],
+        ]) {
             const urns = [changeOf(from)!.urn, changeOf(to)!.urn];
             const onRenamed = head.docs[0].stacks[0].violations.filter((v) => v.urn === urns[1]);
             expect(onRenamed, `${to} breaks a policy as ${from} did`).not.to.deep.equal([]);
-            expect([...introduced, ...fixed].filter((v) => urns.includes(v.urn ?? "")), `${from} -> ${to}`).to.deep.equal([]);
+            expect(
+                [...introduced, ...fixed].filter((v) => urns.includes(v.urn ?? "")),
+                `${from} -> ${to}`,
+            ).to.deep.equal([]);
         }
         // A really new resource's violations are still introduced.
         expect(introduced.some((v) => v.urn === changeOf("added-queue")!.urn)).to.equal(true);
@@ -90,7 +101,10 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
     it("headlines the dangers: the protected table deleted, the added IAM statement, the group opened to anywhere, the change in prod", () => {
         expect(headlines()).to.include("workloads/prod: deletes protected Table ledger");
         const statements = review.dangers.find((d) => d.kind === "policy-statements")!;
-        expect(statements.statements).to.deep.equal({ added: [{ Action: "s3:PutObject", Effect: "Allow", Resource: "arn:aws:s3:::archive/*", Sid: "Write" }], removed: [] });
+        expect(statements.statements).to.deep.equal({
+            added: [{ Action: "s3:PutObject", Effect: "Allow", Resource: "arn:aws:s3:::archive/*", Sid: "Write" }],
+            removed: [],
+        });
         expect(headlines().some((h) => /security group web opens tcp 443 to 0\.0\.0\.0\/0 \(anywhere\)/.test(h))).to.equal(true);
         expect(headlines().some((h) => h.startsWith("workloads/prod: changes prod"))).to.equal(true);
         // A queue holds messages: renamed without aliases it is deleted; with them it is kept.
@@ -108,7 +122,9 @@ describe("change review (npm run plan -- --base) on a fixture repository with tw
     it("exits 1 only when a mandatory violation is introduced, or on danger with --fail-on-danger", () => {
         expect(reviewExitCode(review, false)).to.equal(review.summary.mandatoryIntroduced > 0 ? 1 : 0);
         expect(reviewExitCode(review, true)).to.equal(1);
-        expect(reviewExitCode({ ...review, summary: { ...review.summary, mandatoryIntroduced: 0, failingFlowsIntroduced: 0 } }, false)).to.equal(0);
+        expect(
+            reviewExitCode({ ...review, summary: { ...review.summary, mandatoryIntroduced: 0, failingFlowsIntroduced: 0 } }, false),
+        ).to.equal(0);
     });
 
     it("renders a compact PR comment that stays under GitHub's limit, pointing to the artifact when cut", () => {

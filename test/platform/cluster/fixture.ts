@@ -17,7 +17,12 @@ export function clusterConfigFor(env: FullEnvironment): ClusterConfig {
         bootstrapPublicAccessCidrs: [],
         nodeGroups: {
             system: { instanceTypes: ["m7i.large"], minSize: prod ? 3 : 2, desiredSize: prod ? 3 : 2, maxSize: prod ? 4 : 3 },
-            general: { instanceTypes: ["m7i.xlarge", "m6i.xlarge"], minSize: prod ? 3 : 1, desiredSize: prod ? 3 : 2, maxSize: prod ? 12 : 6 },
+            general: {
+                instanceTypes: ["m7i.xlarge", "m6i.xlarge"],
+                minSize: prod ? 3 : 1,
+                desiredSize: prod ? 3 : 2,
+                maxSize: prod ? 12 : 6,
+            },
             spot: prod ? undefined : { instanceTypes: ["m7i.large", "m6i.large", "m5.large"], minSize: 0, desiredSize: 0, maxSize: 6 },
         },
         rootVolumeSizeGiB: 50,
@@ -40,7 +45,9 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
         () => {
             const provider = new aws.Provider("aws", { region: "us-east-1", allowedAccountIds: [ACCOUNT[env]] });
             const config = clusterConfigFor(env);
-            const clusterRole: Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer"> | Pick<SpokeClusterArgs, "role" | "hub"> =
+            const clusterRole:
+                | Pick<HubClusterArgs, "role" | "argocd" | "runners" | "chartRepository" | "argocdServer">
+                | Pick<SpokeClusterArgs, "role" | "hub"> =
                 env === "mgmt"
                     ? {
                           role: "hub",
@@ -52,7 +59,10 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
                               albSecurityGroupId: "sg-0internalalb",
                           },
                       }
-                    : { role: "spoke", hub: { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN } };
+                    : {
+                          role: "spoke",
+                          hub: { kubeconfig: '{"apiVersion":"v1","kind":"Config"}', namespace: "argocd", hubRoleArn: HUB_ROLE_ARN },
+                      };
             const platform = new ClusterPlatform(
                 "cluster",
                 {
@@ -63,7 +73,14 @@ export function synthesizeCluster(env: FullEnvironment, overrides: Partial<Clust
                     deployRoleArn: role(env, `${env}-deployment`),
                     managementAccountId: ACCOUNT.mgmt,
                     privateZoneId: "Z0PRIVATEZONE",
-                    tags: { Environment: env, Project: "payments", Layer: "platform", ManagedBy: "pulumi", Owner: "platform", CostCenter: "cc-1" },
+                    tags: {
+                        Environment: env,
+                        Project: "payments",
+                        Layer: "platform",
+                        ManagedBy: "pulumi",
+                        Owner: "platform",
+                        CostCenter: "cc-1",
+                    },
                     ...clusterRole,
                     ...overrides,
                 } as ClusterPlatformArgs,

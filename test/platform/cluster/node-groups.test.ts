@@ -14,14 +14,18 @@ describe("platform/cluster managed node groups", () => {
         [prod, test] = [await synthesizeCluster("prod"), await synthesizeCluster("test")];
     });
 
-    const group = (inventory: Inventory, role: string) => inventory.one(NODE_GROUP, `${inventory === prod ? "prod" : "test"}-nodes-${role}`);
+    const group = (inventory: Inventory, role: string) =>
+        inventory.one(NODE_GROUP, `${inventory === prod ? "prod" : "test"}-nodes-${role}`);
     const templateOf = (inventory: Inventory, nodeGroup: ReturnType<typeof group>) =>
         inventory.ofType(LAUNCH_TEMPLATE).find((t) => nodeGroup.dependencies.includes(t.urn))!;
 
     it("runs system and general on-demand in prod, with no spot group", () => {
         const groups = prod.ofType(NODE_GROUP);
         expect(groups.map((g) => g.inputs.capacityType)).to.deep.equal(["ON_DEMAND", "ON_DEMAND"]);
-        expect(groups.map((g) => (g.inputs.labels as Record<string, string>)["node.payments.io/role"])).to.have.members(["system", "general"]);
+        expect(groups.map((g) => (g.inputs.labels as Record<string, string>)["node.payments.io/role"])).to.have.members([
+            "system",
+            "general",
+        ]);
     });
 
     it("adds a tainted spot group for background work outside prod", () => {
@@ -56,7 +60,11 @@ describe("platform/cluster managed node groups", () => {
             for (const nodeGroup of inventory.ofType(NODE_GROUP)) {
                 const template = templateOf(inventory, nodeGroup);
                 expect(template, `launch template of ${nodeGroup.name}`).to.not.equal(undefined);
-                expect(template.inputs.metadataOptions).to.deep.include({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
+                expect(template.inputs.metadataOptions).to.deep.include({
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    httpEndpoint: "enabled",
+                });
                 expect(inventory.input(template, "blockDeviceMappings[0].ebs")).to.deep.include({ volumeType: "gp3", encrypted: "true" });
                 expect(inventory.input(nodeGroup, "launchTemplate.id")).to.be.a("string").and.match(/^lt-/);
                 expect(template.inputs).to.not.have.any.keys("imageId", "userData");
@@ -68,11 +76,15 @@ describe("platform/cluster managed node groups", () => {
         const template = templateOf(prod, group(prod, "general"));
         const specs = prod.input<{ resourceType: string; tags: Record<string, string> }[]>(template, "tagSpecifications");
         expect(specs.map((s) => s.resourceType)).to.include.members(["instance", "volume"]);
-        specs.forEach((s) => expect(s.tags).to.include({ Environment: "prod", Project: "payments", Layer: "platform", ManagedBy: "pulumi" }));
+        specs.forEach((s) =>
+            expect(s.tags).to.include({ Environment: "prod", Project: "payments", Layer: "platform", ManagedBy: "pulumi" }),
+        );
     });
 
     it("gives nodes no CNI rights: vpc-cni has its own role", () => {
-        const attachments = prod.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("prod-nodes-node-"));
+        const attachments = prod
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.name.startsWith("prod-nodes-node-"));
         const policies = attachments.map((a) => String(a.inputs.policyArn).split("/").pop());
         expect(policies).to.have.members(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"]);
     });

@@ -80,7 +80,15 @@ describe("platform/cluster PR identity guard (admission policies, evaluated with
         });
 
         it("refuses the PR identity any other object, cluster Secrets and projects included", () => {
-            const write = (group: string, resource: string, namespace: string): AdmissionRequest => ({ user: PR_USER, operation: "CREATE", group, resource, namespace, name: "x", object: {} });
+            const write = (group: string, resource: string, namespace: string): AdmissionRequest => ({
+                user: PR_USER,
+                operation: "CREATE",
+                group,
+                resource,
+                namespace,
+                name: "x",
+                object: {},
+            });
             expect(admits(hub, write("", "secrets", "argocd"))).to.equal(false);
             expect(admits(hub, write("argoproj.io", "appprojects", "argocd"))).to.equal(false);
             expect(admits(hub, write("", "namespaces", ""))).to.equal(false);
@@ -88,12 +96,19 @@ describe("platform/cluster PR identity guard (admission policies, evaluated with
         });
 
         it("leaves other identities to RBAC", () => {
-            expect(admits(hub, { ...application("argocd", "prod"), user: "arn:aws:sts::111111111111:assumed-role/mgmt-ci-deploy-prod/deploy-prod" })).to.equal(true);
+            expect(
+                admits(hub, {
+                    ...application("argocd", "prod"),
+                    user: "arn:aws:sts::111111111111:assumed-role/mgmt-ci-deploy-prod/deploy-prod",
+                }),
+            ).to.equal(true);
         });
 
         it("admits Applications in the PR namespace only to the PR project, which deploys only to pr-* of the test cluster", () => {
             const projects = hub.ofType("kubernetes:argoproj.io/v1alpha1:AppProject");
-            const admitting = projects.filter((p) => (hub.input<string[] | undefined>(p, "spec.sourceNamespaces") ?? []).includes("argocd-pr"));
+            const admitting = projects.filter((p) =>
+                (hub.input<string[] | undefined>(p, "spec.sourceNamespaces") ?? []).includes("argocd-pr"),
+            );
             expect(admitting.map((p) => hub.input(p, "metadata.name"))).to.deep.equal(["pr"]);
             expect(hub.input(admitting[0], "spec.destinations")).to.deep.equal([{ name: "test", namespace: "pr-*" }]);
             expect(hub.input(admitting[0], "spec.clusterResourceWhitelist")).to.deep.equal([]);
@@ -102,17 +117,37 @@ describe("platform/cluster PR identity guard (admission policies, evaluated with
         });
 
         it("binds the PR Argo CD writers only to Applications in the PR namespace", () => {
-            const bindings = [...hub.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"), ...hub.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")].filter((b) =>
-                (hub.input<{ name: string }[]>(b, "subjects") ?? []).some((s) => s.name === "payments:pr-argocd-writers" || s.name === PR_USER),
+            const bindings = [
+                ...hub.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+                ...hub.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"),
+            ].filter((b) =>
+                (hub.input<{ name: string }[]>(b, "subjects") ?? []).some(
+                    (s) => s.name === "payments:pr-argocd-writers" || s.name === PR_USER,
+                ),
             );
-            expect(bindings.map((b) => [b.type.split(":").pop(), hub.input(b, "metadata.namespace")])).to.deep.equal([["RoleBinding", "argocd-pr"]]);
-            const role = hub.ofType("kubernetes:rbac.authorization.k8s.io/v1:Role").find((r) => hub.input(r, "metadata.name") === hub.input(bindings[0], "roleRef.name"))!;
-            expect(hub.input(role, "rules")).to.deep.equal([{ apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }]);
+            expect(bindings.map((b) => [b.type.split(":").pop(), hub.input(b, "metadata.namespace")])).to.deep.equal([
+                ["RoleBinding", "argocd-pr"],
+            ]);
+            const role = hub
+                .ofType("kubernetes:rbac.authorization.k8s.io/v1:Role")
+                .find((r) => hub.input(r, "metadata.name") === hub.input(bindings[0], "roleRef.name"))!;
+            expect(hub.input(role, "rules")).to.deep.equal([
+                {
+                    apiGroups: ["argoproj.io"],
+                    resources: ["applications"],
+                    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+                },
+            ]);
         });
     });
 
     describe("in the test cluster", () => {
-        const write = (resource: string, namespace: string, name = "x", operation: AdmissionRequest["operation"] = "CREATE"): AdmissionRequest => ({
+        const write = (
+            resource: string,
+            namespace: string,
+            name = "x",
+            operation: AdmissionRequest["operation"] = "CREATE",
+        ): AdmissionRequest => ({
             user: PR_USER,
             operation,
             group: resource === "namespaces" || resource === "resourcequotas" ? "" : "apps",

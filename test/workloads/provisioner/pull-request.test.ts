@@ -46,8 +46,32 @@ describe("provisioner: platform/test's PR provisioner takes a PR number and noth
         const tf = { action: "delete" };
         const refused: [string, unknown][] = [
             // What a full environment's own provisioner takes: a shared database by name.
-            ["a database request", { kind: "database", host: "h", port: 5432, masterSecretArn: "arn:x", database: "payments", workerUser: "payments_worker", dropOnDelete: true, tf }],
-            ["a search request", { kind: "search", endpoint: "https://x", masterRoleArn: "arn:x", roleName: "all_access", index: "*", backendRoles: ["arn:x"], dropIndexOnDelete: true, tf }],
+            [
+                "a database request",
+                {
+                    kind: "database",
+                    host: "h",
+                    port: 5432,
+                    masterSecretArn: "arn:x",
+                    database: "payments",
+                    workerUser: "payments_worker",
+                    dropOnDelete: true,
+                    tf,
+                },
+            ],
+            [
+                "a search request",
+                {
+                    kind: "search",
+                    endpoint: "https://x",
+                    masterRoleArn: "arn:x",
+                    roleName: "all_access",
+                    index: "*",
+                    backendRoles: ["arn:x"],
+                    dropIndexOnDelete: true,
+                    tf,
+                },
+            ],
             ["a name beside the number", { kind: "pull-request", pullRequest: 7, database: "payments", tf }],
             ["a number as text", { kind: "pull-request", pullRequest: "7", tf }],
             ["zero", { kind: "pull-request", pullRequest: 0, tf }],

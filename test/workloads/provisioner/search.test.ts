@@ -3,7 +3,12 @@ import { ProvisioningRequest } from "../../../workloads/provisioner";
 import { provisionSearchAccess, SearchRequest, WORKER_INDEX_ACTIONS } from "../../../workloads/provisioner/search";
 
 describe("provisioner: OpenSearch access for the worker", () => {
-    const spec = { roleName: "payments-pr-7-worker", index: "payments-pr-7-transactions", backendRoles: ["arn:aws:iam::111111111111:role/pr-7-payments-worker"], dropIndexOnDelete: true };
+    const spec = {
+        roleName: "payments-pr-7-worker",
+        index: "payments-pr-7-transactions",
+        backendRoles: ["arn:aws:iam::111111111111:role/pr-7-payments-worker"],
+        dropIndexOnDelete: true,
+    };
     const recorder = () => {
         const calls: Array<[string, string, unknown]> = [];
         const request: SearchRequest = async (method, path, body) => {
@@ -20,7 +25,10 @@ describe("provisioner: OpenSearch access for the worker", () => {
             [
                 "PUT",
                 "/_plugins/_security/api/roles/payments-pr-7-worker",
-                { cluster_permissions: ["indices:data/write/bulk"], index_permissions: [{ index_patterns: ["payments-pr-7-transactions"], allowed_actions: WORKER_INDEX_ACTIONS }] },
+                {
+                    cluster_permissions: ["indices:data/write/bulk"],
+                    index_permissions: [{ index_patterns: ["payments-pr-7-transactions"], allowed_actions: WORKER_INDEX_ACTIONS }],
+                },
             ],
             ["PUT", "/_plugins/_security/api/rolesmapping/payments-pr-7-worker", { backend_roles: spec.backendRoles }],
         ]);
@@ -38,6 +46,14 @@ describe("provisioner: OpenSearch access for the worker", () => {
 
     it("refuses an invocation input that is not a provisioning request", () => {
         expect(() => ProvisioningRequest.parse({ kind: "database", database: "payments", tf: { action: "create" } })).to.throw();
-        expect(() => ProvisioningRequest.parse({ kind: "search", ...spec, endpoint: "https://vpc-x.es.amazonaws.com", masterRoleArn: "arn:aws:iam::1:role/m", tf: { action: "drop" } })).to.throw();
+        expect(() =>
+            ProvisioningRequest.parse({
+                kind: "search",
+                ...spec,
+                endpoint: "https://vpc-x.es.amazonaws.com",
+                masterRoleArn: "arn:aws:iam::1:role/m",
+                tf: { action: "drop" },
+            }),
+        ).to.throw();
     });
 });

@@ -57,7 +57,9 @@ describe("worker bundle cache", () => {
     it("serves a later process from the cache, and rebuilds on a change to a source, the lockfile or the build options", function () {
         this.timeout(300_000);
         const first = freshBundle();
-        expect(first.inputs).to.include("index.ts").and.to.include(path.join("..", "..", "lib", "naming.ts"));
+        expect(first.inputs)
+            .to.include("index.ts")
+            .and.to.include(path.join("..", "..", "lib", "naming.ts"));
         expect(first.inputs.some((input) => input.includes("node_modules"))).to.equal(false);
 
         // Served from disk: the same bundle, not a rebuild (a rebuild would also have rewritten the entry).

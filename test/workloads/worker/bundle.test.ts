@@ -54,7 +54,12 @@ describe("worker bundle", () => {
             AWS_REGION: "us-east-1",
         };
         // The bundle runs with no node_modules next to it, as in Lambda.
-        const output = execFileSync(process.execPath, ["-e", script], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const output = execFileSync(process.execPath, ["-e", script], {
+            cwd: dir,
+            env,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        });
         const result = output.split("\n").find((line) => line.startsWith("RESULT "));
         expect(JSON.parse(result!.slice("RESULT ".length))).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "poison" }] });
     });
@@ -79,6 +84,8 @@ describe("worker bundle", () => {
         const assets = await bundleProvisioner().assets;
         const provisioner = await (assets["index.js"] as pulumi.asset.StringAsset).text;
         const required = new Set([...provisioner.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
-        expect([...required].filter((m) => !m.startsWith("node:") && !builtinModules.includes(m) && !OPTIONAL_REQUIRES.has(m))).to.deep.equal([]);
+        expect(
+            [...required].filter((m) => !m.startsWith("node:") && !builtinModules.includes(m) && !OPTIONAL_REQUIRES.has(m)),
+        ).to.deep.equal([]);
     });
 });

@@ -40,7 +40,11 @@ describe("worker configuration", () => {
             for (const name of WORKER_ENVIRONMENT_VARIABLES.filter((n) => !n.startsWith("OPENSEARCH") && n !== "DB_PORT")) {
                 expect(problems).to.contain(`${name} is not set`);
             }
-            expect(problems).to.contain("AWS_REGION is not set").and.contain("DB_PORT").and.contain("https://").and.contain("OPENSEARCH_INDEX_PREFIX");
+            expect(problems)
+                .to.contain("AWS_REGION is not set")
+                .and.contain("DB_PORT")
+                .and.contain("https://")
+                .and.contain("OPENSEARCH_INDEX_PREFIX");
         }
     });
 });

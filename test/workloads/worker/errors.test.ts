@@ -16,7 +16,12 @@ describe("worker failure taxonomy", () => {
         ["SES denying the role (403)", "ses", aws(SESv2ServiceException, "AccessDeniedException", 403), "configuration"],
         ["DynamoDB throttling", "dynamodb", aws(DynamoDBServiceException, "ProvisionedThroughputExceededException", 400), "transient"],
         ["a missing DynamoDB table", "dynamodb", aws(DynamoDBServiceException, "ResourceNotFoundException", 400), "configuration"],
-        ["a DynamoDB condition the worker did not expect", "dynamodb", aws(DynamoDBServiceException, "ConditionalCheckFailedException", 400), "configuration"],
+        [
+            "a DynamoDB condition the worker did not expect",
+            "dynamodb",
+            aws(DynamoDBServiceException, "ConditionalCheckFailedException", 400),
+            "configuration",
+        ],
         ["a payload object that is gone", "s3", aws(S3ServiceException, "NoSuchKey", 404), "poison"],
         ["S3 slowing down", "s3", aws(S3ServiceException, "SlowDown", 503), "transient"],
         ["S3 denying the role", "s3", aws(S3ServiceException, "AccessDenied", 403), "configuration"],
@@ -33,7 +38,12 @@ describe("worker failure taxonomy", () => {
         ["OpenSearch 429", "opensearch", { meta: { statusCode: 429 } }, "transient"],
         ["OpenSearch 503", "opensearch", { meta: { statusCode: 503 } }, "transient"],
         ["OpenSearch 403 (no role mapping)", "opensearch", { meta: { statusCode: 403 } }, "configuration"],
-        ["OpenSearch 400 (mapping conflict)", "opensearch", { meta: { statusCode: 400, body: { error: { type: "mapper_parsing_exception" } } } }, "poison"],
+        [
+            "OpenSearch 400 (mapping conflict)",
+            "opensearch",
+            { meta: { statusCode: 400, body: { error: { type: "mapper_parsing_exception" } } } },
+            "poison",
+        ],
         ["OpenSearch unreachable", "opensearch", Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" }), "transient"],
     ];
     for (const [what, service, error, expected] of cases) {
@@ -45,6 +55,8 @@ describe("worker failure taxonomy", () => {
     it("names the reason after the service's own code", () => {
         expect(classify({ code: "42501" }, "postgres").reason).to.equal("sqlstate-42501");
         expect(classify(aws(SESv2ServiceException, "MessageRejected", 400), "ses").reason).to.equal("ses-MessageRejected");
-        expect(classify({ meta: { statusCode: 400, body: { error: { type: "mapper_parsing_exception" } } } }, "opensearch").reason).to.equal("opensearch-mapper_parsing_exception");
+        expect(
+            classify({ meta: { statusCode: 400, body: { error: { type: "mapper_parsing_exception" } } } }, "opensearch").reason,
+        ).to.equal("opensearch-mapper_parsing_exception");
     });
 });

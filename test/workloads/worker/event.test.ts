@@ -7,7 +7,12 @@ const ID = "0b6d1b2c-3d4e-4f5a-8b9c-0d1e2f3a4b5c";
 describe("worker event parsing", () => {
     it("decodes the URL-encoded key S3 puts in notifications and keeps the version id", () => {
         const body = JSON.stringify({
-            Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: { key: `payments/a+b%2Bc/${ID}.json`, versionId: "v1" } } }],
+            Records: [
+                {
+                    eventName: "ObjectCreated:Put",
+                    s3: { bucket: { name: "b" }, object: { key: `payments/a+b%2Bc/${ID}.json`, versionId: "v1" } },
+                },
+            ],
         });
         expect(parseNotification(body)).to.deep.equal({
             kind: "objects",
@@ -27,7 +32,9 @@ describe("worker event parsing", () => {
     });
 
     it("rejects a key that is not valid URL encoding as poison", () => {
-        const body = JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: { key: "payments/%E0%A4%A.json" } } }] });
+        const body = JSON.stringify({
+            Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: { key: "payments/%E0%A4%A.json" } } }],
+        });
         expect(() => parseNotification(body)).to.throw(PoisonMessageError, "not URL-encoded");
     });
 });

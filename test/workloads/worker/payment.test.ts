@@ -54,7 +54,9 @@ describe("worker payload contract", () => {
     });
 
     it("lists every problem at once", () => {
-        expect(problem({ ...valid, amountMinor: -1, currency: "euro", customerEmail: "nobody", createdAt: "yesterday", merchantReference: 7 }))
+        expect(
+            problem({ ...valid, amountMinor: -1, currency: "euro", customerEmail: "nobody", createdAt: "yesterday", merchantReference: 7 }),
+        )
             .to.contain("amountMinor")
             .and.contain("currency")
             .and.contain("customerEmail")

@@ -16,7 +16,8 @@ describe("worker handler", () => {
 
     const sesError = (name: string, httpStatusCode: number, message = name) =>
         new SESv2ServiceException({ name, $fault: httpStatusCode >= 500 ? "server" : "client", message, $metadata: { httpStatusCode } });
-    const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) => response.batchItemFailures.map((f) => f.itemIdentifier);
+    const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+        response.batchItemFailures.map((f) => f.itemIdentifier);
 
     describe("happy path", () => {
         it("records (with the payload digest), emails, commits and then indexes the payment", async () => {
@@ -34,10 +35,21 @@ describe("worker handler", () => {
             expect(response).to.deep.equal({ batchItemFailures: [] });
             const rows = await fx.transactions();
             expect(rows).to.have.length(1);
-            expect(rows[0]).to.include({ payment_id: payment.paymentId, currency: "USD", customer_email: "ada@example.com", merchant_reference: "order-7", source_version: "v1" });
+            expect(rows[0]).to.include({
+                payment_id: payment.paymentId,
+                currency: "USD",
+                customer_email: "ada@example.com",
+                merchant_reference: "order-7",
+                source_version: "v1",
+            });
             expect(rows[0].payload_sha256).to.match(/^[0-9a-f]{64}$/);
             expect(rows[0].source_object).to.equal(`s3://${BUCKET}/${key}?versionId=v1`);
-            expect(fx.indexed(payment.paymentId)).to.include({ paymentId: payment.paymentId, amountMinor: 12_345, currency: "USD", status: "complete" });
+            expect(fx.indexed(payment.paymentId)).to.include({
+                paymentId: payment.paymentId,
+                amountMinor: 12_345,
+                currency: "USD",
+                status: "complete",
+            });
             expect(statusWhenIndexed).to.equal(PaymentStatus.Complete, "nothing says complete before DynamoDB does");
 
             const [email, ...more] = fx.emails();
@@ -103,7 +115,12 @@ describe("worker handler", () => {
         it("does not let the same message re-take a live lease: the lease belongs to one delivery attempt", async () => {
             const { payment, key } = fx.submitPayment();
             const message = s3Message(key);
-            fx.table.put({ [PAYMENTS_TABLE_KEY]: payment.paymentId, status: "processing", workerLeaseHolder: `${message.messageId}/earlier-attempt`, workerLeaseExpiresAt: fx.clock + 1 });
+            fx.table.put({
+                [PAYMENTS_TABLE_KEY]: payment.paymentId,
+                status: "processing",
+                workerLeaseHolder: `${message.messageId}/earlier-attempt`,
+                workerLeaseExpiresAt: fx.clock + 1,
+            });
 
             expect(failedIds(await fx.run([message]))).to.deep.equal([message.messageId]);
             expect(fx.emails()).to.be.empty;
@@ -112,7 +129,12 @@ describe("worker handler", () => {
 
         it("lets another delivery take over once the lease lapsed (its worker died)", async () => {
             const { payment, key } = fx.submitPayment();
-            fx.table.put({ [PAYMENTS_TABLE_KEY]: payment.paymentId, status: "processing", workerLeaseHolder: "dead", workerLeaseExpiresAt: fx.clock - 1 });
+            fx.table.put({
+                [PAYMENTS_TABLE_KEY]: payment.paymentId,
+                status: "processing",
+                workerLeaseHolder: "dead",
+                workerLeaseExpiresAt: fx.clock - 1,
+            });
             expect((await fx.run([s3Message(key)])).batchItemFailures).to.be.empty;
             expect(fx.status(payment.paymentId)).to.equal(PaymentStatus.Complete);
         });
@@ -134,7 +156,9 @@ describe("worker handler", () => {
 
             expect(fx.emails()).to.be.empty;
             expect(fx.table.item(payment.paymentId)).to.include({ status: PaymentStatus.Complete, receiptState: "unconfirmed" });
-            expect(fx.notifications.pages.map((p) => p.subject)).to.deep.equal([`payments worker: receipt of ${payment.paymentId} unconfirmed`]);
+            expect(fx.notifications.pages.map((p) => p.subject)).to.deep.equal([
+                `payments worker: receipt of ${payment.paymentId} unconfirmed`,
+            ]);
         });
 
         it("retries a throttled send (SES answered: nothing was sent) and sends exactly one receipt", async () => {
@@ -168,7 +192,12 @@ describe("worker handler", () => {
             const { payment, key } = fx.submitPayment();
             fx.dynamo.on(UpdateCommand).callsFake(async (input) => {
                 if (String(input.UpdateExpression).includes("#status = :complete")) {
-                    throw new DynamoDBServiceException({ name: "ProvisionedThroughputExceededException", $fault: "client", message: "throttled", $metadata: { httpStatusCode: 400 } });
+                    throw new DynamoDBServiceException({
+                        name: "ProvisionedThroughputExceededException",
+                        $fault: "client",
+                        message: "throttled",
+                        $metadata: { httpStatusCode: 400 },
+                    });
                 }
                 return fx.table.update(input);
             });
@@ -195,7 +224,12 @@ describe("worker handler", () => {
             expect((await fx.run([second])).batchItemFailures).to.be.empty;
 
             expect(fx.notifications.deadLettered).to.have.length(1);
-            expect(fx.notifications.deadLettered[0]).to.include({ messageId: second.messageId, failureClass: "poison", reason: "conflicting-payload", body: second.body });
+            expect(fx.notifications.deadLettered[0]).to.include({
+                messageId: second.messageId,
+                failureClass: "poison",
+                reason: "conflicting-payload",
+                body: second.body,
+            });
             expect(fx.notifications.pages.map((p) => p.subject)).to.deep.equal(["payments worker: conflicting-payload"]);
             expect(fx.emails()).to.have.length(1);
             expect(fx.indexed(payment.paymentId)).to.deep.equal(indexed);
@@ -235,7 +269,9 @@ describe("worker handler", () => {
         const poisonBodies: Record<string, string> = {
             "a body that is not JSON": "{not json",
             "JSON that is not an S3 notification": JSON.stringify({ hello: "world" }),
-            "a record without an object key": JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: BUCKET } } }] }),
+            "a record without an object key": JSON.stringify({
+                Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: BUCKET } } }],
+            }),
             "a key that carries no payment id": s3Message("payments/readme.txt").body,
         };
         for (const [what, body] of Object.entries(poisonBodies)) {
@@ -250,7 +286,12 @@ describe("worker handler", () => {
         }
 
         it("dead-letters a payload that breaks the contract, listing every problem, and writes nothing", async () => {
-            const { payment, key } = fx.submitPayment({ amountMinor: 12.5, currency: "XTS", createdAt: "2026-02-30T00:00:00Z", customerEmail: "a@b..com" });
+            const { payment, key } = fx.submitPayment({
+                amountMinor: 12.5,
+                currency: "XTS",
+                createdAt: "2026-02-30T00:00:00Z",
+                customerEmail: "a@b..com",
+            });
             const response = await fx.run([s3Message(key)]);
             expect(response.batchItemFailures).to.be.empty;
             const [dead] = fx.notifications.deadLettered;
@@ -345,7 +386,9 @@ describe("worker handler", () => {
 
         it("OpenSearch: 403 (no role mapping) is a configuration error", async () => {
             const { key } = fx.submitPayment();
-            fx.indexer.failure = Object.assign(new Error("no permissions for [indices:data/write/index]"), { meta: { statusCode: 403, body: { error: { type: "security_exception" } } } });
+            fx.indexer.failure = Object.assign(new Error("no permissions for [indices:data/write/index]"), {
+                meta: { statusCode: 403, body: { error: { type: "security_exception" } } },
+            });
             await fx.run([s3Message(key)]);
             expect(fx.notifications.pages.map((p) => p.subject)).to.deep.equal(["payments worker: opensearch-security_exception"]);
         });
@@ -354,7 +397,12 @@ describe("worker handler", () => {
     it("reports only the retryable messages of a mixed batch", async () => {
         const ok = fx.submitPayment();
         const busy = fx.submitPayment();
-        fx.table.put({ [PAYMENTS_TABLE_KEY]: busy.payment.paymentId, status: "processing", workerLeaseHolder: "other", workerLeaseExpiresAt: fx.clock + 1 });
+        fx.table.put({
+            [PAYMENTS_TABLE_KEY]: busy.payment.paymentId,
+            status: "processing",
+            workerLeaseHolder: "other",
+            workerLeaseExpiresAt: fx.clock + 1,
+        });
         const duplicate = fx.submitPayment();
         await fx.run([s3Message(duplicate.key)]);
         const messages = {

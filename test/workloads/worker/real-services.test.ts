@@ -88,19 +88,28 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         return {
             s3: new S3Client({ ...config, endpoint: aws.s3Endpoint, forcePathStyle: true }),
             ses: new SESv2Client({ ...config, endpoint: aws.sesEndpoint }),
-            ledger: new PaymentLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: aws.dynamodbEndpoint })), TABLE),
+            ledger: new PaymentLedger(
+                DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: aws.dynamodbEndpoint })),
+                TABLE,
+            ),
             database: async () => database,
             indexer,
             deadLetters: new SqsDeadLetters(new SQSClient({ ...config, endpoint: aws.sqsEndpoint, ...aws.sqsProtocol }), dlqUrl),
             alarms: notifications,
-            config: { openSearch: { endpoint: "https://search.invalid", indexPrefix: "payments-pr-7" }, email: { fromAddress: "receipts@test.payments.example.com", configurationSet: "test-payments-receipts" } },
+            config: {
+                openSearch: { endpoint: "https://search.invalid", indexPrefix: "payments-pr-7" },
+                email: { fromAddress: "receipts@test.payments.example.com", configurationSet: "test-payments-receipts" },
+            },
             logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
             now: Date.now,
             ...overrides,
         };
     }
 
-    async function submit(overrides: Partial<Payment> = {}, status: string = PaymentStatus.Processing): Promise<{ payment: Payment; message: SQSRecord }> {
+    async function submit(
+        overrides: Partial<Payment> = {},
+        status: string = PaymentStatus.Processing,
+    ): Promise<{ payment: Payment; message: SQSRecord }> {
         const payment: Payment = {
             paymentId: randomUUID(),
             amountMinor: 1_000 + Math.floor(Math.random() * 100_000),
@@ -115,7 +124,8 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         return { payment, message: s3Message(key) };
     }
 
-    const run = (deps: WorkerDependencies, records: SQSRecord[]) => handleBatch({ Records: records }, { getRemainingTimeInMillis: () => 60_000 }, deps);
+    const run = (deps: WorkerDependencies, records: SQSRecord[]) =>
+        handleBatch({ Records: records }, { getRemainingTimeInMillis: () => 60_000 }, deps);
 
     /** SQS redelivers what an instance reports failed; bounded, as a test must be. */
     async function untilDelivered(deps: WorkerDependencies, records: SQSRecord[], rounds = 20): Promise<void> {
@@ -131,22 +141,37 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
     async function ledgerRows(): Promise<Array<{ payment_id: string; amount_minor: string }>> {
         const db = await admin(DATABASE);
         try {
-            return (await db.query("SELECT payment_id, amount_minor::text AS amount_minor FROM payment_transactions")).rows as Array<{ payment_id: string; amount_minor: string }>;
+            return (await db.query("SELECT payment_id, amount_minor::text AS amount_minor FROM payment_transactions")).rows as Array<{
+                payment_id: string;
+                amount_minor: string;
+            }>;
         } finally {
             await db.end();
         }
     }
 
     async function deadLetters(): Promise<Array<{ body: string; attributes: Record<string, string> }>> {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0 }));
-        return Messages.map((m) => ({ body: m.Body ?? "", attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""])) }));
+        const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0 }),
+        );
+        return Messages.map((m) => ({
+            body: m.Body ?? "",
+            attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""])),
+        }));
     }
 
     it("5 instances delivered the same batch of 10 payments at once: exactly 10 receipts and 10 ledger rows", async () => {
         const batch = await Promise.all(Array.from({ length: 10 }, () => submit()));
         const instances = Array.from({ length: 5 }, () => instance());
 
-        await Promise.all(instances.map((deps) => untilDelivered(deps, batch.map((b) => ({ ...b.message, messageId: randomUUID() })))));
+        await Promise.all(
+            instances.map((deps) =>
+                untilDelivered(
+                    deps,
+                    batch.map((b) => ({ ...b.message, messageId: randomUUID() })),
+                ),
+            ),
+        );
 
         expect(await aws.emails()).to.have.length(10);
         expect(await ledgerRows()).to.have.length(10);
@@ -159,7 +184,13 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
     it("a conflicting second payload reaches neither the index nor email: it is dead-lettered with its reason and pages", async () => {
         const { payment, message } = await submit({ amountMinor: 1_000 });
         await untilDelivered(instance(), [message]);
-        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `payments/2026/11/22/${payment.paymentId}.json`, Body: JSON.stringify({ ...payment, amountMinor: 999_999 }) }));
+        await s3.send(
+            new PutObjectCommand({
+                Bucket: BUCKET,
+                Key: `payments/2026/11/22/${payment.paymentId}.json`,
+                Body: JSON.stringify({ ...payment, amountMinor: 999_999 }),
+            }),
+        );
         const indexed = { ...indexer.indices.get(INDEX)?.get(payment.paymentId) };
 
         const conflicting = s3Message(`payments/2026/11/22/${payment.paymentId}.json`);
@@ -170,7 +201,11 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         expect((await ledgerRows())[0].amount_minor).to.equal("1000");
         expect(notifications.pages.map((p) => p.subject)).to.include("payments worker: conflicting-payload");
         const dead = (await deadLetters()).find((d) => d.body === conflicting.body);
-        expect(dead?.attributes).to.include({ FailureClass: "poison", FailureReason: "conflicting-payload", SourceMessageId: conflicting.messageId });
+        expect(dead?.attributes).to.include({
+            FailureClass: "poison",
+            FailureReason: "conflicting-payload",
+            SourceMessageId: conflicting.messageId,
+        });
     });
 
     it("classifies what the real services answer", async () => {
@@ -184,17 +219,37 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         };
         // The worker's role may only INSERT and SELECT: an UPDATE is 42501, a deployment problem.
         const worker = workerDatabase();
-        expect(await failure("postgres", () => worker.query("UPDATE payment_transactions SET currency = 'USD'"))).to.be.instanceOf(ConfigurationError).with.property("reason", "sqlstate-42501");
+        expect(await failure("postgres", () => worker.query("UPDATE payment_transactions SET currency = 'USD'")))
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "sqlstate-42501");
         expect(await failure("postgres", () => worker.query("DELETE FROM payment_transactions"))).to.be.instanceOf(ConfigurationError);
-        expect(await failure("postgres", () => worker.query("CREATE TABLE scratch (id int)"))).to.be.instanceOf(ConfigurationError).with.property("reason", "sqlstate-42501");
-        expect(await failure("postgres", () => worker.query("SELECT $1::text", ["a\u0000b"]))).to.be.instanceOf(PoisonMessageError).with.property("reason", "sqlstate-22021");
-        expect(await failure("postgres", () => workerDatabase("payments_pr_999").query("SELECT 1"))).to.be.instanceOf(ConfigurationError).with.property("reason", "sqlstate-3D000");
-        expect(await failure("postgres", () => workerDatabase(DATABASE, "nobody").query("SELECT 1"))).to.be.instanceOf(ConfigurationError).with.property("reason", "sqlstate-28000");
-        expect(await failure("postgres", () => new PostgresDatabase({ host: "127.0.0.1", port: 1, user: WORKER_USER }).query("SELECT 1"))).to.be.instanceOf(TransientError);
+        expect(await failure("postgres", () => worker.query("CREATE TABLE scratch (id int)")))
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "sqlstate-42501");
+        expect(await failure("postgres", () => worker.query("SELECT $1::text", ["a\u0000b"])))
+            .to.be.instanceOf(PoisonMessageError)
+            .with.property("reason", "sqlstate-22021");
+        expect(await failure("postgres", () => workerDatabase("payments_pr_999").query("SELECT 1")))
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "sqlstate-3D000");
+        expect(await failure("postgres", () => workerDatabase(DATABASE, "nobody").query("SELECT 1")))
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "sqlstate-28000");
+        expect(
+            await failure("postgres", () => new PostgresDatabase({ host: "127.0.0.1", port: 1, user: WORKER_USER }).query("SELECT 1")),
+        ).to.be.instanceOf(TransientError);
 
         const deps = instance();
-        expect(await failure("dynamodb", () => new PaymentLedger(documents, "no-such-table").claim(randomUUID(), "h", Date.now(), Date.now() + 1))).to.be.instanceOf(ConfigurationError).with.property("reason", "dynamodb-ResourceNotFoundException");
-        expect(await failure("s3", () => deps.s3.send(new PutObjectCommand({ Bucket: "no-such-bucket", Key: "k", Body: "x" })))).to.be.instanceOf(ConfigurationError).with.property("reason", "s3-NoSuchBucket");
+        expect(
+            await failure("dynamodb", () =>
+                new PaymentLedger(documents, "no-such-table").claim(randomUUID(), "h", Date.now(), Date.now() + 1),
+            ),
+        )
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "dynamodb-ResourceNotFoundException");
+        expect(await failure("s3", () => deps.s3.send(new PutObjectCommand({ Bucket: "no-such-bucket", Key: "k", Body: "x" }))))
+            .to.be.instanceOf(ConfigurationError)
+            .with.property("reason", "s3-NoSuchBucket");
 
         // SES refusing the message itself (400) is poison: the DLQ at once, no retry, nothing complete.
         const { payment, message } = await submit();
@@ -216,13 +271,17 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         const instances = Array.from({ length: 3 }, () => instance());
         const batches = Array.from({ length: Math.ceil(messages.length / 10) }, (_, i) => messages.slice(i * 10, i * 10 + 10));
 
-        await Promise.all(instances.map(async (deps, i) => {
-            for (const batch of batches.filter((_, b) => b % instances.length === i)) await untilDelivered(deps, batch);
-        }));
+        await Promise.all(
+            instances.map(async (deps, i) => {
+                for (const batch of batches.filter((_, b) => b % instances.length === i)) await untilDelivered(deps, batch);
+            }),
+        );
 
         const rows = await ledgerRows();
         expect(rows).to.have.length(100);
-        expect(rows.reduce((sum, r) => sum + BigInt(r.amount_minor), 0n)).to.equal(submitted.reduce((sum, s) => sum + BigInt(s.payment.amountMinor), 0n));
+        expect(rows.reduce((sum, r) => sum + BigInt(r.amount_minor), 0n)).to.equal(
+            submitted.reduce((sum, s) => sum + BigInt(s.payment.amountMinor), 0n),
+        );
         expect(await aws.emails()).to.have.length(100);
         const bodies = (await deadLetters()).map((d) => d.body);
         for (const p of poison) expect(bodies).to.include(p.body);
@@ -236,7 +295,10 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         await db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [WORKER_USER]).finally(() => db.end());
 
         const batch = await Promise.all(Array.from({ length: 5 }, () => submit()));
-        await untilDelivered(deps, batch.map((b) => b.message));
+        await untilDelivered(
+            deps,
+            batch.map((b) => b.message),
+        );
 
         expect(await ledgerRows()).to.have.length(6);
         expect(await aws.emails()).to.have.length(6);
@@ -249,7 +311,9 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         expect(dead?.attributes.FailureReason).to.equal("payment-cancelled");
 
         // The cause fixed (the payment reinstated), the replayed body completes it.
-        await documents.send(new PutCommand({ TableName: TABLE, Item: { [PAYMENTS_TABLE_KEY]: payment.paymentId, status: PaymentStatus.Processing } }));
+        await documents.send(
+            new PutCommand({ TableName: TABLE, Item: { [PAYMENTS_TABLE_KEY]: payment.paymentId, status: PaymentStatus.Processing } }),
+        );
         await untilDelivered(instance(), [sqsMessage(dead!.body)]);
         expect(await aws.emails()).to.have.length(1);
     });
@@ -260,7 +324,10 @@ describe("worker on real services (PostgreSQL, dynalite, s3rver, aws-ses-v2-loca
         expect((await provisionDatabase(admin, spec, "update")).applied).to.deep.equal([]);
         const grants = await admin("payments_pr_8");
         const { rows } = await grants
-            .query("SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = $1 AND table_name = 'payment_transactions' ORDER BY 1", [WORKER_USER])
+            .query(
+                "SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = $1 AND table_name = 'payment_transactions' ORDER BY 1",
+                [WORKER_USER],
+            )
             .finally(() => grants.end());
         expect(rows.map((r) => r.privilege_type)).to.deep.equal(["INSERT", "SELECT"]);
 

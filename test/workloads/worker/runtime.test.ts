@@ -11,6 +11,9 @@ describe("worker runtime wiring", () => {
     it("names the index and the queues the way the infrastructure does", () => {
         expect(transactionIndexName("pr-42")).to.equal("pr-42-transactions");
         expect(transactionIndexName("prod-")).to.equal("prod-transactions");
-        expect(processingQueueNames("pr-42")).to.deep.equal({ queue: "pr-42-payments-processing", deadLetterQueue: "pr-42-payments-processing-dlq" });
+        expect(processingQueueNames("pr-42")).to.deep.equal({
+            queue: "pr-42-payments-processing",
+            deadLetterQueue: "pr-42-payments-processing-dlq",
+        });
     });
 });

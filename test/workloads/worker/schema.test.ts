@@ -27,8 +27,15 @@ describe("worker schema (PostgreSQL via PGlite)", () => {
         };
         const digest = "a".repeat(64);
         expect(await recordTransaction(db, { payment, digest }, { uri: "s3://b/k" })).to.deep.equal({ payment, inserted: true });
-        expect(await recordTransaction(db, { payment, digest }, { uri: "s3://b/k?versionId=2", versionId: "2" })).to.deep.equal({ payment, inserted: false });
-        const conflict = await recordTransaction(db, { payment: { ...payment, amountMinor: 1 }, digest: "b".repeat(64) }, { uri: "s3://b/k" }).catch((e: unknown) => e);
+        expect(await recordTransaction(db, { payment, digest }, { uri: "s3://b/k?versionId=2", versionId: "2" })).to.deep.equal({
+            payment,
+            inserted: false,
+        });
+        const conflict = await recordTransaction(
+            db,
+            { payment: { ...payment, amountMinor: 1 }, digest: "b".repeat(64) },
+            { uri: "s3://b/k" },
+        ).catch((e: unknown) => e);
         expect(conflict).to.be.instanceOf(PoisonMessageError).with.property("reason", "conflicting-payload");
         const { rows } = await db.query<{ amount_minor: unknown; merchant_reference: unknown }>(
             "SELECT amount_minor::text AS amount_minor, merchant_reference FROM payment_transactions",

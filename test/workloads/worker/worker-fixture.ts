@@ -50,7 +50,10 @@ export class CapturingNotifications implements DeadLetters, Alarms {
     readonly deadLettered: Array<{ messageId: string; body: string; failureClass: string; reason: string; message: string }> = [];
     readonly pages: Array<{ subject: string; details: Record<string, unknown> }> = [];
 
-    async send(message: { messageId: string; body: string }, failure: { failureClass: string; reason: string; message: string }): Promise<void> {
+    async send(
+        message: { messageId: string; body: string },
+        failure: { failureClass: string; reason: string; message: string },
+    ): Promise<void> {
         this.deadLettered.push({ messageId: message.messageId, body: message.body, ...failure });
     }
 
@@ -108,7 +111,8 @@ export class WorkerFixture {
         // Versioned objects live under "<bucket>/<key>?<versionId>", the current one under "<bucket>/<key>".
         this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; VersionId?: string }) => {
             const body = this.objects.get(`${input.Bucket}/${input.Key}${input.VersionId ? `?${input.VersionId}` : ""}`);
-            if (body === undefined) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
+            if (body === undefined)
+                throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
             const bytes = new TextEncoder().encode(body);
             return { ContentLength: bytes.byteLength, Body: { transformToByteArray: async () => bytes } };
         });
@@ -184,7 +188,10 @@ export class WorkerFixture {
 }
 
 /** The SQS record Lambda delivers for an S3 notification of `key`. */
-export function s3Message(key: string, options: { messageId?: string; eventName?: string; versionId?: string; size?: number } = {}): SQSRecord {
+export function s3Message(
+    key: string,
+    options: { messageId?: string; eventName?: string; versionId?: string; size?: number } = {},
+): SQSRecord {
     return sqsMessage(
         JSON.stringify({
             Records: [
@@ -196,7 +203,11 @@ export function s3Message(key: string, options: { messageId?: string; eventName?
                     s3: {
                         s3SchemaVersion: "1.0",
                         bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
-                        object: { key: encodeURIComponent(key).replace(/%2F/g, "/"), size: options.size ?? 100, ...(options.versionId ? { versionId: options.versionId } : {}) },
+                        object: {
+                            key: encodeURIComponent(key).replace(/%2F/g, "/"),
+                            size: options.size ?? 100,
+                            ...(options.versionId ? { versionId: options.versionId } : {}),
+                        },
                     },
                 },
             ],
