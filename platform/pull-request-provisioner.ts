@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProvisioningFunction } from "../lib/data/provisioning-function";
-import { PULL_REQUEST_SCOPE, pullRequestProvisionerName, PullRequestProvisionerSettings } from "../lib/provisioning";
+import { PULL_REQUEST_SCOPE, pullRequestProvisionerName } from "../lib/provisioning";
+import type { PullRequestProvisionerSettings } from "../lib/provisioning-contract";
 import { SharedDataServices } from "./outputs";
 
 export interface PullRequestProvisionerArgs {

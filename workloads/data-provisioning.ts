@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, pullRequestNumber } from "../lib/environments";
 import { Namer } from "../lib/naming";
 import { ProvisioningFunction } from "../lib/data/provisioning-function";
-import { provisionerRoleName, PullRequestProvisioningRequest } from "../lib/provisioning";
+import { provisionerRoleName } from "../lib/provisioning";
+import type { PullRequestProvisioningRequest } from "../lib/provisioning-contract";
 import type { ProvisioningRequest } from "./provisioner";
 
 type Input<T> = { [K in keyof T]: pulumi.Input<T[K]> };

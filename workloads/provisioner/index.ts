@@ -4,12 +4,8 @@ import { Client as SearchClient } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/lib/aws/index-v3.js";
 import { Client } from "pg";
 import { z } from "zod";
-import {
-    InvocationLifecycle,
-    PULL_REQUEST_SCOPE,
-    PullRequestProvisionerSettings,
-    PullRequestProvisioningRequest,
-} from "../../lib/provisioning";
+import { PULL_REQUEST_SCOPE } from "../../lib/provisioning";
+import { InvocationLifecycle, PullRequestProvisionerSettings, PullRequestProvisioningRequest } from "../../lib/provisioning-contract";
 import { jsonLogger } from "../worker/ports";
 import { AdminConnect, LifecycleAction, provisionDatabase } from "./database";
 import { pullRequestSpecs } from "./pull-request";
