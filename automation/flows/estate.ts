@@ -84,6 +84,13 @@ export class Estate {
         return this.plan.stacks.filter((s) => s.project === project).map((s) => `${s.project}/${s.stack}`);
     }
 
+    /** The tags AWS sees on a resource: its own over its provider's defaultTags (how the estate tags nearly everything). */
+    tagsOf(resource: EstateResource): Record<string, string> {
+        const provider = resource.provider ? this.resources.find((r) => r.urn === resource.provider) : undefined;
+        const defaults = parsed<{ tags?: Record<string, string> } | undefined>(provider?.inputs.defaultTags)?.tags ?? {};
+        return { ...defaults, ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}) };
+    }
+
     memo<T>(key: string, compute: () => T): T {
         if (!this.cache.has(key)) {
             this.cache.set(key, compute());

@@ -27,19 +27,12 @@ function roleArnOf(role: EstateResource): string {
     return role.arn ?? `arn:aws:iam::${role.account}:role/${roleNameOf(role)}`;
 }
 
-/** The tags AWS would see on a resource of the plan: its provider's default tags and its own. */
+/** The tags AWS would see on a resource of the plan, as `aws:ResourceTag/<key>`. */
 function resourceTagContext(estate: Estate, arn: string): Record<string, string> {
     const resource = estate.byArn(arn);
-    if (!resource) {
-        return {};
-    }
-    const provider = resource.provider ? estate.resources.find((r) => resource.provider!.startsWith(r.urn)) : undefined;
-    const defaults = parsed<{ tags?: Record<string, string> } | undefined>(provider?.inputs.defaultTags)?.tags ?? {};
-    const tags = {
-        ...defaults,
-        ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}),
-    };
-    return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, String(value)]));
+    return resource
+        ? Object.fromEntries(Object.entries(estate.tagsOf(resource)).map(([key, value]) => [`aws:ResourceTag/${key}`, String(value)]))
+        : {};
 }
 
 /** `*` for an action without resource-level permissions, as a request in the role's own account. */
@@ -122,9 +115,7 @@ const CREATE_CALLS: Record<string, { action: string; resource: (r: EstateResourc
 
 /** The tags a create call sends: the provider's default tags and the resource's own, as request tags. */
 function requestTagContext(estate: Estate, resource: EstateResource): Record<string, string> {
-    const provider = resource.provider ? estate.resources.find((r) => resource.provider!.startsWith(r.urn)) : undefined;
-    const defaults = parsed<{ tags?: Record<string, string> } | undefined>(provider?.inputs.defaultTags)?.tags ?? {};
-    const tags = { ...defaults, ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}) };
+    const tags = estate.tagsOf(resource);
     return {
         ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, String(value)])),
         "aws:TagKeys": Object.keys(tags).join(","),

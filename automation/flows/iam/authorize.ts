@@ -143,21 +143,14 @@ function organization(estate: Estate): OrganizationPolicies {
     });
 }
 
-/** The resource-based policy that governs `resource`, and the account that owns it. */
-/**
- * The tags AWS would see on a resource of the plan (`aws:ResourceTag/<key>`): its own tags over its
- * provider's defaultTags, which is how the estate tags nearly everything.
- */
+/** The tags AWS would see on a resource of the plan, as `aws:ResourceTag/<key>`. */
 function resourceTagContext(estate: Estate, resource: EstateResource | undefined): PolicyRequest["context"] {
-    if (!resource) {
-        return {};
-    }
-    const provider = resource.provider ? estate.resources.find((r) => r.urn === resource.provider) : undefined;
-    const defaults = (parsed<{ tags?: Record<string, string> }>(provider?.inputs.defaultTags) ?? {}).tags ?? {};
-    const tags = { ...defaults, ...((resource.inputs.tags as Record<string, string> | undefined) ?? {}) };
-    return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+    return resource
+        ? Object.fromEntries(Object.entries(estate.tagsOf(resource)).map(([key, value]) => [`aws:ResourceTag/${key}`, value]))
+        : {};
 }
 
+/** The resource-based policy that governs `resource`, and the account that owns it. */
 function resourcePolicy(
     estate: Estate,
     action: string,
