@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { vpcFunctionUnscopedStatement } from "../lib/aws";
 import { PR_BOUNDARY_POLICY_NAME, PR_DEPLOYMENT_ROLE_NAME, PR_NAME_PATTERN, PR_TAG, prBoundaryArn } from "../lib/ci-trust";
 import { pullRequestProvisionerName } from "../lib/provisioning";
 import { Namer } from "../lib/naming";
@@ -263,21 +264,8 @@ export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
             ],
             Resource: "*",
         },
-        {
-            Sid: "LambdaInTheVpc",
-            Effect: "Allow",
-            Action: [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-                "xray:PutTraceSegments",
-                "xray:PutTelemetryRecords",
-            ],
-            Resource: "*",
-        },
+        // What every VPC Lambda of a PR needs (lib/aws.ts): the boundary admits exactly that.
+        { ...vpcFunctionUnscopedStatement(), Sid: "LambdaInTheVpc" },
     );
 }
 
