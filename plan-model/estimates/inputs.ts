@@ -46,6 +46,55 @@ export function isReplica(r: PlannedResource): boolean {
 }
 
 /** S3 bucket sub-resources: each is one quick API call, and none is billed by itself. */
+/** IAM identities and policies. One family in prices.ts and timings.ts. */
+export const IAM_TYPES = [
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/policy:Policy",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+    "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+    "aws:iam/accountAlias:AccountAlias",
+    "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+];
+
+/** IAM Identity Center permission sets, their assignments and the identity store. One family in prices.ts and timings.ts. */
+export const IDENTITY_CENTER_TYPES = [
+    "aws:ssoadmin/permissionSet:PermissionSet",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    "aws:ssoadmin/accountAssignment:AccountAssignment",
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+    "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
+    "aws:identitystore/group:Group",
+    "aws:identitystore/groupMembership:GroupMembership",
+    "aws:identitystore/user:User",
+];
+
+/** A load balancer's listeners, rules and target groups (both provider modules). One family in prices.ts and timings.ts. */
+export const LOAD_BALANCER_PART_TYPES = [
+    "aws:lb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule",
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listenerCertificate:ListenerCertificate",
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    "aws:alb/listener:Listener",
+    "aws:alb/listenerRule:ListenerRule",
+    "aws:alb/targetGroup:TargetGroup",
+];
+
+/** Resource Access Manager shares (the Transit Gateway to the spoke accounts). One family in prices.ts and timings.ts. */
+export const RAM_SHARING_TYPES = [
+    "aws:ram/resourceShare:ResourceShare",
+    "aws:ram/resourceAssociation:ResourceAssociation",
+    "aws:ram/principalAssociation:PrincipalAssociation",
+    "aws:ram/resourceShareAccepter:ResourceShareAccepter",
+    "aws:ram/sharingWithOrganization:SharingWithOrganization",
+];
+
 export const S3_BUCKET_SETTING_TYPES = [
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:s3/bucketVersioningV2:BucketVersioningV2",

@@ -9,7 +9,20 @@
  * the AWS Price List API (`aws pricing get-products --region us-east-1 --service-code AmazonEC2 ...`).
  */
 import { PlannedResource } from "../types";
-import { arrayAt, booleanAt, each, isReplica, numberAt, S3_BUCKET_SETTING_TYPES, stringAt, valueAt } from "./inputs";
+import {
+    arrayAt,
+    booleanAt,
+    each,
+    isReplica,
+    numberAt,
+    S3_BUCKET_SETTING_TYPES,
+    stringAt,
+    IAM_TYPES,
+    IDENTITY_CENTER_TYPES,
+    LOAD_BALANCER_PART_TYPES,
+    RAM_SHARING_TYPES,
+    valueAt,
+} from "./inputs";
 
 export const PRICES_AS_OF = "2025-06-01";
 export const PRICE_REGION = "us-east-1";
@@ -618,32 +631,11 @@ export const PRICING: Record<string, PriceRule> = {
         ],
         free("accepting an attachment and routing have no charge (the attachment itself is priced once, where it is created)"),
     ),
-    ...each(
-        [
-            "aws:ram/resourceShare:ResourceShare",
-            "aws:ram/resourceAssociation:ResourceAssociation",
-            "aws:ram/principalAssociation:PrincipalAssociation",
-            "aws:ram/resourceShareAccepter:ResourceShareAccepter",
-            "aws:ram/sharingWithOrganization:SharingWithOrganization",
-        ],
-        free("AWS RAM has no charge"),
-    ),
+    ...each(RAM_SHARING_TYPES, free("AWS RAM has no charge")),
 
     // --- edge
     ...each(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"], fixed(loadBalancerLines, USAGE.lb)),
-    ...each(
-        [
-            "aws:lb/listener:Listener",
-            "aws:lb/listenerRule:ListenerRule",
-            "aws:lb/targetGroup:TargetGroup",
-            "aws:lb/listenerCertificate:ListenerCertificate",
-            "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-            "aws:alb/listener:Listener",
-            "aws:alb/listenerRule:ListenerRule",
-            "aws:alb/targetGroup:TargetGroup",
-        ],
-        free("listeners, rules and target groups are included in the load balancer hour"),
-    ),
+    ...each(LOAD_BALANCER_PART_TYPES, free("listeners, rules and target groups are included in the load balancer hour")),
     "aws:wafv2/webAcl:WebAcl": fixed(webAclLines, USAGE.waf),
     ...each(
         [
@@ -821,22 +813,7 @@ export const PRICING: Record<string, PriceRule> = {
         usage(USAGE.amp),
     ),
     "aws:amp/scraper:Scraper": usage(USAGE.ampCollector),
-    ...each(
-        [
-            "aws:iam/role:Role",
-            "aws:iam/rolePolicy:RolePolicy",
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            "aws:iam/policy:Policy",
-            "aws:iam/instanceProfile:InstanceProfile",
-            "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-            "aws:iam/serviceLinkedRole:ServiceLinkedRole",
-            "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
-            "aws:iam/accountAlias:AccountAlias",
-            "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
-            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-        ],
-        free("IAM has no charge"),
-    ),
+    ...each(IAM_TYPES, free("IAM has no charge")),
 
     // A request, approved (or not) by AWS later: no charge.
     "aws:servicequotas/serviceQuota:ServiceQuota": free("Service Quotas requests have no charge"),
@@ -854,20 +831,7 @@ export const PRICING: Record<string, PriceRule> = {
         ],
         free("AWS Organizations has no charge"),
     ),
-    ...each(
-        [
-            "aws:ssoadmin/permissionSet:PermissionSet",
-            "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
-            "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
-            "aws:ssoadmin/accountAssignment:AccountAssignment",
-            "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
-            "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
-            "aws:identitystore/group:Group",
-            "aws:identitystore/groupMembership:GroupMembership",
-            "aws:identitystore/user:User",
-        ],
-        free("IAM Identity Center has no charge"),
-    ),
+    ...each(IDENTITY_CENTER_TYPES, free("IAM Identity Center has no charge")),
     "aws:cloudtrail/trail:Trail": usage(USAGE.trail),
     ...each(
         [

@@ -11,7 +11,18 @@
  * test, it is never silently counted as zero.
  */
 import { PlannedResource } from "../types";
-import { arrayAt, booleanAt, each, isReplica, S3_BUCKET_SETTING_TYPES, stringAt } from "./inputs";
+import {
+    arrayAt,
+    booleanAt,
+    each,
+    isReplica,
+    S3_BUCKET_SETTING_TYPES,
+    stringAt,
+    IAM_TYPES,
+    IDENTITY_CENTER_TYPES,
+    LOAD_BALANCER_PART_TYPES,
+    RAM_SHARING_TYPES,
+} from "./inputs";
 
 export interface Timing {
     createMinutes: number;
@@ -222,33 +233,12 @@ export const TIMINGS: Record<string, TimingEntry> = {
         ],
         timing(0.3, 0.3, TF("ec2_transit_gateway_route_table")),
     ),
-    ...each(
-        [
-            "aws:ram/resourceShare:ResourceShare",
-            "aws:ram/resourceAssociation:ResourceAssociation",
-            "aws:ram/principalAssociation:PrincipalAssociation",
-            "aws:ram/resourceShareAccepter:ResourceShareAccepter",
-            "aws:ram/sharingWithOrganization:SharingWithOrganization",
-        ],
-        API,
-    ),
+    ...each(RAM_SHARING_TYPES, API),
 
     // --- edge
     "aws:lb/loadBalancer:LoadBalancer": timing(3, 0.5, SRC.alb),
     "aws:alb/loadBalancer:LoadBalancer": timing(3, 0.5, SRC.alb),
-    ...each(
-        [
-            "aws:lb/listener:Listener",
-            "aws:lb/listenerRule:ListenerRule",
-            "aws:lb/targetGroup:TargetGroup",
-            "aws:lb/listenerCertificate:ListenerCertificate",
-            "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-            "aws:alb/listener:Listener",
-            "aws:alb/listenerRule:ListenerRule",
-            "aws:alb/targetGroup:TargetGroup",
-        ],
-        API,
-    ),
+    ...each(LOAD_BALANCER_PART_TYPES, API),
     ...each(
         [
             "aws:wafv2/webAcl:WebAcl",
@@ -415,22 +405,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
         ],
         timing(0.5, 0.5, SRC.amp),
     ),
-    ...each(
-        [
-            "aws:iam/role:Role",
-            "aws:iam/rolePolicy:RolePolicy",
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            "aws:iam/policy:Policy",
-            "aws:iam/instanceProfile:InstanceProfile",
-            "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-            "aws:iam/serviceLinkedRole:ServiceLinkedRole",
-            "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
-            "aws:iam/accountAlias:AccountAlias",
-            "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
-            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-        ],
-        IAM,
-    ),
+    ...each(IAM_TYPES, IAM),
 
     // --- organization, identity, audit
     "aws:organizations/account:Account": timing(3, 0.1, SRC.account),
@@ -445,20 +420,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
         ],
         API,
     ),
-    ...each(
-        [
-            "aws:ssoadmin/permissionSet:PermissionSet",
-            "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
-            "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
-            "aws:ssoadmin/accountAssignment:AccountAssignment",
-            "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
-            "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
-            "aws:identitystore/group:Group",
-            "aws:identitystore/groupMembership:GroupMembership",
-            "aws:identitystore/user:User",
-        ],
-        timing(0.3, 0.3, SRC.sso),
-    ),
+    ...each(IDENTITY_CENTER_TYPES, timing(0.3, 0.3, SRC.sso)),
     ...each(
         [
             "aws:cloudtrail/trail:Trail",
