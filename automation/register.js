@@ -8,10 +8,16 @@
  * Compiled modules persist in lib/disk-cache.js, keyed by the source, the file's name, esbuild's
  * version and the options below, so a process transpiles only what changed since any earlier run
  * (and esbuild itself is loaded only then).
+ *
+ * It also defers the SDK's function-serialization tooling (./defer-sdk-tooling.js), which every
+ * process that runs the repository's code would otherwise load and never use.
  */
 const path = require("path");
 const fs = require("fs");
 const { digest, readEntry, writeEntry } = require("../lib/disk-cache");
+const { deferSdkTooling } = require("./defer-sdk-tooling");
+
+deferSdkTooling();
 
 const NAMESPACE = "transpile";
 const ESBUILD_VERSION = require("esbuild/package.json").version;
