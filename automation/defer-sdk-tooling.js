@@ -14,10 +14,24 @@
 const path = require("path");
 const Module = require("module");
 
-/** The modules `@pulumi/pulumi` requires at load time for function serialization only. */
+/**
+ * The modules `@pulumi/pulumi` requires at load time for function serialization only; one that an
+ * SDK version no longer has is simply not deferred (a missing SDK is left for its importer to report).
+ */
 function deferredModulePaths() {
-    const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    return [path.join(pulumiDir, "typescript-shim.js"), require.resolve("@npmcli/arborist", { paths: [pulumiDir] })];
+    const resolved = (request, paths) => {
+        try {
+            return require.resolve(request, paths && { paths });
+        } catch {
+            return undefined;
+        }
+    };
+    const manifest = resolved("@pulumi/pulumi/package.json");
+    if (manifest === undefined) {
+        return [];
+    }
+    const pulumiDir = path.dirname(manifest);
+    return [resolved(path.join(pulumiDir, "typescript-shim.js")), resolved("@npmcli/arborist", [pulumiDir])].filter(Boolean);
 }
 
 /** Puts a stand-in for `filename` into the module cache; the first read through it loads the real module. */
