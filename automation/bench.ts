@@ -26,7 +26,8 @@ const BENCH_OPTIONS = {
 const BENCH_USAGE = `Usage: npm run bench [-- --runs N] [-- --review]
 
 Times the SDK load (@pulumi/pulumi + @pulumi/aws), a plan of pr-42 with no usable cache, a cold plan
-(empty transpile/bundle cache) and a warm plan as whole processes, prints the ratios and exits 1 when the warm plan misses <= 3x the SDK load.
+(empty transpile/bundle cache) and a warm plan as whole processes, prints the ratios and exits 1
+when the warm plan misses <= 3x the SDK load.
 
 ${Object.entries(BENCH_OPTIONS)
     .map(([name, spec]) => `  --${name}${spec.type === "string" ? ` ${spec.value}` : ""}  ${spec.help}`)
