@@ -1,9 +1,9 @@
-import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { CURRENCIES, CURRENCY_MINOR_UNITS } from "../../../workloads/worker/currencies";
 import { PoisonMessageError } from "../../../workloads/worker/errors";
 import { formatAmount, MAX_PAYLOAD_BYTES, parsePayment } from "../../../workloads/worker/payment";
 import { migrate } from "../../../workloads/worker/schema";
+import { emptyDatabase } from "../../support/pglite";
 
 const ID = "0b6d1b2c-3d4e-4f5a-8b9c-0d1e2f3a4b5c";
 const valid = { paymentId: ID, amountMinor: 500, currency: "EUR", customerEmail: "a@b.co", createdAt: "2026-11-22T06:00:00Z" };
@@ -84,7 +84,7 @@ describe("ISO 4217 allow-list", () => {
     });
 
     it("is the ledger's CHECK constraint too", async () => {
-        const db = new PGlite();
+        const db = await emptyDatabase();
         try {
             await migrate(db);
             const insert = (currency: string) =>

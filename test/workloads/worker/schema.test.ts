@@ -1,12 +1,13 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { PoisonMessageError } from "../../../workloads/worker/errors";
 import { MIGRATIONS, migrate, recordTransaction } from "../../../workloads/worker/schema";
+import { emptyDatabase } from "../../support/pglite";
 
 describe("worker schema (PostgreSQL via PGlite)", () => {
     let db: PGlite;
     before(async () => {
-        db = new PGlite();
+        db = await emptyDatabase();
     });
     after(async () => db.close());
 
@@ -44,7 +45,7 @@ describe("worker schema (PostgreSQL via PGlite)", () => {
     });
 
     it("leaves no half-applied schema when a migration fails", async () => {
-        const fresh = new PGlite();
+        const fresh = await emptyDatabase();
         try {
             // A foreign table of the same name without created_at: the index statement fails.
             await fresh.exec("CREATE TABLE payment_transactions (payment_id uuid)");

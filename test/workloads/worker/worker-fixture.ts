@@ -1,4 +1,4 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { SendEmailCommand, SendEmailCommandInput, SESv2Client } from "@aws-sdk/client-sesv2";
@@ -12,6 +12,7 @@ import { Payment } from "../../../workloads/worker/payment";
 import { Alarms, Database, DeadLetters, Indexer, Logger } from "../../../workloads/worker/ports";
 import { handleBatch, WorkerDependencies } from "../../../workloads/worker/processor";
 import { migrate } from "../../../workloads/worker/schema";
+import { emptyDatabase } from "../../support/pglite";
 import { FakePaymentsTable } from "./fake-payments-table";
 
 export const TABLE = "test-payments";
@@ -69,7 +70,7 @@ export interface CapturedLog {
 }
 
 /**
- * One PostgreSQL engine per test file (PGlite takes seconds to start), emptied before each test;
+ * One PostgreSQL engine per test file (test/support/pglite.ts), emptied before each test;
  * the AWS SDK clients are mocked at `send`, S3 and DynamoDB backed by in-memory state.
  */
 export class WorkerFixture {
@@ -87,7 +88,7 @@ export class WorkerFixture {
     private sesCount = 0;
 
     async start(): Promise<void> {
-        this.engine = new PGlite();
+        this.engine = await emptyDatabase();
         await migrate(this.engine);
     }
 
