@@ -45,7 +45,6 @@ export function isReplica(r: PlannedResource): boolean {
     return source !== undefined && source !== null && source !== "";
 }
 
-/** S3 bucket sub-resources: each is one quick API call, and none is billed by itself. */
 /** IAM identities and policies. One family in prices.ts and timings.ts. */
 export const IAM_TYPES = [
     "aws:iam/role:Role",
@@ -95,6 +94,40 @@ export const RAM_SHARING_TYPES = [
     "aws:ram/sharingWithOrganization:SharingWithOrganization",
 ];
 
+/**
+ * VPC building blocks, security groups and account-level EC2/EBS settings: no charge, one quick API
+ * call each. One family in prices.ts and timings.ts (each table adds the EC2 types it treats alike).
+ */
+export const VPC_BUILDING_BLOCK_TYPES = [
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/route:Route",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+    "aws:ec2/defaultRouteTable:DefaultRouteTable",
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+    "aws:ec2/vpcDhcpOptions:VpcDhcpOptions",
+    "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation",
+    "aws:ec2/managedPrefixList:ManagedPrefixList",
+    "aws:ec2/tag:Tag",
+    "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults",
+    "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
+    "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess",
+    "aws:ebs/encryptionByDefault:EncryptionByDefault",
+    "aws:ebs/defaultKmsKey:DefaultKmsKey",
+    "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
+];
+
+/** S3 bucket sub-resources: each is one quick API call, and none is billed by itself. */
 export const S3_BUCKET_SETTING_TYPES = [
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:s3/bucketVersioningV2:BucketVersioningV2",
