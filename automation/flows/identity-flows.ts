@@ -344,45 +344,26 @@ function functionFlows(estate: Estate): Flow[] {
 
 /** Argo CD's hub role reaches every env's deployer role, and only Argo CD's. */
 function argocdChainFlows(estate: Estate): Flow[] {
-    const flows: Flow[] = [];
-    const hubs = estate.ofType("aws:iam/role:Role").filter((r) => /-argocd-hub$/.test(String(r.inputs.name)));
-    for (const deployer of estate.ofType("aws:iam/role:Role").filter((r) => /-argocd-deployer$/.test(String(r.inputs.name)))) {
-        for (const hub of hubs) {
-            const arn = roleArnOf(deployer);
-            flows.push(
-                judge(
-                    {
-                        kind: "identity",
-                        subject: `role ${hub.inputs.name}`,
-                        action: "sts:AssumeRole",
-                        target: `role ${deployer.inputs.name}`,
-                        expect: "allowed",
-                        stack: deployer.stack,
-                    },
-                    authorize(estate, rolePrincipal(estate, roleArnOf(hub)), "sts:AssumeRole", arn),
-                ),
-            );
-        }
-        const others = estate
-            .ofType("aws:iam/role:Role")
-            .filter((r) => /-external-dns$/.test(String(r.inputs.name)) && r.account === estate.accountIds.management);
-        for (const other of others) {
-            flows.push(
-                judge(
-                    {
-                        kind: "identity",
-                        subject: `role ${other.inputs.name}`,
-                        action: "sts:AssumeRole",
-                        target: `role ${deployer.inputs.name}`,
-                        expect: "denied",
-                        stack: deployer.stack,
-                    },
-                    authorize(estate, rolePrincipal(estate, roleArnOf(other)), "sts:AssumeRole", roleArnOf(deployer)),
-                ),
-            );
-        }
-    }
-    return flows;
+    const roles = estate.ofType("aws:iam/role:Role");
+    const named = (suffix: RegExp) => roles.filter((r) => suffix.test(String(r.inputs.name)));
+    const hubs = named(/-argocd-hub$/);
+    const others = named(/-external-dns$/).filter((r) => r.account === estate.accountIds.management);
+    const assume = (from: EstateResource, deployer: EstateResource, expect: "allowed" | "denied"): Flow =>
+        judge(
+            {
+                kind: "identity",
+                subject: `role ${from.inputs.name}`,
+                action: "sts:AssumeRole",
+                target: `role ${deployer.inputs.name}`,
+                expect,
+                stack: deployer.stack,
+            },
+            authorize(estate, rolePrincipal(estate, roleArnOf(from)), "sts:AssumeRole", roleArnOf(deployer)),
+        );
+    return named(/-argocd-deployer$/).flatMap((deployer) => [
+        ...hubs.map((hub) => assume(hub, deployer, "allowed")),
+        ...others.map((other) => assume(other, deployer, "denied")),
+    ]);
 }
 
 /**
