@@ -16,20 +16,20 @@ function probe(script: string): Record<string, unknown> {
 }
 
 /** Whether the process has loaded TypeScript's compiler (the stand-in in front of it is not the compiler). */
-const LOADED = `const compiler = () => Object.keys(require.cache).includes(${JSON.stringify(TYPESCRIPT)});`;
+const COMPILER_LOADED = `const compiler = () => Object.keys(require.cache).includes(${JSON.stringify(TYPESCRIPT)});`;
 
 describe("the SDK's function-serialization tooling is loaded on first use (automation/defer-sdk-tooling.js)", function () {
     this.timeout(120_000);
 
     it("a process that loads @pulumi/pulumi and @pulumi/aws through the hook loads neither TypeScript's compiler nor Arborist", function () {
-        const result = probe(`${LOADED}
+        const result = probe(`${COMPILER_LOADED}
             require("@pulumi/pulumi"); require("@pulumi/aws");
             console.log(JSON.stringify({ compiler: compiler(), arborist: Object.keys(require.cache).some((f) => f.includes("/@npmcli/arborist/lib/arborist/")) }));`);
         expect(result).to.deep.equal({ compiler: false, arborist: false });
     });
 
     it("serializeFunction still works: it loads the compiler then, and the serialized closure returns what the original did", function () {
-        const result = probe(`${LOADED}
+        const result = probe(`${COMPILER_LOADED}
             const pulumi = require("@pulumi/pulumi");
             const rate = 42;
             pulumi.runtime.serializeFunction(() => rate * 2).then((serialized) => {
