@@ -8,9 +8,9 @@ import { NAMESPACE, OPTIONS, transpile, transpileKey } from "../../automation/re
 import { REPO_ROOT } from "../../lib/repository";
 
 const REGISTER = path.join(REPO_ROOT, "automation", "register.js");
-/** Prints what the module computed and whether this process had to load esbuild to run it. */
+/** Prints what the module computed and whether this process had to load the transpiler (SWC) to run it. */
 const PROBE = (value: string) =>
-    `const answer: string = ${JSON.stringify(value)};\nconsole.log(answer, require.cache[${JSON.stringify(require.resolve("esbuild"))}] ? "transpiled" : "cached");\n`;
+    `const answer: string = ${JSON.stringify(value)};\nconsole.log(answer, require.cache[${JSON.stringify(require.resolve("@swc/core"))}] ? "transpiled" : "cached");\n`;
 const PLAN_DEADLINE_MS = 600_000;
 
 function entries(cacheDir: string): string[] {
@@ -46,7 +46,7 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
     });
     afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-    it("transpiles a file once: the next process runs it from the cache without loading esbuild", () => {
+    it("transpiles a file once: the next process runs it from the cache without loading the transpiler", () => {
         expect(run()).to.equal("first transpiled");
         expect(entries(cacheDir)).to.have.length(1);
         expect(run()).to.equal("first cached");
@@ -59,16 +59,17 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
         expect(run()).to.equal("second cached");
     });
 
-    it("keys entries by the loader options and esbuild's version too", () => {
+    it("keys entries by the transpiler's options and version too", () => {
         const source = fs.readFileSync(program, "utf8");
+        const ES2015 = { ...OPTIONS, jsc: { ...OPTIONS.jsc, target: "es2015" as const } };
         const previous = process.env[CACHE_DIR_VARIABLE];
         process.env[CACHE_DIR_VARIABLE] = cacheDir;
         try {
             const modern = transpile(program, source);
-            const older = transpile(program, source, { ...OPTIONS, target: "es2015" });
+            const older = transpile(program, source, ES2015);
             expect(entries(cacheDir)).to.have.length(2);
             expect(readEntry(NAMESPACE, transpileKey("probe.ts", source))).to.equal(modern);
-            expect(readEntry(NAMESPACE, transpileKey("probe.ts", source, { ...OPTIONS, target: "es2015" }))).to.equal(older);
+            expect(readEntry(NAMESPACE, transpileKey("probe.ts", source, ES2015))).to.equal(older);
         } finally {
             process.env[CACHE_DIR_VARIABLE] = previous;
             if (previous === undefined) {
@@ -76,6 +77,26 @@ describe("the require hook's transpile cache (automation/register.js)", () => {
             }
         }
         expect(transpileKey("probe.ts", source, OPTIONS, "0.0.1")).not.to.equal(transpileKey("probe.ts", source, OPTIONS));
+    });
+
+    it("maps a stack trace to the TypeScript line (node --enable-source-maps, as the CLIs run), from the cache too", () => {
+        // Types and a parameter property shift the output's lines against the source's.
+        fs.writeFileSync(
+            program,
+            "interface Amount {\n    cents: number;\n}\nclass Ledger {\n    constructor(private readonly amount: Amount) {}\n    settle(): never {\n        throw new Error(`cannot settle ${this.amount.cents}`);\n    }\n}\nnew Ledger({ cents: 5 }).settle();\n",
+        );
+        const trace = () =>
+            spawnSync(process.execPath, ["--enable-source-maps", "-r", REGISTER, program], {
+                env: { ...process.env, [CACHE_DIR_VARIABLE]: cacheDir },
+                encoding: "utf8",
+                timeout: 60_000,
+            }).stderr;
+        for (const stderr of [trace(), trace()]) {
+            expect(stderr).to.include("Error: cannot settle 5");
+            expect(stderr).to.include(`${program}:7:15`);
+            expect(stderr).to.include(`${program}:10:26`);
+        }
+        expect(entries(cacheDir)).to.have.length(1);
     });
 
     it("ignores a damaged entry, transpiles again and rewrites it", () => {
