@@ -127,6 +127,26 @@ export const VPC_BUILDING_BLOCK_TYPES = [
     "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
 ];
 
+/**
+ * SES identities, their settings and configuration sets (v1 and v2): billed as sending, one quick
+ * API call each. One family in prices.ts and timings.ts; domain verification, which waits for DNS,
+ * each table adds apart.
+ */
+export const SES_TYPES = [
+    "aws:ses/domainIdentity:DomainIdentity",
+    "aws:ses/domainDkim:DomainDkim",
+    "aws:ses/identityPolicy:IdentityPolicy",
+    "aws:ses/configurationSet:ConfigurationSet",
+    "aws:ses/eventDestination:EventDestination",
+    "aws:ses/mailFrom:MailFrom",
+    "aws:ses/emailIdentity:EmailIdentity",
+    "aws:sesv2/emailIdentity:EmailIdentity",
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
+    "aws:sesv2/configurationSet:ConfigurationSet",
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+];
+
 /** S3 bucket sub-resources: each is one quick API call, and none is billed by itself. */
 export const S3_BUCKET_SETTING_TYPES = [
     "aws:s3/bucketVersioning:BucketVersioning",

@@ -16,6 +16,7 @@ import {
     isReplica,
     numberAt,
     S3_BUCKET_SETTING_TYPES,
+    SES_TYPES,
     VPC_BUILDING_BLOCK_TYPES,
     stringAt,
     IAM_TYPES,
@@ -700,24 +701,7 @@ export const PRICING: Record<string, PriceRule> = {
     ...each(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], usage(USAGE.s3)),
     ...each(S3_BUCKET_SETTING_TYPES, free("bucket settings")),
     ...each(["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"], usage(USAGE.s3)),
-    ...each(
-        [
-            "aws:ses/domainIdentity:DomainIdentity",
-            "aws:ses/domainDkim:DomainDkim",
-            "aws:ses/identityPolicy:IdentityPolicy",
-            "aws:ses/configurationSet:ConfigurationSet",
-            "aws:ses/eventDestination:EventDestination",
-            "aws:ses/mailFrom:MailFrom",
-            "aws:ses/emailIdentity:EmailIdentity",
-            "aws:ses/domainIdentityVerification:DomainIdentityVerification",
-            "aws:sesv2/emailIdentity:EmailIdentity",
-            "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
-            "aws:sesv2/configurationSet:ConfigurationSet",
-            "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
-            "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
-        ],
-        usage(USAGE.ses),
-    ),
+    ...each([...SES_TYPES, "aws:ses/domainIdentityVerification:DomainIdentityVerification"], usage(USAGE.ses)),
 
     // --- keys, secrets, observability
     ...each(

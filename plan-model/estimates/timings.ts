@@ -17,6 +17,7 @@ import {
     each,
     isReplica,
     S3_BUCKET_SETTING_TYPES,
+    SES_TYPES,
     VPC_BUILDING_BLOCK_TYPES,
     stringAt,
     IAM_TYPES,
@@ -310,23 +311,7 @@ export const TIMINGS: Record<string, TimingEntry> = {
         ],
         API,
     ),
-    ...each(
-        [
-            "aws:ses/domainIdentity:DomainIdentity",
-            "aws:ses/domainDkim:DomainDkim",
-            "aws:ses/identityPolicy:IdentityPolicy",
-            "aws:ses/configurationSet:ConfigurationSet",
-            "aws:ses/eventDestination:EventDestination",
-            "aws:ses/mailFrom:MailFrom",
-            "aws:ses/emailIdentity:EmailIdentity",
-            "aws:sesv2/emailIdentity:EmailIdentity",
-            "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
-            "aws:sesv2/configurationSet:ConfigurationSet",
-            "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
-            "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
-        ],
-        API,
-    ),
+    ...each(SES_TYPES, API),
     "aws:ses/domainIdentityVerification:DomainIdentityVerification": timing(3, 0, SRC.sesVerify),
 
     // --- security, keys, secrets, observability
