@@ -1,20 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Namer } from "../lib/naming";
+import { GUARDDUTY_FEATURES, INSPECTOR_RESOURCE_TYPES } from "../lib/threat-detection";
 import { policyDocument } from "./policies/document";
-
-/** The GuardDuty protection plans every account gets (the policy guardduty-protection-plans holds the requirement and checks this). */
-export const GUARDDUTY_FEATURES = [
-    "S3_DATA_EVENTS",
-    "EKS_AUDIT_LOGS",
-    "RUNTIME_MONITORING",
-    "EBS_MALWARE_PROTECTION",
-    "RDS_LOGIN_EVENTS",
-    "LAMBDA_NETWORK_LOGS",
-] as const;
-
-/** What Inspector scans in every account (policy inspector-enabled holds the requirement): instances, images, Lambda. */
-export const INSPECTOR_RESOURCE_TYPES = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"] as const;
 
 export interface SecurityServicesArgs {
     securityAccountId: pulumi.Input<string>;
@@ -59,8 +47,6 @@ export class SecurityServices extends pulumi.ComponentResource {
             { detectorId: detector.id, autoEnableOrganizationMembers: "ALL" },
             { ...child, dependsOn: [guardDutyAdmin] },
         );
-        // The protection plans for what the estate runs (S3, EKS, EC2 volumes, RDS, Lambda);
-        // detection alone sees only CloudTrail, VPC flow and DNS logs.
         for (const feature of GUARDDUTY_FEATURES) {
             new aws.guardduty.OrganizationConfigurationFeature(
                 namer.name("guardduty-feature", { suffix: feature.toLowerCase().replace(/_/g, "-") }),

@@ -1,3 +1,4 @@
+import { GUARDDUTY_FEATURES, INSPECTOR_RESOURCE_TYPES } from "../../lib/threat-detection";
 import { PolicyDefinition, resourcePolicy, stackPolicy } from "../lib/definition";
 import { referencedBy } from "../lib/links";
 import { has, list, ofTypes } from "../lib/values";
@@ -7,16 +8,6 @@ const DETECTOR = "aws:guardduty/detector:Detector";
 const ORG_FEATURE = "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature";
 const DETECTOR_FEATURE = "aws:guardduty/detectorFeature:DetectorFeature";
 
-/** The GuardDuty protection plans the estate's resource types need (S3, EKS, EC2 volumes, RDS, Lambda). */
-export const GUARDDUTY_FEATURES = [
-    "S3_DATA_EVENTS",
-    "EKS_AUDIT_LOGS",
-    "RUNTIME_MONITORING",
-    "EBS_MALWARE_PROTECTION",
-    "RDS_LOGIN_EVENTS",
-    "LAMBDA_NETWORK_LOGS",
-];
-
 const ORGANIZATION = "aws:organizations/organization:Organization";
 const INSPECTOR_ADMIN = "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount";
 const INSPECTOR_ENABLER = "aws:inspector2/enabler:Enabler";
@@ -24,8 +15,6 @@ const INSPECTOR_ORG = "aws:inspector2/organizationConfiguration:OrganizationConf
 const SECURITY_HUB = "aws:securityhub/account:Account";
 const SECURITY_HUB_ORG = "aws:securityhub/organizationConfiguration:OrganizationConfiguration";
 
-/** What Inspector must scan: node instances, container images, Lambda packages and Lambda code. */
-export const INSPECTOR_SCANS = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"];
 const AUTO_ENABLE_KEYS: Record<string, string> = { EC2: "ec2", ECR: "ecr", LAMBDA: "lambda", LAMBDA_CODE: "lambdaCode" };
 
 /** The organization's audit baseline: CloudTrail, GuardDuty, Inspector and Security Hub. */
@@ -112,7 +101,7 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
     stackPolicy({
         name: "inspector-enabled",
         domain: "audit",
-        description: `The stack that holds the organization delegates Amazon Inspector and has it scan ${INSPECTOR_SCANS.join(", ")} in the admin account, the existing members and (auto-enable) every new account.`,
+        description: `The stack that holds the organization delegates Amazon Inspector and has it scan ${INSPECTOR_RESOURCE_TYPES.join(", ")} in the admin account, the existing members and (auto-enable) every new account.`,
         prevents: "Known CVEs in node AMIs, container images and Lambda dependencies going unnoticed (PCI DSS 11.3.1, 6.3.3).",
         severity: "high",
         remediation:
@@ -132,7 +121,7 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
             }
             ctx.each(ofTypes(ctx.resources, [INSPECTOR_ORG]), (org) => {
                 const autoEnable = (org.props.autoEnable ?? {}) as Record<string, unknown>;
-                const off = INSPECTOR_SCANS.filter((scan) => autoEnable[AUTO_ENABLE_KEYS[scan]] !== true);
+                const off = INSPECTOR_RESOURCE_TYPES.filter((scan) => autoEnable[AUTO_ENABLE_KEYS[scan]] !== true);
                 if (off.length > 0) {
                     problems.push(`new accounts do not get ${off.join(", ")} scanning (autoEnable)`);
                 }
@@ -143,7 +132,7 @@ export const AUDIT_POLICIES: PolicyDefinition[] = [
             const enablers = ofTypes(ctx.resources, [INSPECTOR_ENABLER]);
             const scanned = new Set<string>();
             ctx.each(enablers, (enabler) => list<string>(enabler.props.resourceTypes).forEach((t) => scanned.add(String(t))));
-            const missing = INSPECTOR_SCANS.filter((scan) => !scanned.has(scan));
+            const missing = INSPECTOR_RESOURCE_TYPES.filter((scan) => !scanned.has(scan));
             if (missing.length > 0) {
                 problems.push(`no aws.inspector2.Enabler scans ${missing.join(", ")}`);
             }
