@@ -18,33 +18,13 @@ export interface SharedDataServices {
  * the test environment's PostgreSQL and OpenSearch instead of creating their own.
  */
 export function sharedDataServices(database: PostgresDatabase, search: SearchDomain): pulumi.Output<SharedDataServices> {
-    return pulumi
-        .all([
-            database.address,
-            database.port,
-            database.instanceArn,
-            database.resourceId,
-            database.masterSecretArn,
-            search.endpoint,
-            search.domainArn,
-        ])
-        .apply(
-            ([
-                postgresEndpoint,
-                postgresPort,
-                postgresInstanceArn,
-                postgresResourceId,
-                postgresSecretArn,
-                opensearchEndpoint,
-                opensearchDomainArn,
-            ]) => ({
-                postgresEndpoint,
-                postgresPort,
-                postgresInstanceArn,
-                postgresResourceId,
-                postgresSecretArn,
-                opensearchEndpoint,
-                opensearchDomainArn,
-            }),
-        );
+    return pulumi.output({
+        postgresEndpoint: database.address,
+        postgresPort: database.port,
+        postgresInstanceArn: database.instanceArn,
+        postgresResourceId: database.resourceId,
+        postgresSecretArn: database.masterSecretArn,
+        opensearchEndpoint: search.endpoint,
+        opensearchDomainArn: search.domainArn,
+    });
 }
