@@ -76,15 +76,14 @@ export async function synthesizeStack(
     return { ...result, organization };
 }
 
+/** A synthesized stack in the plan's shape, before any policy pack has read it. */
+export function unevaluated(result: SynthesisResult): PlannedStack {
+    return { project: result.project, stack: result.stack, resources: result.resources, outputs: result.outputs, violations: [] };
+}
+
 /** A synthesized stack with the policy pack evaluated on it. */
 export function planned(result: SynthesisResult): PlannedStack {
-    const stack: PlannedStack = {
-        project: result.project,
-        stack: result.stack,
-        resources: result.resources,
-        outputs: result.outputs,
-        violations: [],
-    };
+    const stack = unevaluated(result);
     stack.violations = evaluateStack(stack);
     return stack;
 }
