@@ -12,6 +12,25 @@ const PR_DATABASE_USER_PATTERN = "payments_pr_*";
 const tagged = { Null: { [`aws:ResourceTag/${PR_TAG}`]: "false" } };
 const taggedOnCreate = { Null: { [`aws:RequestTag/${PR_TAG}`]: "false" } };
 
+/** An ARN in the given account (the test account here), in any region. */
+function accountArn(accountId: string, service: string, resource: string): string {
+    return `arn:aws:${service}:*:${accountId}:${resource}`;
+}
+
+/**
+ * A pull request's own data: its pr-* buckets and their objects, tables (with their indexes and
+ * streams) and queues. Both the deployment role and the boundary of every role a PR creates grant on them.
+ */
+function prDataArns(accountId: string): string[] {
+    return [
+        `arn:aws:s3:::${PR}`,
+        `arn:aws:s3:::${PR}/*`,
+        accountArn(accountId, "dynamodb", `table/${PR}`),
+        accountArn(accountId, "dynamodb", `table/${PR}/*`),
+        accountArn(accountId, "sqs", PR),
+    ];
+}
+
 /**
  * What Pulumi reads to plan a pr-<n> stack (the shared platform included) and nothing it could
  * use to read data: no object, item, message or secret reads outside pr-* resources.
@@ -74,7 +93,7 @@ const PR_KEY_ACTIONS = [
  * the PR boundary (which it cannot remove, replace or edit).
  */
 export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
-    const arn = (service: string, resource: string) => `arn:aws:${service}:*:${accountId}:${resource}`;
+    const arn = (service: string, resource: string) => accountArn(accountId, service, resource);
     const boundary = prBoundaryArn(accountId);
     const roles = `arn:aws:iam::${accountId}:role/${PR}`;
     return policyDocument(
@@ -84,11 +103,7 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
             Effect: "Allow",
             Action: ["s3:*", "dynamodb:*", "sqs:*", "sns:*", "lambda:*", "logs:*"],
             Resource: [
-                `arn:aws:s3:::${PR}`,
-                `arn:aws:s3:::${PR}/*`,
-                arn("dynamodb", `table/${PR}`),
-                arn("dynamodb", `table/${PR}/*`),
-                arn("sqs", PR),
+                ...prDataArns(accountId),
                 // The PR's alarm topic, its policy and subscriptions (subscription ARNs extend the topic's).
                 arn("sns", PR),
                 arn("lambda", `function:${PR}`),
@@ -218,20 +233,13 @@ export function prDeploymentPolicy(accountId: string): StaticPolicyDocument {
  * interfaces. No IAM at all, so no role created this way can create or widen another.
  */
 export function prBoundaryPolicy(accountId: string): StaticPolicyDocument {
-    const arn = (service: string, resource: string) => `arn:aws:${service}:*:${accountId}:${resource}`;
+    const arn = (service: string, resource: string) => accountArn(accountId, service, resource);
     return policyDocument(
         {
             Sid: "OwnPrData",
             Effect: "Allow",
             Action: ["s3:*", "dynamodb:*", "sqs:*", "logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [
-                `arn:aws:s3:::${PR}`,
-                `arn:aws:s3:::${PR}/*`,
-                arn("dynamodb", `table/${PR}`),
-                arn("dynamodb", `table/${PR}/*`),
-                arn("sqs", PR),
-                arn("logs", `log-group:/aws/lambda/${PR}:*`),
-            ],
+            Resource: [...prDataArns(accountId), arn("logs", `log-group:/aws/lambda/${PR}:*`)],
         },
         {
             Sid: "OwnPrKeys",
