@@ -2,25 +2,11 @@ import { expect } from "chai";
 import { estimateCapacity } from "../../../plan-model/estimates/capacity";
 import { renderCapacityMarkdown, renderEstimates } from "../../../plan-model/estimates";
 import { QUOTAS } from "../../../plan-model/estimates/quotas";
-import type { PlanDocument, PlannedResource, PlannedStack } from "../../../plan-model/types";
+import type { PlanDocument, PlannedStack } from "../../../plan-model/types";
 import { planOf } from "../../harness";
+import { resource } from "./fixtures";
 
 const stackOf = (doc: PlanDocument, project: string, stack: string) => doc.stacks.find((s) => s.project === project && s.stack === stack)!;
-
-function resource(stack: string, type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-    return {
-        urn: `urn:pulumi:${stack}::workloads::${type}::${name}`,
-        type,
-        name,
-        custom: true,
-        parent: null,
-        provider: null,
-        inputs,
-        protect: false,
-        retainOnDelete: false,
-        dependencies: [],
-    };
-}
 
 describe("capacity of the test platform for live PR environments", function () {
     let doc: PlanDocument;
@@ -78,10 +64,10 @@ describe("capacity of the test platform for live PR environments", function () {
             ...pr,
             resources: [
                 ...pr.resources,
-                resource("pr-42", "aws:lb/listenerRule:ListenerRule", "api-rule", { priority: 114 }),
-                resource("pr-42", "aws:lb/listenerRule:ListenerRule", "web-rule", { priority: 115 }),
-                resource("pr-42", "aws:lb/targetGroup:TargetGroup", "api", {}),
-                resource("pr-42", "aws:lb/targetGroup:TargetGroup", "web", {}),
+                resource("api-rule", "aws:lb/listenerRule:ListenerRule", { inputs: { priority: 114 } }, "pr-42"),
+                resource("web-rule", "aws:lb/listenerRule:ListenerRule", { inputs: { priority: 115 } }, "pr-42"),
+                resource("api", "aws:lb/targetGroup:TargetGroup", {}, "pr-42"),
+                resource("web", "aws:lb/targetGroup:TargetGroup", {}, "pr-42"),
             ],
         };
         const capacity = estimateCapacity([stackOf(doc, "platform", "test"), before])!;
